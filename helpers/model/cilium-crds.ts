@@ -1,0 +1,168 @@
+/**
+ * The Cilium resources a user applies, as zod schemas with the upstream CRD ranges.
+ * Fields that exist upstream but that the emulated node cannot reproduce are accepted by
+ * the schema and then rejected by `notEmulated` with an explicit "not emulated" message,
+ * so a user never wonders whether a setting took effect.
+ */
+import { z } from 'zod';
+import { labelSelectorSchema } from './label-selector.js';
+
+const metadata = z
+  .object({
+    name: z.string().min(1),
+    namespace: z.string().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const ciliumApi = z.enum(['cilium.io/v2', 'cilium.io/v2alpha1']);
+
+export const ipPoolSchema = z
+  .object({
+    apiVersion: ciliumApi,
+    kind: z.literal('CiliumLoadBalancerIPPool'),
+    metadata,
+    spec: z
+      .object({
+        blocks: z.array(z.object({ cidr: z.string().optional(), start: z.string().optional(), stop: z.string().optional() }).strict()).min(1),
+        serviceSelector: labelSelectorSchema.optional(),
+        allowFirstLastIPs: z.enum(['Yes', 'No']).optional(),
+        disabled: z.boolean().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const peerConfigSchema = z
+  .object({
+    apiVersion: ciliumApi,
+    kind: z.literal('CiliumBGPPeerConfig'),
+    metadata,
+    spec: z
+      .object({
+        transport: z.object({ peerPort: z.number().int().min(1).max(65535).optional() }).strict().optional(),
+        timers: z
+          .object({
+            connectRetryTimeSeconds: z.number().int().min(1).max(2147483647).optional(),
+            holdTimeSeconds: z.number().int().min(3).max(65535).optional(),
+            keepAliveTimeSeconds: z.number().int().min(1).max(65535).optional(),
+          })
+          .strict()
+          .optional(),
+        authSecretRef: z.string().optional(),
+        gracefulRestart: z
+          .object({
+            enabled: z.boolean(),
+            restartTimeSeconds: z.number().int().min(1).max(4095).optional(),
+          })
+          .strict()
+          .optional(),
+        ebgpMultihop: z.number().int().min(1).max(255).optional(),
+        families: z
+          .array(
+            z
+              .object({
+                afi: z.enum(['ipv4', 'ipv6', 'l2vpn', 'ls', 'opaque']),
+                safi: z.enum(['unicast', 'multicast', 'mpls_label', 'encapsulation', 'vpls', 'evpn', 'ls', 'sr_policy', 'mup', 'mpls_vpn', 'mpls_vpn_multicast', 'route_target_constraints', 'flowspec_unicast', 'flowspec_vpn', 'key_value']),
+                advertisements: labelSelectorSchema.optional(),
+              })
+              .strict(),
+          )
+          .optional(),
+      })
+      .strict()
+      .refine((s) => !s.timers?.holdTimeSeconds || !s.timers.keepAliveTimeSeconds || s.timers.keepAliveTimeSeconds <= s.timers.holdTimeSeconds, {
+        message: 'keepAliveTimeSeconds must not exceed holdTimeSeconds',
+        path: ['timers', 'keepAliveTimeSeconds'],
+      }),
+  })
+  .strict();
+
+export const advertisementSchema = z
+  .object({
+    apiVersion: ciliumApi,
+    kind: z.literal('CiliumBGPAdvertisement'),
+    metadata,
+    spec: z
+      .object({
+        advertisements: z
+          .array(
+            z
+              .object({
+                advertisementType: z.enum(['PodCIDR', 'CiliumPodIPPool', 'Service', 'Interface']),
+                service: z
+                  .object({
+                    addresses: z.array(z.enum(['LoadBalancerIP', 'ClusterIP', 'ExternalIP'])).min(1),
+                    aggregationLengthIPv4: z.number().int().min(0).max(31).optional(),
+                    aggregationLengthIPv6: z.number().int().min(0).max(127).optional(),
+                  })
+                  .strict()
+                  .optional(),
+                selector: labelSelectorSchema.optional(),
+                attributes: z.record(z.string(), z.unknown()).optional(),
+                interface: z.record(z.string(), z.unknown()).optional(),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const clusterConfigSchema = z
+  .object({
+    apiVersion: ciliumApi,
+    kind: z.literal('CiliumBGPClusterConfig'),
+    metadata,
+    spec: z
+      .object({
+        nodeSelector: labelSelectorSchema.optional(),
+        bgpInstances: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1).max(255),
+                localASN: z.number().int().min(1).max(4294967295).optional(),
+                localPort: z.number().int().min(1).max(65535).optional(),
+                peers: z
+                  .array(
+                    z
+                      .object({
+                        name: z.string().min(1).max(255),
+                        peerAddress: z.string().optional(),
+                        peerASN: z.number().int().min(0).max(4294967295).optional(),
+                        autoDiscovery: z.record(z.string(), z.unknown()).optional(),
+                        peerConfigRef: z.object({ name: z.string().min(1) }).strict().optional(),
+                      })
+                      .strict(),
+                  )
+                  .optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(16),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type IpPool = z.infer<typeof ipPoolSchema>;
+export type PeerConfig = z.infer<typeof peerConfigSchema>;
+export type Advertisement = z.infer<typeof advertisementSchema>;
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+
+/** Cilium's defaults (SetDefaults in the v2 API types). */
+export const CILIUM_DEFAULTS = {
+  peerPort: 179,
+  connectRetryTimeSeconds: 120,
+  holdTimeSeconds: 90,
+  keepAliveTimeSeconds: 30,
+  restartTimeSeconds: 120,
+  ebgpMultihop: 1,
+} as const;
+
+/** Kinds from the BGP/LB-IPAM family that exist upstream but that anycast-verify does not emulate. */
+export const UNSUPPORTED_CILIUM_KINDS = ['CiliumBGPPeeringPolicy', 'CiliumBGPNodeConfigOverride', 'CiliumBGPNodeConfig', 'CiliumPodIPPool', 'CiliumL2AnnouncementPolicy'];

@@ -1,0 +1,163 @@
+/**
+ * Checks that span files: the topology against the FRR configs, the FRR configs against
+ * the Cilium fixtures, and the address plan as a whole. They run after every file parsed
+ * on its own, and before anything starts, so a mismatch is reported as a config error
+ * naming both sides instead of surfacing later as a session that never comes up.
+ */
+import type { ProblemList } from './errors.js';
+import { cidrContains, parseCidr, rangesOverlap, intToIp, type Cidr } from './ipv4.js';
+import { poolRanges } from './lb-ipam.js';
+import { neighborTimers } from './frr-config.js';
+import type { LabModel } from './lab-model.js';
+
+interface Owned {
+  owner: string;
+  file: string;
+  field: string;
+  line?: number;
+  cidr: Cidr;
+}
+
+export function runCrossChecks(model: LabModel, problems: ProblemList): void {
+  const topo = model.topology;
+  const topoFile = topo.file;
+
+  // 1. Links: both ends exist, no interface used twice, bridges only on bridge nodes.
+  const used = new Map<string, number | undefined>();
+  for (const link of model.links) {
+    for (const end of [link.a, link.b]) {
+      const node = topo.nodes[end.node];
+      if (!node) {
+        problems.add({ file: topoFile, field: 'topology.links', line: link.line, message: `link endpoint "${end.node}:${end.iface}" names a node that does not exist` });
+        continue;
+      }
+      if (node.kind === 'ext-container') {
+        problems.add({ file: topoFile, field: 'topology.links', line: link.line, message: `a link to Kubernetes node ${end.node} is not emulated: a node reaches its leaf through its bridge (label anycast-verify/bridge)` });
+      }
+      const key = `${end.node}:${end.iface}`;
+      if (used.has(key)) problems.add({ file: topoFile, field: 'topology.links', line: link.line, message: `interface ${key} is already used by the link at line ${used.get(key)}` });
+      used.set(key, link.line);
+      if (end.iface.length > 15) problems.add({ file: topoFile, field: 'topology.links', line: link.line, message: `interface name "${end.iface}" is longer than Linux's 15 characters` });
+    }
+    if (topo.nodes[link.a.node]?.kind === 'bridge' && topo.nodes[link.b.node]?.kind === 'bridge') {
+      problems.add({ file: topoFile, field: 'topology.links', line: link.line, message: 'a link between two bridges is not emulated' });
+    }
+  }
+
+  // 2. Every address a router or host configures sits on a linked interface; collect them all.
+  const owned: Owned[] = [];
+  for (const r of Object.values(model.routers)) {
+    for (const [iface, info] of Object.entries(r.frr.interfaces)) {
+      for (const a of info.addresses) {
+        let cidr: Cidr;
+        try {
+          cidr = parseCidr(a);
+        } catch (err) {
+          problems.add({ file: r.frr.file, field: `interface ${iface}`, line: info.line, message: (err as Error).message });
+          continue;
+        }
+        if (iface !== 'lo' && !used.has(`${r.name}:${iface}`)) {
+          problems.add({ file: r.frr.file, field: `interface ${iface}`, line: info.line, message: `${r.name} has no link on ${iface} in ${topoFile}` });
+        }
+        owned.push({ owner: `${r.name}:${iface}`, file: r.frr.file, field: `interface ${iface} / ip address ${a}`, line: info.line, cidr });
+      }
+    }
+  }
+  for (const h of Object.values(model.hosts)) {
+    h.addresses.forEach((a) => {
+      let cidr: Cidr;
+      try {
+        cidr = parseCidr(a.cidr);
+      } catch (err) {
+        problems.add({ file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.node.line, message: (err as Error).message });
+        return;
+      }
+      if (!used.has(`${h.name}:${a.dev}`)) problems.add({ file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.node.line, message: `address ${a.cidr} is on ${a.dev}, which has no link` });
+      owned.push({ owner: `${h.name}:${a.dev}`, file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.node.line, cidr });
+    });
+  }
+  for (const n of Object.values(model.k8sNodes)) {
+    owned.push({ owner: `${n.name}:${n.iface}`, file: topoFile, field: `topology.nodes.${n.name}.labels.anycast-verify/node-ip`, line: n.node.line, cidr: parseCidr(n.cidr) });
+    if (!model.bridges.includes(n.bridge)) {
+      problems.add({ file: topoFile, field: `topology.nodes.${n.name}.labels.anycast-verify/bridge`, line: n.node.line, message: `"${n.bridge}" is not a node of kind bridge in the topology` });
+    }
+  }
+
+  // 3. No address twice.
+  const byIp = new Map<string, Owned>();
+  for (const o of owned) {
+    const prev = byIp.get(o.cidr.address);
+    if (prev) problems.add({ file: o.file, field: o.field, line: o.line, message: `address ${o.cidr.address} is also configured on ${prev.owner} (${prev.file}${prev.line ? `:${prev.line}` : ''})` });
+    else byIp.set(o.cidr.address, o);
+  }
+
+  // 4. Host and node routes point at a gateway on one of their own subnets.
+  const subnetsOf = (owner: string) => owned.filter((o) => o.owner.startsWith(`${owner}:`));
+  for (const h of [...Object.values(model.hosts).map((h) => ({ name: h.name, routes: h.routes, line: h.node.line })), ...Object.values(model.k8sNodes).map((n) => ({ name: n.name, routes: n.routes, line: n.node.line }))]) {
+    for (const r of h.routes) {
+      if (!subnetsOf(h.name).some((o) => cidrContains(o.cidr, r.via))) {
+        problems.add({ file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.line, message: `route to ${r.prefix} via ${r.via}: the gateway is on none of ${h.name}'s subnets` });
+      }
+    }
+  }
+
+  // 5. Each Kubernetes node's BGP peers match the leaf on its bridge, on both sides.
+  for (const cluster of Object.values(model.clusters)) {
+    for (const sp of Object.values(cluster.speakers)) {
+      const node = model.k8sNodes[sp.node]!;
+      for (const peer of sp.peers) {
+        const cc = peer.source.clusterConfig;
+        const owner = owned.find((o) => o.cidr.address === peer.address);
+        const router = owner ? model.routers[owner.owner.split(':')[0]!] : undefined;
+        if (!router) {
+          problems.add({ file: cc, field: `peers[${peer.name}].peerAddress`, message: `${peer.address} is not an address of any FRR router in the topology` });
+          continue;
+        }
+        const iface = owner!.owner.split(':')[1]!;
+        const onBridge = model.links.some((l) => (l.a.node === router.name && l.a.iface === iface && l.b.node === node.bridge) || (l.b.node === router.name && l.b.iface === iface && l.a.node === node.bridge));
+        if (!onBridge || !cidrContains(owner!.cidr, node.ip)) {
+          problems.add({ file: cc, field: `peers[${peer.name}].peerAddress`, message: `${peer.address} (${router.name} ${iface}) is not on node ${node.name}'s network ${node.cidr} via ${node.bridge}; eBGP with TTL 1 needs a directly connected peer (ebgpMultihop is not emulated)` });
+        }
+        const bgp = router.frr.bgp;
+        if (!bgp) {
+          problems.add({ file: router.frr.file, field: 'router bgp', message: `${router.name} runs no BGP, but cluster ${cluster.name} peers with it (${cc})` });
+          continue;
+        }
+        if (bgp.asn !== peer.asn) {
+          problems.add({ file: cc, field: `peers[${peer.name}].peerASN`, message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})` });
+        }
+        const nb = bgp.neighbors[node.ip];
+        if (!nb) {
+          problems.add({ file: router.frr.file, field: `neighbor ${node.ip}`, line: bgp.line, message: `${router.name} has no neighbor ${node.ip}, but node ${node.name} of cluster ${cluster.name} dials it (${cc})` });
+          continue;
+        }
+        if (nb.remoteAs !== sp.localASN) {
+          problems.add({ file: router.frr.file, field: `neighbor ${node.ip} remote-as`, line: nb.line, message: `${nb.remoteAs ?? '(none)'} does not match cluster ${cluster.name}'s localASN ${sp.localASN} (${cc})` });
+        }
+        if (nb.password !== peer.password) {
+          const where = peer.passwordSource ?? peer.source.peerConfig ?? cc;
+          const msg = !nb.password ? `${router.name} has no password for ${node.ip}, but Cilium uses one (${where}): MD5 on one side only` : !peer.password ? `${router.name} sets a password for ${node.ip}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only` : `${router.name}'s password for ${node.ip} differs from ${where}`;
+          problems.add({ file: router.frr.file, field: `neighbor ${node.ip} password`, line: nb.line, message: msg });
+        }
+        const frrTimers = neighborTimers(bgp, node.ip);
+        if (frrTimers.keepalive > frrTimers.hold) {
+          problems.add({ file: router.frr.file, field: 'timers', line: bgp.line, message: `keepalive ${frrTimers.keepalive} exceeds hold ${frrTimers.hold}` });
+        }
+      }
+    }
+  }
+
+  // 6. The VIP pool must not overlap any subnet of the lab (the VIP would shadow or be shadowed).
+  for (const cluster of Object.values(model.clusters)) {
+    for (const pool of cluster.objects.pools) {
+      for (const r of poolRanges(pool)) {
+        for (const o of owned) {
+          const subnet = { first: o.cidr.first, last: o.cidr.last };
+          if (rangesOverlap(r, subnet)) {
+            problems.add({ file: 'fixtures', field: `CiliumLoadBalancerIPPool ${pool.metadata.name}.spec.blocks`, message: `range ${intToIp(r.first)}-${intToIp(r.last)} overlaps ${o.owner}'s subnet ${intToIp(subnet.first)}/${o.cidr.prefixLength}` });
+          }
+        }
+      }
+    }
+  }
+}

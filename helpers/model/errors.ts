@@ -1,0 +1,43 @@
+/**
+ * Errors about the lab's input files. Every problem names the file, the field (a dotted
+ * path, or a config line for FRR) and, where the parser knows it, the line, so a user can
+ * go straight to the typo. Problems are collected, not thrown one at a time, so `check`
+ * reports everything wrong in one pass.
+ */
+export interface Problem {
+  file: string;
+  /** Dotted path in a YAML document (`spec.timers.holdTimeSeconds`) or a config statement. */
+  field: string;
+  message: string;
+  line?: number;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.line ? `${p.file}:${p.line}` : p.file;
+  return `${where}: ${p.field}: ${p.message}`;
+}
+
+/** Thrown when the input files are not a lab we can build; carries every problem found. */
+export class LabConfigError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the lab files:\n` +
+        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
+    );
+    this.name = 'LabConfigError';
+  }
+}
+
+/** Collects problems while a loader walks the files; `throwIfAny` ends the walk. */
+export class ProblemList {
+  readonly items: Problem[] = [];
+  add(p: Problem): void {
+    this.items.push(p);
+  }
+  get empty(): boolean {
+    return this.items.length === 0;
+  }
+  throwIfAny(): void {
+    if (this.items.length > 0) throw new LabConfigError(this.items);
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The lab model: everything the providers and suites need, read from the containerlab
+ * topology, the FRR configs it binds and the Cilium/Kubernetes fixtures. This is the only
+ * place an address, ASN, timer or password enters the code; everything downstream reads
+ * it from here.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LabConfigError, ProblemList } from './errors.js';
+import { parseDaemons, type FrrDaemons } from './frr-daemons.js';
+import { parseFrrConfig, type FrrConfig } from './frr-config.js';
+import { parseExecLine, type HostAddress, type HostRoute } from './host-exec.js';
+import { cidrContains, parseCidr } from './ipv4.js';
+import { loadManifests, type Manifest } from './manifests.js';
+import { LABEL_BRIDGE, LABEL_CLUSTER, LABEL_NODE_IP, loadTopology, type TopoLink, type TopoNode, type Topology } from './topology.js';
+import { displayPath } from './yaml-file.js';
+import { resolveClusters, type ClusterModel } from './clusters.js';
+import { runCrossChecks } from './cross-checks.js';
+
+export interface RouterModel {
+  name: string;
+  node: TopoNode;
+  frr: FrrConfig;
+  /** Host paths of the files the topology binds into /etc/frr. */
+  frrConfPath: string;
+  daemonsPath: string;
+  vtyshConfPath?: string;
+  daemons: FrrDaemons;
+  sysctls: Record<string, string>;
+  /** Interfaces with their first IPv4 address in CIDR form, from frr.conf. */
+  interfaces: Record<string, string[]>;
+}
+
+export interface HostModel {
+  name: string;
+  node: TopoNode;
+  addresses: HostAddress[];
+  routes: HostRoute[];
+}
+
+export interface K8sNodeModel {
+  name: string;
+  cluster: string;
+  /** InternalIP without prefix length. */
+  ip: string;
+  cidr: string;
+  bridge: string;
+  /** The node's interface on its bridge (eth0 in a minikube container). */
+  iface: string;
+  routes: HostRoute[];
+  node: TopoNode;
+}
+
+export interface FabricHashing {
+  /** net.ipv4.fib_multipath_hash_policy on the routers (0 when unset, the kernel default). */
+  policy: number;
+  /** net.ipv4.fib_multipath_hash_fields, meaningful with policy 3. */
+  fields?: number;
+}
+
+export interface LabModel {
+  root: string;
+  name: string;
+  topology: Topology;
+  routers: Record<string, RouterModel>;
+  hosts: Record<string, HostModel>;
+  bridges: string[];
+  k8sNodes: Record<string, K8sNodeModel>;
+  clusters: Record<string, ClusterModel>;
+  links: TopoLink[];
+  hashing: FabricHashing;
+}
+
+export interface LoadOptions {
+  /** Project root; file names in messages are relative to it. */
+  root: string;
+  topologyFile?: string;
+  fixturesDir?: string;
+}
+
+export const DEFAULT_TOPOLOGY = 'containerlab/anycast.clab.yml';
+export const DEFAULT_FIXTURES = 'fixtures';
+
+/** Loads and checks every input file. Throws LabConfigError listing every problem found. */
+export function loadLabModel(opts: LoadOptions): LabModel {
+  const root = resolve(opts.root);
+  const problems = new ProblemList();
+  const topoPath = resolve(root, opts.topologyFile ?? DEFAULT_TOPOLOGY);
+  const topology = loadTopology(root, topoPath, problems);
+  if (!topology) throw new LabConfigError(problems.items);
+
+  const routers: Record<string, RouterModel> = {};
+  const hosts: Record<string, HostModel> = {};
+  const k8sNodes: Record<string, K8sNodeModel> = {};
+  const bridges: string[] = [];
+  const file = topology.file;
+
+  for (const node of Object.values(topology.nodes)) {
+    const at = (field: string) => ({ file, field: `topology.nodes.${node.name}.${field}`, line: node.line });
+    if (node.kind === 'bridge') bridges.push(node.name);
+    else if (node.kind === 'ext-container') {
+      const cluster = node.labels[LABEL_CLUSTER];
+      const ipLabel = node.labels[LABEL_NODE_IP];
+      const bridge = node.labels[LABEL_BRIDGE];
+      if (!cluster || !ipLabel || !bridge) {
+        problems.add({ ...at('labels'), message: `a Kubernetes node needs the labels ${LABEL_CLUSTER}, ${LABEL_NODE_IP} and ${LABEL_BRIDGE}` });
+        continue;
+      }
+      let cidr;
+      try {
+        cidr = parseCidr(ipLabel);
+      } catch (err) {
+        problems.add({ ...at(`labels.${LABEL_NODE_IP}`), message: (err as Error).message });
+        continue;
+      }
+      const routes: HostRoute[] = [];
+      node.exec.forEach((line, i) => {
+        const e = parseExecLine(line);
+        if ('error' in e) problems.add({ ...at(`exec[${i}]`), message: `"${line}": ${e.error}` });
+        else if (e.type === 'route') routes.push(e.route);
+        else problems.add({ ...at(`exec[${i}]`), message: `"${line}": the node's address comes from the ${LABEL_NODE_IP} label (minikube --static-ip), not from exec` });
+      });
+      k8sNodes[node.name] = { name: node.name, cluster, ip: cidr.address, cidr: ipLabel, bridge, iface: 'eth0', routes, node };
+    } else {
+      const frrBind = node.binds.find((b) => b.containerPath === '/etc/frr/frr.conf');
+      if (frrBind) {
+        const daemonsBind = node.binds.find((b) => b.containerPath === '/etc/frr/daemons');
+        const vtyshBind = node.binds.find((b) => b.containerPath === '/etc/frr/vtysh.conf');
+        if (!daemonsBind) {
+          problems.add({ ...at('binds'), message: 'an FRR router must bind a daemons file to /etc/frr/daemons (the FRR image starts no bgpd without it)' });
+          continue;
+        }
+        const frr = parseFrrConfig(frrBind.hostPath, displayPath(root, frrBind.hostPath), problems);
+        const daemons = parseDaemons(daemonsBind.hostPath, displayPath(root, daemonsBind.hostPath), problems);
+        if (!frr || !daemons) continue;
+        if (node.exec.length > 0) problems.add({ ...at('exec'), message: 'exec on an FRR router is not emulated: put addresses and routes in its frr.conf' });
+        routers[node.name] = {
+          name: node.name,
+          node,
+          frr,
+          frrConfPath: frrBind.hostPath,
+          daemonsPath: daemonsBind.hostPath,
+          vtyshConfPath: vtyshBind?.hostPath,
+          daemons,
+          sysctls: node.sysctls,
+          interfaces: Object.fromEntries(Object.entries(frr.interfaces).map(([k, v]) => [k, v.addresses])),
+        };
+      } else {
+        const addresses: HostAddress[] = [];
+        const routes: HostRoute[] = [];
+        node.exec.forEach((line, i) => {
+          const e = parseExecLine(line);
+          if ('error' in e) problems.add({ ...at(`exec[${i}]`), message: `"${line}": ${e.error}` });
+          else if (e.type === 'address') addresses.push(e.address);
+          else routes.push(e.route);
+        });
+        if (Object.keys(node.sysctls).length > 0) problems.add({ ...at('sysctls'), message: 'sysctls on a host are not emulated' });
+        hosts[node.name] = { name: node.name, node, addresses, routes };
+      }
+    }
+  }
+
+  const clusterNames = [...new Set(Object.values(k8sNodes).map((n) => n.cluster))].sort();
+  const fixturesDir = resolve(root, opts.fixturesDir ?? DEFAULT_FIXTURES);
+  const manifests: Record<string, Manifest[]> = loadManifests(root, fixturesDir, clusterNames, problems);
+  const clusters = resolveClusters(clusterNames, k8sNodes, manifests, problems);
+
+  const model: LabModel = {
+    root,
+    name: topology.name,
+    topology,
+    routers,
+    hosts,
+    bridges,
+    k8sNodes,
+    clusters,
+    links: topology.links,
+    hashing: fabricHashing(routers, problems, file),
+  };
+  if (problems.empty) runCrossChecks(model, problems);
+  problems.throwIfAny();
+  return model;
+}
+
+function fabricHashing(routers: Record<string, RouterModel>, problems: ProblemList, file: string): FabricHashing {
+  const seen = new Map<string, string>();
+  for (const r of Object.values(routers)) {
+    const p = r.sysctls['net.ipv4.fib_multipath_hash_policy'] ?? '0';
+    const f = r.sysctls['net.ipv4.fib_multipath_hash_fields'];
+    seen.set(`${p}/${f ?? ''}`, r.name);
+  }
+  if (seen.size > 1) {
+    problems.add({ file, field: 'topology.nodes.*.sysctls.net.ipv4.fib_multipath_hash_policy', message: `the routers disagree on the ECMP hash policy/fields (${[...seen.keys()].join(' vs ')}); path prediction needs one policy fabric-wide` });
+  }
+  const [key] = [...seen.keys()];
+  const [policy, fields] = (key ?? '0/').split('/');
+  return { policy: Number(policy), fields: fields ? Number(fields) : undefined };
+}
+
+/** The router interface (and its address) that sits on the given IPv4 subnet, if any. */
+export function routerAddressOn(model: LabModel, router: string, ip: string): { iface: string; address: string } | undefined {
+  const r = model.routers[router];
+  if (!r) return undefined;
+  for (const [iface, addrs] of Object.entries(r.interfaces)) {
+    for (const a of addrs) if (cidrContains(parseCidr(a), ip)) return { iface, address: a.split('/')[0]! };
+  }
+  return undefined;
+}
+
+export function projectPath(model: LabModel, ...parts: string[]): string {
+  return join(model.root, ...parts);
+}
+
+export function fileExists(p: string): boolean {
+  return existsSync(p);
+}
