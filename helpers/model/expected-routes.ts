@@ -1,0 +1,138 @@
+/**
+ * What every router should hold for each VIP, derived from the configs alone: the BGP
+ * graph (FRR neighbours + the clusters' speakers), shortest AS paths from the clusters
+ * that advertise the VIP, and ECMP where `multipath-relax` and `maximum-paths` allow it.
+ * The suites compare live state against this; nothing here is hard-coded.
+ */
+import { parseCidr, cidrContains } from './ipv4.js';
+import type { LabModel } from './lab-model.js';
+import type { SpeakerIntent } from './clusters.js';
+
+export interface ExpectedPath {
+  /** Next-hop address (the neighbour's address as configured on this router). */
+  nextHop: string;
+  /** The neighbour node. */
+  via: string;
+  /**
+   * AS path as FRR prints it ("65002 65101"). A router advertises only its best path, so
+   * when the neighbour has several equal ones this lists each it may have picked.
+   */
+  asPaths: string[];
+  /** Clusters the path can lead to. */
+  clusters: string[];
+}
+
+export interface ExpectedVipRoute {
+  router: string;
+  vip: string;
+  /** Every shortest path the router learns. */
+  candidates: ExpectedPath[];
+  /**
+   * True when FRR installs all candidates (ECMP): they share one AS path, or the router
+   * has `bgp bestpath as-path multipath-relax`. Otherwise exactly one is installed.
+   */
+  multipath: boolean;
+  /** How many next hops the RIB and FIB should hold. */
+  installed: number;
+}
+
+/** Node that owns an address (router interface, host or Kubernetes node), if any. */
+export function addressOwner(model: LabModel, ip: string): string | undefined {
+  for (const r of Object.values(model.routers)) for (const addrs of Object.values(r.interfaces)) if (addrs.some((a) => a.split('/')[0] === ip)) return r.name;
+  for (const n of Object.values(model.k8sNodes)) if (n.ip === ip) return n.name;
+  for (const h of Object.values(model.hosts)) if (h.addresses.some((a) => a.cidr.split('/')[0] === ip)) return h.name;
+  return undefined;
+}
+
+/** Every VIP any cluster advertises, with the clusters advertising it. */
+export function advertisedVips(model: LabModel): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const c of Object.values(model.clusters)) {
+    for (const sp of Object.values(c.speakers)) {
+      for (const a of sp.peers.flatMap((p) => p.advertise)) {
+        const vip = a.prefix.split('/')[0]!;
+        const list = out.get(vip) ?? [];
+        if (!list.includes(c.name)) list.push(c.name);
+        out.set(vip, list);
+      }
+    }
+  }
+  return out;
+}
+
+export function speakerOf(model: LabModel, node: string): SpeakerIntent | undefined {
+  const n = model.k8sNodes[node];
+  return n ? model.clusters[n.cluster]?.speakers[node] : undefined;
+}
+
+/** Per router, the AS paths (as lists) of its best paths for one VIP. */
+type Table = Map<string, { asns: number[]; cluster: string }[]>;
+
+export function expectedVipRoutes(model: LabModel): ExpectedVipRoute[] {
+  const out: ExpectedVipRoute[] = [];
+  const routers = Object.values(model.routers).filter((r) => r.frr.bgp);
+  for (const [vip] of advertisedVips(model)) {
+    const prefix = `${vip}/32`;
+    const learned = (table: Table, router: string): ExpectedPath[] => {
+      const r = model.routers[router]!;
+      const bgp = r.frr.bgp!;
+      const paths: ExpectedPath[] = [];
+      for (const nb of Object.values(bgp.neighbors)) {
+        const owner = addressOwner(model, nb.address);
+        if (!owner) continue;
+        const sp = speakerOf(model, owner);
+        if (sp) {
+          // A speaker sends the VIP only to peers its export policy selects, i.e. to one of this router's addresses.
+          const sends = sp.peers.some((p) => ownsAddress(model, router, p.address) && p.advertise.some((a) => a.prefix === prefix));
+          if (sends) paths.push({ nextHop: nb.address, via: owner, asPaths: [String(sp.localASN)], clusters: [model.k8sNodes[owner]!.cluster] });
+          continue;
+        }
+        const ownerAsn = model.routers[owner]?.frr.bgp?.asn;
+        if (ownerAsn === undefined) continue;
+        // The neighbour sends its one best path; any of its equal bests may be the one. AS-path loops are rejected.
+        const offers = (table.get(owner) ?? []).map((b) => ({ asns: [ownerAsn, ...b.asns], cluster: b.cluster })).filter((o) => !o.asns.includes(bgp.asn));
+        if (offers.length > 0) {
+          paths.push({ nextHop: nb.address, via: owner, asPaths: [...new Set(offers.map((o) => o.asns.join(' ')))], clusters: [...new Set(offers.map((o) => o.cluster))] });
+        }
+      }
+      if (paths.length === 0) return [];
+      const len = (p: ExpectedPath) => p.asPaths[0]!.split(' ').length;
+      const min = Math.min(...paths.map(len));
+      return paths.filter((p) => len(p) === min);
+    };
+    // Relax until stable (the lab is small; the round count bounds any loop).
+    let table: Table = new Map();
+    for (let round = 0; round <= routers.length; round++) {
+      const next: Table = new Map();
+      for (const r of routers) {
+        const best = learned(table, r.name);
+        if (best.length > 0) next.set(r.name, best.flatMap((p) => p.asPaths.map((a, i) => ({ asns: a.split(' ').map(Number), cluster: p.clusters[Math.min(i, p.clusters.length - 1)]! }))));
+      }
+      const same = JSON.stringify([...next]) === JSON.stringify([...table]);
+      table = next;
+      if (same) break;
+    }
+    for (const r of routers) {
+      const candidates = learned(table, r.name);
+      if (candidates.length === 0) continue;
+      const bgp = r.frr.bgp!;
+      const multipath = candidates.length === 1 || bgp.multipathRelax || new Set(candidates.flatMap((c) => c.asPaths)).size === 1;
+      const maxPaths = bgp.maximumPaths ?? 64;
+      out.push({ router: r.name, vip, candidates, multipath, installed: multipath ? Math.min(candidates.length, maxPaths) : 1 });
+    }
+  }
+  return out;
+}
+
+function ownsAddress(model: LabModel, router: string, ip: string): boolean {
+  const r = model.routers[router];
+  return !!r && Object.values(r.interfaces).some((addrs) => addrs.some((a) => a.split('/')[0] === ip));
+}
+
+/** The router interface whose subnet holds `ip`. */
+export function interfaceTowards(model: LabModel, router: string, ip: string): string | undefined {
+  const r = model.routers[router];
+  if (!r) return undefined;
+  for (const [iface, addrs] of Object.entries(r.interfaces)) if (addrs.some((a) => cidrContains(parseCidr(a), ip))) return iface;
+  return undefined;
+}

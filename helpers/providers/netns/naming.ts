@@ -1,0 +1,27 @@
+/** Names of the things the netns lab creates on the host, all derived from the lab name. */
+export function nsName(lab: string, node: string): string {
+  return `av-${lab}-${node}`;
+}
+
+/** FRR pathspace (-N) of a router: its sockets live in /var/run/frr/<pathspace>/. */
+export function frrPathspace(lab: string, router: string): string {
+  return `av-${lab}-${router}`;
+}
+
+/** The bridge device inside a bridge node's namespace. */
+export const BRIDGE_DEVICE = 'br0';
+
+/** GoBGP's gRPC API inside a node namespace (each namespace has its own loopback). */
+export const GOBGP_API = '127.0.0.1:50051';
+
+/** Name of the bridge-side end of a link, unique in the bridge namespace and at most 15 characters. */
+export function bridgePortName(node: string, iface: string): string {
+  const n = `${node}-${iface}`;
+  return n.length <= 15 ? n : `p${hash(n).slice(0, 14)}`;
+}
+
+function hash(s: string): string {
+  let h = 2166136261;
+  for (const c of s) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h.toString(16).padStart(8, '0') + (h ^ 0x5bd1e995).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,57 @@
+/**
+ * Starting and ending the lab's long-running processes. Every process is recorded with
+ * its PID and kernel start time the moment it exists; ending one checks both, so only a
+ * process this lab started is ever signalled.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { isSameProcessAlive, processStartTime, type ProcessRecord } from '../../runtime/run-state.js';
+import { sleep } from '../../runtime/poll.js';
+
+/** Starts argv inside a namespace, detached (own process group, output to a log), and records it. */
+export function spawnInNamespace(ns: string, node: string, what: string, argv: string[], log: string): ProcessRecord {
+  const fd = openSync(log, 'a');
+  try {
+    // `ip netns exec` execs the command in place, so the PID is the daemon's own.
+    const child = spawn('ip', ['netns', 'exec', ns, ...argv], { detached: true, stdio: ['ignore', fd, fd] });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${what} in ${ns}`);
+    return { pid: child.pid, startTime: processStartTime(child.pid) ?? '?', node, what, log };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a daemon's pid file (FRR daemonizes itself and writes one). */
+export function recordFromPidFile(pidFile: string, node: string, what: string, log?: string): ProcessRecord | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  const startTime = processStartTime(pid);
+  return startTime ? { pid, startTime, node, what, log } : undefined;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` for whatever is left. Only processes that are still ours are signalled. */
+export async function stopProcesses(records: ProcessRecord[], graceMs = 1500): Promise<void> {
+  const ours = records.filter((r) => isSameProcessAlive(r));
+  for (const r of ours) signal(r.pid, 'SIGTERM');
+  const until = performance.now() + graceMs;
+  while (performance.now() < until && ours.some((r) => isSameProcessAlive(r))) await sleep(20);
+  for (const r of ours) if (isSameProcessAlive(r)) signal(r.pid, 'SIGKILL');
+  const killUntil = performance.now() + 2000;
+  while (performance.now() < killUntil && ours.some((r) => isSameProcessAlive(r))) await sleep(20);
+}
+
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** The last lines of a log, for error messages about a daemon that died. */
+export function logTail(log: string | undefined, lines = 15): string {
+  if (!log || !existsSync(log)) return '(no log)';
+  return readFileSync(log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,68 @@
+/**
+ * The one interface both labs implement. Suites and the CLI talk only to a `LabHandle`,
+ * never to a provider's internals, which is what lets the same suites run on the netns
+ * lab here and on containerlab + minikube + Cilium on a GitHub runner.
+ */
+import type { LabModel } from '../model/lab-model.js';
+import type { Progress } from '../runtime/progress.js';
+import type { RunOptions, RunResult } from '../runtime/command.js';
+
+export type ProviderName = 'netns' | 'containerlab';
+
+export interface UpOptions {
+  progress: Progress;
+  /** `up` from the CLI leaves the lab running; a test run's lab is removed if its owner dies. */
+  persistent: boolean;
+  /** Overrides the routers' net.ipv4.fib_multipath_hash_policy (and _fields) from the topology. */
+  hashPolicy?: { policy: number; fields?: number };
+}
+
+export interface DownOptions {
+  progress: Progress;
+}
+
+/** What a BGP speaker on a Kubernetes node reports about one peer (GoBGP here, CiliumBGPNodeConfig status on the real lab). */
+export interface SpeakerPeerView {
+  peerAddress: string;
+  peerASN: number;
+  localASN: number;
+  /** Cilium's session-state strings: idle, connect, active, open_sent, open_confirm, established. */
+  state: string;
+  appliedHoldSeconds?: number;
+  appliedKeepaliveSeconds?: number;
+  advertised?: number;
+  received?: number;
+}
+
+export interface LabHandle {
+  readonly provider: ProviderName;
+  readonly model: LabModel;
+  /** Runs argv inside a node (router, host or Kubernetes node). */
+  exec(node: string, argv: string[], opts?: RunOptions): Promise<RunResult>;
+  /** Runs one vtysh command on a router and returns its output. */
+  vtysh(router: string, command: string): Promise<string>;
+  /** The cluster-side view of a Kubernetes node's BGP sessions. */
+  speakerPeers(node: string): Promise<SpeakerPeerView[]>;
+  /** Versions of the moving parts, for reports. */
+  versions(): Promise<Record<string, string>>;
+}
+
+export interface LabProvider {
+  readonly name: ProviderName;
+  /** Checks the host can run this lab; throws a PreflightError listing what is missing and how to get it. */
+  preflight(): Promise<void>;
+  up(opts: UpOptions): Promise<LabHandle>;
+  /** Idempotent: removes everything the lab made, running or half-made. */
+  down(opts: DownOptions): Promise<void>;
+  /** A handle on the lab that is already up (e.g. from a test worker). */
+  attach(): Promise<LabHandle>;
+  /** Human-readable state of a lab (for `status`). */
+  isUp(): boolean;
+}
+
+export class PreflightError extends Error {
+  constructor(readonly missing: string[]) {
+    super(`this host cannot run the lab:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+    this.name = 'PreflightError';
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The record of a running lab: who owns it, every namespace made and every process
+ * started (PID with its kernel start time, so a recycled PID is never killed), and every
+ * path to remove. `down`, the signal handlers and the next `up` all clean up from this
+ * record alone, so a lab left by a killed run can always be removed.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ProcessRecord {
+  pid: number;
+  /** Field 22 of /proc/PID/stat, to tell the process from a later one that reuses the PID. */
+  startTime: string;
+  node: string;
+  what: string;
+  log?: string;
+}
+
+export interface LabState {
+  lab: string;
+  provider: string;
+  owner: {
+    pid: number;
+    startTime: string;
+    /** `up` from the CLI leaves the lab running after it exits; a test run's lab dies with its owner. */
+    persistent: boolean;
+    command: string;
+  };
+  createdAt: string;
+  namespaces: string[];
+  processes: ProcessRecord[];
+  /** Files and folders outside the run folder (FRR pathspace folders). */
+  paths: string[];
+  ready: boolean;
+}
+
+export function runRoot(): string {
+  return process.env.ANYCAST_VERIFY_RUN_DIR ?? join(tmpdir(), 'anycast-verify');
+}
+
+export function runDir(lab: string): string {
+  return join(runRoot(), lab);
+}
+
+function stateFile(lab: string): string {
+  return join(runDir(lab), 'state.json');
+}
+
+export function readState(lab: string): LabState | undefined {
+  const f = stateFile(lab);
+  if (!existsSync(f)) return undefined;
+  try {
+    return JSON.parse(readFileSync(f, 'utf8')) as LabState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written atomically (rename), so a reader or a killed writer never sees half a record. */
+export function writeState(state: LabState): void {
+  mkdirSync(runDir(state.lab), { recursive: true });
+  const f = stateFile(state.lab);
+  writeFileSync(`${f}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${f}.tmp`, f);
+}
+
+export function removeRunDir(lab: string): void {
+  rmSync(runDir(lab), { recursive: true, force: true });
+}
+
+/** The kernel start time of a process, or undefined if it does not exist. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields after the closing paren are plain.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the recorded process is still the one we started (same PID and start time, not a zombie). */
+export function isSameProcessAlive(rec: { pid: number; startTime: string }): boolean {
+  const st = processStartTime(rec.pid);
+  if (st === undefined || st !== rec.startTime) return false;
+  try {
+    const state = readFileSync(`/proc/${rec.pid}/stat`, 'utf8');
+    return state.slice(state.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
