@@ -212,7 +212,15 @@ export class NetnsHandle implements LabHandle {
     if (!n) throw new Error(`no Kubernetes node "${node}" in the lab`);
     const intent = this.model.clusters[n.cluster]?.speakers[node];
     const r = await gobgp(this.model.name, node, ['neighbor', '-j']);
-    return parseGobgpNeighbors(r.stdout, intent?.localASN ?? 0);
+    const peers = parseGobgpNeighbors(r.stdout, intent?.localASN ?? 0);
+    // `neighbor -j` carries no sent-route count; the Adj-RIB-Out does (what `cilium bgp peers` calls Advertised).
+    await Promise.all(
+      peers.map(async (p) => {
+        const out = await gobgp(this.model.name, node, ['neighbor', p.peerAddress, 'adj-out', '-a', 'ipv4', '-j']).catch(() => undefined);
+        if (out) p.advertised = Object.keys(JSON.parse(out.stdout || '{}') as object).length;
+      }),
+    );
+    return peers;
   }
 
   async versions(): Promise<Record<string, string>> {

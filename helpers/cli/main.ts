@@ -1,0 +1,139 @@
+/**
+ * The command line: thin over the model, the providers and the lab clients.
+ *   anycast-verify check | up | status | exec <node> -- <cmd...> | down
+ * Progress goes to stderr, results to stdout; failures exit non-zero with the reason.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadLabModel, type LabModel } from '../model/lab-model.js';
+import { LabConfigError } from '../model/errors.js';
+import { createProvider, providerName, PROVIDERS } from '../lab/select-provider.js';
+import { formatStatus, labStatus } from '../lab/status.js';
+import { stderrProgress } from '../runtime/progress.js';
+import { PreflightError } from '../providers/provider.js';
+import { checkFrrConfigs } from '../lab/check.js';
+
+interface GlobalOpts {
+  dir: string;
+  topology?: string;
+  fixtures?: string;
+  provider?: string;
+  quiet?: boolean;
+}
+
+function load(opts: GlobalOpts): LabModel {
+  return loadLabModel({ root: opts.dir, topologyFile: opts.topology, fixturesDir: opts.fixtures });
+}
+
+function hashPolicy(v: string): { policy: number; fields?: number } {
+  const [p, f] = v.split(':');
+  const policy = Number(p);
+  if (![0, 1, 2, 3].includes(policy)) throw new InvalidArgumentError('expected 0, 1, 2 or 3, optionally with fields for 3 (e.g. 3:0x0037)');
+  const fields = f === undefined ? undefined : Number(f);
+  if (fields !== undefined && !Number.isInteger(fields)) throw new InvalidArgumentError(`"${f}" is not a number (e.g. 0x0037)`);
+  return { policy, fields };
+}
+
+export function buildCli(): Command {
+  const program = new Command('anycast-verify')
+    .description('Regression gate for BGP anycast: Cilium-advertised LoadBalancer VIPs over an FRR leaf-spine fabric, proven in a real lab.')
+    .option('-C, --dir <path>', 'project folder holding containerlab/ and fixtures/', process.cwd())
+    .option('--topology <file>', 'containerlab topology, relative to --dir', 'containerlab/anycast.clab.yml')
+    .option('--fixtures <dir>', 'fixtures folder, relative to --dir', 'fixtures')
+    .addOption(new Option('-p, --provider <name>', 'lab provider (env ANYCAST_VERIFY_PROVIDER)').choices(PROVIDERS))
+    .option('-q, --quiet', 'no progress output')
+    .enablePositionalOptions()
+    .showHelpAfterError();
+
+  const g = () => program.opts<GlobalOpts>();
+
+  program
+    .command('check')
+    .description('validate the topology, every FRR config and every fixture, and their consistency, without starting anything')
+    .action(async () => {
+      const model = load(g());
+      await checkFrrConfigs(model);
+      process.stdout.write(`ok: ${model.topology.file}, ${Object.keys(model.routers).length} FRR configs and the fixtures of ${Object.keys(model.clusters).length} clusters are consistent\n`);
+    });
+
+  program
+    .command('up')
+    .description('build and start the lab, and wait until every BGP session is Established and every VIP route is as the configs say')
+    .addOption(new Option('--hash-policy <policy[:fields]>', 'override the routers\' fib_multipath_hash_policy (and _fields), e.g. 0 or 3:0x0037').argParser(hashPolicy))
+    .action(async (o: { hashPolicy?: { policy: number; fields?: number } }) => {
+      const opts = g();
+      const model = load(opts);
+      const provider = createProvider(providerName(opts.provider), model);
+      const progress = stderrProgress({ quiet: opts.quiet });
+      await provider.preflight();
+      const t0 = performance.now();
+      let interrupted = false;
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (interrupted) return;
+        interrupted = true;
+        progress.info(`${sig}: removing the half-built lab`);
+        provider
+          .down({ progress })
+          .catch(() => undefined)
+          .finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      await provider.up({ progress, persistent: true, hashPolicy: o.hashPolicy });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.stdout.write(`lab "${model.name}" is up and converged in ${((performance.now() - t0) / 1000).toFixed(2)} s (provider ${provider.name}); \`anycast-verify status\` shows it, \`anycast-verify down\` removes it\n`);
+    });
+
+  program
+    .command('status')
+    .description('nodes, BGP sessions with their state, and VIP routes per router')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const opts = g();
+      const model = load(opts);
+      const provider = createProvider(providerName(opts.provider), model);
+      const lab = await provider.attach();
+      const s = await labStatus(lab);
+      process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${formatStatus(s)}\n`);
+    });
+
+  program
+    .command('exec')
+    .description('run a command inside a node of the lab; its exit code is passed through')
+    .argument('<node>', 'node name from the topology (client, leaf1, spine, cluster01, ...)')
+    .argument('<command...>', 'the command, after --')
+    .passThroughOptions()
+    .action(async (node: string, command: string[]) => {
+      const opts = g();
+      const model = load(opts);
+      const lab = await createProvider(providerName(opts.provider), model).attach();
+      const argv = command[0] === '--' ? command.slice(1) : command;
+      if (argv.length === 0) throw new Error('no command given: anycast-verify exec <node> -- <command...>');
+      const r = await lab.exec(node, argv, { reject: false, timeoutMs: 10 * 60_000 });
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      process.exitCode = r.exitCode;
+    });
+
+  program
+    .command('down')
+    .description('remove every namespace, process and temporary file of the lab (safe to run twice)')
+    .action(async () => {
+      const opts = g();
+      const model = load(opts);
+      await createProvider(providerName(opts.provider), model).down({ progress: stderrProgress({ quiet: opts.quiet }) });
+      process.stdout.write(`lab "${model.name}" is down\n`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof LabConfigError || err instanceof PreflightError) process.stderr.write(`anycast-verify: ${err.message}\n`);
+    else process.stderr.write(`anycast-verify: ${(err as Error).message ?? String(err)}\n`);
+    process.exitCode = err instanceof LabConfigError ? 2 : err instanceof PreflightError ? 3 : 1;
+  }
+}

@@ -1,0 +1,21 @@
+/** Picks the provider by name (flag, then ANYCAST_VERIFY_PROVIDER, then netns). */
+import type { LabModel } from '../model/lab-model.js';
+import { NetnsProvider } from '../providers/netns/netns-provider.js';
+import type { LabProvider, ProviderName } from '../providers/provider.js';
+
+export const PROVIDERS: ProviderName[] = ['netns', 'containerlab'];
+
+export function providerName(flag?: string): ProviderName {
+  const name = flag ?? process.env.ANYCAST_VERIFY_PROVIDER ?? 'netns';
+  if (!(PROVIDERS as string[]).includes(name)) throw new Error(`unknown provider "${name}" (choose one of: ${PROVIDERS.join(', ')})`);
+  return name as ProviderName;
+}
+
+export function createProvider(name: ProviderName, model: LabModel): LabProvider {
+  switch (name) {
+    case 'netns':
+      return new NetnsProvider(model);
+    case 'containerlab':
+      throw new Error('the containerlab provider is not part of this build yet (tracked in issue #4); use --provider netns');
+  }
+}
