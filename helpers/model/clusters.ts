@@ -116,6 +116,8 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
   const services: { s: Service; doc: YamlDoc }[] = [];
   const fileOf = new Map<object, YamlDoc>();
   const seen = new Set<string>();
+  /** Objects that failed validation: references to them are not reported again as missing. */
+  const invalid = new Set<string>();
 
   for (const m of manifests) {
     const id = `${m.kind}/${m.namespace ?? ''}/${m.name}`;
@@ -129,7 +131,7 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
       if (v) {
         list.push(v);
         fileOf.set(v, m.doc);
-      }
+      } else invalid.add(`${m.kind}/${m.name}`);
     };
     switch (m.kind) {
       case 'CiliumLoadBalancerIPPool':
@@ -242,6 +244,7 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
       if (p.peerConfigRef) {
         pc = peerConfigs.find((x) => x.metadata.name === p.peerConfigRef!.name);
         if (!pc) {
+          if (invalid.has(`CiliumBGPPeerConfig/${p.peerConfigRef.name}`)) return;
           problems.add({ ...at('peerConfigRef.name'), message: `no CiliumBGPPeerConfig named "${p.peerConfigRef.name}" is applied to cluster ${name}` });
           return;
         }

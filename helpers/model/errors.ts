@@ -31,7 +31,9 @@ export class LabConfigError extends Error {
 /** Collects problems while a loader walks the files; `throwIfAny` ends the walk. */
 export class ProblemList {
   readonly items: Problem[] = [];
+  /** Adds a problem once: a file shared by several clusters is checked once per cluster. */
   add(p: Problem): void {
+    if (this.items.some((q) => q.file === p.file && q.line === p.line && q.field === p.field && q.message === p.message)) return;
     this.items.push(p);
   }
   get empty(): boolean {

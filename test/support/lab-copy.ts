@@ -1,0 +1,38 @@
+/**
+ * A throw-away copy of the lab's source files (containerlab/ and fixtures/) to mutate in a
+ * test, so a test can prove that a broken input is caught, without touching the real files.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { onTestFinished } from 'vitest';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+export interface LabCopy {
+  root: string;
+  read(file: string): string;
+  write(file: string, text: string): void;
+  /** Replaces `from` with `to` in a file; fails the test if `from` is not there (the mutation would be a no-op). */
+  edit(file: string, from: string | RegExp, to: string): void;
+}
+
+export function labCopy(): LabCopy {
+  const root = mkdtempSync(join(tmpdir(), 'anycast-verify-test-'));
+  cpSync(join(PROJECT_ROOT, 'containerlab'), join(root, 'containerlab'), { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'fixtures'), join(root, 'fixtures'), { recursive: true });
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  const read = (f: string) => readFileSync(join(root, f), 'utf8');
+  const write = (f: string, t: string) => writeFileSync(join(root, f), t);
+  return {
+    root,
+    read,
+    write,
+    edit(f, from, to) {
+      const before = read(f);
+      const after = before.replace(from, to);
+      if (after === before) throw new Error(`mutation did not apply: ${String(from)} not found in ${f}`);
+      write(f, after);
+    },
+  };
+}

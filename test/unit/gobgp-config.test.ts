@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { gobgpConfig } from '../../helpers/providers/netns/gobgp-config.js';
+import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { PROJECT_ROOT } from '../support/lab-copy.js';
+
+describe('the emulated Cilium node\'s GoBGP config', () => {
+  const intent = loadLabModel({ root: PROJECT_ROOT }).clusters.cluster01!.speakers.cluster01!;
+  const cfg = gobgpConfig(intent) as any;
+
+  it('never listens (Cilium only dials out) and uses the node IP as router-id', () => {
+    expect(cfg.global.config).toEqual({ as: 65101, 'router-id': '192.168.49.2', port: -1 });
+  });
+
+  it('imports nothing but local routes and exports only the selected VIP /32 to its peer', () => {
+    expect(cfg.global['apply-policy'].config).toMatchObject({ 'default-import-policy': 'reject-route', 'default-export-policy': 'reject-route', 'import-policy-list': ['allow-local'] });
+    expect(cfg['defined-sets']['prefix-sets']).toEqual([{ 'prefix-set-name': 'leaf2-vips', 'prefix-list': [{ 'ip-prefix': '172.30.0.10/32', 'masklength-range': '32..32' }] }]);
+    expect(cfg['defined-sets']['neighbor-sets']).toEqual([{ 'neighbor-set-name': 'leaf2-peer', 'neighbor-info-list': ['192.168.49.101/32'] }]);
+  });
+
+  it('carries timers, MD5 and graceful restart per address family (or GR is not negotiated)', () => {
+    const n = cfg.neighbors[0];
+    expect(n.config).toMatchObject({ 'neighbor-address': '192.168.49.101', 'peer-as': 65002, 'auth-password': expect.any(String) });
+    expect(n.timers.config).toMatchObject({ 'connect-retry': 5, 'hold-time': 9, 'keepalive-interval': 3 });
+    expect(n['graceful-restart'].config).toEqual({ enabled: true, 'restart-time': 15, 'notification-enabled': true });
+    expect(n['afi-safis']).toEqual([{ config: { 'afi-safi-name': 'ipv4-unicast', enabled: true }, 'mp-graceful-restart': { config: { enabled: true } } }]);
+  });
+});
