@@ -1,0 +1,60 @@
+/**
+ * Bring-up benchmark: `up` to converged (every session Established, every FIB as the configs
+ * say), then `down`, N times (default 5). Prints each run and the median, and writes
+ * reports/bench-bring-up.json. Run with `npm run bench` (as root, no lab up).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadLabModel } from '../helpers/model/lab-model.js';
+import { createProvider, providerName } from '../helpers/lab/select-provider.js';
+import { silentProgress, type Progress } from '../helpers/runtime/progress.js';
+
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const root = resolve(import.meta.dirname, '..');
+const model = loadLabModel({ root });
+const provider = createProvider(providerName(), model);
+await provider.preflight();
+
+/** Records each step's duration (same step names as `up` prints). */
+function timingProgress(into: Record<string, number>): Progress {
+  return {
+    async step(title, fn) {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        into[title.replace(/\s*\(.*$/, '').replace(/:.*$/, '')] = (performance.now() - t0) / 1000;
+      }
+    },
+    info: () => {},
+  };
+}
+
+const results: { totalSeconds: number; downSeconds: number; steps: Record<string, number> }[] = [];
+for (let i = 0; i < runs; i++) {
+  const steps: Record<string, number> = {};
+  const t0 = performance.now();
+  await provider.up({ progress: timingProgress(steps), persistent: false });
+  const total = (performance.now() - t0) / 1000;
+  const d0 = performance.now();
+  await provider.down({ progress: silentProgress });
+  const down = (performance.now() - d0) / 1000;
+  results.push({ totalSeconds: total, downSeconds: down, steps });
+  process.stdout.write(`run ${i + 1}/${runs}: up to converged ${total.toFixed(2)} s (down ${down.toFixed(2)} s) ${JSON.stringify(Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Number(v.toFixed(2))])))}\n`);
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const summary = {
+  provider: provider.name,
+  runs,
+  medianSeconds: median(results.map((r) => r.totalSeconds)),
+  minSeconds: Math.min(...results.map((r) => r.totalSeconds)),
+  maxSeconds: Math.max(...results.map((r) => r.totalSeconds)),
+  medianDownSeconds: median(results.map((r) => r.downSeconds)),
+  results,
+};
+mkdirSync(join(root, 'reports'), { recursive: true });
+writeFileSync(join(root, 'reports', 'bench-bring-up.json'), JSON.stringify(summary, null, 2));
+process.stdout.write(`median bring-up to converged: ${summary.medianSeconds.toFixed(2)} s over ${runs} runs (min ${summary.minSeconds.toFixed(2)}, max ${summary.maxSeconds.toFixed(2)}); median down ${summary.medianDownSeconds.toFixed(2)} s\n`);
