@@ -38,8 +38,11 @@ export async function stopProcesses(records: ProcessRecord[], graceMs = 1500): P
   const until = performance.now() + graceMs;
   while (performance.now() < until && ours.some((r) => isSameProcessAlive(r))) await sleep(20);
   for (const r of ours) if (isSameProcessAlive(r)) signal(r.pid, 'SIGKILL');
-  const killUntil = performance.now() + 2000;
-  while (performance.now() < killUntil && ours.some((r) => isSameProcessAlive(r))) await sleep(20);
+  // Wait until each is gone from the process table, not just dead: daemonized processes are
+  // reaped by init, and a zombie still shows in `ps` (briefly; we do not wait forever).
+  const gone = (r: ProcessRecord) => processStartTime(r.pid) !== r.startTime;
+  const reapUntil = performance.now() + 3000;
+  while (performance.now() < reapUntil && !ours.every(gone)) await sleep(20);
 }
 
 export function signal(pid: number, sig: NodeJS.Signals): void {
