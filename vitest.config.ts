@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }], './helpers/report/run-reporter.ts'],
     projects: [
       {
         test: {
@@ -15,9 +15,11 @@ export default defineConfig({
           name: 'lab',
           include: ['suites/**/*.test.ts'],
           globalSetup: ['suites/setup/global-lab.ts'],
-          // One lab, shared: suites run one file at a time against it.
+          setupFiles: ['suites/setup/matchers.ts', 'suites/setup/dump-on-failure.ts'],
+          // One lab, shared: suite files run one at a time, in the order below, against it.
           fileParallelism: false,
-          testTimeout: 60_000,
+          sequence: { shuffle: false },
+          testTimeout: 120_000,
           hookTimeout: 120_000,
         },
       },

@@ -32,11 +32,27 @@ export interface SpeakerPeerView {
   appliedKeepaliveSeconds?: number;
   advertised?: number;
   received?: number;
+  /** TCP-MD5 configured on the session (Cilium: tcp-password-enabled). */
+  tcpPasswordEnabled?: boolean;
+  /** Graceful restart as the speaker applied it. */
+  gracefulRestart?: { enabled: boolean; restartTimeSeconds?: number };
+}
+
+/** The faults a suite can inject on a Kubernetes node (see helpers/faults/). */
+export type FaultKind = 'vip-withdrawn' | 'node-link-down' | 'speaker-crash' | 'silent-drop';
+
+/** A long-running process inside a node (the traffic probe). */
+export interface SpawnedProcess {
+  /** Resolves with everything it printed on stdout when it exits. */
+  done: Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  stop(): void;
 }
 
 export interface LabHandle {
   readonly provider: ProviderName;
   readonly model: LabModel;
+  /** True when every node shares one kernel (netns; containerlab on one host): it limits ECMP path prediction. */
+  readonly sharedKernel: boolean;
   /** Runs argv inside a node (router, host or Kubernetes node). */
   exec(node: string, argv: string[], opts?: RunOptions): Promise<RunResult>;
   /** Runs one vtysh command on a router and returns its output. */
@@ -45,6 +61,12 @@ export interface LabHandle {
   speakerPeers(node: string): Promise<SpeakerPeerView[]>;
   /** Versions of the moving parts, for reports. */
   versions(): Promise<Record<string, string>>;
+  /** Starts a long-running command inside a node (stdout collected). */
+  spawn(node: string, argv: string[]): SpawnedProcess;
+  /** Injects a fault on a Kubernetes node; resolves once injected, with the action that lifts it. */
+  injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }>;
+  /** Daemon logs by name (for state dumps). */
+  logs(): Promise<Record<string, string>>;
 }
 
 export interface LabProvider {

@@ -8,6 +8,18 @@ import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { createProvider, providerName } from '../../helpers/lab/select-provider.js';
 import { checkFrrConfigs } from '../../helpers/lab/check.js';
 import { stderrProgress } from '../../helpers/runtime/progress.js';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabHandle } from '../../helpers/providers/provider.js';
+import type { LabModel } from '../../helpers/model/lab-model.js';
+
+/** What the report needs to know about the lab this run used. */
+async function writeLabInfo(root: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
+  const timers = Object.values(model.clusters).flatMap((c) =>
+    Object.values(c.speakers).flatMap((s) => s.peers.map((p) => ({ node: s.node, peer: p.address, hold: p.holdSeconds, keepalive: p.keepaliveSeconds, connectRetry: p.connectRetrySeconds, gracefulRestart: p.gracefulRestart ?? null }))),
+  );
+  writeFileSync(join(root, 'reports', 'lab.json'), JSON.stringify({ lab: model.name, provider: lab.provider, versions: await lab.versions(), hashing: model.hashing, timers, bringUpSeconds }, null, 2));
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,8 +36,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('labProvider', provider.name);
   project.provide('labRoot', root);
   const progress = stderrProgress({ prefix: 'lab' });
+  // Each run starts with a clean reports folder.
+  rmSync(join(root, 'reports'), { recursive: true, force: true });
+  mkdirSync(join(root, 'reports'), { recursive: true });
   if (process.env.ANYCAST_VERIFY_REUSE === '1') {
-    await provider.attach();
+    await writeLabInfo(root, await provider.attach(), model);
     progress.info(`reusing the running lab "${model.name}"`);
     return async () => {};
   }
@@ -40,8 +55,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const t0 = performance.now();
-  await provider.up({ progress, persistent: false });
-  progress.info(`lab "${model.name}" converged in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  const lab = await provider.up({ progress, persistent: false });
+  const bringUp = (performance.now() - t0) / 1000;
+  progress.info(`lab "${model.name}" converged in ${bringUp.toFixed(2)} s`);
+  await writeLabInfo(root, lab, model, bringUp);
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -55,7 +55,10 @@ export async function startSpeaker(lab: string, intent: SpeakerIntent, workDir: 
   const log = join(workDir, `${intent.node}-gobgpd.log`);
   // -r: start with the Restarting bit (Cilium sets LocalRestarting on every agent start when GR is on).
   const gr = opts.restarting && intent.peers.some((p) => p.gracefulRestart) ? ['-r'] : [];
-  const rec = spawnInNamespace(ns, intent.node, 'gobgpd (emulated cilium-agent BGP)', ['gobgpd', '-f', conf, '-t', 'json', '--api-hosts', GOBGP_API, '--pprof-disable', '--log-plain', ...gr], log);
+  // Own UTS namespace with the node's hostname: GoBGP sends it in its FQDN capability, as the
+  // host-network cilium-agent sends the node name.
+  const hostname = ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', intent.node];
+  const rec = spawnInNamespace(ns, intent.node, 'gobgpd (emulated cilium-agent BGP)', [...hostname, 'gobgpd', '-f', conf, '-t', 'json', '--api-hosts', GOBGP_API, '--pprof-disable', '--log-plain', ...gr], log);
   await waitUntil(
     async () => {
       const r = await gobgp(lab, intent.node, ['global']).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: 1 }));

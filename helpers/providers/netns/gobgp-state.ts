@@ -20,7 +20,8 @@ const STATES: Record<string | number, string> = {
 };
 
 interface GobgpNeighbor {
-  conf?: { neighbor_address?: string; peer_asn?: number; local_asn?: number };
+  conf?: { neighbor_address?: string; peer_asn?: number; local_asn?: number; auth_password?: string };
+  graceful_restart?: { enabled?: boolean; restart_time?: number };
   state?: { session_state?: number | string; neighbor_address?: string; peer_asn?: number };
   timers?: { state?: { negotiated_hold_time?: number; keepalive_interval?: number } };
   afi_safis?: { state?: { advertised?: number; received?: number; accepted?: number } }[];
@@ -40,6 +41,8 @@ export function parseGobgpNeighbors(json: string, localASN: number): SpeakerPeer
       appliedKeepaliveSeconds: n.timers?.state?.keepalive_interval,
       advertised,
       received,
+      tcpPasswordEnabled: !!n.conf?.auth_password,
+      gracefulRestart: n.graceful_restart ? { enabled: !!n.graceful_restart.enabled, restartTimeSeconds: n.graceful_restart.restart_time } : { enabled: false },
     };
   });
 }

@@ -11,7 +11,10 @@ import { run, haveCommand } from '../../runtime/command.js';
 import { Deadline, waitUntil } from '../../runtime/poll.js';
 import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState, type LabState } from '../../runtime/run-state.js';
 import { convergenceProblem } from '../../lab/convergence.js';
-import { PreflightError, type DownOptions, type LabHandle, type LabProvider, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { spawn as spawnChild } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter, FRR_LIBEXEC } from './frr-router.js';
 import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
@@ -195,6 +198,7 @@ async function existingNamespaces(names: string[]): Promise<string[]> {
 
 export class NetnsHandle implements LabHandle {
   readonly provider = 'netns' as const;
+  readonly sharedKernel = true;
   constructor(readonly model: LabModel) {}
 
   exec(node: string, argv: string[], opts?: Parameters<LabHandle['exec']>[2]) {
@@ -223,9 +227,34 @@ export class NetnsHandle implements LabHandle {
     return peers;
   }
 
+  spawn(node: string, argv: string[]): SpawnedProcess {
+    const child = spawnChild('ip', ['netns', 'exec', nsName(this.model.name, node), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<{ stdout: string; stderr: string; exitCode: number }>((resolve) => {
+      child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? 1 }));
+      child.on('error', (err) => resolve({ stdout, stderr: `${stderr}${err.message}`, exitCode: 127 }));
+    });
+    return { done, stop: () => void child.kill('SIGTERM') };
+  }
+
+  injectFault(kind: FaultKind, node: string) {
+    return injectNetnsFault(this.model, kind, node);
+  }
+
+  async logs(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const p of readState(this.model.name)?.processes ?? []) {
+      if (p.log && existsSync(p.log)) out[`${p.node}-${p.what.split(' ')[0]}${p.what.startsWith('frr') ? `-${p.what.split(' ')[1]}` : ''}`] = readFileSync(p.log, 'utf8');
+    }
+    return out;
+  }
+
   async versions(): Promise<Record<string, string>> {
     const [frr, gobgpd, kernel] = await Promise.all([
-      run(['vtysh', '--version'], { reject: false }).then((r) => r.stdout.match(/FRRouting (\S+)/)?.[1] ?? 'unknown'),
+      run([join(FRR_LIBEXEC, 'zebra'), '--version'], { reject: false }).then((r) => r.stdout.match(/version (\S+)/)?.[1] ?? 'unknown'),
       run(['gobgpd', '--version'], { reject: false }).then((r) => r.stdout.trim().replace(/^gobgpd version /, '')),
       run(['uname', '-r']).then((r) => r.stdout.trim()),
     ]);

@@ -1,0 +1,91 @@
+/**
+ * How long each fault may take to heal, derived from the configured timers and the
+ * capabilities the sessions actually negotiated, never typed in as a number. Each budget
+ * carries its formula so the report can show it next to the measurement.
+ *
+ * Why the formulas look like this (measured on this lab, see the README):
+ * - A node reaches its leaf through its cluster network's bridge, so a node-side link
+ *   failure or silent drop drops no carrier on the leaf: only hold-timer expiry finds it.
+ * - With graceful restart negotiated and the N-bit set (RFC 8538), FRR treats a hold-timer
+ *   expiry like a restart: it keeps the routes as stale for the peer's restart time.
+ * - A crashed speaker closes its TCP session without a NOTIFICATION; with GR the leaf keeps
+ *   the routes (stale) for the restart time, while the node's data plane keeps serving.
+ * - GoBGP's first dial after (re)start or reset waits [max(connectRetry,5), 2·max(connectRetry,5)) s.
+ */
+import type { SpeakerPeer } from '../model/clusters.js';
+import type { FaultKind } from '../providers/provider.js';
+
+/** Allowance per BGP hop for an UPDATE to be processed and the FIB to follow (measured ~0.06 s). */
+export const PER_HOP_SECONDS = 0.5;
+/** GoBGP's minimum connect-retry interval (a constant of its FSM). */
+export const GOBGP_MIN_CONNECT_RETRY = 5;
+/** GoBGP's idle hold time after a session error before it tries again (seconds). */
+export const GOBGP_IDLE_HOLD_SECONDS = 5;
+
+export interface NegotiatedSession {
+  holdSeconds: number;
+  /** Graceful restart negotiated (the leaf reports the node's GR mode as Restart). */
+  gracefulRestart: boolean;
+  /** RFC 8538 N-bit exchanged. */
+  nBit: boolean;
+  /** The node's advertised restart time (seconds). */
+  restartSeconds: number;
+}
+
+export interface Budget {
+  seconds: number;
+  formula: string;
+}
+
+export interface FaultSpec {
+  kind: FaultKind;
+  title: string;
+  /** Whether the node's data plane still answers during the fault (it may, and should, keep serving). */
+  dataPlaneAlive: boolean;
+  /** Injection → every ECMP router holds only the surviving clusters' next hops. */
+  detect: Budget;
+  /** Restore → the ECMP routers hold every cluster's next hop again. */
+  failBack: Budget;
+}
+
+export const FAULT_TITLES: Record<FaultKind, string> = {
+  'vip-withdrawn': 'VIP withdrawn by the cluster (advertisement removed)',
+  'node-link-down': "node's link down",
+  'speaker-crash': "node's BGP speaker crashes (SIGKILL, as a crashed cilium-agent)",
+  'silent-drop': 'node silently drops everything (nftables)',
+};
+
+export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number): FaultSpec {
+  const prop = { seconds: hops * PER_HOP_SECONDS, formula: `${hops} hops × ${PER_HOP_SECONDS} s` };
+  const gr = s.gracefulRestart && s.nBit;
+  const retry = Math.max(peer.connectRetrySeconds, GOBGP_MIN_CONNECT_RETRY);
+  const redial: Budget = {
+    seconds: GOBGP_IDLE_HOLD_SECONDS + 2 * retry + prop.seconds,
+    formula: `idle hold ${GOBGP_IDLE_HOLD_SECONDS} s + 2 × max(connectRetry ${peer.connectRetrySeconds} s, ${GOBGP_MIN_CONNECT_RETRY} s) + ${prop.formula}`,
+  };
+  switch (kind) {
+    case 'vip-withdrawn':
+      return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop };
+    case 'speaker-crash':
+      return {
+        kind,
+        title: FAULT_TITLES[kind],
+        dataPlaneAlive: true,
+        detect: s.gracefulRestart
+          ? { seconds: s.restartSeconds + prop.seconds, formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}` }
+          : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
+        failBack: { seconds: 2 * retry + prop.seconds, formula: `2 × max(connectRetry ${peer.connectRetrySeconds} s, ${GOBGP_MIN_CONNECT_RETRY} s) (first dial of a fresh speaker) + ${prop.formula}` },
+      };
+    case 'node-link-down':
+    case 'silent-drop':
+      return {
+        kind,
+        title: FAULT_TITLES[kind],
+        dataPlaneAlive: false,
+        detect: gr
+          ? { seconds: s.holdSeconds + s.restartSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}` }
+          : { seconds: s.holdSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + ${prop.formula}` },
+        failBack: redial,
+      };
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The netns lab's fault actions on an emulated Kubernetes node. Each reproduces what the
+ * real fault does on the wire (see helpers/faults/ for the budgets):
+ *   vip-withdrawn   the node's speaker withdraws the VIP (the CiliumBGPAdvertisement removed);
+ *                   the echo pod keeps serving
+ *   node-link-down  the node's interface goes down (the leaf, behind the cluster bridge, sees no carrier loss)
+ *   speaker-crash   SIGKILL of the node's GoBGP (a crashed cilium-agent: TCP closes, no NOTIFICATION);
+ *                   the data plane keeps serving
+ *   silent-drop     nftables drops everything in and out of the node (found only by hold-timer expiry)
+ */
+import type { LabModel } from '../../model/lab-model.js';
+import { run } from '../../runtime/command.js';
+import { readState, writeState } from '../../runtime/run-state.js';
+import type { FaultKind } from '../provider.js';
+import { advertise, startSpeaker, withdraw } from './emulated-node.js';
+import { nsName } from './naming.js';
+import { stopProcesses } from './processes.js';
+import { runDir } from '../../runtime/run-state.js';
+
+const NFT_TABLE = 'anycast_verify_fault';
+
+export async function injectNetnsFault(model: LabModel, kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }> {
+  const n = model.k8sNodes[node];
+  if (!n) throw new Error(`faults are injected on Kubernetes nodes; "${node}" is not one (${Object.keys(model.k8sNodes).join(', ')})`);
+  const lab = model.name;
+  const ns = nsName(lab, node);
+  const intent = model.clusters[n.cluster]?.speakers[node];
+  if (!intent) throw new Error(`node ${node} runs no BGP speaker (no CiliumBGPClusterConfig selects it)`);
+  switch (kind) {
+    case 'vip-withdrawn':
+      await withdraw(lab, intent);
+      return { restore: () => advertise(lab, intent) };
+    case 'node-link-down':
+      await run(['ip', '-n', ns, 'link', 'set', n.iface, 'down']);
+      return {
+        restore: async () => {
+          await run(['ip', '-n', ns, 'link', 'set', n.iface, 'up']);
+          // The kernel dropped the routes through the interface with it; exec lines put them back.
+          for (const r of n.routes) await run(['ip', '-n', ns, 'route', 'replace', r.prefix, 'via', r.via, ...(r.dev ? ['dev', r.dev] : [])]);
+        },
+      };
+    case 'speaker-crash': {
+      const state = readState(lab);
+      const rec = state?.processes.find((p) => p.node === node && p.what.startsWith('gobgpd'));
+      if (!state || !rec) throw new Error(`no running GoBGP recorded for ${node}`);
+      await stopProcesses([rec], 0); // SIGKILL at once
+      return {
+        restore: async () => {
+          // A restarted agent comes back with the Restarting bit set, like Cilium.
+          const fresh = await startSpeaker(lab, intent, runDir(lab), { restarting: true });
+          const s = readState(lab)!;
+          s.processes = s.processes.filter((p) => p !== rec && !(p.pid === rec.pid && p.startTime === rec.startTime));
+          s.processes.push(fresh);
+          writeState(s);
+        },
+      };
+    }
+    case 'silent-drop': {
+      const rules = [`table inet ${NFT_TABLE} {`, '  chain in { type filter hook input priority -300; policy drop; }', '  chain out { type filter hook output priority -300; policy drop; }', '}'].join('\n');
+      await run(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], { input: `${rules}\n` });
+      return { restore: async () => void (await run(['ip', 'netns', 'exec', ns, 'nft', 'delete', 'table', 'inet', NFT_TABLE])) };
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Measurements a test attaches to itself (vitest task meta), collected by the run reporter
+ * into reports/results.json and reports/summary.md. Only measured values go here.
+ */
+import type { RunnerTask } from 'vitest';
+
+export interface Metric {
+  name: string;
+  value: number | string | boolean;
+  unit?: string;
+  /** For a timing: the budget and how it was derived. */
+  budget?: number;
+  formula?: string;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    metrics?: Metric[];
+    /** Report artefacts of this test (paths relative to reports/). */
+    artefacts?: string[];
+  }
+}
+
+export function recordMetric(task: RunnerTask, m: Metric): void {
+  (task.meta.metrics ??= []).push(m);
+}
+
+export function recordArtefact(task: RunnerTask, path: string): void {
+  (task.meta.artefacts ??= []).push(path);
+}

@@ -1,0 +1,69 @@
+/**
+ * The failover timeline picture: one lane per client, one tick per request at its start
+ * time, coloured by the cluster that answered, failures as red crosses; vertical lines for
+ * the fault, the moment the fabric dropped the failed cluster, the restore and the fail-back.
+ * Plain SVG, no dependencies: it opens in any browser and in GitHub.
+ */
+export interface TimelineInput {
+  title: string;
+  /** Epoch ms of time zero (the fault). */
+  t0: number;
+  lanes: { name: string; requests: { t: number; ok: boolean; cluster?: string }[] }[];
+  marks: { t: number; label: string }[];
+  clusters: string[];
+}
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function renderTimeline(input: TimelineInput): string {
+  const times = [...input.lanes.flatMap((l) => l.requests.map((r) => r.t)), ...input.marks.map((m) => m.t), input.t0];
+  const tMin = Math.min(...times);
+  const tMax = Math.max(...times, tMin + 1);
+  const width = 1100;
+  const left = 90;
+  const right = 20;
+  const laneH = 46;
+  const top = 50;
+  const height = top + input.lanes.length * laneH + 70;
+  const x = (t: number) => left + ((t - tMin) / (tMax - tMin)) * (width - left - right);
+  const colour = (c?: string) => PALETTE[Math.max(0, input.clusters.indexOf(c ?? ''))] ?? '#777';
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<rect width="100%" height="100%" fill="white"/>`);
+  parts.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">${esc(input.title)}</text>`);
+  input.lanes.forEach((lane, i) => {
+    const y = top + i * laneH + laneH / 2;
+    parts.push(`<text x="8" y="${y + 4}">${esc(lane.name)}</text>`);
+    parts.push(`<line x1="${left}" x2="${width - right}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    for (const r of lane.requests) {
+      const cx = x(r.t).toFixed(1);
+      if (r.ok) parts.push(`<line x1="${cx}" x2="${cx}" y1="${y - 12}" y2="${y + 12}" stroke="${colour(r.cluster)}" stroke-width="1"/>`);
+      else parts.push(`<path d="M${Number(cx) - 3},${y - 3} l6,6 m0,-6 l-6,6" stroke="#d62728" stroke-width="1.5"/>`);
+    }
+  });
+  const axisY = top + input.lanes.length * laneH + 5;
+  const span = (tMax - tMin) / 1000;
+  const step = span > 60 ? 10 : span > 20 ? 5 : span > 5 ? 1 : 0.5;
+  for (let s = Math.ceil((tMin - input.t0) / 1000 / step) * step; s <= (tMax - input.t0) / 1000; s += step) {
+    const xx = x(input.t0 + s * 1000);
+    parts.push(`<line x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 5}" stroke="#333"/><text x="${xx}" y="${axisY + 18}" text-anchor="middle">${Number(s.toFixed(1))} s</text>`);
+  }
+  input.marks.forEach((m, i) => {
+    const xx = x(m.t);
+    parts.push(`<line x1="${xx}" x2="${xx}" y1="${top - 8}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${xx + 3}" y="${top - 10 - (i % 2) * 12}">${esc(m.label)}</text>`);
+  });
+  let lx = left;
+  const ly = axisY + 40;
+  for (const c of input.clusters) {
+    parts.push(`<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(c)}"/><text x="${lx + 14}" y="${ly}">answered by ${esc(c)}</text>`);
+    lx += 170;
+  }
+  parts.push(`<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">failed request</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}

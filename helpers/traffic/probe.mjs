@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// The failover probe: runs inside a client's network namespace and opens a fresh TCP
+// connection to the VIP every --interval-ms, each with a short timeout, recording one JSON
+// line per request: {"t": start (epoch ms), "ms": duration, "sport", "ok", "cluster", "err"}.
+// Bounded by --seconds and --max-requests, and stops on SIGTERM: it never runs on its own.
+// Plain JavaScript so it starts in milliseconds inside a namespace (no TypeScript loader).
+import { request } from 'node:http';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    target: { type: 'string' },
+    'interval-ms': { type: 'string', default: '10' },
+    'timeout-ms': { type: 'string', default: '300' },
+    seconds: { type: 'string', default: '60' },
+    'max-requests': { type: 'string', default: '20000' },
+  },
+});
+if (!values.target) {
+  process.stderr.write('usage: probe.mjs --target <vip>:<port> [--interval-ms 10] [--timeout-ms 300] [--seconds 60] [--max-requests 20000]\n');
+  process.exit(2);
+}
+const [host, port] = [values.target.slice(0, values.target.lastIndexOf(':')), Number(values.target.slice(values.target.lastIndexOf(':') + 1))];
+const interval = Number(values['interval-ms']);
+const timeout = Number(values['timeout-ms']);
+const maxRequests = Number(values['max-requests']);
+const endAt = Date.now() + Number(values.seconds) * 1000;
+const now = () => performance.timeOrigin + performance.now();
+
+let sent = 0;
+let inflight = 0;
+let stopping = false;
+const out = [];
+const flush = () => {
+  if (out.length) process.stdout.write(out.splice(0).join('\n') + '\n');
+};
+
+function one() {
+  const t = now();
+  sent++;
+  inflight++;
+  let sport;
+  let settled = false;
+  const finish = (rec) => {
+    if (settled) return;
+    settled = true;
+    inflight--;
+    out.push(JSON.stringify({ t: Math.round(t * 10) / 10, ms: Math.round((now() - t) * 10) / 10, sport, ...rec }));
+    if (out.length >= 200) flush();
+  };
+  const req = request({ host, port, path: '/', agent: false, timeout, headers: { connection: 'close' } }, (res) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (c) => (body += c));
+    res.on('end', () => {
+      const m = /cluster=(\S+)/.exec(body);
+      finish({ ok: res.statusCode === 200, cluster: m ? m[1] : undefined, err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}` });
+    });
+  });
+  req.on('socket', (s) => s.on('connect', () => (sport = s.localPort)));
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+  req.on('error', (e) => finish({ ok: false, err: e.message }));
+  req.end();
+}
+
+const timer = setInterval(() => {
+  if (stopping || Date.now() >= endAt || sent >= maxRequests) return stop();
+  one();
+}, interval);
+
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(timer);
+  const wait = setInterval(() => {
+    if (inflight === 0) {
+      clearInterval(wait);
+      flush();
+      process.exit(0);
+    }
+  }, 10);
+  setTimeout(() => {
+    flush();
+    process.exit(0);
+  }, timeout + 200);
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,38 @@
+/** Running the failover probe in a client and reading its records. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LabHandle } from '../providers/provider.js';
+
+export const PROBE_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'probe.mjs');
+
+export interface ProbeRecord {
+  /** Start of the request, epoch ms. */
+  t: number;
+  ms: number;
+  sport?: number;
+  ok: boolean;
+  cluster?: string;
+  err?: string;
+}
+
+export interface RunningProbe {
+  client: string;
+  stop(): Promise<ProbeRecord[]>;
+}
+
+export function startProbe(lab: LabHandle, client: string, target: string, opts: { intervalMs?: number; timeoutMs?: number; maxSeconds: number }): RunningProbe {
+  const p = lab.spawn(client, [process.execPath, PROBE_SCRIPT, '--target', target, '--interval-ms', String(opts.intervalMs ?? 10), '--timeout-ms', String(opts.timeoutMs ?? 300), '--seconds', String(opts.maxSeconds)]);
+  return {
+    client,
+    async stop() {
+      p.stop();
+      const r = await p.done;
+      if (r.exitCode !== 0) throw new Error(`probe in ${client} exited ${r.exitCode}: ${r.stderr.trim()}`);
+      return r.stdout
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as ProbeRecord)
+        .sort((a, b) => a.t - b.t);
+    },
+  };
+}
