@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import FileOrderSequencer from './suites/setup/file-order.js';
 
 export default defineConfig({
   test: {
@@ -18,7 +19,7 @@ export default defineConfig({
           setupFiles: ['suites/setup/matchers.ts', 'suites/setup/dump-on-failure.ts'],
           // One lab, shared: suite files run one at a time, in the order below, against it.
           fileParallelism: false,
-          sequence: { shuffle: false },
+          sequence: { sequencer: FileOrderSequencer },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -40,12 +40,19 @@ export interface Budget {
 export interface FaultSpec {
   kind: FaultKind;
   title: string;
-  /** Whether the node's data plane still answers during the fault (it may, and should, keep serving). */
+  /**
+   * Whether the node's data plane still answers during the fault. Then requests may fail
+   * only in the convergence transient around the moment the fabric moves: the leaf drops its
+   * route before the spine has heard the withdrawal, so for a few tens of milliseconds
+   * traffic hashed to that leaf finds no route (measured: 3-5 requests at 100/s per client).
+   */
   dataPlaneAlive: boolean;
   /** Injection → every ECMP router holds only the surviving clusters' next hops. */
   detect: Budget;
   /** Restore → the ECMP routers hold every cluster's next hop again. */
   failBack: Budget;
+  /** With the data plane alive: how long before the fabric moved requests may fail (the propagation transient). */
+  transient: Budget;
 }
 
 export const FAULT_TITLES: Record<FaultKind, string> = {
@@ -65,7 +72,7 @@ export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPe
   };
   switch (kind) {
     case 'vip-withdrawn':
-      return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop };
+      return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop, transient: prop };
     case 'speaker-crash':
       return {
         kind,
@@ -75,6 +82,7 @@ export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPe
           ? { seconds: s.restartSeconds + prop.seconds, formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}` }
           : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
         failBack: { seconds: 2 * retry + prop.seconds, formula: `2 × max(connectRetry ${peer.connectRetrySeconds} s, ${GOBGP_MIN_CONNECT_RETRY} s) (first dial of a fresh speaker) + ${prop.formula}` },
+        transient: prop,
       };
     case 'node-link-down':
     case 'silent-drop':
@@ -86,6 +94,7 @@ export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPe
           ? { seconds: s.holdSeconds + s.restartSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}` }
           : { seconds: s.holdSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + ${prop.formula}` },
         failBack: redial,
+        transient: prop,
       };
   }
 }

@@ -45,6 +45,8 @@ export type FaultKind = 'vip-withdrawn' | 'node-link-down' | 'speaker-crash' | '
 export interface SpawnedProcess {
   /** Resolves with everything it printed on stdout when it exits. */
   done: Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  /** What it has printed on stdout so far. */
+  output(): string;
   stop(): void;
 }
 

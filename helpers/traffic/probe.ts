@@ -17,22 +17,30 @@ export interface ProbeRecord {
 
 export interface RunningProbe {
   client: string;
+  /** Records so far (the probe prints each as it completes). */
+  soFar(): ProbeRecord[];
   stop(): Promise<ProbeRecord[]>;
+}
+
+function parse(text: string): ProbeRecord[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as ProbeRecord)
+    .sort((a, b) => a.t - b.t);
 }
 
 export function startProbe(lab: LabHandle, client: string, target: string, opts: { intervalMs?: number; timeoutMs?: number; maxSeconds: number }): RunningProbe {
   const p = lab.spawn(client, [process.execPath, PROBE_SCRIPT, '--target', target, '--interval-ms', String(opts.intervalMs ?? 10), '--timeout-ms', String(opts.timeoutMs ?? 300), '--seconds', String(opts.maxSeconds)]);
   return {
     client,
+    // The last line may still be half-written.
+    soFar: () => parse(p.output().slice(0, p.output().lastIndexOf('\n') + 1)),
     async stop() {
       p.stop();
       const r = await p.done;
       if (r.exitCode !== 0) throw new Error(`probe in ${client} exited ${r.exitCode}: ${r.stderr.trim()}`);
-      return r.stdout
-        .split('\n')
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as ProbeRecord)
-        .sort((a, b) => a.t - b.t);
+      return parse(r.stdout);
     },
   };
 }

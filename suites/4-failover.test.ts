@@ -1,0 +1,155 @@
+/**
+ * Suite 4, failover timing. A probe in every client opens a fresh connection every 10 ms
+ * (300 ms timeout) and records time, source port, outcome and serving cluster. Faults hit
+ * one node of the first cluster, one at a time, each restored and re-converged before the
+ * next. For each: the outage window (first to last failed request), requests lost, the time
+ * until every ECMP router holds only the survivors' next hops, and the time to fail back
+ * after restore, each against a budget derived from the configured timers and the
+ * capabilities actually negotiated (the formula goes in the report). During a fault that
+ * kills the node's data plane, no request may be answered by it; during one that leaves the
+ * data plane up (withdrawal, speaker crash with graceful restart), no request may be lost.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { convergenceProblem } from '../helpers/lab/convergence.js';
+import { labSessions } from '../helpers/lab/sessions.js';
+import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
+import { faultSpec, FAULT_TITLES } from '../helpers/faults/budgets.js';
+import { negotiatedSession } from '../helpers/faults/negotiated.js';
+import { outageStats } from '../helpers/faults/outage.js';
+import { watchFib, FIB_POLL_MS } from '../helpers/traffic/fib-watch.js';
+import { startProbe, type ProbeRecord } from '../helpers/traffic/probe.js';
+import { renderTimeline } from '../helpers/report/timeline-svg.js';
+import { recordArtefact, recordMetric } from '../helpers/report/metrics.js';
+import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
+import type { FaultKind } from '../helpers/providers/provider.js';
+import { useLab } from './lab.js';
+
+const lab = await useLab();
+const model = lab.model;
+const [vip, clusters] = [...advertisedVips(model)][0]!;
+const service = Object.values(model.clusters).flatMap((c) => c.services).find((s) => s.vip === vip)!;
+const victimCluster = clusters[0]!;
+const victim = model.clusters[victimCluster]!.nodes[0]!;
+const session = labSessions(model).find((s) => s.b.node === victim)!;
+const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
+const ecmpRouters = ecmp.map((e) => e.router);
+const fullSet = new Map(ecmp.map((e) => [e.router, e.candidates.map((c) => c.nextHop).sort()]));
+const survivors = new Map(ecmp.map((e) => [e.router, e.candidates.filter((c) => !c.clusters.includes(victimCluster)).map((c) => c.nextHop).sort()]));
+/** BGP hops from the node to the ECMP point: the AS-path length the ECMP router sees for the victim's path. */
+const hops = ecmp[0]?.candidates.find((c) => c.clusters.includes(victimCluster))?.asPaths[0]?.split(' ').length ?? 1;
+const PROBE = { intervalMs: 10, timeoutMs: 300 };
+const reports = join(inject('labRoot'), 'reports', 'timelines');
+const now = () => performance.timeOrigin + performance.now();
+
+const FAULTS: FaultKind[] = ['vip-withdrawn', 'node-link-down', 'speaker-crash', 'silent-drop'];
+
+describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} must move to ${clusters.slice(1).join(', ')}`, () => {
+  it('preconditions: an ECMP point exists and the victim session is up', () => {
+    expect(ecmpRouters, 'routers holding the VIP over more than one cluster').not.toEqual([]);
+    expect(session, `the session of ${victim} to its leaf`).toBeDefined();
+  });
+
+  for (const kind of FAULTS) {
+    it(`${kind}: ${FAULT_TITLES[kind]}`, async ({ task }) => {
+      // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
+      await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
+      const negotiated = await negotiatedSession(lab, session);
+      const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops);
+      const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30);
+      const probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
+      const watch = watchFib(lab, ecmpRouters, vip);
+      let restore: (() => Promise<void>) | undefined;
+      let records: Record<string, ProbeRecord[]> = {};
+      const marks: { t: number; label: string }[] = [];
+      try {
+        // Baseline: every client is being answered before anything breaks.
+        await waitUntil(async () => (probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) ? undefined : 'probes have no answers yet'), { what: 'baseline answers from every probe', deadline: new Deadline(10_000), intervalMs: 20 });
+        // One deadline for everything this fault triggers, anchored at the fault.
+        const detectDeadline = new Deadline(spec.detect.seconds * 1000);
+        const tFault = now();
+        restore = (await lab.injectFault(kind, victim)).restore;
+        const tInjected = now();
+        marks.push({ t: tFault, label: 'fault' });
+
+        const isSurvivorsOnly = (r: string, h: string[]) => h.join() === survivors.get(r)!.join();
+        await waitUntil(async () => (watch.firstTimeAll(tFault, isSurvivorsOnly) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${watch.current(r)?.join(', ')}]`).join('; ')}`), {
+          what: `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`,
+          deadline: detectDeadline,
+          intervalMs: FIB_POLL_MS,
+        }).catch((err: Error) => {
+          recordMetric(task, { name: 'fabric moved to survivors', value: 'not within budget', budget: spec.detect.seconds, unit: 's', formula: spec.detect.formula });
+          throw err;
+        });
+        const tDetect = watch.firstTimeAll(tFault, isSurvivorsOnly)!;
+        marks.push({ t: tDetect, label: 'fabric moved' });
+        // Let requests already in flight to the failed path time out before lifting the fault.
+        await waitUntil(async () => (now() > tDetect + PROBE.timeoutMs + 100 ? undefined : 'in-flight requests'), { what: 'in-flight requests to finish', deadline: new Deadline(PROBE.timeoutMs + 1000), intervalMs: 20 });
+
+        const tRestore = now();
+        marks.push({ t: tRestore, label: 'restore' });
+        await restore();
+        restore = undefined;
+        const isFull = (r: string, h: string[]) => h.join() === fullSet.get(r)!.join();
+        await waitUntil(async () => (watch.firstTimeAll(tRestore, isFull) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${watch.current(r)?.join(', ')}]`).join('; ')}`), {
+          what: `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`,
+          deadline: new Deadline(spec.failBack.seconds * 1000),
+          intervalMs: FIB_POLL_MS,
+        });
+        const tBack = watch.firstTimeAll(tRestore, isFull)!;
+        marks.push({ t: tBack, label: 'failed back' });
+        // Some answers from the victim again, so the timeline shows the return.
+        await waitUntil(async () => (probes.some((p) => p.soFar().some((r) => r.t > tBack && r.ok && r.cluster === victimCluster)) ? undefined : `no answer from ${victimCluster} yet`), {
+          what: `${victimCluster} to answer again`,
+          deadline: new Deadline(5000),
+          intervalMs: 20,
+        });
+        await watch.stop();
+        records = Object.fromEntries(await Promise.all(probes.map(async (p) => [p.client, await p.stop()] as const)));
+
+        const detectS = (tDetect - tFault) / 1000;
+        const backS = (tBack - tRestore) / 1000;
+        recordMetric(task, { name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula });
+        recordMetric(task, { name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula });
+        recordMetric(task, { name: 'FIB poll resolution', value: FIB_POLL_MS, unit: 'ms' });
+        for (const [client, recs] of Object.entries(records)) {
+          const st = outageStats(recs, victimCluster, tInjected, tRestore);
+          recordMetric(task, { name: `${client}: requests during fault`, value: st.requests });
+          recordMetric(task, { name: `${client}: lost`, value: st.lost });
+          recordMetric(task, { name: `${client}: outage window`, value: st.outageSeconds, unit: 's', budget: spec.dataPlaneAlive ? spec.transient.seconds : spec.detect.seconds, formula: spec.dataPlaneAlive ? `data plane up: only the propagation transient, ${spec.transient.formula}` : spec.detect.formula });
+          recordMetric(task, { name: `${client}: answered by ${victimCluster} during fault`, value: st.answeredByFailed });
+        }
+        const file = `${kind}.svg`;
+        mkdirSync(reports, { recursive: true });
+        writeFileSync(join(reports, file), renderTimeline({ title: `${spec.title}: ${victim} (${victimCluster})`, t0: tFault, clusters, lanes: Object.entries(records).map(([name, requests]) => ({ name, requests })), marks }));
+        writeFileSync(join(reports, `${kind}.json`), JSON.stringify({ kind, spec, negotiated, tFault, tInjected, tDetect, tRestore, tBack, records }, null, 1));
+        recordArtefact(task, `timelines/${file}`);
+
+        // The claims.
+        expect(detectS, `fabric moved after ${detectS.toFixed(2)} s (budget ${spec.detect.formula})`).toBeLessThanOrEqual(spec.detect.seconds);
+        expect(backS, `failed back after ${backS.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(spec.failBack.seconds);
+        for (const [client, recs] of Object.entries(records)) {
+          const st = outageStats(recs, victimCluster, tInjected, tRestore);
+          expect(st.requests, `${client} kept probing during the fault`).toBeGreaterThan(0);
+          if (spec.dataPlaneAlive) {
+            // Loss only in the transient while the withdrawal propagates (leaf first, spine after).
+            const outside = recs.filter((r) => !r.ok && r.t >= tInjected && r.t < tRestore && (r.t < tDetect - spec.transient.seconds * 1000 || r.t > tDetect + FIB_POLL_MS));
+            expect(outside.map((r) => `${((r.t - tFault) / 1000).toFixed(3)} s: ${r.err}`), `${client}: requests lost outside the propagation transient while ${victim}'s data plane was up`).toEqual([]);
+          } else {
+            expect(st.answeredByFailed, `${client}: requests answered by the dead ${victimCluster} after the fault`).toBe(0);
+            if (st.lastFailure !== undefined) expect((st.lastFailure - tFault) / 1000, `${client}: last failed request after the fabric moved`).toBeLessThanOrEqual(detectS + PROBE.timeoutMs / 1000);
+          }
+        }
+      } finally {
+        if (restore) await restore().catch(() => undefined);
+        await watch.stop();
+        for (const p of probes) await p.stop().catch(() => undefined);
+      }
+    });
+  }
+
+  it('leaves the lab converged', async () => {
+    await waitUntil(() => convergenceProblem(lab), { what: 'the lab to re-converge after the last fault', deadline: new Deadline(30_000) });
+  });
+});
