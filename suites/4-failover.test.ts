@@ -99,8 +99,8 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         });
         const tBack = watch.firstTimeAll(tRestore, isFull)!;
         marks.push({ t: tBack, label: 'failed back' });
-        // Some answers from the victim again, so the timeline shows the return.
-        await waitUntil(async () => (probes.some((p) => p.soFar().some((r) => r.t > tBack && r.ok && r.cluster === victimCluster)) ? undefined : `no answer from ${victimCluster} yet`), {
+        // Answers from the victim again (20 of them), so the timeline shows the return.
+        await waitUntil(async () => (probes.flatMap((p) => p.soFar()).filter((r) => r.t > tBack && r.ok && r.cluster === victimCluster).length >= 20 ? undefined : `no answers from ${victimCluster} yet`), {
           what: `${victimCluster} to answer again`,
           deadline: new Deadline(5000),
           intervalMs: 20,

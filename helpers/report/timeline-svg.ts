@@ -22,7 +22,9 @@ function esc(s: string): string {
 export function renderTimeline(input: TimelineInput): string {
   const times = [...input.lanes.flatMap((l) => l.requests.map((r) => r.t)), ...input.marks.map((m) => m.t), input.t0];
   const tMin = Math.min(...times);
-  const tMax = Math.max(...times, tMin + 1);
+  // 3 % of air on the right so the last mark and its label stay inside.
+  const tEnd = Math.max(...times, tMin + 1);
+  const tMax = tEnd + (tEnd - tMin) * 0.03;
   const width = 1100;
   const left = 90;
   const right = 20;
@@ -55,7 +57,8 @@ export function renderTimeline(input: TimelineInput): string {
   input.marks.forEach((m, i) => {
     const xx = x(m.t);
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${top - 8}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${xx + 3}" y="${top - 10 - (i % 2) * 12}">${esc(m.label)}</text>`);
+    const nearRight = xx > width - right - 120;
+    parts.push(`<text x="${nearRight ? xx - 3 : xx + 3}" y="${top - 10 - (i % 2) * 12}"${nearRight ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`);
   });
   let lx = left;
   const ly = axisY + 40;
