@@ -4,42 +4,21 @@
  * the clusters and seeing the client's own address.
  */
 import { describe, expect, it } from 'vitest';
-import { bgpNeighbors } from '../helpers/clients/frr.js';
+import { checkSession } from '../helpers/checks/session-checks.js';
 import { httpGet } from '../helpers/clients/http-probe.js';
-import { addressOwner, advertisedVips } from '../helpers/model/expected-routes.js';
+import { labSessions } from '../helpers/lab/sessions.js';
+import { advertisedVips } from '../helpers/model/expected-routes.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
 const model = lab.model;
-
-/** Each session once, named by its two ends, from the routers' neighbour statements. */
-function sessions() {
-  const seen = new Map<string, { a: string; aAddr: string; b: string; bAddr: string }>();
-  for (const r of Object.values(model.routers)) {
-    for (const addr of Object.keys(r.frr.bgp?.neighbors ?? {})) {
-      const peer = addressOwner(model, addr) ?? addr;
-      const key = [r.name, peer].sort().join(' <-> ');
-      if (!seen.has(key)) seen.set(key, { a: r.name, aAddr: addr, b: peer, bAddr: '' });
-    }
-  }
-  return [...seen.entries()];
-}
+const vips = [...advertisedVips(model)];
 
 describe('smoke: sessions and reachability', () => {
-  it.each(sessions())('BGP session %s is Established on both ends', async (_name, s) => {
-    const fromA = (await bgpNeighbors(lab, s.a))[s.aAddr];
-    expect(fromA?.state, `${s.a} sees its session to ${s.aAddr} as`).toBe('Established');
-    if (model.routers[s.b]) {
-      const back = Object.values(await bgpNeighbors(lab, s.b)).find((n) => addressOwner(model, n.address) === s.a);
-      expect(back?.state, `${s.b} sees its session to ${s.a} as`).toBe('Established');
-    } else {
-      const peers = await lab.speakerPeers(s.b);
-      const back = peers.find((p) => addressOwner(model, p.peerAddress) === s.a);
-      expect(back?.state, `${s.b}'s BGP speaker sees its session to ${s.a} as`).toBe('established');
-    }
+  it.each(labSessions(model).map((s) => [s.name, s] as const))('BGP session %s is Established on both ends', async (_name, s) => {
+    expect((await checkSession(lab, s)).established).toEqual([]);
   });
 
-  const vips = [...advertisedVips(model)];
   it('the clusters advertise at least one VIP', () => {
     expect(vips.length, 'VIPs advertised by the fixtures').toBeGreaterThan(0);
   });

@@ -32,8 +32,15 @@ export interface ExpectedVipRoute {
    * has `bgp bestpath as-path multipath-relax`. Otherwise exactly one is installed.
    */
   multipath: boolean;
-  /** How many next hops the RIB and FIB should hold. */
+  /** How many next hops the RIB and FIB will hold, given this router's config. */
   installed: number;
+  /**
+   * Where the clusters' paths meet (the shortest paths lead to more than one cluster): the
+   * product's claim is ECMP over all of them here, whatever the config says.
+   */
+  meetingPoint: boolean;
+  /** When a meeting point's config prevents that ECMP: why, naming the file. */
+  whyNotEcmp?: string;
 }
 
 /** Node that owns an address (router interface, host or Kubernetes node), if any. */
@@ -118,7 +125,16 @@ export function expectedVipRoutes(model: LabModel): ExpectedVipRoute[] {
       const bgp = r.frr.bgp!;
       const multipath = candidates.length === 1 || bgp.multipathRelax || new Set(candidates.flatMap((c) => c.asPaths)).size === 1;
       const maxPaths = bgp.maximumPaths ?? 64;
-      out.push({ router: r.name, vip, candidates, multipath, installed: multipath ? Math.min(candidates.length, maxPaths) : 1 });
+      const installed = multipath ? Math.min(candidates.length, maxPaths) : 1;
+      const meetingPoint = new Set(candidates.flatMap((c) => c.clusters)).size > 1 && candidates.length > 1;
+      const whyNotEcmp = !meetingPoint
+        ? undefined
+        : !multipath
+          ? `${r.frr.file} has no "bgp bestpath as-path multipath-relax": the paths' AS paths differ (${candidates.map((c) => c.asPaths[0]).join(' vs ')}), so FRR installs only one`
+          : installed < candidates.length
+            ? `${r.frr.file} sets "maximum-paths ${maxPaths}", below the ${candidates.length} paths`
+            : undefined;
+      out.push({ router: r.name, vip, candidates, multipath, installed, meetingPoint, whyNotEcmp });
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { createProvider, providerName } from '../../helpers/lab/select-provider.js';
 import { checkFrrConfigs } from '../../helpers/lab/check.js';
 import { stderrProgress } from '../../helpers/runtime/progress.js';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabHandle } from '../../helpers/providers/provider.js';
 import type { LabModel } from '../../helpers/model/lab-model.js';
@@ -36,9 +36,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('labProvider', provider.name);
   project.provide('labRoot', root);
   const progress = stderrProgress({ prefix: 'lab' });
-  // Each run starts with a clean reports folder.
-  rmSync(join(root, 'reports'), { recursive: true, force: true });
+  // Each run starts with a clean reports folder (but for junit.xml, which vitest opened already).
   mkdirSync(join(root, 'reports'), { recursive: true });
+  for (const entry of readdirSync(join(root, 'reports'))) if (entry !== 'junit.xml') rmSync(join(root, 'reports', entry), { recursive: true, force: true });
   if (process.env.ANYCAST_VERIFY_REUSE === '1') {
     await writeLabInfo(root, await provider.attach(), model);
     progress.info(`reusing the running lab "${model.name}"`);

@@ -1,0 +1,97 @@
+/**
+ * The gate catches what it should: break the lab the way a bad change would, and the right
+ * check fails with a message an on-call engineer understands; lift the break and it passes.
+ *   - the spine loses `bgp bestpath as-path multipath-relax` → the VIP-routes claim fails (no ECMP)
+ *   - a leaf gets a wrong MD5 password → the sessions claim fails (not Established)
+ *   - the VIP pool changes → nothing fails, and the VIP moves everywhere consistently
+ *     (a second lab built from a changed copy of the files, run side by side)
+ * (Config-level breakage of the files themselves is caught earlier, by `check`: test/unit.)
+ */
+import { describe, expect, it } from 'vitest';
+import { checkSession } from '../helpers/checks/session-checks.js';
+import { checkVipRoute } from '../helpers/checks/vip-route-checks.js';
+import { kernelNextHops } from '../helpers/clients/frr.js';
+import { httpGet } from '../helpers/clients/http-probe.js';
+import { convergenceProblem } from '../helpers/lab/convergence.js';
+import { labSessions } from '../helpers/lab/sessions.js';
+import { createProvider } from '../helpers/lab/select-provider.js';
+import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
+import { loadLabModel } from '../helpers/model/lab-model.js';
+import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
+import { silentProgress } from '../helpers/runtime/progress.js';
+import { labCopy } from '../test/support/lab-copy.js';
+import { useLab } from './lab.js';
+
+const lab = await useLab();
+const model = lab.model;
+const meeting = expectedVipRoutes(model).find((e) => e.meetingPoint)!;
+const router = model.routers[meeting.router]!;
+const reconverged = () => waitUntil(() => convergenceProblem(lab), { what: 'the lab to re-converge after the break was lifted', deadline: new Deadline(30_000) });
+
+async function vtyshConfig(r: string, lines: string[]): Promise<void> {
+  await lab.vtysh(r, ['configure terminal', ...lines, 'end'].join('\n'));
+}
+
+describe('breaking the lab breaks the right claim', () => {
+  it(`${meeting.router} without multipath-relax: VIP routes fail, naming the missing next hop`, async () => {
+    const relax = ['router bgp ' + router.frr.bgp!.asn];
+    try {
+      await vtyshConfig(meeting.router, [...relax, 'no bgp bestpath as-path multipath-relax']);
+      await waitUntil(async () => ((await kernelNextHops(lab, meeting.router, meeting.vip)).length === 1 ? undefined : 'still ECMP'), { what: `${meeting.router} to drop to one path`, deadline: new Deadline(10_000) });
+      const f = await checkVipRoute(lab, meeting);
+      expect(f.rib.join('\n')).toMatch(new RegExp(`${meeting.router} selects ${meeting.vip.replace(/\./g, '\\.')} via \\[[^\\]]+\\], expected ECMP over .*: missing`));
+      expect(f.fib.join('\n')).toMatch(/kernel routes .* expected exactly .*: missing/);
+    } finally {
+      await vtyshConfig(meeting.router, [...relax, 'bgp bestpath as-path multipath-relax']);
+      await reconverged();
+    }
+  });
+
+  const mdSession = labSessions(model).find((s) => s.md5 && s.b.kind === 'speaker')!;
+  it(`wrong MD5 password on ${mdSession.a.node}: the session to ${mdSession.b.node} fails, on both ends`, async () => {
+    const nb = `neighbor ${mdSession.b.address}`;
+    const bgp = `router bgp ${mdSession.a.asn}`;
+    try {
+      await vtyshConfig(mdSession.a.node, [bgp, `${nb} password not-the-cilium-secret`]);
+      // A changed password resets the session; the node's SYNs then fail MD5 and are dropped.
+      await waitUntil(async () => ((await checkSession(lab, mdSession)).established.length > 0 ? undefined : 'still Established'), { what: 'the session to drop', deadline: new Deadline(15_000) });
+      const f = await checkSession(lab, mdSession);
+      expect(f.established, 'both ends report the session down').toHaveLength(2);
+      expect(f.established[0]).toMatch(new RegExp(`^${mdSession.a.node} sees its session to ${mdSession.b.node} .* as (Active|Connect|Idle)`));
+      expect(f.established[1]).toMatch(new RegExp(`^${mdSession.b.node} sees its session to ${mdSession.a.node} .* as (idle|connect|active)`));
+      // It stays down: the node keeps dialling with the Secret's password.
+      await expect.poll(async () => (await checkSession(lab, mdSession)).established.length, { timeout: 3000, interval: 500 }).toBeGreaterThan(0);
+    } finally {
+      await vtyshConfig(mdSession.a.node, [bgp, `${nb} password ${mdSession.a.password}`]);
+      await reconverged();
+    }
+  });
+
+  it('a changed VIP pool fails nothing and moves the VIP everywhere consistently', async () => {
+    const copy = labCopy();
+    copy.edit('containerlab/anycast.clab.yml', /^name: (\S+)$/m, 'name: $1-pool');
+    copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
+    const changed = loadLabModel({ root: copy.root });
+    const provider = createProvider(lab.provider, changed);
+    try {
+      const other = await provider.up({ progress: silentProgress, persistent: false });
+      const vips = [...advertisedVips(changed).keys()];
+      expect(vips, 'the VIP LB-IPAM hands out from the new pool').toEqual(['172.31.9.40']);
+      for (const s of labSessions(changed)) {
+        const f = await checkSession(other, s);
+        expect(Object.values(f).flat(), `session ${s.name}`).toEqual([]);
+      }
+      for (const e of expectedVipRoutes(changed)) {
+        const f = await checkVipRoute(other, e);
+        expect([...f.rib, ...f.fib], `${e.router}`).toEqual([]);
+        expect(await kernelNextHops(other, e.router, [...advertisedVips(model).keys()][0]!), `${e.router} no longer routes the old VIP`).toEqual([]);
+      }
+      for (const client of Object.keys(changed.hosts)) {
+        const r = await httpGet(other, client, vips[0]!);
+        expect(r.error, `${client} → ${vips[0]}`).toBeUndefined();
+      }
+    } finally {
+      await provider.down({ progress: silentProgress });
+    }
+  });
+});
