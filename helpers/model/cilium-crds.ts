@@ -6,15 +6,9 @@
  */
 import { z } from 'zod';
 import { labelSelectorSchema } from './label-selector.js';
+import { metadataShape } from './k8s-metadata.js';
 
-const metadata = z
-  .object({
-    name: z.string().min(1),
-    namespace: z.string().optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
+const metadata = z.object(metadataShape).strict();
 
 const ciliumApi = z.enum(['cilium.io/v2', 'cilium.io/v2alpha1']);
 

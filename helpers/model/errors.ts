@@ -4,6 +4,8 @@
  * go straight to the typo. Problems are collected, not thrown one at a time, so `check`
  * reports everything wrong in one pass.
  */
+import { readFileSync } from 'node:fs';
+
 export interface Problem {
   file: string;
   /** Dotted path in a YAML document (`spec.timers.holdTimeSeconds`) or a config statement. */
@@ -25,6 +27,16 @@ export class LabConfigError extends Error {
         problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'LabConfigError';
+  }
+}
+
+/** Reads a text file; an unreadable file becomes a problem naming it (and undefined). */
+export function readTextFile(file: string, shownAs: string, problems: ProblemList): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    problems.add({ file: shownAs, field: '(file)', message: `cannot read: ${(err as Error).message}` });
+    return undefined;
   }
 }
 

@@ -5,8 +5,7 @@
  * statement it does not know is simply left to FRR. `vtysh --dryrun` (see checks) is what
  * proves the file parses.
  */
-import { readFileSync } from 'node:fs';
-import type { ProblemList } from './errors.js';
+import { readTextFile, type ProblemList } from './errors.js';
 
 export interface FrrNeighbor {
   address: string;
@@ -45,13 +44,8 @@ export interface FrrConfig {
 export const FRR_DEFAULT_TIMERS = { keepalive: 60, hold: 180 } as const;
 
 export function parseFrrConfig(file: string, shownAs: string, problems: ProblemList): FrrConfig | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    problems.add({ file: shownAs, field: '(file)', message: `cannot read: ${(err as Error).message}` });
-    return undefined;
-  }
+  const text = readTextFile(file, shownAs, problems);
+  if (text === undefined) return undefined;
   return parseFrrConfigText(text, shownAs, problems);
 }
 

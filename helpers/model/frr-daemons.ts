@@ -3,8 +3,7 @@
  * official FRR image's watchfrr does the same; zebra and staticd always run there, so
  * they always run here too.
  */
-import { readFileSync } from 'node:fs';
-import type { ProblemList } from './errors.js';
+import { readTextFile, type ProblemList } from './errors.js';
 
 export interface FrrDaemons {
   file: string;
@@ -18,13 +17,8 @@ const ALWAYS = ['zebra', 'staticd'];
 const KNOWN = ['zebra', 'staticd', 'bgpd', 'ospfd', 'ospf6d', 'ripd', 'ripngd', 'isisd', 'pimd', 'pim6d', 'ldpd', 'nhrpd', 'eigrpd', 'babeld', 'sharpd', 'pbrd', 'bfdd', 'fabricd', 'vrrpd', 'pathd', 'mgmtd'];
 
 export function parseDaemons(file: string, shownAs: string, problems: ProblemList): FrrDaemons | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    problems.add({ file: shownAs, field: '(file)', message: `cannot read: ${(err as Error).message}` });
-    return undefined;
-  }
+  const text = readTextFile(file, shownAs, problems);
+  if (text === undefined) return undefined;
   const enabled = [...ALWAYS];
   const options: Record<string, string[]> = {};
   text.split('\n').forEach((raw, i) => {

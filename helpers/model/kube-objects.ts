@@ -4,15 +4,10 @@
  * the real lab applies the objects as they are.
  */
 import { z } from 'zod';
+import { metadataShape } from './k8s-metadata.js';
 
-const metadata = z
-  .object({
-    name: z.string().min(1),
-    namespace: z.string().optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-  })
-  .passthrough();
+// Plain Kubernetes objects keep any other metadata (finalizers, ownerReferences, ...).
+const metadata = z.object(metadataShape).passthrough();
 
 export const secretSchema = z
   .object({

@@ -4,13 +4,12 @@
  * place an address, ASN, timer or password enters the code; everything downstream reads
  * it from here.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { LabConfigError, ProblemList } from './errors.js';
 import { parseDaemons, type FrrDaemons } from './frr-daemons.js';
 import { parseFrrConfig, type FrrConfig } from './frr-config.js';
 import { parseExecLine, type HostAddress, type HostRoute } from './host-exec.js';
-import { cidrContains, parseCidr } from './ipv4.js';
+import { parseCidr } from './ipv4.js';
 import { loadManifests, type Manifest } from './manifests.js';
 import { LABEL_BRIDGE, LABEL_CLUSTER, LABEL_NODE_IP, loadTopology, type TopoLink, type TopoNode, type Topology } from './topology.js';
 import { displayPath } from './yaml-file.js';
@@ -195,22 +194,4 @@ function fabricHashing(routers: Record<string, RouterModel>, problems: ProblemLi
   const [key] = [...seen.keys()];
   const [policy, fields] = (key ?? '0/').split('/');
   return { policy: Number(policy), fields: fields ? Number(fields) : undefined };
-}
-
-/** The router interface (and its address) that sits on the given IPv4 subnet, if any. */
-export function routerAddressOn(model: LabModel, router: string, ip: string): { iface: string; address: string } | undefined {
-  const r = model.routers[router];
-  if (!r) return undefined;
-  for (const [iface, addrs] of Object.entries(r.interfaces)) {
-    for (const a of addrs) if (cidrContains(parseCidr(a), ip)) return { iface, address: a.split('/')[0]! };
-  }
-  return undefined;
-}
-
-export function projectPath(model: LabModel, ...parts: string[]): string {
-  return join(model.root, ...parts);
-}
-
-export function fileExists(p: string): boolean {
-  return existsSync(p);
 }

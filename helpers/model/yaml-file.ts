@@ -2,11 +2,10 @@
  * Reads YAML files keeping the source positions, so that a problem found later (by zod or
  * by a cross-file check) can still be reported with its line number.
  */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { LineCounter, parseAllDocuments, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
-import type { ProblemList } from './errors.js';
+import { readTextFile, type ProblemList } from './errors.js';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -37,13 +36,8 @@ export function pathToString(path: FieldPath): string {
 /** Parses every document of a YAML file. Syntax errors go to `problems`; those documents are dropped. */
 export function readYamlDocs(root: string, file: string, problems: ProblemList): YamlDoc[] {
   const shown = displayPath(root, file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    problems.add({ file: shown, field: '(file)', message: `cannot read: ${(err as Error).message}` });
-    return [];
-  }
+  const text = readTextFile(file, shown, problems);
+  if (text === undefined) return [];
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, merge: false, uniqueKeys: true });
   if (!Array.isArray(docs)) {
