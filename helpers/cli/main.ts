@@ -11,6 +11,7 @@ import { formatStatus, labStatus } from '../lab/status.js';
 import { stderrProgress } from '../runtime/progress.js';
 import { PreflightError } from '../providers/provider.js';
 import { checkFrrConfigs } from '../lab/check.js';
+import { reap } from '../lab/reaper.js';
 
 interface GlobalOpts {
   dir: string;
@@ -31,6 +32,10 @@ function hashPolicy(v: string): { policy: number; fields?: number } {
   const fields = f === undefined ? undefined : Number(f);
   if (fields !== undefined && !Number.isInteger(fields)) throw new InvalidArgumentError(`"${f}" is not a number (e.g. 0x0037)`);
   return { policy, fields };
+}
+
+function exitCodeFor(sig: NodeJS.Signals): number {
+  return sig === 'SIGINT' ? 130 : 143;
 }
 
 export function buildCli(): Command {
@@ -66,21 +71,33 @@ export function buildCli(): Command {
       const progress = stderrProgress({ quiet: opts.quiet });
       await provider.preflight();
       const t0 = performance.now();
-      let interrupted = false;
+      // First Ctrl-C: stop the bring-up and remove what was made. Second: remove it now and exit.
+      const abort = new AbortController();
       const onSignal = (sig: NodeJS.Signals) => {
-        if (interrupted) return;
-        interrupted = true;
-        progress.info(`${sig}: removing the half-built lab`);
+        if (!abort.signal.aborted) {
+          progress.info(`${sig}: stopping the bring-up; removing what was made (press Ctrl-C again to force)`);
+          abort.abort();
+          return;
+        }
         provider
           .down({ progress })
           .catch(() => undefined)
-          .finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+          .finally(() => process.exit(exitCodeFor(sig)));
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      await provider.up({ progress, persistent: true, hashPolicy: o.hashPolicy });
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        await provider.up({ progress, persistent: true, hashPolicy: o.hashPolicy, signal: abort.signal });
+      } catch (err) {
+        if (abort.signal.aborted) {
+          process.exitCode = 130;
+          return;
+        }
+        throw err;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       process.stdout.write(`lab "${model.name}" is up and converged in ${((performance.now() - t0) / 1000).toFixed(2)} s (provider ${provider.name}); \`anycast-verify status\` shows it, \`anycast-verify down\` removes it\n`);
     });
 
@@ -121,8 +138,24 @@ export function buildCli(): Command {
     .action(async () => {
       const opts = g();
       const model = load(opts);
-      await createProvider(providerName(opts.provider), model).down({ progress: stderrProgress({ quiet: opts.quiet }) });
+      const progress = stderrProgress({ quiet: opts.quiet });
+      // An interrupted `down` would leave half a lab: finish the cleanup, then exit.
+      const hold = (sig: NodeJS.Signals) => progress.info(`${sig}: finishing the cleanup first`);
+      process.on('SIGINT', hold);
+      process.on('SIGTERM', hold);
+      await createProvider(providerName(opts.provider), model).down({ progress });
       process.stdout.write(`lab "${model.name}" is down\n`);
+    });
+
+  program
+    .command('reap', { hidden: true })
+    .description('internal: remove the lab once its owner process has died without removing it')
+    .requiredOption('--owner <pid>', 'owner PID')
+    .requiredOption('--owner-start <ticks>', 'owner start time (/proc/PID/stat field 22)')
+    .action(async (o: { owner: string; ownerStart: string }) => {
+      const opts = g();
+      const model = load(opts);
+      await reap(createProvider(providerName(opts.provider), model), model.name, { pid: Number(o.owner), startTime: o.ownerStart });
     });
 
   return program;

@@ -59,6 +59,8 @@ export interface FabricHashing {
 
 export interface LabModel {
   root: string;
+  /** Absolute path of the fixtures folder. */
+  fixturesDir: string;
   name: string;
   topology: Topology;
   routers: Record<string, RouterModel>;
@@ -166,6 +168,7 @@ export function loadLabModel(opts: LoadOptions): LabModel {
 
   const model: LabModel = {
     root,
+    fixturesDir,
     name: topology.name,
     topology,
     routers,

@@ -15,6 +15,8 @@ export interface UpOptions {
   persistent: boolean;
   /** Overrides the routers' net.ipv4.fib_multipath_hash_policy (and _fields) from the topology. */
   hashPolicy?: { policy: number; fields?: number };
+  /** Aborts the bring-up (Ctrl-C): `up` then removes what it made and rejects. */
+  signal?: AbortSignal;
 }
 
 export interface DownOptions {
@@ -69,6 +71,8 @@ export interface LabHandle {
   injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }>;
   /** Daemon logs by name (for state dumps). */
   logs(): Promise<Record<string, string>>;
+  /** A sentence naming every lab daemon that has died, with its log tail; undefined when all run. */
+  health(): Promise<string | undefined>;
 }
 
 export interface LabProvider {

@@ -31,6 +31,18 @@ export interface WaitOptions {
   intervalMs?: number;
   /** After the deadline, keep polling this long (default: half the budget, at most 15 s) to report when it would have passed. */
   graceMs?: number;
+  /** Stops the wait at once (Ctrl-C during `up`). */
+  signal?: AbortSignal;
+}
+
+/** A check throws this to end the wait at once: waiting longer cannot help (e.g. a daemon died). */
+export class StopWaiting extends Error {}
+
+export class AbortedError extends StopWaiting {
+  constructor(what: string) {
+    super(`interrupted while waiting for ${what}`);
+    this.name = 'AbortedError';
+  }
 }
 
 export class WaitTimeoutError extends Error {
@@ -54,11 +66,13 @@ export async function waitUntil(check: () => Promise<string | undefined>, opts: 
   const interval = opts.intervalMs ?? 100;
   let last = 'not checked yet';
   for (;;) {
+    if (opts.signal?.aborted) throw new AbortedError(opts.what);
     try {
       const problem = await check();
       if (problem === undefined) return opts.deadline.elapsed();
       last = problem;
     } catch (err) {
+      if (err instanceof StopWaiting) throw err;
       last = (err as Error).message;
     }
     if (opts.deadline.remaining() <= 0) break;
@@ -67,6 +81,7 @@ export async function waitUntil(check: () => Promise<string | undefined>, opts: 
   const grace = opts.graceMs ?? Math.min(opts.deadline.budgetMs / 2, 15_000);
   const graceEnd = performance.now() + grace;
   while (performance.now() < graceEnd) {
+    if (opts.signal?.aborted) throw new AbortedError(opts.what);
     await sleep(interval);
     try {
       if ((await check()) === undefined) throw new WaitTimeoutError(opts.what, opts.deadline.budgetMs, last, opts.deadline.elapsed());

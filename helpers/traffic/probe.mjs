@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
+    // Names the lab this process belongs to, so a cleanup can find it by its command line.
+    lab: { type: 'string' },
     target: { type: 'string' },
     'interval-ms': { type: 'string', default: '10' },
     'timeout-ms': { type: 'string', default: '300' },

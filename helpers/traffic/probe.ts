@@ -31,7 +31,7 @@ function parse(text: string): ProbeRecord[] {
 }
 
 export function startProbe(lab: LabHandle, client: string, target: string, opts: { intervalMs?: number; timeoutMs?: number; maxSeconds: number }): RunningProbe {
-  const p = lab.spawn(client, [process.execPath, PROBE_SCRIPT, '--target', target, '--interval-ms', String(opts.intervalMs ?? 10), '--timeout-ms', String(opts.timeoutMs ?? 300), '--seconds', String(opts.maxSeconds)]);
+  const p = lab.spawn(client, [process.execPath, PROBE_SCRIPT, '--lab', lab.model.name, '--target', target, '--interval-ms', String(opts.intervalMs ?? 10), '--timeout-ms', String(opts.timeoutMs ?? 300), '--seconds', String(opts.maxSeconds)]);
   return {
     client,
     // The last line may still be half-written.

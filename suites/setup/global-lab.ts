@@ -29,7 +29,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const root = project.config.root;
+  // ANYCAST_VERIFY_DIR points the suites at another project folder (containerlab/ + fixtures/).
+  const root = process.env.ANYCAST_VERIFY_DIR ?? project.config.root;
   const model = loadLabModel({ root });
   await checkFrrConfigs(model);
   const provider = createProvider(providerName(), model);
@@ -48,14 +49,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const teardown = async () => {
     await provider.down({ progress });
   };
+  // Ctrl-C or SIGTERM at any moment: during bring-up, `up` stops and removes what it made;
+  // after it, the lab is removed here. Either way the run then exits.
+  const abort = new AbortController();
+  let up = false;
   const onSignal = (sig: NodeJS.Signals) => {
+    const code = sig === 'SIGINT' ? 130 : 143;
+    if (abort.signal.aborted) return;
+    abort.abort();
     progress.info(`${sig}: removing the lab`);
-    teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    if (up) void teardown().finally(() => process.exit(code));
+    else process.exitCode = code;
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const t0 = performance.now();
-  const lab = await provider.up({ progress, persistent: false });
+  let lab: LabHandle;
+  try {
+    lab = await provider.up({ progress, persistent: false, signal: abort.signal });
+    up = true;
+  } catch (err) {
+    if (abort.signal.aborted) process.exit(process.exitCode ?? 130);
+    throw err;
+  }
   const bringUp = (performance.now() - t0) / 1000;
   progress.info(`lab "${model.name}" converged in ${bringUp.toFixed(2)} s`);
   await writeLabInfo(root, lab, model, bringUp);

@@ -11,6 +11,8 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
+    // Names the lab this process belongs to, so a cleanup can find it by its command line.
+    lab: { type: 'string' },
     listen: { type: 'string' },
     name: { type: 'string', default: '' },
     hostname: { type: 'string' },

@@ -28,7 +28,7 @@ export async function startEchoPods(lab: string, node: K8sNodeModel, cluster: Cl
       // The VIP on the node's loopback stands in for Cilium's (or kube-proxy's) capture of LB traffic.
       await run(['ip', '-n', ns, 'addr', 'replace', `${svc.vip}/32`, 'dev', 'lo']);
       const log = join(workDir, `${node.name}-${pod.name}.log`);
-      const rec = spawnInNamespace(ns, node.name, `echo ${pod.namespace}/${pod.name} for ${svc.key}`, [process.execPath, ECHO_SERVER, '--listen', `${svc.vip}:${svc.port}`, '--hostname', pod.name, '--name', pod.whoamiName], log);
+      const rec = spawnInNamespace(ns, node.name, `echo ${pod.namespace}/${pod.name} for ${svc.key}`, [process.execPath, ECHO_SERVER, '--lab', lab, '--listen', `${svc.vip}:${svc.port}`, '--hostname', pod.name, '--name', pod.whoamiName], log);
       records.push(rec);
       await waitUntil(
         async () => {

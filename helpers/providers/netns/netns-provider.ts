@@ -8,9 +8,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
 import { run, haveCommand } from '../../runtime/command.js';
-import { Deadline, waitUntil } from '../../runtime/poll.js';
+import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
 import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState, type LabState } from '../../runtime/run-state.js';
 import { convergenceProblem } from '../../lab/convergence.js';
+import { startReaper } from '../../lab/reaper.js';
 import { spawn as spawnChild } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
@@ -18,8 +19,8 @@ import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter, FRR_LIBEXEC } from './frr-router.js';
 import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
-import { nsName } from './naming.js';
-import { logTail, stopProcesses } from './processes.js';
+import { frrPathspace, nsName } from './naming.js';
+import { findLabProcesses, logTail, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
 
 /** Budget for "every session Established and every FIB as expected" after the daemons start. */
@@ -62,14 +63,21 @@ export class NetnsProvider implements LabProvider {
     const state = readState(lab)!;
     const save = () => writeState(state);
     const handle = new NetnsHandle(this.model);
+    const signal = opts.signal;
+    const checkAbort = () => {
+      if (signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
+    };
     try {
+      checkAbort();
       await progress.step(`namespaces for ${Object.keys(this.model.topology.nodes).length} nodes`, () =>
         createNamespaces(this.model, (ns) => {
           state.namespaces.push(ns);
           save();
         }),
       );
+      checkAbort();
       await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy }));
+      checkAbort();
       // GoBGP waits 5-10 s before its first dial whatever connect-retry says (a fixed minimum in
       // its connect loop, shared by real Cilium), so the nodes start alongside FRR, not after it.
       const routers = progress.step(`FRR on ${Object.keys(this.model.routers).length} routers`, async () => {
@@ -92,7 +100,7 @@ export class NetnsProvider implements LabProvider {
             await Promise.all(Object.keys(this.model.routers).map(async (r) => (await netnsVtysh(lab, r, 'show bgp summary json').catch(() => undefined)) ?? down.push(r)));
             return down.length ? `no answer from ${down.join(', ')}` : undefined;
           },
-          { what: 'every router to answer vtysh', deadline: new Deadline(10_000), intervalMs: 20 },
+          { what: 'every router to answer vtysh', deadline: new Deadline(10_000), intervalMs: 20, signal },
         );
       });
       const nodes = progress.step(`emulated Cilium nodes: ${Object.keys(this.model.k8sNodes).join(', ')}`, () =>
@@ -111,25 +119,24 @@ export class NetnsProvider implements LabProvider {
           ),
         ),
       );
-      await Promise.all([routers, nodes]);
+      // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
+      for (const r of await Promise.allSettled([routers, nodes])) if (r.status === 'rejected') throw r.reason;
+      checkAbort();
       await progress.step('BGP converged (every session Established, every FIB as expected)', () =>
-        waitUntil(async () => (await this.deadDaemons(state)) ?? (await convergenceProblem(handle)), { what: 'the lab to converge', deadline: new Deadline(CONVERGENCE_BUDGET_MS), intervalMs: 50 }),
+        waitUntil(async () => {
+          const dead = await handle.health();
+          if (dead) throw new StopWaiting(`a daemon died during bring-up:\n${dead}`);
+          return convergenceProblem(handle);
+        }, { what: 'the lab to converge', deadline: new Deadline(CONVERGENCE_BUDGET_MS), intervalMs: 50, signal }),
       );
       state.ready = true;
       save();
       return handle;
     } catch (err) {
-      progress.info('bring-up failed; removing what was made');
+      progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');
       await this.down({ progress }).catch(() => undefined);
       throw err;
     }
-  }
-
-  /** A sentence naming any daemon of the lab that has died, with its log tail. */
-  async deadDaemons(state: LabState): Promise<string | undefined> {
-    const dead = state.processes.filter((p) => !isSameProcessAlive(p));
-    if (dead.length === 0) return undefined;
-    return dead.map((p) => `${p.node}: ${p.what} (pid ${p.pid}) is not running; log:\n${logTail(p.log, 10)}`).join('\n');
   }
 
   /**
@@ -155,22 +162,28 @@ export class NetnsProvider implements LabProvider {
       }
     }
     mkdirSync(runDir(lab), { recursive: true });
+    const owner = { pid: process.pid, startTime: processStartTime(process.pid) ?? '?' };
     writeState({
       lab,
       provider: this.name,
-      owner: { pid: process.pid, startTime: processStartTime(process.pid) ?? '?', persistent: opts.persistent, command: process.argv.slice(1).join(' ') },
+      owner: { ...owner, persistent: opts.persistent, command: process.argv.slice(1).join(' ') },
       createdAt: new Date().toISOString(),
       namespaces: [],
       processes: [],
       paths: [],
       ready: false,
     });
+    startReaper(this.model, this.name, owner);
   }
 
   async down(opts: DownOptions): Promise<void> {
     const lab = this.model.name;
     const state = readState(lab);
-    if (state?.processes.length) await opts.progress.step(`stop ${state.processes.length} processes`, () => stopProcesses(state.processes));
+    // What the record lists, plus anything carrying this lab's markers that a killed run did not get to record.
+    const recorded = state?.processes ?? [];
+    const stray = findLabProcesses(lab, runDir(lab), Object.keys(this.model.routers).map((r) => frrPathspace(lab, r))).filter((p) => !recorded.some((r) => r.pid === p.pid));
+    const all = [...recorded, ...stray];
+    if (all.length) await opts.progress.step(`stop ${all.length} processes`, () => stopProcesses(all));
     const namespaces = [...new Set([...(state?.namespaces ?? []), ...(await existingNamespaces(labNamespaces(this.model)))])];
     if (namespaces.length) await opts.progress.step(`delete ${namespaces.length} namespaces`, () => deleteNamespaces(namespaces));
     const paths = new Set(state?.paths ?? []);
@@ -238,6 +251,13 @@ export class NetnsHandle implements LabHandle {
       child.on('error', (err) => resolve({ stdout, stderr: `${stderr}${err.message}`, exitCode: 127 }));
     });
     return { done, output: () => stdout, stop: () => void child.kill('SIGTERM') };
+  }
+
+  async health(): Promise<string | undefined> {
+    const state = readState(this.model.name);
+    if (!state) return `lab "${this.model.name}" has no run state (was it removed?)`;
+    const dead = state.processes.filter((p) => !isSameProcessAlive(p));
+    return dead.length ? dead.map((p) => `${p.node}: ${p.what} (pid ${p.pid}) has died; last log lines:\n${logTail(p.log, 10)}`).join('\n') : undefined;
   }
 
   injectFault(kind: FaultKind, node: string) {

@@ -4,7 +4,7 @@
  * process this lab started is ever signalled.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { isSameProcessAlive, processStartTime, type ProcessRecord } from '../../runtime/run-state.js';
 import { sleep } from '../../runtime/poll.js';
 
@@ -29,6 +29,36 @@ export function recordFromPidFile(pidFile: string, node: string, what: string, l
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   const startTime = processStartTime(pid);
   return startTime ? { pid, startTime, node, what, log } : undefined;
+}
+
+/**
+ * Processes of this lab found by their command line, for a cleanup that must also catch a
+ * process started in the instant before a killed run could record it. Every process the
+ * netns lab starts carries one of these lab-unique markers: FRR's pathspace (-N av-<lab>-…),
+ * the lab's run folder (GoBGP's config path) or `--lab <lab>` (echo pods, probes).
+ */
+export function findLabProcesses(lab: string, runFolder: string, pathspaces: string[]): ProcessRecord[] {
+  const out: ProcessRecord[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const ours =
+      argv.some((a, i) => a === '-N' && pathspaces.includes(argv[i + 1] ?? '')) ||
+      argv.some((a) => a.startsWith(`${runFolder}/`)) ||
+      argv.some((a, i) => a === '--lab' && argv[i + 1] === lab);
+    // The reaper of this lab also names it; it ends by itself and must not be killed here.
+    if (!ours || argv.includes('reap')) continue;
+    const startTime = processStartTime(pid);
+    if (startTime) out.push({ pid, startTime, node: '?', what: argv.slice(0, 3).join(' ') });
+  }
+  return out;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs` for whatever is left. Only processes that are still ours are signalled. */
