@@ -210,6 +210,25 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     };
   });
 
+  // An advertisement whose Service selector matches no Service of this cluster advertises nothing: say so.
+  for (const adv of advertisements) {
+    const doc = fileOf.get(adv)!;
+    adv.spec.advertisements.forEach((e, i) => {
+      if (e.advertisementType !== 'Service' || !e.service) return;
+      const at = { file: doc.file, field: `spec.advertisements[${i}].selector`, line: doc.lineOf(['spec', 'advertisements', i, 'selector']) };
+      if (!e.selector) problems.add({ ...at, message: 'no selector: Cilium then advertises no Service (select all with a NotIn expression on a never-used value)' });
+      else if (!services.some(({ s }) => selectorMatches(e.selector!, serviceSelectorLabels(s)))) problems.add({ ...at, message: `selects no Service in cluster ${name}` });
+    });
+  }
+  for (const pc of peerConfigs) {
+    const doc = fileOf.get(pc)!;
+    (pc.spec.families ?? []).forEach((f, i) => {
+      if (f.advertisements && !advertisements.some((a) => selectorMatches(f.advertisements!, a.metadata.labels ?? {}))) {
+        problems.add({ file: doc.file, field: `spec.families[${i}].advertisements`, line: doc.lineOf(['spec', 'families', i, 'advertisements']), message: `selects no CiliumBGPAdvertisement in cluster ${name} (they are selected by their metadata.labels)` });
+      }
+    });
+  }
+
   const speakers: Record<string, SpeakerIntent> = {};
   const lbServices = services.filter((x) => isLbIpamService(x.s));
   for (const node of nodes) {

@@ -7,7 +7,6 @@
 import type { ProblemList } from './errors.js';
 import { cidrContains, parseCidr, rangesOverlap, intToIp, type Cidr } from './ipv4.js';
 import { poolRanges } from './lb-ipam.js';
-import { neighborTimers } from './frr-config.js';
 import type { LabModel } from './lab-model.js';
 
 interface Owned {
@@ -101,6 +100,19 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
     }
   }
 
+  // 5a. FRR timers are sane on every router (per neighbour, or the router's `timers bgp`).
+  for (const r of Object.values(model.routers)) {
+    const bgp = r.frr.bgp;
+    if (!bgp) continue;
+    for (const addr of [undefined, ...Object.keys(bgp.neighbors)]) {
+      const t = addr ? bgp.neighbors[addr]!.timers : bgp.timers;
+      if (!t) continue;
+      const line = addr ? bgp.neighbors[addr]!.line : bgp.line;
+      if (t.hold !== 0 && t.hold < 3) problems.add({ file: r.frr.file, field: addr ? `neighbor ${addr} timers` : 'timers bgp', line, message: `hold time ${t.hold} s: BGP allows 0 or at least 3` });
+      if (t.hold !== 0 && t.keepalive > t.hold) problems.add({ file: r.frr.file, field: addr ? `neighbor ${addr} timers` : 'timers bgp', line, message: `keepalive ${t.keepalive} s exceeds hold ${t.hold} s` });
+    }
+  }
+
   // 5. Each Kubernetes node's BGP peers match the leaf on its bridge, on both sides.
   for (const cluster of Object.values(model.clusters)) {
     for (const sp of Object.values(cluster.speakers)) {
@@ -138,10 +150,6 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
           const where = peer.passwordSource ?? peer.source.peerConfig ?? cc;
           const msg = !nb.password ? `${router.name} has no password for ${node.ip}, but Cilium uses one (${where}): MD5 on one side only` : !peer.password ? `${router.name} sets a password for ${node.ip}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only` : `${router.name}'s password for ${node.ip} differs from ${where}`;
           problems.add({ file: router.frr.file, field: `neighbor ${node.ip} password`, line: nb.line, message: msg });
-        }
-        const frrTimers = neighborTimers(bgp, node.ip);
-        if (frrTimers.keepalive > frrTimers.hold) {
-          problems.add({ file: router.frr.file, field: 'timers', line: bgp.line, message: `keepalive ${frrTimers.keepalive} exceeds hold ${frrTimers.hold}` });
         }
       }
     }

@@ -48,6 +48,7 @@ export class NetnsProvider implements LabProvider {
     ] as const) {
       if (!(await haveCommand(cmd))) missing.push(`${cmd} not found (package ${pkg}: ${install})`);
     }
+    if (missing.length === 0 && process.getuid?.() === 0) missing.push(...(await kernelProblems()));
     if (missing.length) throw new PreflightError(missing);
   }
 
@@ -201,6 +202,26 @@ export class NetnsProvider implements LabProvider {
     if (!state?.ready) throw new Error(`lab "${this.model.name}" is not up (no ready run state in ${runDir(this.model.name)}); run \`npx anycast-verify up\``);
     return new NetnsHandle(this.model);
   }
+}
+
+/**
+ * Probes the kernel features the lab needs inside a throw-away anonymous network namespace
+ * (`unshare --net`: it vanishes with the probe, nothing touches the host's own namespace).
+ */
+async function kernelProblems(): Promise<string[]> {
+  const probes: [string, string][] = [
+    ['ip link add avp0 type veth peer name avp1', 'veth pairs (CONFIG_VETH)'],
+    ['ip link add avbr0 type bridge', 'Linux bridges (CONFIG_BRIDGE)'],
+    ['nft add table inet avprobe', 'nftables (CONFIG_NF_TABLES, CONFIG_NF_TABLES_INET)'],
+    ['test -e /proc/sys/net/ipv4/fib_multipath_hash_policy', 'ECMP routing (CONFIG_IP_ROUTE_MULTIPATH)'],
+    ['test -e /proc/sys/net/ipv4/fib_multipath_hash_fields', 'custom ECMP hash fields (Linux 5.12 or newer)'],
+  ];
+  const out: string[] = [];
+  for (const [cmd, what] of probes) {
+    const r = await run(['unshare', '--net', 'sh', '-c', cmd], { reject: false });
+    if (r.exitCode !== 0) out.push(`the kernel lacks ${what}: \`${cmd}\` failed (${r.stderr.trim() || `exit ${r.exitCode}`})`);
+  }
+  return out;
 }
 
 async function existingNamespaces(names: string[]): Promise<string[]> {
