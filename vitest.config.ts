@@ -9,6 +9,17 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Lifecycle tests that start and kill labs of their own (root): before the suites' lab, never beside it.
+        test: {
+          name: 'process',
+          include: ['test/process/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -19,7 +30,7 @@ export default defineConfig({
           setupFiles: ['suites/setup/matchers.ts', 'suites/setup/lab-health.ts'],
           // One lab, shared: suite files run one at a time, in the order below, against it.
           fileParallelism: false,
-          sequence: { sequencer: FileOrderSequencer },
+          sequence: { sequencer: FileOrderSequencer, groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -73,8 +73,10 @@ export function buildCli(): Command {
       const t0 = performance.now();
       // First Ctrl-C: stop the bring-up and remove what was made. Second: remove it now and exit.
       const abort = new AbortController();
+      let received: NodeJS.Signals = 'SIGINT';
       const onSignal = (sig: NodeJS.Signals) => {
         if (!abort.signal.aborted) {
+          received = sig;
           progress.info(`${sig}: stopping the bring-up; removing what was made (press Ctrl-C again to force)`);
           abort.abort();
           return;
@@ -90,7 +92,7 @@ export function buildCli(): Command {
         await provider.up({ progress, persistent: true, hashPolicy: o.hashPolicy, signal: abort.signal });
       } catch (err) {
         if (abort.signal.aborted) {
-          process.exitCode = 130;
+          process.exitCode = exitCodeFor(received);
           return;
         }
         throw err;

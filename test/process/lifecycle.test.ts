@@ -1,0 +1,117 @@
+/**
+ * Lifecycle safety, at process level: bad input is rejected before anything exists; Ctrl-C,
+ * SIGTERM and SIGKILL at several moments of `up` and of a test run leave nothing behind; a
+ * lab left by a killed run is removed by the next `up`; a second `up` is refused with the
+ * owner's PID; a daemon that dies is reported with its log. Each test builds its own small
+ * lab from a renamed copy of the files, so it never touches the suites' lab.
+ */
+import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
+import { readState } from '../../helpers/runtime/run-state.js';
+import { silentProgress } from '../../helpers/runtime/progress.js';
+import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
+import { CLI, expectHostClean, leftovers, outputContains, startCli } from '../support/host.js';
+
+function namedCopy(name: string) {
+  const c = labCopy();
+  c.edit('containerlab/anycast.clab.yml', /^name: \S+$/m, `name: ${name}`);
+  return { copy: c, model: loadLabModel({ root: c.root }) };
+}
+
+describe('bad input', () => {
+  it('`up` on a broken copy exits 2 naming file and field, and creates nothing', async () => {
+    const { copy, model } = namedCopy('pt-bad');
+    copy.edit('fixtures/cilium/cluster01/bgp-cluster-config.yaml', 'peerASN: 65002', 'peerASN: 65009');
+    const r = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/fixtures\/cilium\/cluster01\/bgp-cluster-config\.yaml: peers\[leaf2\]\.peerASN: 65009 does not match leaf2's "router bgp 65002"/);
+    expect(await leftovers(model)).toEqual([]);
+  });
+});
+
+describe('signals during `up`', () => {
+  it.each([
+    ['SIGINT', 'after the namespaces', '✔ namespaces', 130, 'a'],
+    ['SIGINT', 'after the links', '✔ links', 130, 'b'],
+    ['SIGINT', 'while FRR and the nodes start', '✔ emulated Cilium nodes', 130, 'c'],
+    ['SIGTERM', 'while waiting for convergence', '✔ FRR on', 143, 'd'],
+  ] as const)('%s %s leaves nothing behind', async (sig, _when, marker, code, tag) => {
+    const { copy, model } = namedCopy(`pt-up-${tag}`);
+    const child = startCli(['-C', copy.root, 'up']);
+    await outputContains(child, marker);
+    process.kill(child.pid!, sig);
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(code);
+    await expectHostClean(model);
+  });
+
+  it('SIGKILL of `up` and of its reaper: the next `up` removes the leftover lab, then `down` leaves nothing', async () => {
+    const { copy, model } = namedCopy('pt-kill');
+    const child = startCli(['-C', copy.root, 'up']);
+    await outputContains(child, '✔ FRR on');
+    const owner = readState(model.name)!.owner.pid;
+    // The reaper would clean up at once; kill it too, to leave a truly orphaned lab behind.
+    const reapers = (await execa('pgrep', ['-f', `reap --owner ${owner} `], { reject: false })).stdout.split('\n').filter(Boolean).map(Number);
+    for (const pid of reapers) process.kill(pid, 'SIGKILL');
+    process.kill(child.pid!, 'SIGKILL');
+    await child;
+    expect(await leftovers(model), 'the killed run left its lab').not.toEqual([]);
+    const again = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`removing lab "${model.name}" left behind by pid ${owner}`);
+    await execa(process.execPath, [CLI, '-C', copy.root, 'down']);
+    await expectHostClean(model);
+  });
+
+  it("a second `up` is refused with the owner's PID; `down` is idempotent", async () => {
+    const { copy, model } = namedCopy('pt-busy');
+    const first = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const owner = readState(model.name)!.owner.pid;
+    const second = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toContain(`lab "${model.name}" is already up (started by pid ${owner}`);
+    for (let i = 0; i < 2; i++) expect((await execa(process.execPath, [CLI, '-C', copy.root, 'down'], { reject: false })).exitCode).toBe(0);
+    await expectHostClean(model);
+  });
+});
+
+describe('signals during a test run', () => {
+  const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+  it.each([
+    ['SIGINT', 'during the global bring-up', '✔ FRR on'],
+    ['SIGTERM', 'while the tests run', 'converged in'],
+    ['SIGKILL', 'while the tests run', 'converged in'],
+  ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
+    const { copy, model } = namedCopy(`pt-run-${sig.toLowerCase()}`);
+    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], { cwd: PROJECT_ROOT, reject: false, detached: true, all: true, env: { ANYCAST_VERIFY_DIR: copy.root } });
+    await outputContains(child, marker, 90_000);
+    // Like Ctrl-C in a terminal: the whole process group gets the signal.
+    process.kill(-child.pid!, sig);
+    await child;
+    await expectHostClean(model);
+  });
+});
+
+describe('a daemon that dies', () => {
+  it('is reported with its log excerpt, and teardown still completes', async () => {
+    const { model } = namedCopy('pt-die');
+    const provider = new NetnsProvider(model);
+    try {
+      const lab = await provider.up({ progress: silentProgress, persistent: false });
+      expect(await lab.health()).toBeUndefined();
+      const bgpd = readState(model.name)!.processes.find((p) => p.node === 'spine' && p.what === 'frr bgpd')!;
+      process.kill(bgpd.pid, 'SIGKILL');
+      const health = await lab.health();
+      expect(health).toMatch(new RegExp(`spine: frr bgpd \\(pid ${bgpd.pid}\\) has died; last log lines:\\n`));
+      expect(health).toContain(readFileSync(bgpd.log!, 'utf8').trim().split('\n').at(-1));
+    } finally {
+      await provider.down({ progress: silentProgress });
+    }
+    await expectHostClean(model);
+  });
+});

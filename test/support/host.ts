@@ -1,0 +1,57 @@
+/**
+ * What "the host is clean" means after a lab: no namespace, process, FRR pathspace folder
+ * or run folder of that lab is left. Used by the process-level tests.
+ */
+import { existsSync } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+import { join } from 'node:path';
+import type { LabModel } from '../../helpers/model/lab-model.js';
+import { findLabProcesses } from '../../helpers/providers/netns/processes.js';
+import { frrPathspace } from '../../helpers/providers/netns/naming.js';
+import { runDir } from '../../helpers/runtime/run-state.js';
+import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
+import { PROJECT_ROOT } from './lab-copy.js';
+
+export const CLI = join(PROJECT_ROOT, 'bin', 'anycast-verify.mjs');
+
+export async function leftovers(model: LabModel): Promise<string[]> {
+  const lab = model.name;
+  const out: string[] = [];
+  const ns = (await execa('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`av-${lab}-`));
+  if (ns.length) out.push(`namespaces: ${ns.join(', ')}`);
+  const procs = findLabProcesses(lab, runDir(lab), Object.keys(model.routers).map((r) => frrPathspace(lab, r)));
+  if (procs.length) out.push(`processes: ${procs.map((p) => `${p.pid} ${p.what}`).join(', ')}`);
+  for (const r of Object.keys(model.routers)) {
+    for (const d of [join('/var/run/frr', frrPathspace(lab, r)), join('/etc/frr', frrPathspace(lab, r))]) if (existsSync(d)) out.push(`folder ${d}`);
+  }
+  if (existsSync(runDir(lab))) out.push(`run folder ${runDir(lab)}`);
+  return out;
+}
+
+/** Waits (budget 15 s: the reaper polls every 250 ms, `down` takes ~2 s) until nothing of the lab is left. */
+export async function expectHostClean(model: LabModel): Promise<void> {
+  await waitUntil(async () => {
+    const l = await leftovers(model);
+    return l.length ? l.join('; ') : undefined;
+  }, { what: `nothing of lab "${model.name}" left on the host`, deadline: new Deadline(15_000), intervalMs: 100, graceMs: 0 });
+}
+
+/** Starts the CLI in its own process group (like a terminal job), collecting stderr. */
+export function startCli(args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false; detached: true; all: true; env: Record<string, string> }> {
+  return execa(process.execPath, [CLI, ...args], { reject: false, detached: true, all: true, env });
+}
+
+/** Resolves when the child's combined output contains `marker`. */
+export function outputContains(child: { all?: NodeJS.ReadableStream | null }, marker: string | RegExp, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`"${String(marker)}" did not appear within ${timeoutMs} ms; output:\n${seen}`)), timeoutMs);
+    child.all?.on('data', (d: Buffer) => {
+      seen += d.toString();
+      if (typeof marker === 'string' ? seen.includes(marker) : marker.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
