@@ -3,7 +3,7 @@
  * by a cross-file check) can still be reported with its line number.
  */
 import { relative } from 'node:path';
-import { LineCounter, parseAllDocuments, isNode, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { readTextFile, type ProblemList } from './errors.js';
 
@@ -59,8 +59,17 @@ export function readYamlDocs(root: string, file: string, problems: ProblemList):
   return out;
 }
 
+/** The line of the field at `path`: its key's line for a mapping entry (where a reader looks), else the node's. */
 function lineOf(doc: Document, counter: LineCounter, path: FieldPath): number | undefined {
   for (let n = path.length; n >= 0; n--) {
+    const last = path[n - 1];
+    if (n > 0 && typeof last === 'string') {
+      const parent = doc.getIn(path.slice(0, n - 1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+        if (pair && isNode(pair.key) && pair.key.range) return counter.linePos(pair.key.range[0]).line;
+      }
+    }
     const node = doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }

@@ -2,9 +2,9 @@
  * A throw-away copy of the lab's source files (containerlab/ and fixtures/) to mutate in a
  * test, so a test can prove that a broken input is caught, without touching the real files.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
@@ -23,7 +23,10 @@ export function labCopy(): LabCopy {
   cpSync(join(PROJECT_ROOT, 'fixtures'), join(root, 'fixtures'), { recursive: true });
   onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   const read = (f: string) => readFileSync(join(root, f), 'utf8');
-  const write = (f: string, t: string) => writeFileSync(join(root, f), t);
+  const write = (f: string, t: string) => {
+    mkdirSync(dirname(join(root, f)), { recursive: true });
+    writeFileSync(join(root, f), t);
+  };
   return {
     root,
     read,

@@ -1,0 +1,124 @@
+/**
+ * Every kind of bad input `check` (and `up`, and `npm test`) rejects before anything starts,
+ * each asserted to name the file, the field and, where the parser gives one, the line.
+ * Each case mutates a throw-away copy of the real lab files.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { LabConfigError, formatProblem } from '../../helpers/model/errors.js';
+import { labCopy, type LabCopy } from '../support/lab-copy.js';
+
+const TOPO = 'containerlab/anycast.clab.yml';
+const PEER = 'fixtures/cilium/bgp-peer-config.yaml';
+const CC1 = 'fixtures/cilium/cluster01/bgp-cluster-config.yaml';
+const ADV = 'fixtures/cilium/bgp-advertisement.yaml';
+const POOL = 'fixtures/cilium/lb-ip-pool.yaml';
+const ECHO = 'fixtures/workloads/echo.yaml';
+const LEAF2 = 'containerlab/configs/leaf2.frr.conf';
+
+function problems(c: LabCopy): string[] {
+  try {
+    loadLabModel({ root: c.root });
+  } catch (err) {
+    if (err instanceof LabConfigError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  return [];
+}
+
+/** The 1-based line of the first line of `file` in the copy that contains `text`. */
+const lineOf = (c: LabCopy, file: string, text: string) => c.read(file).split('\n').findIndex((l) => l.includes(text)) + 1;
+
+const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) => RegExp | string }[] = [
+  {
+    name: 'an unknown field in the topology',
+    mutate: (c) => c.edit(TOPO, '      group: hosts\n      exec:\n        - ip addr add 192.168.100.11/24', '      group: hosts\n      imgae: alpine\n      exec:\n        - ip addr add 192.168.100.11/24'),
+    expect: (c) => `${TOPO}:${lineOf(c, TOPO, 'imgae')}: topology.nodes.client.imgae: unknown field (misspelled, or not supported by anycast-verify)`,
+  },
+  {
+    name: 'an ASN outside the CRD range',
+    mutate: (c) => c.edit(CC1, 'localASN: 65101', 'localASN: 0'),
+    expect: (c) => new RegExp(`^${CC1}:${lineOf(c, CC1, 'localASN')}: spec\\.bgpInstances\\[0\\]\\.localASN: .*>=1`),
+  },
+  {
+    name: 'keepalive above hold in the PeerConfig',
+    mutate: (c) => c.edit(PEER, 'keepAliveTimeSeconds: 3', 'keepAliveTimeSeconds: 10'),
+    expect: (c) => `${PEER}:${lineOf(c, PEER, 'keepAliveTimeSeconds')}: spec.timers.keepAliveTimeSeconds: keepAliveTimeSeconds must not exceed holdTimeSeconds`,
+  },
+  {
+    name: 'keepalive above hold on a leaf',
+    mutate: (c) => c.edit(LEAF2, 'timers bgp 3 9', 'timers bgp 10 9'),
+    expect: (c) => `${LEAF2}:${lineOf(c, LEAF2, 'router bgp')}: timers bgp: keepalive 10 s exceeds hold 9 s`,
+  },
+  {
+    name: 'a Cilium kind that is not emulated',
+    mutate: (c) => c.write('fixtures/cilium/override.yaml', 'apiVersion: cilium.io/v2\nkind: CiliumBGPNodeConfigOverride\nmetadata:\n  name: cluster01\nspec: {}\n'),
+    expect: () => 'fixtures/cilium/override.yaml:2: kind: CiliumBGPNodeConfigOverride is not emulated by anycast-verify',
+  },
+  {
+    name: 'a PodCIDR advertisement (not emulated)',
+    mutate: (c) => c.edit(ADV, '    - advertisementType: Service', '    - advertisementType: PodCIDR\n    - advertisementType: Service'),
+    expect: (c) => `${ADV}:${lineOf(c, ADV, 'PodCIDR')}: spec.advertisements[0].advertisementType: PodCIDR advertisements are not emulated (only Service)`,
+  },
+  {
+    name: 'a listening Cilium speaker (not emulated)',
+    mutate: (c) => c.edit(CC1, '      localASN: 65101', '      localASN: 65101\n      localPort: 179'),
+    expect: (c) => `${CC1}:${lineOf(c, CC1, 'localPort')}: spec.bgpInstances[0].localPort: a listening Cilium speaker is not emulated (Cilium dials out only by default)`,
+  },
+  {
+    name: 'a peerAddress that is no router of the topology',
+    mutate: (c) => c.edit(CC1, 'peerAddress: 192.168.49.101', 'peerAddress: 192.168.49.102'),
+    expect: () => `${CC1}: peers[leaf2].peerAddress: 192.168.49.102 is not an address of any FRR router in the topology`,
+  },
+  {
+    name: 'an MD5 password on the leaf only',
+    mutate: (c) => c.edit(PEER, '  authSecretRef: bgp-auth-secret\n', ''),
+    expect: (c) => new RegExp(`^${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}: neighbor 192\\.168\\.49\\.2 password: leaf2 sets a password for 192\\.168\\.49\\.2, but Cilium has none .*MD5 on one side only`),
+  },
+  {
+    name: 'an MD5 password on the Cilium side only',
+    mutate: (c) => c.edit(LEAF2, ' neighbor 192.168.49.2 password anycast-lab-md5\n', ''),
+    expect: (c) => new RegExp(`^${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}: neighbor 192\\.168\\.49\\.2 password: leaf2 has no password for 192\\.168\\.49\\.2, but Cilium uses one \\(Secret kube-system/bgp-auth-secret\\): MD5 on one side only`),
+  },
+  {
+    name: 'a duplicate address',
+    mutate: (c) => c.edit(TOPO, 'ip addr add 192.168.200.22/24 dev eth1', 'ip addr add 192.168.200.1/24 dev eth1'),
+    expect: () => new RegExp(`^${TOPO}:\\d+: topology\\.nodes\\.client02\\.exec: address 192\\.168\\.200\\.1 is also configured on leaf1:eth2`),
+  },
+  {
+    name: 'a Service no pool can serve',
+    mutate: (c) => c.edit(POOL, /serviceSelector:\n(\s+)matchLabels:\n(\s+)lbmode: bgp/, 'serviceSelector:\n$1matchLabels:\n$2lbmode: l2'),
+    expect: () => new RegExp(`^${ECHO}:\\d+: metadata\\.labels: Service anycast-echo/echo gets no LoadBalancer IP in cluster cluster01: no CiliumLoadBalancerIPPool selects this Service`),
+  },
+  {
+    name: 'an advertisement selecting no Service',
+    mutate: (c) => c.edit(ADV, /selector:\n(\s+)matchLabels:\n(\s+)lbmode: bgp/, 'selector:\n$1matchLabels:\n$2lbmode: nothing-has-this'),
+    expect: (c) => `${ADV}:${lineOf(c, ADV, 'selector:')}: spec.advertisements[0].selector: selects no Service in cluster cluster01`,
+  },
+  {
+    name: 'a PeerConfig family selecting no advertisement',
+    mutate: (c) => c.edit(PEER, 'advertise: bgp', 'advertise: other'),
+    expect: (c) => `${PEER}:${lineOf(c, PEER, 'advertisements:')}: spec.families[0].advertisements: selects no CiliumBGPAdvertisement in cluster cluster01 (they are selected by their metadata.labels)`,
+  },
+  {
+    name: 'a fixtures folder for a cluster the topology does not have',
+    mutate: (c) => c.write('fixtures/cilium/cluster03/x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n'),
+    expect: () => 'fixtures/cilium/cluster03: (folder): "cluster03" is not a cluster of the topology (clusters: cluster01, cluster02)',
+  },
+  {
+    name: 'an exec line the netns provider cannot reproduce',
+    mutate: (c) => c.edit(TOPO, 'ip route replace default via 192.168.100.1 dev eth1', 'ip route replace default via 192.168.100.1 dev eth1 metric 10'),
+    expect: () => new RegExp(`^${TOPO}:\\d+: topology\\.nodes\\.client\\.exec\\[1\\]: "ip route replace default via 192\\.168\\.100\\.1 dev eth1 metric 10": route option "metric" is not emulated`),
+  },
+];
+
+describe('check rejects, naming file, field and line', () => {
+  it.each(cases.map((x) => [x.name, x] as const))('%s', (_name, x) => {
+    const c = labCopy();
+    x.mutate(c);
+    const want = x.expect(c);
+    const got = problems(c);
+    if (typeof want === 'string') expect(got).toContain(want);
+    else expect(got.some((p) => want.test(p)), `one of:\n${got.join('\n')}`).toBe(true);
+  });
+});
