@@ -13,6 +13,7 @@ import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
 import { readState } from '../../helpers/runtime/run-state.js';
 import { silentProgress } from '../../helpers/runtime/progress.js';
+import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 import { CLI, expectHostClean, leftovers, outputContains, startCli } from '../support/host.js';
 
@@ -106,6 +107,8 @@ describe('a daemon that dies', () => {
       expect(await lab.health()).toBeUndefined();
       const bgpd = readState(model.name)!.processes.find((p) => p.node === 'spine' && p.what === 'frr bgpd')!;
       process.kill(bgpd.pid, 'SIGKILL');
+      // The kill is asynchronous: poll until the lab notices.
+      await waitUntil(async () => ((await lab.health()) ? undefined : 'bgpd still counted alive'), { what: 'the dead bgpd to be noticed', deadline: new Deadline(5000), intervalMs: 20, graceMs: 0 });
       const health = await lab.health();
       expect(health).toMatch(new RegExp(`spine: frr bgpd \\(pid ${bgpd.pid}\\) has died; last log lines:\\n`));
       expect(health).toContain(readFileSync(bgpd.log!, 'utf8').trim().split('\n').at(-1));
