@@ -28,4 +28,8 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 npm ci --no-audit --no-fund
+# Upstream schemas for the validation tests: the workplace copy if there is one, else fetched.
+if [ -z "${ANYCAST_VERIFY_SCHEMAS:-}" ] && [ ! -d ../shared/schemas ] && [ ! -d .schemas ]; then
+  bash scripts/fetch-schemas.sh
+fi
 echo "setup: done. Next: npm test" >&2

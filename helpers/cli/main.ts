@@ -10,7 +10,7 @@ import { createProvider, providerName, PROVIDERS } from '../lab/select-provider.
 import { formatStatus, labStatus } from '../lab/status.js';
 import { stderrProgress } from '../runtime/progress.js';
 import { PreflightError } from '../providers/provider.js';
-import { checkFrrConfigs } from '../lab/check.js';
+import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
 
 interface GlobalOpts {
@@ -56,7 +56,7 @@ export function buildCli(): Command {
     .description('validate the topology, every FRR config and every fixture, and their consistency, without starting anything')
     .action(async () => {
       const model = load(g());
-      await checkFrrConfigs(model);
+      await checkWithTools(model);
       process.stdout.write(`ok: ${model.topology.file}, ${Object.keys(model.routers).length} FRR configs and the fixtures of ${Object.keys(model.clusters).length} clusters are consistent\n`);
     });
 

@@ -6,7 +6,7 @@
 import type { TestProject } from 'vitest/node';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { createProvider, providerName } from '../../helpers/lab/select-provider.js';
-import { checkFrrConfigs } from '../../helpers/lab/check.js';
+import { checkWithTools } from '../../helpers/lab/check.js';
 import { stderrProgress } from '../../helpers/runtime/progress.js';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // ANYCAST_VERIFY_DIR points the suites at another project folder (containerlab/ + fixtures/).
   const root = process.env.ANYCAST_VERIFY_DIR ?? project.config.root;
   const model = loadLabModel({ root });
-  await checkFrrConfigs(model);
+  await checkWithTools(model);
   const provider = createProvider(providerName(), model);
   project.provide('labProvider', provider.name);
   project.provide('labRoot', root);

@@ -1,0 +1,89 @@
+/**
+ * Validation against the upstream schemas, as reference data: the topology against
+ * containerlab's JSON schema, and each Cilium manifest against the openAPIV3Schema of its
+ * CRD version. The schemas are not shipped in this repository: `schemaDir()` finds them
+ * (ANYCAST_VERIFY_SCHEMAS, the workplace's ../shared/schemas, or .schemas/ fetched by
+ * scripts/fetch-schemas.sh).
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { parseAllDocuments } from 'yaml';
+import ipaddr from 'ipaddr.js';
+import type { Problem } from './errors.js';
+import type { LabModel } from './lab-model.js';
+
+export function schemaDir(root: string): string | undefined {
+  const candidates = [process.env.ANYCAST_VERIFY_SCHEMAS, resolve(root, '..', 'shared', 'schemas'), resolve(root, '.schemas')].filter((x): x is string => !!x);
+  return candidates.find((d) => existsSync(join(d, 'containerlab-clab.schema.json')) && existsSync(join(d, 'cilium')));
+}
+
+// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;
+
+function ajv(): Ajv {
+  // The upstream schemas use keywords of later drafts and Kubernetes extensions (x-kubernetes-*).
+  const a = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(a);
+  // Kubernetes' own string format for CIDRs (IPv4 or IPv6).
+  a.addFormat('cidr', (v: string) => ipaddr.isValidCIDR(v));
+  return a;
+}
+
+function toProblems(file: string, errors: ErrorObject[] | null | undefined, lineOf?: (path: (string | number)[]) => number | undefined): Problem[] {
+  return (errors ?? []).map((e) => {
+    const path = e.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const extra = e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : e.keyword === 'enum' ? `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}` : '';
+    return { file, field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(document)', message: `${e.message ?? e.keyword}${extra} (upstream schema)`, line: lineOf?.(path) };
+  });
+}
+
+export function validateTopologyAgainstSchema(model: LabModel, dir: string): Problem[] {
+  const schema = JSON.parse(readFileSync(join(dir, 'containerlab-clab.schema.json'), 'utf8')) as Record<string, unknown>;
+  delete schema.$schema;
+  const validate = ajv().compile(schema);
+  validate(model.topology.doc.data);
+  return toProblems(model.topology.file, validate.errors, model.topology.doc.lineOf);
+}
+
+/** kind → apiVersion → openAPIV3Schema, from the CRD files in <dir>/cilium. */
+function crdSchemas(dir: string): Map<string, Map<string, object>> {
+  const out = new Map<string, Map<string, object>>();
+  for (const f of readdirSync(join(dir, 'cilium')).filter((x) => x.endsWith('.yaml'))) {
+    for (const doc of parseAllDocuments(readFileSync(join(dir, 'cilium', f), 'utf8')) as unknown as { toJS(): unknown }[]) {
+      const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: object } }[] } };
+      if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
+      const byVersion = out.get(crd.spec.names.kind) ?? new Map<string, object>();
+      for (const v of crd.spec.versions) if (v.schema?.openAPIV3Schema) byVersion.set(`${crd.spec.group}/${v.name}`, v.schema.openAPIV3Schema);
+      out.set(crd.spec.names.kind, byVersion);
+    }
+  }
+  return out;
+}
+
+/** Every Cilium manifest of every cluster against its CRD's schema; a kind or version the CRDs do not define is a problem. */
+export function validateManifestsAgainstCrds(model: LabModel, dir: string): { problems: Problem[]; validated: number } {
+  const schemas = crdSchemas(dir);
+  const a = ajv();
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  let validated = 0;
+  for (const c of Object.values(model.clusters)) {
+    for (const m of c.manifests) {
+      if (!m.apiVersion.startsWith('cilium.io/')) continue;
+      const key = `${m.doc.file}#${m.doc.index}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const schema = schemas.get(m.kind)?.get(m.apiVersion);
+      if (!schema) {
+        problems.push({ file: m.doc.file, field: 'apiVersion', line: m.doc.lineOf(['apiVersion']), message: `no upstream CRD schema for ${m.apiVersion} ${m.kind}` });
+        continue;
+      }
+      const validate = a.compile(schema);
+      validated++;
+      if (!validate(m.doc.data)) problems.push(...toProblems(m.doc.file, validate.errors, m.doc.lineOf));
+    }
+  }
+  return { problems, validated };
+}
