@@ -12,6 +12,8 @@ import { stderrProgress } from '../runtime/progress.js';
 import { PreflightError } from '../providers/provider.js';
 import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
+import { compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
+import { readFileSync } from 'node:fs';
 
 interface GlobalOpts {
   dir: string;
@@ -147,6 +149,24 @@ export function buildCli(): Command {
       process.on('SIGTERM', hold);
       await createProvider(providerName(opts.provider), model).down({ progress });
       process.stdout.write(`lab "${model.name}" is down\n`);
+    });
+
+  program
+    .command('compare')
+    .description('regression gate: fail when a check that passed in the baseline fails now, or a convergence/failover time grew beyond the tolerance')
+    .argument('<results>', 'reports/results.json of this run')
+    .argument('<baseline>', 'a baseline results file (baselines/<provider>.json)')
+    .option('--ratio <r>', 'relative growth allowed for timings', String(DEFAULT_TOLERANCE.ratio))
+    .option('--slack <seconds>', 'absolute slack for timings', String(DEFAULT_TOLERANCE.slackSeconds))
+    .action((results: string, baseline: string, o: { ratio: string; slack: string }) => {
+      const read = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as RunResults;
+      const regressions = compareRuns(read(results), read(baseline), { ratio: Number(o.ratio), slackSeconds: Number(o.slack) });
+      if (regressions.length === 0) {
+        process.stdout.write(`no regression against ${baseline}\n`);
+        return;
+      }
+      process.stdout.write(`${regressions.length} regression${regressions.length === 1 ? '' : 's'} against ${baseline}:\n${regressions.map((r) => `  - ${r.test}: ${r.what}`).join('\n')}\n`);
+      process.exitCode = 1;
     });
 
   program

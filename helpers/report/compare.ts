@@ -1,0 +1,51 @@
+/**
+ * The regression gate between two runs: a check that passed in the baseline and fails (or
+ * is gone) now, or a convergence/failover time that grew beyond the tolerance, is a
+ * regression. Timings compare as: now > baseline × (1 + ratio) + slack seconds.
+ */
+import type { Metric } from './metrics.js';
+
+export interface RunResults {
+  lab?: { provider?: string; bringUpSeconds?: number; versions?: Record<string, string> };
+  tests: { name: string; state: string; metrics?: Metric[] }[];
+}
+
+export interface Tolerance {
+  /** Relative growth allowed (0.25 = 25 %). */
+  ratio: number;
+  /** Absolute slack in seconds, for tiny numbers whose relative noise is large. */
+  slackSeconds: number;
+}
+
+export const DEFAULT_TOLERANCE: Tolerance = { ratio: 0.25, slackSeconds: 0.5 };
+
+/** Metrics that are timings of convergence or failover (seconds), the ones the gate guards. */
+const TIMED = /fabric moved to survivors after|failed back after restore|outage window/;
+
+export interface Regression {
+  test: string;
+  what: string;
+}
+
+export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = DEFAULT_TOLERANCE): Regression[] {
+  const out: Regression[] = [];
+  const byName = new Map(now.tests.map((t) => [t.name, t]));
+  for (const b of base.tests) {
+    const n = byName.get(b.name);
+    if (b.state === 'passed' && (!n || n.state !== 'passed')) out.push({ test: b.name, what: n ? `passed in the baseline, ${n.state} now` : 'passed in the baseline, missing now' });
+    if (!n) continue;
+    for (const bm of b.metrics ?? []) {
+      if (bm.unit !== 's' || typeof bm.value !== 'number' || !TIMED.test(bm.name)) continue;
+      const nm = (n.metrics ?? []).find((m) => m.name === bm.name);
+      if (!nm || typeof nm.value !== 'number') continue;
+      const limit = bm.value * (1 + tol.ratio) + tol.slackSeconds;
+      if (nm.value > limit) out.push({ test: b.name, what: `${bm.name}: ${nm.value.toFixed(3)} s, baseline ${bm.value.toFixed(3)} s (limit ${limit.toFixed(3)} s = baseline × ${1 + tol.ratio} + ${tol.slackSeconds} s)` });
+    }
+  }
+  const bu = base.lab?.bringUpSeconds;
+  const nu = now.lab?.bringUpSeconds;
+  if (bu !== undefined && nu !== undefined && nu > bu * (1 + tol.ratio) + tol.slackSeconds) {
+    out.push({ test: '(lab bring-up)', what: `bring-up to converged ${nu.toFixed(2)} s, baseline ${bu.toFixed(2)} s` });
+  }
+  return out;
+}
