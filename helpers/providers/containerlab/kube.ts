@@ -1,0 +1,94 @@
+/**
+ * The Kubernetes side of the real lab through @kubernetes/client-node: one client set per
+ * cluster (kube context = minikube profile), server-side apply of the fixtures, and the
+ * reads the waits and the suites need. Parsing of API objects is kept pure for unit tests.
+ */
+import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { SpeakerPeerView } from '../provider.js';
+
+export interface KubeClients {
+  context: string;
+  objects: KubernetesObjectApi;
+  crds: ApiextensionsV1Api;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+}
+
+export function kubeClients(context: string): KubeClients {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  if (!kc.getContexts().some((c) => c.name === context)) throw new Error(`no kube context "${context}" in the kubeconfig (minikube writes one per profile)`);
+  kc.setCurrentContext(context);
+  return { context, objects: KubernetesObjectApi.makeApiClient(kc), crds: kc.makeApiClient(ApiextensionsV1Api), core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+}
+
+/** Server-side apply, field manager anycast-verify, taking ownership of conflicting fields. */
+export async function serverSideApply(k: KubeClients, obj: KubernetesObject): Promise<void> {
+  await k.objects.patch(obj, undefined, undefined, 'anycast-verify', true, PatchStrategy.ServerSideApply);
+}
+
+export async function deleteObject(k: KubeClients, obj: KubernetesObject): Promise<void> {
+  await k.objects.delete(obj);
+}
+
+export async function crdEstablished(k: KubeClients, name: string): Promise<boolean> {
+  try {
+    const crd = await k.crds.readCustomResourceDefinition({ name });
+    return (crd.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
+  } catch {
+    return false;
+  }
+}
+
+export async function serviceIngressIp(k: KubeClients, namespace: string, name: string): Promise<string | undefined> {
+  const s = await k.core.readNamespacedService({ name, namespace });
+  return s.status?.loadBalancer?.ingress?.[0]?.ip;
+}
+
+export async function nodeConfig(k: KubeClients, node: string): Promise<unknown> {
+  return k.custom.getClusterCustomObject({ group: 'cilium.io', version: 'v2', plural: 'ciliumbgpnodeconfigs', name: node });
+}
+
+interface NodeConfigStatus {
+  spec?: { bgpInstances?: { name: string; localASN?: number; peers?: { name: string; peerAddress?: string; peerASN?: number }[] }[] };
+  status?: {
+    bgpInstances?: {
+      name: string;
+      localASN?: number;
+      peers?: {
+        name: string;
+        peerAddress?: string;
+        peerASN?: number;
+        peeringState?: string;
+        timers?: { appliedHoldTimeSeconds?: number; appliedKeepaliveSeconds?: number };
+        routeCount?: { afi: string; safi: string; advertised?: number; received?: number }[];
+      }[];
+    }[];
+  };
+}
+
+/**
+ * CiliumBGPNodeConfig status (Cilium ≥ 1.17) → the speaker view the suites compare.
+ * MD5 and graceful restart are not in the status; the caller fills them from the applied
+ * CiliumBGPPeerConfig (FRR's side proves what was negotiated).
+ */
+export function parseNodeConfigStatus(obj: unknown): SpeakerPeerView[] {
+  const nc = obj as NodeConfigStatus;
+  const out: SpeakerPeerView[] = [];
+  for (const inst of nc.status?.bgpInstances ?? []) {
+    for (const p of inst.peers ?? []) {
+      const v4 = p.routeCount?.find((r) => r.afi === 'ipv4' && r.safi === 'unicast');
+      out.push({
+        peerAddress: p.peerAddress ?? '',
+        peerASN: p.peerASN ?? 0,
+        localASN: inst.localASN ?? 0,
+        state: p.peeringState ?? 'unknown',
+        appliedHoldSeconds: p.timers?.appliedHoldTimeSeconds,
+        appliedKeepaliveSeconds: p.timers?.appliedKeepaliveSeconds,
+        advertised: v4?.advertised,
+        received: v4?.received,
+      });
+    }
+  }
+  return out;
+}

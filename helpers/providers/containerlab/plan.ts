@@ -1,0 +1,159 @@
+/**
+ * What the containerlab provider does, as data: the ordered commands and Kubernetes API
+ * calls of `up` and `down`. `anycast-verify plan --provider containerlab` prints this list
+ * without running anything, the provider executes exactly this list, and unit tests pin it.
+ * Every value comes from the lab model and versions.env.
+ */
+import { relative } from 'node:path';
+import type { LabModel } from '../../model/lab-model.js';
+import { intToIp, parseCidr, rangesOverlap } from '../../model/ipv4.js';
+import type { Versions } from './versions.js';
+
+export type PlanStep =
+  | { kind: 'command'; title: string; argv: string[]; env?: Record<string, string> }
+  | { kind: 'k8s'; title: string; context: string; call: string; manifest?: { file: string; index: number } }
+  | { kind: 'wait'; title: string; context?: string; until: string; budgetSeconds: number };
+
+/** minikube's default pod CIDR (kubeadm pod-network-cidr), which Cilium's ipam.mode=kubernetes uses. */
+export const MINIKUBE_POD_CIDR = '10.244.0.0/16';
+
+/** Resources per minikube node: two fit a 4 vCPU / 16 GB GitHub runner. */
+export const NODE_RESOURCES = { cpus: '2', memory: '3g' };
+
+/** Cilium CRDs the fixtures need registered before they are applied. */
+export const CILIUM_CRDS = ['ciliumloadbalancerippools.cilium.io', 'ciliumbgpadvertisements.cilium.io', 'ciliumbgppeerconfigs.cilium.io', 'ciliumbgpclusterconfigs.cilium.io', 'ciliumbgpnodeconfigs.cilium.io'];
+
+export function containerName(model: LabModel, node: string): string {
+  // ext-container nodes keep their own name (the minikube profile); containerlab names its own clab-<lab>-<node>.
+  return model.k8sNodes[node] ? node : `clab-${model.name}-${node}`;
+}
+
+/**
+ * The docker IPAM range for a cluster network: the largest aligned block that holds the
+ * node's address and none of the routers' addresses on that network, so docker never hands
+ * out a leaf's address (the leaves' addresses are not known to docker).
+ */
+export function dockerIpRange(nodeCidr: string, reserved: string[]): string {
+  const c = parseCidr(nodeCidr);
+  const node = parseCidr(`${c.address}/32`).first;
+  for (let len = c.prefixLength + 1; len <= 32; len++) {
+    const size = 2 ** (32 - len);
+    const first = Math.floor(node / size) * size;
+    const block = { first, last: first + size - 1 };
+    if (!reserved.some((r) => rangesOverlap(block, parseCidr(`${r}/32`)))) return `${intToIp(first)}/${len}`;
+  }
+  throw new Error(`no docker IP range around ${nodeCidr} avoids ${reserved.join(', ')}`);
+}
+
+function routerAddressesOn(model: LabModel, bridge: string): string[] {
+  const out: string[] = [];
+  for (const l of model.links) {
+    for (const [me, other] of [[l.a, l.b], [l.b, l.a]] as const) {
+      if (other.node === bridge && model.routers[me.node]) out.push(...(model.routers[me.node]!.interfaces[me.iface] ?? []).map((a) => a.split('/')[0]!));
+    }
+  }
+  return out;
+}
+
+export function helmValues(cluster: string): string[] {
+  return [
+    'bgpControlPlane.enabled=true',
+    'bgpControlPlane.secretsNamespace.name=kube-system',
+    // Pod addresses from the node's podCIDR (minikube's 10.244.0.0/16), off the fabric's links.
+    'ipam.mode=kubernetes',
+    'operator.replicas=1',
+    // kube-proxy serves the LoadBalancer IP; fewer moving parts with two Ciliums on one kernel.
+    'kubeProxyReplacement=false',
+    `cluster.name=${cluster}`,
+  ];
+}
+
+export function upPlan(model: LabModel, v: Versions): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const topo = relative(model.root, model.topology.path);
+  const clusters = Object.values(model.clusters);
+  steps.push(
+    { kind: 'command', title: 'docker engine version', argv: ['docker', 'version', '--format', '{{.Server.Version}}'] },
+    { kind: 'command', title: 'containerlab version', argv: ['containerlab', 'version'] },
+    { kind: 'command', title: 'minikube version', argv: ['minikube', 'version', '--short'] },
+    { kind: 'command', title: 'helm version', argv: ['helm', 'version', '--short'] },
+    { kind: 'command', title: 'inotify limits for two clusters', argv: ['sudo', 'sysctl', '-w', 'fs.inotify.max_user_instances=512', 'fs.inotify.max_user_watches=524288'] },
+  );
+  for (const c of clusters) {
+    for (const n of c.nodes) {
+      const node = model.k8sNodes[n]!;
+      const net = parseCidr(node.cidr);
+      const subnet = `${intToIp(net.first)}/${net.prefixLength}`;
+      const gateway = intToIp(net.first + 1);
+      steps.push({
+        kind: 'command',
+        title: `docker network for ${c.name} (Linux bridge ${node.bridge}, as the topology's bridge node)`,
+        argv: ['docker', 'network', 'create', '--driver', 'bridge', '--subnet', subnet, '--gateway', gateway, '--ip-range', dockerIpRange(node.cidr, routerAddressesOn(model, node.bridge)), '-o', `com.docker.network.bridge.name=${node.bridge}`, '--label', 'created_by.anycast-verify=true', n],
+      });
+      steps.push({
+        kind: 'command',
+        title: `minikube cluster ${c.name}, node ${n} at ${node.ip}, no CNI`,
+        argv: ['minikube', 'start', '-p', n, '--driver=docker', `--network=${n}`, `--static-ip=${node.ip}`, '--cni=false', `--kubernetes-version=${v.K8S_VERSION}`, `--cpus=${NODE_RESOURCES.cpus}`, `--memory=${NODE_RESOURCES.memory}`, '--wait=apiserver,system_pods'],
+      });
+    }
+  }
+  for (const c of clusters) {
+    const ctx = c.nodes[0]!;
+    steps.push({
+      kind: 'command',
+      title: `Cilium ${v.CILIUM_VERSION} with the BGP control plane in ${c.name}`,
+      argv: ['helm', 'upgrade', '--install', 'cilium', 'oci://quay.io/cilium/charts/cilium', '--version', v.CILIUM_VERSION, '--kube-context', ctx, '--namespace', 'kube-system', ...helmValues(c.name).flatMap((x) => ['--set', x]), '--wait', '--timeout', '10m'],
+    });
+  }
+  steps.push({ kind: 'command', title: `containerlab fabric (FRR ${v.FRR_VERSION})`, argv: ['sudo', '-E', 'containerlab', 'deploy', '-t', topo, '--reconfigure'], env: { FRR_VERSION: v.FRR_VERSION } });
+  for (const c of clusters) {
+    const ctx = c.nodes[0]!;
+    steps.push({ kind: 'wait', title: `Cilium CRDs registered in ${c.name}`, context: ctx, until: `CRDs ${CILIUM_CRDS.join(', ')} have condition Established=True`, budgetSeconds: 120 });
+    c.manifests.forEach((m) => {
+      steps.push({ kind: 'k8s', title: `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`, context: ctx, call: `server-side apply (field manager anycast-verify, force) ${m.apiVersion} ${m.kind} ${m.name}`, manifest: { file: m.doc.file, index: m.doc.index } });
+    });
+    for (const s of c.services.filter((x) => x.vip)) {
+      steps.push({ kind: 'wait', title: `LB-IPAM gives ${s.key} ${s.vip} in ${c.name}`, context: ctx, until: `Service ${s.key} status.loadBalancer.ingress[0].ip == ${s.vip}`, budgetSeconds: 120 });
+    }
+    for (const n of c.nodes) {
+      steps.push({ kind: 'wait', title: `node ${n}'s BGP peers established`, context: ctx, until: `CiliumBGPNodeConfig ${n} status: every peer peeringState == established`, budgetSeconds: 180 });
+    }
+  }
+  steps.push({ kind: 'wait', title: 'BGP converged (every session Established, every FIB as expected)', until: 'every FRR neighbour Established and every router\'s FIB holds each VIP with the expected next hops', budgetSeconds: 120 });
+  return steps;
+}
+
+/** Teardown: containerlab first (its links sit on the minikube networks), then the clusters, then their networks. */
+export function downPlan(model: LabModel): PlanStep[] {
+  const topo = relative(model.root, model.topology.path);
+  const nodes = Object.keys(model.k8sNodes);
+  return [
+    { kind: 'command', title: 'destroy the containerlab fabric', argv: ['sudo', '-E', 'containerlab', 'destroy', '-t', topo, '--cleanup'] },
+    ...nodes.map((n): PlanStep => ({ kind: 'command', title: `delete minikube cluster ${n}`, argv: ['minikube', 'delete', '-p', n] })),
+    ...nodes.map((n): PlanStep => ({ kind: 'command', title: `remove docker network ${n}`, argv: ['docker', 'network', 'rm', n] })),
+  ];
+}
+
+/** Problems a real lab would hit that the netns lab cannot show: checked before planning. */
+export function realLabProblems(model: LabModel): string[] {
+  const out: string[] = [];
+  const pods = parseCidr(MINIKUBE_POD_CIDR);
+  for (const r of Object.values(model.routers)) {
+    for (const [iface, addrs] of Object.entries(r.interfaces)) {
+      for (const a of addrs) if (rangesOverlap(pods, parseCidr(a))) out.push(`${r.frr.file}: interface ${iface} ${a} overlaps minikube's pod CIDR ${MINIKUBE_POD_CIDR}`);
+    }
+  }
+  return out;
+}
+
+export function formatPlan(steps: PlanStep[]): string {
+  const q = (a: string) => (/^[\w@%+=:,./{}-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return steps
+    .map((s, i) => {
+      const n = String(i + 1).padStart(2, ' ');
+      if (s.kind === 'command') return `${n}. ${s.title}\n      $ ${s.env ? `${Object.entries(s.env).map(([k, val]) => `${k}=${q(val)}`).join(' ')} ` : ''}${s.argv.map(q).join(' ')}`;
+      if (s.kind === 'k8s') return `${n}. ${s.title}\n      api[${s.context}]: ${s.call}${s.manifest ? ` from ${s.manifest.file}${s.manifest.index ? `#${s.manifest.index}` : ''}` : ''}`;
+      return `${n}. ${s.title}\n      wait${s.context ? `[${s.context}]` : ''} ≤ ${s.budgetSeconds} s: ${s.until}`;
+    })
+    .join('\n');
+}
