@@ -79,6 +79,7 @@ describe('the containerlab plan', () => {
   it('follows the files: a changed node address changes the network and minikube flags', () => {
     const c = labCopy();
     c.edit('containerlab/anycast.clab.yml', 'anycast-verify/node-ip: 192.168.49.2/24', 'anycast-verify/node-ip: 192.168.49.130/24');
+    c.edit('containerlab/configs/leaf2.frr.conf', /neighbor 192\.168\.49\.2 /g, 'neighbor 192.168.49.130 ');
     const m = loadLabModel({ root: c.root });
     const steps = upPlan(m, versions).map(cmd);
     expect(steps.find((s) => s.includes('--static-ip=192.168.49.130'))).toBeDefined();
