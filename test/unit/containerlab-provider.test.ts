@@ -83,7 +83,7 @@ describe('the containerlab plan', () => {
     const m = loadLabModel({ root: c.root });
     const steps = upPlan(m, versions).map(cmd);
     expect(steps.find((s) => s.includes('--static-ip=192.168.49.130'))).toBeDefined();
-    expect(steps.find((s) => s.includes('--ip-range 192.168.49.128/26'))).toBeDefined();
+    expect(steps.find((s) => s.includes('--ip-range 192.168.49.128/25'))).toBeDefined();
   });
 
   it('keeps docker\'s address range off the leaves\' addresses', () => {
