@@ -56,7 +56,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
       // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
       await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
       const negotiated = await negotiatedSession(lab, session);
-      const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops);
+      const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, lab.failBackAllowance?.(kind));
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30);
       const probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
       const watch = watchFib(lab, ecmpRouters, vip);

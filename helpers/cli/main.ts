@@ -12,6 +12,8 @@ import { stderrProgress } from '../runtime/progress.js';
 import { PreflightError } from '../providers/provider.js';
 import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
+import { downPlan, formatPlan, upPlan } from '../providers/containerlab/plan.js';
+import { loadVersions } from '../providers/containerlab/versions.js';
 import { compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
 import { readFileSync } from 'node:fs';
 
@@ -149,6 +151,18 @@ export function buildCli(): Command {
       process.on('SIGTERM', hold);
       await createProvider(providerName(opts.provider), model).down({ progress });
       process.stdout.write(`lab "${model.name}" is down\n`);
+    });
+
+  program
+    .command('plan')
+    .description('print, in order, every command and Kubernetes API call `up` and `down` would run on the containerlab provider, without running any')
+    .action(() => {
+      const opts = g();
+      const name = providerName(opts.provider);
+      if (name !== 'containerlab') throw new Error('`plan` describes the containerlab provider: use `anycast-verify --provider containerlab plan` (the netns provider has no external commands to show)');
+      const model = load(opts);
+      const versions = loadVersions(model.root);
+      process.stdout.write(`# up (versions: ${Object.entries(versions).map(([k, v]) => `${k}=${v}`).join(' ')})\n${formatPlan(upPlan(model, versions))}\n\n# down\n${formatPlan(downPlan(model))}\n`);
     });
 
   program

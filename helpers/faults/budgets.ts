@@ -62,7 +62,13 @@ export const FAULT_TITLES: Record<FaultKind, string> = {
   'silent-drop': 'node silently drops everything (nftables)',
 };
 
-export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number): FaultSpec {
+export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, extraFailBack?: Budget): FaultSpec {
+  const spec = baseSpec(kind, s, peer, hops);
+  if (extraFailBack) spec.failBack = { seconds: spec.failBack.seconds + extraFailBack.seconds, formula: `${spec.failBack.formula} + ${extraFailBack.formula}` };
+  return spec;
+}
+
+function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number): FaultSpec {
   const prop = { seconds: hops * PER_HOP_SECONDS, formula: `${hops} hops × ${PER_HOP_SECONDS} s` };
   const gr = s.gracefulRestart && s.nBit;
   const retry = Math.max(peer.connectRetrySeconds, GOBGP_MIN_CONNECT_RETRY);

@@ -1,6 +1,7 @@
 /** Picks the provider by name (flag, then ANYCAST_VERIFY_PROVIDER, then netns). */
 import type { LabModel } from '../model/lab-model.js';
 import { NetnsProvider } from '../providers/netns/netns-provider.js';
+import { ContainerlabProvider } from '../providers/containerlab/containerlab-provider.js';
 import type { LabProvider, ProviderName } from '../providers/provider.js';
 
 export const PROVIDERS: ProviderName[] = ['netns', 'containerlab'];
@@ -16,6 +17,6 @@ export function createProvider(name: ProviderName, model: LabModel): LabProvider
     case 'netns':
       return new NetnsProvider(model);
     case 'containerlab':
-      throw new Error('the containerlab provider is not part of this build yet (tracked in issue #4); use --provider netns');
+      return new ContainerlabProvider(model);
   }
 }

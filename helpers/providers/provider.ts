@@ -71,6 +71,8 @@ export interface LabHandle {
   injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }>;
   /** Daemon logs by name (for state dumps). */
   logs(): Promise<Record<string, string>>;
+  /** Extra time a provider needs to restore a fault (e.g. kubelet restarting a killed agent); added to the fail-back budget. */
+  failBackAllowance?(kind: FaultKind): { seconds: number; formula: string } | undefined;
   /** A sentence naming every lab daemon that has died, with its log tail; undefined when all run. */
   health(): Promise<string | undefined>;
 }

@@ -14,12 +14,17 @@ export interface KubeClients {
   custom: CustomObjectsApi;
 }
 
-export function kubeClients(context: string): KubeClients {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
+/** Clients for one context of the user's kubeconfig (or of `kc`, e.g. in tests). */
+export function kubeClients(context: string, kc: KubeConfig = defaultKubeConfig()): KubeClients {
   if (!kc.getContexts().some((c) => c.name === context)) throw new Error(`no kube context "${context}" in the kubeconfig (minikube writes one per profile)`);
   kc.setCurrentContext(context);
   return { context, objects: KubernetesObjectApi.makeApiClient(kc), crds: kc.makeApiClient(ApiextensionsV1Api), core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+}
+
+function defaultKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return kc;
 }
 
 /** Server-side apply, field manager anycast-verify, taking ownership of conflicting fields. */

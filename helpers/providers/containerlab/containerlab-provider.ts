@@ -1,0 +1,251 @@
+/**
+ * The real lab: containerlab (FRR containers) + one minikube cluster per Kubernetes node of
+ * the topology + Cilium with its BGP control plane, the fixtures applied with server-side
+ * apply. It executes exactly the plan `anycast-verify plan --provider containerlab` prints.
+ * It needs Docker, containerlab, minikube and helm: it runs on GitHub-hosted runners (the
+ * nightly workflow) and on a user's Ubuntu VM, not on our CI machines.
+ */
+import { cpus, totalmem } from 'node:os';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { LabModel } from '../../model/lab-model.js';
+import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
+import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
+import { isSameProcessAlive, processStartTime, readState, removeRunDir, writeState } from '../../runtime/run-state.js';
+import { convergenceProblem } from '../../lab/convergence.js';
+import { PROBE_SCRIPT } from '../../traffic/probe.js';
+import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { crdEstablished, deleteObject, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
+import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
+import { spawnSidecar } from './probe-sidecar.js';
+import { loadVersions, type Versions } from './versions.js';
+
+/** Oldest tool versions known to work (Docker 28 networking needs containerlab ≥ 0.69; OCI charts need helm ≥ 3.8). */
+export const MINIMUM = { docker: '27.0.0', containerlab: '0.69.0', minikube: '1.33.0', helm: '3.8.0' };
+export const MINIMUM_CPUS = 4;
+export const MINIMUM_MEMORY_GB = 12;
+
+export function versionAtLeast(have: string, want: string): boolean {
+  const p = (v: string) => (v.match(/\d+(\.\d+)*/)?.[0] ?? '0').split('.').map(Number);
+  const [a, b] = [p(have), p(want)];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+export class ContainerlabProvider implements LabProvider {
+  readonly name = 'containerlab' as const;
+  readonly versions: Versions;
+  constructor(readonly model: LabModel) {
+    this.versions = loadVersions(model.root);
+  }
+
+  async preflight(): Promise<void> {
+    const missing: string[] = [];
+    const tools: [keyof typeof MINIMUM, string[], string][] = [
+      ['docker', ['docker', 'version', '--format', '{{.Server.Version}}'], 'Docker Engine (https://docs.docker.com/engine/install/)'],
+      ['containerlab', ['containerlab', 'version'], `containerlab ${this.versions.CONTAINERLAB_VERSION} (bash -c "$(curl -sL https://get.containerlab.dev)" -- -v ${this.versions.CONTAINERLAB_VERSION})`],
+      ['minikube', ['minikube', 'version', '--short'], `minikube ${this.versions.MINIKUBE_VERSION}`],
+      ['helm', ['helm', 'version', '--short'], `helm ${this.versions.HELM_VERSION}`],
+    ];
+    for (const [tool, argv, how] of tools) {
+      if (!(await haveCommand(argv[0]!))) {
+        missing.push(`${tool} not found: install ${how}`);
+        continue;
+      }
+      const r = await run(argv, { reject: false });
+      const version = tool === 'containerlab' ? (/version:\s*(\S+)/.exec(r.stdout)?.[1] ?? r.stdout) : r.stdout.trim();
+      if (r.exitCode !== 0) missing.push(`${argv.join(' ')} failed (${r.stderr.trim().split('\n')[0]}): is the ${tool === 'docker' ? 'Docker daemon running and your user in the docker group' : `${tool} install complete`}?`);
+      else if (!versionAtLeast(version, MINIMUM[tool])) missing.push(`${tool} ${version.trim()} is older than ${MINIMUM[tool]}: install ${how}`);
+    }
+    if (process.getuid?.() === 0) missing.push('run as a normal user in the docker group: minikube refuses root (containerlab is called through sudo)');
+    if (cpus().length < MINIMUM_CPUS) missing.push(`${cpus().length} CPUs: two clusters and the fabric need at least ${MINIMUM_CPUS}`);
+    if (totalmem() / 2 ** 30 < MINIMUM_MEMORY_GB) missing.push(`${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory: two clusters and the fabric need at least ${MINIMUM_MEMORY_GB} GiB`);
+    missing.push(...realLabProblems(this.model));
+    if (missing.length) throw new PreflightError(missing);
+  }
+
+  isUp(): boolean {
+    return readState(this.model.name)?.ready === true;
+  }
+
+  async up(opts: UpOptions): Promise<LabHandle> {
+    const lab = this.model.name;
+    const prev = readState(lab);
+    if (prev && (isSameProcessAlive(prev.owner) || prev.ready)) throw new Error(`lab "${lab}" is already up (started by pid ${prev.owner.pid}); run \`npx anycast-verify --provider containerlab down\` first`);
+    writeState({ lab, provider: this.name, owner: { pid: process.pid, startTime: processStartTime(process.pid) ?? '?', persistent: opts.persistent, command: process.argv.slice(1).join(' ') }, createdAt: new Date().toISOString(), namespaces: [], processes: [], paths: [], ready: false });
+    if (opts.hashPolicy) throw new Error('--hash-policy is for the netns lab; on the real lab set the sysctls in the topology');
+    const handle = new ContainerlabHandle(this.model);
+    try {
+      for (const step of upPlan(this.model, this.versions)) {
+        if (opts.signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
+        await opts.progress.step(step.title, () => this.execute(step, handle, opts.signal));
+      }
+      const s = readState(lab)!;
+      s.ready = true;
+      writeState(s);
+      return handle;
+    } catch (err) {
+      if (process.env.ANYCAST_VERIFY_KEEP === '1') opts.progress.info('bring-up failed; ANYCAST_VERIFY_KEEP=1 leaves the lab up for debugging');
+      else await this.down({ progress: opts.progress }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async execute(step: PlanStep, handle: ContainerlabHandle, signal?: AbortSignal): Promise<void> {
+    if (step.kind === 'command') {
+      await run(step.argv, { env: step.env ? { ...process.env, ...step.env } as Record<string, string> : undefined, timeoutMs: 20 * 60_000 });
+      return;
+    }
+    if (step.kind === 'k8s') {
+      const doc = this.model.clusters[this.model.k8sNodes[step.context]!.cluster]!.manifests.find((m) => m.doc.file === step.manifest?.file && m.doc.index === step.manifest?.index)!;
+      await serverSideApply(handle.kube(step.context), doc.doc.data as KubernetesObject);
+      return;
+    }
+    const deadline = new Deadline(step.budgetSeconds * 1000);
+    const k = step.context ? handle.kube(step.context) : undefined;
+    const check = async (): Promise<string | undefined> => {
+      if (step.title.startsWith('Cilium CRDs')) {
+        const missing = [];
+        for (const crd of CILIUM_CRDS) if (!(await crdEstablished(k!, crd))) missing.push(crd);
+        return missing.length ? `not established yet: ${missing.join(', ')}` : undefined;
+      }
+      if (step.until.startsWith('Service ')) {
+        const [, key, vip] = /Service (\S+) .*== (\S+)/.exec(step.until)!;
+        const [ns, name] = key!.split('/');
+        const ip = await serviceIngressIp(k!, ns!, name!);
+        return ip === vip ? undefined : `ingress IP is ${ip ?? 'not assigned'}`;
+      }
+      if (step.until.startsWith('CiliumBGPNodeConfig')) {
+        const node = /CiliumBGPNodeConfig (\S+)/.exec(step.until)![1]!;
+        const peers = parseNodeConfigStatus(await nodeConfig(k!, node));
+        const down = peers.filter((p) => p.state !== 'established');
+        return peers.length && !down.length ? undefined : `peers: ${peers.map((p) => `${p.peerAddress} ${p.state}`).join(', ') || 'none reported yet'}`;
+      }
+      const dead = await handle.health();
+      if (dead) throw new StopWaiting(dead);
+      return convergenceProblem(handle);
+    };
+    await waitUntil(check, { what: step.title, deadline, intervalMs: 1000, signal });
+  }
+
+  async down(opts: DownOptions): Promise<void> {
+    // Idempotent: each step may find its part already gone.
+    for (const step of downPlan(this.model)) {
+      if (step.kind === 'command') await opts.progress.step(step.title, () => run(step.argv, { reject: false, timeoutMs: 10 * 60_000 }));
+    }
+    removeRunDir(this.model.name);
+  }
+
+  async attach(): Promise<LabHandle> {
+    if (!this.isUp()) throw new Error(`lab "${this.model.name}" is not up on the containerlab provider; run \`npx anycast-verify --provider containerlab up\``);
+    return new ContainerlabHandle(this.model);
+  }
+}
+
+export class ContainerlabHandle implements LabHandle {
+  readonly provider = 'containerlab' as const;
+  /** All containers share the host's kernel: the same ECMP-hash caveat as the netns lab. */
+  readonly sharedKernel = true;
+  private clients = new Map<string, KubeClients>();
+  constructor(readonly model: LabModel) {}
+
+  kube(context: string): KubeClients {
+    let k = this.clients.get(context);
+    if (!k) this.clients.set(context, (k = kubeClients(context)));
+    return k;
+  }
+
+  exec(node: string, argv: string[], opts?: RunOptions) {
+    if (!this.model.topology.nodes[node]) return Promise.reject(new Error(`no node "${node}" in the lab`));
+    return run(['docker', 'exec', ...(opts?.input !== undefined ? ['-i'] : []), containerName(this.model, node), ...argv], opts);
+  }
+
+  async vtysh(router: string, command: string): Promise<string> {
+    return (await this.exec(router, ['vtysh', '-c', command], { timeoutMs: 15_000 })).stdout;
+  }
+
+  async speakerPeers(node: string): Promise<SpeakerPeerView[]> {
+    const n = this.model.k8sNodes[node];
+    if (!n) throw new Error(`no Kubernetes node "${node}"`);
+    const peers = parseNodeConfigStatus(await nodeConfig(this.kube(node), node));
+    // MD5 and GR are not in the status: report what the applied PeerConfig asks for (FRR's side shows what was negotiated).
+    const intent = this.model.clusters[n.cluster]?.speakers[node];
+    return peers.map((p) => {
+      const want = intent?.peers.find((x) => x.address === p.peerAddress);
+      return { ...p, tcpPasswordEnabled: !!want?.password, gracefulRestart: { enabled: !!want?.gracefulRestart, restartTimeSeconds: want?.gracefulRestart?.restartTimeSeconds } };
+    });
+  }
+
+  async versions(): Promise<Record<string, string>> {
+    const first = Object.keys(this.model.routers)[0]!;
+    const frr = (await this.vtysh(first, 'show version').catch(() => '')).match(/FRRouting (\S+)/)?.[1] ?? 'unknown';
+    const v = loadVersions(this.model.root);
+    const kernel = (await run(['uname', '-r'])).stdout.trim();
+    return { provider: 'containerlab', frr, cilium: v.CILIUM_VERSION, kubernetes: v.K8S_VERSION, containerlab: v.CONTAINERLAB_VERSION, minikube: v.MINIKUBE_VERSION, kernel, node: process.version };
+  }
+
+  spawn(node: string, argv: string[]): SpawnedProcess {
+    // The only long-running process the suites start is the probe: run it beside the client.
+    const i = argv.indexOf(PROBE_SCRIPT);
+    if (i < 0) throw new Error('the containerlab provider runs only the traffic probe as a long-running process');
+    return spawnSidecar(containerName(this.model, node), PROBE_SCRIPT, argv.slice(i + 1));
+  }
+
+  async injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }> {
+    const n = this.model.k8sNodes[node];
+    if (!n) throw new Error(`faults are injected on Kubernetes nodes; "${node}" is not one`);
+    const cluster = this.model.clusters[n.cluster]!;
+    switch (kind) {
+      case 'vip-withdrawn': {
+        // Remove the cluster's BGP advertisements: Cilium withdraws the VIP, the Service keeps serving it.
+        const adverts = cluster.manifests.filter((m) => m.kind === 'CiliumBGPAdvertisement').map((m) => m.doc.data as KubernetesObject);
+        for (const a of adverts) await deleteObject(this.kube(node), a);
+        return { restore: async () => void (await Promise.all(adverts.map((a) => serverSideApply(this.kube(node), a)))) };
+      }
+      case 'node-link-down':
+        await this.exec(node, ['ip', 'link', 'set', n.iface, 'down']);
+        return {
+          restore: async () => {
+            await this.exec(node, ['ip', 'link', 'set', n.iface, 'up']);
+            for (const r of n.routes) await this.exec(node, ['ip', 'route', 'replace', r.prefix, 'via', r.via, ...(r.dev ? ['dev', r.dev] : [])]);
+          },
+        };
+      case 'speaker-crash':
+        // A crashed cilium-agent: SIGKILL, no NOTIFICATION; kubelet restarts the container (the restore is waiting for that).
+        await this.exec(node, ['pkill', '-KILL', '-x', 'cilium-agent']);
+        return { restore: async () => {} };
+      case 'silent-drop':
+        // Only the node's interface on the cluster network: the node's own loopback keeps Kubernetes alive.
+        await this.exec(node, ['iptables', '-t', 'raw', '-I', 'PREROUTING', '1', '-i', n.iface, '-j', 'DROP']);
+        await this.exec(node, ['iptables', '-t', 'raw', '-I', 'OUTPUT', '1', '-o', n.iface, '-j', 'DROP']);
+        return {
+          restore: async () => {
+            await this.exec(node, ['iptables', '-t', 'raw', '-D', 'PREROUTING', '-i', n.iface, '-j', 'DROP']);
+            await this.exec(node, ['iptables', '-t', 'raw', '-D', 'OUTPUT', '-o', n.iface, '-j', 'DROP']);
+          },
+        };
+    }
+  }
+
+  failBackAllowance(kind: FaultKind): { seconds: number; formula: string } | undefined {
+    // kubelet restarts the killed agent after its back-off (10 s) and the agent needs time to start and re-peer.
+    return kind === 'speaker-crash' ? { seconds: 60, formula: 'kubelet restart back-off 10 s + cilium-agent start ≤ 50 s (to be confirmed by the nightly)' } : undefined;
+  }
+
+  async logs(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const r of Object.keys(this.model.routers)) out[`${r}-frr`] = (await run(['docker', 'logs', '--tail', '500', containerName(this.model, r)], { reject: false })).stderr;
+    for (const n of Object.keys(this.model.k8sNodes)) {
+      out[`${n}-cilium-agent`] = (await run(['kubectl', '--context', n, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false })).stdout;
+    }
+    return out;
+  }
+
+  async health(): Promise<string | undefined> {
+    const dead: string[] = [];
+    for (const node of [...Object.keys(this.model.routers), ...Object.keys(this.model.hosts), ...Object.keys(this.model.k8sNodes)]) {
+      const r = await run(['docker', 'inspect', '-f', '{{.State.Running}}', containerName(this.model, node)], { reject: false });
+      if (r.stdout.trim() !== 'true') dead.push(`${node}: container ${containerName(this.model, node)} is not running`);
+    }
+    return dead.length ? dead.join('\n') : undefined;
+  }
+}

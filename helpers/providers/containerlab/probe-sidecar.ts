@@ -1,0 +1,40 @@
+/**
+ * The failover probe on the real lab: a Node.js container that shares a client container's
+ * network namespace (testcontainers, network mode container:<client>), so the probe's
+ * connections leave from the client's address exactly as in the netns lab. This also works
+ * where the host cannot enter a container's namespace (Docker Desktop).
+ */
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { SpawnedProcess } from '../provider.js';
+
+/** Node.js image for the probe sidecar (the probe is plain JavaScript with no dependencies). */
+export const PROBE_IMAGE = 'node:22-alpine';
+
+export function spawnSidecar(clientContainer: string, scriptPath: string, args: string[]): SpawnedProcess {
+  let stdout = '';
+  let stderr = '';
+  let started: StartedTestContainer | undefined;
+  let stopRequested = false;
+  const done = (async () => {
+    started = await new GenericContainer(PROBE_IMAGE)
+      .withNetworkMode(`container:${clientContainer}`)
+      .withCopyFilesToContainer([{ source: scriptPath, target: '/probe.mjs' }])
+      .withCommand(['node', '/probe.mjs', ...args])
+      .start();
+    const logs = await started.logs();
+    logs.on('data', (d: Buffer | string) => (stdout += d.toString()));
+    logs.on('err', (d: Buffer | string) => (stderr += d.toString()));
+    if (stopRequested) await started.stop({ timeout: 5_000 });
+    await new Promise<void>((resolve) => logs.on('end', () => resolve()));
+    return { stdout, stderr, exitCode: 0 };
+  })().catch((err: Error) => ({ stdout, stderr: `${stderr}${err.message}`, exitCode: 1 }));
+  return {
+    done,
+    output: () => stdout,
+    stop: () => {
+      stopRequested = true;
+      // SIGTERM lets the probe flush its last records before the container goes.
+      void started?.stop({ timeout: 5_000 });
+    },
+  };
+}
