@@ -1,7 +1,8 @@
 /**
  * vitest global setup: brings the lab up once for the whole run and down afterwards,
  * even when a test fails or the run is interrupted. Set ANYCAST_VERIFY_REUSE=1 to run the
- * suites against a lab already started with `anycast-verify up` (it is then left up).
+ * suites against a lab already started with `anycast-verify up` (it is then left up), or
+ * ANYCAST_VERIFY_KEEP=1 to leave the run's lab up afterwards for debugging.
  */
 import type { TestProject } from 'vitest/node';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
@@ -78,6 +79,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (process.env.ANYCAST_VERIFY_KEEP === '1') {
+      progress.info(`ANYCAST_VERIFY_KEEP=1: lab "${model.name}" left up for debugging; remove it with \`npx anycast-verify down\``);
+      return;
+    }
     await teardown();
   };
 }
