@@ -14,7 +14,7 @@ import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
 import { downPlan, formatPlan, upPlan } from '../providers/containerlab/plan.js';
 import { loadVersions } from '../providers/containerlab/versions.js';
-import { compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
+import { baselineFrom, compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
 import { readFileSync } from 'node:fs';
 
 interface GlobalOpts {
@@ -181,6 +181,15 @@ export function buildCli(): Command {
       }
       process.stdout.write(`${regressions.length} regression${regressions.length === 1 ? '' : 's'} against ${baseline}:\n${regressions.map((r) => `  - ${r.test}: ${r.what}`).join('\n')}\n`);
       process.exitCode = 1;
+    });
+
+  program
+    .command('baseline')
+    .description('write a baseline for `compare` from one or more results files: passed only if passed in all, each timing at its worst')
+    .argument('<results...>', 'reports/results.json files of several runs')
+    .action((files: string[]) => {
+      const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResults);
+      process.stdout.write(`${JSON.stringify({ note: `worst of ${runs.length} runs`, ...baselineFrom(runs) }, null, 2)}\n`);
     });
 
   program

@@ -49,3 +49,29 @@ export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = 
   }
   return out;
 }
+
+/**
+ * A baseline from several runs: a test counts as passed only if it passed in every run, and
+ * each timing keeps its worst (largest) value, so jitter the product really has (GoBGP's
+ * randomised connect timer, for one) does not read as a regression later.
+ */
+export function baselineFrom(runs: RunResults[]): RunResults {
+  if (runs.length === 0) throw new Error('a baseline needs at least one results file');
+  const names = [...new Set(runs.flatMap((r) => r.tests.map((t) => t.name)))];
+  const tests = names.map((name) => {
+    const all = runs.map((r) => r.tests.find((t) => t.name === name));
+    const state = all.every((t) => t?.state === 'passed') ? 'passed' : (all.find((t) => t && t.state !== 'passed')?.state ?? 'missing');
+    const metrics: Metric[] = [];
+    for (const t of all) {
+      for (const m of t?.metrics ?? []) {
+        if (m.unit !== 's' || typeof m.value !== 'number' || !TIMED.test(m.name)) continue;
+        const prev = metrics.find((x) => x.name === m.name);
+        if (!prev) metrics.push({ ...m });
+        else if ((prev.value as number) < m.value) prev.value = m.value;
+      }
+    }
+    return { name, state, metrics };
+  });
+  const bringUps = runs.map((r) => r.lab?.bringUpSeconds).filter((x): x is number => x !== undefined);
+  return { lab: { ...runs[0]!.lab, bringUpSeconds: bringUps.length ? Math.max(...bringUps) : undefined }, tests };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, type RunResults } from '../../helpers/report/compare.js';
+import { baselineFrom, compareRuns, type RunResults } from '../../helpers/report/compare.js';
 
 const run = (state: string, moved: number, bringUp = 9): RunResults => ({
   lab: { bringUpSeconds: bringUp },
@@ -19,5 +19,14 @@ describe('compare (the regression gate)', () => {
   });
   it('ignores counters and flags a slower bring-up', () => {
     expect(compareRuns(run('passed', 24, 20), run('passed', 24, 9)).map((r) => r.test)).toEqual(['(lab bring-up)']);
+  });
+});
+
+describe('baseline from several runs', () => {
+  it('keeps a test passed only if it passed everywhere, and each timing at its worst', () => {
+    const b = baselineFrom([run('passed', 24, 9), run('failed', 26, 11), run('passed', 23, 10)]);
+    expect(b.tests.find((t) => t.name === 'sessions ok')!.state).toBe('failed');
+    expect(b.tests.find((t) => t.name === 'failover silent-drop')!.metrics).toEqual([{ name: 'fabric moved to survivors after', value: 26, unit: 's' }]);
+    expect(b.lab?.bringUpSeconds).toBe(11);
   });
 });
