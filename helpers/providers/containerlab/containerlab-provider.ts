@@ -71,6 +71,10 @@ export class ContainerlabProvider implements LabProvider {
     const lab = this.model.name;
     const prev = readState(lab);
     if (prev && (isSameProcessAlive(prev.owner) || prev.ready)) throw new Error(`lab "${lab}" is already up (started by pid ${prev.owner.pid}); run \`npx anycast-verify --provider containerlab down\` first`);
+    if (prev) {
+      opts.progress.info(`removing lab "${lab}" left behind by pid ${prev.owner.pid}, which is gone`);
+      await this.down({ progress: opts.progress });
+    }
     writeState({ lab, provider: this.name, owner: { pid: process.pid, startTime: processStartTime(process.pid) ?? '?', persistent: opts.persistent, command: process.argv.slice(1).join(' ') }, createdAt: new Date().toISOString(), namespaces: [], processes: [], paths: [], ready: false });
     if (opts.hashPolicy) throw new Error('--hash-policy is for the netns lab; on the real lab set the sysctls in the topology');
     const handle = new ContainerlabHandle(this.model);

@@ -10,12 +10,11 @@
  */
 import type { LabModel } from '../../model/lab-model.js';
 import { run } from '../../runtime/command.js';
-import { readState, writeState } from '../../runtime/run-state.js';
+import { readState, runDir, writeState } from '../../runtime/run-state.js';
 import type { FaultKind } from '../provider.js';
 import { advertise, startSpeaker, withdraw } from './emulated-node.js';
 import { nsName } from './naming.js';
 import { stopProcesses } from './processes.js';
-import { runDir } from '../../runtime/run-state.js';
 
 const NFT_TABLE = 'anycast_verify_fault';
 
