@@ -6,7 +6,7 @@
  * nightly workflow) and on a user's Ubuntu VM, not on our CI machines.
  */
 import { cpus, totalmem } from 'node:os';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { LabModel } from '../../model/lab-model.js';
 import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
 import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
@@ -31,6 +31,11 @@ export function versionAtLeast(have: string, want: string): boolean {
   return true;
 }
 
+/** `containerlab version` prints a banner and a `version: X.Y.Z` line; older releases print `containerlab X.Y.Z`. */
+export function parseContainerlabVersion(out: string): string {
+  return /version:\s*v?(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
+}
+
 export class ContainerlabProvider implements LabProvider {
   readonly name = 'containerlab' as const;
   readonly versions: Versions;
@@ -52,7 +57,7 @@ export class ContainerlabProvider implements LabProvider {
         continue;
       }
       const r = await run(argv, { reject: false });
-      const version = tool === 'containerlab' ? (/version:\s*(\S+)/.exec(r.stdout)?.[1] ?? r.stdout) : r.stdout.trim();
+      const version = tool === 'containerlab' ? parseContainerlabVersion(r.stdout) : r.stdout.trim();
       if (r.exitCode !== 0) missing.push(`${argv.join(' ')} failed (${r.stderr.trim().split('\n')[0]}): is the ${tool === 'docker' ? 'Docker daemon running and your user in the docker group' : `${tool} install complete`}?`);
       else if (!versionAtLeast(version, MINIMUM[tool])) missing.push(`${tool} ${version.trim()} is older than ${MINIMUM[tool]}: install ${how}`);
     }
@@ -145,22 +150,34 @@ export class ContainerlabProvider implements LabProvider {
   }
 }
 
+/** How the handle reaches the host and the clusters; replaceable in tests. */
+export interface HandleDeps {
+  run: typeof run;
+  kubeConfig?: KubeConfig;
+}
+
 export class ContainerlabHandle implements LabHandle {
   readonly provider = 'containerlab' as const;
   /** All containers share the host's kernel: the same ECMP-hash caveat as the netns lab. */
   readonly sharedKernel = true;
   private clients = new Map<string, KubeClients>();
-  constructor(readonly model: LabModel) {}
+  private readonly run: typeof run;
+  constructor(
+    readonly model: LabModel,
+    private readonly deps: HandleDeps = { run },
+  ) {
+    this.run = deps.run;
+  }
 
   kube(context: string): KubeClients {
     let k = this.clients.get(context);
-    if (!k) this.clients.set(context, (k = kubeClients(context)));
+    if (!k) this.clients.set(context, (k = kubeClients(context, this.deps.kubeConfig)));
     return k;
   }
 
   exec(node: string, argv: string[], opts?: RunOptions) {
     if (!this.model.topology.nodes[node]) return Promise.reject(new Error(`no node "${node}" in the lab`));
-    return run(['docker', 'exec', ...(opts?.input !== undefined ? ['-i'] : []), containerName(this.model, node), ...argv], opts);
+    return this.run(['docker', 'exec', ...(opts?.input !== undefined ? ['-i'] : []), containerName(this.model, node), ...argv], opts);
   }
 
   async vtysh(router: string, command: string): Promise<string> {
@@ -183,7 +200,7 @@ export class ContainerlabHandle implements LabHandle {
     const first = Object.keys(this.model.routers)[0]!;
     const frr = (await this.vtysh(first, 'show version').catch(() => '')).match(/FRRouting (\S+)/)?.[1] ?? 'unknown';
     const v = loadVersions(this.model.root);
-    const kernel = (await run(['uname', '-r'])).stdout.trim();
+    const kernel = (await this.run(['uname', '-r'])).stdout.trim();
     return { provider: 'containerlab', frr, cilium: v.CILIUM_VERSION, kubernetes: v.K8S_VERSION, containerlab: v.CONTAINERLAB_VERSION, minikube: v.MINIKUBE_VERSION, kernel, node: process.version };
   }
 
@@ -237,9 +254,9 @@ export class ContainerlabHandle implements LabHandle {
 
   async logs(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
-    for (const r of Object.keys(this.model.routers)) out[`${r}-frr`] = (await run(['docker', 'logs', '--tail', '500', containerName(this.model, r)], { reject: false })).stderr;
+    for (const r of Object.keys(this.model.routers)) out[`${r}-frr`] = (await this.run(['docker', 'logs', '--tail', '500', containerName(this.model, r)], { reject: false })).stderr;
     for (const n of Object.keys(this.model.k8sNodes)) {
-      out[`${n}-cilium-agent`] = (await run(['kubectl', '--context', n, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false })).stdout;
+      out[`${n}-cilium-agent`] = (await this.run(['kubectl', '--context', n, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false })).stdout;
     }
     return out;
   }
@@ -247,7 +264,7 @@ export class ContainerlabHandle implements LabHandle {
   async health(): Promise<string | undefined> {
     const dead: string[] = [];
     for (const node of [...Object.keys(this.model.routers), ...Object.keys(this.model.hosts), ...Object.keys(this.model.k8sNodes)]) {
-      const r = await run(['docker', 'inspect', '-f', '{{.State.Running}}', containerName(this.model, node)], { reject: false });
+      const r = await this.run(['docker', 'inspect', '-f', '{{.State.Running}}', containerName(this.model, node)], { reject: false });
       if (r.stdout.trim() !== 'true') dead.push(`${node}: container ${containerName(this.model, node)} is not running`);
     }
     return dead.length ? dead.join('\n') : undefined;

@@ -1,0 +1,74 @@
+/**
+ * The containerlab handle at its boundary with the host: the exact commands it runs for
+ * exec, vtysh and each fault (inject and restore), and how it reads tool versions.
+ * Nothing is executed: a recording runner stands in for the host.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { ContainerlabHandle, parseContainerlabVersion, versionAtLeast } from '../../helpers/providers/containerlab/containerlab-provider.js';
+import type { RunOptions, RunResult } from '../../helpers/runtime/command.js';
+import { PROJECT_ROOT } from '../support/lab-copy.js';
+
+const model = loadLabModel({ root: PROJECT_ROOT });
+
+function recording(reply: (argv: readonly string[]) => Partial<RunResult> = () => ({})) {
+  const calls: string[] = [];
+  const runner = async (argv: readonly string[], _o?: RunOptions): Promise<RunResult> => {
+    calls.push(argv.join(' '));
+    return { stdout: '', stderr: '', exitCode: 0, ...reply(argv) };
+  };
+  return { calls, handle: new ContainerlabHandle(model, { run: runner as never }) };
+}
+
+describe('containerlab handle commands', () => {
+  it('runs node commands through docker exec, routers as clab-<lab>-<node>, Kubernetes nodes by profile', async () => {
+    const { calls, handle } = recording();
+    await handle.exec('leaf1', ['ip', '-j', 'route']);
+    await handle.exec('cluster01', ['ip', 'route']);
+    await handle.vtysh('spine', 'show bgp summary json');
+    expect(calls).toEqual(['docker exec clab-anycast-leaf1 ip -j route', 'docker exec cluster01 ip route', 'docker exec clab-anycast-spine vtysh -c show bgp summary json']);
+  });
+
+  it('maps the node faults to commands inside the node, and restores them', async () => {
+    const { calls, handle } = recording();
+    const link = await handle.injectFault('node-link-down', 'cluster01');
+    await link.restore();
+    const drop = await handle.injectFault('silent-drop', 'cluster01');
+    await drop.restore();
+    await handle.injectFault('speaker-crash', 'cluster01');
+    expect(calls).toEqual([
+      'docker exec cluster01 ip link set eth0 down',
+      'docker exec cluster01 ip link set eth0 up',
+      'docker exec cluster01 ip route replace 192.168.100.0/24 via 192.168.49.101',
+      'docker exec cluster01 ip route replace 192.168.200.0/24 via 192.168.49.101',
+      'docker exec cluster01 iptables -t raw -I PREROUTING 1 -i eth0 -j DROP',
+      'docker exec cluster01 iptables -t raw -I OUTPUT 1 -o eth0 -j DROP',
+      'docker exec cluster01 iptables -t raw -D PREROUTING -i eth0 -j DROP',
+      'docker exec cluster01 iptables -t raw -D OUTPUT -o eth0 -j DROP',
+      'docker exec cluster01 pkill -KILL -x cilium-agent',
+    ]);
+  });
+
+  it('reports a container that is not running', async () => {
+    const { handle } = recording((argv) => ({ stdout: argv.includes('clab-anycast-leaf3') ? 'false\n' : 'true\n' }));
+    expect(await handle.health()).toBe('leaf3: container clab-anycast-leaf3 is not running');
+  });
+
+  it('refuses a fault on a node that is not a Kubernetes node', async () => {
+    const { handle } = recording();
+    await expect(handle.injectFault('silent-drop', 'spine')).rejects.toThrow(/"spine" is not one/);
+  });
+});
+
+describe('tool versions in preflight', () => {
+  it('reads containerlab\'s version line', () => {
+    expect(parseContainerlabVersion('  ____ banner\n    version: 0.79.0\n     commit: abc\n')).toBe('0.79.0');
+    expect(parseContainerlabVersion('containerlab 0.48.6')).toBe('0.48.6');
+  });
+  it('compares versions numerically', () => {
+    expect(versionAtLeast('v1.38.1', '1.33.0')).toBe(true);
+    expect(versionAtLeast('0.68.0', '0.69.0')).toBe(false);
+    expect(versionAtLeast('v3.21.4+g1234', '3.8.0')).toBe(true);
+    expect(versionAtLeast('28.0.4', '27.0.0')).toBe(true);
+  });
+});
