@@ -71,8 +71,8 @@ describe('the containerlab plan', () => {
       'sudo -E containerlab destroy -t containerlab/anycast.clab.yml --cleanup',
       'minikube delete -p cluster01',
       'minikube delete -p cluster02',
-      'docker network rm cluster01',
-      'docker network rm cluster02',
+      'docker network rm -f cluster01',
+      'docker network rm -f cluster02',
     ]);
   });
 

@@ -130,7 +130,8 @@ export function downPlan(model: LabModel): PlanStep[] {
   return [
     { kind: 'command', title: 'destroy the containerlab fabric', argv: ['sudo', '-E', 'containerlab', 'destroy', '-t', topo, '--cleanup'] },
     ...nodes.map((n): PlanStep => ({ kind: 'command', title: `delete minikube cluster ${n}`, argv: ['minikube', 'delete', '-p', n] })),
-    ...nodes.map((n): PlanStep => ({ kind: 'command', title: `remove docker network ${n}`, argv: ['docker', 'network', 'rm', n] })),
+    // minikube delete usually removes the network of the profile's name already; -f makes this a no-op then.
+    ...nodes.map((n): PlanStep => ({ kind: 'command', title: `remove docker network ${n}`, argv: ['docker', 'network', 'rm', '-f', n] })),
   ];
 }
 
