@@ -19,6 +19,8 @@ import type { FaultKind } from '../providers/provider.js';
 export const PER_HOP_SECONDS = 0.5;
 /** GoBGP's minimum connect-retry interval (a constant of its FSM). */
 export const GOBGP_MIN_CONNECT_RETRY = 5;
+/** Starting a speaker process and loading its routes (measured ~0.3 s for the emulated node). */
+export const SPEAKER_START_SECONDS = 1;
 /** GoBGP's idle hold time after a session error before it tries again (seconds). */
 export const GOBGP_IDLE_HOLD_SECONDS = 5;
 
@@ -87,7 +89,10 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
         detect: s.gracefulRestart
           ? { seconds: s.restartSeconds + prop.seconds, formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}` }
           : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
-        failBack: { seconds: 2 * retry + prop.seconds, formula: `2 × max(connectRetry ${peer.connectRetrySeconds} s, ${GOBGP_MIN_CONNECT_RETRY} s) (first dial of a fresh speaker) + ${prop.formula}` },
+        failBack: {
+          seconds: SPEAKER_START_SECONDS + 2 * retry + prop.seconds,
+          formula: `speaker start ${SPEAKER_START_SECONDS} s + 2 × max(connectRetry ${peer.connectRetrySeconds} s, ${GOBGP_MIN_CONNECT_RETRY} s) (first dial of a fresh speaker) + ${prop.formula}`,
+        },
         transient: prop,
       };
     case 'node-link-down':
