@@ -12,7 +12,7 @@ import { silentProgress, type Progress } from '../helpers/runtime/progress.js';
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const root = resolve(import.meta.dirname, '..');
 const model = loadLabModel({ root });
-const provider = createProvider(providerName(), model);
+const provider = await createProvider(providerName(), model);
 await provider.preflight();
 
 /** Records each step's duration (same step names as `up` prints). */

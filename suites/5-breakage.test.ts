@@ -72,7 +72,7 @@ describe('breaking the lab breaks the right claim', () => {
     copy.edit('containerlab/anycast.clab.yml', /^name: (\S+)$/m, 'name: $1-pool');
     copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
     const changed = loadLabModel({ root: copy.root });
-    const provider = createProvider(lab.provider, changed);
+    const provider = await createProvider(lab.provider, changed);
     try {
       const other = await provider.up({ progress: silentProgress, persistent: false });
       const vips = [...advertisedVips(changed).keys()];

@@ -9,7 +9,7 @@ let cached: Promise<LabHandle> | undefined;
 export function useLab(): Promise<LabHandle> {
   cached ??= (async () => {
     const model = loadLabModel({ root: inject('labRoot') });
-    return createProvider(providerName(inject('labProvider')), model).attach();
+    return (await createProvider(providerName(inject('labProvider')), model)).attach();
   })();
   return cached;
 }

@@ -71,7 +71,7 @@ export function buildCli(): Command {
     .action(async (o: { hashPolicy?: { policy: number; fields?: number } }) => {
       const opts = g();
       const model = load(opts);
-      const provider = createProvider(providerName(opts.provider), model);
+      const provider = await createProvider(providerName(opts.provider), model);
       const progress = stderrProgress({ quiet: opts.quiet });
       await provider.preflight();
       const t0 = performance.now();
@@ -114,7 +114,7 @@ export function buildCli(): Command {
     .action(async (o: { json?: boolean }) => {
       const opts = g();
       const model = load(opts);
-      const provider = createProvider(providerName(opts.provider), model);
+      const provider = await createProvider(providerName(opts.provider), model);
       const lab = await provider.attach();
       const s = await labStatus(lab);
       process.stdout.write(o.json ? `${JSON.stringify(s, null, 2)}\n` : `${formatStatus(s)}\n`);
@@ -129,7 +129,7 @@ export function buildCli(): Command {
     .action(async (node: string, command: string[]) => {
       const opts = g();
       const model = load(opts);
-      const lab = await createProvider(providerName(opts.provider), model).attach();
+      const lab = await (await createProvider(providerName(opts.provider), model)).attach();
       const argv = command[0] === '--' ? command.slice(1) : command;
       if (argv.length === 0) throw new Error('no command given: anycast-verify exec <node> -- <command...>');
       const r = await lab.exec(node, argv, { reject: false, timeoutMs: 10 * 60_000 });
@@ -149,7 +149,7 @@ export function buildCli(): Command {
       const hold = (sig: NodeJS.Signals) => progress.info(`${sig}: finishing the cleanup first`);
       process.on('SIGINT', hold);
       process.on('SIGTERM', hold);
-      await createProvider(providerName(opts.provider), model).down({ progress });
+      await (await createProvider(providerName(opts.provider), model)).down({ progress });
       process.stdout.write(`lab "${model.name}" is down\n`);
     });
 
@@ -200,7 +200,7 @@ export function buildCli(): Command {
     .action(async (o: { owner: string; ownerStart: string }) => {
       const opts = g();
       const model = load(opts);
-      await reap(createProvider(providerName(opts.provider), model), model.name, { pid: Number(o.owner), startTime: o.ownerStart });
+      await reap(await createProvider(providerName(opts.provider), model), model.name, { pid: Number(o.owner), startTime: o.ownerStart });
     });
 
   return program;

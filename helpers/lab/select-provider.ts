@@ -1,7 +1,6 @@
 /** Picks the provider by name (flag, then ANYCAST_VERIFY_PROVIDER, then netns). */
 import type { LabModel } from '../model/lab-model.js';
 import { NetnsProvider } from '../providers/netns/netns-provider.js';
-import { ContainerlabProvider } from '../providers/containerlab/containerlab-provider.js';
 import type { LabProvider, ProviderName } from '../providers/provider.js';
 
 export const PROVIDERS: ProviderName[] = ['netns', 'containerlab'];
@@ -12,11 +11,14 @@ export function providerName(flag?: string): ProviderName {
   return name as ProviderName;
 }
 
-export function createProvider(name: ProviderName, model: LabModel): LabProvider {
+/** The containerlab provider is loaded only when chosen: its Kubernetes and Docker clients are heavy to import. */
+export async function createProvider(name: ProviderName, model: LabModel): Promise<LabProvider> {
   switch (name) {
     case 'netns':
       return new NetnsProvider(model);
-    case 'containerlab':
+    case 'containerlab': {
+      const { ContainerlabProvider } = await import('../providers/containerlab/containerlab-provider.js');
       return new ContainerlabProvider(model);
+    }
   }
 }

@@ -34,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const root = process.env.ANYCAST_VERIFY_DIR ?? project.config.root;
   const model = loadLabModel({ root });
   await checkWithTools(model);
-  const provider = createProvider(providerName(), model);
+  const provider = await createProvider(providerName(), model);
   project.provide('labProvider', provider.name);
   project.provide('labRoot', root);
   const progress = stderrProgress({ prefix: 'lab' });
