@@ -30,6 +30,6 @@ fi
 npm ci --no-audit --no-fund
 # Upstream schemas for the validation tests: the workplace copy if there is one, else fetched.
 if [ -z "${ANYCAST_VERIFY_SCHEMAS:-}" ] && [ ! -d ../shared/schemas ] && [ ! -d .schemas ]; then
-  bash scripts/fetch-schemas.sh
+  bash scripts/fetch-schemas.sh || echo "setup: could not fetch the upstream schemas (offline?); the schema tests will say so" >&2
 fi
 echo "setup: done. Next: npm test" >&2
