@@ -72,3 +72,21 @@ describe('tool versions in preflight', () => {
     expect(versionAtLeast('28.0.4', '27.0.0')).toBe(true);
   });
 });
+
+describe('the probe sidecar', () => {
+  it('runs the probe in a Node.js container sharing the client container\'s network namespace', async () => {
+    const { sidecarSpec } = await import('../../helpers/providers/containerlab/probe-sidecar.js');
+    const { PROBE_SCRIPT } = await import('../../helpers/traffic/probe.js');
+    expect(sidecarSpec('clab-anycast-client', PROBE_SCRIPT, ['--target', '172.30.0.10:80'])).toEqual({
+      image: 'node:22-alpine',
+      networkMode: 'container:clab-anycast-client',
+      copy: [{ source: PROBE_SCRIPT, target: '/probe.mjs' }],
+      command: ['node', '/probe.mjs', '--target', '172.30.0.10:80'],
+    });
+  });
+
+  it('is what the handle starts for the probe, and only for the probe', () => {
+    const { handle } = recording();
+    expect(() => handle.spawn('client', ['sleep', '1'])).toThrow(/only the traffic probe/);
+  });
+});

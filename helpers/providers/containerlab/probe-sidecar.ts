@@ -10,17 +10,26 @@ import type { SpawnedProcess } from '../provider.js';
 /** Node.js image for the probe sidecar (the probe is plain JavaScript with no dependencies). */
 export const PROBE_IMAGE = 'node:22-alpine';
 
+export interface SidecarSpec {
+  image: string;
+  networkMode: string;
+  copy: { source: string; target: string }[];
+  command: string[];
+}
+
+/** What the sidecar is: the probe script copied into a Node.js container inside the client's network namespace. */
+export function sidecarSpec(clientContainer: string, scriptPath: string, args: string[]): SidecarSpec {
+  return { image: PROBE_IMAGE, networkMode: `container:${clientContainer}`, copy: [{ source: scriptPath, target: '/probe.mjs' }], command: ['node', '/probe.mjs', ...args] };
+}
+
 export function spawnSidecar(clientContainer: string, scriptPath: string, args: string[]): SpawnedProcess {
+  const spec = sidecarSpec(clientContainer, scriptPath, args);
   let stdout = '';
   let stderr = '';
   let started: StartedTestContainer | undefined;
   let stopRequested = false;
   const done = (async () => {
-    started = await new GenericContainer(PROBE_IMAGE)
-      .withNetworkMode(`container:${clientContainer}`)
-      .withCopyFilesToContainer([{ source: scriptPath, target: '/probe.mjs' }])
-      .withCommand(['node', '/probe.mjs', ...args])
-      .start();
+    started = await new GenericContainer(spec.image).withNetworkMode(spec.networkMode).withCopyFilesToContainer(spec.copy).withCommand(spec.command).start();
     const logs = await started.logs();
     logs.on('data', (d: Buffer | string) => (stdout += d.toString()));
     logs.on('err', (d: Buffer | string) => (stderr += d.toString()));
