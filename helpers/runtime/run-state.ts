@@ -4,7 +4,7 @@
  * path to remove. `down`, the signal handlers and the next `up` all clean up from this
  * record alone, so a lab left by a killed run can always be removed.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -65,8 +65,14 @@ export function writeState(state: LabState): void {
   renameSync(`${f}.tmp`, f);
 }
 
+/** Removes the lab's run folder, and the shared root too once no lab uses it. */
 export function removeRunDir(lab: string): void {
   rmSync(runDir(lab), { recursive: true, force: true });
+  try {
+    if (readdirSync(runRoot()).length === 0) rmdirSync(runRoot());
+  } catch {
+    // absent already, or another lab still uses it
+  }
 }
 
 /** The kernel start time of a process, or undefined if it does not exist. */

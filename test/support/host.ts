@@ -2,13 +2,13 @@
  * What "the host is clean" means after a lab: no namespace, process, FRR pathspace folder
  * or run folder of that lab is left. Used by the process-level tests.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import type { LabModel } from '../../helpers/model/lab-model.js';
 import { findLabProcesses } from '../../helpers/providers/netns/processes.js';
 import { frrPathspace } from '../../helpers/providers/netns/naming.js';
-import { runDir } from '../../helpers/runtime/run-state.js';
+import { runDir, runRoot } from '../../helpers/runtime/run-state.js';
 import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
 import { PROJECT_ROOT } from './lab-copy.js';
 
@@ -25,6 +25,8 @@ export async function leftovers(model: LabModel): Promise<string[]> {
     for (const d of [join('/var/run/frr', frrPathspace(lab, r)), join('/etc/frr', frrPathspace(lab, r))]) if (existsSync(d)) out.push(`folder ${d}`);
   }
   if (existsSync(runDir(lab))) out.push(`run folder ${runDir(lab)}`);
+  // The shared root goes too, unless another lab (the suites' own, say) is using it.
+  if (existsSync(runRoot()) && readdirSync(runRoot()).length === 0) out.push(`empty run root ${runRoot()}`);
   return out;
 }
 
