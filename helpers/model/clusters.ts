@@ -24,7 +24,7 @@ import { selectorMatches } from './label-selector.js';
 import type { K8sNodeModel } from './lab-model.js';
 import type { Manifest } from './manifests.js';
 import { validateDoc, type YamlDoc } from './yaml-file.js';
-import { isIPv4 } from './ipv4.js';
+import { ipToInt, isIPv4 } from './ipv4.js';
 
 export interface AdvertisedPrefix {
   prefix: string;
@@ -360,12 +360,8 @@ function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): void {
     else if (!b.cidr && !b.start) problems.add({ ...at, message: 'a block needs cidr or start' });
     else if (b.cidr && !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(b.cidr)) problems.add({ ...at, message: `"${b.cidr}": only IPv4 pools are emulated` });
     else if (b.start && (!isIPv4(b.start) || (b.stop && !isIPv4(b.stop)))) problems.add({ ...at, message: 'start/stop must be IPv4 addresses (IPv6 pools are not emulated)' });
-    else if (b.start && b.stop && ipOrder(b.start) > ipOrder(b.stop)) problems.add({ ...at, message: `stop ${b.stop} is below start ${b.start}` });
+    else if (b.start && b.stop && ipToInt(b.start) > ipToInt(b.stop)) problems.add({ ...at, message: `stop ${b.stop} is below start ${b.start}` });
   });
-}
-
-function ipOrder(ip: string): number {
-  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 }
 
 function checkAdvertisement(a: Advertisement, doc: YamlDoc, problems: ProblemList): void {

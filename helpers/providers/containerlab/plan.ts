@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
-import { intToIp, parseCidr, rangesOverlap } from '../../model/ipv4.js';
+import { intToIp, networkOf, parseCidr, rangesOverlap } from '../../model/ipv4.js';
 import type { Versions } from './versions.js';
 
 export type PlanStep =
@@ -83,7 +83,7 @@ export function upPlan(model: LabModel, v: Versions): PlanStep[] {
     for (const n of c.nodes) {
       const node = model.k8sNodes[n]!;
       const net = parseCidr(node.cidr);
-      const subnet = `${intToIp(net.first)}/${net.prefixLength}`;
+      const subnet = networkOf(net);
       const gateway = intToIp(net.first + 1);
       steps.push({
         kind: 'command',

@@ -4,16 +4,15 @@
  * no Docker. Every namespace, process and path it makes is recorded in the run state
  * before anything else happens, so `down` (or the next `up`) can always remove it.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
 import { run, haveCommand } from '../../runtime/command.js';
 import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
-import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState, type LabState } from '../../runtime/run-state.js';
+import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState } from '../../runtime/run-state.js';
 import { convergenceProblem } from '../../lab/convergence.js';
 import { startReaper } from '../../lab/reaper.js';
 import { spawn as spawnChild } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
 import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
