@@ -36,14 +36,28 @@ export async function checkVipRoute(lab: LabHandle, e: ExpectedVipRoute): Promis
     if (c && p.origin !== 'IGP') out.rib.push(`${e.router}: path via ${p.nextHop} has origin ${p.origin}, expected IGP`);
     if (!p.valid) out.rib.push(`${e.router}: path via ${p.nextHop} is not valid`);
   }
+  const fib = await fibProblem(lab, e, wantAll);
+  if (fib) out.fib.push(fib);
+  return out;
+}
+
+/**
+ * The kernel FIB entry of one VIP on one router against the expectation: every candidate
+ * next hop when `wantAll` (ECMP), else exactly one of them. Shared by this check (which
+ * wants ECMP wherever the clusters meet) and by bring-up's convergence wait (which wants
+ * what the router's config will install).
+ */
+export async function fibProblem(lab: LabHandle, e: ExpectedVipRoute, wantAll: boolean): Promise<string | undefined> {
+  const want = e.candidates.map((c) => c.nextHop).sort();
   const fib = (await kernelNextHops(lab, e.router, e.vip)).map((h) => h.gateway).sort();
   if (wantAll) {
     const d = setDiff(fib, want);
-    if (d || fib.length !== new Set(fib).size) out.fib.push(`${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected exactly [${want.join(', ')}]: ${d}${why}`);
+    const why = e.whyNotEcmp ? ` (${e.whyNotEcmp})` : '';
+    if (d || fib.length !== new Set(fib).size) return `${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected exactly [${want.join(', ')}]: ${d}${why}`;
   } else if (fib.length !== 1 || !want.includes(fib[0]!)) {
-    out.fib.push(`${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected one of ${want.join(', ')}`);
+    return `${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected one of ${want.join(', ')}`;
   }
-  return out;
+  return undefined;
 }
 
 /** Stale paths, and prefixes from the VIP pools that no cluster advertises, on one router. */

@@ -4,7 +4,8 @@
  * per cluster where the fabric meets). Provider-agnostic: it reads only through LabHandle.
  */
 import { expectedVipRoutes } from '../model/expected-routes.js';
-import { bgpNeighbors, kernelNextHops } from '../clients/frr.js';
+import { bgpNeighbors } from '../clients/frr.js';
+import { fibProblem } from '../checks/vip-route-checks.js';
 import type { LabHandle } from '../providers/provider.js';
 
 /** Returns undefined when converged, else a sentence saying what is not there yet. */
@@ -22,12 +23,9 @@ export async function convergenceProblem(lab: LabHandle): Promise<string | undef
   );
   await Promise.all(
     expectedVipRoutes(lab.model).map(async (e) => {
-      const hops = await kernelNextHops(lab, e.router, `${e.vip}`);
-      const want = e.multipath ? e.candidates.map((c) => c.nextHop).sort() : undefined;
-      const got = hops.map((h) => h.gateway).sort();
-      if (want ? JSON.stringify(want) !== JSON.stringify(got) : got.length !== 1) {
-        problems.push(`${e.router}: FIB has ${e.vip} via [${got.join(', ') || 'nothing'}], expected ${want ? `[${want.join(', ')}]` : 'one of ' + e.candidates.map((c) => c.nextHop).join(', ')}`);
-      }
+      // What this router's config will install (the VIP-routes suite then checks the intent).
+      const p = await fibProblem(lab, e, e.multipath);
+      if (p) problems.push(p);
     }),
   );
   return problems.length ? problems.sort().join('; ') : undefined;
