@@ -5,8 +5,7 @@
  */
 import { neighborTimers } from '../model/frr-config.js';
 import type { LabModel } from '../model/lab-model.js';
-import { addressOwner } from '../model/expected-routes.js';
-import { cidrContains, parseCidr } from '../model/ipv4.js';
+import { addressOwner, addressTowards } from '../model/expected-routes.js';
 import type { SpeakerPeer } from '../model/clusters.js';
 
 export interface SessionEnd {
@@ -48,11 +47,8 @@ export function labSessions(model: LabModel): LabSession[] {
       const key = [r.name, peer].sort().join('|');
       if (seen.has(key)) continue;
       seen.add(key);
-      const mine = Object.values(r.interfaces)
-        .flat()
-        .find((a) => cidrContains(parseCidr(a), nb.address));
-      if (!mine) continue; // not directly connected: reported by the model's cross-checks
-      const myAddr = mine.split('/')[0]!;
+      const myAddr = addressTowards(model, r.name, nb.address)?.address;
+      if (!myAddr) continue; // not directly connected: reported by the model's cross-checks
       const t = neighborTimers(bgp, nb.address);
       const a: SessionEnd = { node: r.name, address: myAddr, asn: bgp.asn, kind: 'frr', holdSeconds: t.hold, keepaliveSeconds: t.keepalive, password: nb.password };
       let b: SessionEnd;

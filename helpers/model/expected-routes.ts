@@ -145,10 +145,18 @@ function ownsAddress(model: LabModel, router: string, ip: string): boolean {
   return !!r && Object.values(r.interfaces).some((addrs) => addrs.some((a) => a.split('/')[0] === ip));
 }
 
-/** The router interface whose subnet holds `ip`. */
-export function interfaceTowards(model: LabModel, router: string, ip: string): string | undefined {
+/** The router's own interface and address on the subnet that holds `ip` (a directly connected neighbour). */
+export function addressTowards(model: LabModel, router: string, ip: string): { iface: string; address: string } | undefined {
   const r = model.routers[router];
   if (!r) return undefined;
-  for (const [iface, addrs] of Object.entries(r.interfaces)) if (addrs.some((a) => cidrContains(parseCidr(a), ip))) return iface;
+  for (const [iface, addrs] of Object.entries(r.interfaces)) {
+    const a = addrs.find((x) => cidrContains(parseCidr(x), ip));
+    if (a) return { iface, address: a.split('/')[0]! };
+  }
   return undefined;
+}
+
+/** The router interface whose subnet holds `ip`. */
+export function interfaceTowards(model: LabModel, router: string, ip: string): string | undefined {
+  return addressTowards(model, router, ip)?.iface;
 }
