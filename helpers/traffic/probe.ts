@@ -17,7 +17,7 @@ export interface ProbeRecord {
 
 export interface RunningProbe {
   client: string;
-  /** Records so far (the probe prints each as it completes). */
+  /** Records so far, in arrival order (the probe prints each as it completes). */
   soFar(): ProbeRecord[];
   stop(): Promise<ProbeRecord[]>;
 }
@@ -32,10 +32,20 @@ function parse(text: string): ProbeRecord[] {
 
 export function startProbe(lab: LabHandle, client: string, target: string, opts: { intervalMs?: number; timeoutMs?: number; maxSeconds: number }): RunningProbe {
   const p = lab.spawn(client, [process.execPath, PROBE_SCRIPT, '--lab', lab.model.name, '--target', target, '--interval-ms', String(opts.intervalMs ?? 10), '--timeout-ms', String(opts.timeoutMs ?? 300), '--seconds', String(opts.maxSeconds)]);
+  const seen: ProbeRecord[] = [];
+  let seenUpTo = 0;
   return {
     client,
-    // The last line may still be half-written.
-    soFar: () => parse(p.output().slice(0, p.output().lastIndexOf('\n') + 1)),
+    // Parses only what arrived since the last call (waits poll this often); a half-written last line waits for the next call.
+    soFar: () => {
+      const out = p.output();
+      const end = out.lastIndexOf('\n') + 1;
+      if (end > seenUpTo) {
+        seen.push(...parse(out.slice(seenUpTo, end)));
+        seenUpTo = end;
+      }
+      return seen;
+    },
     async stop() {
       p.stop();
       const r = await p.done;
