@@ -17,6 +17,7 @@ import { labSessions } from '../helpers/lab/sessions.js';
 import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
 import { faultSpec, FAULT_TITLES } from '../helpers/faults/budgets.js';
 import { negotiatedSession } from '../helpers/faults/negotiated.js';
+import { gobgpBehaviour } from '../helpers/runtimes/gobgp-behaviour.js';
 import { outageStats } from '../helpers/faults/outage.js';
 import { watchFib, FIB_POLL_MS } from '../helpers/traffic/fib-watch.js';
 import { startProbe, type ProbeRecord } from '../helpers/traffic/probe.js';
@@ -56,7 +57,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
       // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
       await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
       const negotiated = await negotiatedSession(lab, session);
-      const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, lab.failBackAllowance?.(kind));
+      const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgpBehaviour(lab.speakerGobgpVersion()), lab.failBackAllowance?.(kind));
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30);
       const probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
       const watch = watchFib(lab, ecmpRouters, vip);

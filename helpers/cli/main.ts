@@ -13,9 +13,11 @@ import { PreflightError } from '../providers/provider.js';
 import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
 import { downPlan, formatPlan, upPlan } from '../providers/containerlab/plan.js';
-import { loadVersions } from '../providers/containerlab/versions.js';
+import { loadVersions } from '../model/version-pins.js';
 import { baselineFrom, compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
 import { readFileSync } from 'node:fs';
+import { addRuntimeCommands } from './runtime-commands.js';
+import { addMatrixCommand } from './matrix-command.js';
 
 interface GlobalOpts {
   dir: string;
@@ -60,7 +62,8 @@ export function buildCli(): Command {
     .description('validate the topology, every FRR config and every fixture, and their consistency, without starting anything')
     .action(async () => {
       const model = load(g());
-      await checkWithTools(model);
+      const notChecked = await checkWithTools(model);
+      for (const n of notChecked) process.stderr.write(`anycast-verify: not checked: ${n}\n`);
       process.stdout.write(`ok: ${model.topology.file}, ${Object.keys(model.routers).length} FRR configs and the fixtures of ${Object.keys(model.clusters).length} clusters are consistent\n`);
     });
 
@@ -68,12 +71,13 @@ export function buildCli(): Command {
     .command('up')
     .description('build and start the lab, and wait until every BGP session is Established and every VIP route is as the configs say')
     .addOption(new Option('--hash-policy <policy[:fields]>', 'override the routers\' fib_multipath_hash_policy (and _fields), e.g. 0 or 3:0x0037').argParser(hashPolicy))
-    .action(async (o: { hashPolicy?: { policy: number; fields?: number } }) => {
+    .addOption(new Option('--runtime <suite>', 'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)').env('ANYCAST_VERIFY_RUNTIME'))
+    .action(async (o: { hashPolicy?: { policy: number; fields?: number }; runtime?: string }) => {
       const opts = g();
       const model = load(opts);
       const provider = await createProvider(providerName(opts.provider), model);
       const progress = stderrProgress({ quiet: opts.quiet });
-      await provider.preflight();
+      await provider.preflight({ runtime: o.runtime });
       const t0 = performance.now();
       // First Ctrl-C: stop the bring-up and remove what was made. Second: remove it now and exit.
       const abort = new AbortController();
@@ -93,7 +97,7 @@ export function buildCli(): Command {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        await provider.up({ progress, persistent: true, hashPolicy: o.hashPolicy, signal: abort.signal });
+        await provider.up({ progress, persistent: true, hashPolicy: o.hashPolicy, signal: abort.signal, runtime: o.runtime });
       } catch (err) {
         if (abort.signal.aborted) {
           process.exitCode = exitCodeFor(received);
@@ -191,6 +195,9 @@ export function buildCli(): Command {
       const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResults);
       process.stdout.write(`${JSON.stringify({ note: `worst of ${runs.length} runs`, ...baselineFrom(runs) }, null, 2)}\n`);
     });
+
+  addRuntimeCommands(program, () => g().dir, () => !!g().quiet);
+  addMatrixCommand(program, () => g().dir, () => !!g().quiet);
 
   program
     .command('reap', { hidden: true })

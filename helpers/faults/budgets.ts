@@ -10,19 +10,18 @@
  *   expiry like a restart: it keeps the routes as stale for the peer's restart time.
  * - A crashed speaker closes its TCP session without a NOTIFICATION; with GR the leaf keeps
  *   the routes (stale) for the restart time, while the node's data plane keeps serving.
- * - GoBGP's first dial after (re)start or reset waits [max(connectRetry,5), 2·max(connectRetry,5)) s.
+ * - When the speaker dials again (first dial of a fresh process, retries while the peer is
+ *   unreachable, how long one dial may hang) depends on the GoBGP version: every such number
+ *   comes from helpers/runtimes/gobgp-behaviour.ts, which cites each version's source.
  */
 import type { SpeakerPeer } from '../model/clusters.js';
 import type { FaultKind } from '../providers/provider.js';
+import type { GobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
 
 /** Allowance per BGP hop for an UPDATE to be processed and the FIB to follow (measured ~0.06 s). */
 export const PER_HOP_SECONDS = 0.5;
-/** GoBGP's minimum connect-retry interval (a constant of its FSM). */
-export const GOBGP_MIN_CONNECT_RETRY = 5;
 /** Starting a speaker process and loading its routes (measured ~0.3 s for the emulated node). */
 export const SPEAKER_START_SECONDS = 1;
-/** GoBGP's idle hold time after a session error before it tries again (seconds). */
-export const GOBGP_IDLE_HOLD_SECONDS = 5;
 
 export interface NegotiatedSession {
   holdSeconds: number;
@@ -64,20 +63,25 @@ export const FAULT_TITLES: Record<FaultKind, string> = {
   'silent-drop': 'node silently drops everything (nftables)',
 };
 
-export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, extraFailBack?: Budget): FaultSpec {
-  const spec = baseSpec(kind, s, peer, hops);
+export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour, extraFailBack?: Budget): FaultSpec {
+  const spec = baseSpec(kind, s, peer, hops, gobgp);
   if (extraFailBack) spec.failBack = { seconds: spec.failBack.seconds + extraFailBack.seconds, formula: `${spec.failBack.formula} + ${extraFailBack.formula}` };
   return spec;
 }
 
-function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number): FaultSpec {
+function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour): FaultSpec {
   const prop = { seconds: hops * PER_HOP_SECONDS, formula: `${hops} hops × ${PER_HOP_SECONDS} s` };
   const gr = s.gracefulRestart && s.nBit;
-  const retry = Math.max(peer.connectRetrySeconds, GOBGP_MIN_CONNECT_RETRY);
+  // After a long outage the speaker is cycling through retries (its idle hold ended long
+  // ago): at the restore a dial may be hanging on a dead peer (up to the dial timeout), and
+  // the next one comes at most one retry interval later.
+  const retry = gobgp.retry(peer.connectRetrySeconds);
+  const dialTimeout = gobgp.dialTimeout(peer.connectRetrySeconds);
   const redial: Budget = {
-    seconds: GOBGP_IDLE_HOLD_SECONDS + 2 * retry + prop.seconds,
-    formula: `idle hold ${GOBGP_IDLE_HOLD_SECONDS} s + 2 × max(connectRetry ${peer.connectRetrySeconds} s, ${GOBGP_MIN_CONNECT_RETRY} s) + ${prop.formula}`,
+    seconds: dialTimeout + retry.max + prop.seconds,
+    formula: `a hanging dial ${dialTimeout} s + the next retry ≤ ${retry.max} s (${retry.formula}) + ${prop.formula}`,
   };
+  const firstDial = gobgp.firstDial(peer.connectRetrySeconds);
   switch (kind) {
     case 'vip-withdrawn':
       return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop, transient: prop };
@@ -90,8 +94,8 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
           ? { seconds: s.restartSeconds + prop.seconds, formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}` }
           : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
         failBack: {
-          seconds: SPEAKER_START_SECONDS + 2 * retry + prop.seconds,
-          formula: `speaker start ${SPEAKER_START_SECONDS} s + 2 × max(connectRetry ${peer.connectRetrySeconds} s, ${GOBGP_MIN_CONNECT_RETRY} s) (first dial of a fresh speaker) + ${prop.formula}`,
+          seconds: SPEAKER_START_SECONDS + firstDial.max + prop.seconds,
+          formula: `speaker start ${SPEAKER_START_SECONDS} s + first dial ≤ ${firstDial.max} s (${firstDial.formula}) + ${prop.formula}`,
         },
         transient: prop,
       };

@@ -5,30 +5,53 @@
  */
 import { LabConfigError, type Problem } from '../model/errors.js';
 import type { LabModel } from '../model/lab-model.js';
-import { haveCommand, run } from '../runtime/command.js';
+import { run } from '../runtime/command.js';
+import { runtimeChoice } from '../runtimes/resolve.js';
+import { builtRuntime } from '../runtimes/store.js';
+import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { schemaDir, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../model/schema-validate.js';
 
-export async function checkWithTools(model: LabModel): Promise<void> {
+/**
+ * Throws a LabConfigError with every problem found; returns what could not be checked here
+ * (said, never silently skipped).
+ */
+export async function checkWithTools(model: LabModel): Promise<string[]> {
   const problems: Problem[] = [];
-  if (await haveCommand('vtysh')) {
-    await Promise.all(
+  const notes: string[] = [];
+  const rt = builtRuntime(runtimeChoice(model.root).suite);
+  if (rt) problems.push(...(await frrDryRun(model, rt.root)));
+  else notes.push(`FRR configs not loaded in FRR (vtysh --dryrun): runtime "${runtimeChoice(model.root).suite}" is not built (npx anycast-verify runtimes build)`);
+  const dir = schemaDir(model.root);
+  if (dir) {
+    problems.push(...validateTopologyAgainstSchema(model, dir));
+    problems.push(...validateManifestsAgainstCrds(model, dir).problems);
+  } else notes.push('topology and Cilium manifests not validated against the upstream schemas: none found (scripts/fetch-schemas.sh)');
+  if (problems.length) throw new LabConfigError(problems);
+  return notes;
+}
+
+/** Every frr.conf loaded by the runtime's own vtysh (the FRR version the lab runs), from a copy inside the runtime. */
+async function frrDryRun(model: LabModel, runtimeRoot: string): Promise<Problem[]> {
+  const tmp = mkdtempSync(join(runtimeRoot, 'tmp', 'av-check-'));
+  try {
+    const out = await Promise.all(
       Object.values(model.routers).map(async (r) => {
-        const res = await run(['vtysh', '--dryrun', '-f', r.frrConfPath], { reject: false });
-        if (res.exitCode === 0) return;
+        const inside = join(tmp, `${r.name}-${basename(r.frrConfPath)}`);
+        copyFileSync(r.frrConfPath, inside);
+        const res = await run(['chroot', runtimeRoot, 'vtysh', '--dryrun', '-f', inside.slice(runtimeRoot.length)], { reject: false });
+        if (res.exitCode === 0) return [];
         const mine: Problem[] = [];
         for (const line of `${res.stdout}\n${res.stderr}`.split('\n')) {
           const m = /line (\d+): (.*)/.exec(line);
           if (m) mine.push({ file: r.frr.file, field: m[2]!.replace(/^% /, '').trim(), line: Number(m[1]), message: 'FRR rejects this line (vtysh --dryrun)' });
         }
         if (mine.length === 0) mine.push({ file: r.frr.file, field: '(file)', message: `vtysh --dryrun failed: ${res.stderr.trim() || res.stdout.trim()}` });
-        problems.push(...mine);
+        return mine;
       }),
     );
+    return out.flat();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  const dir = schemaDir(model.root);
-  if (dir) {
-    problems.push(...validateTopologyAgainstSchema(model, dir));
-    problems.push(...validateManifestsAgainstCrds(model, dir).problems);
-  }
-  if (problems.length) throw new LabConfigError(problems);
 }

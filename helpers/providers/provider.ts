@@ -17,6 +17,8 @@ export interface UpOptions {
   hashPolicy?: { policy: number; fields?: number };
   /** Aborts the bring-up (Ctrl-C): `up` then removes what it made and rejects. */
   signal?: AbortSignal;
+  /** netns: the runtime (Debian suite) to run FRR and GoBGP from; default: the one closest to versions.env. */
+  runtime?: string;
 }
 
 export interface DownOptions {
@@ -63,6 +65,8 @@ export interface LabHandle {
   vtysh(router: string, command: string): Promise<string>;
   /** The cluster-side view of a Kubernetes node's BGP sessions. */
   speakerPeers(node: string): Promise<SpeakerPeerView[]>;
+  /** The GoBGP version the nodes' BGP speaker runs (emulated: the runtime's; real: the one the Cilium pin embeds). */
+  speakerGobgpVersion(): string;
   /** Versions of the moving parts, for reports. */
   versions(): Promise<Record<string, string>>;
   /** Starts a long-running command inside a node (stdout collected). */
@@ -80,7 +84,7 @@ export interface LabHandle {
 export interface LabProvider {
   readonly name: ProviderName;
   /** Checks the host can run this lab; throws a PreflightError listing what is missing and how to get it. */
-  preflight(): Promise<void>;
+  preflight(opts?: { runtime?: string }): Promise<void>;
   up(opts: UpOptions): Promise<LabHandle>;
   /** Idempotent: removes everything the lab made, running or half-made. */
   down(opts: DownOptions): Promise<void>;

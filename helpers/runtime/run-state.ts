@@ -17,6 +17,19 @@ export interface ProcessRecord {
   log?: string;
 }
 
+/** The runtime a netns lab runs its daemons and node commands from (see helpers/runtimes/). */
+export interface LabRuntime {
+  suite: string;
+  /** Root filesystem (chroot) of the runtime. */
+  root: string;
+  /** Upstream versions emulated (from the runtime's manifest). */
+  frr: string;
+  gobgp: string;
+  /** The versions the real lab pins, which this runtime stands for, and why it was chosen. */
+  requested: { frr: string; cilium: string; gobgp: string; gobgpSource: string };
+  reason: string;
+}
+
 export interface LabState {
   lab: string;
   provider: string;
@@ -33,6 +46,8 @@ export interface LabState {
   /** Files and folders outside the run folder (FRR pathspace folders). */
   paths: string[];
   ready: boolean;
+  /** netns: the runtime this lab runs from. */
+  runtime?: LabRuntime;
 }
 
 export function runRoot(): string {

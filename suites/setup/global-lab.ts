@@ -13,6 +13,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabHandle } from '../../helpers/providers/provider.js';
 import type { LabModel } from '../../helpers/model/lab-model.js';
+import { MATRIX_REPORT_ENTRIES } from '../../helpers/report/matrix.js';
 
 /** What the report needs to know about the lab this run used. */
 async function writeLabInfo(root: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
@@ -33,14 +34,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // ANYCAST_VERIFY_DIR points the suites at another project folder (containerlab/ + fixtures/).
   const root = process.env.ANYCAST_VERIFY_DIR ?? project.config.root;
   const model = loadLabModel({ root });
-  await checkWithTools(model);
+  const notChecked = await checkWithTools(model);
   const provider = await createProvider(providerName(), model);
   project.provide('labProvider', provider.name);
   project.provide('labRoot', root);
   const progress = stderrProgress({ prefix: 'lab' });
-  // Each run starts with a clean reports folder (but for junit.xml, which vitest opened already).
+  for (const n of notChecked) progress.info(`not checked: ${n}`);
+  // Each run starts with a clean reports folder (but for junit.xml, which vitest opened already, and a matrix run's own files).
   mkdirSync(join(root, 'reports'), { recursive: true });
-  for (const entry of readdirSync(join(root, 'reports'))) if (entry !== 'junit.xml') rmSync(join(root, 'reports', entry), { recursive: true, force: true });
+  for (const entry of readdirSync(join(root, 'reports'))) if (entry !== 'junit.xml' && !MATRIX_REPORT_ENTRIES.includes(entry)) rmSync(join(root, 'reports', entry), { recursive: true, force: true });
   if (process.env.ANYCAST_VERIFY_REUSE === '1') {
     await writeLabInfo(root, await provider.attach(), model);
     progress.info(`reusing the running lab "${model.name}"`);

@@ -12,7 +12,7 @@ import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { schemaDir } from '../../helpers/model/schema-validate.js';
 import { parseNodeConfigStatus } from '../../helpers/providers/containerlab/kube.js';
 import { dockerIpRange, downPlan, realLabProblems, upPlan, type PlanStep } from '../../helpers/providers/containerlab/plan.js';
-import { loadVersions, parseVersionsEnv } from '../../helpers/providers/containerlab/versions.js';
+import { loadVersions, parseVersionsEnv } from '../../helpers/model/version-pins.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
 const model = loadLabModel({ root: PROJECT_ROOT });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { gobgpConfig } from '../../helpers/providers/netns/gobgp-config.js';
+import { CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS, gobgpConfig } from '../../helpers/providers/netns/gobgp-config.js';
+import { gobgpBehaviour } from '../../helpers/runtimes/gobgp-behaviour.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
 describe('the emulated Cilium node\'s GoBGP config', () => {
   const intent = loadLabModel({ root: PROJECT_ROOT }).clusters.cluster01!.speakers.cluster01!;
-  const cfg = gobgpConfig(intent) as any;
+  const cfg = gobgpConfig(intent, gobgpBehaviour('3.36.0')) as any;
 
   it('never listens (Cilium only dials out) and uses the node IP as router-id', () => {
     expect(cfg.global.config).toEqual({ as: 65101, 'router-id': '192.168.49.2', port: -1 });
@@ -23,5 +24,11 @@ describe('the emulated Cilium node\'s GoBGP config', () => {
     expect(n.timers.config).toMatchObject({ 'connect-retry': 5, 'hold-time': 9, 'keepalive-interval': 3 });
     expect(n['graceful-restart'].config).toEqual({ enabled: true, 'restart-time': 15, 'notification-enabled': true });
     expect(n['afi-safis']).toEqual([{ config: { 'afi-safi-name': 'ipv4-unicast', enabled: true }, 'mp-graceful-restart': { config: { enabled: true } } }]);
+  });
+
+  it('sets idle-hold-time-after-reset as Cilium does where the GoBGP reads it (>= 3.15), and leaves it out where it is dropped (3.10)', () => {
+    expect(cfg.neighbors[0].timers.config['idle-hold-time-after-reset']).toBe(CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS);
+    const old = gobgpConfig(intent, gobgpBehaviour('3.10.0')) as any;
+    expect(old.neighbors[0].timers.config).not.toHaveProperty('idle-hold-time-after-reset');
   });
 });

@@ -17,7 +17,8 @@ import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type 
 import { crdEstablished, deleteObject, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
 import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
-import { loadVersions, type Versions } from './versions.js';
+import { loadVersions, type Versions } from '../../model/version-pins.js';
+import { gobgpForCilium } from '../../runtimes/catalog.js';
 
 /** Oldest tool versions known to work (Docker 28 networking needs containerlab ≥ 0.69; OCI charts need helm ≥ 3.8). */
 export const MINIMUM = { docker: '27.0.0', containerlab: '0.69.0', minikube: '1.33.0', helm: '3.8.0' };
@@ -196,12 +197,17 @@ export class ContainerlabHandle implements LabHandle {
     });
   }
 
+  /** Real Cilium: the GoBGP its release line embeds (helpers/runtimes/catalog.ts cites Cilium's go.mod). */
+  speakerGobgpVersion(): string {
+    return gobgpForCilium(loadVersions(this.model.root).CILIUM_VERSION).gobgp;
+  }
+
   async versions(): Promise<Record<string, string>> {
     const first = Object.keys(this.model.routers)[0]!;
     const frr = (await this.vtysh(first, 'show version').catch(() => '')).match(/FRRouting (\S+)/)?.[1] ?? 'unknown';
     const v = loadVersions(this.model.root);
     const kernel = (await this.run(['uname', '-r'])).stdout.trim();
-    return { provider: 'containerlab', frr, cilium: v.CILIUM_VERSION, kubernetes: v.K8S_VERSION, containerlab: v.CONTAINERLAB_VERSION, minikube: v.MINIKUBE_VERSION, kernel, node: process.version };
+    return { provider: 'containerlab', frr, 'frr pinned': v.FRR_VERSION, cilium: v.CILIUM_VERSION, gobgp: `${this.speakerGobgpVersion()} (embedded by Cilium ${v.CILIUM_VERSION})`, kubernetes: v.K8S_VERSION, containerlab: v.CONTAINERLAB_VERSION, minikube: v.MINIKUBE_VERSION, kernel, node: process.version };
   }
 
   spawn(node: string, argv: string[]): SpawnedProcess {

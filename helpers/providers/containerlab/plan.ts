@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
 import { intToIp, networkOf, parseCidr, rangesOverlap } from '../../model/ipv4.js';
-import type { Versions } from './versions.js';
+import type { Versions } from '../../model/version-pins.js';
 
 export type PlanStep =
   | { kind: 'command'; title: string; argv: string[]; env?: Record<string, string> }

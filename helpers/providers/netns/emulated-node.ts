@@ -14,12 +14,15 @@ import { Deadline, waitUntil } from '../../runtime/poll.js';
 import type { ProcessRecord } from '../../runtime/run-state.js';
 import { gobgpConfig, originatedPrefixes } from './gobgp-config.js';
 import { GOBGP_API, nsName } from './naming.js';
-import { spawnInNamespace, logTail } from './processes.js';
+import { spawnDetached, logTail } from './processes.js';
+import { inRuntime } from '../../runtimes/in-runtime.js';
+import { gobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
+import type { LabRuntime } from '../../runtime/run-state.js';
 
 const ECHO_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'echo-server.mjs');
 
 /** Starts the echo pods of `node`; resolves when each answers on its VIP. */
-export async function startEchoPods(lab: string, node: K8sNodeModel, cluster: ClusterModel, workDir: string): Promise<ProcessRecord[]> {
+export async function startEchoPods(rt: LabRuntime, lab: string, node: K8sNodeModel, cluster: ClusterModel, workDir: string): Promise<ProcessRecord[]> {
   const ns = nsName(lab, node.name);
   const records: ProcessRecord[] = [];
   for (const svc of cluster.services) {
@@ -28,11 +31,11 @@ export async function startEchoPods(lab: string, node: K8sNodeModel, cluster: Cl
       // The VIP on the node's loopback stands in for Cilium's (or kube-proxy's) capture of LB traffic.
       await run(['ip', '-n', ns, 'addr', 'replace', `${svc.vip}/32`, 'dev', 'lo']);
       const log = join(workDir, `${node.name}-${pod.name}.log`);
-      const rec = spawnInNamespace(ns, node.name, `echo ${pod.namespace}/${pod.name} for ${svc.key}`, [process.execPath, ECHO_SERVER, '--lab', lab, '--listen', `${svc.vip}:${svc.port}`, '--hostname', pod.name, '--name', pod.whoamiName], log);
+      const rec = spawnDetached(node.name, `echo ${pod.namespace}/${pod.name} for ${svc.key}`, ['ip', 'netns', 'exec', ns, process.execPath, ECHO_SERVER, '--lab', lab, '--listen', `${svc.vip}:${svc.port}`, '--hostname', pod.name, '--name', pod.whoamiName], log);
       records.push(rec);
       await waitUntil(
         async () => {
-          const r = await run(['ip', 'netns', 'exec', ns, 'ss', '-Hltn', `src ${svc.vip}:${svc.port}`], { reject: false });
+          const r = await run(inRuntime(ns, rt.root, ['ss', '-Hltn', `src ${svc.vip}:${svc.port}`]), { reject: false });
           return r.stdout.trim() ? undefined : `not listening yet (${logTail(log, 3)})`;
         },
         { what: `echo pod ${pod.name} on ${node.name} to listen on ${svc.vip}:${svc.port}`, deadline: new Deadline(5000), intervalMs: 20, graceMs: 0 },
@@ -42,44 +45,44 @@ export async function startEchoPods(lab: string, node: K8sNodeModel, cluster: Cl
   return records;
 }
 
-export function gobgp(lab: string, node: string, args: string[]) {
+export function gobgp(rt: LabRuntime, lab: string, node: string, args: string[]) {
   const [, port] = GOBGP_API.split(':');
-  return run(['ip', 'netns', 'exec', nsName(lab, node), 'gobgp', '-p', port!, ...args], { timeoutMs: 10_000 });
+  return run(inRuntime(nsName(lab, node), rt.root, ['gobgp', '-p', port!, ...args]), { timeoutMs: 10_000 });
 }
 
 /** Starts gobgpd for one node and originates its VIPs; returns its process record. */
-export async function startSpeaker(lab: string, intent: SpeakerIntent, workDir: string, opts: { restarting: boolean }): Promise<ProcessRecord> {
+export async function startSpeaker(rt: LabRuntime, lab: string, intent: SpeakerIntent, workDir: string, opts: { restarting: boolean }): Promise<ProcessRecord> {
   const ns = nsName(lab, intent.node);
   const conf = join(workDir, `${intent.node}-gobgpd.json`);
-  writeFileSync(conf, JSON.stringify(gobgpConfig(intent), null, 2));
+  writeFileSync(conf, JSON.stringify(gobgpConfig(intent, gobgpBehaviour(rt.gobgp)), null, 2));
   const log = join(workDir, `${intent.node}-gobgpd.log`);
   // -r: start with the Restarting bit (Cilium sets LocalRestarting on every agent start when GR is on).
   const gr = opts.restarting && intent.peers.some((p) => p.gracefulRestart) ? ['-r'] : [];
   // Own UTS namespace with the node's hostname: GoBGP sends it in its FQDN capability, as the
   // host-network cilium-agent sends the node name.
-  const hostname = ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', intent.node];
-  const rec = spawnInNamespace(ns, intent.node, 'gobgpd (emulated cilium-agent BGP)', [...hostname, 'gobgpd', '-f', conf, '-t', 'json', '--api-hosts', GOBGP_API, '--pprof-disable', '--log-plain', ...gr], log);
+  const argv = inRuntime(ns, rt.root, ['gobgpd', '-f', conf, '-t', 'json', '--api-hosts', GOBGP_API, '--pprof-disable', '--log-plain', ...gr], { hostname: intent.node });
+  const rec = spawnDetached(intent.node, 'gobgpd (emulated cilium-agent BGP)', argv, log);
   await waitUntil(
     async () => {
-      const r = await gobgp(lab, intent.node, ['global']).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: 1 }));
+      const r = await gobgp(rt, lab, intent.node, ['global']).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: 1 }));
       return r.exitCode === 0 ? undefined : `API not answering (${logTail(log, 3)})`;
     },
     { what: `gobgpd on ${intent.node} to answer on ${GOBGP_API}`, deadline: new Deadline(5000), intervalMs: 20, graceMs: 0 },
   );
-  await advertise(lab, intent);
+  await advertise(rt, lab, intent);
   return rec;
 }
 
 /** Originates the node's VIPs (what Cilium does once LB-IPAM assigned them). */
-export async function advertise(lab: string, intent: SpeakerIntent): Promise<void> {
+export async function advertise(rt: LabRuntime, lab: string, intent: SpeakerIntent): Promise<void> {
   for (const prefix of originatedPrefixes(intent)) {
-    await gobgp(lab, intent.node, ['global', 'rib', 'add', '-a', 'ipv4', prefix, 'origin', 'igp']);
+    await gobgp(rt, lab, intent.node, ['global', 'rib', 'add', '-a', 'ipv4', prefix, 'origin', 'igp']);
   }
 }
 
 /** Withdraws the node's VIPs (the Service is no longer selected). */
-export async function withdraw(lab: string, intent: SpeakerIntent): Promise<void> {
+export async function withdraw(rt: LabRuntime, lab: string, intent: SpeakerIntent): Promise<void> {
   for (const prefix of originatedPrefixes(intent)) {
-    await gobgp(lab, intent.node, ['global', 'rib', 'del', '-a', 'ipv4', prefix]);
+    await gobgp(rt, lab, intent.node, ['global', 'rib', 'del', '-a', 'ipv4', prefix]);
   }
 }

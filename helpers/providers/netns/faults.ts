@@ -10,7 +10,8 @@
  */
 import type { LabModel } from '../../model/lab-model.js';
 import { run } from '../../runtime/command.js';
-import { readState, runDir, writeState } from '../../runtime/run-state.js';
+import { readState, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
+import { inRuntime } from '../../runtimes/in-runtime.js';
 import type { FaultKind } from '../provider.js';
 import { advertise, startSpeaker, withdraw } from './emulated-node.js';
 import { nsName } from './naming.js';
@@ -18,7 +19,7 @@ import { stopProcesses } from './processes.js';
 
 const NFT_TABLE = 'anycast_verify_fault';
 
-export async function injectNetnsFault(model: LabModel, kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }> {
+export async function injectNetnsFault(model: LabModel, rt: LabRuntime, kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }> {
   const n = model.k8sNodes[node];
   if (!n) throw new Error(`faults are injected on Kubernetes nodes; "${node}" is not one (${Object.keys(model.k8sNodes).join(', ')})`);
   const lab = model.name;
@@ -27,8 +28,8 @@ export async function injectNetnsFault(model: LabModel, kind: FaultKind, node: s
   if (!intent) throw new Error(`node ${node} runs no BGP speaker (no CiliumBGPClusterConfig selects it)`);
   switch (kind) {
     case 'vip-withdrawn':
-      await withdraw(lab, intent);
-      return { restore: () => advertise(lab, intent) };
+      await withdraw(rt, lab, intent);
+      return { restore: () => advertise(rt, lab, intent) };
     case 'node-link-down':
       await run(['ip', '-n', ns, 'link', 'set', n.iface, 'down']);
       return {
@@ -46,7 +47,7 @@ export async function injectNetnsFault(model: LabModel, kind: FaultKind, node: s
       return {
         restore: async () => {
           // A restarted agent comes back with the Restarting bit set, like Cilium.
-          const fresh = await startSpeaker(lab, intent, runDir(lab), { restarting: true });
+          const fresh = await startSpeaker(rt, lab, intent, runDir(lab), { restarting: true });
           const s = readState(lab)!;
           s.processes = s.processes.filter((p) => p !== rec && !(p.pid === rec.pid && p.startTime === rec.startTime));
           s.processes.push(fresh);
@@ -56,8 +57,8 @@ export async function injectNetnsFault(model: LabModel, kind: FaultKind, node: s
     }
     case 'silent-drop': {
       const rules = [`table inet ${NFT_TABLE} {`, '  chain in { type filter hook input priority -300; policy drop; }', '  chain out { type filter hook output priority -300; policy drop; }', '}'].join('\n');
-      await run(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], { input: `${rules}\n` });
-      return { restore: async () => void (await run(['ip', 'netns', 'exec', ns, 'nft', 'delete', 'table', 'inet', NFT_TABLE])) };
+      await run(inRuntime(ns, rt.root, ['nft', '-f', '-']), { input: `${rules}\n` });
+      return { restore: async () => void (await run(inRuntime(ns, rt.root, ['nft', 'delete', 'table', 'inet', NFT_TABLE]))) };
     }
   }
 }

@@ -7,8 +7,12 @@
  * policy that rejects everything but the exact VIP /32s selected for that neighbour.
  */
 import type { SpeakerIntent } from '../../model/clusters.js';
+import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
 
-export function gobgpConfig(intent: SpeakerIntent): Record<string, unknown> {
+/** cilium-agent sets IdleHoldTimeAfterReset to 5 s on every peer (Cilium 1.18 pkg/bgpv1/gobgp, see upstream-versions notes). */
+export const CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS = 5;
+
+export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Record<string, unknown> {
   const prefixSets: unknown[] = [];
   const neighborSets: unknown[] = [];
   const statements: unknown[] = [];
@@ -55,8 +59,9 @@ export function gobgpConfig(intent: SpeakerIntent): Record<string, unknown> {
           'connect-retry': peer.connectRetrySeconds,
           'hold-time': peer.holdSeconds,
           'keepalive-interval': peer.keepaliveSeconds,
-          // Cilium also sets idle-hold-time-after-reset 5 s through the API; GoBGP 3.x reads
-          // that field only from the API, not from a config file, so its default applies here.
+          // Set as Cilium sets it. GoBGP < 3.15 drops the field (from the API and from a file
+          // alike) and uses its 30 s default; the behaviour table says which applies.
+          ...(gobgp.idleHoldAfterReset.honoured ? { 'idle-hold-time-after-reset': CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS } : {}),
         },
       },
       transport: { config: { 'remote-port': peer.port, 'passive-mode': false } },

@@ -9,14 +9,17 @@ import { join } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
 import { run, haveCommand } from '../../runtime/command.js';
 import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
-import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState } from '../../runtime/run-state.js';
+import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
+import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
+import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
+import { inRuntime } from '../../runtimes/in-runtime.js';
 import { convergenceProblem } from '../../lab/convergence.js';
 import { startReaper } from '../../lab/reaper.js';
 import { spawn as spawnChild } from 'node:child_process';
 import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
 import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
-import { frrPaths, netnsVtysh, startFrrRouter, FRR_LIBEXEC } from './frr-router.js';
+import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
 import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
 import { frrPathspace, nsName } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
@@ -31,21 +34,24 @@ export class NetnsProvider implements LabProvider {
   readonly name = 'netns' as const;
   constructor(readonly model: LabModel) {}
 
-  async preflight(): Promise<void> {
+  async preflight(opts: { runtime?: string } = {}): Promise<void> {
     const missing: string[] = [];
     if (process.getuid?.() !== 0) missing.push('root is needed to create network namespaces: run as root (e.g. sudo -E npm test)');
-    const install = 'apt-get install -y frr gobgpd nftables iproute2';
+    // The host only builds namespaces and enters them; FRR, GoBGP and the node tools come from the runtime.
     for (const [cmd, pkg] of [
       ['ip', 'iproute2'],
-      ['ss', 'iproute2'],
-      ['vtysh', 'frr'],
-      [join(FRR_LIBEXEC, 'zebra'), 'frr'],
-      [join(FRR_LIBEXEC, 'bgpd'), 'frr'],
-      ['gobgpd', 'gobgpd'],
-      ['gobgp', 'gobgpd'],
-      ['nft', 'nftables'],
+      ['unshare', 'util-linux'],
+      ['mount', 'mount'],
+      ['chroot', 'coreutils'],
+      ['hostname', 'hostname'],
     ] as const) {
-      if (!(await haveCommand(cmd))) missing.push(`${cmd} not found (package ${pkg}: ${install})`);
+      if (!(await haveCommand(cmd))) missing.push(`${cmd} not found (apt-get install -y ${pkg})`);
+    }
+    try {
+      const choice = runtimeChoice(this.model.root, opts.runtime);
+      if (!builtRuntime(choice.suite)) missing.push(new RuntimeMissingError(choice.suite).message);
+    } catch (err) {
+      missing.push((err as Error).message);
     }
     if (missing.length === 0 && process.getuid?.() === 0) missing.push(...(await kernelProblems()));
     if (missing.length) throw new PreflightError(missing);
@@ -58,11 +64,15 @@ export class NetnsProvider implements LabProvider {
   async up(opts: UpOptions): Promise<LabHandle> {
     const { progress } = opts;
     const lab = this.model.name;
+    const rt = resolveLabRuntime(this.model.root, opts.runtime);
     await this.claim(opts);
     const work = runDir(lab);
     const state = readState(lab)!;
+    state.runtime = rt;
     const save = () => writeState(state);
-    const handle = new NetnsHandle(this.model);
+    save();
+    progress.info(`runtime ${rt.suite}: FRR ${rt.frr} (pinned ${rt.requested.frr}), GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`);
+    const handle = new NetnsHandle(this.model, rt);
     const signal = opts.signal;
     const checkAbort = () => {
       if (signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
@@ -78,17 +88,17 @@ export class NetnsProvider implements LabProvider {
       checkAbort();
       await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy }));
       checkAbort();
-      // GoBGP waits 5-10 s before its first dial whatever connect-retry says (a fixed minimum in
-      // its connect loop, shared by real Cilium), so the nodes start alongside FRR, not after it.
+      // GoBGP waits before its first dial (see helpers/runtimes/gobgp-behaviour.ts), so the
+      // nodes start alongside FRR, not after it.
       const routers = progress.step(`FRR on ${Object.keys(this.model.routers).length} routers`, async () => {
         for (const r of Object.values(this.model.routers)) {
-          const p = frrPaths(lab, r.name);
+          const p = frrPaths(rt.root, lab, r.name);
           state.paths.push(p.runtime, p.etc);
         }
         save();
         await Promise.all(
           Object.values(this.model.routers).map(async (r) => {
-            const recs = await startFrrRouter(lab, r, work);
+            const recs = await startFrrRouter(lab, r, rt.root, work);
             state.processes.push(...recs);
             save();
           }),
@@ -97,30 +107,41 @@ export class NetnsProvider implements LabProvider {
         await waitUntil(
           async () => {
             const down: string[] = [];
-            await Promise.all(Object.keys(this.model.routers).map(async (r) => (await netnsVtysh(lab, r, 'show bgp summary json').catch(() => undefined)) ?? down.push(r)));
+            await Promise.all(Object.keys(this.model.routers).map(async (r) => (await netnsVtysh(rt.root, lab, r, 'show bgp summary json').catch(() => undefined)) ?? down.push(r)));
             return down.length ? `no answer from ${down.join(', ')}` : undefined;
           },
           { what: 'every router to answer vtysh', deadline: new Deadline(10_000), intervalMs: 20, signal },
         );
       });
-      const nodes = progress.step(`emulated Cilium nodes: ${Object.keys(this.model.k8sNodes).join(', ')}`, () =>
+      // Echo pods start alongside FRR; the speakers once the routers answer, as on a real lab
+      // where the fabric is up before Cilium dials it: a first dial that finds no bgpd would
+      // push the session to the next retry (helpers/runtimes/gobgp-behaviour.ts).
+      const pods = progress.step(`echo pods on ${Object.keys(this.model.k8sNodes).join(', ')}`, () =>
         Promise.all(
           Object.values(this.model.clusters).flatMap((c) =>
             c.nodes.map(async (n) => {
-              const node = this.model.k8sNodes[n]!;
-              state.processes.push(...(await startEchoPods(lab, node, c, work)));
+              state.processes.push(...(await startEchoPods(rt, lab, this.model.k8sNodes[n]!, c, work)));
               save();
-              const intent = c.speakers[n];
-              if (intent) {
-                state.processes.push(await startSpeaker(lab, intent, work, { restarting: true }));
-                save();
-              }
             }),
           ),
         ),
       );
+      const nodes = Promise.allSettled([routers, pods]).then((settled) => {
+        for (const r of settled) if (r.status === 'rejected') throw r.reason;
+        checkAbort();
+        return progress.step(`emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${Object.keys(this.model.k8sNodes).join(', ')}`, () =>
+          Promise.all(
+            Object.values(this.model.clusters).flatMap((c) =>
+              Object.values(c.speakers).map(async (intent) => {
+                state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
+                save();
+              }),
+            ),
+          ),
+        );
+      });
       // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
-      for (const r of await Promise.allSettled([routers, nodes])) if (r.status === 'rejected') throw r.reason;
+      for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
       checkAbort();
       await progress.step('BGP converged (every session Established, every FIB as expected)', () =>
         waitUntil(async () => {
@@ -181,16 +202,28 @@ export class NetnsProvider implements LabProvider {
     const state = readState(lab);
     // What the record lists, plus anything carrying this lab's markers that a killed run did not get to record.
     const recorded = state?.processes ?? [];
-    const stray = findLabProcesses(lab, runDir(lab), Object.keys(this.model.routers).map((r) => frrPathspace(lab, r))).filter((p) => !recorded.some((r) => r.pid === p.pid));
+    const pathspaces = Object.keys(this.model.routers).map((r) => frrPathspace(lab, r));
+    const stray = findLabProcesses(lab, runDir(lab), pathspaces).filter((p) => !recorded.some((r) => r.pid === p.pid));
     const all = [...recorded, ...stray];
-    if (all.length) await opts.progress.step(`stop ${all.length} processes`, () => stopProcesses(all));
+    // watchfrr first: it would restart a daemon it sees die.
+    const watchers = all.filter((p) => p.what === 'frr watchfrr');
+    if (all.length)
+      await opts.progress.step(`stop ${all.length} processes`, async () => {
+        await stopProcesses(watchers);
+        await stopProcesses(all.filter((p) => !watchers.includes(p)));
+        // Anything a watcher restarted in the meantime carries the lab's markers too.
+        await stopProcesses(findLabProcesses(lab, runDir(lab), pathspaces));
+      });
     const namespaces = [...new Set([...(state?.namespaces ?? []), ...(await existingNamespaces(labNamespaces(this.model)))])];
     if (namespaces.length) await opts.progress.step(`delete ${namespaces.length} namespaces`, () => deleteNamespaces(namespaces));
     const paths = new Set(state?.paths ?? []);
-    for (const r of Object.keys(this.model.routers)) {
-      const p = frrPaths(lab, r);
-      paths.add(p.runtime);
-      paths.add(p.etc);
+    // The pathspace folders in every built runtime (a lab killed before its record named one included).
+    for (const root of new Set([state?.runtime?.root, ...allRuntimeRoots()].filter((r): r is string => !!r))) {
+      for (const r of Object.keys(this.model.routers)) {
+        const p = frrPaths(root, lab, r);
+        paths.add(p.runtime);
+        paths.add(p.etc);
+      }
     }
     for (const p of paths) rmSync(p, { recursive: true, force: true });
     removeRunDir(lab);
@@ -199,7 +232,8 @@ export class NetnsProvider implements LabProvider {
   async attach(): Promise<LabHandle> {
     const state = readState(this.model.name);
     if (!state?.ready) throw new Error(`lab "${this.model.name}" is not up (no ready run state in ${runDir(this.model.name)}); run \`npx anycast-verify up\``);
-    return new NetnsHandle(this.model);
+    if (!state.runtime) throw new Error(`lab "${this.model.name}" was started by an older anycast-verify without a runtime; run \`npx anycast-verify down\` and up again`);
+    return new NetnsHandle(this.model, state.runtime);
   }
 }
 
@@ -223,6 +257,10 @@ async function kernelProblems(): Promise<string[]> {
   return out;
 }
 
+function allRuntimeRoots(): string[] {
+  return allRuntimes().flatMap((r) => (r.built ? [r.built.root] : []));
+}
+
 async function existingNamespaces(names: string[]): Promise<string[]> {
   const out = (await run(['ip', 'netns', 'list'])).stdout;
   const existing = new Set(out.split('\n').map((l) => l.split(' ')[0]));
@@ -232,28 +270,40 @@ async function existingNamespaces(names: string[]): Promise<string[]> {
 export class NetnsHandle implements LabHandle {
   readonly provider = 'netns' as const;
   readonly sharedKernel = true;
-  constructor(readonly model: LabModel) {}
+  constructor(
+    readonly model: LabModel,
+    readonly runtime: LabRuntime,
+  ) {}
+
+  /**
+   * argv inside a node: from the runtime (the node's tools at the emulated versions), except
+   * anycast-verify's own Node.js programs (probe, echo), which run on the host's Node.js.
+   */
+  private nodeArgv(node: string, argv: string[]): string[] {
+    const ns = nsName(this.model.name, node);
+    return argv[0] === process.execPath ? ['ip', 'netns', 'exec', ns, ...argv] : inRuntime(ns, this.runtime.root, argv);
+  }
 
   exec(node: string, argv: string[], opts?: Parameters<LabHandle['exec']>[2]) {
     if (!this.model.topology.nodes[node]) return Promise.reject(new Error(`no node "${node}" in the lab (nodes: ${Object.keys(this.model.topology.nodes).join(', ')})`));
-    return run(['ip', 'netns', 'exec', nsName(this.model.name, node), ...argv], opts);
+    return run(this.nodeArgv(node, argv), opts);
   }
 
   async vtysh(router: string, command: string): Promise<string> {
     if (!this.model.routers[router]) throw new Error(`no FRR router "${router}" in the lab`);
-    return (await netnsVtysh(this.model.name, router, command)).stdout;
+    return (await netnsVtysh(this.runtime.root, this.model.name, router, command)).stdout;
   }
 
   async speakerPeers(node: string): Promise<SpeakerPeerView[]> {
     const n = this.model.k8sNodes[node];
     if (!n) throw new Error(`no Kubernetes node "${node}" in the lab`);
     const intent = this.model.clusters[n.cluster]?.speakers[node];
-    const r = await gobgp(this.model.name, node, ['neighbor', '-j']);
+    const r = await gobgp(this.runtime, this.model.name, node, ['neighbor', '-j']);
     const peers = parseGobgpNeighbors(r.stdout, intent?.localASN ?? 0);
     // `neighbor -j` carries no sent-route count; the Adj-RIB-Out does (what `cilium bgp peers` calls Advertised).
     await Promise.all(
       peers.map(async (p) => {
-        const out = await gobgp(this.model.name, node, ['neighbor', p.peerAddress, 'adj-out', '-a', 'ipv4', '-j']).catch(() => undefined);
+        const out = await gobgp(this.runtime, this.model.name, node, ['neighbor', p.peerAddress, 'adj-out', '-a', 'ipv4', '-j']).catch(() => undefined);
         if (out) p.advertised = Object.keys(JSON.parse(out.stdout || '{}') as object).length;
       }),
     );
@@ -261,7 +311,8 @@ export class NetnsHandle implements LabHandle {
   }
 
   spawn(node: string, argv: string[]): SpawnedProcess {
-    const child = spawnChild('ip', ['netns', 'exec', nsName(this.model.name, node), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, ...args] = this.nodeArgv(node, argv);
+    const child = spawnChild(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -281,7 +332,7 @@ export class NetnsHandle implements LabHandle {
   }
 
   injectFault(kind: FaultKind, node: string) {
-    return injectNetnsFault(this.model, kind, node);
+    return injectNetnsFault(this.model, this.runtime, kind, node);
   }
 
   async logs(): Promise<Record<string, string>> {
@@ -292,12 +343,24 @@ export class NetnsHandle implements LabHandle {
     return out;
   }
 
+  speakerGobgpVersion(): string {
+    return this.runtime.gobgp;
+  }
+
   async versions(): Promise<Record<string, string>> {
-    const [frr, gobgpd, kernel] = await Promise.all([
-      run([join(FRR_LIBEXEC, 'zebra'), '--version'], { reject: false }).then((r) => r.stdout.match(/version (\S+)/)?.[1] ?? 'unknown'),
-      run(['gobgpd', '--version'], { reject: false }).then((r) => r.stdout.trim().replace(/^gobgpd version /, '')),
-      run(['uname', '-r']).then((r) => r.stdout.trim()),
-    ]);
-    return { provider: 'netns', frr, gobgp: gobgpd, kernel, node: process.version };
+    const rt = this.runtime;
+    const kernel = (await run(['uname', '-r'])).stdout.trim();
+    // Requested (the real lab's pins) and emulated side by side: one never stands for the other.
+    return {
+      provider: 'netns',
+      runtime: rt.suite,
+      frr: rt.frr,
+      'frr pinned': rt.requested.frr,
+      gobgp: rt.gobgp,
+      'gobgp pinned': `${rt.requested.gobgp} (embedded by Cilium ${rt.requested.cilium})`,
+      cilium: `emulated from the CRDs (pinned ${rt.requested.cilium})`,
+      kernel,
+      node: process.version,
+    };
   }
 }

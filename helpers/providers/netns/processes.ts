@@ -8,14 +8,17 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node
 import { isSameProcessAlive, processStartTime, type ProcessRecord } from '../../runtime/run-state.js';
 import { sleep } from '../../runtime/poll.js';
 
-/** Starts argv inside a namespace, detached (own process group, output to a log), and records it. */
-export function spawnInNamespace(ns: string, node: string, what: string, argv: string[], log: string): ProcessRecord {
+/**
+ * Starts argv (an `ip netns exec …` line) detached (own process group, output to a log) and
+ * records it. Every wrapper on the way (`ip netns exec`, unshare, sh, chroot) execs the next
+ * in place, so the PID is the daemon's own.
+ */
+export function spawnDetached(node: string, what: string, argv: string[], log: string): ProcessRecord {
   const fd = openSync(log, 'a');
   try {
-    // `ip netns exec` execs the command in place, so the PID is the daemon's own.
-    const child = spawn('ip', ['netns', 'exec', ns, ...argv], { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
     child.unref();
-    if (child.pid === undefined) throw new Error(`could not start ${what} in ${ns}`);
+    if (child.pid === undefined) throw new Error(`could not start ${what} on ${node}`);
     return { pid: child.pid, startTime: processStartTime(child.pid) ?? '?', node, what, log };
   } finally {
     closeSync(fd);

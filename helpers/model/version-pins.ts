@@ -3,8 +3,17 @@
  * comments above). An environment variable of the same name overrides a pin, which is how
  * the nightly workflow's matrix and workflow_dispatch inputs pick versions.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** anycast-verify's own versions.env: the pins for a lab folder that carries none. */
+const OWN_VERSIONS = resolve(import.meta.dirname, '../../versions.env');
+
+/** The lab folder's versions.env if it has one, else anycast-verify's own. */
+export function versionsFile(root: string): string {
+  const f = join(root, 'versions.env');
+  return existsSync(f) ? f : OWN_VERSIONS;
+}
 
 export const VERSION_KEYS = ['FRR_VERSION', 'CILIUM_VERSION', 'K8S_VERSION', 'MINIKUBE_VERSION', 'CONTAINERLAB_VERSION', 'HELM_VERSION'] as const;
 export type VersionKey = (typeof VERSION_KEYS)[number];
@@ -26,7 +35,8 @@ export function parseVersionsEnv(text: string, file = 'versions.env'): Versions 
 }
 
 export function loadVersions(root: string, env: NodeJS.ProcessEnv = process.env): Versions {
-  const v = parseVersionsEnv(readFileSync(join(root, 'versions.env'), 'utf8'));
+  const file = versionsFile(root);
+  const v = parseVersionsEnv(readFileSync(file, 'utf8'), file);
   for (const k of VERSION_KEYS) if (env[k]) v[k] = env[k]!;
   return v;
 }

@@ -1,0 +1,122 @@
+/**
+ * Builds one runtime: a Debian root filesystem (debootstrap minbase, then apt inside it)
+ * holding FRR, GoBGP and the tools the lab runs inside nodes.
+ *
+ * - Idempotent: a built runtime is left alone (unless `force`), so a second setup is instant.
+ * - One builder per suite at a time (a lock in the cache folder; a second builder waits).
+ * - Atomic: everything happens in a private `.partial-*` folder that is renamed into place
+ *   only after the manifest is written; an interrupted build leaves nothing a run would use,
+ *   and its folder is removed (on Ctrl-C at once, after SIGKILL by the next build).
+ * - No mount outlives the build: debootstrap and apt run in a private mount namespace
+ *   (`unshare --mount`), so their /proc mounts vanish with them.
+ */
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import lockfile from 'proper-lockfile';
+import type { Progress } from '../runtime/progress.js';
+import { RUNTIME_PACKAGES, SUITE_SHIPS, type RuntimeSuite } from './catalog.js';
+import { builtRuntime, runtimeFolder, runtimesDir, type BuiltRuntime, type RuntimeManifest } from './store.js';
+import { upstreamVersion } from './versions.js';
+
+export function debianMirror(): string {
+  return process.env.ANYCAST_VERIFY_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+}
+
+export class RuntimeBuildError extends Error {
+  override name = 'RuntimeBuildError';
+}
+
+export interface BuildOptions {
+  progress: Progress;
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function buildRuntime(suite: RuntimeSuite, opts: BuildOptions): Promise<BuiltRuntime> {
+  const done = builtRuntime(suite);
+  if (done && !opts.force) return done;
+  if (process.getuid?.() !== 0) throw new RuntimeBuildError(`building runtime "${suite}" needs root (debootstrap, chroot): run it with sudo`);
+  for (const tool of ['debootstrap', 'unshare', 'chroot']) {
+    const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
+    if (r.exitCode !== 0) throw new RuntimeBuildError(`building a runtime needs ${tool}: apt-get install -y ${tool === 'debootstrap' ? 'debootstrap' : 'util-linux coreutils'}`);
+  }
+  mkdirSync(runtimesDir(), { recursive: true });
+  // Waits for a concurrent builder of the same suite (which may build it for us).
+  const lockTarget = join(runtimesDir(), `${suite}.lock-target`);
+  writeFileSync(lockTarget, '');
+  const release = await lockfile.lock(lockTarget, { stale: 30_000, update: 5_000, retries: { retries: 240, minTimeout: 1000, maxTimeout: 1000 } }).catch((err: Error) => {
+    throw new RuntimeBuildError(`could not lock ${lockTarget} (another build of "${suite}" still running?): ${err.message}`);
+  });
+  try {
+    const meanwhile = builtRuntime(suite);
+    if (meanwhile && !opts.force) return meanwhile;
+    // Holding the lock, every partial folder of this suite belongs to a build that died.
+    for (const e of readdirSync(runtimesDir())) if (e.startsWith(`.partial-${suite}-`)) rmSync(join(runtimesDir(), e), { recursive: true, force: true });
+    const partial = join(runtimesDir(), `.partial-${suite}-${process.pid}`);
+    try {
+      const manifest = await buildInto(partial, suite, opts);
+      writeFileSync(join(partial, 'manifest.json'), JSON.stringify(manifest, null, 2));
+      const final = runtimeFolder(suite);
+      const old = `${final}.old-${process.pid}`;
+      if (existsSync(final)) renameSync(final, old);
+      renameSync(partial, final);
+      rmSync(old, { recursive: true, force: true });
+      return builtRuntime(suite)!;
+    } finally {
+      rmSync(partial, { recursive: true, force: true });
+    }
+  } finally {
+    await release().catch(() => undefined);
+    rmSync(lockTarget, { force: true });
+  }
+}
+
+async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOptions): Promise<RuntimeManifest> {
+  const t0 = performance.now();
+  const root = join(partial, 'root');
+  mkdirSync(root, { recursive: true });
+  const mirror = debianMirror();
+  const sh = (title: string, argv: string[], explain: (out: string) => string) =>
+    opts.progress.step(title, async () => {
+      const r = await execa(argv[0]!, argv.slice(1), { reject: false, all: true, cancelSignal: opts.signal, env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' } });
+      if (opts.signal?.aborted) throw new RuntimeBuildError(`building runtime "${suite}" was interrupted; nothing was kept`);
+      if (r.exitCode !== 0) throw new RuntimeBuildError(`${explain(r.all ?? '')}\n  last output:\n    ${(r.all ?? '').trim().split('\n').slice(-8).join('\n    ')}`);
+      return r.all ?? '';
+    });
+
+  opts.progress.info(`building runtime "${suite}" (expected FRR ${SUITE_SHIPS[suite].frr}, GoBGP ${SUITE_SHIPS[suite].gobgp}) from ${mirror}; about a minute`);
+  await sh(`debootstrap --variant=minbase ${suite}`, ['unshare', '--mount', '--propagation', 'private', 'debootstrap', '--variant=minbase', suite, root, mirror], (out) =>
+    /Failed getting release file|Couldn't download|Temporary failure resolving|Could not resolve|Connection refused|Network is unreachable/i.test(out)
+      ? `could not fetch Debian "${suite}" from ${mirror} (offline? set ANYCAST_VERIFY_DEBIAN_MIRROR to a reachable mirror)`
+      : `debootstrap of "${suite}" failed`,
+  );
+  // Services never start inside the runtime: the lab starts every daemon itself.
+  const policy = join(root, 'usr/sbin/policy-rc.d');
+  writeFileSync(policy, '#!/bin/sh\nexit 101\n');
+  chmodSync(policy, 0o755);
+  if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', join(root, 'etc/resolv.conf'));
+  const inChroot = (script: string) => ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `mount -t proc proc "$0/proc" && exec chroot "$0" sh -c '${script}'`, root];
+  const pkgs = RUNTIME_PACKAGES.join(' ');
+  // A snapshot mirror serves sid's Release file past its Valid-Until (sid's is a week): the
+  // signature is still checked, only the expiry is not, unless asked for.
+  const validUntil = process.env.ANYCAST_VERIFY_APT_CHECK_VALID_UNTIL === '1' ? '' : ' -o Acquire::Check-Valid-Until=false';
+  await sh(`apt-get install ${pkgs}`, inChroot(`apt-get update -qq${validUntil} && apt-get install -y -qq --no-install-recommends ${pkgs} && apt-get clean && rm -rf /var/lib/apt/lists/*`), (out) =>
+    /Unable to locate package|has no installation candidate/.test(out)
+      ? `Debian "${suite}" at ${mirror} does not have every package the runtime needs (${pkgs})`
+      : /Could not resolve|Failed to fetch|Temporary failure/i.test(out)
+        ? `could not fetch packages for "${suite}" from ${mirror} (offline?): ${pkgs}`
+        : `installing ${pkgs} in runtime "${suite}" failed`,
+  );
+  const q = await execa('chroot', [root, 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n', ...RUNTIME_PACKAGES]);
+  const packages = Object.fromEntries(q.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  return {
+    suite,
+    packages,
+    frr: upstreamVersion(packages.frr ?? '?'),
+    gobgp: upstreamVersion(packages.gobgpd ?? '?'),
+    mirror,
+    builtAt: new Date().toISOString(),
+    buildSeconds: Math.round((performance.now() - t0) / 100) / 10,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The argv that runs a program from a runtime inside a lab node: `ip netns exec <ns>` (the
+ * node's network namespace, and a private mount namespace that `ip netns exec` makes and
+ * marks slave), then /proc and the lab's run folder mounted into the runtime, then chroot.
+ * The mounts live in that private mount namespace only: they vanish with the last process
+ * in it and are never seen by the host, so nothing is left to unmount.
+ *
+ * The run folder appears at the same path inside and outside, so config files, logs and
+ * pid files have one name for the host and for the daemon.
+ */
+import { runRoot } from '../runtime/run-state.js';
+
+const SCRIPT = [
+  'root=$1; run=$2; host=$3; shift 3',
+  'mount -t proc proc "$root/proc" || exit 126',
+  'mkdir -p "$root$run" && mount --bind "$run" "$root$run" || exit 126',
+  // A UTS namespace of its own when a hostname is asked for (GoBGP sends it in its FQDN capability).
+  '[ -z "$host" ] || hostname "$host" || exit 126',
+  'exec chroot "$root" "$@"',
+].join('\n');
+
+export interface InRuntimeOptions {
+  /** Runs in its own UTS namespace with this hostname. */
+  hostname?: string;
+}
+
+/** argv to run `argv` from the runtime at `root` in namespace `ns`. */
+export function inRuntime(ns: string, root: string, argv: readonly string[], opts: InRuntimeOptions = {}): string[] {
+  const uts = opts.hostname ? ['unshare', '--uts', '--'] : [];
+  return ['ip', 'netns', 'exec', ns, ...uts, 'sh', '-c', SCRIPT, 'av-runtime', root, runRoot(), opts.hostname ?? '', ...argv];
+}
