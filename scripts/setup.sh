@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs everything anycast-verify needs on a Debian/Ubuntu host (run as root):
-# FRR, GoBGP, nftables, iproute2 and curl from apt, then the npm dependencies (npm ci).
-# Node.js >= 20 must already be installed.
+#   1. from apt: debootstrap (builds the runtimes), iproute2 (namespaces, veths), util-linux;
+#   2. the npm dependencies (npm ci);
+#   3. the runtime the lab runs FRR and GoBGP from: a Debian root filesystem in
+#      /var/cache/anycast-verify/runtimes (about a minute the first time, instant after).
+#      By default the one closest to versions.env; name others as arguments
+#      (`scripts/setup.sh bookworm trixie sid`, or `all`), or set ANYCAST_VERIFY_RUNTIME.
+# The host needs no FRR or GoBGP of its own. Node.js >= 20 must already be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(frr gobgpd nftables iproute2 curl)
+packages=(debootstrap iproute2 util-linux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -14,13 +19,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # policy-rc.d-style hosts may refuse to start services; we never need FRR's system service.
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: apt packages already present (${packages[*]})" >&2
 fi
-# The frr package may start FRR in the root namespace on some hosts; the lab never uses that
-# instance, and leaving it is harmless, so it is not touched here.
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
@@ -32,4 +34,5 @@ npm ci --no-audit --no-fund
 if [ -z "${ANYCAST_VERIFY_SCHEMAS:-}" ] && [ ! -d ../shared/schemas ] && [ ! -d .schemas ]; then
   bash scripts/fetch-schemas.sh || echo "setup: could not fetch the upstream schemas (offline?); the schema tests will say so" >&2
 fi
+node bin/anycast-verify.mjs runtimes build "$@"
 echo "setup: done. Next: npm test" >&2

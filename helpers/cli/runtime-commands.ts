@@ -82,7 +82,11 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
       try {
         for (const s of wanted as RuntimeSuite[]) {
           const t0 = performance.now();
-          const rt = await buildRuntime(s, { progress, force: o.force, signal: abort.signal });
+          const rt = await buildRuntime(s, { progress, force: o.force, signal: abort.signal }).catch((err: Error) => {
+            if (abort.signal.aborted) return undefined;
+            throw err;
+          });
+          if (!rt) return; // interrupted: the partial build is gone, the exit code says why
           process.stdout.write(`runtime ${s}: FRR ${rt.manifest.frr}, GoBGP ${rt.manifest.gobgp} in ${rt.root} (${((performance.now() - t0) / 1000).toFixed(2)} s)\n`);
         }
       } finally {

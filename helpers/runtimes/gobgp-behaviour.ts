@@ -65,7 +65,7 @@ export function gobgpBehaviour(version: string): GobgpBehaviour {
     ceaseIsHardReset: v4 || compareVersions(version, V3_HARD_RESET) >= 0,
     sources: {
       dial: dialSource,
-      idleHold: 'fsm.go holdtimeIdle = 5 (v3.10.0 :144, v3.37.0 :145, v4.8.0 :150), set on the first IDLE expiry (:463, :464, :868): 0 s at process start, 5 s after every session error',
+      idleHold: 'holdtimeIdle = 5 (v3.10.0 fsm.go:144, v3.37.0 fsm.go:145, v4.8.0 fsm.go:150), set on the first IDLE expiry (fsm.go:463, :464, :868): 0 s at process start, 5 s after every session error',
       idleHoldAfterReset:
         'used only after an administrative ResetPeer (v3.37.0 server.go:3729-3737). v3.10.0 drops it (grpc_server.go:694-699 copies only ConnectRetry/HoldTime/Keepalive/MinAdv; pkg/config/config.go:171-172 sends file peers through AddPeer) so default.go:21 sets 30 s; honoured from v3.15.0 (f8c6d24e; v3.37.0 grpc_server.go:741, v4.8.0 :1062)',
       hardReset:

@@ -1,8 +1,10 @@
 /**
- * What "the host is clean" means after a lab: no namespace, process, FRR pathspace folder
- * or run folder of that lab is left. Used by the process-level tests.
+ * What "the host is clean" means after a lab: no namespace, process, FRR pathspace folder,
+ * mount or run folder of that lab is left. Used by the process-level tests.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { allRuntimes, runtimesDir } from '../../helpers/runtimes/store.js';
+import { frrPaths } from '../../helpers/providers/netns/frr-router.js';
 import { execa, type ResultPromise } from 'execa';
 import { join } from 'node:path';
 import type { LabModel } from '../../helpers/model/lab-model.js';
@@ -21,9 +23,16 @@ export async function leftovers(model: LabModel): Promise<string[]> {
   if (ns.length) out.push(`namespaces: ${ns.join(', ')}`);
   const procs = findLabProcesses(lab, runDir(lab), Object.keys(model.routers).map((r) => frrPathspace(lab, r)));
   if (procs.length) out.push(`processes: ${procs.map((p) => `${p.pid} ${p.what}`).join(', ')}`);
-  for (const r of Object.keys(model.routers)) {
-    for (const d of [join('/var/run/frr', frrPathspace(lab, r)), join('/etc/frr', frrPathspace(lab, r))]) if (existsSync(d)) out.push(`folder ${d}`);
+  // FRR pathspace folders live inside the runtimes; lab mounts live only in private mount namespaces.
+  for (const rt of allRuntimes()) {
+    if (!rt.built) continue;
+    for (const r of Object.keys(model.routers)) {
+      const p = frrPaths(rt.built.root, lab, r);
+      for (const d of [p.runtime, p.etc]) if (existsSync(d)) out.push(`folder ${d}`);
+    }
   }
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(runtimesDir()));
+  if (mounts.length) out.push(`mounts: ${mounts.join('; ')}`);
   if (existsSync(runDir(lab))) out.push(`run folder ${runDir(lab)}`);
   // The shared root goes too, unless another lab (the suites' own, say) is using it.
   if (existsSync(runRoot()) && readdirSync(runRoot()).length === 0) out.push(`empty run root ${runRoot()}`);
