@@ -31,11 +31,13 @@ function timingProgress(into: Record<string, number>): Progress {
 }
 
 const results: { totalSeconds: number; downSeconds: number; steps: Record<string, number> }[] = [];
+let versions: Record<string, string> = {};
 for (let i = 0; i < runs; i++) {
   const steps: Record<string, number> = {};
   const t0 = performance.now();
-  await provider.up({ progress: timingProgress(steps), persistent: false });
+  const lab = await provider.up({ progress: timingProgress(steps), persistent: false });
   const total = (performance.now() - t0) / 1000;
+  if (i === 0) versions = await lab.versions();
   const d0 = performance.now();
   await provider.down({ progress: silentProgress });
   const down = (performance.now() - d0) / 1000;
@@ -48,6 +50,7 @@ const median = (xs: number[]) => {
 };
 const summary = {
   provider: provider.name,
+  versions,
   runs,
   medianSeconds: median(results.map((r) => r.totalSeconds)),
   minSeconds: Math.min(...results.map((r) => r.totalSeconds)),
@@ -57,4 +60,4 @@ const summary = {
 };
 mkdirSync(join(root, 'reports'), { recursive: true });
 writeFileSync(join(root, 'reports', 'bench-bring-up.json'), JSON.stringify(summary, null, 2));
-process.stdout.write(`median bring-up to converged: ${summary.medianSeconds.toFixed(2)} s over ${runs} runs (min ${summary.minSeconds.toFixed(2)}, max ${summary.maxSeconds.toFixed(2)}); median down ${summary.medianDownSeconds.toFixed(2)} s\n`);
+process.stdout.write(`median bring-up to converged (${versions.runtime ? `runtime ${versions.runtime}: FRR ${versions.frr}, GoBGP ${versions.gobgp}` : provider.name}): ${summary.medianSeconds.toFixed(2)} s over ${runs} runs (min ${summary.minSeconds.toFixed(2)}, max ${summary.maxSeconds.toFixed(2)}); median down ${summary.medianDownSeconds.toFixed(2)} s\n`);

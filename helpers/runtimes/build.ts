@@ -10,7 +10,7 @@
  * - No mount outlives the build: debootstrap and apt run in a private mount namespace
  *   (`unshare --mount`), so their /proc mounts vanish with them.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
@@ -108,6 +108,9 @@ async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOption
         ? `could not fetch packages for "${suite}" from ${mirror} (offline?): ${pkgs}`
         : `installing ${pkgs} in runtime "${suite}" failed`,
   );
+  // minbase has no localhost in /etc/hosts: GoBGP looks it up for its API listener.
+  const hosts = join(root, 'etc/hosts');
+  if (!existsSync(hosts) || !/^127\.0\.0\.1\s+localhost\b/m.test(readFileSync(hosts, 'utf8'))) appendFileSync(hosts, '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
   const q = await execa('chroot', [root, 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n', ...RUNTIME_PACKAGES]);
   const packages = Object.fromEntries(q.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
   return {

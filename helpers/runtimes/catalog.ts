@@ -21,8 +21,11 @@ export const SUITE_SHIPS: Record<RuntimeSuite, { frr: string; gobgp: string }> =
   sid: { frr: '10.7.1', gobgp: '4.8.0' },
 };
 
-/** Packages every runtime holds: the routers' and nodes' daemons and the tools the lab runs inside nodes. */
-export const RUNTIME_PACKAGES = ['frr', 'gobgpd', 'iproute2', 'nftables', 'procps', 'bash', 'curl'] as const;
+/**
+ * Packages every runtime holds: the routers' and nodes' daemons and the tools the lab runs
+ * inside nodes. netbase brings /etc/protocols, without which `ip route get … ipproto tcp` fails.
+ */
+export const RUNTIME_PACKAGES = ['frr', 'gobgpd', 'iproute2', 'nftables', 'procps', 'bash', 'curl', 'netbase'] as const;
 
 /**
  * The GoBGP each Cilium release line embeds, from Cilium's go.mod on that release branch.

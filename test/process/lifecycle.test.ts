@@ -5,7 +5,7 @@
  * owner's PID; a daemon that dies is reported with its log. Each test builds its own small
  * lab from a renamed copy of the files, so it never touches the suites' lab.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,21 @@ import { CLI, expectHostClean, leftovers, outputContains, startCli } from '../su
 function namedCopy(name: string) {
   const c = labCopy();
   c.edit('containerlab/anycast.clab.yml', /^name: \S+$/m, `name: ${name}`);
-  return { copy: c, model: loadLabModel({ root: c.root }) };
+  const model = loadLabModel({ root: c.root });
+  // Whatever the test's outcome, its lab goes: a failed assertion must not leave daemons behind.
+  onTestFinished(() => new NetnsProvider(model).down({ progress: silentProgress }));
+  return { copy: c, model };
+}
+
+/** Ends a CLI child still running when its test ends (a marker that never came, say). */
+function reapChild(child: { pid?: number; exitCode?: number | null }) {
+  onTestFinished(() => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
 }
 
 describe('bad input', () => {
@@ -38,11 +52,12 @@ describe('signals during `up`', () => {
   it.each([
     ['SIGINT', 'after the namespaces', '✔ namespaces', 130, 'a'],
     ['SIGINT', 'after the links', '✔ links', 130, 'b'],
-    ['SIGINT', 'while FRR and the nodes start', '✔ emulated Cilium nodes', 130, 'c'],
-    ['SIGTERM', 'while waiting for convergence', '✔ FRR on', 143, 'd'],
+    ['SIGINT', 'while FRR starts (echo pods up)', '✔ echo pods', 130, 'c'],
+    ['SIGTERM', 'while waiting for convergence', '✔ emulated Cilium speakers', 143, 'd'],
   ] as const)('%s %s leaves nothing behind', async (sig, _when, marker, code, tag) => {
     const { copy, model } = namedCopy(`pt-up-${tag}`);
     const child = startCli(['-C', copy.root, 'up']);
+    reapChild(child);
     await outputContains(child, marker);
     process.kill(child.pid!, sig);
     const r = await child;
@@ -53,6 +68,7 @@ describe('signals during `up`', () => {
   it('SIGKILL of `up` and of its reaper: the next `up` removes the leftover lab, then `down` leaves nothing', async () => {
     const { copy, model } = namedCopy('pt-kill');
     const child = startCli(['-C', copy.root, 'up']);
+    reapChild(child);
     await outputContains(child, '✔ FRR on');
     const owner = readState(model.name)!.owner.pid;
     // The reaper would clean up at once; kill it too, to leave a truly orphaned lab behind.
@@ -90,6 +106,7 @@ describe('signals during a test run', () => {
   ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
     const { copy, model } = namedCopy(`pt-run-${sig.toLowerCase()}`);
     const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], { cwd: PROJECT_ROOT, reject: false, detached: true, all: true, env: { ANYCAST_VERIFY_DIR: copy.root } });
+    reapChild(child);
     await outputContains(child, marker, 90_000);
     // Like Ctrl-C in a terminal: the whole process group gets the signal.
     process.kill(-child.pid!, sig);
