@@ -20,6 +20,7 @@ import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type 
 import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
+import { addressOwner } from '../../model/expected-routes.js';
 import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
 import { frrPathspace, nsName } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
@@ -88,58 +89,56 @@ export class NetnsProvider implements LabProvider {
       checkAbort();
       await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy }));
       checkAbort();
-      // GoBGP waits before its first dial (see helpers/runtimes/gobgp-behaviour.ts), so the
-      // nodes start alongside FRR, not after it.
-      const routers = progress.step(`FRR on ${Object.keys(this.model.routers).length} routers`, async () => {
-        for (const r of Object.values(this.model.routers)) {
-          const p = frrPaths(rt.root, lab, r.name);
-          state.paths.push(p.runtime, p.etc);
-        }
-        save();
-        await Promise.all(
-          Object.values(this.model.routers).map(async (r) => {
-            const recs = await startFrrRouter(lab, r, rt.root, work);
-            state.processes.push(...recs);
+      for (const r of Object.values(this.model.routers)) {
+        const p = frrPaths(rt.root, lab, r.name);
+        state.paths.push(p.runtime, p.etc);
+      }
+      save();
+      // Each router is ready once watchfrr has every daemon up with frr.conf applied and bgpd answers.
+      const routerUp = new Map(
+        Object.values(this.model.routers).map((r) => [
+          r.name,
+          (async () => {
+            state.processes.push(...(await startFrrRouter(lab, r, rt.root, work)));
             save();
-          }),
-        );
-        // bgpd answering vtysh means its config is loaded.
-        await waitUntil(
-          async () => {
-            const down: string[] = [];
-            await Promise.all(Object.keys(this.model.routers).map(async (r) => (await netnsVtysh(rt.root, lab, r, 'show bgp summary json').catch(() => undefined)) ?? down.push(r)));
-            return down.length ? `no answer from ${down.join(', ')}` : undefined;
-          },
-          { what: 'every router to answer vtysh', deadline: new Deadline(10_000), intervalMs: 20, signal },
-        );
-      });
-      // Echo pods start alongside FRR; the speakers once the routers answer, as on a real lab
-      // where the fabric is up before Cilium dials it: a first dial that finds no bgpd would
-      // push the session to the next retry (helpers/runtimes/gobgp-behaviour.ts).
-      const pods = progress.step(`echo pods on ${Object.keys(this.model.k8sNodes).join(', ')}`, () =>
-        Promise.all(
-          Object.values(this.model.clusters).flatMap((c) =>
-            c.nodes.map(async (n) => {
+            await waitUntil(async () => ((await netnsVtysh(rt.root, lab, r.name, 'show bgp summary json').catch(() => undefined)) ? undefined : 'bgpd does not answer'), {
+              what: `${r.name} to answer vtysh`,
+              deadline: new Deadline(10_000),
+              intervalMs: 20,
+              signal,
+            });
+          })(),
+        ]),
+      );
+      const routers = progress.step(`FRR ${rt.frr} on ${routerUp.size} routers`, () => Promise.all(routerUp.values()));
+      // Echo pods start alongside FRR. Each speaker starts once its pods answer and the routers
+      // it peers with are up, as on a real lab where the fabric is up before Cilium dials it: a
+      // first dial that finds no bgpd would push the session to the next retry
+      // (helpers/runtimes/gobgp-behaviour.ts).
+      const podsUp = new Map(
+        Object.values(this.model.clusters).flatMap((c) =>
+          c.nodes.map((n) => [
+            n,
+            (async () => {
               state.processes.push(...(await startEchoPods(rt, lab, this.model.k8sNodes[n]!, c, work)));
               save();
-            }),
-          ),
+            })(),
+          ]),
         ),
       );
-      const nodes = Promise.allSettled([routers, pods]).then((settled) => {
-        for (const r of settled) if (r.status === 'rejected') throw r.reason;
-        checkAbort();
-        return progress.step(`emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${Object.keys(this.model.k8sNodes).join(', ')}`, () =>
-          Promise.all(
-            Object.values(this.model.clusters).flatMap((c) =>
-              Object.values(c.speakers).map(async (intent) => {
-                state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
-                save();
-              }),
-            ),
-          ),
-        );
-      });
+      const pods = progress.step(`echo pods on ${[...podsUp.keys()].join(', ')}`, () => Promise.all(podsUp.values()));
+      const speakers = Object.values(this.model.clusters).flatMap((c) => Object.values(c.speakers));
+      const nodes = progress.step(`emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`, () =>
+        Promise.all(
+          speakers.map(async (intent) => {
+            const peers = intent.peers.map((p) => addressOwner(this.model, p.address)).filter((r): r is string => !!r && routerUp.has(r));
+            for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))])) if (r.status === 'rejected') throw r.reason;
+            checkAbort();
+            state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
+            save();
+          }),
+        ),
+      );
       // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
       for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
       checkAbort();
