@@ -6,6 +6,8 @@ import type { LabHandle, SpeakerPeerView } from '../providers/provider.js';
 export interface LabStatus {
   lab: string;
   provider: string;
+  /** Pinned and emulated versions side by side (netns: `frr` vs `frr pinned`, `gobgp` vs `gobgp pinned`). */
+  versions: Record<string, string>;
   nodes: { name: string; kind: string; role: string }[];
   sessions: { router: string; neighbor: string; remoteAs: number; state: string; holdSeconds?: number; keepaliveSeconds?: number }[];
   speakers: { node: string; peers: SpeakerPeerView[] }[];
@@ -28,12 +30,14 @@ export async function labStatus(lab: LabHandle): Promise<LabStatus> {
       for (const vip of vips) vipRoutes.push({ router: r.name, vip, nextHops: (await kernelNextHops(lab, r.name, vip).catch(() => [])).map((h) => h.gateway) });
     }),
   );
+  const versions = await lab.versions().catch((e: Error) => ({ error: e.message }));
   const speakers = await Promise.all(Object.keys(m.k8sNodes).map(async (node) => ({ node, peers: await lab.speakerPeers(node).catch(() => []) })));
   const order = Object.keys(m.topology.nodes);
   const byRouter = (a: { router: string }, b: { router: string }) => order.indexOf(a.router) - order.indexOf(b.router);
   return {
     lab: m.name,
     provider: lab.provider,
+    versions,
     nodes: order.map((name) => ({ name, kind: m.topology.nodes[name]!.kind, role: role(name) })),
     sessions: sessions.sort(byRouter),
     speakers,
@@ -42,7 +46,10 @@ export async function labStatus(lab: LabHandle): Promise<LabStatus> {
 }
 
 export function formatStatus(s: LabStatus): string {
-  const lines = [`lab ${s.lab} (provider ${s.provider})`, '', 'nodes:'];
+  const v = s.versions;
+  const lines = [`lab ${s.lab} (provider ${s.provider})`];
+  if (v['frr pinned']) lines.push(`versions: FRR ${v.frr} (pinned ${v['frr pinned']}), GoBGP ${v.gobgp} (pinned ${v['gobgp pinned']})${v.runtime ? `, runtime ${v.runtime}` : ''}`);
+  lines.push('', 'nodes:');
   for (const n of s.nodes) lines.push(`  ${n.name.padEnd(14)} ${n.role}`);
   lines.push('', 'BGP sessions (router side):');
   for (const x of s.sessions) lines.push(`  ${x.router.padEnd(8)} ${x.neighbor.padEnd(16)} AS${String(x.remoteAs).padEnd(7)} ${x.state}${x.holdSeconds ? `  hold ${x.holdSeconds}s keepalive ${x.keepaliveSeconds}s` : ''}`);

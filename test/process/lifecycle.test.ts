@@ -69,7 +69,7 @@ describe('signals during `up`', () => {
     const { copy, model } = namedCopy('pt-kill');
     const child = startCli(['-C', copy.root, 'up']);
     reapChild(child);
-    await outputContains(child, '✔ FRR on');
+    await outputContains(child, /✔ FRR \S+ on/);
     const owner = readState(model.name)!.owner.pid;
     // The reaper would clean up at once; kill it too, to leave a truly orphaned lab behind.
     const reapers = (await execa('pgrep', ['-f', `reap --owner ${owner} `], { reject: false })).stdout.split('\n').filter(Boolean).map(Number);
@@ -100,7 +100,7 @@ describe('signals during `up`', () => {
 describe('signals during a test run', () => {
   const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   it.each([
-    ['SIGINT', 'during the global bring-up', '✔ FRR on'],
+    ['SIGINT', 'during the global bring-up', /✔ FRR \S+ on/],
     ['SIGTERM', 'while the tests run', 'converged in'],
     ['SIGKILL', 'while the tests run', 'converged in'],
   ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
