@@ -16,7 +16,7 @@ import { convergenceProblem } from '../helpers/lab/convergence.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
 import { faultSpec, FAULT_TITLES } from '../helpers/faults/budgets.js';
-import { negotiatedSession } from '../helpers/faults/negotiated.js';
+import { grSettleProblem, negotiatedSession } from '../helpers/faults/negotiated.js';
 import { gobgpBehaviour } from '../helpers/runtimes/gobgp-behaviour.js';
 import { outageStats } from '../helpers/faults/outage.js';
 import { watchFib, FIB_POLL_MS } from '../helpers/traffic/fib-watch.js';
@@ -56,6 +56,8 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
     it(`${kind}: ${FAULT_TITLES[kind]}`, async ({ task }) => {
       // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
       await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
+      // …and the victim's session settled: after a reconnect, End-of-RIB exchanged both ways.
+      await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange before the fault`, deadline: new Deadline(10_000) });
       const negotiated = await negotiatedSession(lab, session);
       const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgpBehaviour(lab.speakerGobgpVersion()), lab.failBackAllowance?.(kind));
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30);

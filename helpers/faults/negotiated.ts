@@ -15,3 +15,26 @@ export async function negotiatedSession(lab: LabHandle, s: LabSession): Promise<
     restartSeconds: gr?.timers?.receivedRestartTimer ?? 0,
   };
 }
+
+/**
+ * With graceful restart, a re-established session is settled only once End-of-RIB has gone
+ * both ways for each family (RFC 4724 §4): until then the leaf is still finishing the last
+ * restart, and a fault landing in that window is a different scenario (measured: FRR then
+ * sometimes flushes at once instead of keeping stale routes for the restart time). FRR sends
+ * its own End-of-RIB only after the new peer's update-group coalesce time, ~1 s after the
+ * session comes up. A fault suite waits for this before each fault.
+ */
+export async function grSettleProblem(lab: LabHandle, s: LabSession): Promise<string | undefined> {
+  const n = (await bgpNeighbors(lab, s.a.node))[s.b.address];
+  if (!n || n.state !== 'Established') return `${s.a.node}'s session to ${s.b.node} is ${n?.state ?? 'missing'}`;
+  const gr = n.raw.gracefulRestartInfo as Record<string, unknown> & { remoteGrMode?: string };
+  if (gr?.remoteGrMode !== 'Restart') return undefined; // no graceful restart: nothing to settle
+  const problems: string[] = [];
+  for (const f of s.speakerPeer?.families ?? [{ afi: 'ipv4', safi: 'unicast' }]) {
+    const key = `${f.afi}${f.safi[0]!.toUpperCase()}${f.safi.slice(1)}`;
+    const eor = (gr[key] as { endOfRibStatus?: { endOfRibSend?: boolean; endOfRibRecv?: boolean } } | undefined)?.endOfRibStatus;
+    if (!eor) problems.push(`${s.a.node} shows no End-of-RIB status for ${s.b.node} ${key} (gracefulRestartInfo.${key}.endOfRibStatus)`);
+    else if (!eor.endOfRibSend || !eor.endOfRibRecv) problems.push(`${s.a.node} ↔ ${s.b.node} ${key}: End-of-RIB sent ${!!eor.endOfRibSend}, received ${!!eor.endOfRibRecv}`);
+  }
+  return problems.length ? problems.join('; ') : undefined;
+}
