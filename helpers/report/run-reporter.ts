@@ -73,8 +73,10 @@ function summary(r: { wallSeconds: number; counts: Record<string, number>; lab?:
   const lines: string[] = ['# anycast-verify run', ''];
   lines.push(`**${r.counts.passed ?? 0} passed, ${r.counts.failed ?? 0} failed**${r.counts.skipped ? `, ${r.counts.skipped} skipped` : ''} in ${r.wallSeconds.toFixed(1)} s`, '');
   if (r.lab) {
-    lines.push('| lab | |', '|---|---|');
     const versions = (r.lab.versions ?? {}) as Record<string, string>;
+    // Pinned and emulated side by side: the netns lab never passes one off as the other.
+    if (versions['frr pinned']) lines.push(`**Versions**: FRR ${versions['frr pinned']} pinned, ${versions.frr} emulated; GoBGP ${versions['gobgp pinned']} pinned, ${versions.gobgp} emulated${versions.runtime ? ` (runtime ${versions.runtime})` : ''}`, '');
+    lines.push('| lab | |', '|---|---|');
     for (const [k, v] of Object.entries(versions)) lines.push(`| ${k} | ${v} |`);
     if (r.lab.hashing) lines.push(`| ECMP hash policy | ${JSON.stringify(r.lab.hashing)} |`);
     if (r.lab.bringUpSeconds !== undefined) lines.push(`| bring-up to converged | ${Number(r.lab.bringUpSeconds).toFixed(2)} s |`);

@@ -18,8 +18,3 @@ export function resolveLabRuntime(projectRoot: string, override?: string): LabRu
   const built = requireRuntime(choice.suite);
   return { suite: choice.suite, root: built.root, frr: built.manifest.frr, gobgp: built.manifest.gobgp, requested: choice.requested, reason: choice.reason };
 }
-
-/** "FRR 10.5.1 pinned, 10.3 emulated; GoBGP 3.37.0 (Cilium 1.18.14) pinned, 3.36.0 emulated" */
-export function describeVersions(rt: LabRuntime): string {
-  return `FRR ${rt.requested.frr} pinned, ${rt.frr} emulated; GoBGP ${rt.requested.gobgp} (Cilium ${rt.requested.cilium}) pinned, ${rt.gobgp} emulated (runtime ${rt.suite})`;
-}
