@@ -56,7 +56,8 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
     it(`${kind}: ${FAULT_TITLES[kind]}`, async ({ task }) => {
       // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
       await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
-      // …and the victim's session settled: after a reconnect, End-of-RIB exchanged both ways.
+      // …and the victim's session settled (End-of-RIB exchanged both ways after a reconnect), so
+      // every fault meets the same state of the graceful-restart machinery.
       await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange before the fault`, deadline: new Deadline(10_000) });
       const negotiated = await negotiatedSession(lab, session);
       const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgpBehaviour(lab.speakerGobgpVersion()), lab.failBackAllowance?.(kind));
@@ -131,6 +132,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
 
         // The claims.
         expect(detectS, `fabric moved after ${detectS.toFixed(2)} s (budget ${spec.detect.formula})`).toBeLessThanOrEqual(spec.detect.seconds);
+        if (spec.notBefore) expect(detectS, `fabric moved after ${detectS.toFixed(2)} s, not before ${spec.notBefore.formula}`).toBeGreaterThanOrEqual(spec.notBefore.seconds);
         expect(backS, `failed back after ${backS.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(spec.failBack.seconds);
         for (const [client, recs] of Object.entries(records)) {
           const st = outageStats(recs, victimCluster, tInjected, tRestore);

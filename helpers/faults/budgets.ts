@@ -54,6 +54,12 @@ export interface FaultSpec {
   failBack: Budget;
   /** With the data plane alive: how long before the fabric moved requests may fail (the propagation transient). */
   transient: Budget;
+  /**
+   * The earliest the fabric may move: with graceful restart the leaf must keep the node's
+   * routes (stale) for the restart time, so moving sooner means GR did not hold (e.g. the
+   * speaker said goodbye with a Hard Reset instead of crashing).
+   */
+  notBefore?: Budget;
 }
 
 export const FAULT_TITLES: Record<FaultKind, string> = {
@@ -93,6 +99,7 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
         detect: s.gracefulRestart
           ? { seconds: s.restartSeconds + prop.seconds, formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}` }
           : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
+        ...(s.gracefulRestart ? { notBefore: { seconds: s.restartSeconds, formula: `GR restart time ${s.restartSeconds} s (stale routes kept)` } } : {}),
         failBack: {
           seconds: SPEAKER_START_SECONDS + firstDial.max + prop.seconds,
           formula: `speaker start ${SPEAKER_START_SECONDS} s + first dial ≤ ${firstDial.max} s (${firstDial.formula}) + ${prop.formula}`,
@@ -108,6 +115,10 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
         detect: gr
           ? { seconds: s.holdSeconds + s.restartSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}` }
           : { seconds: s.holdSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + ${prop.formula}` },
+        // The last keepalive may have come up to one interval before the fault.
+        notBefore: gr
+          ? { seconds: s.holdSeconds - peer.keepaliveSeconds + s.restartSeconds, formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s + GR restart time ${s.restartSeconds} s` }
+          : { seconds: s.holdSeconds - peer.keepaliveSeconds, formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s` },
         failBack: redial,
         transient: prop,
       };

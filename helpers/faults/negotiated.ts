@@ -19,10 +19,9 @@ export async function negotiatedSession(lab: LabHandle, s: LabSession): Promise<
 /**
  * With graceful restart, a re-established session is settled only once End-of-RIB has gone
  * both ways for each family (RFC 4724 §4): until then the leaf is still finishing the last
- * restart, and a fault landing in that window is a different scenario (measured: FRR then
- * sometimes flushes at once instead of keeping stale routes for the restart time). FRR sends
- * its own End-of-RIB only after the new peer's update-group coalesce time, ~1 s after the
- * session comes up. A fault suite waits for this before each fault.
+ * restart. FRR sends its own End-of-RIB only after the new peer's update-group coalesce time,
+ * ~1 s after the session comes up. A fault suite waits for this before each fault, so every
+ * fault meets the same state of the graceful-restart machinery.
  */
 export async function grSettleProblem(lab: LabHandle, s: LabSession): Promise<string | undefined> {
   const n = (await bgpNeighbors(lab, s.a.node))[s.b.address];

@@ -64,10 +64,17 @@ export function findLabProcesses(lab: string, runFolder: string, pathspaces: str
   return out;
 }
 
-/** SIGTERM, then SIGKILL after `graceMs` for whatever is left. Only processes that are still ours are signalled. */
-export async function stopProcesses(records: ProcessRecord[], graceMs = 1500): Promise<void> {
+/**
+ * SIGTERM, then SIGKILL after `graceMs` for whatever is left; `graceMs: 'kill'` sends SIGKILL
+ * alone (a crash: a SIGTERM first would let the process say goodbye on the wire). Only
+ * processes that are still ours are signalled.
+ */
+export async function stopProcesses(records: ProcessRecord[], graceMs: number | 'kill' = 1500): Promise<void> {
   const ours = records.filter((r) => isSameProcessAlive(r));
-  for (const r of ours) signal(r.pid, 'SIGTERM');
+  if (graceMs === 'kill') {
+    for (const r of ours) signal(r.pid, 'SIGKILL');
+    graceMs = 0;
+  } else for (const r of ours) signal(r.pid, 'SIGTERM');
   const until = performance.now() + graceMs;
   while (performance.now() < until && ours.some((r) => isSameProcessAlive(r))) await sleep(20);
   for (const r of ours) if (isSameProcessAlive(r)) signal(r.pid, 'SIGKILL');
