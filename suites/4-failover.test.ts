@@ -114,8 +114,8 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
 
         const detectS = (tDetect - tFault) / 1000;
         const backS = (tBack - tRestore) / 1000;
-        recordMetric(task, { name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula });
-        recordMetric(task, { name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula });
+        recordMetric(task, { name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
+        recordMetric(task, { name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
         recordMetric(task, { name: 'FIB poll resolution', value: FIB_POLL_MS, unit: 'ms' });
         for (const [client, recs] of Object.entries(records)) {
           const st = outageStats(recs, victimCluster, tInjected, tRestore);

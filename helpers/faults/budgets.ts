@@ -36,6 +36,8 @@ export interface NegotiatedSession {
 export interface Budget {
   seconds: number;
   formula: string;
+  /** The width of the random wait inside it (see Metric.jitterSeconds); absent when none. */
+  jitterSeconds?: number;
 }
 
 export interface FaultSpec {
@@ -71,7 +73,7 @@ export const FAULT_TITLES: Record<FaultKind, string> = {
 
 export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour, extraFailBack?: Budget): FaultSpec {
   const spec = baseSpec(kind, s, peer, hops, gobgp);
-  if (extraFailBack) spec.failBack = { seconds: spec.failBack.seconds + extraFailBack.seconds, formula: `${spec.failBack.formula} + ${extraFailBack.formula}` };
+  if (extraFailBack) spec.failBack = { ...spec.failBack, seconds: spec.failBack.seconds + extraFailBack.seconds, formula: `${spec.failBack.formula} + ${extraFailBack.formula}` };
   return spec;
 }
 
@@ -86,6 +88,8 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
   const redial: Budget = {
     seconds: dialTimeout + retry.max + prop.seconds,
     formula: `a hanging dial ${dialTimeout} s + the next retry ≤ ${retry.max} s (${retry.formula}) + ${prop.formula}`,
+    // The restore lands at any phase of the dial/retry cycle.
+    jitterSeconds: dialTimeout + retry.max,
   };
   const firstDial = gobgp.firstDial(peer.connectRetrySeconds);
   switch (kind) {
@@ -103,6 +107,7 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
         failBack: {
           seconds: SPEAKER_START_SECONDS + firstDial.max + prop.seconds,
           formula: `speaker start ${SPEAKER_START_SECONDS} s + first dial ≤ ${firstDial.max} s (${firstDial.formula}) + ${prop.formula}`,
+          jitterSeconds: firstDial.max - firstDial.min,
         },
         transient: prop,
       };
@@ -112,9 +117,10 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
         kind,
         title: FAULT_TITLES[kind],
         dataPlaneAlive: false,
+        // The last keepalive came at any phase of its interval before the fault.
         detect: gr
-          ? { seconds: s.holdSeconds + s.restartSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}` }
-          : { seconds: s.holdSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + ${prop.formula}` },
+          ? { seconds: s.holdSeconds + s.restartSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}`, jitterSeconds: peer.keepaliveSeconds }
+          : { seconds: s.holdSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + ${prop.formula}`, jitterSeconds: peer.keepaliveSeconds },
         // The last keepalive may have come up to one interval before the fault.
         notBefore: gr
           ? { seconds: s.holdSeconds - peer.keepaliveSeconds + s.restartSeconds, formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s + GR restart time ${s.restartSeconds} s` }

@@ -38,8 +38,10 @@ export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = 
       if (bm.unit !== 's' || typeof bm.value !== 'number' || !TIMED.test(bm.name)) continue;
       const nm = (n.metrics ?? []).find((m) => m.name === bm.name);
       if (!nm || typeof nm.value !== 'number') continue;
-      const limit = bm.value * (1 + tol.ratio) + tol.slackSeconds;
-      if (nm.value > limit) out.push({ test: b.name, what: `${bm.name}: ${nm.value.toFixed(3)} s, baseline ${bm.value.toFixed(3)} s (limit ${limit.toFixed(3)} s = baseline × ${1 + tol.ratio} + ${tol.slackSeconds} s)` });
+      // A random wait inside the timing (its jitter window) is no regression: allow its width.
+      const jitter = Math.max(bm.jitterSeconds ?? 0, nm.jitterSeconds ?? 0);
+      const limit = bm.value * (1 + tol.ratio) + tol.slackSeconds + jitter;
+      if (nm.value > limit) out.push({ test: b.name, what: `${bm.name}: ${nm.value.toFixed(3)} s, baseline ${bm.value.toFixed(3)} s (limit ${limit.toFixed(3)} s = baseline × ${1 + tol.ratio} + ${tol.slackSeconds} s${jitter ? ` + jitter window ${jitter} s` : ''})` });
     }
   }
   const bu = base.lab?.bringUpSeconds;
@@ -67,7 +69,10 @@ export function baselineFrom(runs: RunResults[]): RunResults {
         if (m.unit !== 's' || typeof m.value !== 'number' || !TIMED.test(m.name)) continue;
         const prev = metrics.find((x) => x.name === m.name);
         if (!prev) metrics.push({ ...m });
-        else if ((prev.value as number) < m.value) prev.value = m.value;
+        else {
+          if ((prev.value as number) < m.value) prev.value = m.value;
+          if (m.jitterSeconds !== undefined) prev.jitterSeconds = Math.max(prev.jitterSeconds ?? 0, m.jitterSeconds);
+        }
       }
     }
     return { name, state, metrics };

@@ -11,6 +11,13 @@ export interface Metric {
   /** For a timing: the budget and how it was derived. */
   budget?: number;
   formula?: string;
+  /**
+   * For a timing that contains a random wait (GoBGP's jittered dial and retry timers, the
+   * phase of the keepalive at the fault): the width of that window in seconds, from the same
+   * formula as the budget. Two runs may differ by this much with nothing changed, so the
+   * regression gate and the matrix allow it.
+   */
+  jitterSeconds?: number;
 }
 
 declare module 'vitest' {

@@ -17,6 +17,11 @@ describe('compare (the regression gate)', () => {
     expect(compareRuns(run('passed', 30), run('passed', 24))).toEqual([]); // 30 <= 24 × 1.25 + 0.5
     expect(compareRuns(run('passed', 31), run('passed', 24))[0]!.what).toMatch(/fabric moved to survivors after: 31\.000 s, baseline 24\.000 s/);
   });
+  it('allows a timing its own jitter window (a random wait inside it), and no more', () => {
+    const jittered = (v: number): RunResults => ({ tests: [{ name: 'failover silent-drop', state: 'passed', metrics: [{ name: 'failed back after restore', value: v, unit: 's', jitterSeconds: 14 }] }] });
+    expect(compareRuns(jittered(6.4), jittered(0.8))).toEqual([]); // 6.4 <= 0.8 × 1.25 + 0.5 + 14
+    expect(compareRuns(jittered(16), jittered(0.8))[0]!.what).toMatch(/\+ jitter window 14 s/);
+  });
   it('ignores counters and flags a slower bring-up', () => {
     expect(compareRuns(run('passed', 24, 20), run('passed', 24, 9)).map((r) => r.test)).toEqual(['(lab bring-up)']);
   });
