@@ -1,14 +1,19 @@
 /**
  * Watches the kernel FIB entry of a VIP on some routers and timestamps every change of its
- * next-hop set: the "when did the fabric move" signal of the failover suite. Polling every
- * 25 ms bounds the error of each timestamp by the interval, which the report states.
+ * next-hop set: the "when did the fabric move" signal of the failover suite. A change is
+ * stamped with the time the poll that saw it *finished*, so the stamp is never earlier than
+ * the change (stamping the poll's start could put it before the change by the poll's own
+ * duration, which grows under load). The change happened after the previous poll started:
+ * `uncertaintyMs` is that span, which the report states.
  */
 import { kernelNextHops } from '../clients/frr.js';
 import type { LabHandle } from '../providers/provider.js';
 
 export interface FibChange {
-  /** Epoch ms of the poll that first saw the new set. */
+  /** Epoch ms by which the new set was seen (end of the poll that saw it). */
   t: number;
+  /** How long before `t` the change may have happened (back to the previous poll's start). */
+  uncertaintyMs: number;
   router: string;
   nextHops: string[];
 }
@@ -28,20 +33,23 @@ export function watchFib(lab: LabHandle, routers: string[], vip: string): FibWat
   const last = new Map<string, string[]>();
   let running = true;
   const now = () => performance.timeOrigin + performance.now();
+  let previousStart: number | undefined;
   const loop = (async () => {
     while (running) {
-      const t = now();
+      const start = now();
       await Promise.all(
         routers.map(async (r) => {
           const hops = (await kernelNextHops(lab, r, vip).catch(() => [])).map((h) => h.gateway).sort();
+          const seen = now();
           const prev = last.get(r);
           if (!prev || prev.join() !== hops.join()) {
             last.set(r, hops);
-            changes.push({ t, router: r, nextHops: hops });
+            changes.push({ t: seen, uncertaintyMs: seen - (previousStart ?? start), router: r, nextHops: hops });
           }
         }),
       );
-      const wait = FIB_POLL_MS - (now() - t);
+      previousStart = start;
+      const wait = FIB_POLL_MS - (now() - start);
       if (wait > 0) await new Promise((res) => setTimeout(res, wait));
     }
   })();
