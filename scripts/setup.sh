@@ -29,7 +29,14 @@ if [ "$node_major" -lt 20 ]; then
   echo "setup: Node.js >= 20 is required (found $(node -v))" >&2
   exit 1
 fi
-npm ci --no-audit --no-fund
+# npm ci again only when the lockfile or Node.js changed since the last one (a second setup is then instant).
+stamp="$(node -v) $(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ -f node_modules/.anycast-verify-npm-ci ] && [ "$(cat node_modules/.anycast-verify-npm-ci)" = "$stamp" ]; then
+  echo "setup: node_modules already installed from this package-lock.json (npm ci skipped)" >&2
+else
+  npm ci --no-audit --no-fund
+  echo "$stamp" > node_modules/.anycast-verify-npm-ci
+fi
 # Upstream schemas for the validation tests: the workplace copy if there is one, else fetched.
 if [ -z "${ANYCAST_VERIFY_SCHEMAS:-}" ] && [ ! -d ../shared/schemas ] && [ ! -d .schemas ]; then
   bash scripts/fetch-schemas.sh || echo "setup: could not fetch the upstream schemas (offline?); the schema tests will say so" >&2
