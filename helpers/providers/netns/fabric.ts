@@ -9,9 +9,12 @@
 import type { LabModel } from '../../model/lab-model.js';
 import { run } from '../../runtime/command.js';
 import { BRIDGE_DEVICE, bridgePortName, nsName } from './naming.js';
+import { inRuntime } from '../../runtimes/in-runtime.js';
 
 export interface FabricOptions {
   hashPolicy?: { policy: number; fields?: number };
+  /** The runtime whose sysctl sets the routers' sysctls (as the router image's own would). */
+  runtimeRoot: string;
 }
 
 /** Every namespace of the lab, in creation order. */
@@ -90,7 +93,7 @@ export async function wireFabric(model: LabModel, opts: FabricOptions): Promise<
         if (opts.hashPolicy.fields !== undefined) sysctls['net.ipv4.fib_multipath_hash_fields'] = `0x${opts.hashPolicy.fields.toString(16).padStart(4, '0')}`;
       }
       const args = Object.entries(sysctls).map(([k, v]) => `${k}=${v}`);
-      return args.length ? run(['ip', 'netns', 'exec', nsName(lab, r.name), 'sysctl', '-q', '-w', ...args]) : undefined;
+      return args.length ? run(inRuntime(nsName(lab, r.name), opts.runtimeRoot, ['sysctl', '-q', '-w', ...args])) : undefined;
     }),
   );
 }

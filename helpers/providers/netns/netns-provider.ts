@@ -87,7 +87,7 @@ export class NetnsProvider implements LabProvider {
         }),
       );
       checkAbort();
-      await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy }));
+      await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy, runtimeRoot: rt.root }));
       checkAbort();
       for (const r of Object.values(this.model.routers)) {
         const p = frrPaths(rt.root, lab, r.name);
