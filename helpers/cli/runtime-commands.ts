@@ -2,7 +2,7 @@
  * `anycast-verify runtimes [list|build]`: the FRR + GoBGP runtimes the netns lab runs from.
  */
 import type { Command } from 'commander';
-import { loadVersions } from '../model/version-pins.js';
+import { loadVersions, type Versions } from '../model/version-pins.js';
 import { stderrProgress } from '../runtime/progress.js';
 import { buildRuntime } from '../runtimes/build.js';
 import { CILIUM_EMBEDS, RUNTIME_SUITES, SUITE_SHIPS, chooseRuntime, isRuntimeSuite, type RuntimeSuite } from '../runtimes/catalog.js';
@@ -20,9 +20,7 @@ interface RuntimeRow {
   folder?: string;
 }
 
-export function runtimeRows(projectRoot: string): RuntimeRow[] {
-  const pins = loadVersions(projectRoot);
-  const chosen = runtimeChoice(projectRoot).suite;
+function runtimeRows(pins: Versions, chosen: RuntimeSuite): RuntimeRow[] {
   return allRuntimes().map(({ suite, built }) => {
     // The Cilium release lines (with today's FRR pin) for which the lab's own rule picks this runtime.
     const lines = CILIUM_EMBEDS.filter((e) => chooseRuntime({ frr: pins.FRR_VERSION, cilium: `${e.cilium}.0` }).suite === suite).map((e) => `Cilium ${e.cilium} (GoBGP ${e.gobgp})`);
@@ -47,13 +45,13 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => {
       const root = projectRoot();
-      const rows = runtimeRows(root);
+      const pins = loadVersions(root);
+      const choice = runtimeChoice(root);
+      const rows = runtimeRows(pins, choice.suite);
       if (o.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      const pins = loadVersions(root);
-      const choice = runtimeChoice(root);
       const lines = [`pins (versions.env): FRR ${pins.FRR_VERSION}, Cilium ${pins.CILIUM_VERSION} (embeds GoBGP ${choice.requested.gobgp})`, `default: ${choice.suite} — ${choice.reason}`, ''];
       lines.push('runtime   built  FRR      GoBGP    stands for   (* default; ? = expected, not built)');
       for (const r of rows) lines.push(`${(r.suite + (r.default ? '*' : '')).padEnd(9)} ${(r.built ? 'yes' : 'no').padEnd(6)} ${r.frr.padEnd(8)} ${r.gobgp.padEnd(8)} ${r.standsFor.join(', ') || '-'}`);

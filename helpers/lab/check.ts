@@ -19,9 +19,10 @@ import { schemaDir, validateManifestsAgainstCrds, validateTopologyAgainstSchema 
 export async function checkWithTools(model: LabModel): Promise<string[]> {
   const problems: Problem[] = [];
   const notes: string[] = [];
-  const rt = builtRuntime(runtimeChoice(model.root).suite);
+  const suite = runtimeChoice(model.root).suite;
+  const rt = builtRuntime(suite);
   if (rt) problems.push(...(await frrDryRun(model, rt.root)));
-  else notes.push(`FRR configs not loaded in FRR (vtysh --dryrun): runtime "${runtimeChoice(model.root).suite}" is not built (npx anycast-verify runtimes build)`);
+  else notes.push(`FRR configs not loaded in FRR (vtysh --dryrun): runtime "${suite}" is not built (npx anycast-verify runtimes build)`);
   const dir = schemaDir(model.root);
   if (dir) {
     problems.push(...validateTopologyAgainstSchema(model, dir));

@@ -5,7 +5,7 @@
  * manifest; the values here are what each suite shipped when this table was written and
  * are used only to choose a runtime before one is built.
  */
-import { compareVersions, parseVersion } from './versions.js';
+import { parseVersion } from './versions.js';
 
 export const RUNTIME_SUITES = ['bookworm', 'trixie', 'sid'] as const;
 export type RuntimeSuite = (typeof RUNTIME_SUITES)[number];
@@ -89,10 +89,4 @@ export function chooseRuntime(pins: { frr: string; cilium: string }, override?: 
     reason: `closest to FRR ${pins.frr} and GoBGP ${embedded.gobgp} (Cilium ${pins.cilium}): ${best.suite} ships FRR ${ships.frr}, GoBGP ${ships.gobgp}`,
     requested,
   };
-}
-
-/** True when a built runtime's versions are what a suite is expected to ship (same major.minor). */
-export function shipsAsExpected(suite: RuntimeSuite, built: { frr: string; gobgp: string }): boolean {
-  const e = SUITE_SHIPS[suite];
-  return compareVersions(e.frr, built.frr, 2) === 0 && compareVersions(e.gobgp, built.gobgp, 1) === 0;
 }
