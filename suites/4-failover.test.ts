@@ -19,7 +19,10 @@ import { faultSpec, FAULT_TITLES } from '../helpers/faults/budgets.js';
 import { grSettleProblem, negotiatedSession } from '../helpers/faults/negotiated.js';
 import { gobgpBehaviour } from '../helpers/runtimes/gobgp-behaviour.js';
 import { outageStats } from '../helpers/faults/outage.js';
-import { watchFib, FIB_POLL_MS } from '../helpers/traffic/fib-watch.js';
+import { monitorRoutes } from '../helpers/observe/route-monitor.js';
+import { startPacketTrail } from '../helpers/observe/packet-trail.js';
+import { attributeLosses, countVerdicts, type LostRequest } from '../helpers/observe/loss-attribution.js';
+import { unexpectedLosses, type RequestSpan } from '../helpers/faults/allowed-losses.js';
 import { startProbe, type ProbeRecord } from '../helpers/traffic/probe.js';
 import { renderTimeline } from '../helpers/report/timeline-svg.js';
 import { recordArtefact, recordMetric } from '../helpers/report/metrics.js';
@@ -41,6 +44,15 @@ const survivors = new Map(ecmp.map((e) => [e.router, e.candidates.filter((c) => 
 /** BGP hops from the node to the ECMP point: the AS-path length the ECMP router sees for the victim's path. */
 const hops = ecmp[0]?.candidates.find((c) => c.clusters.includes(victimCluster))?.asPaths[0]?.split(' ').length ?? 1;
 const PROBE = { intervalMs: 10, timeoutMs: 300 };
+/** Every router is watched (not only the ECMP points) and every node traced, so each loss has a place. */
+const routers = Object.keys(model.routers);
+const traced = [...routers, ...Object.keys(model.hosts), ...Object.keys(model.k8sNodes)];
+/** The routers between the clients and the victim: its leaf and the ECMP routers. */
+const onPath = [...new Set([session.a.node, ...ecmpRouters])];
+const clientAddress = Object.fromEntries(Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]));
+const nodeCluster = Object.fromEntries(Object.entries(model.k8sNodes).map(([n, k]) => [n, k.cluster]));
+/** How often the suite looks at the monitored state while waiting (the stamps come from the monitor, not from this). */
+const LOOK_MS = 20;
 const reports = join(inject('labRoot'), 'reports', 'timelines');
 const now = () => performance.timeOrigin + performance.now();
 
@@ -63,11 +75,14 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
       const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgpBehaviour(lab.speakerGobgpVersion()), lab.failBackAllowance?.(kind));
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30);
       const probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
-      const watch = watchFib(lab, ecmpRouters, vip);
+      const fib = monitorRoutes(lab, routers, vip);
+      const trail = startPacketTrail(lab, traced, vip);
       let restore: (() => Promise<void>) | undefined;
       let records: Record<string, ProbeRecord[]> = {};
       const marks: { t: number; label: string }[] = [];
+      let trailStopped = false;
       try {
+        await Promise.all([fib.ready, trail.ready]);
         // Baseline: every client is being answered before anything breaks.
         await waitUntil(async () => (probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) ? undefined : 'probes have no answers yet'), { what: 'baseline answers from every probe', deadline: new Deadline(10_000), intervalMs: 20 });
         // One deadline for everything this fault triggers, anchored at the fault.
@@ -78,15 +93,15 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         marks.push({ t: tFault, label: 'fault' });
 
         const isSurvivorsOnly = (r: string, h: string[]) => h.join() === survivors.get(r)!.join();
-        await waitUntil(async () => (watch.firstTimeAll(tFault, isSurvivorsOnly) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${watch.current(r)?.join(', ')}]`).join('; ')}`), {
+        await waitUntil(async () => (fib.firstTimeAll(ecmpRouters, tFault, isSurvivorsOnly) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${fib.current(r)?.join(', ')}]`).join('; ')}`), {
           what: `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`,
           deadline: detectDeadline,
-          intervalMs: FIB_POLL_MS,
+          intervalMs: LOOK_MS,
         }).catch((err: Error) => {
           recordMetric(task, { name: 'fabric moved to survivors', value: 'not within budget', budget: spec.detect.seconds, unit: 's', formula: spec.detect.formula });
           throw err;
         });
-        const tDetect = watch.firstTimeAll(tFault, isSurvivorsOnly)!;
+        const tDetect = fib.firstTimeAll(ecmpRouters, tFault, isSurvivorsOnly)!;
         marks.push({ t: tDetect, label: 'fabric moved' });
         // Let requests already in flight to the failed path time out before lifting the fault.
         await waitUntil(async () => (now() > tDetect + PROBE.timeoutMs + 100 ? undefined : 'in-flight requests'), { what: 'in-flight requests to finish', deadline: new Deadline(PROBE.timeoutMs + 1000), intervalMs: 20 });
@@ -96,12 +111,12 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         await restore();
         restore = undefined;
         const isFull = (r: string, h: string[]) => h.join() === fullSet.get(r)!.join();
-        await waitUntil(async () => (watch.firstTimeAll(tRestore, isFull) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${watch.current(r)?.join(', ')}]`).join('; ')}`), {
+        await waitUntil(async () => (fib.firstTimeAll(ecmpRouters, tRestore, isFull) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${fib.current(r)?.join(', ')}]`).join('; ')}`), {
           what: `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`,
           deadline: new Deadline(spec.failBack.seconds * 1000),
-          intervalMs: FIB_POLL_MS,
+          intervalMs: LOOK_MS,
         });
-        const tBack = watch.firstTimeAll(tRestore, isFull)!;
+        const tBack = fib.firstTimeAll(ecmpRouters, tRestore, isFull)!;
         marks.push({ t: tBack, label: 'failed back' });
         // Answers from the victim again (20 of them), so the timeline shows the return.
         await waitUntil(async () => (probes.flatMap((p) => p.soFar()).filter((r) => r.t > tBack && r.ok && r.cluster === victimCluster).length >= 20 ? undefined : `no answers from ${victimCluster} yet`), {
@@ -109,16 +124,26 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
           deadline: new Deadline(5000),
           intervalMs: 20,
         });
-        await watch.stop();
         records = Object.fromEntries(await Promise.all(probes.map(async (p) => [p.client, await p.stop()] as const)));
+        const missed = await fib.stop();
+        const { packets, gaps } = await trail.stop();
+        trailStopped = true;
+
+        // Every failed request, with the place and cause of its death.
+        const failed = Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client })));
+        const losses = attributeLosses(failed, packets, { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps }, tFault).map((l, i) => ({ ...l, ms: failed[i]!.ms })) as (LostRequest & RequestSpan)[];
+        const changes = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault);
+        const tFirstChange = changes.find((c) => onPath.includes(c.router))?.t;
+        const ecmpChanges = changes.filter((c) => ecmpRouters.includes(c.router)).map((c) => c.t);
+        const unexpected = unexpectedLosses(losses, { tInjected, tFirstChange, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive });
 
         const detectS = (tDetect - tFault) / 1000;
         const backS = (tBack - tRestore) / 1000;
         recordMetric(task, { name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
         recordMetric(task, { name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
-        recordMetric(task, { name: 'FIB poll interval', value: FIB_POLL_MS, unit: 'ms' });
-        // The "fabric moved" stamp is when a poll saw it; the move itself came at most this much earlier.
-        recordMetric(task, { name: 'fabric-moved stamp uncertainty', value: Math.round(Math.max(0, ...watch.changes.filter((c) => c.t === tDetect).map((c) => c.uncertaintyMs))), unit: 'ms' });
+        if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
+        for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { name: `lost requests: ${verdict}`, value: n });
+        recordMetric(task, { name: 'lost requests without an allowed cause', value: unexpected.length, budget: 0 });
         for (const [client, recs] of Object.entries(records)) {
           const st = outageStats(recs, victimCluster, tInjected, tRestore);
           recordMetric(task, { name: `${client}: requests during fault`, value: st.requests });
@@ -128,29 +153,31 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         }
         const file = `${kind}.svg`;
         mkdirSync(reports, { recursive: true });
-        writeFileSync(join(reports, file), renderTimeline({ title: `${spec.title}: ${victim} (${victimCluster})`, t0: tFault, clusters, lanes: Object.entries(records).map(([name, requests]) => ({ name, requests })), marks }));
-        writeFileSync(join(reports, `${kind}.json`), JSON.stringify({ kind, spec, negotiated, tFault, tInjected, tDetect, tRestore, tBack, records }, null, 1));
+        const fibLanes = routers.map((name) => ({ name, changes: fib.changes.filter((c) => c.router === name) }));
+        writeFileSync(join(reports, file), renderTimeline({ title: `${spec.title}: ${victim} (${victimCluster})`, t0: tFault, clusters, lanes: Object.entries(records).map(([name, requests]) => ({ name, requests })), fibLanes, marks }));
+        writeFileSync(join(reports, `${kind}.json`), JSON.stringify({ kind, spec, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, fib: fib.changes, losses, gaps, records }, null, 1));
+        writeFileSync(join(reports, `${kind}.losses.txt`), losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`).join('\n') + '\n');
         recordArtefact(task, `timelines/${file}`);
 
         // The claims.
+        expect(missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
+        expect(unexpected.map((u) => `${((u.loss.t - tFault) / 1000).toFixed(3)} s ${u.loss.client} (${u.loss.err}): ${u.why}: ${u.loss.verdict}: ${u.loss.detail}`), 'every lost request has a cause this fault allows').toEqual([]);
+        if (spec.dataPlaneAlive && tFirstChange !== undefined) expect((tDetect - tFirstChange) / 1000, `withdrawal transient (${spec.transient.formula})`).toBeLessThanOrEqual(spec.transient.seconds);
         expect(detectS, `fabric moved after ${detectS.toFixed(2)} s (budget ${spec.detect.formula})`).toBeLessThanOrEqual(spec.detect.seconds);
         if (spec.notBefore) expect(detectS, `fabric moved after ${detectS.toFixed(2)} s, not before ${spec.notBefore.formula}`).toBeGreaterThanOrEqual(spec.notBefore.seconds);
         expect(backS, `failed back after ${backS.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(spec.failBack.seconds);
         for (const [client, recs] of Object.entries(records)) {
           const st = outageStats(recs, victimCluster, tInjected, tRestore);
           expect(st.requests, `${client} kept probing during the fault`).toBeGreaterThan(0);
-          if (spec.dataPlaneAlive) {
-            // Loss only in the transient while the withdrawal propagates (leaf first, spine after).
-            const outside = recs.filter((r) => !r.ok && r.t >= tInjected && r.t < tRestore && (r.t < tDetect - spec.transient.seconds * 1000 || r.t > tDetect + FIB_POLL_MS));
-            expect(outside.map((r) => `${((r.t - tFault) / 1000).toFixed(3)} s: ${r.err}`), `${client}: requests lost outside the propagation transient while ${victim}'s data plane was up`).toEqual([]);
-          } else {
+          if (!spec.dataPlaneAlive) {
             expect(st.answeredByFailed, `${client}: requests answered by the dead ${victimCluster} after the fault`).toBe(0);
             if (st.lastFailure !== undefined) expect((st.lastFailure - tFault) / 1000, `${client}: last failed request after the fabric moved`).toBeLessThanOrEqual(detectS + PROBE.timeoutMs / 1000);
           }
         }
       } finally {
         if (restore) await restore().catch(() => undefined);
-        await watch.stop();
+        await fib.stop().catch(() => undefined);
+        if (!trailStopped) await trail.stop().catch(() => undefined);
         for (const p of probes) await p.stop().catch(() => undefined);
       }
     });

@@ -45,16 +45,17 @@ export interface FaultSpec {
   title: string;
   /**
    * Whether the node's data plane still answers during the fault. Then requests may fail
-   * only in the convergence transient around the moment the fabric moves: the leaf drops its
-   * route before the spine has heard the withdrawal, so for a few tens of milliseconds
-   * traffic hashed to that leaf finds no route (measured: 3-5 requests at 100/s per client).
+   * only in the withdrawal transient: from the first router on the victim's path that
+   * changes (its leaf) until the ECMP router drops the victim, traffic the ECMP router still
+   * hashes to that leaf finds no route there (a black hole) or is sent back (a micro-loop),
+   * depending on which path the ECMP router advertised to the leaf (README, findings).
    */
   dataPlaneAlive: boolean;
   /** Injection → every ECMP router holds only the surviving clusters' next hops. */
   detect: Budget;
   /** Restore → the ECMP routers hold every cluster's next hop again. */
   failBack: Budget;
-  /** With the data plane alive: how long before the fabric moved requests may fail (the propagation transient). */
+  /** The withdrawal transient: the victim's leaf changed → every ECMP router dropped the victim (hops − 1 BGP hops). */
   transient: Budget;
   /**
    * The earliest the fabric may move: with graceful restart the leaf must keep the node's
@@ -79,6 +80,8 @@ export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPe
 
 function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour): FaultSpec {
   const prop = { seconds: hops * PER_HOP_SECONDS, formula: `${hops} hops × ${PER_HOP_SECONDS} s` };
+  // The leaf is the first hop; the transient lasts the remaining hops up to the ECMP router.
+  const transient = { seconds: (hops - 1) * PER_HOP_SECONDS, formula: `${hops - 1} hop${hops === 2 ? '' : 's'} from the victim's leaf to the ECMP router × ${PER_HOP_SECONDS} s` };
   const gr = s.gracefulRestart && s.nBit;
   // After a long outage the speaker is cycling through retries (its idle hold ended long
   // ago): at the restore a dial may be hanging on a dead peer (up to the dial timeout), and
@@ -94,7 +97,7 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
   const firstDial = gobgp.firstDial(peer.connectRetrySeconds);
   switch (kind) {
     case 'vip-withdrawn':
-      return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop, transient: prop };
+      return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop, transient };
     case 'speaker-crash':
       return {
         kind,
@@ -109,7 +112,7 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
           formula: `speaker start ${SPEAKER_START_SECONDS} s + first dial ≤ ${firstDial.max} s (${firstDial.formula}) + ${prop.formula}`,
           jitterSeconds: firstDial.max - firstDial.min,
         },
-        transient: prop,
+        transient,
       };
     case 'node-link-down':
     case 'silent-drop':
@@ -126,7 +129,7 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
           ? { seconds: s.holdSeconds - peer.keepaliveSeconds + s.restartSeconds, formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s + GR restart time ${s.restartSeconds} s` }
           : { seconds: s.holdSeconds - peer.keepaliveSeconds, formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s` },
         failBack: redial,
-        transient: prop,
+        transient,
       };
   }
 }

@@ -51,6 +51,8 @@ export interface SpawnedProcess {
   done: Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** What it has printed on stdout so far. */
   output(): string;
+  /** What it has printed on stderr so far (e.g. tcpdump's "listening on"). */
+  errorOutput(): string;
   stop(): void;
 }
 

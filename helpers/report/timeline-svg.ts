@@ -2,6 +2,8 @@
  * The failover timeline picture: one lane per client, one tick per request at its start
  * time, coloured by the cluster that answered, failures as red crosses; vertical lines for
  * the fault, the moment the fabric dropped the failed cluster, the restore and the fail-back.
+ * Below them, one lane per router: its FIB entry for the VIP over time (one band per next-hop
+ * set, red where it held no route), from the route monitors' event stamps.
  * Plain SVG, no dependencies: it opens in any browser and in GitHub.
  */
 export interface TimelineInput {
@@ -11,7 +13,13 @@ export interface TimelineInput {
   lanes: { name: string; requests: { t: number; ok: boolean; cluster?: string }[] }[];
   marks: { t: number; label: string }[];
   clusters: string[];
+  /** Each router's next hops for the VIP, as a list of changes (the first is its state at the start). */
+  fibLanes?: { name: string; changes: { t: number; nextHops: string[] }[] }[];
 }
+
+/** Band colours for next-hop sets (distinct from the cluster colours above). */
+const FIB_PALETTE = ['#c6dbef', '#fdd0a2', '#c7e9c0', '#dadaeb', '#d9d9d9', '#fcbba1'];
+const NO_ROUTE = '#d62728';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
 
@@ -21,6 +29,7 @@ function esc(s: string): string {
 
 export function renderTimeline(input: TimelineInput): string {
   const times = [...input.lanes.flatMap((l) => l.requests.map((r) => r.t)), ...input.marks.map((m) => m.t), input.t0];
+  const fibLanes = input.fibLanes ?? [];
   const tMin = Math.min(...times);
   // 3 % of air on the right so the last mark and its label stay inside.
   const tEnd = Math.max(...times, tMin + 1);
@@ -30,7 +39,9 @@ export function renderTimeline(input: TimelineInput): string {
   const right = 20;
   const laneH = 46;
   const top = 50;
-  const height = top + input.lanes.length * laneH + 70;
+  const fibH = 24;
+  const fibTop = top + input.lanes.length * laneH + 10;
+  const height = fibTop + fibLanes.length * fibH + 80;
   const x = (t: number) => left + ((t - tMin) / (tMax - tMin)) * (width - left - right);
   const colour = (c?: string) => PALETTE[Math.max(0, input.clusters.indexOf(c ?? ''))] ?? '#777';
   const parts: string[] = [];
@@ -47,7 +58,23 @@ export function renderTimeline(input: TimelineInput): string {
       else parts.push(`<path d="M${Number(cx) - 3},${y - 3} l6,6 m0,-6 l-6,6" stroke="#d62728" stroke-width="1.5"/>`);
     }
   });
-  const axisY = top + input.lanes.length * laneH + 5;
+  const hopSets = [...new Set(fibLanes.flatMap((l) => l.changes.filter((c) => c.nextHops.length).map((c) => c.nextHops.join(', '))))];
+  fibLanes.forEach((lane, i) => {
+    const y = fibTop + i * fibH;
+    parts.push(`<text x="8" y="${y + 15}">${esc(lane.name)} FIB</text>`);
+    const sorted = [...lane.changes].sort((a, b) => a.t - b.t);
+    sorted.forEach((c, j) => {
+      const from = Math.max(c.t, tMin);
+      const to = Math.min(sorted[j + 1]?.t ?? tMax, tMax);
+      if (to <= from) return;
+      const label = c.nextHops.length ? c.nextHops.join(', ') : 'no route';
+      const fill = c.nextHops.length ? FIB_PALETTE[hopSets.indexOf(label) % FIB_PALETTE.length] : NO_ROUTE;
+      const [x1, x2] = [x(from), x(to)];
+      parts.push(`<rect x="${x1.toFixed(1)}" y="${y + 2}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${fibH - 6}" fill="${fill}"><title>${esc(`${lane.name}: ${label} from ${((c.t - input.t0) / 1000).toFixed(3)} s`)}</title></rect>`);
+      if (x2 - x1 > 7 * label.length) parts.push(`<text x="${(x1 + 3).toFixed(1)}" y="${y + 15}" font-size="10">${esc(label)}</text>`);
+    });
+  });
+  const axisY = fibTop + fibLanes.length * fibH + 5;
   const span = (tMax - tMin) / 1000;
   const step = span > 60 ? 10 : span > 20 ? 5 : span > 5 ? 1 : 0.5;
   for (let s = Math.ceil((tMin - input.t0) / 1000 / step) * step; s <= (tMax - input.t0) / 1000; s += step) {
@@ -67,6 +94,7 @@ export function renderTimeline(input: TimelineInput): string {
     lx += 170;
   }
   parts.push(`<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">failed request</text>`);
+  if (fibLanes.length) parts.push(`<rect x="${lx + 130}" y="${ly - 9}" width="10" height="10" fill="${NO_ROUTE}"/><text x="${lx + 144}" y="${ly}">router holds no route (FIB bands: next hops, from route-monitor events)</text>`);
   parts.push('</svg>');
   return parts.join('\n');
 }

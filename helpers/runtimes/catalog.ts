@@ -25,7 +25,7 @@ export const SUITE_SHIPS: Record<RuntimeSuite, { frr: string; gobgp: string }> =
  * Packages every runtime holds: the routers' and nodes' daemons and the tools the lab runs
  * inside nodes. netbase brings /etc/protocols, without which `ip route get … ipproto tcp` fails.
  */
-export const RUNTIME_PACKAGES = ['frr', 'gobgpd', 'iproute2', 'nftables', 'procps', 'bash', 'curl', 'netbase'] as const;
+export const RUNTIME_PACKAGES = ['frr', 'gobgpd', 'iproute2', 'nftables', 'procps', 'bash', 'curl', 'netbase', 'tcpdump'] as const;
 
 /**
  * The GoBGP each Cilium release line embeds, from Cilium's go.mod on that release branch.

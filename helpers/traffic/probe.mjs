@@ -2,6 +2,10 @@
 // The failover probe: runs inside a client's network namespace and opens a fresh TCP
 // connection to the VIP every --interval-ms, each with a short timeout, recording one JSON
 // line per request: {"t": start (epoch ms), "ms": duration, "sport", "ok", "cluster", "err"}.
+// Each request binds its own source port, taken in turn from a range, so a request that never
+// connected still has a port: the failover suite finds its packets by it. A port comes round
+// again only after the whole range (40 000 requests, minutes at 100/s), long after the
+// server's TIME_WAIT for it (60 s, TCP_TIMEWAIT_LEN) has ended.
 // Bounded by --seconds and --max-requests, and stops on SIGTERM: it never runs on its own.
 // Plain JavaScript so it starts in milliseconds inside a namespace (no TypeScript loader).
 import { request } from 'node:http';
@@ -16,6 +20,8 @@ const { values } = parseArgs({
     'timeout-ms': { type: 'string', default: '300' },
     seconds: { type: 'string', default: '60' },
     'max-requests': { type: 'string', default: '20000' },
+    // First source port; by default a random one, so back-to-back runs do not reuse ports.
+    'first-port': { type: 'string' },
   },
 });
 if (!values.target) {
@@ -28,6 +34,13 @@ const timeout = Number(values['timeout-ms']);
 const maxRequests = Number(values['max-requests']);
 const endAt = Date.now() + Number(values.seconds) * 1000;
 const now = () => performance.timeOrigin + performance.now();
+const PORTS = { from: 20000, to: 60000 };
+let nextPort = values['first-port'] ? Number(values['first-port']) : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
+const takePort = () => {
+  const p = nextPort;
+  nextPort = nextPort + 1 >= PORTS.to ? PORTS.from : nextPort + 1;
+  return p;
+};
 
 let sent = 0;
 let inflight = 0;
@@ -41,7 +54,7 @@ function one() {
   const t = now();
   sent++;
   inflight++;
-  let sport;
+  const sport = takePort();
   let settled = false;
   const finish = (rec) => {
     if (settled) return;
@@ -51,7 +64,7 @@ function one() {
     // Lines go out at once so the harness can follow the run live.
     flush();
   };
-  const req = request({ host, port, path: '/', agent: false, timeout, headers: { connection: 'close' } }, (res) => {
+  const req = request({ host, port, localPort: sport, path: '/', agent: false, timeout, headers: { connection: 'close' } }, (res) => {
     let body = '';
     res.setEncoding('utf8');
     res.on('data', (c) => (body += c));
@@ -60,7 +73,6 @@ function one() {
       finish({ ok: res.statusCode === 200, cluster: m ? m[1] : undefined, err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}` });
     });
   });
-  req.on('socket', (s) => s.on('connect', () => (sport = s.localPort)));
   req.on('timeout', () => req.destroy(new Error('timeout')));
   req.on('error', (e) => finish({ ok: false, err: e.message }));
   req.end();

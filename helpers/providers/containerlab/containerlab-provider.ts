@@ -17,6 +17,7 @@ import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type 
 import { crdEstablished, deleteObject, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
 import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
+import { spawnInContainer } from './container-process.js';
 import { loadVersions, type Versions } from '../../model/version-pins.js';
 import { gobgpForCilium } from '../../runtimes/catalog.js';
 
@@ -211,10 +212,11 @@ export class ContainerlabHandle implements LabHandle {
   }
 
   spawn(node: string, argv: string[]): SpawnedProcess {
-    // The only long-running process the suites start is the probe: run it beside the client.
+    // The probe is our own Node.js program: it runs beside the client, in its network namespace.
     const i = argv.indexOf(PROBE_SCRIPT);
-    if (i < 0) throw new Error('the containerlab provider runs only the traffic probe as a long-running process');
-    return spawnSidecar(containerName(this.model, node), PROBE_SCRIPT, argv.slice(i + 1));
+    if (i >= 0) return spawnSidecar(containerName(this.model, node), PROBE_SCRIPT, argv.slice(i + 1));
+    // Observers (ip monitor, tcpdump) run inside the node's own container, with its tools.
+    return spawnInContainer(containerName(this.model, node), argv);
   }
 
   async injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }> {

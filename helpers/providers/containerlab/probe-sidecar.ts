@@ -40,6 +40,7 @@ export function spawnSidecar(clientContainer: string, scriptPath: string, args: 
   return {
     done,
     output: () => stdout,
+    errorOutput: () => stderr,
     stop: () => {
       stopRequested = true;
       // SIGTERM lets the probe flush its last records before the container goes.

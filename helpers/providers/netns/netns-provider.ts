@@ -320,7 +320,7 @@ export class NetnsHandle implements LabHandle {
       child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? 1 }));
       child.on('error', (err) => resolve({ stdout, stderr: `${stderr}${err.message}`, exitCode: 127 }));
     });
-    return { done, output: () => stdout, stop: () => void child.kill('SIGTERM') };
+    return { done, output: () => stdout, errorOutput: () => stderr, stop: () => void child.kill('SIGTERM') };
   }
 
   async health(): Promise<string | undefined> {

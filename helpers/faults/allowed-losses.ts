@@ -1,0 +1,58 @@
+/**
+ * Which attributed losses a fault may cause, and when: the failover suite's rule for "every lost
+ * request is explained". A loss is allowed only with a named cause, at the place and in the
+ * window where that cause can occur:
+ * - withdrawal transient (black hole or micro-loop at a router on the victim's path), from
+ *   the first FIB change on that path until every ECMP router has dropped the victim (and,
+ *   after the restore, until every ECMP router has taken it back);
+ * - with the victim's data plane down, requests sent towards it until the fabric moved;
+ * - after the restore, a reset by a cluster for a connection whose ECMP next-hop set changed
+ *   while it was open (the rehash of connections in flight).
+ * Anything else, and anything without a trail, is unexpected.
+ */
+import type { LostRequest } from '../observe/loss-attribution.js';
+
+export interface FaultWindows {
+  tInjected: number;
+  /** First FIB change on the victim's path after the fault (undefined: none seen). */
+  tFirstChange?: number;
+  /** Every ECMP router holds only the survivors. */
+  tDetect: number;
+  tRestore: number;
+  /** Every ECMP router holds every cluster again. */
+  tBack: number;
+  /** Times at which any ECMP router's next-hop set changed. */
+  ecmpChanges: number[];
+  /** The routers between the clients and the victim (its leaf, the ECMP routers). */
+  onPath: string[];
+  victim: string;
+  dataPlaneAlive: boolean;
+}
+
+export interface RequestSpan {
+  /** Epoch ms of the request's start. */
+  t: number;
+  /** Its duration, ms. */
+  ms: number;
+}
+
+/** The losses no rule allows, each with the reason. */
+export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: FaultWindows): { loss: LostRequest; why: string }[] {
+  const out: { loss: LostRequest; why: string }[] = [];
+  const transientAt = (l: LostRequest, from: number | undefined, to: number) =>
+    (l.verdict === 'black-hole' || l.verdict === 'micro-loop') && l.where !== undefined && w.onPath.includes(l.where) && l.at !== undefined && from !== undefined && l.at >= from && l.at <= to;
+  for (const l of losses) {
+    if (l.t < w.tInjected) {
+      out.push({ loss: l, why: 'lost before the fault was injected' });
+    } else if (l.t < w.tRestore) {
+      if (transientAt(l, w.tFirstChange, w.tDetect)) continue;
+      if (!w.dataPlaneAlive && l.t <= w.tDetect && ((l.verdict === 'lost-towards-node' && l.where !== undefined && w.onPath.includes(l.where)) || (l.verdict === 'unanswered-at-node' && l.where === w.victim))) continue;
+      out.push({ loss: l, why: w.dataPlaneAlive ? "not in the withdrawal transient, and the victim's data plane was up" : 'not explained by the dead node or the withdrawal transient' });
+    } else {
+      if (transientAt(l, w.tRestore, w.tBack)) continue;
+      if (l.verdict === 'reset' && w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms)) continue;
+      out.push({ loss: l, why: 'after the restore, and neither a fail-back transient nor a reset of a connection the ECMP change rehashed' });
+    }
+  }
+  return out;
+}

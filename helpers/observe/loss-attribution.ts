@@ -1,0 +1,115 @@
+/**
+ * Names the cause of every failed probe request from the evidence: the request's SYN trail
+ * through the lab (packet-trail.ts), the resets and ICMP errors that answered it, and what the
+ * router where it died held in its FIB at that moment (route-monitor.ts). Pure: the failover
+ * suite asserts on the verdicts, and the report prints each one as a sentence.
+ */
+import type { TrailPacket } from './packet-trail.js';
+
+export type LossVerdict =
+  /** Died at a router whose FIB held no route to the VIP. */
+  | 'black-hole'
+  /** Went round between routers (the same SYN seen twice at one) until its TTL ran out. */
+  | 'micro-loop'
+  /** Reached a cluster, which answered with a reset (it had no connection for it: a rehash). */
+  | 'reset'
+  /** Forwarded towards a Kubernetes node that never received it (the node's link or data plane is down). */
+  | 'lost-towards-node'
+  /** Received by a Kubernetes node that did not answer. */
+  | 'unanswered-at-node'
+  /** Died at a router that held a route (nothing in the evidence explains it). */
+  | 'dropped-with-route'
+  /** No trail for it (no capture where it went, or no source port recorded). */
+  | 'unknown';
+
+export interface FailedRequest {
+  client: string;
+  /** Epoch ms the request started. */
+  t: number;
+  sport?: number;
+  err?: string;
+}
+
+export interface LostRequest extends FailedRequest {
+  verdict: LossVerdict;
+  /** The router or node where the SYN died, or that reset the connection. */
+  where?: string;
+  /** Epoch ms of the last sighting of the SYN (or of the reset). */
+  at?: number;
+  /** `where`'s next hops for the VIP at `at` (routers only). */
+  fib?: string[];
+  /** The ICMP error the client got for it, and from which address; absent when none was sent. */
+  icmp?: { from: string; what: string };
+  /** Every node the SYN was seen at, in order (a loop shows a node twice). */
+  path: string[];
+  /** One sentence with the evidence. */
+  detail: string;
+}
+
+export interface AttributionContext {
+  /** Address of each client (the probes' source). */
+  clientAddress: Record<string, string>;
+  /** Kubernetes node → its cluster. */
+  nodeCluster: Record<string, string>;
+  routers: string[];
+  /** Next hops a router held for the VIP at epoch ms t. */
+  fibAt(router: string, t: number): string[] | undefined;
+  /** Nodes whose capture is incomplete, with why. */
+  gaps: Record<string, string>;
+}
+
+export function attributeLosses(failed: FailedRequest[], packets: TrailPacket[], ctx: AttributionContext, t0: number): LostRequest[] {
+  const rel = (t: number) => `${((t - t0) / 1000).toFixed(3)} s`;
+  const bySport = new Map<string, TrailPacket[]>();
+  for (const p of packets) {
+    const key = p.kind === 'icmp' ? (p.quoted ? `${p.quoted.src}:${p.quoted.sport}` : undefined) : p.kind === 'syn' ? `${p.src}:${p.sport}` : `${p.dst}:${p.dport}`;
+    if (key) (bySport.get(key) ?? bySport.set(key, []).get(key)!).push(p);
+  }
+  const gapNote = Object.keys(ctx.gaps).length ? ` (incomplete captures: ${Object.entries(ctx.gaps).map(([n, g]) => `${n}: ${g}`).join('; ')})` : '';
+  return failed.map((f): LostRequest => {
+    const addr = ctx.clientAddress[f.client];
+    if (f.sport === undefined || !addr) return { ...f, verdict: 'unknown', path: [], detail: `no source port recorded for it, so no trail${gapNote}` };
+    // Only this request's packets: a port is reused at the earliest minutes later.
+    const mine = (bySport.get(`${addr}:${f.sport}`) ?? []).filter((p) => p.t >= f.t - 50 && p.t <= f.t + 5000);
+    const syns = mine.filter((p) => p.kind === 'syn');
+    const icmpPkt = mine.find((p) => p.kind === 'icmp' && p.dst === addr && p.dir === 'Out');
+    const icmp = icmpPkt ? { from: icmpPkt.src, what: icmpPkt.icmp! } : undefined;
+    const icmpNote = icmp ? `; ICMP ${icmp.what} from ${icmp.from}` : '; no ICMP error came back';
+    const reset = mine.find((p) => p.kind === 'rst' && p.dir === 'Out' && ctx.nodeCluster[p.node]);
+    if (reset) {
+      return { ...f, verdict: 'reset', where: reset.node, at: reset.t, path: [], detail: `${reset.node} (${ctx.nodeCluster[reset.node]}) reset it at ${rel(reset.t)}: it had no connection for it` };
+    }
+    if (!syns.length) return { ...f, verdict: 'unknown', path: [], detail: `its SYN (port ${f.sport}) was not captured anywhere${gapNote}` };
+    const arrivals = syns.filter((p) => p.dir === 'In');
+    const path = arrivals.map((p) => p.node);
+    const last = arrivals.at(-1);
+    if (!last) return { ...f, verdict: 'unknown', path, detail: `its SYN left ${f.client} but no router received it${gapNote}` };
+    const sentOn = syns.some((p) => p.node === last.node && p.dir === 'Out' && p.t >= last.t && p.ipId === last.ipId && p.ttl <= last.ttl);
+    const visits = new Map<string, number>();
+    for (const n of path) visits.set(n, (visits.get(n) ?? 0) + 1);
+    const looped = [...visits].filter(([, c]) => c > 1).map(([n]) => n);
+    if (ctx.nodeCluster[last.node]) {
+      return { ...f, verdict: 'unanswered-at-node', where: last.node, at: last.t, path, detail: `${last.node} (${ctx.nodeCluster[last.node]}) received its SYN at ${rel(last.t)} and did not answer${icmpNote}` };
+    }
+    const fib = ctx.routers.includes(last.node) ? ctx.fibAt(last.node, last.t) : undefined;
+    const fibText = (r: string, t: number) => `${r} → [${ctx.fibAt(r, t)?.join(', ') ?? '?'}]`;
+    if (looped.length) {
+      return { ...f, verdict: 'micro-loop', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN looped ${looped.join('↔')} (${looped.map((r) => fibText(r, last.t)).join(', ')}) until its TTL ran out at ${last.node} at ${rel(last.t)}${icmpNote}` };
+    }
+    if (sentOn) {
+      const out = syns.filter((p) => p.node === last.node && p.dir === 'Out').at(-1)!;
+      return { ...f, verdict: 'lost-towards-node', where: last.node, at: out.t, fib, icmp, path, detail: `${last.node} sent its SYN on (${out.dev}) at ${rel(out.t)} and nothing received it${icmpNote}${gapNote}` };
+    }
+    if (fib && fib.length === 0) {
+      return { ...f, verdict: 'black-hole', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there${icmpNote}` };
+    }
+    return { ...f, verdict: 'dropped-with-route', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)} although it held [${fib?.join(', ') ?? '?'}]${icmpNote}` };
+  });
+}
+
+/** Verdict → count, for the report. */
+export function countVerdicts(losses: LostRequest[]): Partial<Record<LossVerdict, number>> {
+  const out: Partial<Record<LossVerdict, number>> = {};
+  for (const l of losses) out[l.verdict] = (out[l.verdict] ?? 0) + 1;
+  return out;
+}
