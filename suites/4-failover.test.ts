@@ -135,7 +135,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         const changes = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault);
         const tFirstChange = changes.find((c) => onPath.includes(c.router))?.t;
         const ecmpChanges = changes.filter((c) => ecmpRouters.includes(c.router)).map((c) => c.t);
-        const unexpected = unexpectedLosses(losses, { tInjected, tFirstChange, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive });
+        const unexpected = unexpectedLosses(losses, { tFault, tFirstChange, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive });
 
         const detectS = (tDetect - tFault) / 1000;
         const backS = (tBack - tRestore) / 1000;

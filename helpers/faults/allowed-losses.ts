@@ -13,7 +13,8 @@
 import type { LostRequest } from '../observe/loss-attribution.js';
 
 export interface FaultWindows {
-  tInjected: number;
+  /** The fault's injection began (a request open at that moment may be hit). */
+  tFault: number;
   /** First FIB change on the victim's path after the fault (undefined: none seen). */
   tFirstChange?: number;
   /** Every ECMP router holds only the survivors. */
@@ -42,8 +43,8 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
   const transientAt = (l: LostRequest, from: number | undefined, to: number) =>
     (l.verdict === 'black-hole' || l.verdict === 'micro-loop') && l.where !== undefined && w.onPath.includes(l.where) && l.at !== undefined && from !== undefined && l.at >= from && l.at <= to;
   for (const l of losses) {
-    if (l.t < w.tInjected) {
-      out.push({ loss: l, why: 'lost before the fault was injected' });
+    if (l.t + l.ms < w.tFault) {
+      out.push({ loss: l, why: 'lost before the fault began' });
     } else if (l.t < w.tRestore) {
       if (transientAt(l, w.tFirstChange, w.tDetect)) continue;
       if (!w.dataPlaneAlive && l.t <= w.tDetect && ((l.verdict === 'lost-towards-node' && l.where !== undefined && w.onPath.includes(l.where)) || (l.verdict === 'unanswered-at-node' && l.where === w.victim))) continue;

@@ -15,7 +15,7 @@ export type LossVerdict =
   | 'reset'
   /** Forwarded towards a Kubernetes node that never received it (the node's link or data plane is down). */
   | 'lost-towards-node'
-  /** Received by a Kubernetes node that did not answer. */
+  /** Reached a Kubernetes node; the request got no answer (the node's side of the fault). */
   | 'unanswered-at-node'
   /** Died at a router that held a route (nothing in the evidence explains it). */
   | 'dropped-with-route'
@@ -89,7 +89,7 @@ export function attributeLosses(failed: FailedRequest[], packets: TrailPacket[],
     for (const n of path) visits.set(n, (visits.get(n) ?? 0) + 1);
     const looped = [...visits].filter(([, c]) => c > 1).map(([n]) => n);
     if (ctx.nodeCluster[last.node]) {
-      return { ...f, verdict: 'unanswered-at-node', where: last.node, at: last.t, path, detail: `${last.node} (${ctx.nodeCluster[last.node]}) received its SYN at ${rel(last.t)} and did not answer${icmpNote}` };
+      return { ...f, verdict: 'unanswered-at-node', where: last.node, at: last.t, path, detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${icmpNote}` };
     }
     const fib = ctx.routers.includes(last.node) ? ctx.fibAt(last.node, last.t) : undefined;
     const fibText = (r: string, t: number) => `${r} → [${ctx.fibAt(r, t)?.join(', ') ?? '?'}]`;

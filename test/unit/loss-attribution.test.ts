@@ -1,0 +1,149 @@
+/**
+ * The failover suite's evidence chain, on captured text: `ip -ts monitor route` and
+ * `tcpdump -v` output (formats as iproute2 6.1–6.x and tcpdump 4.99 print them) parsed into
+ * FIB histories and SYN trails, each kind of loss named, and the rule for which losses a
+ * fault may cause.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseRouteMonitor } from '../../helpers/observe/route-monitor.js';
+import { parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
+import { attributeLosses, type AttributionContext } from '../../helpers/observe/loss-attribution.js';
+import { unexpectedLosses, type FaultWindows } from '../../helpers/faults/allowed-losses.js';
+
+const VIP = '172.30.0.10';
+const T = (s: string) => Date.parse(`${s}Z`);
+
+describe('parseRouteMonitor', () => {
+  const text = [
+    '[2026-11-27T16:47:37.375987] 172.30.0.10 nhid 18 proto bgp metric 20 ',
+    '\tnexthop via 10.0.3.11 dev eth3 weight 1 ',
+    '\tnexthop via 10.0.2.11 dev eth2 weight 1 ',
+    '[2026-11-27T16:47:37.400000] local 10.0.2.1 dev eth2 table local proto kernel scope host src 10.0.2.1 ',
+    '[2026-11-27T16:47:39.056014] 172.30.0.10 nhid 20 via 10.0.3.11 dev eth3 proto bgp metric 20 ',
+    '[2026-11-27T16:47:39.100000] 172.30.0.100 nhid 20 via 10.0.3.11 dev eth3 proto bgp metric 20 ',
+    '[2026-11-27T16:47:40.031687] Deleted 172.30.0.10 nhid 20 via 10.0.3.11 dev eth3 proto bgp metric 20 ',
+  ].join('\n');
+
+  it('turns multipath, single-path and deleted routes of the VIP into next-hop sets, to the microsecond', () => {
+    const changes = parseRouteMonitor(text, 'spine', VIP);
+    expect(changes.map((c) => c.nextHops)).toEqual([['10.0.2.11', '10.0.3.11'], ['10.0.3.11'], []]);
+    expect(changes[1]!.t).toBeCloseTo(T('2026-11-27T16:47:39.056') + 0.014, 3);
+    expect(changes.every((c) => c.router === 'spine' && c.source === 'event')).toBe(true);
+  });
+
+  it('ignores other prefixes, including ones the VIP is a prefix of', () => {
+    expect(parseRouteMonitor(text, 'spine', '172.30.0.100').map((c) => c.nextHops)).toEqual([['10.0.3.11']]);
+    expect(parseRouteMonitor(text, 'spine', '10.9.9.9')).toEqual([]);
+  });
+});
+
+const SYN = (ts: string, dev: string, dir: string, ttl: number, id: number, src: string, sport: number) =>
+  `${ts} ${dev}    ${dir.padEnd(3)} IP (tos 0x0, ttl ${ttl}, id ${id}, offset 0, flags [DF], proto TCP (6), length 60)\n    ${src}.${sport} > ${VIP}.80: Flags [S], cksum 0x14e4 (incorrect -> 0xa039), seq 1, win 64240, length 0`;
+const ICMP = (ts: string, dev: string, from: string, to: string, what: string, sport: number) =>
+  `${ts} ${dev}    Out IP (tos 0xc0, ttl 64, id 48020, offset 0, flags [none], proto ICMP (1), length 88)\n    ${from} > ${to}: ICMP ${what}, length 68\n\tIP (tos 0x0, ttl 62, id 7, offset 0, flags [DF], proto TCP (6), length 60)\n    ${to}.${sport} > ${VIP}.80: Flags [S], cksum 0x14e4 (incorrect -> 0xa039), seq 1, win 64240, length 0`;
+const RST = (ts: string, dev: string, to: string, dport: number) =>
+  `${ts} ${dev}   Out IP (tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto TCP (6), length 40)\n    ${VIP}.80 > ${to}.${dport}: Flags [R], cksum 0x1 (correct), seq 9, win 0, length 0`;
+
+describe('parseTcpdump', () => {
+  it('reads SYNs, resets and ICMP errors with the port of the request they quote', () => {
+    const pkts = parseTcpdump([SYN('1795798058.100000', 'eth1', 'In', 63, 5, '192.168.100.11', 31111), ICMP('1795798058.100100', 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 31111), RST('1795798058.2', 'eth0', '192.168.100.11', 31112), 'tcpdump: listening on any'].join('\n'), 'leaf2');
+    expect(pkts.map((p) => [p.kind, p.dir, p.ttl, p.kind === 'rst' ? p.dport : (p.sport ?? p.quoted?.sport)])).toEqual([
+      ['syn', 'In', 63, 31111],
+      ['icmp', 'Out', 64, 31111],
+      ['rst', 'Out', 64, 31112],
+    ]);
+    expect(pkts[0]!.t).toBeCloseTo(1795798058100, 3);
+    expect(pkts[1]!.icmp).toBe('net 172.30.0.10 unreachable');
+  });
+});
+
+describe('attributeLosses', () => {
+  const t0 = 1795798058000;
+  const fib: Record<string, { t: number; hops: string[] }[]> = {
+    spine: [{ t: t0, hops: ['10.0.2.11', '10.0.3.11'] }, { t: t0 + 200, hops: ['10.0.3.11'] }],
+    leaf2: [{ t: t0, hops: ['192.168.49.2'] }, { t: t0 + 90, hops: [] }, { t: t0 + 150, hops: ['10.0.2.1'] }],
+    leaf1: [{ t: t0, hops: ['10.0.1.1'] }],
+  };
+  const ctx: AttributionContext = {
+    clientAddress: { client: '192.168.100.11' },
+    nodeCluster: { cluster01: 'cluster01', cluster02: 'cluster02' },
+    routers: ['leaf1', 'spine', 'leaf2'],
+    fibAt: (r, t) => fib[r]?.filter((c) => c.t <= t).at(-1)?.hops,
+    gaps: {},
+  };
+  const s = (ms: number) => ((t0 + ms) / 1000).toFixed(6);
+  const trail = (sport: number, ms: number, hops: [string, string][], ttl = 64): TrailPacket[] =>
+    hops.flatMap(([node, dir], i) => parseTcpdump(SYN(s(ms + i * 0.01), 'eth1', dir, ttl - Math.floor(i / 2), 100 + sport, '192.168.100.11', sport), node));
+
+  it('a SYN that dies where the FIB is empty is a black hole, with the ICMP that told the client', () => {
+    const packets = [...trail(1, 100, [['leaf1', 'In'], ['leaf1', 'Out'], ['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In']]), ...parseTcpdump(ICMP(s(100.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 1), 'leaf2')];
+    const [l] = attributeLosses([{ client: 'client', t: t0 + 100, sport: 1, err: 'connect ENETUNREACH' }], packets, ctx, t0);
+    expect(l).toMatchObject({ verdict: 'black-hole', where: 'leaf2', fib: [], icmp: { from: '10.0.2.11' }, path: ['leaf1', 'spine', 'leaf2'] });
+  });
+
+  it('the same SYN seen twice at a router is a micro-loop, named with both FIBs', () => {
+    const hops: [string, string][] = [['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In'], ['leaf2', 'Out'], ['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In'], ['leaf2', 'Out'], ['spine', 'In']];
+    const [l] = attributeLosses([{ client: 'client', t: t0 + 160, sport: 2, err: 'connect EHOSTUNREACH' }], trail(2, 160, hops), ctx, t0);
+    expect(l!.verdict).toBe('micro-loop');
+    expect(l!.detail).toContain('spine → [10.0.2.11, 10.0.3.11], leaf2 → [10.0.2.1]');
+    expect(l!.icmp).toBeUndefined();
+  });
+
+  it('forwarded towards a node that never got it; received by a node; reset by the other cluster; no trail', () => {
+    const packets = [
+      ...trail(3, 10, [['leaf2', 'In'], ['leaf2', 'Out']]),
+      ...trail(4, 20, [['leaf2', 'In'], ['leaf2', 'Out'], ['cluster01', 'In']]),
+      ...parseTcpdump(RST(s(30), 'eth0', '192.168.100.11', 5), 'cluster02'),
+    ];
+    const losses = attributeLosses(
+      [
+        { client: 'client', t: t0 + 10, sport: 3, err: 'timeout' },
+        { client: 'client', t: t0 + 20, sport: 4, err: 'timeout' },
+        { client: 'client', t: t0 + 25, sport: 5, err: 'read ECONNRESET' },
+        { client: 'client', t: t0 + 40, sport: 6, err: 'timeout' },
+        { client: 'client', t: t0 + 50, err: 'timeout' },
+      ],
+      packets,
+      ctx,
+      t0,
+    );
+    expect(losses.map((l) => [l.verdict, l.where])).toEqual([
+      ['lost-towards-node', 'leaf2'],
+      ['unanswered-at-node', 'cluster01'],
+      ['reset', 'cluster02'],
+      ['unknown', undefined],
+      ['unknown', undefined],
+    ]);
+  });
+
+  it('a SYN that dies at a router holding a route is not explained away', () => {
+    const [l] = attributeLosses([{ client: 'client', t: t0 + 10, sport: 7, err: 'timeout' }], trail(7, 10, [['leaf1', 'In']]), ctx, t0);
+    expect(l).toMatchObject({ verdict: 'dropped-with-route', where: 'leaf1', fib: ['10.0.1.1'] });
+  });
+});
+
+describe('unexpectedLosses', () => {
+  const w: FaultWindows = { tFault: 1000, tFirstChange: 1100, tDetect: 1150, tRestore: 2000, tBack: 2100, ecmpChanges: [1150, 2100], onPath: ['leaf2', 'spine'], victim: 'cluster01', dataPlaneAlive: true };
+  const loss = (t: number, verdict: string, where: string, at: number, ms = 5) => ({ client: 'c', t, ms, verdict, where, at, path: [], detail: '' }) as never;
+
+  it('allows the withdrawal transient on the victim path, and only between the first change and the move', () => {
+    expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf2', 1121), loss(1140, 'micro-loop', 'spine', 1141)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(1160, 'black-hole', 'leaf2', 1161)], w).map((u) => u.why)).toEqual([expect.stringContaining('withdrawal transient')]);
+    expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf1', 1121)], w)).toHaveLength(1);
+  });
+
+  it('with the data plane up, a lost request at the dead-node side is unexpected; with it down, it is the fault', () => {
+    const l = loss(1050, 'lost-towards-node', 'leaf2', 1051);
+    expect(unexpectedLosses([l], w)).toHaveLength(1);
+    expect(unexpectedLosses([l], { ...w, dataPlaneAlive: false })).toEqual([]);
+  });
+
+  it('after the restore allows a reset only when the ECMP set changed while the request was open', () => {
+    expect(unexpectedLosses([loss(2090, 'reset', 'cluster02', 2101, 20)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(2200, 'reset', 'cluster02', 2201, 20)], w)).toHaveLength(1);
+  });
+
+  it('a loss that ended before the fault, or has no trail, is always unexpected', () => {
+    expect(unexpectedLosses([loss(900, 'black-hole', 'leaf2', 901, 5), loss(1120, 'unknown', 'leaf2', 1121)], w)).toHaveLength(2);
+  });
+});
