@@ -3,6 +3,7 @@
  * exec, vtysh and each fault (inject and restore), and how it reads tool versions.
  * Nothing is executed: a recording runner stands in for the host.
  */
+import { CONTAINER_PROCESS_MAX_SECONDS, containerProcessArgv } from '../../helpers/providers/containerlab/container-process.js';
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { ContainerlabHandle, parseContainerlabVersion, versionAtLeast } from '../../helpers/providers/containerlab/containerlab-provider.js';
@@ -85,8 +86,10 @@ describe('the probe sidecar', () => {
     });
   });
 
-  it('is what the handle starts for the probe, and only for the probe', () => {
-    const { handle } = recording();
-    expect(() => handle.spawn('client', ['sleep', '1'])).toThrow(/only the traffic probe/);
+  it('is for the probe only: observers run in the node\'s own container, stoppable by their in-container PID', () => {
+    const argv = containerProcessArgv('clab-anycast-spine', ['ip', '-ts', 'monitor', 'route']);
+    expect(argv.slice(0, 3)).toEqual(['docker', 'exec', 'clab-anycast-spine']);
+    // sh prints its PID, then execs the bounded command under that PID, so stop() can kill exactly it.
+    expect(argv.slice(3)).toEqual(['sh', '-c', `echo $$; exec timeout ${CONTAINER_PROCESS_MAX_SECONDS} "$@"`, 'sh', 'ip', '-ts', 'monitor', 'route']);
   });
 });
