@@ -1,9 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import FileOrderSequencer from './suites/setup/file-order.js';
+import { reportsDir } from './helpers/report/reports-dir.js';
 
 export default defineConfig({
   test: {
-    reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }], './helpers/report/run-reporter.ts'],
+    reporters: ['default', ['junit', { outputFile: `${reportsDir(fileURLToPath(new URL('.', import.meta.url)))}/junit.xml` }], './helpers/report/run-reporter.ts'],
     projects: [
       {
         test: {

@@ -53,7 +53,7 @@ const clientAddress = Object.fromEntries(Object.values(model.hosts).map((h) => [
 const nodeCluster = Object.fromEntries(Object.entries(model.k8sNodes).map(([n, k]) => [n, k.cluster]));
 /** How often the suite looks at the monitored state while waiting (the stamps come from the monitor, not from this). */
 const LOOK_MS = 20;
-const reports = join(inject('labRoot'), 'reports', 'timelines');
+const reports = join(inject('reportsDir'), 'timelines');
 const now = () => performance.timeOrigin + performance.now();
 
 const FAULTS: FaultKind[] = ['vip-withdrawn', 'node-link-down', 'speaker-crash', 'silent-drop'];

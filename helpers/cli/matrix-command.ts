@@ -15,6 +15,7 @@ import { buildMatrix, matrixMarkdown, MATRIX_REPORT_ENTRIES, type MatrixColumn }
 import { stderrProgress, type Progress } from '../runtime/progress.js';
 import { buildRuntime } from '../runtimes/build.js';
 import { RUNTIME_SUITES, isRuntimeSuite, type RuntimeSuite } from '../runtimes/catalog.js';
+import { reportsDir } from '../report/reports-dir.js';
 
 interface MatrixOptions {
   runtimes: string;
@@ -36,7 +37,7 @@ export function addMatrixCommand(program: Command, projectRoot: () => string, qu
       const repeat = Number(o.repeat);
       if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: expected a whole number ≥ 1, got "${o.repeat}"`);
       const progress = stderrProgress({ quiet: quiet(), prefix: 'matrix' });
-      const reports = join(root, 'reports');
+      const reports = reportsDir(root);
       const { cols, interrupted } = o.from ? { cols: collected(resolve(o.from), suites as RuntimeSuite[]), interrupted: false } : await runAll(root, reports, suites as RuntimeSuite[], repeat, progress);
       const matrix = buildMatrix(cols);
       mkdirSync(reports, { recursive: true });

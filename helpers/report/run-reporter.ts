@@ -6,10 +6,11 @@
  *   reports/index.html     summary + links to the failover timelines
  * JUnit XML comes from vitest's own junit reporter (reports/junit.xml).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import type { Metric } from './metrics.js';
+import { reportsDir } from './reports-dir.js';
 
 interface TestRecord {
   project: string;
@@ -32,7 +33,7 @@ export default class RunReporter implements Reporter {
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const dir = join(this.root, 'reports');
+    const dir = reportsDir(this.root);
     mkdirSync(dir, { recursive: true });
     const tests: TestRecord[] = [];
     for (const m of testModules) {
@@ -52,7 +53,8 @@ export default class RunReporter implements Reporter {
       }
     }
     const labFile = join(dir, 'lab.json');
-    const lab = existsSync(labFile) ? (JSON.parse(readFileSync(labFile, 'utf8')) as Record<string, unknown>) : undefined;
+    // Only this run's: a unit-only run, or one whose bring-up failed, must not report an older lab.
+    const lab = existsSync(labFile) && statSync(labFile).mtimeMs >= this.started ? (JSON.parse(readFileSync(labFile, 'utf8')) as Record<string, unknown>) : undefined;
     const counts = { passed: 0, failed: 0, skipped: 0, pending: 0 } as Record<string, number>;
     for (const t of tests) counts[t.state] = (counts[t.state] ?? 0) + 1;
     const results = { startedAt: new Date(this.started).toISOString(), wallSeconds: (Date.now() - this.started) / 1000, counts, lab, tests };

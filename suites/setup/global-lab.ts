@@ -14,19 +14,22 @@ import { join } from 'node:path';
 import type { LabHandle } from '../../helpers/providers/provider.js';
 import type { LabModel } from '../../helpers/model/lab-model.js';
 import { MATRIX_REPORT_ENTRIES } from '../../helpers/report/matrix.js';
+import { reportsDir } from '../../helpers/report/reports-dir.js';
 
 /** What the report needs to know about the lab this run used. */
-async function writeLabInfo(root: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
+async function writeLabInfo(reports: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
   const timers = Object.values(model.clusters).flatMap((c) =>
     Object.values(c.speakers).flatMap((s) => s.peers.map((p) => ({ node: s.node, peer: p.address, hold: p.holdSeconds, keepalive: p.keepaliveSeconds, connectRetry: p.connectRetrySeconds, gracefulRestart: p.gracefulRestart ?? null }))),
   );
-  writeFileSync(join(root, 'reports', 'lab.json'), JSON.stringify({ lab: model.name, provider: lab.provider, versions: await lab.versions(), hashing: model.hashing, timers, bringUpSeconds }, null, 2));
+  writeFileSync(join(reports, 'lab.json'), JSON.stringify({ lab: model.name, provider: lab.provider, versions: await lab.versions(), hashing: model.hashing, timers, bringUpSeconds }, null, 2));
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     labProvider: string;
     labRoot: string;
+    /** The run's one reports folder (helpers/report/reports-dir.ts). */
+    reportsDir: string;
   }
 }
 
@@ -38,13 +41,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const provider = await createProvider(providerName(), model);
   project.provide('labProvider', provider.name);
   project.provide('labRoot', root);
+  const reports = reportsDir(project.config.root);
+  project.provide('reportsDir', reports);
   const progress = stderrProgress({ prefix: 'lab' });
   for (const n of notChecked) progress.info(`not checked: ${n}`);
   // Each run starts with a clean reports folder (but for junit.xml, which vitest opened already, and a matrix run's own files).
-  mkdirSync(join(root, 'reports'), { recursive: true });
-  for (const entry of readdirSync(join(root, 'reports'))) if (entry !== 'junit.xml' && !MATRIX_REPORT_ENTRIES.includes(entry)) rmSync(join(root, 'reports', entry), { recursive: true, force: true });
+  mkdirSync(reports, { recursive: true });
+  for (const entry of readdirSync(reports)) if (entry !== 'junit.xml' && !MATRIX_REPORT_ENTRIES.includes(entry)) rmSync(join(reports, entry), { recursive: true, force: true });
   if (process.env.ANYCAST_VERIFY_REUSE === '1') {
-    await writeLabInfo(root, await provider.attach(), model);
+    await writeLabInfo(reports, await provider.attach(), model);
     progress.info(`reusing the running lab "${model.name}"`);
     return async () => {};
   }
@@ -77,7 +82,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const bringUp = (performance.now() - t0) / 1000;
   progress.info(`lab "${model.name}" converged in ${bringUp.toFixed(2)} s`);
-  await writeLabInfo(root, lab, model, bringUp);
+  await writeLabInfo(reports, lab, model, bringUp);
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

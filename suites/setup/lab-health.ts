@@ -10,7 +10,7 @@ beforeEach(async ({ onTestFailed }) => {
   const dead = await (await useLab()).health();
   if (dead) throw new Error(`the lab is broken: ${dead}`);
   onTestFailed(async ({ task }) => {
-    const dir = join(inject('labRoot'), 'reports', safeName(task.fullName ?? task.name));
+    const dir = join(inject('reportsDir'), safeName(task.fullName ?? task.name));
     await dumpState(await useLab(), dir).catch(() => undefined);
     recordArtefact(task, `${safeName(task.fullName ?? task.name)}/`);
   });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
@@ -16,6 +16,8 @@ import { silentProgress } from '../../helpers/runtime/progress.js';
 import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 import { CLI, expectHostClean, leftovers, outputContains, startCli } from '../support/host.js';
+
+const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
 function namedCopy(name: string) {
   const c = labCopy();
@@ -98,20 +100,36 @@ describe('signals during `up`', () => {
 });
 
 describe('signals during a test run', () => {
-  const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
   it.each([
     ['SIGINT', 'during the global bring-up', /✔ FRR \S+ on/],
     ['SIGTERM', 'while the tests run', 'converged in'],
     ['SIGKILL', 'while the tests run', 'converged in'],
   ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
     const { copy, model } = namedCopy(`pt-run-${sig.toLowerCase()}`);
-    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], { cwd: PROJECT_ROOT, reject: false, detached: true, all: true, env: { ANYCAST_VERIFY_DIR: copy.root } });
+    // Its own reports folder: the inner run must not overwrite this run's.
+    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], { cwd: PROJECT_ROOT, reject: false, detached: true, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports') } });
     reapChild(child);
     await outputContains(child, marker, 90_000);
     // Like Ctrl-C in a terminal: the whole process group gets the signal.
     process.kill(-child.pid!, sig);
     await child;
     await expectHostClean(model);
+  });
+});
+
+describe('reports of a run on a lab from another folder (ANYCAST_VERIFY_DIR)', () => {
+  it('all land in one folder, and every link in index.html resolves there', async () => {
+    const { copy } = namedCopy('pt-reports');
+    const reports = join(copy.root, 'run-reports');
+    const r = await execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/0-smoke.test.ts'], { cwd: PROJECT_ROOT, reject: false, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: reports } });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(readdirSync(reports).sort()).toEqual(expect.arrayContaining(['index.html', 'junit.xml', 'lab.json', 'results.json', 'summary.md']));
+    // Nothing beside the lab's files: the lab folder is input, not output.
+    expect(existsSync(join(copy.root, 'reports'))).toBe(false);
+    const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { lab?: { lab?: string } };
+    expect(results.lab?.lab, 'results.json carries this run\'s lab.json').toBe('pt-reports');
+    const links = [...readFileSync(join(reports, 'index.html'), 'utf8').matchAll(/(?:href|src)="([^"#]+)"/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l));
+    expect(links.filter((l) => !existsSync(join(reports, l)))).toEqual([]);
   });
 });
 
