@@ -36,26 +36,27 @@ export async function checkVipRoute(lab: LabHandle, e: ExpectedVipRoute): Promis
     if (c && p.origin !== 'IGP') out.rib.push(`${e.router}: path via ${p.nextHop} has origin ${p.origin}, expected IGP`);
     if (!p.valid) out.rib.push(`${e.router}: path via ${p.nextHop} is not valid`);
   }
-  const fib = await fibProblem(lab, e, wantAll);
+  const fib = await fibProblem(lab, e, wantAll ? e.candidates.length : 1);
   if (fib) out.fib.push(fib);
   return out;
 }
 
 /**
- * The kernel FIB entry of one VIP on one router against the expectation: every candidate
- * next hop when `wantAll` (ECMP), else exactly one of them. Shared by this check (which
- * wants ECMP wherever the clusters meet) and by bring-up's convergence wait (which wants
- * what the router's config will install).
+ * The kernel FIB entry of one VIP on one router against the expectation: `count` distinct
+ * next hops among the candidates (every candidate when `count` is their number). Shared by
+ * this check (which wants ECMP wherever the clusters meet) and by bring-up's convergence
+ * wait, which wants what the router's config installs (`installed`: e.g. one path under
+ * `maximum-paths 1`), so a config that cannot give ECMP converges and fails the claim by name.
  */
-export async function fibProblem(lab: LabHandle, e: ExpectedVipRoute, wantAll: boolean): Promise<string | undefined> {
+export async function fibProblem(lab: LabHandle, e: ExpectedVipRoute, count: number): Promise<string | undefined> {
   const want = e.candidates.map((c) => c.nextHop).sort();
   const fib = (await kernelNextHops(lab, e.router, e.vip)).map((h) => h.gateway).sort();
-  if (wantAll) {
+  if (count >= want.length) {
     const d = setDiff(fib, want);
     const why = e.whyNotEcmp ? ` (${e.whyNotEcmp})` : '';
     if (d || fib.length !== new Set(fib).size) return `${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected exactly [${want.join(', ')}]: ${d}${why}`;
-  } else if (fib.length !== 1 || !want.includes(fib[0]!)) {
-    return `${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected one of ${want.join(', ')}`;
+  } else if (fib.length !== count || new Set(fib).size !== count || !fib.every((h) => want.includes(h))) {
+    return `${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected ${count === 1 ? 'one' : count} of ${want.join(', ')}`;
   }
   return undefined;
 }

@@ -23,8 +23,8 @@ export async function convergenceProblem(lab: LabHandle): Promise<string | undef
   );
   await Promise.all(
     expectedVipRoutes(lab.model).map(async (e) => {
-      // What this router's config will install (the VIP-routes suite then checks the intent).
-      const p = await fibProblem(lab, e, e.multipath);
+      // What this router's config installs (the VIP-routes suite then checks the intent).
+      const p = await fibProblem(lab, e, e.installed);
       if (p) problems.push(p);
     }),
   );
