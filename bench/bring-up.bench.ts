@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadLabModel } from '../helpers/model/lab-model.js';
 import { createProvider, providerName } from '../helpers/lab/select-provider.js';
+import { bringUp } from '../helpers/lab/bring-up.js';
 import { silentProgress, type Progress } from '../helpers/runtime/progress.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -35,7 +36,7 @@ let versions: Record<string, string> = {};
 for (let i = 0; i < runs; i++) {
   const steps: Record<string, number> = {};
   const t0 = performance.now();
-  const lab = await provider.up({ progress: timingProgress(steps), persistent: false });
+  const { lab } = await bringUp(provider, { progress: timingProgress(steps), persistent: false }, 'require');
   const total = (performance.now() - t0) / 1000;
   if (i === 0) versions = await lab.versions();
   const d0 = performance.now();

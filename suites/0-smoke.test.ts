@@ -1,9 +1,10 @@
 /**
- * Smoke: the lab came up as the configs describe it. Every BGP session of the topology is
+ * Smoke: the lab came up as the configs describe it. Bring-up converged (a lab that does not
+ * is kept up so every suite can say what breaks; this test names why). Every BGP session of the topology is
  * Established on both ends, and each client gets an answer from the VIP, served by one of
  * the clusters and seeing the client's own address.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { checkSession } from '../helpers/checks/session-checks.js';
 import { httpGet } from '../helpers/clients/http-probe.js';
 import { labSessions } from '../helpers/lab/sessions.js';
@@ -15,6 +16,11 @@ const model = lab.model;
 const vips = [...advertisedVips(model)];
 
 describe('smoke: sessions and reachability', () => {
+  it('the lab converged after bring-up: every session Established, every FIB as the configs install', () => {
+    const c = inject('convergence');
+    expect(c.converged, c.converged ? undefined : c.problem).toBe(true);
+  });
+
   it.each(labSessions(model).map((s) => [s.name, s] as const))('BGP session %s is Established on both ends', async (_name, s) => {
     expect((await checkSession(lab, s)).established).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { stderrProgress } from '../runtime/progress.js';
 import { PreflightError } from '../providers/provider.js';
 import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
+import { bringUp, CONVERGENCE_DEADLINE_SECONDS } from '../lab/bring-up.js';
 import { downPlan, formatPlan, upPlan } from '../providers/containerlab/plan.js';
 import { loadVersions } from '../model/version-pins.js';
 import { baselineFrom, compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
@@ -97,7 +98,7 @@ export function buildCli(): Command {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        await provider.up({ progress, persistent: true, hashPolicy: o.hashPolicy, signal: abort.signal, runtime: o.runtime });
+        await bringUp(provider, { progress, persistent: true, hashPolicy: o.hashPolicy, signal: abort.signal, runtime: o.runtime }, 'require');
       } catch (err) {
         if (abort.signal.aborted) {
           process.exitCode = exitCodeFor(received);
@@ -166,7 +167,7 @@ export function buildCli(): Command {
       if (name !== 'containerlab') throw new Error('`plan` describes the containerlab provider: use `anycast-verify --provider containerlab plan` (the netns provider has no external commands to show)');
       const model = load(opts);
       const versions = loadVersions(model.root);
-      process.stdout.write(`# up (versions: ${Object.entries(versions).map(([k, v]) => `${k}=${v}`).join(' ')})\n${formatPlan(upPlan(model, versions))}\n\n# down\n${formatPlan(downPlan(model))}\n`);
+      process.stdout.write(`# up (versions: ${Object.entries(versions).map(([k, v]) => `${k}=${v}`).join(' ')})\n${formatPlan(upPlan(model, versions))}\nthen: wait up to ${CONVERGENCE_DEADLINE_SECONDS.containerlab} s for BGP convergence (every session Established, every FIB as the configs install)\n\n# down\n${formatPlan(downPlan(model))}\n`);
     });
 
   program

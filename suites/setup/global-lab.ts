@@ -7,6 +7,7 @@
 import type { TestProject } from 'vitest/node';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { createProvider, providerName } from '../../helpers/lab/select-provider.js';
+import { bringUp, waitConverged, type Convergence } from '../../helpers/lab/bring-up.js';
 import { checkWithTools } from '../../helpers/lab/check.js';
 import { stderrProgress } from '../../helpers/runtime/progress.js';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ declare module 'vitest' {
     labRoot: string;
     /** The run's one reports folder (helpers/report/reports-dir.ts). */
     reportsDir: string;
+    /** Whether bring-up converged, and if not, why (helpers/lab/bring-up.ts). */
+    convergence: Convergence;
   }
 }
 
@@ -49,7 +52,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   mkdirSync(reports, { recursive: true });
   for (const entry of readdirSync(reports)) if (entry !== 'junit.xml' && !MATRIX_REPORT_ENTRIES.includes(entry)) rmSync(join(reports, entry), { recursive: true, force: true });
   if (process.env.ANYCAST_VERIFY_REUSE === '1') {
-    await writeLabInfo(reports, await provider.attach(), model);
+    const lab = await provider.attach();
+    project.provide('convergence', await waitConverged(lab, { progress }));
+    await writeLabInfo(reports, lab, model);
     progress.info(`reusing the running lab "${model.name}"`);
     return async () => {};
   }
@@ -73,16 +78,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.on('SIGTERM', onSignal);
   const t0 = performance.now();
   let lab: LabHandle;
+  let convergence: Convergence;
   try {
-    lab = await provider.up({ progress, persistent: false, signal: abort.signal });
+    // A lab that does not converge stays up: every suite then says which claim breaks (smoke first).
+    ({ lab, convergence } = await bringUp(provider, { progress, persistent: false, signal: abort.signal }, 'report'));
     up = true;
   } catch (err) {
     if (abort.signal.aborted) process.exit(process.exitCode ?? 130);
     throw err;
   }
-  const bringUp = (performance.now() - t0) / 1000;
-  progress.info(`lab "${model.name}" converged in ${bringUp.toFixed(2)} s`);
-  await writeLabInfo(reports, lab, model, bringUp);
+  const bringUpSeconds = (performance.now() - t0) / 1000;
+  project.provide('convergence', convergence);
+  if (convergence.converged) progress.info(`lab "${model.name}" converged in ${bringUpSeconds.toFixed(2)} s`);
+  else progress.info(`lab "${model.name}" did NOT converge within ${convergence.seconds.toFixed(0)} s; the suites run anyway and say which claims fail: ${convergence.problem}`);
+  await writeLabInfo(reports, lab, model, convergence.converged ? bringUpSeconds : undefined);
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -133,6 +133,24 @@ describe('reports of a run on a lab from another folder (ANYCAST_VERIFY_DIR)', (
   });
 });
 
+describe('a lab that does not converge', () => {
+  it('fails the smoke "converged" test with the reason, and every suite still runs and reports', async () => {
+    const { copy } = namedCopy('pt-noconv');
+    // Valid files, broken intent: the spine expects the wrong AS from leaf3, so that session never comes up.
+    copy.edit('containerlab/configs/spine.frr.conf', 'neighbor 10.0.3.11 remote-as 65003', 'neighbor 10.0.3.11 remote-as 65033');
+    const reports = join(copy.root, 'run-reports');
+    const r = await execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/0-smoke.test.ts', 'suites/2-vip-routes.test.ts'], { cwd: PROJECT_ROOT, reject: false, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: reports } });
+    expect(r.exitCode, r.all).toBe(1);
+    const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { tests: { file: string; name: string; state: string; error?: string }[] };
+    const converged = results.tests.find((t) => t.name.includes('the lab converged after bring-up'));
+    expect(converged?.state).toBe('failed');
+    expect(converged?.error).toContain('spine: session to 10.0.3.11');
+    // The other suite ran and names its own broken claims.
+    expect(results.tests.filter((t) => t.file.includes('2-vip-routes')).length).toBeGreaterThan(0);
+    expect(results.tests.filter((t) => t.file.includes('2-vip-routes') && t.state === 'failed').length).toBeGreaterThan(0);
+  }, 180_000);
+});
+
 describe('a daemon that dies', () => {
   it('is reported with its log excerpt, and teardown still completes', async () => {
     const { model } = namedCopy('pt-die');

@@ -11,7 +11,6 @@ import type { LabModel } from '../../model/lab-model.js';
 import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
 import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
 import { isSameProcessAlive, processStartTime, readState, removeRunDir, writeState } from '../../runtime/run-state.js';
-import { convergenceProblem } from '../../lab/convergence.js';
 import { PROBE_SCRIPT } from '../../traffic/probe.js';
 import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
 import { crdEstablished, deleteObject, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
@@ -131,9 +130,8 @@ export class ContainerlabProvider implements LabProvider {
         const down = peers.filter((p) => p.state !== 'established');
         return peers.length && !down.length ? undefined : `peers: ${peers.map((p) => `${p.peerAddress} ${p.state}`).join(', ') || 'none reported yet'}`;
       }
-      const dead = await handle.health();
-      if (dead) throw new StopWaiting(dead);
-      return convergenceProblem(handle);
+      // BGP convergence is not a plan step: bring-up (helpers/lab/bring-up.ts) waits for it on every provider.
+      throw new StopWaiting(`no check for the plan's wait step "${step.title}"`);
     };
     await waitUntil(check, { what: step.title, deadline, intervalMs: 1000, signal });
   }

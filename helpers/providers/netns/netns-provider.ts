@@ -8,12 +8,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
 import { run, haveCommand } from '../../runtime/command.js';
-import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
+import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
 import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
-import { convergenceProblem } from '../../lab/convergence.js';
 import { startReaper } from '../../lab/reaper.js';
 import { spawn as spawnChild } from 'node:child_process';
 import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
@@ -25,9 +24,6 @@ import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
 import { frrPathspace, nsName } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
-
-/** Budget for "every session Established and every FIB as expected" after the daemons start. */
-export const CONVERGENCE_BUDGET_MS = 30_000;
 
 export class LabBusyError extends Error {}
 
@@ -142,13 +138,6 @@ export class NetnsProvider implements LabProvider {
       // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
       for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
       checkAbort();
-      await progress.step('BGP converged (every session Established, every FIB as expected)', () =>
-        waitUntil(async () => {
-          const dead = await handle.health();
-          if (dead) throw new StopWaiting(`a daemon died during bring-up:\n${dead}`);
-          return convergenceProblem(handle);
-        }, { what: 'the lab to converge', deadline: new Deadline(CONVERGENCE_BUDGET_MS), intervalMs: 50, signal }),
-      );
       state.ready = true;
       save();
       return handle;

@@ -1,0 +1,66 @@
+/**
+ * Bring-up for every caller (CLI `up`, the vitest global setup, the benchmark): the provider
+ * starts the lab and returns once its processes answer; this waits for BGP convergence, the
+ * same way on both providers. Providers never decide "converged" themselves.
+ *
+ * A lab that does not converge is a finding, not a crash: the CLI fails and removes it
+ * (`require`), while a test run keeps it (`report`) so every suite still runs and says which
+ * claim breaks and why, and the smoke suite's "converged" test fails with the problem.
+ */
+import { convergenceProblem } from './convergence.js';
+import { AbortedError, Deadline, StopWaiting, WaitTimeoutError, waitUntil } from '../runtime/poll.js';
+import type { LabHandle, LabProvider, ProviderName, UpOptions } from '../providers/provider.js';
+
+/**
+ * How long convergence may take after the daemons answer. netns: FRR's first-update delay and
+ * update coalescing plus GoBGP's first dial, measured at 1–3 s here, with room for a loaded
+ * CI host. containerlab: Cilium's agent reconciles and dials after the CRDs are applied, on a
+ * GitHub runner (README, "The real lab").
+ */
+export const CONVERGENCE_DEADLINE_SECONDS: Record<ProviderName, number> = { netns: 30, containerlab: 120 };
+
+export type Convergence = { converged: true; seconds: number } | { converged: false; seconds: number; problem: string };
+
+/** Waits until the lab converges or the deadline passes; a daemon that dies ends the wait at once. */
+export async function waitConverged(lab: LabHandle, opts: Pick<UpOptions, 'progress' | 'signal'>): Promise<Convergence> {
+  const seconds = CONVERGENCE_DEADLINE_SECONDS[lab.provider];
+  const t0 = performance.now();
+  try {
+    await opts.progress.step('BGP converged (every session Established, every FIB as the configs install)', () =>
+      waitUntil(
+        async () => {
+          const dead = await lab.health();
+          if (dead) throw new StopWaiting(`a daemon died during bring-up:\n${dead}`);
+          return convergenceProblem(lab);
+        },
+        { what: 'the lab to converge', deadline: new Deadline(seconds * 1000), intervalMs: 50, signal: opts.signal },
+      ),
+    );
+    return { converged: true, seconds: (performance.now() - t0) / 1000 };
+  } catch (err) {
+    if (err instanceof AbortedError) throw err;
+    // One line, the state at the deadline first: it becomes a test's failure message.
+    const problem =
+      err instanceof WaitTimeoutError
+        ? `not converged ${seconds} s after the daemons answered: ${err.lastProblem}${err.wouldHavePassedAfterMs === undefined ? '' : ` (it converged after ${(err.wouldHavePassedAfterMs / 1000).toFixed(1)} s, past the deadline)`}`
+        : (err as Error).message;
+    return { converged: false, seconds: (performance.now() - t0) / 1000, problem };
+  }
+}
+
+/**
+ * `provider.up`, then the convergence wait. `require`: not converging removes the lab and
+ * throws. `report`: the lab stays up and the result says why it did not converge.
+ */
+export async function bringUp(provider: LabProvider, opts: UpOptions, mode: 'require' | 'report'): Promise<{ lab: LabHandle; convergence: Convergence }> {
+  const lab = await provider.up(opts);
+  try {
+    const convergence = await waitConverged(lab, opts);
+    if (!convergence.converged && mode === 'require') throw new Error(convergence.problem);
+    return { lab, convergence };
+  } catch (err) {
+    opts.progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');
+    await provider.down({ progress: opts.progress }).catch(() => undefined);
+    throw err;
+  }
+}
