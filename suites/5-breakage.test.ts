@@ -7,6 +7,7 @@
  *     (a second lab built from a changed copy of the files, run side by side)
  * (Config-level breakage of the files themselves is caught earlier, by `check`: test/unit.)
  */
+import { bringUp } from '../helpers/lab/bring-up.js';
 import { describe, expect, it } from 'vitest';
 import { checkSession } from '../helpers/checks/session-checks.js';
 import { checkVipRoute } from '../helpers/checks/vip-route-checks.js';
@@ -74,7 +75,7 @@ describe('breaking the lab breaks the right claim', () => {
     const changed = loadLabModel({ root: copy.root });
     const provider = await createProvider(lab.provider, changed);
     try {
-      const other = await provider.up({ progress: silentProgress, persistent: false });
+      const { lab: other } = await bringUp(provider, { progress: silentProgress, persistent: false }, 'require');
       const vips = [...advertisedVips(changed).keys()];
       expect(vips, 'the VIP LB-IPAM hands out from the new pool').toEqual(['172.31.9.40']);
       for (const s of labSessions(changed)) {
