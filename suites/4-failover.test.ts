@@ -135,7 +135,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         const changes = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault);
         const tFirstChange = changes.find((c) => onPath.includes(c.router))?.t;
         const ecmpChanges = changes.filter((c) => ecmpRouters.includes(c.router)).map((c) => c.t);
-        const unexpected = unexpectedLosses(losses, { tFault, tFirstChange, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive });
+        const unexpected = unexpectedLosses(losses, { tFault, tFirstChange, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive, trailComplete: Object.keys(gaps).length === 0 });
 
         const detectS = (tDetect - tFault) / 1000;
         const backS = (tBack - tRestore) / 1000;
@@ -144,6 +144,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
         for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { name: `lost requests: ${verdict}`, value: n });
         recordMetric(task, { name: 'lost requests without an allowed cause', value: unexpected.length, budget: 0 });
+        if (Object.keys(gaps).length) recordMetric(task, { name: 'nodes without a packet trail (their losses judged by time only)', value: Object.keys(gaps).length });
         for (const [client, recs] of Object.entries(records)) {
           const st = outageStats(recs, victimCluster, tInjected, tRestore);
           recordMetric(task, { name: `${client}: requests during fault`, value: st.requests });

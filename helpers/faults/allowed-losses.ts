@@ -8,7 +8,9 @@
  * - with the victim's data plane down, requests sent towards it until the fabric moved;
  * - after the restore, a reset by a cluster for a connection whose ECMP next-hop set changed
  *   while it was open (the rehash of connections in flight).
- * Anything else, and anything without a trail, is unexpected.
+ * Anything else is unexpected. A loss without a trail is unexpected too, unless a capture was
+ * missing (a container without tcpdump on the real lab): then it is judged by its start time
+ * alone against the same windows, and the report says so.
  */
 import type { LostRequest } from '../observe/loss-attribution.js';
 
@@ -28,6 +30,8 @@ export interface FaultWindows {
   onPath: string[];
   victim: string;
   dataPlaneAlive: boolean;
+  /** False when some node could not be captured: trail-less losses are then judged by time. */
+  trailComplete: boolean;
 }
 
 export interface RequestSpan {
@@ -42,15 +46,19 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
   const out: { loss: LostRequest; why: string }[] = [];
   const transientAt = (l: LostRequest, from: number | undefined, to: number) =>
     (l.verdict === 'black-hole' || l.verdict === 'micro-loop') && l.where !== undefined && w.onPath.includes(l.where) && l.at !== undefined && from !== undefined && l.at >= from && l.at <= to;
+  const byTime = (l: LostRequest & RequestSpan) => l.verdict === 'unknown' && !w.trailComplete;
+  const open = (l: RequestSpan, from: number | undefined, to: number) => from !== undefined && l.t + l.ms >= from && l.t <= to;
   for (const l of losses) {
     if (l.t + l.ms < w.tFault) {
       out.push({ loss: l, why: 'lost before the fault began' });
     } else if (l.t < w.tRestore) {
       if (transientAt(l, w.tFirstChange, w.tDetect)) continue;
+      if (byTime(l) && open(l, w.dataPlaneAlive ? w.tFirstChange : w.tFault, w.tDetect)) continue;
       if (!w.dataPlaneAlive && l.t <= w.tDetect && ((l.verdict === 'lost-towards-node' && l.where !== undefined && w.onPath.includes(l.where)) || (l.verdict === 'unanswered-at-node' && l.where === w.victim))) continue;
       out.push({ loss: l, why: w.dataPlaneAlive ? "not in the withdrawal transient, and the victim's data plane was up" : 'not explained by the dead node or the withdrawal transient' });
     } else {
       if (transientAt(l, w.tRestore, w.tBack)) continue;
+      if (byTime(l) && open(l, w.tRestore, w.tBack)) continue;
       if (l.verdict === 'reset' && w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms)) continue;
       out.push({ loss: l, why: 'after the restore, and neither a fail-back transient nor a reset of a connection the ECMP change rehashed' });
     }

@@ -123,7 +123,7 @@ describe('attributeLosses', () => {
 });
 
 describe('unexpectedLosses', () => {
-  const w: FaultWindows = { tFault: 1000, tFirstChange: 1100, tDetect: 1150, tRestore: 2000, tBack: 2100, ecmpChanges: [1150, 2100], onPath: ['leaf2', 'spine'], victim: 'cluster01', dataPlaneAlive: true };
+  const w: FaultWindows = { tFault: 1000, tFirstChange: 1100, tDetect: 1150, tRestore: 2000, tBack: 2100, ecmpChanges: [1150, 2100], onPath: ['leaf2', 'spine'], victim: 'cluster01', dataPlaneAlive: true, trailComplete: true };
   const loss = (t: number, verdict: string, where: string, at: number, ms = 5) => ({ client: 'c', t, ms, verdict, where, at, path: [], detail: '' }) as never;
 
   it('allows the withdrawal transient on the victim path, and only between the first change and the move', () => {
@@ -143,7 +143,14 @@ describe('unexpectedLosses', () => {
     expect(unexpectedLosses([loss(2200, 'reset', 'cluster02', 2201, 20)], w)).toHaveLength(1);
   });
 
-  it('a loss that ended before the fault, or has no trail, is always unexpected', () => {
+  it('a loss that ended before the fault, or has no trail although every capture ran, is unexpected', () => {
     expect(unexpectedLosses([loss(900, 'black-hole', 'leaf2', 901, 5), loss(1120, 'unknown', 'leaf2', 1121)], w)).toHaveLength(2);
+  });
+
+  it('with a capture missing, a trail-less loss is judged by when it was open, against the same windows', () => {
+    const partial = { ...w, trailComplete: false };
+    expect(unexpectedLosses([loss(1120, 'unknown', 'leaf2', 1121)], partial)).toEqual([]);
+    expect(unexpectedLosses([loss(1500, 'unknown', 'leaf2', 1501)], partial)).toHaveLength(1);
+    expect(unexpectedLosses([loss(1050, 'unknown', 'leaf2', 1051)], { ...partial, dataPlaneAlive: false })).toEqual([]);
   });
 });
