@@ -18,7 +18,7 @@ export interface TimelineInput {
 }
 
 /** Band colours for next-hop sets (distinct from the cluster colours above). */
-const FIB_PALETTE = ['#c6dbef', '#fdd0a2', '#c7e9c0', '#dadaeb', '#d9d9d9', '#fcbba1'];
+const FIB_PALETTE = ['#9ecae1', '#fdae6b', '#a1d99b', '#bcbddc', '#fee391', '#99d8c9', '#bdbdbd'];
 const NO_ROUTE = '#d62728';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
@@ -38,7 +38,7 @@ export function renderTimeline(input: TimelineInput): string {
   const left = 90;
   const right = 20;
   const laneH = 46;
-  const top = 50;
+  const top = 62;
   const fibH = 24;
   const fibTop = top + input.lanes.length * laneH + 10;
   const height = fibTop + fibLanes.length * fibH + 80;
@@ -85,7 +85,7 @@ export function renderTimeline(input: TimelineInput): string {
     const xx = x(m.t);
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${top - 8}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/>`);
     const nearRight = xx > width - right - 120;
-    parts.push(`<text x="${nearRight ? xx - 3 : xx + 3}" y="${top - 10 - (i % 2) * 12}"${nearRight ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`);
+    parts.push(`<text x="${nearRight ? xx - 3 : xx + 3}" y="${top - 10 - (i % 3) * 12}"${nearRight ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`);
   });
   let lx = left;
   const ly = axisY + 40;
