@@ -19,12 +19,12 @@ import {
   type PeerConfig,
 } from './cilium-crds.js';
 import { configMapSchema, deploymentSchema, namespaceSchema, secretSchema, serviceSchema, type ConfigMap, type Deployment, type Secret, type Service } from './kube-objects.js';
-import { allocateLoadBalancerIPs, isLbIpamService, serviceKey, serviceSelectorLabels, type Allocation } from './lb-ipam.js';
+import { allocateLoadBalancerIPs, isLbIpamService, poolSelects, serviceKey, serviceSelectorLabels, type Allocation } from './lb-ipam.js';
 import { selectorMatches } from './label-selector.js';
 import type { K8sNodeModel } from './lab-model.js';
 import type { Manifest } from './manifests.js';
-import { validateDoc, type YamlDoc } from './yaml-file.js';
-import { ipToInt, isIPv4 } from './ipv4.js';
+import { pathToString, validateDoc, type YamlDoc } from './yaml-file.js';
+import { cidrError, ipToInt, ipv4Error, isIPv4 } from './ipv4.js';
 
 export interface AdvertisedPrefix {
   prefix: string;
@@ -175,7 +175,9 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     }
   }
 
-  for (const p of pools) checkPool(p, fileOf.get(p)!, problems);
+  // A pool with an unreadable block is reported here and left out of LB-IPAM (and of the cross-checks).
+  const badPools = pools.filter((p) => !checkPool(p, fileOf.get(p)!, problems));
+  pools.splice(0, pools.length, ...pools.filter((p) => !badPools.includes(p)));
   for (const a of advertisements) checkAdvertisement(a, fileOf.get(a)!, problems);
   for (const c of clusterConfigs) checkClusterConfig(c, fileOf.get(c)!, problems);
 
@@ -198,7 +200,8 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     if (isLbIpamService(s) && s.spec.ports.length > 1) {
       problems.add({ file: doc.file, field: 'spec.ports', line: doc.lineOf(['spec', 'ports']), message: 'the emulated echo serves one port per Service; more than one is not emulated' });
     }
-    if (allocation?.reason) problems.add({ file: doc.file, field: 'metadata.labels', line: doc.lineOf(['metadata']), message: `Service ${key} gets no LoadBalancer IP in cluster ${name}: ${allocation.reason}` });
+    // No IP because a pool that selects it is unreadable: that pool's problem says it all.
+    if (allocation?.reason && !badPools.some((p) => poolSelects(p, s))) problems.add({ file: doc.file, field: 'metadata.labels', line: doc.lineOf(['metadata']), message: `Service ${key} gets no LoadBalancer IP in cluster ${name}: ${allocation.reason}` });
     return {
       key,
       labels: serviceSelectorLabels(s),
@@ -353,15 +356,32 @@ function resolvePeer(
   };
 }
 
-function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): void {
+/**
+ * Checks each block of a pool, naming the field at fault. Returns false when a block cannot
+ * be read: such a pool then takes no part in LB-IPAM (nothing later trips over its addresses).
+ */
+function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): boolean {
+  let ok = true;
   p.spec.blocks.forEach((b, i) => {
-    const at = { file: doc.file, field: `spec.blocks[${i}]`, line: doc.lineOf(['spec', 'blocks', i]) };
-    if (b.cidr && (b.start || b.stop)) problems.add({ ...at, message: 'a block is either cidr or start/stop, not both' });
-    else if (!b.cidr && !b.start) problems.add({ ...at, message: 'a block needs cidr or start' });
-    else if (b.cidr && !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(b.cidr)) problems.add({ ...at, message: `"${b.cidr}": only IPv4 pools are emulated` });
-    else if (b.start && (!isIPv4(b.start) || (b.stop && !isIPv4(b.stop)))) problems.add({ ...at, message: 'start/stop must be IPv4 addresses (IPv6 pools are not emulated)' });
-    else if (b.start && b.stop && ipToInt(b.start) > ipToInt(b.stop)) problems.add({ ...at, message: `stop ${b.stop} is below start ${b.start}` });
+    const bad = (field: 'cidr' | 'start' | 'stop' | undefined, message: string) => {
+      const path = ['spec', 'blocks', i, ...(field ? [field] : [])];
+      problems.add({ file: doc.file, field: pathToString(path), line: doc.lineOf(path), message });
+      ok = false;
+    };
+    if (b.cidr && (b.start || b.stop)) bad(undefined, 'a block is either cidr or start/stop, not both');
+    else if (!b.cidr && !b.start) bad(undefined, 'a block needs cidr or start');
+    else if (b.cidr) {
+      const e = cidrError(b.cidr);
+      if (e) bad('cidr', e);
+    } else {
+      const startError = ipv4Error(b.start!);
+      const stopError = b.stop === undefined ? undefined : ipv4Error(b.stop);
+      if (startError) bad('start', startError);
+      if (stopError) bad('stop', stopError);
+      if (!startError && !stopError && b.stop && ipToInt(b.start!) > ipToInt(b.stop)) bad('stop', `stop ${b.stop} is below start ${b.start}`);
+    }
   });
+  return ok;
 }
 
 function checkAdvertisement(a: Advertisement, doc: YamlDoc, problems: ProblemList): void {

@@ -3,6 +3,8 @@
  * each asserted to name the file, the field and, where the parser gives one, the line.
  * Each case mutates a throw-away copy of the real lab files.
  */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { LabConfigError, formatProblem } from '../../helpers/model/errors.js';
@@ -15,6 +17,11 @@ const ADV = 'fixtures/cilium/bgp-advertisement.yaml';
 const POOL = 'fixtures/cilium/lb-ip-pool.yaml';
 const ECHO = 'fixtures/workloads/echo.yaml';
 const LEAF2 = 'containerlab/configs/leaf2.frr.conf';
+const SECRET = 'fixtures/cilium/bgp-auth-secret.yaml';
+const DAEMONS = 'containerlab/configs/daemons';
+
+/** A "billion laughs" mapping: nine levels of nine aliases each (9^9 nodes once expanded). */
+const LAUGHS = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)];
 
 function problems(c: LabCopy): string[] {
   try {
@@ -29,7 +36,7 @@ function problems(c: LabCopy): string[] {
 /** The 1-based line of the first line of `file` in the copy that contains `text`. */
 const lineOf = (c: LabCopy, file: string, text: string) => c.read(file).split('\n').findIndex((l) => l.includes(text)) + 1;
 
-const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) => RegExp | string }[] = [
+const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) => RegExp | string; notExpect?: RegExp }[] = [
   {
     name: 'an unknown field in the topology',
     mutate: (c) => c.edit(TOPO, '      group: hosts\n      exec:\n        - ip addr add 192.168.100.11/24', '      group: hosts\n      imgae: alpine\n      exec:\n        - ip addr add 192.168.100.11/24'),
@@ -110,6 +117,21 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     mutate: (c) => c.edit(TOPO, 'ip route replace default via 192.168.100.1 dev eth1', 'ip route replace default via 192.168.100.1 dev eth1 metric 10'),
     expect: () => new RegExp(`^${TOPO}:\\d+: topology\\.nodes\\.client\\.exec\\[1\\]: "ip route replace default via 192\\.168\\.100\\.1 dev eth1 metric 10": route option "metric" is not emulated`),
   },
+  {
+    name: 'a pool block whose stop has an octet above 255',
+    mutate: (c) => c.edit(POOL, 'stop: 172.30.0.20', 'stop: 172.30.0.256'),
+    expect: (c) => `${POOL}:${lineOf(c, POOL, 'stop:')}: spec.blocks[0].stop: "172.30.0.256" is not an IPv4 address (octet 256 is above 255)`,
+  },
+  {
+    name: 'a pool block whose start has a letter O for a zero',
+    mutate: (c) => c.edit(POOL, 'start: 172.30.0.10', 'start: 172.30.0.1O'),
+    expect: (c) => `${POOL}:${lineOf(c, POOL, 'start:')}: spec.blocks[0].start: "172.30.0.1O" is not an IPv4 address ("1O" is not a decimal number)`,
+  },
+  {
+    name: 'a pool block with a /33 cidr',
+    mutate: (c) => c.edit(POOL, /- start: 172\.30\.0\.10\n\s+stop: 172\.30\.0\.20/, '- cidr: 172.30.0.0/33'),
+    expect: (c) => `${POOL}:${lineOf(c, POOL, 'cidr:')}: spec.blocks[0].cidr: "172.30.0.0/33" is not an IPv4 CIDR (prefix length 33 is above 32)`,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
@@ -120,5 +142,6 @@ describe('check rejects, naming file, field and line', () => {
     const got = problems(c);
     if (typeof want === 'string') expect(got).toContain(want);
     else expect(got.some((p) => want.test(p)), `one of:\n${got.join('\n')}`).toBe(true);
+    if (x.notExpect) expect(got.filter((p) => x.notExpect!.test(p))).toEqual([]);
   });
 });
