@@ -40,4 +40,12 @@ describe('check exits 2 with file, field and line', () => {
     expect(r.code).toBe(2);
   });
 
+  it('a YAML alias bomb', async () => {
+    const c = labCopy();
+    const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)];
+    c.write('fixtures/workloads/laughs.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: laughs\ndata:\n${laughs.map((l) => `  ${l}`).join('\n')}\n`);
+    const r = await check(c);
+    expect(r.stderr).toMatch(/fixtures\/workloads\/laughs\.yaml:\d+: data\.\w\[0\]: YAML aliases expand beyond the limit/);
+    expect(r.code).toBe(2);
+  });
 });

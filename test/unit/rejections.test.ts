@@ -132,6 +132,16 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     mutate: (c) => c.edit(POOL, /- start: 172\.30\.0\.10\n\s+stop: 172\.30\.0\.20/, '- cidr: 172.30.0.0/33'),
     expect: (c) => `${POOL}:${lineOf(c, POOL, 'cidr:')}: spec.blocks[0].cidr: "172.30.0.0/33" is not an IPv4 CIDR (prefix length 33 is above 32)`,
   },
+  {
+    name: 'a YAML alias bomb (billion laughs) in a fixture',
+    mutate: (c) => c.write('fixtures/workloads/laughs.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: laughs\n  namespace: anycast-echo\ndata:\n${LAUGHS.map((l) => `  ${l}`).join('\n')}\n`),
+    expect: () => /^fixtures\/workloads\/laughs\.yaml:10: data\.d\[0\]: YAML aliases expand beyond the limit of 100 .*billion laughs/,
+  },
+  {
+    name: 'a YAML alias bomb (billion laughs) in the topology',
+    mutate: (c) => c.write(TOPO, `${c.read(TOPO)}\n# laughs\nx-laughs:\n${LAUGHS.map((l) => `  ${l}`).join('\n')}\n`),
+    expect: (c) => new RegExp(`^${TOPO}:${lineOf(c, TOPO, 'd: &d')}: x-laughs\\.d\\[0\\]: YAML aliases expand beyond the limit of 100`),
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
