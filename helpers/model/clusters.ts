@@ -92,6 +92,8 @@ export interface ClusterModel {
   pods: EchoPod[];
   /** Names of pools, peer configs, advertisements with their files, for messages. */
   objects: { pools: IpPool[]; peerConfigs: PeerConfig[]; advertisements: Advertisement[]; clusterConfigs: ClusterConfig[] };
+  /** The document each of `objects` was read from, so a cross-file check can name its file and line. */
+  sources: ReadonlyMap<object, YamlDoc>;
 }
 
 const ECHO_IMAGE = /^(docker\.io\/)?traefik\/whoami(:|@|$)/;
@@ -276,7 +278,7 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     speakers[node.name] = { node: node.name, instance: inst.name, localASN: inst.localASN, routerId: node.ip, peers };
   }
 
-  return { name, nodes: nodes.map((n) => n.name), manifests, services: serviceModels, speakers, pods, objects: { pools, peerConfigs, advertisements, clusterConfigs } };
+  return { name, nodes: nodes.map((n) => n.name), manifests, services: serviceModels, speakers, pods, objects: { pools, peerConfigs, advertisements, clusterConfigs }, sources: fileOf };
 }
 
 function resolvePeer(

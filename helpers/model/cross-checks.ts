@@ -8,6 +8,7 @@ import type { ProblemList } from './errors.js';
 import { cidrContains, parseCidr, rangesOverlap, intToIp, type Cidr } from './ipv4.js';
 import { poolRanges } from './lb-ipam.js';
 import type { LabModel } from './lab-model.js';
+import { pathToString } from './yaml-file.js';
 
 interface Owned {
   owner: string;
@@ -158,14 +159,22 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
   // 6. The VIP pool must not overlap any subnet of the lab (the VIP would shadow or be shadowed).
   for (const cluster of Object.values(model.clusters)) {
     for (const pool of cluster.objects.pools) {
-      for (const r of poolRanges(pool)) {
+      const doc = cluster.sources.get(pool)!;
+      poolRanges(pool).forEach((r, i) => {
+        const block = pool.spec.blocks[i]!;
+        const path = ['spec', 'blocks', i, ...(block.cidr ? ['cidr'] : [])];
         for (const o of owned) {
           const subnet = { first: o.cidr.first, last: o.cidr.last };
           if (rangesOverlap(r, subnet)) {
-            problems.add({ file: 'fixtures', field: `CiliumLoadBalancerIPPool ${pool.metadata.name}.spec.blocks`, message: `range ${intToIp(r.first)}-${intToIp(r.last)} overlaps ${o.owner}'s subnet ${intToIp(subnet.first)}/${o.cidr.prefixLength}` });
+            problems.add({
+              file: doc.file,
+              field: pathToString(path),
+              line: doc.lineOf(path),
+              message: `range ${intToIp(r.first)}-${intToIp(r.last)} overlaps ${o.owner}'s subnet ${intToIp(subnet.first)}/${o.cidr.prefixLength} (${o.file}${o.line ? `:${o.line}` : ''})`,
+            });
           }
         }
-      }
+      });
     }
   }
 }

@@ -142,6 +142,12 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     mutate: (c) => c.write(TOPO, `${c.read(TOPO)}\n# laughs\nx-laughs:\n${LAUGHS.map((l) => `  ${l}`).join('\n')}\n`),
     expect: (c) => new RegExp(`^${TOPO}:${lineOf(c, TOPO, 'd: &d')}: x-laughs\\.d\\[0\\]: YAML aliases expand beyond the limit of 100`),
   },
+  {
+    name: 'a pool overlapping a fabric subnet (names the pool\'s file and line and the FRR file it overlaps)',
+    mutate: (c) => c.edit(POOL, /- start: 172\.30\.0\.10\n\s+stop: 172\.30\.0\.20/, '- cidr: 192.168.49.0/28'),
+    expect: (c) => `${POOL}:${lineOf(c, POOL, 'cidr:')}: spec.blocks[0].cidr: range 192.168.49.0-192.168.49.15 overlaps leaf2:eth2's subnet 192.168.49.0/24 (${LEAF2}:${lineOf(c, LEAF2, 'interface eth2')})`,
+    notExpect: /^fixtures: /,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
