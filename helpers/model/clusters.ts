@@ -273,7 +273,7 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
           return;
         }
       }
-      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, secrets, advertisements, lbServices, serviceModels, node, problems));
+      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, secrets, invalid, advertisements, lbServices, serviceModels, node, problems));
     });
     speakers[node.name] = { node: node.name, instance: inst.name, localASN: inst.localASN, routerId: node.ip, peers };
   }
@@ -289,6 +289,7 @@ function resolvePeer(
   pcDoc: YamlDoc | undefined,
   ccFile: string,
   secrets: Secret[],
+  invalid: Set<string>,
   advertisements: Advertisement[],
   lbServices: { s: Service; doc: YamlDoc }[],
   services: ServiceModel[],
@@ -303,7 +304,8 @@ function resolvePeer(
     const fromData = secret?.data?.password ? Buffer.from(secret.data.password, 'base64').toString('utf8') : undefined;
     password = secret?.stringData?.password ?? fromData;
     passwordSource = secret ? `Secret kube-system/${spec.authSecretRef}` : undefined;
-    if (!password) {
+    // A Secret that failed validation (data not base64, say) is reported on its own file.
+    if (!password && !invalid.has(`Secret/${spec.authSecretRef}`)) {
       problems.add({
         file: pcDoc.file,
         field: 'spec.authSecretRef',

@@ -148,6 +148,12 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     expect: (c) => `${POOL}:${lineOf(c, POOL, 'cidr:')}: spec.blocks[0].cidr: range 192.168.49.0-192.168.49.15 overlaps leaf2:eth2's subnet 192.168.49.0/24 (${LEAF2}:${lineOf(c, LEAF2, 'interface eth2')})`,
     notExpect: /^fixtures: /,
   },
+  {
+    name: 'a Secret whose data is not base64',
+    mutate: (c) => c.edit(SECRET, 'stringData:\n  password: anycast-lab-md5', 'data:\n  password: anycast-lab-md5!'),
+    expect: (c) => `${SECRET}:${lineOf(c, SECRET, 'password:')}: data.password: not valid base64 (Kubernetes decodes data values as standard base64; put plain text under stringData)`,
+    notExpect: /differs|no Secret/,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
