@@ -42,7 +42,7 @@ export interface SpeakerPeer {
   keepaliveSeconds: number;
   /** TCP-MD5 password, when the PeerConfig names an auth Secret that holds one. */
   password?: string;
-  /** Where the password came from, for messages. */
+  /** Where the password came from, for messages: the Secret, with its file and the line of the key. */
   passwordSource?: string;
   gracefulRestart?: { restartTimeSeconds: number };
   ebgpMultihop: number;
@@ -273,7 +273,7 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
           return;
         }
       }
-      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, secrets, invalid, advertisements, lbServices, serviceModels, node, problems));
+      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, secrets, fileOf, invalid, advertisements, lbServices, serviceModels, node, problems));
     });
     speakers[node.name] = { node: node.name, instance: inst.name, localASN: inst.localASN, routerId: node.ip, peers };
   }
@@ -289,6 +289,7 @@ function resolvePeer(
   pcDoc: YamlDoc | undefined,
   ccFile: string,
   secrets: Secret[],
+  fileOf: ReadonlyMap<object, YamlDoc>,
   invalid: Set<string>,
   advertisements: Advertisement[],
   lbServices: { s: Service; doc: YamlDoc }[],
@@ -303,7 +304,9 @@ function resolvePeer(
     const secret = secrets.find((s) => s.metadata.name === spec.authSecretRef && (s.metadata.namespace ?? 'default') === 'kube-system');
     const fromData = secret?.data?.password ? Buffer.from(secret.data.password, 'base64').toString('utf8') : undefined;
     password = secret?.stringData?.password ?? fromData;
-    passwordSource = secret ? `Secret kube-system/${spec.authSecretRef}` : undefined;
+    const sdoc = secret && fileOf.get(secret);
+    const key = sdoc?.lineOf([secret?.stringData?.password !== undefined ? 'stringData' : 'data', 'password']);
+    passwordSource = secret ? `Secret kube-system/${spec.authSecretRef}${sdoc ? ` (${sdoc.file}${key ? `:${key}` : ''})` : ''}` : undefined;
     // A Secret that failed validation (data not base64, say) is reported on its own file.
     if (!password && !invalid.has(`Secret/${spec.authSecretRef}`)) {
       problems.add({

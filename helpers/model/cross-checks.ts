@@ -18,6 +18,27 @@ interface Owned {
   cidr: Cidr;
 }
 
+/**
+ * How two passwords differ, without printing either (no message shows a password): a
+ * difference in whitespace only is shown JSON-quoted, since it is invisible otherwise (a
+ * trailing "\n" from `echo ... | base64` is the usual one); any other only by lengths or
+ * the first position that differs.
+ */
+export function passwordDifference(a: string, aName: string, b: string, bName: string): string {
+  if (a.trim() === b.trim()) {
+    const lead = (s: string) => s.slice(0, s.length - s.trimStart().length);
+    const trail = (s: string) => s.slice(s.trimEnd().length);
+    const parts: string[] = [];
+    if (lead(a) !== lead(b)) parts.push(`leading ${JSON.stringify(lead(a))} (${aName}) vs ${JSON.stringify(lead(b))} (${bName})`);
+    if (trail(a) !== trail(b)) parts.push(`trailing ${JSON.stringify(trail(a))} (${aName}) vs ${JSON.stringify(trail(b))} (${bName})`);
+    return `only in whitespace: ${parts.join(', ')}`;
+  }
+  if (a.length !== b.length) return `(${a.length} vs ${b.length} characters; values not shown)`;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return `(same length, first difference at character ${i + 1}; values not shown)`;
+}
+
 export function runCrossChecks(model: LabModel, problems: ProblemList): void {
   const topo = model.topology;
   const topoFile = topo.file;
@@ -149,7 +170,11 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
         }
         if (nb.password !== peer.password) {
           const where = peer.passwordSource ?? peer.source.peerConfig ?? cc;
-          const msg = !nb.password ? `${router.name} has no password for ${node.ip}, but Cilium uses one (${where}): MD5 on one side only` : !peer.password ? `${router.name} sets a password for ${node.ip}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only` : `${router.name}'s password for ${node.ip} differs from ${where}`;
+          const msg = !nb.password
+            ? `${router.name} has no password for ${node.ip}, but Cilium uses one (${where}): MD5 on one side only`
+            : !peer.password
+              ? `${router.name} sets a password for ${node.ip}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only`
+              : `${router.name}'s password for ${node.ip} differs from ${where} ${passwordDifference(nb.password, router.name, peer.password, peer.passwordSource ? 'the Secret' : 'Cilium')}`;
           problems.add({ file: router.frr.file, field: `neighbor ${node.ip} password`, line: nb.line, message: msg });
         }
       }

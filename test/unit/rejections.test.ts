@@ -85,7 +85,7 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
   {
     name: 'an MD5 password on the Cilium side only',
     mutate: (c) => c.edit(LEAF2, ' neighbor 192.168.49.2 password anycast-lab-md5\n', ''),
-    expect: (c) => new RegExp(`^${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}: neighbor 192\\.168\\.49\\.2 password: leaf2 has no password for 192\\.168\\.49\\.2, but Cilium uses one \\(Secret kube-system/bgp-auth-secret\\): MD5 on one side only`),
+    expect: (c) => new RegExp(`^${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}: neighbor 192\\.168\\.49\\.2 password: leaf2 has no password for 192\\.168\\.49\\.2, but Cilium uses one \\(Secret kube-system/bgp-auth-secret \\(${SECRET}:${lineOf(c, SECRET, 'password:')}\\)\\): MD5 on one side only`),
   },
   {
     name: 'a duplicate address',
@@ -153,6 +153,18 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     mutate: (c) => c.edit(SECRET, 'stringData:\n  password: anycast-lab-md5', 'data:\n  password: anycast-lab-md5!'),
     expect: (c) => `${SECRET}:${lineOf(c, SECRET, 'password:')}: data.password: not valid base64 (Kubernetes decodes data values as standard base64; put plain text under stringData)`,
     notExpect: /differs|no Secret/,
+  },
+  {
+    name: 'a Secret password with a trailing newline (the difference is shown, not the values)',
+    mutate: (c) => c.edit(SECRET, 'stringData:\n  password: anycast-lab-md5', `data:\n  password: ${Buffer.from('anycast-lab-md5\n').toString('base64')}`),
+    expect: (c) => `${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}: neighbor 192.168.49.2 password: leaf2's password for 192.168.49.2 differs from Secret kube-system/bgp-auth-secret (${SECRET}:${lineOf(c, SECRET, 'password:')}) only in whitespace: trailing "" (leaf2) vs "\\n" (the Secret)`,
+    notExpect: /anycast-lab-md5/,
+  },
+  {
+    name: 'a password that differs in more than whitespace (neither value shown)',
+    mutate: (c) => c.edit(LEAF2, 'neighbor 192.168.49.2 password anycast-lab-md5', 'neighbor 192.168.49.2 password anycast-lab-md6'),
+    expect: (c) => `${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}: neighbor 192.168.49.2 password: leaf2's password for 192.168.49.2 differs from Secret kube-system/bgp-auth-secret (${SECRET}:${lineOf(c, SECRET, 'password:')}) (same length, first difference at character 15; values not shown)`,
+    notExpect: /anycast-lab-md/,
   },
 ];
 
