@@ -5,6 +5,7 @@
  * This is the spec the netns provider's emulated node runs, and the expectation the
  * suites check on either provider.
  */
+import ipaddr from 'ipaddr.js';
 import { ProblemList } from './errors.js';
 import {
   advertisementSchema,
@@ -256,8 +257,13 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     const peers: SpeakerPeer[] = [];
     (inst.peers ?? []).forEach((p, i) => {
       const at = (field: string) => ({ file: cdoc.file, field: `spec.bgpInstances[0].peers[${i}].${field}`, line: cdoc.lineOf(['spec', 'bgpInstances', 0, 'peers', i, ...field.split('.')]) });
-      if (!p.peerAddress || !isIPv4(p.peerAddress)) {
-        problems.add({ ...at('peerAddress'), message: p.peerAddress ? `"${p.peerAddress}" is not an IPv4 address (IPv6 peers are not emulated)` : 'required (autoDiscovery is not emulated)' });
+      if (!p.peerAddress) {
+        problems.add({ ...at('peerAddress'), message: 'required (autoDiscovery is not emulated)' });
+        return;
+      }
+      const addressError = peerAddressError(p.peerAddress);
+      if (addressError) {
+        problems.add({ ...at('peerAddress'), message: addressError });
         return;
       }
       if (!p.peerASN) {
@@ -389,6 +395,20 @@ function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): boolean {
     }
   });
   return ok;
+}
+
+/**
+ * Why a peerAddress cannot be used; undefined for an IPv4 address. The CRD's pattern
+ * (ciliumbgpclusterconfigs.yaml, v2 and v2alpha1) takes a bare IPv4 or IPv6 address, so
+ * "192.0.2.1/32" (the older CiliumBGPPeeringPolicy's notation) is rejected by the API server.
+ */
+function peerAddressError(address: string): string | undefined {
+  const prefixed = /^(.+)\/\d+$/.exec(address)?.[1];
+  if (prefixed && (isIPv4(prefixed) || ipaddr.IPv6.isValid(prefixed))) {
+    return `"${address}" is a prefix: CiliumBGPClusterConfig takes a bare IP address (the CRD's pattern allows no prefix length; /32 notation was CiliumBGPPeeringPolicy's), write ${prefixed}`;
+  }
+  if (ipaddr.IPv6.isValid(address)) return `"${address}" is an IPv6 address: IPv6 peers are not emulated`;
+  return ipv4Error(address);
 }
 
 function checkAdvertisement(a: Advertisement, doc: YamlDoc, problems: ProblemList): void {

@@ -166,6 +166,12 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     expect: (c) => `${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}: neighbor 192.168.49.2 password: leaf2's password for 192.168.49.2 differs from Secret kube-system/bgp-auth-secret (${SECRET}:${lineOf(c, SECRET, 'password:')}) (same length, first difference at character 15; values not shown)`,
     notExpect: /anycast-lab-md/,
   },
+  {
+    name: 'a peerAddress in /32 notation',
+    mutate: (c) => c.edit(CC1, 'peerAddress: 192.168.49.101', 'peerAddress: 192.168.49.101/32'),
+    expect: (c) => `${CC1}:${lineOf(c, CC1, 'peerAddress')}: spec.bgpInstances[0].peers[0].peerAddress: "192.168.49.101/32" is a prefix: CiliumBGPClusterConfig takes a bare IP address (the CRD's pattern allows no prefix length; /32 notation was CiliumBGPPeeringPolicy's), write 192.168.49.101`,
+    notExpect: /IPv6/,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
