@@ -105,6 +105,12 @@ export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): A
       out.push({ service: key, reason: 'no CiliumLoadBalancerIPPool selects this Service' });
       continue;
     }
+    // A disabled pool allocates no new IP (spec.disabled): say so, rather than "exhausted".
+    const disabled = matching.filter(({ pool }) => pool.spec.disabled).map(({ pool }) => pool.metadata.name);
+    if (disabled.length === matching.length) {
+      out.push({ service: key, reason: `every pool that selects it is disabled (${disabled.join(', ')}: spec.disabled is true; Cilium allocates no new IP from it)` });
+      continue;
+    }
     const requested = (svc.metadata.annotations?.['lbipam.cilium.io/ips'] ?? svc.spec.loadBalancerIP ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -125,7 +131,7 @@ export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): A
         break;
       }
     }
-    if (!done) out.push({ service: key, reason: 'every matching pool is exhausted' });
+    if (!done) out.push({ service: key, reason: `every matching pool is exhausted${disabled.length ? ` or disabled (${disabled.join(', ')})` : ''}` });
   }
   return out;
 }

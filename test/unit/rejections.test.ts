@@ -172,6 +172,12 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     expect: (c) => `${CC1}:${lineOf(c, CC1, 'peerAddress')}: spec.bgpInstances[0].peers[0].peerAddress: "192.168.49.101/32" is a prefix: CiliumBGPClusterConfig takes a bare IP address (the CRD's pattern allows no prefix length; /32 notation was CiliumBGPPeeringPolicy's), write 192.168.49.101`,
     notExpect: /IPv6/,
   },
+  {
+    name: 'a disabled pool (not "exhausted")',
+    mutate: (c) => c.edit(POOL, 'spec:\n', 'spec:\n  disabled: true\n'),
+    expect: () => new RegExp(`^${ECHO}:\\d+: metadata\\.labels: Service anycast-echo/echo gets no LoadBalancer IP in cluster cluster01: every pool that selects it is disabled \\(anycast-vips: spec\\.disabled is true; Cilium allocates no new IP from it\\)$`),
+    notExpect: /exhausted/,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
