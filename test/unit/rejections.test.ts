@@ -178,6 +178,11 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     expect: () => new RegExp(`^${ECHO}:\\d+: metadata\\.labels: Service anycast-echo/echo gets no LoadBalancer IP in cluster cluster01: every pool that selects it is disabled \\(anycast-vips: spec\\.disabled is true; Cilium allocates no new IP from it\\)$`),
     notExpect: /exhausted/,
   },
+  {
+    name: 'keepAliveTimeSeconds left to its CRD default (30) above holdTimeSeconds 9',
+    mutate: (c) => c.edit(PEER, '    keepAliveTimeSeconds: 3\n', ''),
+    expect: (c) => `${PEER}:${lineOf(c, PEER, 'timers:')}: spec.timers.keepAliveTimeSeconds: unset, so Kubernetes applies the CRD default 30, which exceeds holdTimeSeconds 9 (the CRD requires keepAliveTimeSeconds <= holdTimeSeconds)`,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
