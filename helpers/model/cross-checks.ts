@@ -135,6 +135,14 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
     }
   }
 
+  // 5b. A router whose frr.conf runs BGP starts bgpd: watchfrr starts only what `daemons` enables.
+  for (const r of Object.values(model.routers)) {
+    const bgp = r.frr.bgp;
+    if (!bgp || r.daemons.enabled.includes('bgpd')) continue;
+    const line = r.daemons.lines.bgpd;
+    problems.add({ file: r.daemons.file, field: 'bgpd', line, message: `${line ? 'bgpd=no' : 'no bgpd=yes'}, but ${r.name}'s ${r.frr.file}:${bgp.line} has "router bgp ${bgp.asn}": watchfrr would not start bgpd and ${r.name} would run no BGP` });
+  }
+
   // 5. Each Kubernetes node's BGP peers match the leaf on its bridge, on both sides.
   for (const cluster of Object.values(model.clusters)) {
     for (const sp of Object.values(cluster.speakers)) {

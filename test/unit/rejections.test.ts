@@ -183,6 +183,11 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     mutate: (c) => c.edit(PEER, '    keepAliveTimeSeconds: 3\n', ''),
     expect: (c) => `${PEER}:${lineOf(c, PEER, 'timers:')}: spec.timers.keepAliveTimeSeconds: unset, so Kubernetes applies the CRD default 30, which exceeds holdTimeSeconds 9 (the CRD requires keepAliveTimeSeconds <= holdTimeSeconds)`,
   },
+  {
+    name: 'bgpd=no in the daemons file of routers whose frr.conf has router bgp',
+    mutate: (c) => c.edit(DAEMONS, 'bgpd=yes', 'bgpd=no'),
+    expect: (c) => `${DAEMONS}:${lineOf(c, DAEMONS, 'bgpd=no')}: bgpd: bgpd=no, but leaf2's ${LEAF2}:${lineOf(c, LEAF2, 'router bgp')} has "router bgp 65002": watchfrr would not start bgpd and leaf2 would run no BGP`,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
