@@ -143,6 +143,16 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
     problems.add({ file: r.daemons.file, field: 'bgpd', line, message: `${line ? 'bgpd=no' : 'no bgpd=yes'}, but ${r.name}'s ${r.frr.file}:${bgp.line} has "router bgp ${bgp.asn}": watchfrr would not start bgpd and ${r.name} would run no BGP` });
   }
 
+  // 5c. A node a router peers with runs a speaker: no CiliumBGPClusterConfig selecting it (a
+  // missing fixtures/cilium/<cluster>/, say) would leave that session down for good.
+  for (const n of Object.values(model.k8sNodes)) {
+    if (model.clusters[n.cluster]?.speakers[n.name]) continue;
+    const peering = Object.values(model.routers).filter((r) => r.frr.bgp?.neighbors[n.ip]);
+    if (peering.length === 0) continue;
+    const by = peering.map((r) => `${r.name} (${r.frr.file}:${r.frr.bgp!.neighbors[n.ip]!.line})`).join(', ');
+    problems.add({ file: topoFile, field: `topology.nodes.${n.name}`, line: n.node.line, message: `no CiliumBGPClusterConfig of cluster ${n.cluster} selects this node, so it would run no BGP speaker, yet ${by} peers with it` });
+  }
+
   // 5. Each Kubernetes node's BGP peers match the leaf on its bridge, on both sides.
   for (const cluster of Object.values(model.clusters)) {
     for (const sp of Object.values(cluster.speakers)) {

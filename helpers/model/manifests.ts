@@ -34,10 +34,13 @@ export function loadManifests(root: string, fixturesDir: string, clusters: strin
     problems.add({ file: displayPath(root, fixturesDir), field: '(folder)', message: 'fixtures folder not found' });
     return perCluster;
   }
+  const before = problems.items.length;
+  let objects = 0;
   for (const group of readdirSync(fixturesDir).sort()) {
     const groupDir = join(fixturesDir, group);
     if (!statSync(groupDir).isDirectory()) continue;
     const shared = yamlFiles(groupDir).flatMap((f) => toManifests(root, f, problems));
+    objects += shared.length;
     for (const c of clusters) perCluster[c]!.push(...shared);
     for (const sub of readdirSync(groupDir).sort()) {
       const subDir = join(groupDir, sub);
@@ -46,8 +49,14 @@ export function loadManifests(root: string, fixturesDir: string, clusters: strin
         problems.add({ file: displayPath(root, subDir), field: '(folder)', message: `"${sub}" is not a cluster of the topology (clusters: ${clusters.join(', ')})` });
         continue;
       }
-      perCluster[sub]!.push(...yamlFiles(subDir).flatMap((f) => toManifests(root, f, problems)));
+      const own = yamlFiles(subDir).flatMap((f) => toManifests(root, f, problems));
+      objects += own.length;
+      perCluster[sub]!.push(...own);
     }
+  }
+  // Nothing at all (and no file that failed to parse): the lab would start with no Cilium config.
+  if (objects === 0 && problems.items.length === before) {
+    problems.add({ file: displayPath(root, fixturesDir), field: '(folder)', message: 'no Kubernetes objects (*.yaml, *.yml) in it: the clusters would get no Cilium BGP configuration, no LB-IPAM pool and no workload' });
   }
   for (const c of clusters) perCluster[c]!.sort((a, b) => rank(a.kind) - rank(b.kind));
   return perCluster;

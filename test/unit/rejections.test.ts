@@ -188,6 +188,19 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     mutate: (c) => c.edit(DAEMONS, 'bgpd=yes', 'bgpd=no'),
     expect: (c) => `${DAEMONS}:${lineOf(c, DAEMONS, 'bgpd=no')}: bgpd: bgpd=no, but leaf2's ${LEAF2}:${lineOf(c, LEAF2, 'router bgp')} has "router bgp 65002": watchfrr would not start bgpd and leaf2 would run no BGP`,
   },
+  {
+    name: 'an empty fixtures folder',
+    mutate: (c) => {
+      rmSync(join(c.root, 'fixtures'), { recursive: true });
+      mkdirSync(join(c.root, 'fixtures'));
+    },
+    expect: () => 'fixtures: (folder): no Kubernetes objects (*.yaml, *.yml) in it: the clusters would get no Cilium BGP configuration, no LB-IPAM pool and no workload',
+  },
+  {
+    name: 'a cluster whose node no CiliumBGPClusterConfig selects',
+    mutate: (c) => rmSync(join(c.root, 'fixtures/cilium/cluster01'), { recursive: true }),
+    expect: (c) => `${TOPO}:${lineOf(c, TOPO, '    cluster01:')}: topology.nodes.cluster01: no CiliumBGPClusterConfig of cluster cluster01 selects this node, so it would run no BGP speaker, yet leaf2 (${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}) peers with it`,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
