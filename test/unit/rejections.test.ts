@@ -201,6 +201,16 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
     mutate: (c) => rmSync(join(c.root, 'fixtures/cilium/cluster01'), { recursive: true }),
     expect: (c) => `${TOPO}:${lineOf(c, TOPO, '    cluster01:')}: topology.nodes.cluster01: no CiliumBGPClusterConfig of cluster cluster01 selects this node, so it would run no BGP speaker, yet leaf2 (${LEAF2}:${lineOf(c, LEAF2, 'neighbor 192.168.49.2 remote-as')}) peers with it`,
   },
+  {
+    name: 'a ConfigMap whose data exceeds the API server\'s 1 MiB',
+    mutate: (c) => c.write('fixtures/workloads/cluster01/big.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: anycast-echo\ndata:\n  blob: ${'x'.repeat(1024 * 1024)}\n  more: "x"\n`),
+    expect: () => 'fixtures/workloads/cluster01/big.yaml:6: data: ConfigMap data totals 1048577 bytes; the API server refuses more than 1048576 (1 MiB)',
+  },
+  {
+    name: 'an object larger than etcd\'s 1.5 MiB request limit',
+    mutate: (c) => c.edit(ECHO, 'value: cluster=$(CLUSTER_NAME) node=$(NODE_NAME) pod=$(POD_NAME)', `value: cluster=$(CLUSTER_NAME) node=$(NODE_NAME) pod=$(POD_NAME) ${'x'.repeat(1.5 * 1024 * 1024)}`),
+    expect: (c) => new RegExp(`^${ECHO}:${lineOf(c, ECHO, 'kind: Deployment') - 1}: \\(document\\): Deployment anycast-echo/echo is \\d+ bytes as JSON; etcd refuses a request over 1572864 bytes \\(1\\.5 MiB, --max-request-bytes default\\)`),
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
