@@ -1,9 +1,9 @@
 /**
  * Validation against the upstream schemas, as reference data: the topology against
  * containerlab's JSON schema, and each Cilium manifest against the openAPIV3Schema of its
- * CRD version. The schemas are not shipped in this repository: `schemaDir()` finds them
- * (ANYCAST_VERIFY_SCHEMAS, the workplace's ../shared/schemas, or .schemas/ fetched by
- * scripts/fetch-schemas.sh).
+ * CRD version. The schemas are not shipped in this repository: `findSchemas()` finds them
+ * (ANYCAST_VERIFY_SCHEMAS, else the workplace's ../shared/schemas, or .schemas/ fetched by
+ * scripts/fetch-schemas.sh), or says why it could not.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,9 +14,29 @@ import ipaddr from 'ipaddr.js';
 import type { Problem } from './errors.js';
 import type { LabModel } from './lab-model.js';
 
+/**
+ * Where the upstream schemas are, or why none will do: each place looked in, with what it
+ * lacks. ANYCAST_VERIFY_SCHEMAS, when set, is the only place: a folder asked for by name is
+ * never silently swapped for another one (other Cilium versions, say).
+ */
+export function findSchemas(root: string): { dir: string; why?: undefined } | { dir?: undefined; why: string } {
+  const lacks = (d: string): string | undefined => {
+    if (!existsSync(d)) return `${d} does not exist`;
+    const missing = [existsSync(join(d, 'containerlab-clab.schema.json')) ? '' : 'containerlab-clab.schema.json', existsSync(join(d, 'cilium')) ? '' : 'cilium/'].filter(Boolean);
+    return missing.length ? `${d} has no ${missing.join(' and no ')}` : undefined;
+  };
+  const asked = process.env.ANYCAST_VERIFY_SCHEMAS;
+  if (asked) {
+    const why = lacks(asked);
+    return why ? { why: `ANYCAST_VERIFY_SCHEMAS=${why} (point it at a folder holding them, or unset it)` } : { dir: asked };
+  }
+  const candidates = [resolve(root, '..', 'shared', 'schemas'), resolve(root, '.schemas')];
+  const dir = candidates.find((d) => !lacks(d));
+  return dir ? { dir } : { why: `none found: ${candidates.map(lacks).join('; ')} (run scripts/fetch-schemas.sh, or set ANYCAST_VERIFY_SCHEMAS)` };
+}
+
 export function schemaDir(root: string): string | undefined {
-  const candidates = [process.env.ANYCAST_VERIFY_SCHEMAS, resolve(root, '..', 'shared', 'schemas'), resolve(root, '.schemas')].filter((x): x is string => !!x);
-  return candidates.find((d) => existsSync(join(d, 'containerlab-clab.schema.json')) && existsSync(join(d, 'cilium')));
+  return findSchemas(root).dir;
 }
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
