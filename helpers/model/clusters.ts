@@ -49,8 +49,14 @@ export interface SpeakerPeer {
   ebgpMultihop: number;
   families: { afi: 'ipv4' | 'ipv6'; safi: 'unicast' }[];
   advertise: AdvertisedPrefix[];
-  /** Where the peer came from: ClusterConfig file and PeerConfig file. */
-  source: { clusterConfig: string; peerConfig?: string };
+  /** Where the peer came from: ClusterConfig file (with the peer's field and lines, for cross-file messages) and PeerConfig file. */
+  source: { clusterConfig: string; peer: PeerAt; peerConfig?: string };
+}
+
+/** The peer's entry in its CiliumBGPClusterConfig: field path and the lines of the fields other files are checked against. */
+export interface PeerAt {
+  field: string;
+  lines: { peerAddress?: number; peerASN?: number };
 }
 
 export interface SpeakerIntent {
@@ -279,7 +285,9 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
           return;
         }
       }
-      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, secrets, fileOf, invalid, advertisements, lbServices, serviceModels, node, problems));
+      const peerPath = ['spec', 'bgpInstances', 0, 'peers', i];
+      const peerAt: PeerAt = { field: pathToString(peerPath), lines: { peerAddress: cdoc.lineOf([...peerPath, 'peerAddress']), peerASN: cdoc.lineOf([...peerPath, 'peerASN']) } };
+      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, peerAt, secrets, fileOf, invalid, advertisements, lbServices, serviceModels, node, problems));
     });
     speakers[node.name] = { node: node.name, instance: inst.name, localASN: inst.localASN, routerId: node.ip, peers };
   }
@@ -294,6 +302,7 @@ function resolvePeer(
   pc: PeerConfig | undefined,
   pcDoc: YamlDoc | undefined,
   ccFile: string,
+  peerAt: PeerAt,
   secrets: Secret[],
   fileOf: ReadonlyMap<object, YamlDoc>,
   invalid: Set<string>,
@@ -365,7 +374,7 @@ function resolvePeer(
     ebgpMultihop: spec?.ebgpMultihop ?? CILIUM_DEFAULTS.ebgpMultihop,
     families: usable,
     advertise,
-    source: { clusterConfig: ccFile, peerConfig: pcDoc?.file },
+    source: { clusterConfig: ccFile, peer: peerAt, peerConfig: pcDoc?.file },
   };
 }
 

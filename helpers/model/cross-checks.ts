@@ -159,16 +159,17 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
       const node = model.k8sNodes[sp.node]!;
       for (const peer of sp.peers) {
         const cc = peer.source.clusterConfig;
+        const at = peer.source.peer;
         const owner = owned.find((o) => o.cidr.address === peer.address);
         const router = owner ? model.routers[owner.owner.split(':')[0]!] : undefined;
         if (!router) {
-          problems.add({ file: cc, field: `peers[${peer.name}].peerAddress`, message: `${peer.address} is not an address of any FRR router in the topology` });
+          problems.add({ file: cc, field: `${at.field}.peerAddress`, line: at.lines.peerAddress, message: `${peer.address} is not an address of any FRR router in the topology` });
           continue;
         }
         const iface = owner!.owner.split(':')[1]!;
         const onBridge = model.links.some((l) => (l.a.node === router.name && l.a.iface === iface && l.b.node === node.bridge) || (l.b.node === router.name && l.b.iface === iface && l.a.node === node.bridge));
         if (!onBridge || !cidrContains(owner!.cidr, node.ip)) {
-          problems.add({ file: cc, field: `peers[${peer.name}].peerAddress`, message: `${peer.address} (${router.name} ${iface}) is not on node ${node.name}'s network ${node.cidr} via ${node.bridge}; eBGP with TTL 1 needs a directly connected peer (ebgpMultihop is not emulated)` });
+          problems.add({ file: cc, field: `${at.field}.peerAddress`, line: at.lines.peerAddress, message: `${peer.address} (${router.name} ${iface}) is not on node ${node.name}'s network ${node.cidr} via ${node.bridge}; eBGP with TTL 1 needs a directly connected peer (ebgpMultihop is not emulated)` });
         }
         const bgp = router.frr.bgp;
         if (!bgp) {
@@ -176,7 +177,7 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
           continue;
         }
         if (bgp.asn !== peer.asn) {
-          problems.add({ file: cc, field: `peers[${peer.name}].peerASN`, message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})` });
+          problems.add({ file: cc, field: `${at.field}.peerASN`, line: at.lines.peerASN, message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})` });
         }
         const nb = bgp.neighbors[node.ip];
         if (!nb) {

@@ -88,7 +88,8 @@ describe('mutated copies of the lab files', () => {
   it('rejects a peerASN that does not match the leaf\'s router bgp', () => {
     const c = labCopy();
     c.edit('fixtures/cilium/cluster01/bgp-cluster-config.yaml', 'peerASN: 65002', 'peerASN: 65009');
-    expect(problemsOf(c.root)).toEqual([expect.stringMatching(/fixtures\/cilium\/cluster01\/bgp-cluster-config\.yaml: peers\[leaf2\]\.peerASN: 65009 does not match leaf2's "router bgp 65002"/)]);
+    const line = c.read('fixtures/cilium/cluster01/bgp-cluster-config.yaml').split('\n').findIndex((l) => l.includes('peerASN')) + 1;
+    expect(problemsOf(c.root)).toEqual([expect.stringMatching(new RegExp(`^fixtures/cilium/cluster01/bgp-cluster-config\\.yaml:${line}: spec\\.bgpInstances\\[0\\]\\.peers\\[0\\]\\.peerASN: 65009 does not match leaf2's "router bgp 65002"`))]);
   });
 
   it('rejects a leaf remote-as that does not match the cluster\'s localASN', () => {

@@ -75,7 +75,7 @@ const cases: { name: string; mutate: (c: LabCopy) => void; expect: (c: LabCopy) 
   {
     name: 'a peerAddress that is no router of the topology',
     mutate: (c) => c.edit(CC1, 'peerAddress: 192.168.49.101', 'peerAddress: 192.168.49.102'),
-    expect: () => `${CC1}: peers[leaf2].peerAddress: 192.168.49.102 is not an address of any FRR router in the topology`,
+    expect: (c) => `${CC1}:${lineOf(c, CC1, 'peerAddress')}: spec.bgpInstances[0].peers[0].peerAddress: 192.168.49.102 is not an address of any FRR router in the topology`,
   },
   {
     name: 'an MD5 password on the leaf only',
