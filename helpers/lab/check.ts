@@ -10,7 +10,7 @@ import { runtimeChoice } from '../runtimes/resolve.js';
 import { builtRuntime } from '../runtimes/store.js';
 import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { schemaDir, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../model/schema-validate.js';
+import { findSchemas, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../model/schema-validate.js';
 
 /**
  * Throws a LabConfigError with every problem found; returns what could not be checked here
@@ -23,12 +23,19 @@ export async function checkWithTools(model: LabModel): Promise<string[]> {
   const rt = builtRuntime(suite);
   if (rt) problems.push(...(await frrDryRun(model, rt.root)));
   else notes.push(`FRR configs not loaded in FRR (vtysh --dryrun): runtime "${suite}" is not built (npx anycast-verify runtimes build)`);
-  const dir = schemaDir(model.root);
-  if (dir) {
-    problems.push(...validateTopologyAgainstSchema(model, dir));
-    problems.push(...validateManifestsAgainstCrds(model, dir).problems);
-  } else notes.push('topology and Cilium manifests not validated against the upstream schemas: none found (scripts/fetch-schemas.sh)');
-  if (problems.length) throw new LabConfigError(problems);
+  const schemas = findSchemas(model.root);
+  const notValidated = 'topology and Cilium manifests not validated against the upstream schemas';
+  if (schemas.dir) {
+    try {
+      const found = [...validateTopologyAgainstSchema(model, schemas.dir), ...validateManifestsAgainstCrds(model, schemas.dir).problems];
+      problems.push(...found);
+    } catch (err) {
+      // A schema file that does not parse or compile: reference data at fault, not the lab's files.
+      notes.push(`${notValidated}: ${schemas.dir}: ${(err as Error).message}`);
+    }
+  } else notes.push(`${notValidated}: ${schemas.why}`);
+  // The notes go with a rejection too, so nobody takes "only these problems" for "all checked".
+  if (problems.length) throw new LabConfigError(problems, notes);
   return notes;
 }
 

@@ -12,6 +12,20 @@ const metadata = z.object(metadataShape).strict();
 
 const ciliumApi = z.enum(['cilium.io/v2', 'cilium.io/v2alpha1']);
 
+/**
+ * Cilium's defaults for a CiliumBGPPeerConfig: the `default:` of each field in the CRD
+ * (ciliumbgppeerconfigs.yaml, v2 and v2alpha1), which the API server fills in when the
+ * field's parent object is present, and SetDefaults in the v2 API types when it is not.
+ */
+export const CILIUM_DEFAULTS = {
+  peerPort: 179,
+  connectRetryTimeSeconds: 120,
+  holdTimeSeconds: 90,
+  keepAliveTimeSeconds: 30,
+  restartTimeSeconds: 120,
+  ebgpMultihop: 1,
+} as const;
+
 export const ipPoolSchema = z
   .object({
     apiVersion: ciliumApi,
@@ -66,9 +80,24 @@ export const peerConfigSchema = z
           .optional(),
       })
       .strict()
-      .refine((s) => !s.timers?.holdTimeSeconds || !s.timers.keepAliveTimeSeconds || s.timers.keepAliveTimeSeconds <= s.timers.holdTimeSeconds, {
-        message: 'keepAliveTimeSeconds must not exceed holdTimeSeconds',
-        path: ['timers', 'keepAliveTimeSeconds'],
+      .superRefine((s, ctx) => {
+        // The API server fills the CRD defaults into a present `timers` (keepalive 30, hold
+        // 90) before it evaluates the CRD's rule self.keepAliveTimeSeconds <=
+        // self.holdTimeSeconds, so an unset keepalive with hold 9 is refused: compare the
+        // values Kubernetes would store, not only the ones written.
+        const t = s.timers;
+        if (!t) return;
+        const keepalive = t.keepAliveTimeSeconds ?? CILIUM_DEFAULTS.keepAliveTimeSeconds;
+        const hold = t.holdTimeSeconds ?? CILIUM_DEFAULTS.holdTimeSeconds;
+        if (keepalive <= hold) return;
+        const rule = '(the CRD requires keepAliveTimeSeconds <= holdTimeSeconds)';
+        const message =
+          t.keepAliveTimeSeconds === undefined
+            ? `unset, so Kubernetes applies the CRD default ${keepalive}, which exceeds holdTimeSeconds ${hold} ${rule}`
+            : t.holdTimeSeconds === undefined
+              ? `${keepalive} exceeds holdTimeSeconds, which is unset, so Kubernetes applies the CRD default ${hold} ${rule}`
+              : 'keepAliveTimeSeconds must not exceed holdTimeSeconds';
+        ctx.addIssue({ code: 'custom', message, path: ['timers', 'keepAliveTimeSeconds'] });
       }),
   })
   .strict();
@@ -147,16 +176,6 @@ export type IpPool = z.infer<typeof ipPoolSchema>;
 export type PeerConfig = z.infer<typeof peerConfigSchema>;
 export type Advertisement = z.infer<typeof advertisementSchema>;
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
-
-/** Cilium's defaults (SetDefaults in the v2 API types). */
-export const CILIUM_DEFAULTS = {
-  peerPort: 179,
-  connectRetryTimeSeconds: 120,
-  holdTimeSeconds: 90,
-  keepAliveTimeSeconds: 30,
-  restartTimeSeconds: 120,
-  ebgpMultihop: 1,
-} as const;
 
 /** Kinds from the BGP/LB-IPAM family that exist upstream but that anycast-verify does not emulate. */
 export const UNSUPPORTED_CILIUM_KINDS = ['CiliumBGPPeeringPolicy', 'CiliumBGPNodeConfigOverride', 'CiliumBGPNodeConfig', 'CiliumPodIPPool', 'CiliumL2AnnouncementPolicy'];

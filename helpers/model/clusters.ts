@@ -5,6 +5,7 @@
  * This is the spec the netns provider's emulated node runs, and the expectation the
  * suites check on either provider.
  */
+import ipaddr from 'ipaddr.js';
 import { ProblemList } from './errors.js';
 import {
   advertisementSchema,
@@ -19,12 +20,12 @@ import {
   type PeerConfig,
 } from './cilium-crds.js';
 import { configMapSchema, deploymentSchema, namespaceSchema, secretSchema, serviceSchema, type ConfigMap, type Deployment, type Secret, type Service } from './kube-objects.js';
-import { allocateLoadBalancerIPs, isLbIpamService, serviceKey, serviceSelectorLabels, type Allocation } from './lb-ipam.js';
+import { allocateLoadBalancerIPs, isLbIpamService, poolSelects, serviceKey, serviceSelectorLabels, type Allocation } from './lb-ipam.js';
 import { selectorMatches } from './label-selector.js';
 import type { K8sNodeModel } from './lab-model.js';
 import type { Manifest } from './manifests.js';
-import { validateDoc, type YamlDoc } from './yaml-file.js';
-import { ipToInt, isIPv4 } from './ipv4.js';
+import { pathToString, validateDoc, type YamlDoc } from './yaml-file.js';
+import { cidrError, ipToInt, ipv4Error, isIPv4 } from './ipv4.js';
 
 export interface AdvertisedPrefix {
   prefix: string;
@@ -42,14 +43,20 @@ export interface SpeakerPeer {
   keepaliveSeconds: number;
   /** TCP-MD5 password, when the PeerConfig names an auth Secret that holds one. */
   password?: string;
-  /** Where the password came from, for messages. */
+  /** Where the password came from, for messages: the Secret, with its file and the line of the key. */
   passwordSource?: string;
   gracefulRestart?: { restartTimeSeconds: number };
   ebgpMultihop: number;
   families: { afi: 'ipv4' | 'ipv6'; safi: 'unicast' }[];
   advertise: AdvertisedPrefix[];
-  /** Where the peer came from: ClusterConfig file and PeerConfig file. */
-  source: { clusterConfig: string; peerConfig?: string };
+  /** Where the peer came from: ClusterConfig file (with the peer's field and lines, for cross-file messages) and PeerConfig file. */
+  source: { clusterConfig: string; peer: PeerAt; peerConfig?: string };
+}
+
+/** The peer's entry in its CiliumBGPClusterConfig: field path and the lines of the fields other files are checked against. */
+export interface PeerAt {
+  field: string;
+  lines: { peerAddress?: number; peerASN?: number };
 }
 
 export interface SpeakerIntent {
@@ -92,6 +99,8 @@ export interface ClusterModel {
   pods: EchoPod[];
   /** Names of pools, peer configs, advertisements with their files, for messages. */
   objects: { pools: IpPool[]; peerConfigs: PeerConfig[]; advertisements: Advertisement[]; clusterConfigs: ClusterConfig[] };
+  /** The document each of `objects` was read from, so a cross-file check can name its file and line. */
+  sources: ReadonlyMap<object, YamlDoc>;
 }
 
 const ECHO_IMAGE = /^(docker\.io\/)?traefik\/whoami(:|@|$)/;
@@ -175,7 +184,9 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     }
   }
 
-  for (const p of pools) checkPool(p, fileOf.get(p)!, problems);
+  // A pool with an unreadable block is reported here and left out of LB-IPAM (and of the cross-checks).
+  const badPools = pools.filter((p) => !checkPool(p, fileOf.get(p)!, problems));
+  pools.splice(0, pools.length, ...pools.filter((p) => !badPools.includes(p)));
   for (const a of advertisements) checkAdvertisement(a, fileOf.get(a)!, problems);
   for (const c of clusterConfigs) checkClusterConfig(c, fileOf.get(c)!, problems);
 
@@ -198,7 +209,8 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     if (isLbIpamService(s) && s.spec.ports.length > 1) {
       problems.add({ file: doc.file, field: 'spec.ports', line: doc.lineOf(['spec', 'ports']), message: 'the emulated echo serves one port per Service; more than one is not emulated' });
     }
-    if (allocation?.reason) problems.add({ file: doc.file, field: 'metadata.labels', line: doc.lineOf(['metadata']), message: `Service ${key} gets no LoadBalancer IP in cluster ${name}: ${allocation.reason}` });
+    // No IP because a pool that selects it is unreadable: that pool's problem says it all.
+    if (allocation?.reason && !badPools.some((p) => poolSelects(p, s))) problems.add({ file: doc.file, field: 'metadata.labels', line: doc.lineOf(['metadata']), message: `Service ${key} gets no LoadBalancer IP in cluster ${name}: ${allocation.reason}` });
     return {
       key,
       labels: serviceSelectorLabels(s),
@@ -251,8 +263,13 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     const peers: SpeakerPeer[] = [];
     (inst.peers ?? []).forEach((p, i) => {
       const at = (field: string) => ({ file: cdoc.file, field: `spec.bgpInstances[0].peers[${i}].${field}`, line: cdoc.lineOf(['spec', 'bgpInstances', 0, 'peers', i, ...field.split('.')]) });
-      if (!p.peerAddress || !isIPv4(p.peerAddress)) {
-        problems.add({ ...at('peerAddress'), message: p.peerAddress ? `"${p.peerAddress}" is not an IPv4 address (IPv6 peers are not emulated)` : 'required (autoDiscovery is not emulated)' });
+      if (!p.peerAddress) {
+        problems.add({ ...at('peerAddress'), message: 'required (autoDiscovery is not emulated)' });
+        return;
+      }
+      const addressError = peerAddressError(p.peerAddress);
+      if (addressError) {
+        problems.add({ ...at('peerAddress'), message: addressError });
         return;
       }
       if (!p.peerASN) {
@@ -268,12 +285,14 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
           return;
         }
       }
-      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, secrets, advertisements, lbServices, serviceModels, node, problems));
+      const peerPath = ['spec', 'bgpInstances', 0, 'peers', i];
+      const peerAt: PeerAt = { field: pathToString(peerPath), lines: { peerAddress: cdoc.lineOf([...peerPath, 'peerAddress']), peerASN: cdoc.lineOf([...peerPath, 'peerASN']) } };
+      peers.push(resolvePeer(p.name, p.peerAddress, p.peerASN, pc, pc ? fileOf.get(pc) : undefined, cdoc.file, peerAt, secrets, fileOf, invalid, advertisements, lbServices, serviceModels, node, problems));
     });
     speakers[node.name] = { node: node.name, instance: inst.name, localASN: inst.localASN, routerId: node.ip, peers };
   }
 
-  return { name, nodes: nodes.map((n) => n.name), manifests, services: serviceModels, speakers, pods, objects: { pools, peerConfigs, advertisements, clusterConfigs } };
+  return { name, nodes: nodes.map((n) => n.name), manifests, services: serviceModels, speakers, pods, objects: { pools, peerConfigs, advertisements, clusterConfigs }, sources: fileOf };
 }
 
 function resolvePeer(
@@ -283,7 +302,10 @@ function resolvePeer(
   pc: PeerConfig | undefined,
   pcDoc: YamlDoc | undefined,
   ccFile: string,
+  peerAt: PeerAt,
   secrets: Secret[],
+  fileOf: ReadonlyMap<object, YamlDoc>,
+  invalid: Set<string>,
   advertisements: Advertisement[],
   lbServices: { s: Service; doc: YamlDoc }[],
   services: ServiceModel[],
@@ -297,8 +319,11 @@ function resolvePeer(
     const secret = secrets.find((s) => s.metadata.name === spec.authSecretRef && (s.metadata.namespace ?? 'default') === 'kube-system');
     const fromData = secret?.data?.password ? Buffer.from(secret.data.password, 'base64').toString('utf8') : undefined;
     password = secret?.stringData?.password ?? fromData;
-    passwordSource = secret ? `Secret kube-system/${spec.authSecretRef}` : undefined;
-    if (!password) {
+    const sdoc = secret && fileOf.get(secret);
+    const key = sdoc?.lineOf([secret?.stringData?.password !== undefined ? 'stringData' : 'data', 'password']);
+    passwordSource = secret ? `Secret kube-system/${spec.authSecretRef}${sdoc ? ` (${sdoc.file}${key ? `:${key}` : ''})` : ''}` : undefined;
+    // A Secret that failed validation (data not base64, say) is reported on its own file.
+    if (!password && !invalid.has(`Secret/${spec.authSecretRef}`)) {
       problems.add({
         file: pcDoc.file,
         field: 'spec.authSecretRef',
@@ -349,19 +374,50 @@ function resolvePeer(
     ebgpMultihop: spec?.ebgpMultihop ?? CILIUM_DEFAULTS.ebgpMultihop,
     families: usable,
     advertise,
-    source: { clusterConfig: ccFile, peerConfig: pcDoc?.file },
+    source: { clusterConfig: ccFile, peer: peerAt, peerConfig: pcDoc?.file },
   };
 }
 
-function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): void {
+/**
+ * Checks each block of a pool, naming the field at fault. Returns false when a block cannot
+ * be read: such a pool then takes no part in LB-IPAM (nothing later trips over its addresses).
+ */
+function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): boolean {
+  let ok = true;
   p.spec.blocks.forEach((b, i) => {
-    const at = { file: doc.file, field: `spec.blocks[${i}]`, line: doc.lineOf(['spec', 'blocks', i]) };
-    if (b.cidr && (b.start || b.stop)) problems.add({ ...at, message: 'a block is either cidr or start/stop, not both' });
-    else if (!b.cidr && !b.start) problems.add({ ...at, message: 'a block needs cidr or start' });
-    else if (b.cidr && !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(b.cidr)) problems.add({ ...at, message: `"${b.cidr}": only IPv4 pools are emulated` });
-    else if (b.start && (!isIPv4(b.start) || (b.stop && !isIPv4(b.stop)))) problems.add({ ...at, message: 'start/stop must be IPv4 addresses (IPv6 pools are not emulated)' });
-    else if (b.start && b.stop && ipToInt(b.start) > ipToInt(b.stop)) problems.add({ ...at, message: `stop ${b.stop} is below start ${b.start}` });
+    const bad = (field: 'cidr' | 'start' | 'stop' | undefined, message: string) => {
+      const path = ['spec', 'blocks', i, ...(field ? [field] : [])];
+      problems.add({ file: doc.file, field: pathToString(path), line: doc.lineOf(path), message });
+      ok = false;
+    };
+    if (b.cidr && (b.start || b.stop)) bad(undefined, 'a block is either cidr or start/stop, not both');
+    else if (!b.cidr && !b.start) bad(undefined, 'a block needs cidr or start');
+    else if (b.cidr) {
+      const e = cidrError(b.cidr);
+      if (e) bad('cidr', e);
+    } else {
+      const startError = ipv4Error(b.start!);
+      const stopError = b.stop === undefined ? undefined : ipv4Error(b.stop);
+      if (startError) bad('start', startError);
+      if (stopError) bad('stop', stopError);
+      if (!startError && !stopError && b.stop && ipToInt(b.start!) > ipToInt(b.stop)) bad('stop', `stop ${b.stop} is below start ${b.start}`);
+    }
   });
+  return ok;
+}
+
+/**
+ * Why a peerAddress cannot be used; undefined for an IPv4 address. The CRD's pattern
+ * (ciliumbgpclusterconfigs.yaml, v2 and v2alpha1) takes a bare IPv4 or IPv6 address, so
+ * "192.0.2.1/32" (the older CiliumBGPPeeringPolicy's notation) is rejected by the API server.
+ */
+function peerAddressError(address: string): string | undefined {
+  const prefixed = /^(.+)\/\d+$/.exec(address)?.[1];
+  if (prefixed && (isIPv4(prefixed) || ipaddr.IPv6.isValid(prefixed))) {
+    return `"${address}" is a prefix: CiliumBGPClusterConfig takes a bare IP address (the CRD's pattern allows no prefix length; /32 notation was CiliumBGPPeeringPolicy's), write ${prefixed}`;
+  }
+  if (ipaddr.IPv6.isValid(address)) return `"${address}" is an IPv6 address: IPv6 peers are not emulated`;
+  return ipv4Error(address);
 }
 
 function checkAdvertisement(a: Advertisement, doc: YamlDoc, problems: ProblemList): void {

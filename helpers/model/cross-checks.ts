@@ -8,6 +8,7 @@ import type { ProblemList } from './errors.js';
 import { cidrContains, parseCidr, rangesOverlap, intToIp, type Cidr } from './ipv4.js';
 import { poolRanges } from './lb-ipam.js';
 import type { LabModel } from './lab-model.js';
+import { pathToString } from './yaml-file.js';
 
 interface Owned {
   owner: string;
@@ -15,6 +16,27 @@ interface Owned {
   field: string;
   line?: number;
   cidr: Cidr;
+}
+
+/**
+ * How two passwords differ, without printing either (no message shows a password): a
+ * difference in whitespace only is shown JSON-quoted, since it is invisible otherwise (a
+ * trailing "\n" from `echo ... | base64` is the usual one); any other only by lengths or
+ * the first position that differs.
+ */
+export function passwordDifference(a: string, aName: string, b: string, bName: string): string {
+  if (a.trim() === b.trim()) {
+    const lead = (s: string) => s.slice(0, s.length - s.trimStart().length);
+    const trail = (s: string) => s.slice(s.trimEnd().length);
+    const parts: string[] = [];
+    if (lead(a) !== lead(b)) parts.push(`leading ${JSON.stringify(lead(a))} (${aName}) vs ${JSON.stringify(lead(b))} (${bName})`);
+    if (trail(a) !== trail(b)) parts.push(`trailing ${JSON.stringify(trail(a))} (${aName}) vs ${JSON.stringify(trail(b))} (${bName})`);
+    return `only in whitespace: ${parts.join(', ')}`;
+  }
+  if (a.length !== b.length) return `(${a.length} vs ${b.length} characters; values not shown)`;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return `(same length, first difference at character ${i + 1}; values not shown)`;
 }
 
 export function runCrossChecks(model: LabModel, problems: ProblemList): void {
@@ -113,22 +135,41 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
     }
   }
 
+  // 5b. A router whose frr.conf runs BGP starts bgpd: watchfrr starts only what `daemons` enables.
+  for (const r of Object.values(model.routers)) {
+    const bgp = r.frr.bgp;
+    if (!bgp || r.daemons.enabled.includes('bgpd')) continue;
+    const line = r.daemons.lines.bgpd;
+    problems.add({ file: r.daemons.file, field: 'bgpd', line, message: `${line ? 'bgpd=no' : 'no bgpd=yes'}, but ${r.name}'s ${r.frr.file}:${bgp.line} has "router bgp ${bgp.asn}": watchfrr would not start bgpd and ${r.name} would run no BGP` });
+  }
+
+  // 5c. A node a router peers with runs a speaker: no CiliumBGPClusterConfig selecting it (a
+  // missing fixtures/cilium/<cluster>/, say) would leave that session down for good.
+  for (const n of Object.values(model.k8sNodes)) {
+    if (model.clusters[n.cluster]?.speakers[n.name]) continue;
+    const peering = Object.values(model.routers).filter((r) => r.frr.bgp?.neighbors[n.ip]);
+    if (peering.length === 0) continue;
+    const by = peering.map((r) => `${r.name} (${r.frr.file}:${r.frr.bgp!.neighbors[n.ip]!.line})`).join(', ');
+    problems.add({ file: topoFile, field: `topology.nodes.${n.name}`, line: n.node.line, message: `no CiliumBGPClusterConfig of cluster ${n.cluster} selects this node, so it would run no BGP speaker, yet ${by} peers with it` });
+  }
+
   // 5. Each Kubernetes node's BGP peers match the leaf on its bridge, on both sides.
   for (const cluster of Object.values(model.clusters)) {
     for (const sp of Object.values(cluster.speakers)) {
       const node = model.k8sNodes[sp.node]!;
       for (const peer of sp.peers) {
         const cc = peer.source.clusterConfig;
+        const at = peer.source.peer;
         const owner = owned.find((o) => o.cidr.address === peer.address);
         const router = owner ? model.routers[owner.owner.split(':')[0]!] : undefined;
         if (!router) {
-          problems.add({ file: cc, field: `peers[${peer.name}].peerAddress`, message: `${peer.address} is not an address of any FRR router in the topology` });
+          problems.add({ file: cc, field: `${at.field}.peerAddress`, line: at.lines.peerAddress, message: `${peer.address} is not an address of any FRR router in the topology` });
           continue;
         }
         const iface = owner!.owner.split(':')[1]!;
         const onBridge = model.links.some((l) => (l.a.node === router.name && l.a.iface === iface && l.b.node === node.bridge) || (l.b.node === router.name && l.b.iface === iface && l.a.node === node.bridge));
         if (!onBridge || !cidrContains(owner!.cidr, node.ip)) {
-          problems.add({ file: cc, field: `peers[${peer.name}].peerAddress`, message: `${peer.address} (${router.name} ${iface}) is not on node ${node.name}'s network ${node.cidr} via ${node.bridge}; eBGP with TTL 1 needs a directly connected peer (ebgpMultihop is not emulated)` });
+          problems.add({ file: cc, field: `${at.field}.peerAddress`, line: at.lines.peerAddress, message: `${peer.address} (${router.name} ${iface}) is not on node ${node.name}'s network ${node.cidr} via ${node.bridge}; eBGP with TTL 1 needs a directly connected peer (ebgpMultihop is not emulated)` });
         }
         const bgp = router.frr.bgp;
         if (!bgp) {
@@ -136,7 +177,7 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
           continue;
         }
         if (bgp.asn !== peer.asn) {
-          problems.add({ file: cc, field: `peers[${peer.name}].peerASN`, message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})` });
+          problems.add({ file: cc, field: `${at.field}.peerASN`, line: at.lines.peerASN, message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})` });
         }
         const nb = bgp.neighbors[node.ip];
         if (!nb) {
@@ -148,7 +189,11 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
         }
         if (nb.password !== peer.password) {
           const where = peer.passwordSource ?? peer.source.peerConfig ?? cc;
-          const msg = !nb.password ? `${router.name} has no password for ${node.ip}, but Cilium uses one (${where}): MD5 on one side only` : !peer.password ? `${router.name} sets a password for ${node.ip}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only` : `${router.name}'s password for ${node.ip} differs from ${where}`;
+          const msg = !nb.password
+            ? `${router.name} has no password for ${node.ip}, but Cilium uses one (${where}): MD5 on one side only`
+            : !peer.password
+              ? `${router.name} sets a password for ${node.ip}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only`
+              : `${router.name}'s password for ${node.ip} differs from ${where} ${passwordDifference(nb.password, router.name, peer.password, peer.passwordSource ? 'the Secret' : 'Cilium')}`;
           problems.add({ file: router.frr.file, field: `neighbor ${node.ip} password`, line: nb.line, message: msg });
         }
       }
@@ -158,14 +203,22 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
   // 6. The VIP pool must not overlap any subnet of the lab (the VIP would shadow or be shadowed).
   for (const cluster of Object.values(model.clusters)) {
     for (const pool of cluster.objects.pools) {
-      for (const r of poolRanges(pool)) {
+      const doc = cluster.sources.get(pool)!;
+      poolRanges(pool).forEach((r, i) => {
+        const block = pool.spec.blocks[i]!;
+        const path = ['spec', 'blocks', i, ...(block.cidr ? ['cidr'] : [])];
         for (const o of owned) {
           const subnet = { first: o.cidr.first, last: o.cidr.last };
           if (rangesOverlap(r, subnet)) {
-            problems.add({ file: 'fixtures', field: `CiliumLoadBalancerIPPool ${pool.metadata.name}.spec.blocks`, message: `range ${intToIp(r.first)}-${intToIp(r.last)} overlaps ${o.owner}'s subnet ${intToIp(subnet.first)}/${o.cidr.prefixLength}` });
+            problems.add({
+              file: doc.file,
+              field: pathToString(path),
+              line: doc.lineOf(path),
+              message: `range ${intToIp(r.first)}-${intToIp(r.last)} overlaps ${o.owner}'s subnet ${intToIp(subnet.first)}/${o.cidr.prefixLength} (${o.file}${o.line ? `:${o.line}` : ''})`,
+            });
           }
         }
-      }
+      });
     }
   }
 }

@@ -19,12 +19,19 @@ export function formatProblem(p: Problem): string {
   return `${where}: ${p.field}: ${p.message}`;
 }
 
-/** Thrown when the input files are not a lab we can build; carries every problem found. */
+/**
+ * Thrown when the input files are not a lab we can build; carries every problem found, and
+ * what could not be checked at all (so a short list is not read as "everything else is fine").
+ */
 export class LabConfigError extends Error {
-  constructor(readonly problems: Problem[]) {
+  constructor(
+    readonly problems: Problem[],
+    readonly notChecked: string[] = [],
+  ) {
     super(
       `${problems.length} problem${problems.length === 1 ? '' : 's'} in the lab files:\n` +
-        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
+        problems.map((p) => `  - ${formatProblem(p)}`).join('\n') +
+        notChecked.map((n) => `\n  not checked: ${n}`).join(''),
     );
     this.name = 'LabConfigError';
   }

@@ -11,6 +11,8 @@ export interface FrrDaemons {
   enabled: string[];
   /** Extra command-line options per daemon (`bgpd_options="..."`). */
   options: Record<string, string[]>;
+  /** Line of each daemon's `NAME=yes|no`, for messages. */
+  lines: Record<string, number>;
 }
 
 const ALWAYS = ['zebra', 'staticd'];
@@ -21,6 +23,7 @@ export function parseDaemons(file: string, shownAs: string, problems: ProblemLis
   if (text === undefined) return undefined;
   const enabled = [...ALWAYS];
   const options: Record<string, string[]> = {};
+  const lines: Record<string, number> = {};
   text.split('\n').forEach((raw, i) => {
     const t = raw.trim();
     if (t === '' || t.startsWith('#')) return;
@@ -34,9 +37,10 @@ export function parseDaemons(file: string, shownAs: string, problems: ProblemLis
     if (key.endsWith('_options')) {
       options[key.slice(0, -'_options'.length)] = unquoted === '' ? [] : unquoted.split(/\s+/);
     } else if (KNOWN.includes(key)) {
+      lines[key] = i + 1;
       if (unquoted !== 'yes' && unquoted !== 'no') problems.add({ file: shownAs, field: key, line: i + 1, message: `expected yes or no, got "${unquoted}"` });
       if (unquoted === 'yes' && !enabled.includes(key)) enabled.push(key);
     }
   });
-  return { file: shownAs, enabled, options };
+  return { file: shownAs, enabled, options, lines };
 }

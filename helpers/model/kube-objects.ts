@@ -9,13 +9,23 @@ import { metadataShape } from './k8s-metadata.js';
 // Plain Kubernetes objects keep any other metadata (finalizers, ownerReferences, ...).
 const metadata = z.object(metadataShape).passthrough();
 
+/**
+ * A Secret's `data` value as the API server decodes it: Go's base64.StdEncoding (padded,
+ * standard alphabet; CR and LF skipped). Node's Buffer.from(s, 'base64') accepts anything,
+ * so a plain-text value would otherwise be silently decoded into some other bytes.
+ */
+export function isStdBase64(s: string): boolean {
+  const t = s.replace(/[\r\n]/g, '');
+  return t.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(t);
+}
+
 export const secretSchema = z
   .object({
     apiVersion: z.literal('v1'),
     kind: z.literal('Secret'),
     metadata,
     type: z.string().optional(),
-    data: z.record(z.string(), z.string()).optional(),
+    data: z.record(z.string(), z.string().refine(isStdBase64, 'not valid base64 (Kubernetes decodes data values as standard base64; put plain text under stringData)')).optional(),
     stringData: z.record(z.string(), z.string()).optional(),
   })
   .strict();

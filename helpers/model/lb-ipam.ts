@@ -48,6 +48,11 @@ export function isLbIpamService(svc: Service): boolean {
   return svc.spec.type === 'LoadBalancer' && (svc.spec.loadBalancerClass === undefined || svc.spec.loadBalancerClass === LB_CLASS_BGP);
 }
 
+/** True when the pool's serviceSelector selects the Service; a nil selector serves every Service (the opposite of the advertisement selector). */
+export function poolSelects(pool: IpPool, svc: Service): boolean {
+  return !pool.spec.serviceSelector || selectorMatches(pool.spec.serviceSelector, serviceSelectorLabels(svc));
+}
+
 export function poolRanges(pool: IpPool): PoolRange[] {
   if (pool.spec.disabled) return [];
   return pool.spec.blocks.map((b) => {
@@ -94,12 +99,16 @@ export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): A
   const out: Allocation[] = [];
   for (const svc of services) {
     if (!isLbIpamService(svc)) continue;
-    const labels = serviceSelectorLabels(svc);
-    // A nil serviceSelector serves every Service (the opposite of the advertisement selector).
-    const matching = ranges.filter(({ pool }) => !pool.spec.serviceSelector || selectorMatches(pool.spec.serviceSelector, labels));
+    const matching = ranges.filter(({ pool }) => poolSelects(pool, svc));
     const key = serviceKey(svc);
     if (matching.length === 0) {
       out.push({ service: key, reason: 'no CiliumLoadBalancerIPPool selects this Service' });
+      continue;
+    }
+    // A disabled pool allocates no new IP (spec.disabled): say so, rather than "exhausted".
+    const disabled = matching.filter(({ pool }) => pool.spec.disabled).map(({ pool }) => pool.metadata.name);
+    if (disabled.length === matching.length) {
+      out.push({ service: key, reason: `every pool that selects it is disabled (${disabled.join(', ')}: spec.disabled is true; Cilium allocates no new IP from it)` });
       continue;
     }
     const requested = (svc.metadata.annotations?.['lbipam.cilium.io/ips'] ?? svc.spec.loadBalancerIP ?? '')
@@ -122,7 +131,7 @@ export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): A
         break;
       }
     }
-    if (!done) out.push({ service: key, reason: 'every matching pool is exhausted' });
+    if (!done) out.push({ service: key, reason: `every matching pool is exhausted${disabled.length ? ` or disabled (${disabled.join(', ')})` : ''}` });
   }
   return out;
 }

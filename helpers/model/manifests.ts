@@ -34,10 +34,13 @@ export function loadManifests(root: string, fixturesDir: string, clusters: strin
     problems.add({ file: displayPath(root, fixturesDir), field: '(folder)', message: 'fixtures folder not found' });
     return perCluster;
   }
+  const before = problems.items.length;
+  let objects = 0;
   for (const group of readdirSync(fixturesDir).sort()) {
     const groupDir = join(fixturesDir, group);
     if (!statSync(groupDir).isDirectory()) continue;
     const shared = yamlFiles(groupDir).flatMap((f) => toManifests(root, f, problems));
+    objects += shared.length;
     for (const c of clusters) perCluster[c]!.push(...shared);
     for (const sub of readdirSync(groupDir).sort()) {
       const subDir = join(groupDir, sub);
@@ -46,8 +49,14 @@ export function loadManifests(root: string, fixturesDir: string, clusters: strin
         problems.add({ file: displayPath(root, subDir), field: '(folder)', message: `"${sub}" is not a cluster of the topology (clusters: ${clusters.join(', ')})` });
         continue;
       }
-      perCluster[sub]!.push(...yamlFiles(subDir).flatMap((f) => toManifests(root, f, problems)));
+      const own = yamlFiles(subDir).flatMap((f) => toManifests(root, f, problems));
+      objects += own.length;
+      perCluster[sub]!.push(...own);
     }
+  }
+  // Nothing at all (and no file that failed to parse): the lab would start with no Cilium config.
+  if (objects === 0 && problems.items.length === before) {
+    problems.add({ file: displayPath(root, fixturesDir), field: '(folder)', message: 'no Kubernetes objects (*.yaml, *.yml) in it: the clusters would get no Cilium BGP configuration, no LB-IPAM pool and no workload' });
   }
   for (const c of clusters) perCluster[c]!.sort((a, b) => rank(a.kind) - rank(b.kind));
   return perCluster;
@@ -58,6 +67,44 @@ function rank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
+/**
+ * Kubernetes' size limits, checked per object (one YAML document):
+ * - Secret and ConfigMap: the API server's validation (ValidateSecret, ValidateConfigMap in
+ *   kubernetes pkg/apis/core/validation/validation.go) sums the bytes of the values (Secret:
+ *   `data` decoded, after `stringData` is merged into it; ConfigMap: `data` and `binaryData`
+ *   decoded) and refuses a total above core.MaxSecretSize, 1 MiB. Keys and metadata do not
+ *   count, and no other kind has such a rule.
+ * - Every object: the API server writes it to etcd in one request, and etcd refuses a request
+ *   over its --max-request-bytes, 1.5 MiB by default ("etcdserver: request is too large").
+ *   Measured here as the object's JSON: what etcd stores for a custom resource; built-in
+ *   kinds are stored as protobuf, about the same when long strings dominate. Fields the
+ *   server adds (managedFields) come on top, so this is the least the request will be.
+ */
+const MAX_DATA_BYTES = 1024 * 1024;
+const ETCD_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+
+function sizeProblems(doc: YamlDoc, kind: string, id: string, problems: ProblemList): void {
+  const d = doc.data as Record<string, unknown>;
+  const entries = (o: unknown): [string, string][] => (o && typeof o === 'object' ? Object.entries(o).filter((e): e is [string, string] => typeof e[1] === 'string') : []);
+  const decoded = (v: string) => Buffer.from(v, 'base64').length;
+  let values: number[] = [];
+  if (kind === 'Secret') {
+    // stringData is merged into data on write: a key in both counts once, with stringData's value.
+    const merged = new Map(entries(d.data).map(([k, v]) => [k, decoded(v)]));
+    for (const [k, v] of entries(d.stringData)) merged.set(k, Buffer.byteLength(v));
+    values = [...merged.values()];
+  } else if (kind === 'ConfigMap') values = [...entries(d.data).map(([, v]) => Buffer.byteLength(v)), ...entries(d.binaryData).map(([, v]) => decoded(v))];
+  const total = values.reduce((a, b) => a + b, 0);
+  if (total > MAX_DATA_BYTES) {
+    const field = d.data !== undefined ? 'data' : kind === 'Secret' ? 'stringData' : 'binaryData';
+    problems.add({ file: doc.file, field, line: doc.lineOf([field]), message: `${kind} data totals ${total} bytes; the API server refuses more than ${MAX_DATA_BYTES} (1 MiB)` });
+  }
+  const json = Buffer.byteLength(JSON.stringify(d));
+  if (json > ETCD_MAX_REQUEST_BYTES) {
+    problems.add({ file: doc.file, field: '(document)', line: doc.lineOf([]), message: `${kind} ${id} is ${json} bytes as JSON; etcd refuses a request over ${ETCD_MAX_REQUEST_BYTES} bytes (1.5 MiB, --max-request-bytes default)` });
+  }
+}
+
 function toManifests(root: string, file: string, problems: ProblemList): Manifest[] {
   return readYamlDocs(root, file, problems).flatMap((doc) => {
     const d = doc.data as Record<string, unknown> | null;
@@ -66,6 +113,8 @@ function toManifests(root: string, file: string, problems: ProblemList): Manifes
       problems.add({ file: doc.file, field: '(document)', message: 'not a Kubernetes object (apiVersion, kind and metadata.name are required)', line: doc.lineOf([]) });
       return [];
     }
-    return [{ doc, kind: d.kind, apiVersion: d.apiVersion, name: meta.name, namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined }];
+    const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
+    sizeProblems(doc, d.kind, namespace ? `${namespace}/${meta.name}` : meta.name, problems);
+    return [{ doc, kind: d.kind, apiVersion: d.apiVersion, name: meta.name, namespace }];
   });
 }

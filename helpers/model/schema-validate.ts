@@ -1,9 +1,9 @@
 /**
  * Validation against the upstream schemas, as reference data: the topology against
  * containerlab's JSON schema, and each Cilium manifest against the openAPIV3Schema of its
- * CRD version. The schemas are not shipped in this repository: `schemaDir()` finds them
- * (ANYCAST_VERIFY_SCHEMAS, the workplace's ../shared/schemas, or .schemas/ fetched by
- * scripts/fetch-schemas.sh).
+ * CRD version. The schemas are not shipped in this repository: `findSchemas()` finds them
+ * (ANYCAST_VERIFY_SCHEMAS, else the workplace's ../shared/schemas, or .schemas/ fetched by
+ * scripts/fetch-schemas.sh), or says why it could not.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,17 +14,52 @@ import ipaddr from 'ipaddr.js';
 import type { Problem } from './errors.js';
 import type { LabModel } from './lab-model.js';
 
+/**
+ * Where the upstream schemas are, or why none will do: each place looked in, with what it
+ * lacks. ANYCAST_VERIFY_SCHEMAS, when set, is the only place: a folder asked for by name is
+ * never silently swapped for another one (other Cilium versions, say).
+ */
+export function findSchemas(root: string): { dir: string; why?: undefined } | { dir?: undefined; why: string } {
+  const lacks = (d: string): string | undefined => {
+    if (!existsSync(d)) return `${d} does not exist`;
+    const missing = [existsSync(join(d, 'containerlab-clab.schema.json')) ? '' : 'containerlab-clab.schema.json', existsSync(join(d, 'cilium')) ? '' : 'cilium/'].filter(Boolean);
+    return missing.length ? `${d} has no ${missing.join(' and no ')}` : undefined;
+  };
+  const asked = process.env.ANYCAST_VERIFY_SCHEMAS;
+  if (asked) {
+    const why = lacks(asked);
+    return why ? { why: `ANYCAST_VERIFY_SCHEMAS=${why} (point it at a folder holding them, or unset it)` } : { dir: asked };
+  }
+  const candidates = [resolve(root, '..', 'shared', 'schemas'), resolve(root, '.schemas')];
+  const dir = candidates.find((d) => !lacks(d));
+  return dir ? { dir } : { why: `none found: ${candidates.map(lacks).join('; ')} (run scripts/fetch-schemas.sh, or set ANYCAST_VERIFY_SCHEMAS)` };
+}
+
 export function schemaDir(root: string): string | undefined {
-  const candidates = [process.env.ANYCAST_VERIFY_SCHEMAS, resolve(root, '..', 'shared', 'schemas'), resolve(root, '.schemas')].filter((x): x is string => !!x);
-  return candidates.find((d) => existsSync(join(d, 'containerlab-clab.schema.json')) && existsSync(join(d, 'cilium')));
+  return findSchemas(root).dir;
 }
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;
 
-function ajv(): Ajv {
-  // The upstream schemas use keywords of later drafts and Kubernetes extensions (x-kubernetes-*).
-  const a = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+/**
+ * The ajv every upstream schema is compiled with (exported so tests compile them the same
+ * way). The schemas use keywords of later drafts and Kubernetes extensions (x-kubernetes-*),
+ * hence strict: false. Every format they use is registered: ajv-formats' int32, int64,
+ * date-time, ipv4, ..., and Kubernetes' cidr, which a unit test checks over the schemas.
+ * A format a newer schema brings would be skipped, as Kubernetes skips formats it does not
+ * know; ajv would print "unknown format ... ignored" once per use for it, so that line, and
+ * only that one, is dropped from ajv's logger.
+ */
+export function schemaAjv(): Ajv {
+  const logger = {
+    log: () => undefined,
+    warn: (...args: unknown[]) => {
+      if (!/^unknown format /.test(String(args[0]))) console.warn(...args);
+    },
+    error: (...args: unknown[]) => console.error(...args),
+  };
+  const a = new Ajv({ strict: false, allErrors: true, validateFormats: true, logger });
   addFormats(a);
   // Kubernetes' own string format for CIDRs (IPv4 or IPv6).
   a.addFormat('cidr', (v: string) => ipaddr.isValidCIDR(v));
@@ -42,7 +77,7 @@ function toProblems(file: string, errors: ErrorObject[] | null | undefined, line
 export function validateTopologyAgainstSchema(model: LabModel, dir: string): Problem[] {
   const schema = JSON.parse(readFileSync(join(dir, 'containerlab-clab.schema.json'), 'utf8')) as Record<string, unknown>;
   delete schema.$schema;
-  const validate = ajv().compile(schema);
+  const validate = schemaAjv().compile(schema);
   validate(model.topology.doc.data);
   return toProblems(model.topology.file, validate.errors, model.topology.doc.lineOf);
 }
@@ -65,7 +100,7 @@ function crdSchemas(dir: string): Map<string, Map<string, object>> {
 /** Every Cilium manifest of every cluster against its CRD's schema; a kind or version the CRDs do not define is a problem. */
 export function validateManifestsAgainstCrds(model: LabModel, dir: string): { problems: Problem[]; validated: number } {
   const schemas = crdSchemas(dir);
-  const a = ajv();
+  const a = schemaAjv();
   const problems: Problem[] = [];
   const seen = new Set<string>();
   let validated = 0;

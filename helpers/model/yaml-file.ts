@@ -3,11 +3,17 @@
  * by a cross-file check) can still be reported with its line number.
  */
 import { relative } from 'node:path';
-import { LineCounter, parseAllDocuments, isMap, isNode, isScalar, type Document } from 'yaml';
+import { LineCounter, Scalar, parseAllDocuments, isMap, isNode, isPair, isScalar, isSeq, visit, type Alias, type Document } from 'yaml';
 import type { z } from 'zod';
 import { readTextFile, type ProblemList } from './errors.js';
 
 export type FieldPath = readonly (string | number)[];
+
+/**
+ * Alias expansions allowed per document (the yaml package's default, stated): a "billion
+ * laughs" document (anchors of aliases of aliases) would otherwise expand to gigabytes.
+ */
+const MAX_ALIAS_COUNT = 100;
 
 export interface YamlDoc {
   /** Path relative to the project root, as shown in messages. */
@@ -54,9 +60,64 @@ export function readYamlDocs(root: string, file: string, problems: ProblemList):
       return;
     }
     if (doc.contents === null) return; // an empty document between two `---`
-    out.push({ file: shown, index, data: doc.toJS({ maxAliasCount: 100 }), lineOf: (path) => lineOf(doc, lineCounter, path) });
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      // The yaml package throws (no position) when aliases expand beyond maxAliasCount.
+      const at = /alias count/i.test((err as Error).message) ? aliasOverLimit(doc) : undefined;
+      const line = at?.node.range ? lineCounter.linePos(at.node.range[0]).line : lineOf(doc, lineCounter, []);
+      const message = at
+        ? `YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} here (too many aliases, or aliases of anchors that hold aliases, as a "billion laughs" document does to expand into gigabytes); write the values out`
+        : `cannot convert the YAML: ${(err as Error).message}`;
+      problems.add({ file: shown, field: at ? pathToString(at.path) : '(document)', message, line });
+      return;
+    }
+    out.push({ file: shown, index, data, lineOf: (path) => lineOf(doc, lineCounter, path) });
   });
   return out;
+}
+
+/**
+ * The alias at which the maxAliasCount guard trips, with its field path: the shortest
+ * prefix of the document's aliases (document order) that still trips it ends there. Found
+ * with the yaml package's own check on copies whose later aliases are replaced by null, so
+ * it holds whatever the package counts; more aliases never count less, hence the bisection.
+ */
+function aliasOverLimit(doc: Document): { node: Alias; path: FieldPath } | undefined {
+  const aliases: { node: Alias; path: FieldPath }[] = [];
+  visit(doc, {
+    Alias(_key, node, ancestors) {
+      const chain = [...ancestors, node];
+      const path: (string | number)[] = [];
+      chain.forEach((a, i) => {
+        const child = chain[i + 1];
+        if (isPair(a) && child === a.value && isScalar(a.key)) path.push(String(a.key.value));
+        else if (isSeq(a)) path.push(a.items.indexOf(child as never));
+      });
+      aliases.push({ node, path });
+    },
+  });
+  const trips = (keep: number): boolean => {
+    const copy = doc.clone();
+    let seen = 0;
+    visit(copy, { Alias: () => (seen++ < keep ? undefined : new Scalar(null)) });
+    try {
+      copy.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      return false;
+    } catch (err) {
+      return /alias count/i.test((err as Error).message);
+    }
+  };
+  if (aliases.length === 0 || !trips(aliases.length)) return undefined;
+  let lo = 1;
+  let hi = aliases.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (trips(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return aliases[lo - 1];
 }
 
 /** The line of the field at `path`: its key's line for a mapping entry (where a reader looks), else the node's. */

@@ -6,10 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { schemaDir } from '../../helpers/model/schema-validate.js';
+import { schemaAjv, schemaDir } from '../../helpers/model/schema-validate.js';
 import { parseNodeConfigStatus } from '../../helpers/providers/containerlab/kube.js';
 import { dockerIpRange, downPlan, realLabProblems, upPlan, type PlanStep } from '../../helpers/providers/containerlab/plan.js';
 import { loadVersions, parseVersionsEnv } from '../../helpers/model/version-pins.js';
@@ -102,7 +101,7 @@ describe('CiliumBGPNodeConfig status', () => {
 
   it('the sample conforms to the upstream CRD schema', () => {
     const crd = parseYaml(readFileSync(join(schemaDir(PROJECT_ROOT)!, 'cilium', 'ciliumbgpnodeconfigs.yaml'), 'utf8')) as { spec: { versions: { name: string; schema: { openAPIV3Schema: object } }[] } };
-    const validate = new Ajv({ strict: false }).compile(crd.spec.versions.find((v) => v.name === 'v2')!.schema.openAPIV3Schema);
+    const validate = schemaAjv().compile(crd.spec.versions.find((v) => v.name === 'v2')!.schema.openAPIV3Schema);
     expect(validate(sample), JSON.stringify(validate.errors)).toBe(true);
   });
 

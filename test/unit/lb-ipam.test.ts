@@ -40,4 +40,9 @@ describe('emulated LB-IPAM', () => {
     const a = allocateLoadBalancerIPs([pool('p', [{ start: '10.9.4.1' }])], [svc('a'), svc('b')]);
     expect(a[1]).toEqual({ service: 'default/b', reason: 'every matching pool is exhausted' });
   });
+
+  it('reports a disabled pool as disabled, not exhausted', () => {
+    const a = allocateLoadBalancerIPs([pool('p', [{ start: '10.9.5.1' }], { disabled: true })], [svc('a')]);
+    expect(a).toEqual([{ service: 'default/a', reason: 'every pool that selects it is disabled (p: spec.disabled is true; Cilium allocates no new IP from it)' }]);
+  });
 });

@@ -3,10 +3,12 @@
  * topology against containerlab's JSON schema, every Cilium manifest against its CRD's
  * openAPIV3Schema. Each is also shown to fail on a broken copy, so the check can fail.
  */
-import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { schemaDir, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../../helpers/model/schema-validate.js';
+import { schemaAjv, schemaDir, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../../helpers/model/schema-validate.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
 const dir = schemaDir(PROJECT_ROOT);
@@ -46,5 +48,39 @@ describe('upstream schemas', () => {
     const mutated = { ...model, clusters: { x: { ...Object.values(model.clusters)[0]!, manifests: [{ ...peer, doc: { ...peer.doc, file: 'mutated', data: parseYaml(c.read('fixtures/cilium/bgp-peer-config.yaml')) } }] } } };
     const r = validateManifestsAgainstCrds(mutated, dir!);
     expect(r.problems.map((p) => `${p.field}: ${p.message}`)).toContain('spec.timers.holdTimeSeconds: must be >= 3 (upstream schema)');
+  });
+
+  /** Every schema of the upstream files: containerlab's, and each CRD version's openAPIV3Schema. */
+  const allSchemas = (): object[] => [
+    JSON.parse(readFileSync(join(dir!, 'containerlab-clab.schema.json'), 'utf8')) as object,
+    ...readdirSync(join(dir!, 'cilium'))
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => parseAllDocuments(readFileSync(join(dir!, 'cilium', f), 'utf8')).map((d) => d.toJS() as { spec?: { versions?: { schema?: { openAPIV3Schema?: object } }[] } }))
+      .flatMap((crd) => (crd?.spec?.versions ?? []).flatMap((v) => (v.schema?.openAPIV3Schema ? [v.schema.openAPIV3Schema] : []))),
+  ];
+
+  it('every format the upstream schemas use is registered (an unknown one would be ignored, with a warning per use)', () => {
+    const formats = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'format' && typeof x === 'string' ? formats.add(x) : walk(x);
+    };
+    allSchemas().forEach(walk);
+    expect(formats.size).toBeGreaterThan(0);
+    const known = Object.keys(schemaAjv().formats);
+    expect([...formats].filter((f) => !known.includes(f))).toEqual([]);
+  });
+
+  it('validation prints nothing (no "unknown format int32 ignored" and the like)', () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m));
+    try {
+      const model = loadLabModel({ root: PROJECT_ROOT });
+      validateTopologyAgainstSchema(model, dir!);
+      validateManifestsAgainstCrds(model, dir!);
+      for (const s of allSchemas()) schemaAjv().compile(s);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * What `check` could not check is said, with the reason, on the "not checked:" channel:
+ * never a silent skip. These run with no runtime (so no vtysh) and with schema folders made
+ * up for the test.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { checkWithTools } from '../../helpers/lab/check.js';
+import { LabConfigError } from '../../helpers/model/errors.js';
+import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { labCopy } from '../support/lab-copy.js';
+
+const empty = () => mkdtempSync(join(tmpdir(), 'anycast-verify-none-'));
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe('check says what it did not check, and why', () => {
+  it('ANYCAST_VERIFY_SCHEMAS naming a folder without the schemas: not validated (no silent fallback elsewhere)', async () => {
+    const dir = empty();
+    vi.stubEnv('ANYCAST_VERIFY_RUNTIMES', empty());
+    vi.stubEnv('ANYCAST_VERIFY_SCHEMAS', dir);
+    const notes = await checkWithTools(loadLabModel({ root: labCopy().root }));
+    expect(notes).toContainEqual(expect.stringMatching(new RegExp(`^topology and Cilium manifests not validated against the upstream schemas: ANYCAST_VERIFY_SCHEMAS=${dir} has no containerlab-clab\\.schema\\.json and no cilium/`)));
+  });
+
+  it('no schemas anywhere: the note names every place looked in', async () => {
+    vi.stubEnv('ANYCAST_VERIFY_RUNTIMES', empty());
+    vi.stubEnv('ANYCAST_VERIFY_SCHEMAS', '');
+    const c = labCopy();
+    const notes = await checkWithTools(loadLabModel({ root: c.root }));
+    const note = notes.find((n) => n.includes('upstream schemas'));
+    expect(note).toContain(`${resolve(c.root, '..', 'shared', 'schemas')} does not exist`);
+    expect(note).toContain(`${resolve(c.root, '.schemas')} does not exist`);
+    expect(note).toContain('scripts/fetch-schemas.sh');
+  });
+
+  it('a rejection still says what was not checked', async () => {
+    const dir = empty();
+    writeFileSync(join(dir, 'containerlab-clab.schema.json'), JSON.stringify({ type: 'string' }));
+    mkdirSync(join(dir, 'cilium'));
+    vi.stubEnv('ANYCAST_VERIFY_RUNTIMES', empty());
+    vi.stubEnv('ANYCAST_VERIFY_SCHEMAS', dir);
+    const err = await checkWithTools(loadLabModel({ root: labCopy().root })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LabConfigError);
+    expect((err as LabConfigError).message).toMatch(/not checked: FRR configs not loaded in FRR \(vtysh --dryrun\): runtime "\w+" is not built/);
+  });
+});
