@@ -98,7 +98,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
           deadline: detectDeadline,
           intervalMs: LOOK_MS,
         }).catch((err: Error) => {
-          recordMetric(task, { name: 'fabric moved to survivors', value: 'not within budget', budget: spec.detect.seconds, unit: 's', formula: spec.detect.formula });
+          recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors', value: 'not within budget', budget: spec.detect.seconds, unit: 's', formula: spec.detect.formula });
           throw err;
         });
         const tDetect = fib.firstTimeAll(ecmpRouters, tFault, isSurvivorsOnly)!;
@@ -139,18 +139,18 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
 
         const detectS = (tDetect - tFault) / 1000;
         const backS = (tBack - tRestore) / 1000;
-        recordMetric(task, { name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
-        recordMetric(task, { name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
-        if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
-        for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { name: `lost requests: ${verdict}`, value: n });
-        recordMetric(task, { name: 'lost requests without an allowed cause', value: unexpected.length, budget: 0 });
-        if (Object.keys(gaps).length) recordMetric(task, { name: 'nodes without a packet trail (their losses judged by time only)', value: Object.keys(gaps).length });
+        recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
+        recordMetric(task, { key: 'failover.back', name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
+        if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { key: 'failover.transient', name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
+        for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
+        recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: unexpected.length, budget: 0 });
+        if (Object.keys(gaps).length) recordMetric(task, { key: 'failover.untraced', name: 'nodes without a packet trail (their losses judged by time only)', value: Object.keys(gaps).length });
         for (const [client, recs] of Object.entries(records)) {
           const st = outageStats(recs, victimCluster, tInjected, tRestore);
-          recordMetric(task, { name: `${client}: requests during fault`, value: st.requests });
-          recordMetric(task, { name: `${client}: lost`, value: st.lost });
-          recordMetric(task, { name: `${client}: outage window`, value: st.outageSeconds, unit: 's', budget: spec.dataPlaneAlive ? spec.transient.seconds : spec.detect.seconds, formula: spec.dataPlaneAlive ? `data plane up: only the propagation transient, ${spec.transient.formula}` : spec.detect.formula });
-          recordMetric(task, { name: `${client}: answered by ${victimCluster} during fault`, value: st.answeredByFailed });
+          recordMetric(task, { key: `failover.requests.${client}`, name: `${client}: requests during fault`, value: st.requests });
+          recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: st.lost });
+          recordMetric(task, { key: `failover.outage.${client}`, name: `${client}: outage window`, value: st.outageSeconds, unit: 's', budget: spec.dataPlaneAlive ? spec.transient.seconds : spec.detect.seconds, formula: spec.dataPlaneAlive ? `data plane up: only the propagation transient, ${spec.transient.formula}` : spec.detect.formula });
+          recordMetric(task, { key: `failover.answeredByFailed.${client}`, name: `${client}: answered by ${victimCluster} during fault`, value: st.answeredByFailed });
         }
         const file = `${kind}.svg`;
         mkdirSync(reports, { recursive: true });
@@ -159,6 +159,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         writeFileSync(join(reports, `${kind}.json`), JSON.stringify({ kind, spec, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, fib: fib.changes, losses, gaps, records }, null, 1));
         writeFileSync(join(reports, `${kind}.losses.txt`), losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`).join('\n') + '\n');
         recordArtefact(task, `timelines/${file}`);
+        recordArtefact(task, `timelines/${kind}.losses.txt`);
 
         // The claims.
         expect(missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);

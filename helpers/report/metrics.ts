@@ -5,6 +5,11 @@
 import type { RunnerTask } from 'vitest';
 
 export interface Metric {
+  /**
+   * Stable identity for tools (the summary's tables): `<area>.<what>[.<who>]`, e.g.
+   * `failover.moved`, `failover.lost.client`. The name is for people and may be reworded.
+   */
+  key?: string;
   name: string;
   value: number | string | boolean;
   unit?: string;

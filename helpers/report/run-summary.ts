@@ -1,0 +1,181 @@
+/**
+ * What a reader wants at the top of a run, as data: the verdict and versions, the failures
+ * first (each with its message and state dump), then one table per lab suite with one row
+ * per claim, and the failover suite as one row per fault. summary.md and index.html are two
+ * renderings of this (summary-md.ts, summary-html.ts); every metric stays in results.json.
+ */
+import type { Metric } from './metrics.js';
+
+export interface TestRecord {
+  project: string;
+  file: string;
+  name: string;
+  state: string;
+  durationMs?: number;
+  error?: string;
+  metrics: Metric[];
+  artefacts: string[];
+}
+
+export interface RunResults {
+  startedAt?: string;
+  wallSeconds: number;
+  counts: Record<string, number>;
+  lab?: Record<string, unknown>;
+  tests: TestRecord[];
+}
+
+export type Status = 'passed' | 'failed' | 'skipped';
+
+/** A link into the reports folder (relative path) with its text. */
+export interface Link {
+  text: string;
+  href: string;
+}
+
+export interface ClaimRow {
+  status: Status;
+  claim: string;
+  /** The test's measurements in a few words, when it has any. */
+  measured?: string;
+}
+
+export interface FaultRow {
+  status: Status;
+  fault: string;
+  moved?: string;
+  movedBudget?: string;
+  back?: string;
+  backBudget?: string;
+  /** "client 3, client02 2" */
+  lost: string;
+  /** "black-hole 4, micro-loop 1" (or "none") */
+  causes: string;
+  links: Link[];
+}
+
+export interface SuiteSection {
+  file: string;
+  title: string;
+  passed: number;
+  total: number;
+  rows: ClaimRow[];
+  faults?: FaultRow[];
+}
+
+export interface RunSummary {
+  verdict: 'pass' | 'fail';
+  counts: { passed: number; failed: number; skipped: number };
+  wallSeconds: number;
+  /** One line: provider, runtime, FRR and GoBGP versions pinned and run, hash policy, bring-up. */
+  lab?: string;
+  failures: { name: string; file: string; error: string; links: Link[] }[];
+  /** Projects reported as one line each (unit, process). */
+  projects: { name: string; passed: number; total: number }[];
+  suites: SuiteSection[];
+  links: Link[];
+}
+
+const status = (s: string): Status => (s === 'passed' ? 'passed' : s === 'failed' ? 'failed' : 'skipped');
+
+/**
+ * The test's own words: its name without the describe blocks every test of its file shares
+ * (the section title says those); blocks that differ stay, since they say which session,
+ * which client, which hash policy.
+ */
+export function claimOf(name: string, siblings: string[] = [name]): string {
+  const parts = name.split(' > ');
+  const all = siblings.map((n) => n.split(' > '));
+  let common = 0;
+  while (common < parts.length - 1 && all.every((p) => p.length - 1 > common && p[common] === parts[common])) common++;
+  return parts.slice(common).join(' › ');
+}
+
+function num(v: Metric['value'] | undefined, unit = ''): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number') return String(v);
+  return `${Number(v.toFixed(v < 1 ? 3 : 2))}${unit ? ` ${unit}` : ''}`;
+}
+
+/** A few words for a test's metrics (suite 3's agreement and shares, say); long values cut. */
+function measuredOf(metrics: Metric[]): string | undefined {
+  if (!metrics.length) return undefined;
+  const text = metrics.map((m) => `${m.name} ${num(m.value, m.unit === '%' ? '' : m.unit)}${m.unit === '%' ? ' %' : ''}`).join('; ');
+  return text.length > 140 ? `${text.slice(0, 137)}…` : text;
+}
+
+function faultRow(t: TestRecord, fault: string): FaultRow {
+  const by = (key: string) => t.metrics.find((m) => m.key === key);
+  const moved = by('failover.moved');
+  const back = by('failover.back');
+  const lost = t.metrics.filter((m) => m.key?.startsWith('failover.lost.')).map((m) => `${m.key!.slice('failover.lost.'.length)} ${m.value}`);
+  const causes = t.metrics.filter((m) => m.key?.startsWith('failover.cause.')).map((m) => `${m.key!.slice('failover.cause.'.length)} ${m.value}`);
+  const unexplained = by('failover.unexplained');
+  return {
+    status: status(t.state),
+    fault,
+    moved: num(moved?.value, moved?.unit),
+    movedBudget: moved?.budget !== undefined ? `${moved.budget} s = ${moved.formula}` : undefined,
+    back: num(back?.value, back?.unit),
+    backBudget: back?.budget !== undefined ? `${back.budget} s = ${back.formula}` : undefined,
+    lost: lost.join(', ') || '—',
+    causes: [...causes, ...(unexplained && Number(unexplained.value) > 0 ? [`**unexplained ${unexplained.value}**`] : [])].join(', ') || 'none',
+    links: t.artefacts.map((a) => ({ text: a.endsWith('.svg') ? 'timeline' : a.endsWith('.txt') ? 'losses' : 'state dump', href: a })),
+  };
+}
+
+function labLine(lab: Record<string, unknown> | undefined): string | undefined {
+  if (!lab) return undefined;
+  const v = (lab.versions ?? {}) as Record<string, string>;
+  const parts = [`lab "${String(lab.lab)}" on ${String(lab.provider)}`];
+  if (v.runtime) parts.push(`runtime ${v.runtime}`);
+  if (v.frr) parts.push(`FRR ${v.frr}${v['frr pinned'] && v['frr pinned'] !== v.frr ? ` (pinned ${v['frr pinned']})` : ''}`);
+  if (v.gobgp) parts.push(`GoBGP ${v.gobgp}${v['gobgp pinned'] ? ` (pinned ${v['gobgp pinned']})` : ''}`);
+  if (v.cilium) parts.push(`Cilium ${v.cilium}`);
+  if (v.kernel) parts.push(`kernel ${v.kernel}`);
+  const h = lab.hashing as { policy?: number } | undefined;
+  if (h?.policy !== undefined) parts.push(`ECMP hash policy ${h.policy}`);
+  if (typeof lab.bringUpSeconds === 'number') parts.push(`bring-up ${lab.bringUpSeconds.toFixed(2)} s`);
+  return parts.join(' · ');
+}
+
+export function buildSummary(r: RunResults): RunSummary {
+  const counts = { passed: r.counts.passed ?? 0, failed: r.counts.failed ?? 0, skipped: (r.counts.skipped ?? 0) + (r.counts.pending ?? 0) };
+  const failures = r.tests
+    .filter((t) => t.state === 'failed')
+    .map((t) => ({ name: t.name, file: t.file, error: t.error ?? '', links: t.artefacts.map((a) => ({ text: a.endsWith('/') ? `state dump ${a}` : a, href: a })) }));
+  const projects = [...new Set(r.tests.filter((t) => t.project !== 'lab').map((t) => t.project))].map((name) => {
+    const ts = r.tests.filter((t) => t.project === name);
+    return { name, passed: ts.filter((t) => t.state === 'passed').length, total: ts.length };
+  });
+  const files = [...new Set(r.tests.filter((t) => t.project === 'lab').map((t) => t.file))];
+  const suites = files.map((file): SuiteSection => {
+    const ts = r.tests.filter((t) => t.project === 'lab' && t.file === file);
+    const names = ts.map((t) => t.name);
+    const claim = (t: TestRecord) => claimOf(t.name, names);
+    const isFault = (t: TestRecord) => t.metrics.some((m) => m.key === 'failover.moved');
+    const faults = ts.filter(isFault).map((t) => faultRow(t, claim(t)));
+    return {
+      file,
+      title: file.replace(/^.*\//, '').replace(/\.test\.ts$/, ''),
+      passed: ts.filter((t) => t.state === 'passed').length,
+      total: ts.length,
+      rows: ts.filter((t) => !isFault(t)).map((t) => ({ status: status(t.state), claim: claim(t), measured: measuredOf(t.metrics) })),
+      ...(faults.length ? { faults } : {}),
+    };
+  });
+  return {
+    verdict: counts.failed > 0 ? 'fail' : 'pass',
+    counts,
+    wallSeconds: r.wallSeconds,
+    lab: labLine(r.lab),
+    failures,
+    projects,
+    suites,
+    links: [
+      { text: 'results.json (every metric)', href: 'results.json' },
+      { text: 'junit.xml', href: 'junit.xml' },
+      { text: 'summary.md', href: 'summary.md' },
+    ],
+  };
+}
