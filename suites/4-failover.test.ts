@@ -22,7 +22,7 @@ import { outageStats } from '../helpers/faults/outage.js';
 import { monitorRoutes } from '../helpers/observe/route-monitor.js';
 import { startPacketTrail } from '../helpers/observe/packet-trail.js';
 import { attributeLosses, countVerdicts, type LostRequest } from '../helpers/observe/loss-attribution.js';
-import { unexpectedLosses, type RequestSpan } from '../helpers/faults/allowed-losses.js';
+import { firstPathChange, unexpectedLosses, type RequestSpan } from '../helpers/faults/allowed-losses.js';
 import { startProbe, type ProbeRecord } from '../helpers/traffic/probe.js';
 import { renderTimeline } from '../helpers/report/timeline-svg.js';
 import { recordArtefact, recordMetric } from '../helpers/report/metrics.js';
@@ -133,15 +133,17 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
         const failed = Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client })));
         const losses = attributeLosses(failed, packets, { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps }, tFault).map((l, i) => ({ ...l, ms: failed[i]!.ms })) as (LostRequest & RequestSpan)[];
         const changes = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault);
-        const tFirstChange = changes.find((c) => onPath.includes(c.router))?.t;
+        // The path's first change: the monitor's stamp, or a lost packet's kernel time if earlier.
+        const { t: tFirstChange, monitorLagMs } = firstPathChange(changes.find((c) => onPath.includes(c.router))?.t, losses, onPath, tFault, tDetect);
         const ecmpChanges = changes.filter((c) => ecmpRouters.includes(c.router)).map((c) => c.t);
-        const unexpected = unexpectedLosses(losses, { tFault, tFirstChange, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive, trailComplete: Object.keys(gaps).length === 0 });
+        const unexpected = unexpectedLosses(losses, { tFault, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive, trailComplete: Object.keys(gaps).length === 0 });
 
         const detectS = (tDetect - tFault) / 1000;
         const backS = (tBack - tRestore) / 1000;
         recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
         recordMetric(task, { key: 'failover.back', name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
         if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { key: 'failover.transient', name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
+        if (monitorLagMs !== undefined) recordMetric(task, { key: 'failover.monitorLag', name: 'route monitor read lag (its stamp after a lost packet showed the change)', value: monitorLagMs, unit: 'ms' });
         for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
         recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: unexpected.length, budget: 0 });
         if (Object.keys(gaps).length) recordMetric(task, { key: 'failover.untraced', name: 'nodes without a packet trail (their losses judged by time only)', value: Object.keys(gaps).length });

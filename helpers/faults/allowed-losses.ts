@@ -3,8 +3,11 @@
  * request is explained". A loss is allowed only with a named cause, at the place and in the
  * window where that cause can occur:
  * - withdrawal transient (black hole or micro-loop at a router on the victim's path), from
- *   the first FIB change on that path until every ECMP router has dropped the victim (and,
- *   after the restore, until every ECMP router has taken it back);
+ *   the fault until every ECMP router has dropped the victim (and, after the restore, until
+ *   every ECMP router has taken it back). The window opens at the fault, not at the route
+ *   monitor's first stamp: `ip monitor` stamps a change when it reads the notification, up to
+ *   a few ms after the kernel made it, while a looping or dropped SYN carries the kernel's own
+ *   capture time — the loss itself is the earlier evidence that the FIB had changed;
  * - with the victim's data plane down, requests sent towards it until the fabric moved;
  * - after the restore, a reset by a cluster for a connection whose ECMP next-hop set changed
  *   while it was open (the rehash of connections in flight).
@@ -17,8 +20,6 @@ import type { LostRequest } from '../observe/loss-attribution.js';
 export interface FaultWindows {
   /** The fault's injection began (a request open at that moment may be hit). */
   tFault: number;
-  /** First FIB change on the victim's path after the fault (undefined: none seen). */
-  tFirstChange?: number;
   /** Every ECMP router holds only the survivors. */
   tDetect: number;
   tRestore: number;
@@ -44,16 +45,16 @@ export interface RequestSpan {
 /** The losses no rule allows, each with the reason. */
 export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: FaultWindows): { loss: LostRequest; why: string }[] {
   const out: { loss: LostRequest; why: string }[] = [];
-  const transientAt = (l: LostRequest, from: number | undefined, to: number) =>
-    (l.verdict === 'black-hole' || l.verdict === 'micro-loop') && l.where !== undefined && w.onPath.includes(l.where) && l.at !== undefined && from !== undefined && l.at >= from && l.at <= to;
+  const transientAt = (l: LostRequest, from: number, to: number) =>
+    isTransient(l) && l.where !== undefined && w.onPath.includes(l.where) && l.at !== undefined && l.at >= from && l.at <= to;
   const byTime = (l: LostRequest & RequestSpan) => l.verdict === 'unknown' && !w.trailComplete;
-  const open = (l: RequestSpan, from: number | undefined, to: number) => from !== undefined && l.t + l.ms >= from && l.t <= to;
+  const open = (l: RequestSpan, from: number, to: number) => l.t + l.ms >= from && l.t <= to;
   for (const l of losses) {
     if (l.t + l.ms < w.tFault) {
       out.push({ loss: l, why: 'lost before the fault began' });
     } else if (l.t < w.tRestore) {
-      if (transientAt(l, w.tFirstChange, w.tDetect)) continue;
-      if (byTime(l) && open(l, w.dataPlaneAlive ? w.tFirstChange : w.tFault, w.tDetect)) continue;
+      if (transientAt(l, w.tFault, w.tDetect)) continue;
+      if (byTime(l) && open(l, w.tFault, w.tDetect)) continue;
       if (!w.dataPlaneAlive && l.t <= w.tDetect && ((l.verdict === 'lost-towards-node' && l.where !== undefined && w.onPath.includes(l.where)) || (l.verdict === 'unanswered-at-node' && l.where === w.victim))) continue;
       out.push({ loss: l, why: w.dataPlaneAlive ? "not in the withdrawal transient, and the victim's data plane was up" : 'not explained by the dead node or the withdrawal transient' });
     } else {
@@ -64,4 +65,22 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
     }
   }
   return out;
+}
+
+/** A loss that shows a router on the way changed its FIB (no route, or a route back). */
+export function isTransient(l: LostRequest): boolean {
+  return l.verdict === 'black-hole' || l.verdict === 'micro-loop';
+}
+
+/**
+ * When the victim's path first changed: the route monitor's first stamp on it, or earlier if
+ * a transient loss (a packet's kernel capture time) shows the change had already happened.
+ * Also returns by how much the evidence preceded the monitor's stamp (its read lag), if it did.
+ */
+export function firstPathChange(monitorStamp: number | undefined, losses: LostRequest[], onPath: string[], from: number, to: number): { t?: number; monitorLagMs?: number } {
+  const evidence = losses.filter((l) => isTransient(l) && l.where && onPath.includes(l.where) && l.at !== undefined && l.at >= from && l.at <= to).map((l) => l.at!);
+  const earliest = evidence.length ? Math.min(...evidence) : undefined;
+  if (earliest === undefined) return { t: monitorStamp };
+  if (monitorStamp === undefined || earliest < monitorStamp) return { t: earliest, ...(monitorStamp !== undefined ? { monitorLagMs: monitorStamp - earliest } : {}) };
+  return { t: monitorStamp };
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRouteMonitor } from '../../helpers/observe/route-monitor.js';
 import { parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
 import { attributeLosses, type AttributionContext } from '../../helpers/observe/loss-attribution.js';
-import { unexpectedLosses, type FaultWindows } from '../../helpers/faults/allowed-losses.js';
+import { firstPathChange, unexpectedLosses, type FaultWindows } from '../../helpers/faults/allowed-losses.js';
 
 const VIP = '172.30.0.10';
 const T = (s: string) => Date.parse(`${s}Z`);
@@ -122,12 +122,25 @@ describe('attributeLosses', () => {
   });
 });
 
+describe('firstPathChange', () => {
+  const l = (at: number, verdict = 'micro-loop', where = 'spine') => ({ client: 'c', t: at - 1, verdict, where, at, path: [], detail: '' }) as never;
+  it('takes a lost packet\'s kernel time when it precedes the monitor\'s stamp, and reports the lag', () => {
+    expect(firstPathChange(1100, [l(1098.9), l(1120)], ['spine', 'leaf2'], 1000, 1150)).toEqual({ t: 1098.9, monitorLagMs: 1100 - 1098.9 });
+  });
+  it('keeps the monitor\'s stamp otherwise, and ignores losses off the path or of other kinds', () => {
+    expect(firstPathChange(1100, [l(1120), l(1050, 'reset', 'cluster02'), l(1050, 'black-hole', 'leaf1')], ['spine', 'leaf2'], 1000, 1150)).toEqual({ t: 1100 });
+    expect(firstPathChange(undefined, [], ['spine'], 1000, 1150)).toEqual({ t: undefined });
+  });
+});
+
 describe('unexpectedLosses', () => {
-  const w: FaultWindows = { tFault: 1000, tFirstChange: 1100, tDetect: 1150, tRestore: 2000, tBack: 2100, ecmpChanges: [1150, 2100], onPath: ['leaf2', 'spine'], victim: 'cluster01', dataPlaneAlive: true, trailComplete: true };
+  const w: FaultWindows = { tFault: 1000, tDetect: 1150, tRestore: 2000, tBack: 2100, ecmpChanges: [1150, 2100], onPath: ['leaf2', 'spine'], victim: 'cluster01', dataPlaneAlive: true, trailComplete: true };
   const loss = (t: number, verdict: string, where: string, at: number, ms = 5) => ({ client: 'c', t, ms, verdict, where, at, path: [], detail: '' }) as never;
 
-  it('allows the withdrawal transient on the victim path, and only between the first change and the move', () => {
+  it('allows the withdrawal transient on the victim path, between the fault and the move', () => {
     expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf2', 1121), loss(1140, 'micro-loop', 'spine', 1141)], w)).toEqual([]);
+    // Before the route monitor's first stamp is fine: its stamps trail the kernel; the packet's do not.
+    expect(unexpectedLosses([loss(1010, 'micro-loop', 'spine', 1011)], w)).toEqual([]);
     expect(unexpectedLosses([loss(1160, 'black-hole', 'leaf2', 1161)], w).map((u) => u.why)).toEqual([expect.stringContaining('withdrawal transient')]);
     expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf1', 1121)], w)).toHaveLength(1);
   });
