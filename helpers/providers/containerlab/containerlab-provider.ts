@@ -13,7 +13,7 @@ import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/po
 import { isSameProcessAlive, processStartTime, readState, removeRunDir, writeState } from '../../runtime/run-state.js';
 import { PROBE_SCRIPT } from '../../traffic/probe.js';
 import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
-import { crdEstablished, deleteObject, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
+import { crdEstablished, deleteObject, KUBE_CALL_SECONDS, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
 import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
 import { spawnInContainer } from './container-process.js';
@@ -35,6 +35,54 @@ export function versionAtLeast(have: string, want: string): boolean {
 /** `containerlab version` prints a banner and a `version: X.Y.Z` line; older releases print `containerlab X.Y.Z`. */
 export function parseContainerlabVersion(out: string): string {
   return /version:\s*v?(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
+}
+
+/** Every IPv4 route of every table, as JSON. */
+const ROUTE_DUMP = ['ip', '-j', 'route', 'show', 'table', 'all'];
+
+/** One entry of `ip -j route show` (iproute2's JSON names). */
+export interface IpRoute {
+  dst: string;
+  type?: string;
+  gateway?: string;
+  dev?: string;
+  table?: string;
+  protocol?: string;
+  scope?: string;
+  prefsrc?: string;
+  metric?: number;
+  flags?: string[];
+}
+
+export function parseIpRoutes(json: string): IpRoute[] {
+  const v = JSON.parse(json || '[]') as IpRoute[];
+  if (!Array.isArray(v)) throw new Error('ip -j route: expected a JSON array');
+  return v;
+}
+
+const routeKey = (r: IpRoute) => `${r.table ?? 'main'} ${r.dst} ${r.metric ?? 0}`;
+
+/**
+ * The `ip route replace` commands that put back every unicast route of `before` that `now`
+ * lacks: directly connected ones first, then those through a gateway (which need them).
+ * Routes the kernel keeps itself (local, broadcast: from the addresses) and routes still
+ * present (e.g. Cilium's own, with attributes this would not reproduce) are left alone.
+ */
+export function missingRouteArgv(before: IpRoute[], now: IpRoute[]): string[][] {
+  const have = new Set(now.map(routeKey));
+  const missing = before.filter((r) => (r.type ?? 'unicast') === 'unicast' && !have.has(routeKey(r)));
+  missing.sort((a, b) => Number(!!a.gateway) - Number(!!b.gateway));
+  return missing.map((r) => [
+    'ip', 'route', 'replace', r.dst,
+    ...(r.gateway ? ['via', r.gateway] : []),
+    ...(r.dev ? ['dev', r.dev] : []),
+    ...(r.table && r.table !== 'main' ? ['table', r.table] : []),
+    ...(r.protocol ? ['proto', r.protocol] : []),
+    ...(r.scope ? ['scope', r.scope] : []),
+    ...(r.prefsrc ? ['src', r.prefsrc] : []),
+    ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
+    ...(r.flags?.includes('onlink') ? ['onlink'] : []),
+  ]);
 }
 
 export class ContainerlabProvider implements LabProvider {
@@ -228,14 +276,19 @@ export class ContainerlabHandle implements LabHandle {
         for (const a of adverts) await deleteObject(this.kube(node), a);
         return { restore: async () => void (await Promise.all(adverts.map((a) => serverSideApply(this.kube(node), a)))) };
       }
-      case 'node-link-down':
+      case 'node-link-down': {
+        // Everything the node routes by, before the kernel drops what went through the interface
+        // (the default route with it: image pulls, DNS). The restore puts back what is missing.
+        const before = parseIpRoutes((await this.exec(node, ROUTE_DUMP)).stdout);
         await this.exec(node, ['ip', 'link', 'set', n.iface, 'down']);
         return {
           restore: async () => {
             await this.exec(node, ['ip', 'link', 'set', n.iface, 'up']);
-            for (const r of n.routes) await this.exec(node, ['ip', 'route', 'replace', r.prefix, 'via', r.via, ...(r.dev ? ['dev', r.dev] : [])]);
+            const now = parseIpRoutes((await this.exec(node, ROUTE_DUMP)).stdout);
+            for (const argv of missingRouteArgv(before, now)) await this.exec(node, argv);
           },
         };
+      }
       case 'speaker-crash':
         // A crashed cilium-agent: SIGKILL, no NOTIFICATION; kubelet restarts the container (the restore is waiting for that).
         await this.exec(node, ['pkill', '-KILL', '-x', 'cilium-agent']);
@@ -262,7 +315,8 @@ export class ContainerlabHandle implements LabHandle {
     const out: Record<string, string> = {};
     for (const r of Object.keys(this.model.routers)) out[`${r}-frr`] = (await this.run(['docker', 'logs', '--tail', '500', containerName(this.model, r)], { reject: false })).stderr;
     for (const n of Object.keys(this.model.k8sNodes)) {
-      out[`${n}-cilium-agent`] = (await this.run(['kubectl', '--context', n, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false })).stdout;
+      // Time-boxed: with the node's link down the apiserver (reached through it) does not answer.
+      out[`${n}-cilium-agent`] = (await this.run(['kubectl', '--context', n, '--request-timeout', `${KUBE_CALL_SECONDS}s`, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false, timeoutMs: (KUBE_CALL_SECONDS + 5) * 1000 })).stdout;
     }
     return out;
   }
