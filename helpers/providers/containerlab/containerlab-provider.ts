@@ -12,13 +12,15 @@ import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
 import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
 import { isSameProcessAlive, processStartTime, readState, removeRunDir, writeState } from '../../runtime/run-state.js';
 import { PROBE_SCRIPT } from '../../traffic/probe.js';
-import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
-import { crdEstablished, deleteObject, KUBE_CALL_SECONDS, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
+import { PreflightError, type Allowance, type SpeakerRestart, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { crdEstablished, deleteObject, KUBE_CALL_SECONDS, kubeClients, timeBoxed, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
 import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
 import { spawnInContainer } from './container-process.js';
 import { loadVersions, type Versions } from '../../model/version-pins.js';
 import { gobgpForCilium } from '../../runtimes/catalog.js';
+import { gobgpBehaviour, type GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
+import { agentRestart, realLabDetectAllowance, realLabFailBackAllowance, type AgentRestartHistory } from './real-lab-timing.js';
 
 /** Oldest tool versions known to work (Docker 28 networking needs containerlab ≥ 0.69; OCI charts need helm ≥ 3.8). */
 export const MINIMUM = { docker: '27.0.0', containerlab: '0.69.0', minikube: '1.33.0', helm: '3.8.0' };
@@ -208,6 +210,8 @@ export class ContainerlabHandle implements LabHandle {
   readonly provider = 'containerlab' as const;
   /** All containers share the host's kernel: the same ECMP-hash caveat as the netns lab. */
   readonly sharedKernel = true;
+  /** minikube profiles, docker networks and bridges are named after the topology's nodes: a second lab would collide with this one. */
+  readonly canRunSecondLab = false;
   private clients = new Map<string, KubeClients>();
   private readonly run: typeof run;
   constructor(
@@ -306,9 +310,44 @@ export class ContainerlabHandle implements LabHandle {
     }
   }
 
-  failBackAllowance(kind: FaultKind): { seconds: number; formula: string } | undefined {
-    // kubelet restarts the killed agent after its back-off (10 s) and the agent needs time to start and re-peer.
-    return kind === 'speaker-crash' ? { seconds: 60, formula: 'kubelet restart back-off 10 s + cilium-agent start ≤ 50 s (to be confirmed by the nightly)' } : undefined;
+  /** What restarted the agent last time this handle asked (the crash's fail-back allowance uses the same figure). */
+  private lastRestart?: SpeakerRestart;
+
+  /** kubelet restarts a killed cilium-agent; how soon depends on the container's restart history (helpers/providers/containerlab/real-lab-timing.ts). */
+  async speakerRestart(node: string, gobgp: GobgpBehaviour): Promise<SpeakerRestart> {
+    const history = await this.agentHistory(node).catch(() => undefined);
+    this.lastRestart = agentRestart(history, new Date(), gobgp);
+    return this.lastRestart;
+  }
+
+  /** The cilium-agent container's restart count and last exit on a node (its pod status). */
+  async agentHistory(node: string): Promise<AgentRestartHistory | undefined> {
+    const k = this.kube(node);
+    const pods = await timeBoxed(k, `list cilium pods on ${node}`, () => k.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium', fieldSelector: `spec.nodeName=${node}` }));
+    const st = pods.items.flatMap((p) => p.status?.containerStatuses ?? []).find((c) => c.name === 'cilium-agent');
+    if (!st) return undefined;
+    const finished = st.lastState?.terminated?.finishedAt;
+    return { restartCount: st.restartCount, lastFinishedAt: finished ? new Date(finished) : undefined };
+  }
+
+  detectAllowance(kind: FaultKind): Allowance | undefined {
+    return realLabDetectAllowance(kind);
+  }
+
+  failBackAllowance(kind: FaultKind): Allowance | undefined {
+    return realLabFailBackAllowance(kind, kind === 'speaker-crash' ? (this.lastRestart ?? agentRestart(undefined, new Date(), gobgpBehaviour(this.speakerGobgpVersion()))) : undefined);
+  }
+
+  /** Server-side apply of the changed model's objects of these kinds in every cluster; the restore applies the lab's own again. Creates nothing else. */
+  async reconfigure(changed: LabModel, kinds: string[]): Promise<{ lab: LabHandle; restore: () => Promise<void> }> {
+    if (changed.name !== this.model.name) throw new Error(`reconfigure: the changed model names lab "${changed.name}", this lab is "${this.model.name}"`);
+    const apply = async (m: LabModel) => {
+      for (const c of Object.values(m.clusters)) {
+        for (const doc of c.manifests.filter((x) => kinds.includes(x.kind))) await serverSideApply(this.kube(c.nodes[0]!), doc.doc.data as KubernetesObject);
+      }
+    };
+    await apply(changed);
+    return { lab: new ContainerlabHandle(changed, this.deps), restore: () => apply(this.model) };
   }
 
   async logs(): Promise<Record<string, string>> {
