@@ -4,10 +4,13 @@
  *   - the spine loses `bgp bestpath as-path multipath-relax` → the VIP-routes claim fails (no ECMP)
  *   - a leaf gets a wrong MD5 password → the sessions claim fails (not Established)
  *   - the VIP pool changes → nothing fails, and the VIP moves everywhere consistently
- *     (a second lab built from a changed copy of the files, run side by side)
+ *     (netns: a second lab built from a changed copy of the files, run side by side;
+ *     containerlab: the running lab's pool reconfigured, then restored: helpers/lab/pool-change.ts)
  * (Config-level breakage of the files themselves is caught earlier, by `check`: test/unit.)
  */
-import { bringUp } from '../helpers/lab/bring-up.js';
+import { bringUp, CONVERGENCE_DEADLINE_SECONDS } from '../helpers/lab/bring-up.js';
+import { poolChangeMethod, withChangedPool } from '../helpers/lab/pool-change.js';
+import { recordMetric } from '../helpers/report/metrics.js';
 import { describe, expect, it } from 'vitest';
 import { checkSession } from '../helpers/checks/session-checks.js';
 import { checkVipRoute } from '../helpers/checks/vip-route-checks.js';
@@ -17,9 +20,7 @@ import { convergenceProblem } from '../helpers/lab/convergence.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { createProvider } from '../helpers/lab/select-provider.js';
 import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
-import { loadLabModel } from '../helpers/model/lab-model.js';
 import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
-import { silentProgress } from '../helpers/runtime/progress.js';
 import { labCopy } from '../test/support/lab-copy.js';
 import { useLab } from './lab.js';
 
@@ -68,31 +69,44 @@ describe('breaking the lab breaks the right claim', () => {
     }
   });
 
-  it('a changed VIP pool fails nothing and moves the VIP everywhere consistently', async () => {
+  // netns runs a second lab beside this one; containerlab cannot (its copy would reuse this
+  // lab's minikube profiles, networks and bridges), so it reconfigures this lab's pool and
+  // restores it (helpers/lab/pool-change.ts). The title and a metric say which ran.
+  const method = poolChangeMethod(lab);
+  const poolTitle = lab.canRunSecondLab ? 'a changed VIP pool fails nothing and moves the VIP everywhere consistently' : `a changed VIP pool (${method}) fails nothing and moves the VIP everywhere consistently`;
+  it(poolTitle, async ({ task }) => {
     const copy = labCopy();
-    copy.edit('containerlab/anycast.clab.yml', /^name: (\S+)$/m, 'name: $1-pool');
     copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
-    const changed = loadLabModel({ root: copy.root });
-    const provider = await createProvider(lab.provider, changed);
-    try {
-      const { lab: other } = await bringUp(provider, { progress: silentProgress, persistent: false }, 'require');
-      const vips = [...advertisedVips(changed).keys()];
-      expect(vips, 'the VIP LB-IPAM hands out from the new pool').toEqual(['172.31.9.40']);
-      for (const s of labSessions(changed)) {
-        const f = await checkSession(other, s);
-        expect(Object.values(f).flat(), `session ${s.name}`).toEqual([]);
-      }
-      for (const e of expectedVipRoutes(changed)) {
-        const f = await checkVipRoute(other, e);
-        expect([...f.rib, ...f.fib], `${e.router}`).toEqual([]);
-        expect(await kernelNextHops(other, e.router, [...advertisedVips(model).keys()][0]!), `${e.router} no longer routes the old VIP`).toEqual([]);
-      }
-      for (const client of Object.keys(changed.hosts)) {
-        const r = await httpGet(other, client, vips[0]!);
-        expect(r.error, `${client} → ${vips[0]}`).toBeUndefined();
-      }
-    } finally {
-      await provider.down({ progress: silentProgress });
-    }
+    recordMetric(task, { name: 'method', value: method });
+    const oldVip = [...advertisedVips(model).keys()][0]!;
+    const used = await withChangedPool(
+      lab,
+      copy,
+      async (view, changed) => {
+        const vips = [...advertisedVips(changed).keys()];
+        expect(vips, 'the VIP LB-IPAM hands out from the new pool').toEqual(['172.31.9.40']);
+        for (const s of labSessions(changed)) {
+          const f = await checkSession(view, s);
+          expect(Object.values(f).flat(), `session ${s.name}`).toEqual([]);
+        }
+        for (const e of expectedVipRoutes(changed)) {
+          const f = await checkVipRoute(view, e);
+          expect([...f.rib, ...f.fib], `${e.router}`).toEqual([]);
+          expect(await kernelNextHops(view, e.router, oldVip), `${e.router} no longer routes the old VIP`).toEqual([]);
+        }
+        for (const client of Object.keys(changed.hosts)) {
+          const r = await httpGet(view, client, vips[0]!);
+          expect(r.error, `${client} → ${vips[0]}`).toBeUndefined();
+        }
+      },
+      {
+        createProvider,
+        bringUp,
+        converged: async (view) => void (await waitUntil(() => convergenceProblem(view), { what: 'the lab to converge on the changed pool', deadline: new Deadline(CONVERGENCE_DEADLINE_SECONDS[view.provider] * 1000) })),
+      },
+    );
+    expect(used).toBe(method);
+    // The running lab was changed and put back: it must converge on its own pool again.
+    if (!lab.canRunSecondLab) await reconverged();
   });
 });

@@ -28,6 +28,46 @@ interface GlobalOpts {
   quiet?: boolean;
 }
 
+const GLOBAL_KEYS = ['dir', 'topology', 'fixtures', 'provider', 'quiet'] as const;
+
+/**
+ * The global options, also on every subcommand (without defaults there), so each works before
+ * or after the subcommand: `anycast-verify --provider containerlab plan` and
+ * `anycast-verify plan --provider containerlab` mean the same. Positional options stay on
+ * (`exec` passes everything after its node to the command), so commander alone would reject a
+ * global option after the subcommand as unknown.
+ */
+function addGlobalOptions(cmd: Command, withDefaults: boolean): Command {
+  const d = <T>(v: T) => (withDefaults ? v : undefined);
+  return cmd
+    .option('-C, --dir <path>', 'project folder holding containerlab/ and fixtures/', d(process.cwd()))
+    .option('--topology <file>', 'containerlab topology, relative to --dir', d('containerlab/anycast.clab.yml'))
+    .option('--fixtures <dir>', 'fixtures folder, relative to --dir', d('fixtures'))
+    .addOption(new Option('-p, --provider <name>', 'lab provider (env ANYCAST_VERIFY_PROVIDER)').choices(PROVIDERS))
+    .option('-q, --quiet', 'no progress output');
+}
+
+function addGlobalOptionsEverywhere(cmd: Command): void {
+  for (const sub of cmd.commands) {
+    addGlobalOptions(sub, false);
+    addGlobalOptionsEverywhere(sub);
+  }
+}
+
+/** The program's values (defaults included), overridden by each command down to `cmd` that was given the option on its command line. */
+export function globalOpts(cmd: Command): GlobalOpts {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const out = { ...chain[0]!.opts<GlobalOpts>() };
+  for (const c of chain.slice(1)) {
+    for (const k of GLOBAL_KEYS) {
+      const src = c.getOptionValueSource(k);
+      if (src === 'cli' || src === 'env') (out as Record<string, unknown>)[k] = c.opts()[k];
+    }
+  }
+  return out;
+}
+
 function load(opts: GlobalOpts): LabModel {
   return loadLabModel({ root: opts.dir, topologyFile: opts.topology, fixturesDir: opts.fixtures });
 }
@@ -46,17 +86,17 @@ function exitCodeFor(sig: NodeJS.Signals): number {
 }
 
 export function buildCli(): Command {
-  const program = new Command('anycast-verify')
+  const program = addGlobalOptions(new Command('anycast-verify'), true)
     .description('Regression gate for BGP anycast: Cilium-advertised LoadBalancer VIPs over an FRR leaf-spine fabric, proven in a real lab.')
-    .option('-C, --dir <path>', 'project folder holding containerlab/ and fixtures/', process.cwd())
-    .option('--topology <file>', 'containerlab topology, relative to --dir', 'containerlab/anycast.clab.yml')
-    .option('--fixtures <dir>', 'fixtures folder, relative to --dir', 'fixtures')
-    .addOption(new Option('-p, --provider <name>', 'lab provider (env ANYCAST_VERIFY_PROVIDER)').choices(PROVIDERS))
-    .option('-q, --quiet', 'no progress output')
     .enablePositionalOptions()
     .showHelpAfterError();
 
-  const g = () => program.opts<GlobalOpts>();
+  // The command being run, so the global options can be read wherever they were given.
+  let running: Command = program;
+  program.hook('preAction', (_program, actionCommand) => {
+    running = actionCommand;
+  });
+  const g = () => globalOpts(running);
 
   program
     .command('check')
@@ -211,6 +251,7 @@ export function buildCli(): Command {
       await reap(await createProvider(providerName(opts.provider), model), model.name, { pid: Number(o.owner), startTime: o.ownerStart });
     });
 
+  addGlobalOptionsEverywhere(program);
   return program;
 }
 

@@ -15,7 +15,7 @@
  *   comes from helpers/runtimes/gobgp-behaviour.ts, which cites each version's source.
  */
 import type { SpeakerPeer } from '../model/clusters.js';
-import type { FaultKind } from '../providers/provider.js';
+import type { FaultKind, SpeakerRestart } from '../providers/provider.js';
 import type { GobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
 
 /** Allowance per BGP hop for an UPDATE to be processed and the FIB to follow (measured ~0.06 s). */
@@ -63,6 +63,25 @@ export interface FaultSpec {
    * speaker said goodbye with a Hard Reset instead of crashing).
    */
   notBefore?: Budget;
+  /**
+   * Speaker crash only: what the fabric is expected to do, derived from what restarts the
+   * speaker and how soon (the provider's figure) against the GR restart time the leaf honours.
+   *   fabric-moves: the speaker is not back within the restart time (the netns emulation
+   *     restarts it only at the restore; no graceful restart): the stale path expires and
+   *     every ECMP router drops the victim (detect/notBefore/failBack apply);
+   *   fabric-holds: the speaker redials within the restart time (kubelet restarts a killed
+   *     cilium-agent, GoBGP dials with the Restarting bit): the leaf keeps the stale path,
+   *     then takes the refreshed one; no ECMP router may change and no request may be lost,
+   *     and the session must be back within `speakerBack`.
+   */
+  outcome?: { kind: 'fabric-moves' | 'fabric-holds'; why: string; speakerBack?: Budget };
+}
+
+/** What a provider adds to a fault's budgets for its own control-plane path (LabHandle.detectAllowance/failBackAllowance) and how its speaker comes back after a crash. */
+export interface ProviderFactors {
+  detect?: Budget;
+  failBack?: Budget;
+  speakerRestart?: SpeakerRestart;
 }
 
 export const FAULT_TITLES: Record<FaultKind, string> = {
@@ -72,10 +91,26 @@ export const FAULT_TITLES: Record<FaultKind, string> = {
   'silent-drop': 'node silently drops everything (nftables)',
 };
 
-export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour, extraFailBack?: Budget): FaultSpec {
+export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour, provider: ProviderFactors = {}): FaultSpec {
   const spec = baseSpec(kind, s, peer, hops, gobgp);
-  if (extraFailBack) spec.failBack = { ...spec.failBack, seconds: spec.failBack.seconds + extraFailBack.seconds, formula: `${spec.failBack.formula} + ${extraFailBack.formula}` };
+  const add = (b: Budget, extra: Budget): Budget => ({ ...b, seconds: b.seconds + extra.seconds, formula: `${b.formula} + ${extra.formula}` });
+  if (provider.failBack) spec.failBack = add(spec.failBack, provider.failBack);
+  if (provider.detect) spec.detect = add(spec.detect, provider.detect);
+  if (kind === 'speaker-crash') spec.outcome = crashOutcome(s, hops, provider.speakerRestart);
   return spec;
+}
+
+/** The speaker-crash outcome table: see FaultSpec.outcome. */
+export function crashOutcome(s: NegotiatedSession, hops: number, restart?: SpeakerRestart): NonNullable<FaultSpec['outcome']> {
+  const by = restart ? `${restart.formula}` : 'no restart figure from the provider';
+  if (!s.gracefulRestart) return { kind: 'fabric-moves', why: `no graceful restart negotiated: the leaf drops the path when the TCP session closes (${by})` };
+  if (restart?.withinSeconds === undefined) return { kind: 'fabric-moves', why: `the speaker is not back before the restore (${by}), so the GR restart time ${s.restartSeconds} s runs out` };
+  if (restart.withinSeconds >= s.restartSeconds) return { kind: 'fabric-moves', why: `the speaker redials after ≤ ${restart.withinSeconds} s (${by}), not within the GR restart time ${s.restartSeconds} s` };
+  return {
+    kind: 'fabric-holds',
+    why: `the speaker redials after ≤ ${restart.withinSeconds} s (${by}), within the GR restart time ${s.restartSeconds} s: the leaf keeps the stale path and takes the refreshed one`,
+    speakerBack: { seconds: s.restartSeconds, formula: `GR restart time ${s.restartSeconds} s (expected ≤ ${restart.withinSeconds} s: ${by})` },
+  };
 }
 
 function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour): FaultSpec {

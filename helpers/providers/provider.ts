@@ -6,6 +6,7 @@
 import type { LabModel } from '../model/lab-model.js';
 import type { Progress } from '../runtime/progress.js';
 import type { RunOptions, RunResult } from '../runtime/command.js';
+import type { GobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
 
 export type ProviderName = 'netns' | 'containerlab';
 
@@ -56,6 +57,23 @@ export interface SpawnedProcess {
   stop(): void;
 }
 
+/** A provider's extra time for a fault (its own control-plane or command path), with how it is derived. */
+export interface Allowance {
+  seconds: number;
+  formula: string;
+}
+
+/**
+ * What brings a crashed node speaker back, and how soon: the input of the speaker-crash
+ * outcome (helpers/faults/budgets.ts crashOutcome).
+ */
+export interface SpeakerRestart {
+  /** At most this long from the crash until the restarted speaker has dialled its peers; undefined: not before the fault is restored. */
+  withinSeconds?: number;
+  /** How the figure is made up, with its sources. */
+  formula: string;
+}
+
 export interface LabHandle {
   readonly provider: ProviderName;
   readonly model: LabModel;
@@ -77,8 +95,24 @@ export interface LabHandle {
   injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }>;
   /** Daemon logs by name (for state dumps). */
   logs(): Promise<Record<string, string>>;
-  /** Extra time a provider needs to restore a fault (e.g. kubelet restarting a killed agent); added to the fail-back budget. */
-  failBackAllowance?(kind: FaultKind): { seconds: number; formula: string } | undefined;
+  /** Extra time a provider needs to restore a fault (its restore commands, its control-plane path); added to the fail-back budget. */
+  failBackAllowance?(kind: FaultKind): Allowance | undefined;
+  /** Extra time a provider needs from the fault's start until the fabric can see it (its inject commands, its control-plane path); added to the detect budget. */
+  detectAllowance?(kind: FaultKind): Allowance | undefined;
+  /** What restarts the node's speaker after a crash (SIGKILL), and how soon. */
+  speakerRestart(node: string, gobgp: GobgpBehaviour): Promise<SpeakerRestart>;
+  /**
+   * Whether a second lab can run beside this one (other names, other resources). The
+   * containerlab lab cannot: minikube profiles, docker networks and bridges are named after
+   * the topology's nodes, so a copy would collide with (and its cleanup delete) this lab's.
+   */
+  readonly canRunSecondLab: boolean;
+  /**
+   * Applies another model's objects of the given kinds to the running clusters (server-side
+   * apply) and returns a handle that expects that model, and the action that applies the
+   * lab's own objects again. Where a second lab cannot run beside this one.
+   */
+  reconfigure?(changed: LabModel, kinds: string[]): Promise<{ lab: LabHandle; restore: () => Promise<void> }>;
   /** A sentence naming every lab daemon that has died, with its log tail; undefined when all run. */
   health(): Promise<string | undefined>;
 }

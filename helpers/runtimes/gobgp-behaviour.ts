@@ -67,7 +67,7 @@ export function gobgpBehaviour(version: string): GobgpBehaviour {
       dial: dialSource,
       idleHold: 'holdtimeIdle = 5 (v3.10.0 fsm.go:144, v3.37.0 fsm.go:145, v4.8.0 fsm.go:150), set on the first IDLE expiry (fsm.go:463, :464, :868): 0 s at process start, 5 s after every session error',
       idleHoldAfterReset:
-        'used only after an administrative ResetPeer (v3.37.0 server.go:3729-3737). v3.10.0 drops it (grpc_server.go:694-699 copies only ConnectRetry/HoldTime/Keepalive/MinAdv; pkg/config/config.go:171-172 sends file peers through AddPeer) so default.go:21 sets 30 s; honoured from v3.15.0 (f8c6d24e; v3.37.0 grpc_server.go:741, v4.8.0 :1062)',
+        'used only for the IDLE after an administrative ResetPeer (v3.37.0 server.go:3736, in ResetPeer :3703-3740; cilium resets a peer only when its hold or keepalive changes). v3.10.0 drops it (grpc_server.go:694-699 copies only ConnectRetry/HoldTime/Keepalive/MinAdv; pkg/config/config.go:171-172 sends file peers through AddPeer) so default.go:21 sets 30 s; honoured from v3.15.0 (f8c6d24e; v3.37.0 grpc_server.go:741, v4.8.0 :1062)',
       hardReset:
         'sending: 0ccd87db (v3.26.0), ShouldHardReset for Max-Prefixes, Admin-Shutdown, Peer-Deconfigured (v3.37.0 pkg/packet/bgp/bgp.go:15098-15111; fsm.go:1672-1674, 1862-1864); absent at v3.10.0, which only honours a received Hard Reset (fsm.go:1126-1134)',
     },

@@ -16,6 +16,7 @@ import type { LabHandle } from '../../helpers/providers/provider.js';
 import type { LabModel } from '../../helpers/model/lab-model.js';
 import { MATRIX_REPORT_ENTRIES } from '../../helpers/report/matrix.js';
 import { reportsDir } from '../../helpers/report/reports-dir.js';
+import { teardownLab } from '../../helpers/lab/teardown.js';
 
 /** What the report needs to know about the lab this run used. */
 async function writeLabInfo(reports: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
@@ -95,10 +96,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (process.env.ANYCAST_VERIFY_KEEP === '1') {
-      progress.info(`ANYCAST_VERIFY_KEEP=1: lab "${model.name}" left up for debugging; remove it with \`npx anycast-verify down\``);
-      return;
-    }
-    await teardown();
+    // A failed run's lab state goes into the reports before the lab goes (helpers/lab/teardown.ts).
+    const failed = project.vitest.state.getCountOfFailedTests() > 0 || project.vitest.state.getFailedFilepaths().length > 0;
+    await teardownLab({ provider, lab, reports, failed, keep: process.env.ANYCAST_VERIFY_KEEP === '1', progress });
   };
 }

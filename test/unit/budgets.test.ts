@@ -3,6 +3,11 @@ import { faultSpec } from '../../helpers/faults/budgets.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { gobgpBehaviour } from '../../helpers/runtimes/gobgp-behaviour.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
+import { NetnsHandle } from '../../helpers/providers/netns/netns-provider.js';
+import { ContainerlabHandle } from '../../helpers/providers/containerlab/containerlab-provider.js';
+import { agentRestart, AGENT_BGP_START_SECONDS, CONTAINER_BACKOFF, CONTAINER_START_SECONDS, CONTROL_PLANE_SECONDS, DOCKER_EXEC_SECONDS, kubeletBackOff, PLEG_RELIST_SECONDS } from '../../helpers/providers/containerlab/real-lab-timing.js';
+import type { FaultKind, LabHandle, SpeakerRestart } from '../../helpers/providers/provider.js';
+import type { LabRuntime } from '../../helpers/runtime/run-state.js';
 
 const peer = loadLabModel({ root: PROJECT_ROOT }).clusters.cluster01!.speakers.cluster01!.peers[0]!;
 const gr = { holdSeconds: 9, gracefulRestart: true, nBit: true, restartSeconds: 15 };
@@ -33,5 +38,91 @@ describe('timings with a random wait', () => {
     expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.jitterSeconds).toBe(1);
     expect(faultSpec('node-link-down', gr, peer, 2, gobgpBehaviour('3.36.0')).detect.jitterSeconds).toBe(peer.keepaliveSeconds);
     expect(faultSpec('vip-withdrawn', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.jitterSeconds).toBeUndefined();
+  });
+});
+
+describe('speaker crash: the expected outcome follows what restarts the speaker, per provider', () => {
+  const model = loadLabModel({ root: PROJECT_ROOT });
+  const v337 = gobgpBehaviour('3.37.0');
+  const now = new Date('2026-01-01T00:10:00Z');
+  const ago = (s: number) => new Date(now.getTime() - s * 1000);
+  const outcome = (restart: SpeakerRestart, session = gr) => faultSpec('speaker-crash', session, peer, 2, v337, { speakerRestart: restart }).outcome!;
+
+  it('netns: nothing restarts the emulated speaker before the restore → the fabric moves after the GR restart time', async () => {
+    const netns = new NetnsHandle(model, { suite: 'trixie', root: '/nonexistent', frr: '10.3', gobgp: '3.36.0' } as unknown as LabRuntime);
+    const restart = await netns.speakerRestart();
+    expect(restart.withinSeconds).toBeUndefined();
+    const o = outcome(restart);
+    expect(o.kind).toBe('fabric-moves');
+    expect(o.why).toMatch(/not back before the restore/);
+    // …and the budgets are exactly the emulation's: moves after 15 s, not before.
+    const handle: LabHandle = netns;
+    const spec = faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0'), { detect: handle.detectAllowance?.('speaker-crash'), failBack: handle.failBackAllowance?.('speaker-crash'), speakerRestart: restart });
+    expect(spec.detect.seconds).toBe(15 + 1);
+    expect(spec.notBefore?.seconds).toBe(15);
+    expect(spec.failBack.seconds).toBe(1 + 2 + 1);
+  });
+
+  it('containerlab, first crash of the agent: kubelet restarts it at once, it redials within the GR restart time → the fabric holds', () => {
+    const r = agentRestart({ restartCount: 0 }, now, v337);
+    expect(r.withinSeconds).toBe(PLEG_RELIST_SECONDS + 0 + CONTAINER_START_SECONDS + AGENT_BGP_START_SECONDS + 2);
+    expect(r.formula).toMatch(/restart back-off 0 s \(first restart/);
+    const o = outcome(r);
+    expect(o.kind).toBe('fabric-holds');
+    expect(o.speakerBack?.seconds).toBe(15);
+    // A back-off entry that expired (last restart > 2 × 300 s ago) is a first restart again.
+    expect(outcome(agentRestart({ restartCount: 2, lastFinishedAt: ago(700) }, now, v337)).kind).toBe('fabric-holds');
+  });
+
+  it('containerlab, the agent restarted recently: CrashLoopBackOff delays it past the restart time → the fabric moves', () => {
+    const r = agentRestart({ restartCount: 1, lastFinishedAt: ago(60) }, now, v337);
+    expect(kubeletBackOff({ restartCount: 1, lastFinishedAt: ago(60) }, now).seconds).toBe(CONTAINER_BACKOFF.initialSeconds);
+    expect(kubeletBackOff({ restartCount: 3, lastFinishedAt: ago(60) }, now).seconds).toBe(40);
+    expect(kubeletBackOff({ restartCount: 9, lastFinishedAt: ago(60) }, now).seconds).toBe(CONTAINER_BACKOFF.maxSeconds);
+    expect(outcome(r).kind).toBe('fabric-moves');
+  });
+
+  it('containerlab with a shorter GR restart time, or none, moves too', () => {
+    const r = agentRestart({ restartCount: 0 }, now, v337);
+    expect(outcome(r, { ...gr, restartSeconds: 10 }).kind).toBe('fabric-moves');
+    expect(outcome(r, { ...gr, gracefulRestart: false }).why).toMatch(/no graceful restart/);
+  });
+
+  it('the containerlab handle derives its figure from the agent pod\'s restart history', async () => {
+    class Handle extends ContainerlabHandle {
+      override async agentHistory() {
+        return { restartCount: 0 };
+      }
+    }
+    const h = new Handle(model, { run: (async () => ({ stdout: '', stderr: '', exitCode: 0 })) as never });
+    const r = await h.speakerRestart('cluster01', v337);
+    expect(outcome(r).kind).toBe('fabric-holds');
+    // The crash's fail-back allowance (used only when the fabric moves) is the same figure.
+    expect(h.failBackAllowance('speaker-crash')?.seconds).toBe(r.withinSeconds);
+  });
+});
+
+describe('each provider\'s own control-plane path is in the budget', () => {
+  const model = loadLabModel({ root: PROJECT_ROOT });
+  const containerlab = new ContainerlabHandle(model, { run: (async () => ({ stdout: '', stderr: '', exitCode: 0 })) as never });
+  const netns = new NetnsHandle(model, { suite: 'trixie', root: '/nonexistent', frr: '10.3', gobgp: '3.36.0' } as unknown as LabRuntime);
+  const spec = (h: LabHandle, kind: FaultKind) => faultSpec(kind, gr, peer, 2, gobgpBehaviour('3.37.0'), { detect: h.detectAllowance?.(kind), failBack: h.failBackAllowance?.(kind) });
+
+  it('VIP withdrawn: containerlab adds the API → watch → reconcile path to detect and fail-back; netns adds nothing', () => {
+    expect(spec(netns, 'vip-withdrawn').detect).toEqual({ seconds: 1, formula: '2 hops × 0.5 s' });
+    expect(spec(netns, 'vip-withdrawn').failBack.seconds).toBe(1);
+    const c = spec(containerlab, 'vip-withdrawn');
+    expect(c.detect.seconds).toBe(1 + CONTROL_PLANE_SECONDS);
+    expect(c.detect.formula).toMatch(/^2 hops × 0\.5 s \+ control plane ≤ 2 s \(API delete → agent watch → BGP reconcile → GoBGP withdraw/);
+    expect(c.failBack.seconds).toBe(1 + CONTROL_PLANE_SECONDS);
+    expect(c.failBack.formula).toMatch(/API apply/);
+  });
+
+  it('the node faults: containerlab adds its docker exec commands; netns nothing', () => {
+    for (const kind of ['node-link-down', 'silent-drop'] as const) {
+      expect(spec(containerlab, kind).detect.seconds - spec(netns, kind).detect.seconds, kind).toBe(2 * DOCKER_EXEC_SECONDS);
+      expect(spec(containerlab, kind).failBack.seconds).toBeGreaterThan(spec(netns, kind).failBack.seconds);
+      expect(spec(netns, kind).failBack.formula, kind).not.toMatch(/docker exec/);
+    }
   });
 });

@@ -6,7 +6,7 @@
 import { CONTAINER_PROCESS_MAX_SECONDS, containerProcessArgv } from '../../helpers/providers/containerlab/container-process.js';
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { ContainerlabHandle, parseContainerlabVersion, versionAtLeast } from '../../helpers/providers/containerlab/containerlab-provider.js';
+import { ContainerlabHandle, missingRouteArgv, parseContainerlabVersion, parseIpRoutes, versionAtLeast } from '../../helpers/providers/containerlab/containerlab-provider.js';
 import type { RunOptions, RunResult } from '../../helpers/runtime/command.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -32,22 +32,60 @@ describe('containerlab handle commands', () => {
 
   it('maps the node faults to commands inside the node, and restores them', async () => {
     const { calls, handle } = recording();
-    const link = await handle.injectFault('node-link-down', 'cluster01');
-    await link.restore();
     const drop = await handle.injectFault('silent-drop', 'cluster01');
     await drop.restore();
     await handle.injectFault('speaker-crash', 'cluster01');
     expect(calls).toEqual([
-      'docker exec cluster01 ip link set eth0 down',
-      'docker exec cluster01 ip link set eth0 up',
-      'docker exec cluster01 ip route replace 192.168.100.0/24 via 192.168.49.101',
-      'docker exec cluster01 ip route replace 192.168.200.0/24 via 192.168.49.101',
       'docker exec cluster01 iptables -t raw -I PREROUTING 1 -i eth0 -j DROP',
       'docker exec cluster01 iptables -t raw -I OUTPUT 1 -o eth0 -j DROP',
       'docker exec cluster01 iptables -t raw -D PREROUTING -i eth0 -j DROP',
       'docker exec cluster01 iptables -t raw -D OUTPUT -o eth0 -j DROP',
       'docker exec cluster01 pkill -KILL -x cilium-agent',
     ]);
+  });
+
+  it('node-link-down: the restore puts back every route the link took with it, the default route included', async () => {
+    // Captured shapes of `ip -j route show table all` in a minikube node (iproute2 6.x).
+    const before = [
+      { type: 'unicast', dst: 'default', gateway: '192.168.49.1', dev: 'eth0', flags: [] },
+      { type: 'unicast', dst: '10.244.0.0/24', gateway: '10.244.0.229', dev: 'cilium_host', protocol: 'kernel', prefsrc: '10.244.0.229', flags: [] },
+      { type: 'unicast', dst: '192.168.49.0/24', dev: 'eth0', protocol: 'kernel', scope: 'link', prefsrc: '192.168.49.2', flags: [] },
+      { type: 'unicast', dst: '192.168.100.0/24', gateway: '192.168.49.101', dev: 'eth0', flags: [] },
+      { type: 'unicast', dst: '192.168.200.0/24', gateway: '192.168.49.101', dev: 'eth0', flags: [] },
+      { type: 'local', dst: '192.168.49.2', dev: 'eth0', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '192.168.49.2', flags: [] },
+    ];
+    // After `ip link set eth0 up`: the kernel has put back the connected and local routes only.
+    const afterUp = [before[1], before[2], before[5]];
+    let dumps = 0;
+    const { calls, handle } = recording((argv) => (argv.includes('-j') ? { stdout: JSON.stringify(dumps++ === 0 ? before : afterUp) } : {}));
+    const link = await handle.injectFault('node-link-down', 'cluster01');
+    expect(calls).toEqual(['docker exec cluster01 ip -j route show table all', 'docker exec cluster01 ip link set eth0 down']);
+    calls.length = 0;
+    await link.restore();
+    expect(calls).toEqual([
+      'docker exec cluster01 ip link set eth0 up',
+      'docker exec cluster01 ip -j route show table all',
+      'docker exec cluster01 ip route replace default via 192.168.49.1 dev eth0',
+      'docker exec cluster01 ip route replace 192.168.100.0/24 via 192.168.49.101 dev eth0',
+      'docker exec cluster01 ip route replace 192.168.200.0/24 via 192.168.49.101 dev eth0',
+    ]);
+  });
+
+  it('puts back connected routes before the gateway routes that need them, with their attributes', () => {
+    const r = missingRouteArgv(
+      [
+        { dst: 'default', gateway: '10.0.0.1', dev: 'eth1', metric: 100 },
+        { dst: '10.0.0.0/24', dev: 'eth1', protocol: 'kernel', scope: 'link', prefsrc: '10.0.0.5', table: '7' },
+        { dst: '10.9.0.0/16', gateway: '10.0.0.1', dev: 'eth1', flags: ['onlink'] },
+      ],
+      [],
+    );
+    expect(r.map((a) => a.join(' '))).toEqual([
+      'ip route replace 10.0.0.0/24 dev eth1 table 7 proto kernel scope link src 10.0.0.5',
+      'ip route replace default via 10.0.0.1 dev eth1 metric 100',
+      'ip route replace 10.9.0.0/16 via 10.0.0.1 dev eth1 onlink',
+    ]);
+    expect(missingRouteArgv(parseIpRoutes('[{"dst":"default","gateway":"10.0.0.1"}]'), parseIpRoutes('[{"dst":"default","gateway":"10.0.0.1"}]'))).toEqual([]);
   });
 
   it('reports a container that is not running', async () => {

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
-import { crdEstablished, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp } from '../../helpers/providers/containerlab/kube.js';
+import { crdEstablished, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, timeBoxed } from '../../helpers/providers/containerlab/kube.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 import { readFileSync } from 'node:fs';
@@ -85,5 +85,17 @@ describe('Kubernetes calls of the containerlab provider', () => {
 
   it('reads a node\'s BGP peers from its CiliumBGPNodeConfig', async () => {
     expect(parseNodeConfigStatus(await nodeConfig(clients(), 'cluster01'))).toEqual([expect.objectContaining({ peerAddress: '192.168.49.101', state: 'established', appliedHoldSeconds: 9 })]);
+  });
+});
+
+describe('time-boxed Kubernetes calls', () => {
+  it('a call the apiserver never answers fails after the box, naming the context (a node link held down by a fault)', async () => {
+    const t0 = Date.now();
+    await expect(timeBoxed({ context: 'cluster01' }, 'read CiliumBGPNodeConfig cluster01', () => new Promise<never>(() => undefined), 0.05)).rejects.toThrow(/kube\[cluster01\] read CiliumBGPNodeConfig cluster01: no answer within 0.05 s/);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('an answer within the box passes through', async () => {
+    expect(await timeBoxed({ context: 'cluster01' }, 'x', async () => 42, 1)).toBe(42);
   });
 });

@@ -12,13 +12,15 @@ import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
 import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
 import { isSameProcessAlive, processStartTime, readState, removeRunDir, writeState } from '../../runtime/run-state.js';
 import { PROBE_SCRIPT } from '../../traffic/probe.js';
-import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
-import { crdEstablished, deleteObject, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
+import { PreflightError, type Allowance, type SpeakerRestart, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { crdEstablished, deleteObject, KUBE_CALL_SECONDS, kubeClients, timeBoxed, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
 import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
 import { spawnInContainer } from './container-process.js';
 import { loadVersions, type Versions } from '../../model/version-pins.js';
 import { gobgpForCilium } from '../../runtimes/catalog.js';
+import { gobgpBehaviour, type GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
+import { agentRestart, realLabDetectAllowance, realLabFailBackAllowance, type AgentRestartHistory } from './real-lab-timing.js';
 
 /** Oldest tool versions known to work (Docker 28 networking needs containerlab ≥ 0.69; OCI charts need helm ≥ 3.8). */
 export const MINIMUM = { docker: '27.0.0', containerlab: '0.69.0', minikube: '1.33.0', helm: '3.8.0' };
@@ -35,6 +37,54 @@ export function versionAtLeast(have: string, want: string): boolean {
 /** `containerlab version` prints a banner and a `version: X.Y.Z` line; older releases print `containerlab X.Y.Z`. */
 export function parseContainerlabVersion(out: string): string {
   return /version:\s*v?(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? out.trim();
+}
+
+/** Every IPv4 route of every table, as JSON. */
+const ROUTE_DUMP = ['ip', '-j', 'route', 'show', 'table', 'all'];
+
+/** One entry of `ip -j route show` (iproute2's JSON names). */
+export interface IpRoute {
+  dst: string;
+  type?: string;
+  gateway?: string;
+  dev?: string;
+  table?: string;
+  protocol?: string;
+  scope?: string;
+  prefsrc?: string;
+  metric?: number;
+  flags?: string[];
+}
+
+export function parseIpRoutes(json: string): IpRoute[] {
+  const v = JSON.parse(json || '[]') as IpRoute[];
+  if (!Array.isArray(v)) throw new Error('ip -j route: expected a JSON array');
+  return v;
+}
+
+const routeKey = (r: IpRoute) => `${r.table ?? 'main'} ${r.dst} ${r.metric ?? 0}`;
+
+/**
+ * The `ip route replace` commands that put back every unicast route of `before` that `now`
+ * lacks: directly connected ones first, then those through a gateway (which need them).
+ * Routes the kernel keeps itself (local, broadcast: from the addresses) and routes still
+ * present (e.g. Cilium's own, with attributes this would not reproduce) are left alone.
+ */
+export function missingRouteArgv(before: IpRoute[], now: IpRoute[]): string[][] {
+  const have = new Set(now.map(routeKey));
+  const missing = before.filter((r) => (r.type ?? 'unicast') === 'unicast' && !have.has(routeKey(r)));
+  missing.sort((a, b) => Number(!!a.gateway) - Number(!!b.gateway));
+  return missing.map((r) => [
+    'ip', 'route', 'replace', r.dst,
+    ...(r.gateway ? ['via', r.gateway] : []),
+    ...(r.dev ? ['dev', r.dev] : []),
+    ...(r.table && r.table !== 'main' ? ['table', r.table] : []),
+    ...(r.protocol ? ['proto', r.protocol] : []),
+    ...(r.scope ? ['scope', r.scope] : []),
+    ...(r.prefsrc ? ['src', r.prefsrc] : []),
+    ...(r.metric !== undefined ? ['metric', String(r.metric)] : []),
+    ...(r.flags?.includes('onlink') ? ['onlink'] : []),
+  ]);
 }
 
 export class ContainerlabProvider implements LabProvider {
@@ -160,6 +210,8 @@ export class ContainerlabHandle implements LabHandle {
   readonly provider = 'containerlab' as const;
   /** All containers share the host's kernel: the same ECMP-hash caveat as the netns lab. */
   readonly sharedKernel = true;
+  /** minikube profiles, docker networks and bridges are named after the topology's nodes: a second lab would collide with this one. */
+  readonly canRunSecondLab = false;
   private clients = new Map<string, KubeClients>();
   private readonly run: typeof run;
   constructor(
@@ -228,14 +280,19 @@ export class ContainerlabHandle implements LabHandle {
         for (const a of adverts) await deleteObject(this.kube(node), a);
         return { restore: async () => void (await Promise.all(adverts.map((a) => serverSideApply(this.kube(node), a)))) };
       }
-      case 'node-link-down':
+      case 'node-link-down': {
+        // Everything the node routes by, before the kernel drops what went through the interface
+        // (the default route with it: image pulls, DNS). The restore puts back what is missing.
+        const before = parseIpRoutes((await this.exec(node, ROUTE_DUMP)).stdout);
         await this.exec(node, ['ip', 'link', 'set', n.iface, 'down']);
         return {
           restore: async () => {
             await this.exec(node, ['ip', 'link', 'set', n.iface, 'up']);
-            for (const r of n.routes) await this.exec(node, ['ip', 'route', 'replace', r.prefix, 'via', r.via, ...(r.dev ? ['dev', r.dev] : [])]);
+            const now = parseIpRoutes((await this.exec(node, ROUTE_DUMP)).stdout);
+            for (const argv of missingRouteArgv(before, now)) await this.exec(node, argv);
           },
         };
+      }
       case 'speaker-crash':
         // A crashed cilium-agent: SIGKILL, no NOTIFICATION; kubelet restarts the container (the restore is waiting for that).
         await this.exec(node, ['pkill', '-KILL', '-x', 'cilium-agent']);
@@ -253,16 +310,52 @@ export class ContainerlabHandle implements LabHandle {
     }
   }
 
-  failBackAllowance(kind: FaultKind): { seconds: number; formula: string } | undefined {
-    // kubelet restarts the killed agent after its back-off (10 s) and the agent needs time to start and re-peer.
-    return kind === 'speaker-crash' ? { seconds: 60, formula: 'kubelet restart back-off 10 s + cilium-agent start ≤ 50 s (to be confirmed by the nightly)' } : undefined;
+  /** What restarted the agent last time this handle asked (the crash's fail-back allowance uses the same figure). */
+  private lastRestart?: SpeakerRestart;
+
+  /** kubelet restarts a killed cilium-agent; how soon depends on the container's restart history (helpers/providers/containerlab/real-lab-timing.ts). */
+  async speakerRestart(node: string, gobgp: GobgpBehaviour): Promise<SpeakerRestart> {
+    const history = await this.agentHistory(node).catch(() => undefined);
+    this.lastRestart = agentRestart(history, new Date(), gobgp);
+    return this.lastRestart;
+  }
+
+  /** The cilium-agent container's restart count and last exit on a node (its pod status). */
+  async agentHistory(node: string): Promise<AgentRestartHistory | undefined> {
+    const k = this.kube(node);
+    const pods = await timeBoxed(k, `list cilium pods on ${node}`, () => k.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium', fieldSelector: `spec.nodeName=${node}` }));
+    const st = pods.items.flatMap((p) => p.status?.containerStatuses ?? []).find((c) => c.name === 'cilium-agent');
+    if (!st) return undefined;
+    const finished = st.lastState?.terminated?.finishedAt;
+    return { restartCount: st.restartCount, lastFinishedAt: finished ? new Date(finished) : undefined };
+  }
+
+  detectAllowance(kind: FaultKind): Allowance | undefined {
+    return realLabDetectAllowance(kind);
+  }
+
+  failBackAllowance(kind: FaultKind): Allowance | undefined {
+    return realLabFailBackAllowance(kind, kind === 'speaker-crash' ? (this.lastRestart ?? agentRestart(undefined, new Date(), gobgpBehaviour(this.speakerGobgpVersion()))) : undefined);
+  }
+
+  /** Server-side apply of the changed model's objects of these kinds in every cluster; the restore applies the lab's own again. Creates nothing else. */
+  async reconfigure(changed: LabModel, kinds: string[]): Promise<{ lab: LabHandle; restore: () => Promise<void> }> {
+    if (changed.name !== this.model.name) throw new Error(`reconfigure: the changed model names lab "${changed.name}", this lab is "${this.model.name}"`);
+    const apply = async (m: LabModel) => {
+      for (const c of Object.values(m.clusters)) {
+        for (const doc of c.manifests.filter((x) => kinds.includes(x.kind))) await serverSideApply(this.kube(c.nodes[0]!), doc.doc.data as KubernetesObject);
+      }
+    };
+    await apply(changed);
+    return { lab: new ContainerlabHandle(changed, this.deps), restore: () => apply(this.model) };
   }
 
   async logs(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     for (const r of Object.keys(this.model.routers)) out[`${r}-frr`] = (await this.run(['docker', 'logs', '--tail', '500', containerName(this.model, r)], { reject: false })).stderr;
     for (const n of Object.keys(this.model.k8sNodes)) {
-      out[`${n}-cilium-agent`] = (await this.run(['kubectl', '--context', n, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false })).stdout;
+      // Time-boxed: with the node's link down the apiserver (reached through it) does not answer.
+      out[`${n}-cilium-agent`] = (await this.run(['kubectl', '--context', n, '--request-timeout', `${KUBE_CALL_SECONDS}s`, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false, timeoutMs: (KUBE_CALL_SECONDS + 5) * 1000 })).stdout;
     }
     return out;
   }

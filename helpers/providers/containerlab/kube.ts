@@ -14,6 +14,25 @@ export interface KubeClients {
   custom: CustomObjectsApi;
 }
 
+/**
+ * Every call is time-boxed. The host reaches a minikube apiserver through the node container's
+ * interface on the cluster network (docker's published port), so while a fault has that link
+ * down a call would hang; it fails after this long instead, naming the context.
+ */
+export const KUBE_CALL_SECONDS = 15;
+
+export async function timeBoxed<T>(k: Pick<KubeClients, 'context'>, what: string, call: () => Promise<T>, seconds = KUBE_CALL_SECONDS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`kube[${k.context}] ${what}: no answer within ${seconds} s (the apiserver is reached through the node's link: is a fault holding it down?)`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([call(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Clients for one context of the user's kubeconfig (or of `kc`, e.g. in tests). */
 export function kubeClients(context: string, kc: KubeConfig = defaultKubeConfig()): KubeClients {
   if (!kc.getContexts().some((c) => c.name === context)) throw new Error(`no kube context "${context}" in the kubeconfig (minikube writes one per profile)`);
@@ -29,16 +48,16 @@ function defaultKubeConfig(): KubeConfig {
 
 /** Server-side apply, field manager anycast-verify, taking ownership of conflicting fields. */
 export async function serverSideApply(k: KubeClients, obj: KubernetesObject): Promise<void> {
-  await k.objects.patch(obj, undefined, undefined, 'anycast-verify', true, PatchStrategy.ServerSideApply);
+  await timeBoxed(k, `apply ${obj.kind} ${obj.metadata?.name}`, () => k.objects.patch(obj, undefined, undefined, 'anycast-verify', true, PatchStrategy.ServerSideApply));
 }
 
 export async function deleteObject(k: KubeClients, obj: KubernetesObject): Promise<void> {
-  await k.objects.delete(obj);
+  await timeBoxed(k, `delete ${obj.kind} ${obj.metadata?.name}`, () => k.objects.delete(obj));
 }
 
 export async function crdEstablished(k: KubeClients, name: string): Promise<boolean> {
   try {
-    const crd = await k.crds.readCustomResourceDefinition({ name });
+    const crd = await timeBoxed(k, `read CRD ${name}`, () => k.crds.readCustomResourceDefinition({ name }));
     return (crd.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
   } catch {
     return false;
@@ -46,12 +65,12 @@ export async function crdEstablished(k: KubeClients, name: string): Promise<bool
 }
 
 export async function serviceIngressIp(k: KubeClients, namespace: string, name: string): Promise<string | undefined> {
-  const s = await k.core.readNamespacedService({ name, namespace });
+  const s = await timeBoxed(k, `read Service ${namespace}/${name}`, () => k.core.readNamespacedService({ name, namespace }));
   return s.status?.loadBalancer?.ingress?.[0]?.ip;
 }
 
 export async function nodeConfig(k: KubeClients, node: string): Promise<unknown> {
-  return k.custom.getClusterCustomObject({ group: 'cilium.io', version: 'v2', plural: 'ciliumbgpnodeconfigs', name: node });
+  return timeBoxed(k, `read CiliumBGPNodeConfig ${node}`, () => k.custom.getClusterCustomObject({ group: 'cilium.io', version: 'v2', plural: 'ciliumbgpnodeconfigs', name: node }));
 }
 
 interface NodeConfigStatus {

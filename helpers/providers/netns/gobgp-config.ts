@@ -1,6 +1,8 @@
 /**
  * The gobgpd configuration of an emulated Cilium node, built the way cilium-agent
- * configures its embedded GoBGP (pkg/bgp/gobgp): no listener (Cilium only dials out),
+ * configures its embedded GoBGP (Cilium 1.18: pkg/bgpv1/gobgp, server.go and peer.go; the
+ * package moved to pkg/bgp/gobgp in a later line, alongside BMP/BFD code 1.18 does not have):
+ * no listener (Cilium only dials out),
  * router-id = node IP, one neighbour per CiliumBGPClusterConfig peer with the PeerConfig's
  * timers, MD5 and graceful restart (also per address family, or it is not negotiated),
  * a global import policy that rejects everything but local routes, and a global export
@@ -9,7 +11,14 @@
 import type { SpeakerIntent } from '../../model/clusters.js';
 import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
 
-/** cilium-agent sets IdleHoldTimeAfterReset to 5 s on every peer (Cilium 1.18 pkg/bgpv1/gobgp, see upstream-versions notes). */
+/**
+ * cilium-agent sets IdleHoldTimeAfterReset to 5 s (pkg/bgpv1/gobgp/server.go
+ * idleHoldTimeAfterResetSeconds, applied with the PeerConfig's timers in peer.go setPeerTimers).
+ * GoBGP uses it only for the IDLE that follows an administrative ResetPeer (v3.37.0
+ * pkg/server/server.go:3736; cilium resets a peer only when its hold or keepalive changes);
+ * every other IDLE lasts holdtimeIdle = 5 s (fsm.go:145, :464). No fault of the lab resets a
+ * peer, so the value shapes no measured number: it is set only to mirror Cilium's config.
+ */
 export const CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS = 5;
 
 export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Record<string, unknown> {
@@ -59,8 +68,10 @@ export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Recor
           'connect-retry': peer.connectRetrySeconds,
           'hold-time': peer.holdSeconds,
           'keepalive-interval': peer.keepaliveSeconds,
-          // Set as Cilium sets it. GoBGP < 3.15 drops the field (from the API and from a file
-          // alike) and uses its 30 s default; the behaviour table says which applies.
+          // Set as Cilium sets it (no effect on any fault here: see above). GoBGP < 3.15 drops
+          // the field from the API, through which a config file's peers go too (v3.10.0
+          // grpc_server.go:694-699, pkg/config/config.go:171-172), and falls back to its 30 s
+          // default (internal/pkg/config/default.go:126-127); the behaviour table says which applies.
           ...(gobgp.idleHoldAfterReset.honoured ? { 'idle-hold-time-after-reset': CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS } : {}),
         },
       },

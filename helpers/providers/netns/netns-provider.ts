@@ -15,7 +15,7 @@ import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/s
 import { inRuntime } from '../../runtimes/in-runtime.js';
 import { startReaper } from '../../lab/reaper.js';
 import { spawn as spawnChild } from 'node:child_process';
-import { PreflightError, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { PreflightError, type SpeakerRestart, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
 import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
@@ -258,6 +258,8 @@ async function existingNamespaces(names: string[]): Promise<string[]> {
 export class NetnsHandle implements LabHandle {
   readonly provider = 'netns' as const;
   readonly sharedKernel = true;
+  /** Every name a lab makes derives from its lab name: a copy under another name runs beside it. */
+  readonly canRunSecondLab = true;
   constructor(
     readonly model: LabModel,
     readonly runtime: LabRuntime,
@@ -321,6 +323,11 @@ export class NetnsHandle implements LabHandle {
 
   injectFault(kind: FaultKind, node: string) {
     return injectNetnsFault(this.model, this.runtime, kind, node);
+  }
+
+  /** Nothing supervises the emulated speaker: the fault's restore starts it again (./faults.ts). */
+  async speakerRestart(): Promise<SpeakerRestart> {
+    return { formula: 'nothing restarts the emulated speaker until the fault is restored (helpers/providers/netns/faults.ts)' };
   }
 
   async logs(): Promise<Record<string, string>> {
