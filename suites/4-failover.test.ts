@@ -158,12 +158,12 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
           const ecmpMoves = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault && ecmpRouters.includes(c.router));
           recordMetric(task, { name: 'speaker back after', value: (tSpeakerBack - tFault) / 1000, unit: 's', budget: holds.speakerBack!.seconds, formula: `${holds.speakerBack!.formula}; stamped by polling ${session.a.node}` });
           recordMetric(task, { name: 'ECMP next-hop changes during the fault', value: ecmpMoves.length, budget: 0 });
-          for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { name: `lost requests: ${verdict}`, value: n });
-          recordMetric(task, { name: 'lost requests without an allowed cause', value: losses.length, budget: 0 });
+          for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
+          recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: losses.length, budget: 0 });
           const answered = Object.values(records).map((recs) => outageStats(recs, victimCluster, tInjected, tRestore));
           for (const [i, client] of Object.keys(records).entries()) {
-            recordMetric(task, { name: `${client}: requests during fault`, value: answered[i]!.requests });
-            recordMetric(task, { name: `${client}: lost`, value: answered[i]!.lost });
+            recordMetric(task, { key: `failover.requests.${client}`, name: `${client}: requests during fault`, value: answered[i]!.requests });
+            recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: answered[i]!.lost });
             recordMetric(task, { name: `${client}: answered by ${victimCluster} during fault`, value: answered[i]!.answeredByFailed });
           }
           writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, fib: fib.changes, losses, gaps, records }, records, fib, marks, losses.map((l) => ({ l, t: l.t })), tFault);
