@@ -45,7 +45,7 @@ describe('bad input', () => {
     copy.edit('fixtures/cilium/cluster01/bgp-cluster-config.yaml', 'peerASN: 65002', 'peerASN: 65009');
     const r = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/fixtures\/cilium\/cluster01\/bgp-cluster-config\.yaml: peers\[leaf2\]\.peerASN: 65009 does not match leaf2's "router bgp 65002"/);
+    expect(r.stderr).toMatch(/fixtures\/cilium\/cluster01\/bgp-cluster-config\.yaml:\d+: spec\.bgpInstances\[0\]\.peers\[0\]\.peerASN: 65009 does not match leaf2's "router bgp 65002" \(containerlab\/configs\/leaf2\.frr\.conf:\d+\)/);
     expect(await leftovers(model)).toEqual([]);
   });
 });
