@@ -10,6 +10,7 @@
 import { convergenceProblem } from './convergence.js';
 import { AbortedError, Deadline, StopWaiting, WaitTimeoutError, waitUntil } from '../runtime/poll.js';
 import type { LabHandle, LabProvider, ProviderName, UpOptions } from '../providers/provider.js';
+import { markReady } from '../runtime/run-state.js';
 
 /**
  * How long convergence may take after the daemons answer. netns: FRR's first-update delay and
@@ -57,6 +58,7 @@ export async function bringUp(provider: LabProvider, opts: UpOptions, mode: 'req
   try {
     const convergence = await waitConverged(lab, opts);
     if (!convergence.converged && mode === 'require') throw new Error(convergence.problem);
+    markReady(lab.model.name);
     return { lab, convergence };
   } catch (err) {
     opts.progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');

@@ -81,6 +81,18 @@ export function writeState(state: LabState): void {
 }
 
 /** Removes the lab's run folder, and the shared root too once no lab uses it. */
+/**
+ * Marks the lab's bring-up complete: called by helpers/lab/bring-up.ts once the convergence
+ * wait is over, never by a provider, so a `up` killed while waiting for convergence leaves a
+ * lab that the next `up` removes instead of one it refuses as "already up".
+ */
+export function markReady(lab: string): void {
+  const s = readState(lab);
+  if (!s) return;
+  s.ready = true;
+  writeState(s);
+}
+
 export function removeRunDir(lab: string): void {
   rmSync(runDir(lab), { recursive: true, force: true });
   try {

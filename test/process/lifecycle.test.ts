@@ -67,11 +67,15 @@ describe('signals during `up`', () => {
     await expectHostClean(model);
   });
 
-  it('SIGKILL of `up` and of its reaper: the next `up` removes the leftover lab, then `down` leaves nothing', async () => {
+  it.each([
+    ['while FRR starts', /✔ FRR \S+ on/],
+    // Every process answers, bring-up waits for BGP: the lab must not count as up yet.
+    ['while waiting for convergence', /✔ emulated Cilium speakers/],
+  ] as const)('SIGKILL of `up` and of its reaper %s: the next `up` removes the leftover lab, then `down` leaves nothing', async (_when, marker) => {
     const { copy, model } = namedCopy('pt-kill');
     const child = startCli(['-C', copy.root, 'up']);
     reapChild(child);
-    await outputContains(child, /✔ FRR \S+ on/);
+    await outputContains(child, marker);
     const owner = readState(model.name)!.owner.pid;
     // The reaper would clean up at once; kill it too, to leave a truly orphaned lab behind.
     const reapers = (await execa('pgrep', ['-f', `reap --owner ${owner} `], { reject: false })).stdout.split('\n').filter(Boolean).map(Number);

@@ -139,9 +139,7 @@ export class ContainerlabProvider implements LabProvider {
         if (opts.signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
         await opts.progress.step(step.title, () => this.execute(step, handle, opts.signal));
       }
-      const s = readState(lab)!;
-      s.ready = true;
-      writeState(s);
+      // `ready` is bring-up's to set, after the convergence wait (helpers/lab/bring-up.ts).
       return handle;
     } catch (err) {
       if (process.env.ANYCAST_VERIFY_KEEP === '1') opts.progress.info('bring-up failed; ANYCAST_VERIFY_KEEP=1 leaves the lab up for debugging');

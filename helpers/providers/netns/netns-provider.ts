@@ -138,8 +138,7 @@ export class NetnsProvider implements LabProvider {
       // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
       for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
       checkAbort();
-      state.ready = true;
-      save();
+      // `ready` is bring-up's to set, after the convergence wait (helpers/lab/bring-up.ts).
       return handle;
     } catch (err) {
       progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');
