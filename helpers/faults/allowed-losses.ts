@@ -9,8 +9,10 @@
  *   a few ms after the kernel made it, while a looping or dropped SYN carries the kernel's own
  *   capture time — the loss itself is the earlier evidence that the FIB had changed;
  * - with the victim's data plane down, requests sent towards it until the fabric moved;
- * - after the restore, a reset by a cluster for a connection whose ECMP next-hop set changed
- *   while it was open (the rehash of connections in flight).
+ * - at any time after the fault, a reset by a cluster for a connection that was open while an
+ *   ECMP router's next-hop set changed: hash-threshold ECMP remaps a share of flows when the
+ *   set changes, and a connection remapped to a cluster without its state is reset (seen when
+ *   the fabric drops the victim with the data plane still up, and at fail-back).
  * Anything else is unexpected. A loss without a trail is unexpected too, unless a capture was
  * missing (a container without tcpdump on the real lab): then it is judged by its start time
  * alone against the same windows, and the report says so.
@@ -50,8 +52,11 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
   const byTime = (l: LostRequest & RequestSpan) => l.verdict === 'unknown' && !w.trailComplete;
   const open = (l: RequestSpan, from: number, to: number) => l.t + l.ms >= from && l.t <= to;
   for (const l of losses) {
+    const rehashed = l.verdict === 'reset' && w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms);
     if (l.t + l.ms < w.tFault) {
       out.push({ loss: l, why: 'lost before the fault began' });
+    } else if (rehashed) {
+      continue;
     } else if (l.t < w.tRestore) {
       if (transientAt(l, w.tFault, w.tDetect)) continue;
       if (byTime(l) && open(l, w.tFault, w.tDetect)) continue;
@@ -60,7 +65,6 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
     } else {
       if (transientAt(l, w.tRestore, w.tBack)) continue;
       if (byTime(l) && open(l, w.tRestore, w.tBack)) continue;
-      if (l.verdict === 'reset' && w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms)) continue;
       out.push({ loss: l, why: 'after the restore, and neither a fail-back transient nor a reset of a connection the ECMP change rehashed' });
     }
   }

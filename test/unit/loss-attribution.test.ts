@@ -151,9 +151,12 @@ describe('unexpectedLosses', () => {
     expect(unexpectedLosses([l], { ...w, dataPlaneAlive: false })).toEqual([]);
   });
 
-  it('after the restore allows a reset only when the ECMP set changed while the request was open', () => {
+  it('allows a reset only for a connection open while an ECMP set changed (the rehash), during the fault or after the restore', () => {
     expect(unexpectedLosses([loss(2090, 'reset', 'cluster02', 2101, 20)], w)).toEqual([]);
     expect(unexpectedLosses([loss(2200, 'reset', 'cluster02', 2201, 20)], w)).toHaveLength(1);
+    // Open when the fabric dropped the victim (ECMP change at 1150), reset 200 ms later on the retransmission.
+    expect(unexpectedLosses([loss(1140, 'reset', 'cluster02', 1345, 206)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(1160, 'reset', 'cluster02', 1365, 206)], w)).toHaveLength(1);
   });
 
   it('a loss that ended before the fault, or has no trail although every capture ran, is unexpected', () => {
