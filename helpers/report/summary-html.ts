@@ -42,7 +42,7 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
   }
   if (s.projects.length) out.push(`<ul>${s.projects.map((p) => `<li>${mark(p.passed === p.total ? 'passed' : 'failed')} ${escapeHtml(p.name)} tests: ${p.passed} of ${p.total} passed</li>`).join('')}</ul>`);
   for (const suite of s.suites) {
-    out.push(`<h2>${escapeHtml(suite.title)}: ${suite.passed} of ${suite.total} passed</h2>`);
+    out.push(`<h2 id="${escapeHtml(suite.title)}">${escapeHtml(suite.title)}: ${suite.passed} of ${suite.total} passed</h2>`);
     if (suite.faults?.length) {
       out.push('<div class="table"><table><thead><tr><th></th><th>fault</th><th>fabric moved after</th><th>failed back after</th><th>lost requests</th><th>causes</th><th></th></tr></thead><tbody>');
       for (const f of suite.faults) {
@@ -58,7 +58,7 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
     }
   }
   if (timelines.length) {
-    out.push('<h2>Failover timelines</h2>');
+    out.push('<h2 id="timelines">Failover timelines</h2>');
     for (const t of timelines) out.push(`<figure><figcaption>${escapeHtml(t.title)}</figcaption><a href="${escapeHtml(encodeURI(t.href))}"><img src="${escapeHtml(encodeURI(t.href))}" alt="${escapeHtml(t.title)}" loading="lazy"></a></figure>`);
   }
   out.push('</body></html>', '');
