@@ -52,7 +52,11 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
   const byTime = (l: LostRequest & RequestSpan) => l.verdict === 'unknown' && !w.trailComplete;
   const open = (l: RequestSpan, from: number, to: number) => l.t + l.ms >= from && l.t <= to;
   for (const l of losses) {
-    const rehashed = l.verdict === 'reset' && w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms);
+    // A rehash: its packets show the path changed mid-connection (SYN to one cluster, reset from
+    // another) and an ECMP change was stamped after it opened; without that packet proof, the
+    // change must be stamped while it was open. (Stamps trail the kernel by the monitor's read
+    // lag, so a stamp can land just after a short connection already died of the change.)
+    const rehashed = l.verdict === 'reset' && (l.rehashedFrom !== undefined ? w.ecmpChanges.some((c) => c >= l.t) : w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms));
     if (l.t + l.ms < w.tFault) {
       out.push({ loss: l, why: 'lost before the fault began' });
     } else if (rehashed) {

@@ -44,6 +44,11 @@ export interface LostRequest extends FailedRequest {
   path: string[];
   /** One sentence with the evidence. */
   detail: string;
+  /**
+   * For a reset: the cluster its SYN had reached, when that is not the cluster that reset it.
+   * The packets themselves then prove the path changed while the connection was open.
+   */
+  rehashedFrom?: string;
 }
 
 export interface AttributionContext {
@@ -77,7 +82,11 @@ export function attributeLosses(failed: FailedRequest[], packets: TrailPacket[],
     const icmpNote = icmp ? `; ICMP ${icmp.what} from ${icmp.from}` : '; no ICMP error came back';
     const reset = mine.find((p) => p.kind === 'rst' && p.dir === 'Out' && ctx.nodeCluster[p.node]);
     if (reset) {
-      return { ...f, verdict: 'reset', where: reset.node, at: reset.t, path: [], detail: `${reset.node} (${ctx.nodeCluster[reset.node]}) reset it at ${rel(reset.t)}: it had no connection for it` };
+      const resetBy = ctx.nodeCluster[reset.node]!;
+      const synAt = syns.find((p) => p.dir === 'In' && ctx.nodeCluster[p.node]);
+      const from = synAt && ctx.nodeCluster[synAt.node] !== resetBy ? ctx.nodeCluster[synAt.node] : undefined;
+      const opened = synAt ? `its SYN reached ${synAt.node} (${ctx.nodeCluster[synAt.node]}) at ${rel(synAt.t)}; ` : '';
+      return { ...f, verdict: 'reset', where: reset.node, at: reset.t, path: [], ...(from ? { rehashedFrom: from } : {}), detail: `${opened}${reset.node} (${resetBy}) reset it at ${rel(reset.t)}: it had no connection for it${from ? ' (the path changed while it was open)' : ''}` };
     }
     if (!syns.length) return { ...f, verdict: 'unknown', path: [], detail: `its SYN (port ${f.sport}) was not captured anywhere${gapNote}` };
     const arrivals = syns.filter((p) => p.dir === 'In');

@@ -94,6 +94,8 @@ describe('attributeLosses', () => {
       ...trail(3, 10, [['leaf2', 'In'], ['leaf2', 'Out']]),
       ...trail(4, 20, [['leaf2', 'In'], ['leaf2', 'Out'], ['cluster01', 'In']]),
       ...parseTcpdump(RST(s(30), 'eth0', '192.168.100.11', 5), 'cluster02'),
+      ...trail(8, 60, [['cluster01', 'In']]),
+      ...parseTcpdump(RST(s(63), 'eth0', '192.168.100.11', 8), 'cluster02'),
     ];
     const losses = attributeLosses(
       [
@@ -102,6 +104,7 @@ describe('attributeLosses', () => {
         { client: 'client', t: t0 + 25, sport: 5, err: 'read ECONNRESET' },
         { client: 'client', t: t0 + 40, sport: 6, err: 'timeout' },
         { client: 'client', t: t0 + 50, err: 'timeout' },
+        { client: 'client', t: t0 + 60, sport: 8, err: 'read ECONNRESET' },
       ],
       packets,
       ctx,
@@ -113,7 +116,11 @@ describe('attributeLosses', () => {
       ['reset', 'cluster02'],
       ['unknown', undefined],
       ['unknown', undefined],
+      ['reset', 'cluster02'],
     ]);
+    expect(losses[2]!.rehashedFrom).toBeUndefined();
+    expect(losses[5]!.rehashedFrom).toBe('cluster01');
+    expect(losses[5]!.detail).toContain('its SYN reached cluster01 (cluster01)');
   });
 
   it('a SYN that dies at a router holding a route is not explained away', () => {
@@ -157,6 +164,11 @@ describe('unexpectedLosses', () => {
     // Open when the fabric dropped the victim (ECMP change at 1150), reset 200 ms later on the retransmission.
     expect(unexpectedLosses([loss(1140, 'reset', 'cluster02', 1345, 206)], w)).toEqual([]);
     expect(unexpectedLosses([loss(1160, 'reset', 'cluster02', 1365, 206)], w)).toHaveLength(1);
+    // A short connection that died of the change before the monitor stamped it (stamp 2100, request 2095–2098):
+    // allowed only with the packet proof that its SYN went to another cluster than the one that reset it.
+    const quick = { ...(loss(2095, 'reset', 'cluster01', 2097, 3) as object), rehashedFrom: 'cluster02' } as never;
+    expect(unexpectedLosses([quick], w)).toEqual([]);
+    expect(unexpectedLosses([loss(2095, 'reset', 'cluster01', 2097, 3)], w)).toHaveLength(1);
   });
 
   it('a loss that ended before the fault, or has no trail although every capture ran, is unexpected', () => {
