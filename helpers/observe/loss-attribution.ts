@@ -112,6 +112,11 @@ export function attributeLosses(failed: FailedRequest[], packets: TrailPacket[],
     if (fib && fib.length === 0) {
       return { ...f, verdict: 'black-hole', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there${icmpNote}` };
     }
+    // ICMP "net unreachable" from the router where it died is the kernel's own word that it had
+    // no route (ip_error), even when the route monitor had not yet read the deletion.
+    if (icmp && /^net \S+ unreachable$/.test(icmp.what) && icmpPkt!.node === last.node) {
+      return { ...f, verdict: 'black-hole', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there (its ICMP net unreachable says so; the route monitor still showed [${fib?.join(', ') ?? '?'}], not yet read)${icmpNote}` };
+    }
     return { ...f, verdict: 'dropped-with-route', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)} although it held [${fib?.join(', ') ?? '?'}]${icmpNote}` };
   });
 }

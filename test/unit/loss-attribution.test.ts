@@ -123,6 +123,13 @@ describe('attributeLosses', () => {
     expect(losses[5]!.detail).toContain('its SYN reached cluster01 (cluster01)');
   });
 
+  it('an ICMP net unreachable from the router where it died makes it a black hole, though the monitor had not read the deletion yet', () => {
+    const packets = [...trail(9, 80, [['leaf1', 'In'], ['leaf1', 'Out'], ['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In']]), ...parseTcpdump(ICMP(s(80.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 9), 'leaf2')];
+    const [l] = attributeLosses([{ client: 'client', t: t0 + 80, sport: 9, err: 'connect ENETUNREACH' }], packets, ctx, t0);
+    expect(l).toMatchObject({ verdict: 'black-hole', where: 'leaf2', fib: ['192.168.49.2'] });
+    expect(l!.detail).toContain('not yet read');
+  });
+
   it('a SYN that dies at a router holding a route is not explained away', () => {
     const [l] = attributeLosses([{ client: 'client', t: t0 + 10, sport: 7, err: 'timeout' }], trail(7, 10, [['leaf1', 'In']]), ctx, t0);
     expect(l).toMatchObject({ verdict: 'dropped-with-route', where: 'leaf1', fib: ['10.0.1.1'] });
