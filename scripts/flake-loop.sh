@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# N consecutive full test runs (`npm test`) with one core kept busy, to find flakes before CI
+# does: each run gets its own bounded busy loop (killed by PID when the run ends), its log and
+# its reports copied to OUT/run<i>, and one summary line in OUT/summary.txt. Run it on a clean
+# clone, never beside another lab of the same name.  Usage: scripts/flake-loop.sh [N=20] [OUT]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-20}
+out=${2:-/tmp/anycast-verify-flakes}
+mkdir -p "$out"
+for i in $(seq 1 "$n"); do
+  timeout 900 sh -c 'while :; do :; done' &
+  load=$!
+  t0=$(date +%s)
+  timeout 1200 npm test >"$out/run$i.log" 2>&1
+  rc=$?
+  kill "$load" 2>/dev/null
+  wait "$load" 2>/dev/null
+  rm -rf "$out/run$i" && cp -r reports "$out/run$i" 2>/dev/null
+  counts=$(node -e 'const r=require("./reports/results.json");console.log(`${r.counts.passed??0} passed, ${r.counts.failed??0} failed`)' 2>/dev/null)
+  echo "run $i: exit $rc in $(($(date +%s) - t0)) s, $counts, lab namespaces left: $(ip netns list | grep -c '^av-')" | tee -a "$out/summary.txt"
+done
