@@ -74,15 +74,16 @@ async function leafSession(): Promise<{ state: string; established: number; drop
   return { state: n?.state ?? 'missing', established: Number(n?.raw.connectionsEstablished ?? 0), dropped: Number(n?.raw.connectionsDropped ?? 0) };
 }
 
-/** Timeline picture, raw records and the losses file of one fault (the fabric-holds path; the fabric-moves path writes the same inline). */
-function writeArtefacts(task: RunnerTask, spec: FaultSpec, raw: Record<string, unknown>, records: Record<string, ProbeRecord[]>, fib: ReturnType<typeof monitorRoutes>, marks: { t: number; label: string }[], losses: { l: LostRequest & { client: string }; t: number }[], tFault: number): void {
+/** Timeline picture (requests and every router's FIB), raw records and the list of lost requests of one fault. */
+function writeArtefacts(task: RunnerTask, spec: FaultSpec, raw: Record<string, unknown>, records: Record<string, ProbeRecord[]>, fib: ReturnType<typeof monitorRoutes>, marks: { t: number; label: string }[], losses: (LostRequest & { client: string })[], tFault: number): void {
   const file = `${spec.kind}.svg`;
   mkdirSync(reports, { recursive: true });
   const fibLanes = routers.map((name) => ({ name, changes: fib.changes.filter((c) => c.router === name) }));
   writeFileSync(join(reports, file), renderTimeline({ title: `${spec.title}: ${victim} (${victimCluster})`, t0: tFault, clusters, lanes: Object.entries(records).map(([name, requests]) => ({ name, requests })), fibLanes, marks }));
-  writeFileSync(join(reports, `${spec.kind}.json`), JSON.stringify({ spec, ...raw }, null, 1));
-  writeFileSync(join(reports, `${spec.kind}.losses.txt`), losses.map(({ l }) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`).join('\n') + '\n');
+  writeFileSync(join(reports, `${spec.kind}.json`), JSON.stringify({ spec, ...raw, fib: fib.changes, losses, records }, null, 1));
+  writeFileSync(join(reports, `${spec.kind}.losses.txt`), losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`).join('\n') + '\n');
   recordArtefact(task, `timelines/${file}`);
+  recordArtefact(task, `timelines/${spec.kind}.losses.txt`);
 }
 
 describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} must move to ${clusters.slice(1).join(', ')}`, () => {
@@ -166,7 +167,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
             recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: answered[i]!.lost });
             recordMetric(task, { name: `${client}: answered by ${victimCluster} during fault`, value: answered[i]!.answeredByFailed });
           }
-          writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, fib: fib.changes, losses, gaps, records }, records, fib, marks, losses.map((l) => ({ l, t: l.t })), tFault);
+          writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, gaps }, records, fib, marks, losses, tFault);
           expect(missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
           expect(ecmpMoves.map((c) => `${((c.t - tFault) / 1000).toFixed(3)} s ${c.router}: [${c.nextHops.join(', ')}]`), `no ECMP router changes while ${victim}'s speaker restarts (${holds.why})`).toEqual([]);
           expect(losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} (${l.err}): ${l.verdict}: ${l.detail}`), 'no request lost: the data plane stayed up and the fabric held').toEqual([]);
@@ -236,14 +237,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
           recordMetric(task, { key: `failover.outage.${client}`, name: `${client}: outage window`, value: st.outageSeconds, unit: 's', budget: spec.dataPlaneAlive ? spec.transient.seconds : spec.detect.seconds, formula: spec.dataPlaneAlive ? `data plane up: only the propagation transient, ${spec.transient.formula}` : spec.detect.formula });
           recordMetric(task, { key: `failover.answeredByFailed.${client}`, name: `${client}: answered by ${victimCluster} during fault`, value: st.answeredByFailed });
         }
-        const file = `${kind}.svg`;
-        mkdirSync(reports, { recursive: true });
-        const fibLanes = routers.map((name) => ({ name, changes: fib.changes.filter((c) => c.router === name) }));
-        writeFileSync(join(reports, file), renderTimeline({ title: `${spec.title}: ${victim} (${victimCluster})`, t0: tFault, clusters, lanes: Object.entries(records).map(([name, requests]) => ({ name, requests })), fibLanes, marks }));
-        writeFileSync(join(reports, `${kind}.json`), JSON.stringify({ kind, spec, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, fib: fib.changes, losses, gaps, records }, null, 1));
-        writeFileSync(join(reports, `${kind}.losses.txt`), losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`).join('\n') + '\n');
-        recordArtefact(task, `timelines/${file}`);
-        recordArtefact(task, `timelines/${kind}.losses.txt`);
+        writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, gaps }, records, fib, marks, losses, tFault);
 
         // The claims.
         expect(missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);

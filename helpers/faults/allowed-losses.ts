@@ -47,8 +47,7 @@ export interface RequestSpan {
 /** The losses no rule allows, each with the reason. */
 export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: FaultWindows): { loss: LostRequest; why: string }[] {
   const out: { loss: LostRequest; why: string }[] = [];
-  const transientAt = (l: LostRequest, from: number, to: number) =>
-    isTransient(l) && l.where !== undefined && w.onPath.includes(l.where) && l.at !== undefined && l.at >= from && l.at <= to;
+  const transientAt = (l: LostRequest, from: number, to: number) => transientOnPath(l, w.onPath, from, to);
   const byTime = (l: LostRequest & RequestSpan) => l.verdict === 'unknown' && !w.trailComplete;
   const open = (l: RequestSpan, from: number, to: number) => l.t + l.ms >= from && l.t <= to;
   for (const l of losses) {
@@ -75,9 +74,9 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
   return out;
 }
 
-/** A loss that shows a router on the way changed its FIB (no route, or a route back). */
-export function isTransient(l: LostRequest): boolean {
-  return l.verdict === 'black-hole' || l.verdict === 'micro-loop';
+/** A loss that shows a router on the victim's path had changed its FIB (no route, or a route back) at a time in [from, to]. */
+function transientOnPath(l: LostRequest, onPath: string[], from: number, to: number): boolean {
+  return (l.verdict === 'black-hole' || l.verdict === 'micro-loop') && l.where !== undefined && onPath.includes(l.where) && l.at !== undefined && l.at >= from && l.at <= to;
 }
 
 /**
@@ -86,7 +85,7 @@ export function isTransient(l: LostRequest): boolean {
  * Also returns by how much the evidence preceded the monitor's stamp (its read lag), if it did.
  */
 export function firstPathChange(monitorStamp: number | undefined, losses: LostRequest[], onPath: string[], from: number, to: number): { t?: number; monitorLagMs?: number } {
-  const evidence = losses.filter((l) => isTransient(l) && l.where && onPath.includes(l.where) && l.at !== undefined && l.at >= from && l.at <= to).map((l) => l.at!);
+  const evidence = losses.filter((l) => transientOnPath(l, onPath, from, to)).map((l) => l.at!);
   const earliest = evidence.length ? Math.min(...evidence) : undefined;
   if (earliest === undefined) return { t: monitorStamp };
   if (monitorStamp === undefined || earliest < monitorStamp) return { t: earliest, ...(monitorStamp !== undefined ? { monitorLagMs: monitorStamp - earliest } : {}) };
