@@ -18,10 +18,13 @@ export interface LabCopy {
 }
 
 export function labCopy(): LabCopy {
-  const root = mkdtempSync(join(tmpdir(), 'anycast-verify-test-'));
+  // One level below the temp folder, so the copy's `../shared` (where check looks for the
+  // upstream schemas) is inside it and empty, whatever else lives in the system temp folder.
+  const base = mkdtempSync(join(tmpdir(), 'anycast-verify-test-'));
+  const root = join(base, 'lab');
   cpSync(join(PROJECT_ROOT, 'containerlab'), join(root, 'containerlab'), { recursive: true });
   cpSync(join(PROJECT_ROOT, 'fixtures'), join(root, 'fixtures'), { recursive: true });
-  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  onTestFinished(() => rmSync(base, { recursive: true, force: true }));
   const read = (f: string) => readFileSync(join(root, f), 'utf8');
   const write = (f: string, t: string) => {
     mkdirSync(dirname(join(root, f)), { recursive: true });

@@ -3,7 +3,7 @@
  * never a silent skip. These run with no runtime (so no vtysh) and with schema folders made
  * up for the test.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -12,9 +12,17 @@ import { LabConfigError } from '../../helpers/model/errors.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { labCopy } from '../support/lab-copy.js';
 
-const empty = () => mkdtempSync(join(tmpdir(), 'anycast-verify-none-'));
+const made: string[] = [];
+const empty = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anycast-verify-none-'));
+  made.push(dir);
+  return dir;
+};
 
-afterEach(() => vi.unstubAllEnvs());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('check says what it did not check, and why', () => {
   it('ANYCAST_VERIFY_SCHEMAS naming a folder without the schemas: not validated (no silent fallback elsewhere)', async () => {
