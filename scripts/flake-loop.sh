@@ -12,11 +12,13 @@ for i in $(seq 1 "$n"); do
   timeout 900 sh -c 'while :; do :; done' &
   load=$!
   t0=$(date +%s)
+  tmp_before=$(ls -A "${TMPDIR:-/tmp}" | sort)
   timeout 1200 npm test >"$out/run$i.log" 2>&1
   rc=$?
   kill "$load" 2>/dev/null
   wait "$load" 2>/dev/null
   rm -rf "$out/run$i" && cp -r reports "$out/run$i" 2>/dev/null
   counts=$(node -e 'const r=require("./reports/results.json");console.log(`${r.counts.passed??0} passed, ${r.counts.failed??0} failed`)' 2>/dev/null)
-  echo "run $i: exit $rc in $(($(date +%s) - t0)) s, $counts, lab namespaces left: $(ip netns list | grep -c '^av-')" | tee -a "$out/summary.txt"
+  tmp_left=$(comm -13 <(echo "$tmp_before") <(ls -A "${TMPDIR:-/tmp}" | sort) | tr '\n' ' ')
+  echo "run $i: exit $rc in $(($(date +%s) - t0)) s, $counts, lab namespaces left: $(ip netns list | grep -c '^av-'), new temp entries: ${tmp_left:-none}" | tee -a "$out/summary.txt"
 done
