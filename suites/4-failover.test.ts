@@ -37,7 +37,7 @@ import { startProbe, type ProbeRecord } from '../helpers/traffic/probe.js';
 import { renderTimeline } from '../helpers/report/timeline-svg.js';
 import { recordArtefact, recordMetric } from '../helpers/report/metrics.js';
 import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
-import type { FaultKind } from '../helpers/providers/provider.js';
+import type { FaultKind } from '../helpers/providers/api/lab-handle.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();

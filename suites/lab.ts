@@ -2,7 +2,7 @@
 import { inject } from 'vitest';
 import { loadLabModel } from '../helpers/model/lab-model.js';
 import { createProvider, providerName } from '../helpers/lab/select-provider.js';
-import type { LabHandle } from '../helpers/providers/provider.js';
+import type { LabHandle } from '../helpers/providers/api/lab-handle.js';
 
 let cached: Promise<LabHandle> | undefined;
 

@@ -4,7 +4,7 @@
  */
 import { bgpNeighbors, vtyshJson, type FrrNeighborState } from '../clients/frr.js';
 import type { LabSession, SessionEnd } from '../lab/sessions.js';
-import type { LabHandle, SpeakerPeerView } from '../providers/provider.js';
+import type { LabHandle, SpeakerPeerView } from '../providers/api/lab-handle.js';
 
 export interface SessionFindings {
   established: string[];

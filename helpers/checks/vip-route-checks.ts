@@ -8,7 +8,7 @@ import { bgpPaths, kernelNextHops, vtyshJson } from '../clients/frr.js';
 import type { ExpectedVipRoute } from '../model/expected-routes.js';
 import { poolRanges } from '../model/lb-ipam.js';
 import { ipToInt } from '../model/ipv4.js';
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 
 function setDiff(got: string[], want: string[]): string {
   const missing = want.filter((w) => !got.includes(w));

@@ -9,10 +9,11 @@ import { LabConfigError } from '../model/errors.js';
 import { createProvider, providerName, PROVIDERS } from '../lab/select-provider.js';
 import { formatStatus, labStatus } from '../lab/status.js';
 import { stderrProgress } from '../runtime/progress.js';
-import { PreflightError } from '../providers/provider.js';
+import { PreflightError } from '../providers/api/lab-provider.js';
 import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
 import { bringUp, CONVERGENCE_DEADLINE_SECONDS } from '../lab/bring-up.js';
+import { Interrupts } from '../runtime/interrupts.js';
 import { downPlan, formatPlan, upPlan } from '../providers/containerlab/plan.js';
 import { loadVersions } from '../model/version-pins.js';
 import { baselineFrom, compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
@@ -81,10 +82,6 @@ function hashPolicy(v: string): { policy: number; fields?: number } {
   return { policy, fields };
 }
 
-function exitCodeFor(sig: NodeJS.Signals): number {
-  return sig === 'SIGINT' ? 130 : 143;
-}
-
 export function buildCli(): Command {
   const program = addGlobalOptions(new Command('anycast-verify'), true)
     .description('Regression gate for BGP anycast: Cilium-advertised LoadBalancer VIPs over an FRR leaf-spine fabric, proven in a real lab.')
@@ -120,34 +117,15 @@ export function buildCli(): Command {
       const progress = stderrProgress({ quiet: opts.quiet });
       await provider.preflight({ runtime: o.runtime });
       const t0 = performance.now();
-      // First Ctrl-C: stop the bring-up and remove what was made. Second: remove it now and exit.
-      const abort = new AbortController();
-      let received: NodeJS.Signals = 'SIGINT';
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (!abort.signal.aborted) {
-          received = sig;
-          progress.info(`${sig}: stopping the bring-up; removing what was made (press Ctrl-C again to force)`);
-          abort.abort();
-          return;
-        }
-        provider
-          .down({ progress })
-          .catch(() => undefined)
-          .finally(() => process.exit(exitCodeFor(sig)));
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const interrupts = new Interrupts({ progress, what: 'the bring-up', then: 'removing what was made', force: () => provider.down({ progress }) });
       try {
-        await bringUp(provider, { progress, persistent: true, hashPolicy: o.hashPolicy, signal: abort.signal, runtime: o.runtime }, 'require');
+        await bringUp(provider, { progress, persistent: true, hashPolicy: o.hashPolicy, signal: interrupts.signal, runtime: o.runtime }, 'require');
       } catch (err) {
-        if (abort.signal.aborted) {
-          process.exitCode = exitCodeFor(received);
-          return;
-        }
-        throw err;
+        if (interrupts.exitCode === undefined) throw err;
+        process.exitCode = interrupts.exitCode;
+        return;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupts.dispose();
       }
       process.stdout.write(`lab "${model.name}" is up and converged in ${((performance.now() - t0) / 1000).toFixed(2)} s (provider ${provider.name}); \`anycast-verify status\` shows it, \`anycast-verify down\` removes it\n`);
     });

@@ -6,6 +6,7 @@
  * `--from DIR` builds the same report from results already collected there
  * (DIR/<runtime>/<n>/results.json, e.g. one CI leg per runtime), running nothing.
  */
+import { Interrupts } from '../runtime/interrupts.js';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -73,18 +74,17 @@ function collected(dir: string, suites: RuntimeSuite[]): MatrixColumn[] {
 async function runAll(root: string, reports: string, suites: RuntimeSuite[], repeat: number, progress: Progress): Promise<{ cols: MatrixColumn[]; interrupted: boolean }> {
   rmSync(join(reports, 'matrix'), { recursive: true, force: true });
   const cols: MatrixColumn[] = [];
-  let interrupted = false;
-  const onSignal = () => (interrupted = true);
-  process.on('SIGINT', onSignal);
+  // The child gets Ctrl-C too (same process group) and removes its lab itself; this stops starting new runs.
+  const interrupts = new Interrupts({ progress, what: 'the matrix', then: 'the running suites remove their lab; no further runs' });
+  const interrupted = () => interrupts.exitCode !== undefined;
   try {
     for (const suite of suites) {
       const col: MatrixColumn = { runtime: suite, runs: [] };
       cols.push(col);
       await buildRuntime(suite, { progress });
-      for (let n = 1; n <= repeat && !interrupted; n++) {
+      for (let n = 1; n <= repeat && !interrupted(); n++) {
         progress.info(`runtime ${suite}, run ${n}/${repeat}: the lab suites on a fresh lab (a few minutes)`);
         const t0 = performance.now();
-        // The child gets Ctrl-C too (same process group) and removes its lab itself.
         const r = await execa('npx', ['vitest', 'run', '--project', 'lab'], { cwd: root, reject: false, stdio: 'inherit', env: { ANYCAST_VERIFY_RUNTIME: suite } });
         const file = join(reports, 'results.json');
         if (!existsSync(file)) throw new Error(`runtime ${suite}: the suites wrote no ${file} (exit ${r.exitCode}); see the output above`);
@@ -95,10 +95,10 @@ async function runAll(root: string, reports: string, suites: RuntimeSuite[], rep
         for (const e of readdirSync(reports)) if (!MATRIX_REPORT_ENTRIES.includes(e)) cpSync(join(reports, e), join(keep, e), { recursive: true });
         progress.info(`runtime ${suite}, run ${n}: ${results.tests.filter((t) => t.state === 'passed').length} passed, ${results.tests.filter((t) => t.state === 'failed').length} failed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       }
-      if (interrupted) break;
+      if (interrupted()) break;
     }
   } finally {
-    process.off('SIGINT', onSignal);
+    interrupts.dispose();
   }
-  return { cols: cols.filter((c) => c.runs.length > 0), interrupted };
+  return { cols: cols.filter((c) => c.runs.length > 0), interrupted: interrupted() };
 }

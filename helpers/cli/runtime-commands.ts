@@ -1,6 +1,7 @@
 /**
  * `anycast-verify runtimes [list|build]`: the FRR + GoBGP runtimes the netns lab runs from.
  */
+import { Interrupts } from '../runtime/interrupts.js';
 import type { Command } from 'commander';
 import { loadVersions, type Versions } from '../model/version-pins.js';
 import { stderrProgress } from '../runtime/progress.js';
@@ -69,27 +70,23 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
       for (const s of wanted) if (!isRuntimeSuite(s)) throw new Error(`unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')}, all)`);
       const progress = stderrProgress({ quiet: quiet(), prefix: 'runtimes' });
       // Ctrl-C: stop the build and remove its partial folder before exiting.
-      const abort = new AbortController();
-      const onSignal = (sig: NodeJS.Signals) => {
-        progress.info(`${sig}: stopping the build; nothing half-built is kept`);
-        abort.abort();
-        process.exitCode = sig === 'SIGINT' ? 130 : 143;
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const interrupts = new Interrupts({ progress, what: 'the build', then: 'nothing half-built is kept' });
       try {
         for (const s of wanted as RuntimeSuite[]) {
           const t0 = performance.now();
-          const rt = await buildRuntime(s, { progress, force: o.force, signal: abort.signal }).catch((err: Error) => {
-            if (abort.signal.aborted) return undefined;
+          const rt = await buildRuntime(s, { progress, force: o.force, signal: interrupts.signal }).catch((err: Error) => {
+            if (interrupts.exitCode !== undefined) return undefined;
             throw err;
           });
-          if (!rt) return; // interrupted: the partial build is gone, the exit code says why
+          if (!rt) {
+            // Interrupted: the partial build is gone; the exit code says why.
+            process.exitCode = interrupts.exitCode;
+            return;
+          }
           process.stdout.write(`runtime ${s}: FRR ${rt.manifest.frr}, GoBGP ${rt.manifest.gobgp} in ${rt.root} (${((performance.now() - t0) / 1000).toFixed(2)} s)\n`);
         }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupts.dispose();
       }
     });
 }

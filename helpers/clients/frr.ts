@@ -3,7 +3,7 @@
  * plus the kernel FIB through `ip -j`. Returns small typed views so suites compare like
  * with like on either provider.
  */
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 
 export interface FrrNeighborState {
   address: string;

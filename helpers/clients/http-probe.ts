@@ -1,5 +1,5 @@
 /** One HTTP request from inside a client node (curl), returning the parsed echo reply. */
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 import { parseEchoReply, type EchoReply } from './echo-reply.js';
 
 export interface ProbeResult {

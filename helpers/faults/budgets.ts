@@ -15,7 +15,7 @@
  *   comes from helpers/runtimes/gobgp-behaviour.ts, which cites each version's source.
  */
 import type { SpeakerPeer } from '../model/clusters.js';
-import type { FaultKind, SpeakerRestart } from '../providers/provider.js';
+import type { FaultKind, SpeakerRestart } from '../providers/api/lab-handle.js';
 import type { GobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
 
 /** Allowance per BGP hop for an UPDATE to be processed and the FIB to follow (measured ~0.06 s). */

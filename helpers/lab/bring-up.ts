@@ -1,7 +1,9 @@
 /**
- * Bring-up for every caller (CLI `up`, the vitest global setup, the benchmark): the provider
- * starts the lab and returns once its processes answer; this waits for BGP convergence, the
- * same way on both providers. Providers never decide "converged" themselves.
+ * Bring-up for every caller (CLI `up`, the vitest global setup, the benchmark, the breakage
+ * suite's second lab), the same way on both providers: claim the lab name and start the
+ * reaper (./claim.ts), `provider.up` (returns once the lab's processes answer), then wait for
+ * BGP convergence. Providers never claim, never decide "converged", and never clean up after a
+ * failed bring-up themselves: this does, once, for both.
  *
  * A lab that does not converge is a finding, not a crash: the CLI fails and removes it
  * (`require`), while a test run keeps it (`report`) so every suite still runs and says which
@@ -9,8 +11,10 @@
  */
 import { convergenceProblem } from './convergence.js';
 import { AbortedError, Deadline, StopWaiting, WaitTimeoutError, waitUntil } from '../runtime/poll.js';
-import type { LabHandle, LabProvider, ProviderName, UpOptions } from '../providers/provider.js';
+import type { LabHandle, ProviderName } from '../providers/api/lab-handle.js';
+import type { LabProvider, UpOptions } from '../providers/api/lab-provider.js';
 import { markReady } from '../runtime/run-state.js';
+import { claimLab } from './claim.js';
 
 /**
  * How long convergence may take after the daemons answer. netns: FRR's first-update delay and
@@ -50,19 +54,26 @@ export async function waitConverged(lab: LabHandle, opts: Pick<UpOptions, 'progr
 }
 
 /**
- * `provider.up`, then the convergence wait. `require`: not converging removes the lab and
- * throws. `report`: the lab stays up and the result says why it did not converge.
+ * Claim, `provider.up`, then the convergence wait. `require`: not converging removes the lab
+ * and throws. `report`: the lab stays up and the result says why it did not converge. A
+ * failed or interrupted bring-up removes what it made, unless ANYCAST_VERIFY_KEEP=1 asks to
+ * keep it for debugging.
  */
 export async function bringUp(provider: LabProvider, opts: UpOptions, mode: 'require' | 'report'): Promise<{ lab: LabHandle; convergence: Convergence }> {
-  const lab = await provider.up(opts);
+  await claimLab(provider, opts);
   try {
+    const lab = await provider.up(opts);
     const convergence = await waitConverged(lab, opts);
     if (!convergence.converged && mode === 'require') throw new Error(convergence.problem);
     markReady(lab.model.name);
     return { lab, convergence };
   } catch (err) {
-    opts.progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');
-    await provider.down({ progress: opts.progress }).catch(() => undefined);
+    if (process.env.ANYCAST_VERIFY_KEEP === '1' && !(err instanceof AbortedError)) {
+      opts.progress.info('bring-up failed; ANYCAST_VERIFY_KEEP=1 leaves the lab up for debugging (`anycast-verify down` removes it)');
+    } else {
+      opts.progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');
+      await provider.down({ progress: opts.progress }).catch(() => undefined);
+    }
     throw err;
   }
 }

@@ -6,7 +6,7 @@
 import { expectedVipRoutes } from '../model/expected-routes.js';
 import { bgpNeighbors } from '../clients/frr.js';
 import { fibProblem } from '../checks/vip-route-checks.js';
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 
 /** Returns undefined when converged, else a sentence saying what is not there yet. */
 export async function convergenceProblem(lab: LabHandle): Promise<string | undefined> {

@@ -11,7 +11,8 @@
  */
 import type { LabModel } from '../model/lab-model.js';
 import { loadLabModel } from '../model/lab-model.js';
-import type { LabHandle, LabProvider, ProviderName, UpOptions } from '../providers/provider.js';
+import type { LabHandle, ProviderName } from '../providers/api/lab-handle.js';
+import type { LabProvider, UpOptions } from '../providers/api/lab-provider.js';
 import { silentProgress } from '../runtime/progress.js';
 
 export type PoolChangeMethod = 'second lab from a changed copy' | "the running lab's pool reconfigured, then restored";

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabModel } from '../model/lab-model.js';
-import type { LabProvider } from '../providers/provider.js';
+import type { LabProvider } from '../providers/api/lab-provider.js';
 import { sleep } from '../runtime/poll.js';
 import { silentProgress } from '../runtime/progress.js';
 import { isSameProcessAlive, readState } from '../runtime/run-state.js';

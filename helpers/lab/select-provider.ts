@@ -1,7 +1,8 @@
 /** Picks the provider by name (flag, then ANYCAST_VERIFY_PROVIDER, then netns). */
 import type { LabModel } from '../model/lab-model.js';
 import { NetnsProvider } from '../providers/netns/netns-provider.js';
-import type { LabProvider, ProviderName } from '../providers/provider.js';
+import type { ProviderName } from '../providers/api/lab-handle.js';
+import type { LabProvider } from '../providers/api/lab-provider.js';
 
 export const PROVIDERS: ProviderName[] = ['netns', 'containerlab'];
 

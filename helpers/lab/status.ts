@@ -1,7 +1,7 @@
 /** The lab at a glance: nodes, every BGP session with its state, and each VIP's routes per router. */
 import { bgpNeighbors, kernelNextHops } from '../clients/frr.js';
 import { advertisedVips } from '../model/expected-routes.js';
-import type { LabHandle, SpeakerPeerView } from '../providers/provider.js';
+import type { LabHandle, SpeakerPeerView } from '../providers/api/lab-handle.js';
 
 export interface LabStatus {
   lab: string;

@@ -5,7 +5,8 @@
  * asks to keep it (the nightly keeps it for its "Collect state" step and tears down last).
  */
 import { join } from 'node:path';
-import type { LabHandle, LabProvider } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
+import type { LabProvider } from '../providers/api/lab-provider.js';
 import type { Progress } from '../runtime/progress.js';
 import { dumpState } from '../report/state-dump.js';
 

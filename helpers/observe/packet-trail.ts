@@ -9,7 +9,7 @@
  * tcpdump runs from the lab runtime (netns) like every other tool in a node. Where it cannot
  * run (a container without it), that node's trail is reported as missing, never guessed.
  */
-import type { LabHandle, SpawnedProcess } from '../providers/provider.js';
+import type { LabHandle, SpawnedProcess } from '../providers/api/lab-handle.js';
 
 export interface TrailPacket {
   /** Epoch ms (kernel capture timestamp). */

@@ -10,7 +10,7 @@
  * router's last monitored state with a fresh dump and reports any difference.
  */
 import { kernelNextHops } from '../clients/frr.js';
-import type { LabHandle, SpawnedProcess } from '../providers/provider.js';
+import type { LabHandle, SpawnedProcess } from '../providers/api/lab-handle.js';
 
 export interface FibChange {
   /** Epoch ms: when `ip monitor` read the kernel's notification (for the seed: when the snapshot was taken). */

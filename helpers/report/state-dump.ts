@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 
 const ROUTER_COMMANDS = ['show running-config', 'show bgp summary json', 'show bgp neighbors json', 'show bgp ipv4 unicast json', 'show ip route json'];
 

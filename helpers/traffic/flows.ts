@@ -2,7 +2,7 @@
  * Many short flows from one client, each from a chosen source port, recording which
  * cluster answered. One shell loop inside the client runs them all (one exec, not N).
  */
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 
 export interface FlowResult {
   sport: number;

@@ -7,7 +7,7 @@
  */
 import type { LabModel } from '../model/lab-model.js';
 import { addressOwner, interfaceTowards } from '../model/expected-routes.js';
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 
 export interface Flow {
   src: string;

@@ -1,7 +1,7 @@
 /** Running the failover probe in a client and reading its records. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LabHandle } from '../providers/provider.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
 
 export const PROBE_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'probe.mjs');
 

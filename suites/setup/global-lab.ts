@@ -12,11 +12,12 @@ import { checkWithTools } from '../../helpers/lab/check.js';
 import { stderrProgress } from '../../helpers/runtime/progress.js';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabHandle } from '../../helpers/providers/provider.js';
+import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import type { LabModel } from '../../helpers/model/lab-model.js';
 import { MATRIX_REPORT_ENTRIES } from '../../helpers/report/matrix.js';
 import { reportsDir } from '../../helpers/report/reports-dir.js';
 import { teardownLab } from '../../helpers/lab/teardown.js';
+import { Interrupts } from '../../helpers/runtime/interrupts.js';
 
 /** What the report needs to know about the lab this run used. */
 async function writeLabInfo(reports: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
@@ -60,42 +61,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   await provider.preflight();
-  const teardown = async () => {
-    await provider.down({ progress });
-  };
-  // Ctrl-C or SIGTERM at any moment: during bring-up, `up` stops and removes what it made;
-  // after it, the lab is removed here. Either way the run then exits.
-  const abort = new AbortController();
-  let up = false;
-  const onSignal = (sig: NodeJS.Signals) => {
-    const code = sig === 'SIGINT' ? 130 : 143;
-    if (abort.signal.aborted) return;
-    abort.abort();
-    progress.info(`${sig}: removing the lab`);
-    if (up) void teardown().finally(() => process.exit(code));
-    else process.exitCode = code;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Ctrl-C or SIGTERM at any moment: during bring-up, it stops and removes what it made; after
+  // it, the lab is removed here. Either way the run then exits (helpers/runtime/interrupts.ts).
+  const interrupts = new Interrupts({ progress, what: 'the bring-up', then: 'removing the lab', force: () => provider.down({ progress }) });
   const t0 = performance.now();
   let lab: LabHandle;
   let convergence: Convergence;
   try {
     // A lab that does not converge stays up: every suite then says which claim breaks (smoke first).
-    ({ lab, convergence } = await bringUp(provider, { progress, persistent: false, signal: abort.signal }, 'report'));
-    up = true;
+    ({ lab, convergence } = await bringUp(provider, { progress, persistent: false, signal: interrupts.signal }, 'report'));
   } catch (err) {
-    if (abort.signal.aborted) process.exit(process.exitCode ?? 130);
+    interrupts.dispose();
+    if (interrupts.exitCode !== undefined) process.exit(interrupts.exitCode);
     throw err;
   }
+  interrupts.afterwards(() => provider.down({ progress }));
   const bringUpSeconds = (performance.now() - t0) / 1000;
   project.provide('convergence', convergence);
   if (convergence.converged) progress.info(`lab "${model.name}" converged in ${bringUpSeconds.toFixed(2)} s`);
   else progress.info(`lab "${model.name}" did NOT converge within ${convergence.seconds.toFixed(0)} s; the suites run anyway and say which claims fail: ${convergence.problem}`);
   await writeLabInfo(reports, lab, model, convergence.converged ? bringUpSeconds : undefined);
   return async () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.dispose();
     // A failed run's lab state goes into the reports before the lab goes (helpers/lab/teardown.ts).
     const failed = project.vitest.state.getCountOfFailedTests() > 0 || project.vitest.state.getFailedFilepaths().length > 0;
     await teardownLab({ provider, lab, reports, failed, keep: process.env.ANYCAST_VERIFY_KEEP === '1', progress });

@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
+import { bringUp } from '../../helpers/lab/bring-up.js';
 import { readState } from '../../helpers/runtime/run-state.js';
 import { silentProgress } from '../../helpers/runtime/progress.js';
 import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
@@ -160,7 +161,7 @@ describe('a daemon that dies', () => {
     const { model } = namedCopy('pt-die');
     const provider = new NetnsProvider(model);
     try {
-      const lab = await provider.up({ progress: silentProgress, persistent: false });
+      const { lab } = await bringUp(provider, { progress: silentProgress, persistent: false }, 'require');
       expect(await lab.health()).toBeUndefined();
       const bgpd = readState(model.name)!.processes.find((p) => p.node === 'spine' && p.what === 'frr bgpd')!;
       process.kill(bgpd.pid, 'SIGKILL');

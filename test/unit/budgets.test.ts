@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../support/lab-copy.js';
 import { NetnsHandle } from '../../helpers/providers/netns/netns-provider.js';
 import { ContainerlabHandle } from '../../helpers/providers/containerlab/containerlab-provider.js';
 import { agentRestart, AGENT_BGP_START_SECONDS, CONTAINER_BACKOFF, CONTAINER_START_SECONDS, CONTROL_PLANE_SECONDS, DOCKER_EXEC_SECONDS, kubeletBackOff, PLEG_RELIST_SECONDS } from '../../helpers/providers/containerlab/real-lab-timing.js';
-import type { FaultKind, LabHandle, SpeakerRestart } from '../../helpers/providers/provider.js';
+import type { FaultKind, LabHandle, SpeakerRestart } from '../../helpers/providers/api/lab-handle.js';
 import type { LabRuntime } from '../../helpers/runtime/run-state.js';
 
 const peer = loadLabModel({ root: PROJECT_ROOT }).clusters.cluster01!.speakers.cluster01!.peers[0]!;

@@ -8,7 +8,7 @@ import { convergenceProblem } from '../../helpers/lab/convergence.js';
 import { checkVipRoute } from '../../helpers/checks/vip-route-checks.js';
 import { expectedVipRoutes } from '../../helpers/model/expected-routes.js';
 import { loadLabModel, type LabModel } from '../../helpers/model/lab-model.js';
-import type { LabHandle } from '../../helpers/providers/provider.js';
+import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import { labCopy } from '../support/lab-copy.js';
 
 /** A lab whose sessions are all Established and whose routers install one next hop (the first candidate) per VIP. */

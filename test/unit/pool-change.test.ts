@@ -13,7 +13,8 @@ import { loadLabModel, type LabModel } from '../../helpers/model/lab-model.js';
 import { ContainerlabHandle } from '../../helpers/providers/containerlab/containerlab-provider.js';
 import { withChangedPool, type PoolChangeDeps } from '../../helpers/lab/pool-change.js';
 import { advertisedVips } from '../../helpers/model/expected-routes.js';
-import type { LabHandle, LabProvider } from '../../helpers/providers/provider.js';
+import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
+import type { LabProvider } from '../../helpers/providers/api/lab-provider.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
 const model = loadLabModel({ root: PROJECT_ROOT });

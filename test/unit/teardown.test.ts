@@ -1,7 +1,7 @@
 /** The end of a test run: a failed run's lab state is dumped into the reports before the lab is removed (or kept). */
 import { describe, expect, it } from 'vitest';
 import { teardownLab, TEARDOWN_DUMP } from '../../helpers/lab/teardown.js';
-import type { LabHandle } from '../../helpers/providers/provider.js';
+import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import { silentProgress } from '../../helpers/runtime/progress.js';
 
 function fakes(opts: { dumpFails?: boolean } = {}) {

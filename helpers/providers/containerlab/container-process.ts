@@ -5,7 +5,7 @@
  * `timeout` bounds it in case the harness itself dies.
  */
 import { spawn } from 'node:child_process';
-import type { SpawnedProcess } from '../provider.js';
+import type { SpawnedProcess } from '../api/lab-handle.js';
 
 /** Upper bound on any observer's life inside a container (the longest failover run is far shorter). */
 export const CONTAINER_PROCESS_MAX_SECONDS = 900;

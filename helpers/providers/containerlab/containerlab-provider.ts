@@ -10,9 +10,9 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { LabModel } from '../../model/lab-model.js';
 import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
 import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
-import { isSameProcessAlive, processStartTime, readState, removeRunDir, writeState } from '../../runtime/run-state.js';
-import { PROBE_SCRIPT } from '../../traffic/probe.js';
-import { PreflightError, type Allowance, type SpeakerRestart, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { readState, removeRunDir } from '../../runtime/run-state.js';
+import { type Allowance, type SpeakerRestart, type FaultKind, type LabHandle, type SpawnedProcess, type SpeakerPeerView } from '../api/lab-handle.js';
+import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
 import { crdEstablished, deleteObject, KUBE_CALL_SECONDS, kubeClients, timeBoxed, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
 import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
@@ -125,27 +125,15 @@ export class ContainerlabProvider implements LabProvider {
 
   async up(opts: UpOptions): Promise<LabHandle> {
     const lab = this.model.name;
-    const prev = readState(lab);
-    if (prev && (isSameProcessAlive(prev.owner) || prev.ready)) throw new Error(`lab "${lab}" is already up (started by pid ${prev.owner.pid}); run \`npx anycast-verify --provider containerlab down\` first`);
-    if (prev) {
-      opts.progress.info(`removing lab "${lab}" left behind by pid ${prev.owner.pid}, which is gone`);
-      await this.down({ progress: opts.progress });
-    }
-    writeState({ lab, provider: this.name, owner: { pid: process.pid, startTime: processStartTime(process.pid) ?? '?', persistent: opts.persistent, command: process.argv.slice(1).join(' ') }, createdAt: new Date().toISOString(), namespaces: [], processes: [], paths: [], ready: false });
+    if (!readState(lab)) throw new Error(`lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`);
     if (opts.hashPolicy) throw new Error('--hash-policy is for the netns lab; on the real lab set the sysctls in the topology');
     const handle = new ContainerlabHandle(this.model);
-    try {
-      for (const step of upPlan(this.model, this.versions)) {
-        if (opts.signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
-        await opts.progress.step(step.title, () => this.execute(step, handle, opts.signal));
-      }
-      // `ready` is bring-up's to set, after the convergence wait (helpers/lab/bring-up.ts).
-      return handle;
-    } catch (err) {
-      if (process.env.ANYCAST_VERIFY_KEEP === '1') opts.progress.info('bring-up failed; ANYCAST_VERIFY_KEEP=1 leaves the lab up for debugging');
-      else await this.down({ progress: opts.progress }).catch(() => undefined);
-      throw err;
+    for (const step of upPlan(this.model, this.versions)) {
+      if (opts.signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
+      await opts.progress.step(step.title, () => this.execute(step, handle, opts.signal));
     }
+    // On failure bring-up removes what was made; `ready` is its to set, after the convergence wait (helpers/lab/bring-up.ts).
+    return handle;
   }
 
   private async execute(step: PlanStep, handle: ContainerlabHandle, signal?: AbortSignal): Promise<void> {
@@ -260,9 +248,9 @@ export class ContainerlabHandle implements LabHandle {
   }
 
   spawn(node: string, argv: string[]): SpawnedProcess {
-    // The probe is our own Node.js program: it runs beside the client, in its network namespace.
-    const i = argv.indexOf(PROBE_SCRIPT);
-    if (i >= 0) return spawnSidecar(containerName(this.model, node), PROBE_SCRIPT, argv.slice(i + 1));
+    // A Node.js program of ours (the traffic probe) needs Node, which the node's image lacks: it
+    // runs in a sidecar beside the node, in its network namespace.
+    if (argv[0] === process.execPath && argv[1]?.endsWith('.mjs')) return spawnSidecar(containerName(this.model, node), argv[1], argv.slice(2));
     // Observers (ip monitor, tcpdump) run inside the node's own container, with its tools.
     return spawnInContainer(containerName(this.model, node), argv);
   }

@@ -4,7 +4,7 @@
  * reads the waits and the suites need. Parsing of API objects is kept pure for unit tests.
  */
 import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { SpeakerPeerView } from '../provider.js';
+import type { SpeakerPeerView } from '../api/lab-handle.js';
 
 export interface KubeClients {
   context: string;

@@ -5,7 +5,7 @@
  * where the host cannot enter a container's namespace (Docker Desktop).
  */
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import type { SpawnedProcess } from '../provider.js';
+import type { SpawnedProcess } from '../api/lab-handle.js';
 
 /** Node.js image for the probe sidecar (the probe is plain JavaScript with no dependencies). */
 export const PROBE_IMAGE = 'node:22-alpine';

@@ -27,7 +27,7 @@
  *   one BGP reconcile take on a busy 4-vCPU runner. Cilium's own docs say the agent's boot
  *   time "varies depending on the deployment" and default the GR restart time to 120 s.
  */
-import type { Allowance, FaultKind, SpeakerRestart } from '../provider.js';
+import type { Allowance, FaultKind, SpeakerRestart } from '../api/lab-handle.js';
 import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
 
 /** kubelet: generic PLEG relist period (pkg/kubelet/kubelet.go genericPlegRelistPeriod). */

@@ -12,7 +12,7 @@ import type { LabModel } from '../../model/lab-model.js';
 import { run } from '../../runtime/command.js';
 import { readState, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
-import type { FaultKind } from '../provider.js';
+import type { FaultKind } from '../api/lab-handle.js';
 import { advertise, startSpeaker, withdraw } from './emulated-node.js';
 import { nsName } from './naming.js';
 import { stopProcesses } from './processes.js';

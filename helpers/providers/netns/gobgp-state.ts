@@ -1,5 +1,5 @@
 /** Reading GoBGP's `gobgp neighbor -j` into the speaker view Cilium reports (`cilium bgp peers`). */
-import type { SpeakerPeerView } from '../provider.js';
+import type { SpeakerPeerView } from '../api/lab-handle.js';
 
 /** GoBGP's session_state numbers (api.PeerState_SessionState) → Cilium's session-state strings. */
 const STATES: Record<string | number, string> = {

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
 import { run, haveCommand } from '../../runtime/command.js';
 import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
-import { isSameProcessAlive, processStartTime, readState, removeRunDir, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
+import { isSameProcessAlive, readState, removeRunDir, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
-import { startReaper } from '../../lab/reaper.js';
 import { spawn as spawnChild } from 'node:child_process';
-import { PreflightError, type SpeakerRestart, type DownOptions, type FaultKind, type LabHandle, type LabProvider, type SpawnedProcess, type SpeakerPeerView, type UpOptions } from '../provider.js';
+import { type SpeakerRestart, type FaultKind, type LabHandle, type SpawnedProcess, type SpeakerPeerView } from '../api/lab-handle.js';
+import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
 import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
@@ -25,7 +25,6 @@ import { frrPathspace, nsName } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
 
-export class LabBusyError extends Error {}
 
 export class NetnsProvider implements LabProvider {
   readonly name = 'netns' as const;
@@ -62,9 +61,16 @@ export class NetnsProvider implements LabProvider {
     const { progress } = opts;
     const lab = this.model.name;
     const rt = resolveLabRuntime(this.model.root, opts.runtime);
-    await this.claim(opts);
+    const state = readState(lab);
+    if (!state) throw new Error(`lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`);
     const work = runDir(lab);
-    const state = readState(lab)!;
+    mkdirSync(work, { recursive: true });
+    // Namespaces of this lab's names without a record (a run killed before its first write).
+    const stray = await existingNamespaces(labNamespaces(this.model));
+    if (stray.length) {
+      progress.info(`removing unrecorded namespaces of lab "${lab}": ${stray.join(', ')}`);
+      await deleteNamespaces(stray);
+    }
     state.runtime = rt;
     const save = () => writeState(state);
     save();
@@ -74,114 +80,71 @@ export class NetnsProvider implements LabProvider {
     const checkAbort = () => {
       if (signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
     };
-    try {
-      checkAbort();
-      await progress.step(`namespaces for ${Object.keys(this.model.topology.nodes).length} nodes`, () =>
-        createNamespaces(this.model, (ns) => {
-          state.namespaces.push(ns);
+    checkAbort();
+    await progress.step(`namespaces for ${Object.keys(this.model.topology.nodes).length} nodes`, () =>
+      createNamespaces(this.model, (ns) => {
+        state.namespaces.push(ns);
+        save();
+      }),
+    );
+    checkAbort();
+    await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy, runtimeRoot: rt.root }));
+    checkAbort();
+    for (const r of Object.values(this.model.routers)) {
+      const p = frrPaths(rt.root, lab, r.name);
+      state.paths.push(p.runtime, p.etc);
+    }
+    save();
+    // Each router is ready once watchfrr has every daemon up with frr.conf applied and bgpd answers.
+    const routerUp = new Map(
+      Object.values(this.model.routers).map((r) => [
+        r.name,
+        (async () => {
+          state.processes.push(...(await startFrrRouter(lab, r, rt.root, work)));
           save();
-        }),
-      );
-      checkAbort();
-      await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy, runtimeRoot: rt.root }));
-      checkAbort();
-      for (const r of Object.values(this.model.routers)) {
-        const p = frrPaths(rt.root, lab, r.name);
-        state.paths.push(p.runtime, p.etc);
-      }
-      save();
-      // Each router is ready once watchfrr has every daemon up with frr.conf applied and bgpd answers.
-      const routerUp = new Map(
-        Object.values(this.model.routers).map((r) => [
-          r.name,
+          await waitUntil(async () => ((await netnsVtysh(rt.root, lab, r.name, 'show bgp summary json').catch(() => undefined)) ? undefined : 'bgpd does not answer'), {
+            what: `${r.name} to answer vtysh`,
+            deadline: new Deadline(10_000),
+            intervalMs: 20,
+            signal,
+          });
+        })(),
+      ]),
+    );
+    const routers = progress.step(`FRR ${rt.frr} on ${routerUp.size} routers`, () => Promise.all(routerUp.values()));
+    // Echo pods start alongside FRR. Each speaker starts once its pods answer and the routers
+    // it peers with are up, as on a real lab where the fabric is up before Cilium dials it: a
+    // first dial that finds no bgpd would push the session to the next retry
+    // (helpers/runtimes/gobgp-behaviour.ts).
+    const podsUp = new Map(
+      Object.values(this.model.clusters).flatMap((c) =>
+        c.nodes.map((n) => [
+          n,
           (async () => {
-            state.processes.push(...(await startFrrRouter(lab, r, rt.root, work)));
+            state.processes.push(...(await startEchoPods(rt, lab, this.model.k8sNodes[n]!, c, work)));
             save();
-            await waitUntil(async () => ((await netnsVtysh(rt.root, lab, r.name, 'show bgp summary json').catch(() => undefined)) ? undefined : 'bgpd does not answer'), {
-              what: `${r.name} to answer vtysh`,
-              deadline: new Deadline(10_000),
-              intervalMs: 20,
-              signal,
-            });
           })(),
         ]),
-      );
-      const routers = progress.step(`FRR ${rt.frr} on ${routerUp.size} routers`, () => Promise.all(routerUp.values()));
-      // Echo pods start alongside FRR. Each speaker starts once its pods answer and the routers
-      // it peers with are up, as on a real lab where the fabric is up before Cilium dials it: a
-      // first dial that finds no bgpd would push the session to the next retry
-      // (helpers/runtimes/gobgp-behaviour.ts).
-      const podsUp = new Map(
-        Object.values(this.model.clusters).flatMap((c) =>
-          c.nodes.map((n) => [
-            n,
-            (async () => {
-              state.processes.push(...(await startEchoPods(rt, lab, this.model.k8sNodes[n]!, c, work)));
-              save();
-            })(),
-          ]),
-        ),
-      );
-      const pods = progress.step(`echo pods on ${[...podsUp.keys()].join(', ')}`, () => Promise.all(podsUp.values()));
-      const speakers = Object.values(this.model.clusters).flatMap((c) => Object.values(c.speakers));
-      const nodes = progress.step(`emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`, () =>
-        Promise.all(
-          speakers.map(async (intent) => {
-            const peers = intent.peers.map((p) => addressOwner(this.model, p.address)).filter((r): r is string => !!r && routerUp.has(r));
-            for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))])) if (r.status === 'rejected') throw r.reason;
-            checkAbort();
-            state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
-            save();
-          }),
-        ),
-      );
-      // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
-      for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
-      checkAbort();
-      // `ready` is bring-up's to set, after the convergence wait (helpers/lab/bring-up.ts).
-      return handle;
-    } catch (err) {
-      progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');
-      await this.down({ progress }).catch(() => undefined);
-      throw err;
-    }
-  }
-
-  /**
-   * Takes ownership of the lab name. A lab already up is refused (with its owner); one left
-   * behind by a run that died (SIGKILL) is removed first.
-   */
-  private async claim(opts: UpOptions): Promise<void> {
-    const lab = this.model.name;
-    const prev = readState(lab);
-    if (prev) {
-      const ownerAlive = isSameProcessAlive(prev.owner);
-      if (ownerAlive || (prev.owner.persistent && prev.ready)) {
-        throw new LabBusyError(`lab "${lab}" is already up (started by pid ${prev.owner.pid}: ${prev.owner.command}${ownerAlive ? ', still running' : ''}); run \`npx anycast-verify down\` first`);
-      }
-      opts.progress.info(`removing lab "${lab}" left behind by pid ${prev.owner.pid} (${prev.owner.command}), which is gone`);
-      await this.down({ progress: opts.progress });
-    } else {
-      // No record, but namespaces of this lab's names may exist (e.g. a run killed before its first write).
-      const stray = await existingNamespaces(labNamespaces(this.model));
-      if (stray.length) {
-        opts.progress.info(`removing unrecorded namespaces of lab "${lab}": ${stray.join(', ')}`);
-        await deleteNamespaces(stray);
-      }
-    }
-    mkdirSync(runDir(lab), { recursive: true });
-    const owner = { pid: process.pid, startTime: processStartTime(process.pid) ?? '?' };
-    writeState({
-      lab,
-      provider: this.name,
-      owner: { ...owner, persistent: opts.persistent, command: process.argv.slice(1).join(' ') },
-      createdAt: new Date().toISOString(),
-      namespaces: [],
-      processes: [],
-      paths: [],
-      ready: false,
-    });
-    startReaper(this.model, this.name, owner);
+      ),
+    );
+    const pods = progress.step(`echo pods on ${[...podsUp.keys()].join(', ')}`, () => Promise.all(podsUp.values()));
+    const speakers = Object.values(this.model.clusters).flatMap((c) => Object.values(c.speakers));
+    const nodes = progress.step(`emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`, () =>
+      Promise.all(
+        speakers.map(async (intent) => {
+          const peers = intent.peers.map((p) => addressOwner(this.model, p.address)).filter((r): r is string => !!r && routerUp.has(r));
+          for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))])) if (r.status === 'rejected') throw r.reason;
+          checkAbort();
+          state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
+          save();
+        }),
+      ),
+    );
+    // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
+    for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
+    checkAbort();
+    // On failure bring-up removes what was made; `ready` is its to set, after the convergence wait (helpers/lab/bring-up.ts).
+    return handle;
   }
 
   async down(opts: DownOptions): Promise<void> {

@@ -1,30 +1,13 @@
 /**
- * The one interface both labs implement. Suites and the CLI talk only to a `LabHandle`,
- * never to a provider's internals, which is what lets the same suites run on the netns
- * lab here and on containerlab + minikube + Cilium on a GitHub runner.
+ * What a running lab offers, the one seam both labs implement. Suites and the CLI talk only to
+ * a `LabHandle`, never to a provider's internals, which is what lets the same suites run on
+ * the netns lab here and on containerlab + minikube + Cilium on a GitHub runner.
  */
-import type { LabModel } from '../model/lab-model.js';
-import type { Progress } from '../runtime/progress.js';
-import type { RunOptions, RunResult } from '../runtime/command.js';
-import type { GobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
+import type { LabModel } from '../../model/lab-model.js';
+import type { RunOptions, RunResult } from '../../runtime/command.js';
+import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
 
 export type ProviderName = 'netns' | 'containerlab';
-
-export interface UpOptions {
-  progress: Progress;
-  /** `up` from the CLI leaves the lab running; a test run's lab is removed if its owner dies. */
-  persistent: boolean;
-  /** Overrides the routers' net.ipv4.fib_multipath_hash_policy (and _fields) from the topology. */
-  hashPolicy?: { policy: number; fields?: number };
-  /** Aborts the bring-up (Ctrl-C): `up` then removes what it made and rejects. */
-  signal?: AbortSignal;
-  /** netns: the runtime (Debian suite) to run FRR and GoBGP from; default: the one closest to versions.env. */
-  runtime?: string;
-}
-
-export interface DownOptions {
-  progress: Progress;
-}
 
 /** What a BGP speaker on a Kubernetes node reports about one peer (GoBGP here, CiliumBGPNodeConfig status on the real lab). */
 export interface SpeakerPeerView {
@@ -115,24 +98,4 @@ export interface LabHandle {
   reconfigure?(changed: LabModel, kinds: string[]): Promise<{ lab: LabHandle; restore: () => Promise<void> }>;
   /** A sentence naming every lab daemon that has died, with its log tail; undefined when all run. */
   health(): Promise<string | undefined>;
-}
-
-export interface LabProvider {
-  readonly name: ProviderName;
-  /** Checks the host can run this lab; throws a PreflightError listing what is missing and how to get it. */
-  preflight(opts?: { runtime?: string }): Promise<void>;
-  up(opts: UpOptions): Promise<LabHandle>;
-  /** Idempotent: removes everything the lab made, running or half-made. */
-  down(opts: DownOptions): Promise<void>;
-  /** A handle on the lab that is already up (e.g. from a test worker). */
-  attach(): Promise<LabHandle>;
-  /** Human-readable state of a lab (for `status`). */
-  isUp(): boolean;
-}
-
-export class PreflightError extends Error {
-  constructor(readonly missing: string[]) {
-    super(`this host cannot run the lab:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
-    this.name = 'PreflightError';
-  }
 }
