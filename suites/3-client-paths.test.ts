@@ -74,8 +74,8 @@ describe.each([
     if (can.possible) {
       it(`every one of ${FLOWS} flows is served by the cluster the fabric's FIB predicts`, async ({ task }) => {
         const m = await measure(client);
-        recordMetric(task, { name: 'agreement', value: (100 * m.agree) / FLOWS, unit: '%' });
-        for (const [c, n] of Object.entries(m.share)) recordMetric(task, { name: `flows to ${c}`, value: n, unit: `of ${FLOWS}` });
+        recordMetric(task, { key: 'paths.agreement', name: 'agreement', value: (100 * m.agree) / FLOWS, unit: '%' });
+        for (const [c, n] of Object.entries(m.share)) recordMetric(task, { key: `paths.flows.${c}`, name: `flows to ${c}`, value: n, unit: `of ${FLOWS}` });
         expect(m.failed.map((f) => `${f.sport}: ${f.error}`), 'flows that got no answer').toEqual([]);
         expect(m.predicted.filter((p) => p.error).map((p) => p.error), 'flows the predictor could not follow').toEqual([]);
         const mismatches = m.observed.map((o, i) => ({ sport: o.sport, predicted: m.predicted[i]!.cluster, served: o.cluster })).filter((x) => x.predicted !== x.served);
@@ -83,12 +83,12 @@ describe.each([
 
         if (policy === 0) {
           const used = Object.entries(m.share).filter(([, n]) => n > 0).map(([c]) => c);
-          recordMetric(task, { name: 'pinned to', value: used.join(', ') });
+          recordMetric(task, { key: 'paths.pinnedTo', name: 'pinned to', value: used.join(', ') });
           expect(used, `with L3 hashing every flow of ${client} lands on one cluster`).toHaveLength(1);
         } else {
           const band = binomialBand(FLOWS, 1 / clusters.length);
           for (const c of clusters) {
-            recordMetric(task, { name: `share band for ${c}`, value: `${band.low}..${band.high}`, formula: `${FLOWS}/${clusters.length} ± ${Z}·σ` });
+            recordMetric(task, { key: `paths.shareBand.${c}`, name: `share band for ${c}`, value: `${band.low}..${band.high}`, formula: `${FLOWS}/${clusters.length} ± ${Z}·σ` });
             expect(m.share[c], `${c}'s share of ${FLOWS} flows (fair-split band ${band.low}..${band.high})`).toBeGreaterThanOrEqual(band.low);
             expect(m.share[c]).toBeLessThanOrEqual(band.high);
           }
@@ -97,8 +97,8 @@ describe.each([
     } else {
       it(`is reported as "prediction not possible" and the measurement agrees (agreement below 100 %)`, async ({ task }) => {
         const m = await measure(client);
-        recordMetric(task, { name: 'prediction', value: `not possible: ${can.reason}` });
-        recordMetric(task, { name: 'agreement (informative)', value: (100 * m.agree) / FLOWS, unit: '%' });
+        recordMetric(task, { key: 'paths.prediction', name: 'prediction', value: `not possible: ${can.reason}` });
+        recordMetric(task, { key: 'paths.agreement', name: 'agreement (informative)', value: (100 * m.agree) / FLOWS, unit: '%' });
         expect(m.failed.map((f) => `${f.sport}: ${f.error}`), 'flows that got no answer').toEqual([]);
         // If this ever reaches 100 %, the shared-kernel premise is wrong and policy 1 should be predicted.
         expect(m.agree, `flows matching the 5-tuple prediction under policy ${policy}`).toBeLessThan(FLOWS);

@@ -104,7 +104,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
       // What restarts a crashed speaker, and how soon, decides what the fabric must do (budgets.ts crashOutcome).
       const speakerRestart = kind === 'speaker-crash' ? await lab.speakerRestart(victim, gobgp) : undefined;
       const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgp, { detect: lab.detectAllowance?.(kind), failBack: lab.failBackAllowance?.(kind), speakerRestart });
-      if (spec.outcome) recordMetric(task, { name: 'expected outcome', value: spec.outcome.kind, formula: spec.outcome.why });
+      if (spec.outcome) recordMetric(task, { key: 'failover.outcome', name: 'expected outcome', value: spec.outcome.kind, formula: spec.outcome.why });
       const holds = spec.outcome?.kind === 'fabric-holds' ? spec.outcome : undefined;
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30);
       const probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
@@ -136,7 +136,7 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
             },
             { what: `${victim}'s speaker to be back (${holds.speakerBack!.formula})`, deadline: new Deadline(holds.speakerBack!.seconds * 1000), intervalMs: LOOK_MS },
           ).catch((err: Error) => {
-            recordMetric(task, { name: 'speaker back after', value: 'not within the GR restart time', budget: holds.speakerBack!.seconds, unit: 's', formula: holds.speakerBack!.formula });
+            recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: 'not within the GR restart time', budget: holds.speakerBack!.seconds, unit: 's', formula: holds.speakerBack!.formula });
             throw err;
           });
           const tSpeakerBack = now();
@@ -157,15 +157,15 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
           const failed = Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client })));
           const losses = attributeLosses(failed, packets, { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps }, tFault);
           const ecmpMoves = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault && ecmpRouters.includes(c.router));
-          recordMetric(task, { name: 'speaker back after', value: (tSpeakerBack - tFault) / 1000, unit: 's', budget: holds.speakerBack!.seconds, formula: `${holds.speakerBack!.formula}; stamped by polling ${session.a.node}` });
-          recordMetric(task, { name: 'ECMP next-hop changes during the fault', value: ecmpMoves.length, budget: 0 });
+          recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: (tSpeakerBack - tFault) / 1000, unit: 's', budget: holds.speakerBack!.seconds, formula: `${holds.speakerBack!.formula}; stamped by polling ${session.a.node}` });
+          recordMetric(task, { key: 'failover.ecmpMoves', name: 'ECMP next-hop changes during the fault', value: ecmpMoves.length, budget: 0 });
           for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
           recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: losses.length, budget: 0 });
           const answered = Object.values(records).map((recs) => outageStats(recs, victimCluster, tInjected, tRestore));
           for (const [i, client] of Object.keys(records).entries()) {
             recordMetric(task, { key: `failover.requests.${client}`, name: `${client}: requests during fault`, value: answered[i]!.requests });
             recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: answered[i]!.lost });
-            recordMetric(task, { name: `${client}: answered by ${victimCluster} during fault`, value: answered[i]!.answeredByFailed });
+            recordMetric(task, { key: `failover.answeredByFailed.${client}`, name: `${client}: answered by ${victimCluster} during fault`, value: answered[i]!.answeredByFailed });
           }
           writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, gaps }, records, fib, marks, losses, tFault);
           expect(missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);

@@ -77,7 +77,7 @@ describe('breaking the lab breaks the right claim', () => {
   it(poolTitle, async ({ task }) => {
     const copy = labCopy();
     copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
-    recordMetric(task, { name: 'method', value: method });
+    recordMetric(task, { key: 'breakage.poolChangeMethod', name: 'method', value: method });
     const oldVip = [...advertisedVips(model).keys()][0]!;
     const used = await withChangedPool(
       lab,

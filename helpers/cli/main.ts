@@ -16,8 +16,7 @@ import { bringUp, CONVERGENCE_DEADLINE_SECONDS } from '../lab/bring-up.js';
 import { Interrupts } from '../runtime/interrupts.js';
 import { downPlan, formatPlan, upPlan } from '../providers/containerlab/plan.js';
 import { loadVersions } from '../model/version-pins.js';
-import { baselineFrom, compareRuns, DEFAULT_TOLERANCE, type RunResults } from '../report/compare.js';
-import { readFileSync } from 'node:fs';
+import { baselineFrom, compareRuns, DEFAULT_TOLERANCE, readResults } from '../report/compare.js';
 import { addRuntimeCommands } from './runtime-commands.js';
 import { addMatrixCommand } from './matrix-command.js';
 
@@ -196,8 +195,7 @@ export function buildCli(): Command {
     .option('--ratio <r>', 'relative growth allowed for timings', String(DEFAULT_TOLERANCE.ratio))
     .option('--slack <seconds>', 'absolute slack for timings', String(DEFAULT_TOLERANCE.slackSeconds))
     .action((results: string, baseline: string, o: { ratio: string; slack: string }) => {
-      const read = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as RunResults;
-      const regressions = compareRuns(read(results), read(baseline), { ratio: Number(o.ratio), slackSeconds: Number(o.slack) });
+      const regressions = compareRuns(readResults(results), readResults(baseline), { ratio: Number(o.ratio), slackSeconds: Number(o.slack) });
       if (regressions.length === 0) {
         process.stdout.write(`no regression against ${baseline}\n`);
         return;
@@ -211,7 +209,7 @@ export function buildCli(): Command {
     .description('write a baseline for `compare` from one or more results files: passed only if passed in all, each timing at its worst')
     .argument('<results...>', 'reports/results.json files of several runs')
     .action((files: string[]) => {
-      const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunResults);
+      const runs = files.map(readResults);
       process.stdout.write(`${JSON.stringify({ note: `worst of ${runs.length} runs`, ...baselineFrom(runs) }, null, 2)}\n`);
     });
 

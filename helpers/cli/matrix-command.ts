@@ -6,13 +6,13 @@
  * `--from DIR` builds the same report from results already collected there
  * (DIR/<runtime>/<n>/results.json, e.g. one CI leg per runtime), running nothing.
  */
-import { Interrupts } from '../runtime/interrupts.js';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { execa } from 'execa';
-import type { RunResults } from '../report/compare.js';
+import { readResults } from '../report/compare.js';
 import { buildMatrix, matrixMarkdown, MATRIX_REPORT_ENTRIES, type MatrixColumn } from '../report/matrix.js';
+import { Interrupts } from '../runtime/interrupts.js';
 import { stderrProgress, type Progress } from '../runtime/progress.js';
 import { buildRuntime } from '../runtimes/build.js';
 import { RUNTIME_SUITES, isRuntimeSuite, type RuntimeSuite } from '../runtimes/catalog.js';
@@ -49,10 +49,6 @@ export function addMatrixCommand(program: Command, projectRoot: () => string, qu
       if (interrupted) process.exitCode = 130;
       else if (matrix.runtimes.some((r) => r.failed > 0)) process.exitCode = 1;
     });
-}
-
-function readResults(file: string): RunResults {
-  return JSON.parse(readFileSync(file, 'utf8')) as RunResults;
 }
 
 /** Results laid out as <dir>/<runtime>/<n>/results.json (or <dir>/<runtime>/results.json for one run). */

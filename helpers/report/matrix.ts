@@ -8,7 +8,7 @@
  * as a change.
  */
 import { baselineFrom, compareRuns, type Regression, type RunResults, type Tolerance, DEFAULT_TOLERANCE } from './compare.js';
-import type { Metric } from './metrics.js';
+import { isTiming, type Metric } from './metrics.js';
 
 /** Report entries the matrix owns; a suite run's global setup leaves them alone. */
 export const MATRIX_REPORT_ENTRIES = ['matrix', 'matrix.md', 'matrix.json'];
@@ -32,11 +32,12 @@ export interface Matrix {
   runtimes: { runtime: string; runs: number; versions: Record<string, string>; passed: number; failed: number; bringUpSeconds?: { min: number; max: number } }[];
   /** Per runtime: "passed", or e.g. "failed 1/3" when any run did not pass. */
   tests: { name: string; states: Record<string, string> }[];
-  timings: { test: string; metric: string; values: Record<string, { min: number; max: number; budget?: number; formula?: string } | undefined> }[];
+  /** One row per test and metric key; `metric` is the metric's name, for people. */
+  timings: { test: string; key: string; metric: string; values: Record<string, { min: number; max: number; budget?: number; formula?: string } | undefined> }[];
   changes: MatrixChange[];
 }
 
-const isTiming = (m: Metric) => m.unit === 's' && typeof m.value === 'number' && m.budget !== undefined;
+const hasBudget = (m: Metric) => isTiming(m) && m.budget !== undefined;
 
 export function buildMatrix(cols: MatrixColumn[], tol: Tolerance = DEFAULT_TOLERANCE): Matrix {
   const allTests = (c: MatrixColumn) => c.runs.flatMap((r) => r.tests);
@@ -49,19 +50,19 @@ export function buildMatrix(cols: MatrixColumn[], tol: Tolerance = DEFAULT_TOLER
   const tests = names.map((name) => ({ name, states: Object.fromEntries(cols.map((c) => [c.runtime, stateOf(c, name)])) }));
   const timings: Matrix['timings'] = [];
   for (const name of names) {
-    const metrics = [...new Set(cols.flatMap((c) => allTests(c).filter((t) => t.name === name).flatMap((t) => (t.metrics ?? []).filter(isTiming).map((m) => m.name))))];
-    for (const metric of metrics) {
+    const timed = cols.flatMap((c) => allTests(c).filter((t) => t.name === name).flatMap((t) => (t.metrics ?? []).filter(hasBudget)));
+    for (const key of new Set(timed.map((m) => m.key))) {
       const values = Object.fromEntries(
         cols.map((c) => {
           const ms = allTests(c)
             .filter((t) => t.name === name)
-            .flatMap((t) => (t.metrics ?? []).filter((m) => m.name === metric && typeof m.value === 'number'));
+            .flatMap((t) => (t.metrics ?? []).filter((m) => m.key === key && typeof m.value === 'number'));
           if (ms.length === 0) return [c.runtime, undefined];
           const vs = ms.map((m) => m.value as number);
           return [c.runtime, { min: Math.min(...vs), max: Math.max(...vs), budget: ms[0]!.budget, formula: ms[0]!.formula }];
         }),
       );
-      timings.push({ test: name, metric, values });
+      timings.push({ test: name, key, metric: timed.find((m) => m.key === key)!.name, values });
     }
   }
   const folded = cols.map((c) => ({ runtime: c.runtime, results: baselineFrom(c.runs) }));

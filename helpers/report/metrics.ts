@@ -6,10 +6,11 @@ import type { RunnerTask } from 'vitest';
 
 export interface Metric {
   /**
-   * Stable identity for tools (the summary's tables): `<area>.<what>[.<who>]`, e.g.
-   * `failover.moved`, `failover.lost.client`. The name is for people and may be reworded.
+   * The metric's identity, unique within its test: `<area>.<what>[.<who>]`, e.g.
+   * `failover.moved`, `failover.lost.client`. Tools find a metric by it (the summary's
+   * tables, the regression gate, the matrix); the name is for people and may be reworded.
    */
-  key?: string;
+  key: string;
   name: string;
   value: number | string | boolean;
   unit?: string;
@@ -32,6 +33,9 @@ declare module 'vitest' {
     artefacts?: string[];
   }
 }
+
+/** A timing: a number of seconds. */
+export const isTiming = (m: Metric): m is Metric & { value: number } => m.unit === 's' && typeof m.value === 'number';
 
 export function recordMetric(task: RunnerTask, m: Metric): void {
   (task.meta.metrics ??= []).push(m);

@@ -108,8 +108,8 @@ function faultRow(t: TestRecord, fault: string): FaultRow {
   const by = (key: string) => t.metrics.find((m) => m.key === key);
   const moved = by('failover.moved');
   const back = by('failover.back');
-  const lost = t.metrics.filter((m) => m.key?.startsWith('failover.lost.')).map((m) => `${m.key!.slice('failover.lost.'.length)} ${m.value}`);
-  const causes = t.metrics.filter((m) => m.key?.startsWith('failover.cause.')).map((m) => `${m.key!.slice('failover.cause.'.length)} ${m.value}`);
+  const lost = t.metrics.filter((m) => m.key.startsWith('failover.lost.')).map((m) => `${m.key.slice('failover.lost.'.length)} ${m.value}`);
+  const causes = t.metrics.filter((m) => m.key.startsWith('failover.cause.')).map((m) => `${m.key.slice('failover.cause.'.length)} ${m.value}`);
   const unexplained = by('failover.unexplained');
   return {
     status: status(t.state),

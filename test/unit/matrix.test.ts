@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatrix, matrixMarkdown } from '../../helpers/report/matrix.js';
 
-const run = (frr: string, crashBack: number, md5: string) => ({
+const run = (frr: string, crashBack: number, md5: string, backName = 'failed back after restore') => ({
   lab: { versions: { frr, gobgp: frr === '8.4.4' ? '3.10.0' : '3.36.0' }, bringUpSeconds: 3 },
   tests: [
-    { name: 'failover > speaker-crash', state: 'passed', metrics: [{ name: 'failed back after restore', value: crashBack, unit: 's', budget: 12, formula: 'f' }] },
+    { name: 'failover > speaker-crash', state: 'passed', metrics: [{ key: 'failover.back', name: backName, value: crashBack, unit: 's', budget: 12, formula: 'f' }] },
     { name: 'sessions > md5', state: md5, metrics: [] },
   ],
 });
@@ -29,6 +29,15 @@ describe('the version matrix', () => {
     expect(md).toContain('bookworm → trixie **worse**: sessions > md5');
     expect(md).toContain('| sessions > md5 | pass | **FAILED 1/2** |');
     expect(md).toContain('| failover > speaker-crash: failed back after restore | 5.10–8.30 / 12.0 s | 1.20–1.90 / 12.0 s |');
+  });
+
+  it('lines a timing up by its key when its name was reworded between versions', () => {
+    const r = buildMatrix([
+      { runtime: 'a', runs: [run('8.4.4', 8.3, 'passed')] },
+      { runtime: 'b', runs: [run('10.3', 1.2, 'passed', 'traffic back after the restore')] },
+    ]);
+    expect(r.timings.map((t) => [t.key, t.metric, t.values.a?.max, t.values.b?.max])).toEqual([['failover.back', 'failed back after restore', 8.3, 1.2]]);
+    expect(r.changes[0]!.better.map((b) => b.what)).toEqual([expect.stringMatching(/^failed back after restore: 8\.300 s, baseline 1\.200 s/)]);
   });
 
   it('does not call jitter a change: timings compare at their worst over the runs', () => {

@@ -50,7 +50,7 @@ function seedLikeRun(): RunResults {
       }),
     );
   }
-  for (let i = 0; i < 10; i++) tests.push(t('lab', 'suites/3-client-paths.test.ts', `paths > policy 3 > client c${i} > every flow as predicted`, { metrics: [{ name: 'agreement', value: 100, unit: '%' }] }));
+  for (let i = 0; i < 10; i++) tests.push(t('lab', 'suites/3-client-paths.test.ts', `paths > policy 3 > client c${i} > every flow as predicted`, { metrics: [{ key: 'paths.agreement', name: 'agreement', value: 100, unit: '%' }] }));
   const counts = { passed: tests.filter((x) => x.state === 'passed').length, failed: 1 };
   return { wallSeconds: 300, counts, lab: { lab: 'anycast', provider: 'netns', versions: { frr: '10.3', 'frr pinned': '10.5.1', gobgp: '3.36.0', runtime: 'trixie' }, hashing: { policy: 3 }, bringUpSeconds: 3.4 }, tests };
 }
