@@ -34,8 +34,6 @@ export interface LabProvider {
   down(opts: DownOptions): Promise<void>;
   /** A handle on the lab that is already up (e.g. from a test worker). */
   attach(): Promise<LabHandle>;
-  /** Human-readable state of a lab (for `status`). */
-  isUp(): boolean;
 }
 
 export class PreflightError extends Error {

@@ -119,10 +119,6 @@ export class ContainerlabProvider implements LabProvider {
     if (missing.length) throw new PreflightError(missing);
   }
 
-  isUp(): boolean {
-    return readState(this.model.name)?.ready === true;
-  }
-
   async up(opts: UpOptions): Promise<LabHandle> {
     const lab = this.model.name;
     if (!readState(lab)) throw new Error(`lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`);
@@ -181,7 +177,7 @@ export class ContainerlabProvider implements LabProvider {
   }
 
   async attach(): Promise<LabHandle> {
-    if (!this.isUp()) throw new Error(`lab "${this.model.name}" is not up on the containerlab provider; run \`npx anycast-verify --provider containerlab up\``);
+    if (readState(this.model.name)?.ready !== true) throw new Error(`lab "${this.model.name}" is not up on the containerlab provider; run \`npx anycast-verify --provider containerlab up\``);
     return new ContainerlabHandle(this.model);
   }
 }

@@ -53,10 +53,6 @@ export class NetnsProvider implements LabProvider {
     if (missing.length) throw new PreflightError(missing);
   }
 
-  isUp(): boolean {
-    return readState(this.model.name)?.ready === true;
-  }
-
   async up(opts: UpOptions): Promise<LabHandle> {
     const { progress } = opts;
     const lab = this.model.name;
