@@ -80,7 +80,10 @@ export interface EchoPod {
 }
 
 export interface ServiceModel {
+  /** `namespace/name`, as reports and LB-IPAM name it. */
   key: string;
+  namespace: string;
+  name: string;
   labels: Record<string, string>;
   vip?: string;
   port: number;
@@ -194,9 +197,10 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
   const pods = placePods(name, nodes, deployments, configMaps, problems);
   const serviceModels: ServiceModel[] = services.map(({ s, doc }) => {
     const key = serviceKey(s);
+    const namespace = s.metadata.namespace ?? 'default';
     const allocation = allocations.find((a) => a.service === key);
     const selector = s.spec.selector;
-    const selected = pods.filter((p) => p.namespace === (s.metadata.namespace ?? 'default') && selector !== undefined && selectorMatches({ matchLabels: selector }, p.labels));
+    const selected = pods.filter((p) => p.namespace === namespace && selector !== undefined && selectorMatches({ matchLabels: selector }, p.labels));
     const port = s.spec.ports[0]!;
     for (const pod of selected) {
       const d = deployments.find((x) => x.d.metadata.name === pod.deployment && (x.d.metadata.namespace ?? 'default') === pod.namespace)!;
@@ -213,6 +217,8 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
     if (allocation?.reason && !badPools.some((p) => poolSelects(p, s))) problems.add({ file: doc.file, field: 'metadata.labels', line: doc.lineOf(['metadata']), message: `Service ${key} gets no LoadBalancer IP in cluster ${name}: ${allocation.reason}` });
     return {
       key,
+      namespace,
+      name: s.metadata.name,
       labels: serviceSelectorLabels(s),
       vip: allocation?.ip,
       port: port.port,

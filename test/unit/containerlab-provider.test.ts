@@ -10,13 +10,13 @@ import { parse as parseYaml } from 'yaml';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { schemaAjv, schemaDir } from '../../helpers/model/schema-validate.js';
 import { parseNodeConfigStatus } from '../../helpers/providers/containerlab/kube.js';
-import { dockerIpRange, downPlan, realLabProblems, upPlan, type PlanStep } from '../../helpers/providers/containerlab/plan.js';
+import { CILIUM_CRDS, describeWait, dockerIpRange, downPlan, formatPlan, realLabProblems, upPlan, type PlanStep, type WaitFor } from '../../helpers/providers/containerlab/plan.js';
 import { loadVersions, parseVersionsEnv } from '../../helpers/model/version-pins.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
 const model = loadLabModel({ root: PROJECT_ROOT });
 const versions = loadVersions(PROJECT_ROOT, {});
-const cmd = (s: PlanStep) => (s.kind === 'command' ? `${s.env ? Object.entries(s.env).map(([k, v]) => `${k}=${v} `).join('') : ''}${s.argv.join(' ')}` : s.kind === 'k8s' ? `k8s[${s.context}] ${s.call}` : `wait${s.context ? `[${s.context}]` : ''} ${s.until}`);
+const cmd = (s: PlanStep) => (s.kind === 'command' ? `${s.env ? Object.entries(s.env).map(([k, v]) => `${k}=${v} `).join('') : ''}${s.argv.join(' ')}` : s.kind === 'k8s' ? `k8s[${s.context}] ${s.call}` : `wait[${s.context}] ${describeWait(s.until)}`);
 
 describe('versions.env', () => {
   it('holds every pin, each under a Renovate annotation', () => {
@@ -57,12 +57,34 @@ describe('the containerlab plan', () => {
     for (const c of Object.values(model.clusters)) {
       const ctx = c.nodes[0]!;
       const mine = up.filter((s) => 'context' in s && s.context === ctx);
-      expect(mine[0]!.kind === 'wait' && mine[0]!.until.startsWith('CRDs')).toBe(true);
+      expect(mine[0]!.kind === 'wait' && mine[0]!.until.what === 'crds-established').toBe(true);
       const applied = mine.filter((s) => s.kind === 'k8s').map((s) => (s.kind === 'k8s' ? s.title : ''));
       expect(applied).toEqual(c.manifests.map((m) => `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`));
       expect(applied.indexOf('apply Namespace anycast-echo')).toBeLessThan(applied.indexOf('apply Deployment anycast-echo/echo'));
       expect(mine.slice(-2).map(cmd)).toEqual([`wait[${ctx}] Service anycast-echo/echo status.loadBalancer.ingress[0].ip == 172.30.0.10`, `wait[${ctx}] CiliumBGPNodeConfig ${ctx} status: every peer peeringState == established`]);
     }
+  });
+
+  it('says what each wait step waits for as data, one step per CRD set, VIP and node', () => {
+    const waits = up.flatMap((s) => (s.kind === 'wait' ? [{ context: s.context, until: s.until }] : []));
+    expect(waits).toEqual(
+      ['cluster01', 'cluster02'].flatMap((ctx) => [
+        { context: ctx, until: { what: 'crds-established', crds: CILIUM_CRDS } },
+        { context: ctx, until: { what: 'service-ingress-ip', namespace: 'anycast-echo', name: 'echo', ip: '172.30.0.10' } },
+        { context: ctx, until: { what: 'bgp-peers-established', node: ctx } },
+      ]),
+    );
+  });
+
+  it('prints each kind of wait as the sentence naming the field it reads', () => {
+    const wait = (until: WaitFor): PlanStep => ({ kind: 'wait', title: 'a wait', context: 'cluster01', until, budgetSeconds: 120 });
+    expect(formatPlan([wait({ what: 'crds-established', crds: ['a.cilium.io', 'b.cilium.io'] }), wait({ what: 'service-ingress-ip', namespace: 'anycast-echo', name: 'echo', ip: '172.30.0.10' }), wait({ what: 'bgp-peers-established', node: 'cluster02' })])).toBe(
+      [
+        ' 1. a wait\n      wait[cluster01] ≤ 120 s: CRDs a.cilium.io, b.cilium.io have condition Established=True',
+        ' 2. a wait\n      wait[cluster01] ≤ 120 s: Service anycast-echo/echo status.loadBalancer.ingress[0].ip == 172.30.0.10',
+        ' 3. a wait\n      wait[cluster01] ≤ 120 s: CiliumBGPNodeConfig cluster02 status: every peer peeringState == established',
+      ].join('\n'),
+    );
   });
 
   it('tears down containerlab before minikube, and removes the networks last', () => {

@@ -9,12 +9,13 @@ import { cpus, totalmem } from 'node:os';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { LabModel } from '../../model/lab-model.js';
 import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
-import { AbortedError, Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
+import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
 import { readState, removeRunDir } from '../../runtime/run-state.js';
 import { type Allowance, type SpeakerRestart, type FaultKind, type LabHandle, type SpawnedProcess, type SpeakerPeerView } from '../api/lab-handle.js';
 import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
-import { crdEstablished, deleteObject, KUBE_CALL_SECONDS, kubeClients, timeBoxed, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, type KubeClients } from './kube.js';
-import { CILIUM_CRDS, containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
+import { deleteObject, KUBE_CALL_SECONDS, kubeClients, timeBoxed, nodeConfig, parseNodeConfigStatus, serverSideApply, type KubeClients } from './kube.js';
+import { waitProblem } from './wait-checks.js';
+import { containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
 import { spawnInContainer } from './container-process.js';
 import { loadVersions, type Versions } from '../../model/version-pins.js';
@@ -142,30 +143,10 @@ export class ContainerlabProvider implements LabProvider {
       await serverSideApply(handle.kube(step.context), doc.doc.data as KubernetesObject);
       return;
     }
+    // BGP convergence is not a plan step: bring-up (helpers/lab/bring-up.ts) waits for it on every provider.
     const deadline = new Deadline(step.budgetSeconds * 1000);
-    const k = step.context ? handle.kube(step.context) : undefined;
-    const check = async (): Promise<string | undefined> => {
-      if (step.title.startsWith('Cilium CRDs')) {
-        const missing = [];
-        for (const crd of CILIUM_CRDS) if (!(await crdEstablished(k!, crd))) missing.push(crd);
-        return missing.length ? `not established yet: ${missing.join(', ')}` : undefined;
-      }
-      if (step.until.startsWith('Service ')) {
-        const [, key, vip] = /Service (\S+) .*== (\S+)/.exec(step.until)!;
-        const [ns, name] = key!.split('/');
-        const ip = await serviceIngressIp(k!, ns!, name!);
-        return ip === vip ? undefined : `ingress IP is ${ip ?? 'not assigned'}`;
-      }
-      if (step.until.startsWith('CiliumBGPNodeConfig')) {
-        const node = /CiliumBGPNodeConfig (\S+)/.exec(step.until)![1]!;
-        const peers = parseNodeConfigStatus(await nodeConfig(k!, node));
-        const down = peers.filter((p) => p.state !== 'established');
-        return peers.length && !down.length ? undefined : `peers: ${peers.map((p) => `${p.peerAddress} ${p.state}`).join(', ') || 'none reported yet'}`;
-      }
-      // BGP convergence is not a plan step: bring-up (helpers/lab/bring-up.ts) waits for it on every provider.
-      throw new StopWaiting(`no check for the plan's wait step "${step.title}"`);
-    };
-    await waitUntil(check, { what: step.title, deadline, intervalMs: 1000, signal });
+    const k = handle.kube(step.context);
+    await waitUntil(() => waitProblem(step.until, k), { what: step.title, deadline, intervalMs: 1000, signal });
   }
 
   async down(opts: DownOptions): Promise<void> {

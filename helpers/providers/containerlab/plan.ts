@@ -12,7 +12,29 @@ import type { Versions } from '../../model/version-pins.js';
 export type PlanStep =
   | { kind: 'command'; title: string; argv: string[]; env?: Record<string, string> }
   | { kind: 'k8s'; title: string; context: string; call: string; manifest?: { file: string; index: number } }
-  | { kind: 'wait'; title: string; context?: string; until: string; budgetSeconds: number };
+  | { kind: 'wait'; title: string; context: string; until: WaitFor; budgetSeconds: number };
+
+/**
+ * What a wait step waits for, as data: the executor switches on `what` (wait-checks.ts), so
+ * a new kind without a check fails to compile, and `plan` prints it through describeWait.
+ */
+export type WaitFor =
+  | { what: 'crds-established'; crds: string[] }
+  | { what: 'service-ingress-ip'; namespace: string; name: string; ip: string }
+  | { what: 'bgp-peers-established'; node: string };
+
+/** The sentence `plan` prints for a wait: the API object and field it reads, and the value it waits for. */
+export function describeWait(w: WaitFor): string {
+  // No default: with a `string` return type, a kind left out here is a compile error.
+  switch (w.what) {
+    case 'crds-established':
+      return `CRDs ${w.crds.join(', ')} have condition Established=True`;
+    case 'service-ingress-ip':
+      return `Service ${w.namespace}/${w.name} status.loadBalancer.ingress[0].ip == ${w.ip}`;
+    case 'bgp-peers-established':
+      return `CiliumBGPNodeConfig ${w.node} status: every peer peeringState == established`;
+  }
+}
 
 /** minikube's default pod CIDR (kubeadm pod-network-cidr), which Cilium's ipam.mode=kubernetes uses. */
 export const MINIKUBE_POD_CIDR = '10.244.0.0/16';
@@ -108,15 +130,15 @@ export function upPlan(model: LabModel, v: Versions): PlanStep[] {
   steps.push({ kind: 'command', title: `containerlab fabric (FRR ${v.FRR_VERSION})`, argv: ['sudo', '-E', 'containerlab', 'deploy', '-t', topo, '--reconfigure'], env: { FRR_VERSION: v.FRR_VERSION } });
   for (const c of clusters) {
     const ctx = c.nodes[0]!;
-    steps.push({ kind: 'wait', title: `Cilium CRDs registered in ${c.name}`, context: ctx, until: `CRDs ${CILIUM_CRDS.join(', ')} have condition Established=True`, budgetSeconds: 120 });
+    steps.push({ kind: 'wait', title: `Cilium CRDs registered in ${c.name}`, context: ctx, until: { what: 'crds-established', crds: CILIUM_CRDS }, budgetSeconds: 120 });
     c.manifests.forEach((m) => {
       steps.push({ kind: 'k8s', title: `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`, context: ctx, call: `server-side apply (field manager anycast-verify, force) ${m.apiVersion} ${m.kind} ${m.name}`, manifest: { file: m.doc.file, index: m.doc.index } });
     });
-    for (const s of c.services.filter((x) => x.vip)) {
-      steps.push({ kind: 'wait', title: `LB-IPAM gives ${s.key} ${s.vip} in ${c.name}`, context: ctx, until: `Service ${s.key} status.loadBalancer.ingress[0].ip == ${s.vip}`, budgetSeconds: 120 });
+    for (const { key, namespace, name, vip } of c.services) {
+      if (vip) steps.push({ kind: 'wait', title: `LB-IPAM gives ${key} ${vip} in ${c.name}`, context: ctx, until: { what: 'service-ingress-ip', namespace, name, ip: vip }, budgetSeconds: 120 });
     }
     for (const n of c.nodes) {
-      steps.push({ kind: 'wait', title: `node ${n}'s BGP peers established`, context: ctx, until: `CiliumBGPNodeConfig ${n} status: every peer peeringState == established`, budgetSeconds: 180 });
+      steps.push({ kind: 'wait', title: `node ${n}'s BGP peers established`, context: ctx, until: { what: 'bgp-peers-established', node: n }, budgetSeconds: 180 });
     }
   }
   return steps;
@@ -153,7 +175,7 @@ export function formatPlan(steps: PlanStep[]): string {
       const n = String(i + 1).padStart(2, ' ');
       if (s.kind === 'command') return `${n}. ${s.title}\n      $ ${s.env ? `${Object.entries(s.env).map(([k, val]) => `${k}=${q(val)}`).join(' ')} ` : ''}${s.argv.map(q).join(' ')}`;
       if (s.kind === 'k8s') return `${n}. ${s.title}\n      api[${s.context}]: ${s.call}${s.manifest ? ` from ${s.manifest.file}${s.manifest.index ? `#${s.manifest.index}` : ''}` : ''}`;
-      return `${n}. ${s.title}\n      wait${s.context ? `[${s.context}]` : ''} ≤ ${s.budgetSeconds} s: ${s.until}`;
+      return `${n}. ${s.title}\n      wait[${s.context}] ≤ ${s.budgetSeconds} s: ${describeWait(s.until)}`;
     })
     .join('\n');
 }
