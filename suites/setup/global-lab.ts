@@ -63,7 +63,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await provider.preflight();
   // Ctrl-C or SIGTERM at any moment: during bring-up, it stops and removes what it made; after
   // it, the lab is removed here. Either way the run then exits (helpers/runtime/interrupts.ts).
-  const interrupts = new Interrupts({ progress, what: 'the bring-up', then: 'removing the lab', force: () => provider.down({ progress }) });
+  // Exiting from here skips vitest's own clean-up: remove its temp folder (transformed modules) too.
+  const removeLabAndVitestTmp = async () => {
+    await provider.down({ progress });
+    rmSync(project.tmpDir, { recursive: true, force: true });
+  };
+  const interrupts = new Interrupts({ progress, what: 'the bring-up', then: 'removing the lab', force: removeLabAndVitestTmp });
   const t0 = performance.now();
   let lab: LabHandle;
   let convergence: Convergence;
@@ -72,10 +77,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ({ lab, convergence } = await bringUp(provider, { progress, persistent: false, signal: interrupts.signal }, 'report'));
   } catch (err) {
     interrupts.dispose();
-    if (interrupts.exitCode !== undefined) process.exit(interrupts.exitCode);
+    if (interrupts.exitCode !== undefined) {
+      rmSync(project.tmpDir, { recursive: true, force: true });
+      process.exit(interrupts.exitCode);
+    }
     throw err;
   }
-  interrupts.afterwards(() => provider.down({ progress }));
+  interrupts.afterwards(removeLabAndVitestTmp);
   const bringUpSeconds = (performance.now() - t0) / 1000;
   project.provide('convergence', convergence);
   if (convergence.converged) progress.info(`lab "${model.name}" converged in ${bringUpSeconds.toFixed(2)} s`);

@@ -7,12 +7,12 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
 import { bringUp } from '../../helpers/lab/bring-up.js';
-import { readState } from '../../helpers/runtime/run-state.js';
+import { readState, runRoot } from '../../helpers/runtime/run-state.js';
 import { silentProgress } from '../../helpers/runtime/progress.js';
 import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
@@ -111,14 +111,19 @@ describe('signals during a test run', () => {
     ['SIGKILL', 'while the tests run', 'converged in'],
   ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
     const { copy, model } = namedCopy(`pt-run-${sig.toLowerCase()}`);
-    // Its own reports folder: the inner run must not overwrite this run's.
-    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], { cwd: PROJECT_ROOT, reject: false, detached: true, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports') } });
+    // Its own reports folder (the inner run must not overwrite this run's) and its own temp
+    // folder, to see what an interrupted run leaves there (vitest keeps transformed modules in it).
+    const tmp = join(copy.root, 'tmp');
+    mkdirSync(tmp);
+    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], { cwd: PROJECT_ROOT, reject: false, detached: true, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'), TMPDIR: tmp, ANYCAST_VERIFY_RUN_DIR: runRoot() } });
     reapChild(child);
     await outputContains(child, marker, 90_000);
     // Like Ctrl-C in a terminal: the whole process group gets the signal.
     process.kill(-child.pid!, sig);
     await child;
     await expectHostClean(model);
+    // SIGKILL leaves vitest no chance; the others must leave the temp folder empty.
+    if (sig !== 'SIGKILL') expect(readdirSync(tmp)).toEqual([]);
   });
 });
 
