@@ -16,28 +16,23 @@ import { freshPorts, runFlows } from '../helpers/traffic/flows.js';
 import { binomialBand, Z } from '../helpers/traffic/binomial.js';
 import { recordMetric } from '../helpers/report/metrics.js';
 import { useLab } from './lab.js';
+import { readHashing, setHashing } from '../helpers/lab/hashing.js';
+import type { FabricHashing } from '../helpers/model/hashing.js';
 
 const lab = await useLab();
 const model = lab.model;
 const FLOWS = Number(process.env.ANYCAST_VERIFY_FLOWS ?? 64);
 const [vip, clusters] = [...advertisedVips(model)][0]!;
 const service = Object.values(model.clusters).flatMap((c) => c.services).find((s) => s.vip === vip)!;
-const routers = Object.keys(model.routers);
 const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
 
-const SYSCTLS = ['net.ipv4.fib_multipath_hash_policy', 'net.ipv4.fib_multipath_hash_fields'];
-const original = new Map<string, string[]>();
-
-async function setPolicy(policy: number, fields?: number): Promise<void> {
-  const args = [`net.ipv4.fib_multipath_hash_policy=${policy}`, ...(fields !== undefined ? [`net.ipv4.fib_multipath_hash_fields=0x${fields.toString(16).padStart(4, '0')}`] : [])];
-  await Promise.all(routers.map((r) => lab.exec(r, ['sysctl', '-q', '-w', ...args])));
-}
-
+// The suite runs each policy in turn, then gives the routers back the one they ran.
+let original: FabricHashing | undefined;
 beforeAll(async () => {
-  for (const r of routers) original.set(r, (await lab.exec(r, ['sysctl', '-n', ...SYSCTLS])).stdout.trim().split('\n'));
+  original = await readHashing(lab);
 });
 afterAll(async () => {
-  await Promise.all(routers.map((r) => lab.exec(r, ['sysctl', '-q', '-w', ...SYSCTLS.map((k, i) => `${k}=${original.get(r)![i]}`)])));
+  if (original) await setHashing(lab, original);
 });
 
 async function measure(client: string) {
@@ -63,7 +58,7 @@ describe.each([
   { policy: 0, fields: undefined, label: 'policy 0 (L3)' },
   { policy: 1, fields: undefined, label: 'policy 1 (L4, kernel flow hash)' },
 ])('ECMP hash $label', ({ policy, fields }) => {
-  beforeAll(() => setPolicy(policy, fields));
+  beforeAll(() => setHashing(lab, { policy, fields }));
   const can = predictability(policy, lab.sharedKernel);
 
   it('the fabric has an ECMP point for the VIP (a precondition)', () => {

@@ -4,7 +4,7 @@
  * Progress goes to stderr, results to stdout; failures exit non-zero with the reason.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadLabModel, type LabModel } from '../model/lab-model.js';
+import { loadLabModel, withHashing, type LabModel } from '../model/lab-model.js';
 import { LabConfigError } from '../model/errors.js';
 import { createProvider, providerName, PROVIDERS } from '../lab/select-provider.js';
 import { formatStatus, labStatus } from '../lab/status.js';
@@ -14,6 +14,7 @@ import { checkWithTools } from '../lab/check.js';
 import { reap } from '../lab/reaper.js';
 import { bringUp, CONVERGENCE_DEADLINE_SECONDS } from '../lab/bring-up.js';
 import { Interrupts } from '../runtime/interrupts.js';
+import { describeHashing, HASH_POLICY, parseHashing, sameHashing, type FabricHashing } from '../model/hashing.js';
 import { downPlan, formatPlan, upPlan } from '../providers/containerlab/plan.js';
 import { loadVersions } from '../model/version-pins.js';
 import { baselineFrom, compareRuns, DEFAULT_TOLERANCE, readResults } from '../report/compare.js';
@@ -72,13 +73,12 @@ function load(opts: GlobalOpts): LabModel {
   return loadLabModel({ root: opts.dir, topologyFile: opts.topology, fixturesDir: opts.fixtures });
 }
 
-function hashPolicy(v: string): { policy: number; fields?: number } {
-  const [p, f] = v.split(':');
-  const policy = Number(p);
-  if (![0, 1, 2, 3].includes(policy)) throw new InvalidArgumentError('expected 0, 1, 2 or 3, optionally with fields for 3 (e.g. 3:0x0037)');
-  const fields = f === undefined ? undefined : Number(f);
-  if (fields !== undefined && !Number.isInteger(fields)) throw new InvalidArgumentError(`"${f}" is not a number (e.g. 0x0037)`);
-  return { policy, fields };
+function hashPolicy(v: string): FabricHashing {
+  try {
+    return parseHashing(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 export function buildCli(): Command {
@@ -109,16 +109,22 @@ export function buildCli(): Command {
     .description('build and start the lab, and wait until every BGP session is Established and every VIP route is as the configs say')
     .addOption(new Option('--hash-policy <policy[:fields]>', 'override the routers\' fib_multipath_hash_policy (and _fields), e.g. 0 or 3:0x0037').argParser(hashPolicy))
     .addOption(new Option('--runtime <suite>', 'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)').env('ANYCAST_VERIFY_RUNTIME'))
-    .action(async (o: { hashPolicy?: { policy: number; fields?: number }; runtime?: string }) => {
+    .action(async (o: { hashPolicy?: FabricHashing; runtime?: string }) => {
       const opts = g();
-      const model = load(opts);
-      const provider = await createProvider(providerName(opts.provider), model);
+      const name = providerName(opts.provider);
+      const files = load(opts);
+      // The override goes into the model, so the provider applies it and `status` and the reports read it back from the routers.
+      if (o.hashPolicy && name === 'containerlab' && !sameHashing(o.hashPolicy, files.hashing)) {
+        throw new Error(`--hash-policy: the real lab applies the topology's sysctls (${describeHashing(files.hashing)}); set ${HASH_POLICY} there instead`);
+      }
+      const model = o.hashPolicy ? withHashing(files, o.hashPolicy) : files;
+      const provider = await createProvider(name, model);
       const progress = stderrProgress({ quiet: opts.quiet });
       await provider.preflight({ runtime: o.runtime });
       const t0 = performance.now();
       const interrupts = new Interrupts({ progress, what: 'the bring-up', then: 'removing what was made', force: () => provider.down({ progress }) });
       try {
-        await bringUp(provider, { progress, persistent: true, hashPolicy: o.hashPolicy, signal: interrupts.signal, runtime: o.runtime }, 'require');
+        await bringUp(provider, { progress, persistent: true, signal: interrupts.signal, runtime: o.runtime }, 'require');
       } catch (err) {
         if (interrupts.exitCode === undefined) throw err;
         process.exitCode = interrupts.exitCode;

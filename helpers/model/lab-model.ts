@@ -4,6 +4,7 @@
  * place an address, ASN, timer or password enters the code; everything downstream reads
  * it from here.
  */
+import { describeHashing, HASH_FIELDS, HASH_POLICY, hashingOf, hashingSysctls, type FabricHashing } from './hashing.js';
 import { resolve } from 'node:path';
 import { LabConfigError, ProblemList } from './errors.js';
 import { parseDaemons, type FrrDaemons } from './frr-daemons.js';
@@ -48,13 +49,6 @@ export interface K8sNodeModel {
   iface: string;
   routes: HostRoute[];
   node: TopoNode;
-}
-
-export interface FabricHashing {
-  /** net.ipv4.fib_multipath_hash_policy on the routers (0 when unset, the kernel default). */
-  policy: number;
-  /** net.ipv4.fib_multipath_hash_fields, meaningful with policy 3. */
-  fields?: number;
 }
 
 export interface LabModel {
@@ -185,16 +179,24 @@ export function loadLabModel(opts: LoadOptions): LabModel {
 }
 
 function fabricHashing(routers: Record<string, RouterModel>, problems: ProblemList, file: string): FabricHashing {
-  const seen = new Map<string, string>();
+  const seen = new Map<string, FabricHashing>();
   for (const r of Object.values(routers)) {
-    const p = r.sysctls['net.ipv4.fib_multipath_hash_policy'] ?? '0';
-    const f = r.sysctls['net.ipv4.fib_multipath_hash_fields'];
-    seen.set(`${p}/${f ?? ''}`, r.name);
+    const h = hashingOf(r.sysctls);
+    seen.set(describeHashing(h), h);
   }
   if (seen.size > 1) {
-    problems.add({ file, field: 'topology.nodes.*.sysctls.net.ipv4.fib_multipath_hash_policy', message: `the routers disagree on the ECMP hash policy/fields (${[...seen.keys()].join(' vs ')}); path prediction needs one policy fabric-wide` });
+    problems.add({ file, field: `topology.nodes.*.sysctls.${HASH_POLICY}`, message: `the routers disagree on the ECMP hash policy/fields (${[...seen.keys()].join(' vs ')}); path prediction needs one policy fabric-wide` });
   }
-  const [key] = [...seen.keys()];
-  const [policy, fields] = (key ?? '0/').split('/');
-  return { policy: Number(policy), fields: fields ? Number(fields) : undefined };
+  return [...seen.values()][0] ?? { policy: 0 };
+}
+
+/** The model with every router's hash sysctls set to `h` (`up --hash-policy`): providers apply what the model holds. */
+export function withHashing(model: LabModel, h: FabricHashing): LabModel {
+  const routers = Object.fromEntries(
+    Object.entries(model.routers).map(([name, r]) => {
+      const { [HASH_POLICY]: _p, [HASH_FIELDS]: _f, ...rest } = r.sysctls;
+      return [name, { ...r, sysctls: { ...rest, ...hashingSysctls(h) } }];
+    }),
+  );
+  return { ...model, routers, hashing: h };
 }

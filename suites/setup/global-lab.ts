@@ -18,13 +18,14 @@ import { MATRIX_REPORT_ENTRIES } from '../../helpers/report/matrix.js';
 import { reportsDir } from '../../helpers/report/reports-dir.js';
 import { teardownLab } from '../../helpers/lab/teardown.js';
 import { Interrupts } from '../../helpers/runtime/interrupts.js';
+import { readHashing } from '../../helpers/lab/hashing.js';
 
-/** What the report needs to know about the lab this run used. */
+/** What the report needs to know about the lab this run used (the hash policy as the routers run it). */
 async function writeLabInfo(reports: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
   const timers = Object.values(model.clusters).flatMap((c) =>
     Object.values(c.speakers).flatMap((s) => s.peers.map((p) => ({ node: s.node, peer: p.address, hold: p.holdSeconds, keepalive: p.keepaliveSeconds, connectRetry: p.connectRetrySeconds, gracefulRestart: p.gracefulRestart ?? null }))),
   );
-  writeFileSync(join(reports, 'lab.json'), JSON.stringify({ lab: model.name, provider: lab.provider, versions: await lab.versions(), hashing: model.hashing, timers, bringUpSeconds }, null, 2));
+  writeFileSync(join(reports, 'lab.json'), JSON.stringify({ lab: model.name, provider: lab.provider, versions: await lab.versions(), hashing: await readHashing(lab).catch((e: Error) => e.message), timers, bringUpSeconds }, null, 2));
 }
 
 declare module 'vitest' {

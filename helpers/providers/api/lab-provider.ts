@@ -11,8 +11,6 @@ export interface UpOptions {
   progress: Progress;
   /** `up` from the CLI leaves the lab running; a test run's lab is removed if its owner dies. */
   persistent: boolean;
-  /** Overrides the routers' net.ipv4.fib_multipath_hash_policy (and _fields) from the topology. */
-  hashPolicy?: { policy: number; fields?: number };
   /** Aborts the bring-up (Ctrl-C): `up` then removes what it made and rejects. */
   signal?: AbortSignal;
   /** netns: the runtime (Debian suite) to run FRR and GoBGP from; default: the one closest to versions.env. */

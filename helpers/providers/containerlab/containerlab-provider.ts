@@ -123,7 +123,6 @@ export class ContainerlabProvider implements LabProvider {
   async up(opts: UpOptions): Promise<LabHandle> {
     const lab = this.model.name;
     if (!readState(lab)) throw new Error(`lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`);
-    if (opts.hashPolicy) throw new Error('--hash-policy is for the netns lab; on the real lab set the sysctls in the topology');
     const handle = new ContainerlabHandle(this.model);
     for (const step of upPlan(this.model, this.versions)) {
       if (opts.signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);

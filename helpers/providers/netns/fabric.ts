@@ -12,7 +12,6 @@ import { BRIDGE_DEVICE, bridgePortName, nsName } from './naming.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
 
 export interface FabricOptions {
-  hashPolicy?: { policy: number; fields?: number };
   /** The runtime whose sysctl sets the routers' sysctls (as the router image's own would). */
   runtimeRoot: string;
 }
@@ -87,12 +86,7 @@ export async function wireFabric(model: LabModel, opts: FabricOptions): Promise<
 
   await Promise.all(
     Object.values(model.routers).map((r) => {
-      const sysctls = { ...r.sysctls };
-      if (opts.hashPolicy) {
-        sysctls['net.ipv4.fib_multipath_hash_policy'] = String(opts.hashPolicy.policy);
-        if (opts.hashPolicy.fields !== undefined) sysctls['net.ipv4.fib_multipath_hash_fields'] = `0x${opts.hashPolicy.fields.toString(16).padStart(4, '0')}`;
-      }
-      const args = Object.entries(sysctls).map(([k, v]) => `${k}=${v}`);
+      const args = Object.entries(r.sysctls).map(([k, v]) => `${k}=${v}`);
       return args.length ? run(inRuntime(nsName(lab, r.name), opts.runtimeRoot, ['sysctl', '-q', '-w', ...args])) : undefined;
     }),
   );

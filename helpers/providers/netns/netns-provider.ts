@@ -84,7 +84,7 @@ export class NetnsProvider implements LabProvider {
       }),
     );
     checkAbort();
-    await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { hashPolicy: opts.hashPolicy, runtimeRoot: rt.root }));
+    await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { runtimeRoot: rt.root }));
     checkAbort();
     for (const r of Object.values(this.model.routers)) {
       const p = frrPaths(rt.root, lab, r.name);
