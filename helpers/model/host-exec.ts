@@ -15,6 +15,11 @@ export interface HostRoute {
   dev?: string;
 }
 
+/** The `ip` arguments that (re)install a route from an exec line: bring-up and a link fault's restore use the same. */
+export function routeReplaceArgs(r: HostRoute): string[] {
+  return ['route', 'replace', r.prefix, 'via', r.via, ...(r.dev ? ['dev', r.dev] : [])];
+}
+
 export type ExecEffect = { type: 'address'; address: HostAddress } | { type: 'route'; route: HostRoute };
 
 /** Parses one exec line, or returns an error message saying why the netns provider cannot apply it. */

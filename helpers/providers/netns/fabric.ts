@@ -6,6 +6,7 @@
  * Nothing is ever created in the root namespace: veths are made inside a lab namespace
  * with their peer placed straight into another one.
  */
+import { routeReplaceArgs, type HostRoute } from '../../model/host-exec.js';
 import type { LabModel } from '../../model/lab-model.js';
 import { run } from '../../runtime/command.js';
 import { BRIDGE_DEVICE, bridgePortName, nsName } from './naming.js';
@@ -92,8 +93,8 @@ export async function wireFabric(model: LabModel, opts: FabricOptions): Promise<
   );
 }
 
-function routeLine(r: { prefix: string; via: string; dev?: string }): string {
-  return `route replace ${r.prefix} via ${r.via}${r.dev ? ` dev ${r.dev}` : ''}`;
+function routeLine(r: HostRoute): string {
+  return routeReplaceArgs(r).join(' ');
 }
 
 function sortForBatch(lines: string[]): string[] {

@@ -8,6 +8,7 @@
  *                   the data plane keeps serving
  *   silent-drop     nftables drops everything in and out of the node (found only by hold-timer expiry)
  */
+import { routeReplaceArgs } from '../../model/host-exec.js';
 import type { LabModel } from '../../model/lab-model.js';
 import { run } from '../../runtime/command.js';
 import { readState, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
@@ -36,7 +37,7 @@ export async function injectNetnsFault(model: LabModel, rt: LabRuntime, kind: Fa
         restore: async () => {
           await run(['ip', '-n', ns, 'link', 'set', n.iface, 'up']);
           // The kernel dropped the routes through the interface with it; exec lines put them back.
-          for (const r of n.routes) await run(['ip', '-n', ns, 'route', 'replace', r.prefix, 'via', r.via, ...(r.dev ? ['dev', r.dev] : [])]);
+          for (const r of n.routes) await run(['ip', '-n', ns, ...routeReplaceArgs(r)]);
         },
       };
     case 'speaker-crash': {
