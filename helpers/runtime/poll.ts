@@ -64,7 +64,7 @@ export class WaitTimeoutError extends Error {
  */
 export async function waitUntil(check: () => Promise<string | undefined>, opts: WaitOptions): Promise<number> {
   const interval = opts.intervalMs ?? 100;
-  let last = 'not checked yet';
+  let last: string;
   for (;;) {
     if (opts.signal?.aborted) throw new AbortedError(opts.what);
     try {

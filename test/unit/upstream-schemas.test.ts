@@ -63,7 +63,10 @@ describe('upstream schemas', () => {
     const formats = new Set<string>();
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'format' && typeof x === 'string' ? formats.add(x) : walk(x);
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
+        if (k === 'format' && typeof x === 'string') formats.add(x);
+        else walk(x);
+      }
     };
     allSchemas().forEach(walk);
     expect(formats.size).toBeGreaterThan(0);

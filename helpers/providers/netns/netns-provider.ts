@@ -5,7 +5,6 @@
  * before anything else happens, so `down` (or the next `up`) can always remove it.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { LabModel } from '../../model/lab-model.js';
 import { run, haveCommand } from '../../runtime/command.js';
 import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
