@@ -21,9 +21,10 @@ export interface TimelineInput {
 const FIB_PALETTE = ['#9ecae1', '#fdae6b', '#a1d99b', '#bcbddc', '#fee391', '#99d8c9', '#bdbdbd'];
 const NO_ROUTE = '#d62728';
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
+/** One colour per cluster, in the order of the lab's clusters (shared by every picture). */
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
 
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

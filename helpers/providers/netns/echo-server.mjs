@@ -51,8 +51,10 @@ const server = createServer((req, res) => {
   lines.push(`RemoteAddr: ${remote}`);
   lines.push(`${req.method} ${req.url} HTTP/${req.httpVersion}`);
   for (const [k, v] of Object.entries(req.headers)) lines.push(`${k}: ${v}`);
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(lines.join('\r\n') + '\r\n\r\n');
+  const body = lines.join('\r\n') + '\r\n\r\n';
+  // With Content-Length, as whoami's Go server sends a short reply (net/http buffers it), not chunked.
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 });
 server.keepAliveTimeout = 1000;
 server.listen(port, host, () => process.stdout.write(`echo: listening on ${host}:${port}\n`));

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// Long-lived connections: runs inside a client's network namespace and holds --connections
+// TCP connections to the VIP, each from a source port it chose, with one HTTP/1.1 keep-alive
+// request on each every --interval-ms. It prints one JSON line per event, as it happens:
+//   {"ev":"open","c":<id>,"slot":<n>,"sport":<port>,"t":<epoch ms>}     a connection is up
+//   {"ev":"served","c":<id>,"t":...,"cluster":"<c>"}                      its first answer, and
+//                                                                          any answer from another cluster
+//   {"ev":"broke","c":<id>,"t":...,"how":"reset|timeout|closed|connect","err":"...","lastOk":<t>}
+//   {"ev":"end","c":<id>,"t":...,"requests":<n>}                           still up when stopped
+// A slot whose connection broke opens a new one (new id, next port) after --reopen-ms, so the
+// client keeps --connections open through a fault and its fail-back, as a real client pool does.
+// HTTP is written by hand on a raw socket so that nothing reconnects behind our back (an HTTP
+// agent would silently open a new socket, hiding the very break we measure).
+// Bounded by --seconds, stops on SIGTERM. Plain JavaScript: it starts in milliseconds.
+import { connect } from 'node:net';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    // Names the lab this process belongs to, so a cleanup can find it by its command line.
+    lab: { type: 'string' },
+    target: { type: 'string' },
+    connections: { type: 'string', default: '64' },
+    'interval-ms': { type: 'string', default: '100' },
+    'timeout-ms': { type: 'string', default: '1000' },
+    'reopen-ms': { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '120' },
+    'first-port': { type: 'string' },
+  },
+});
+if (!values.target) {
+  process.stderr.write('usage: held-connections.mjs --target <vip>:<port> [--connections 64] [--interval-ms 100] [--timeout-ms 1000] [--seconds 120] [--first-port P]\n');
+  process.exit(2);
+}
+const sep = values.target.lastIndexOf(':');
+const host = values.target.slice(0, sep);
+const port = Number(values.target.slice(sep + 1));
+const N = Number(values.connections);
+const interval = Number(values['interval-ms']);
+const timeout = Number(values['timeout-ms']);
+const reopenMs = Number(values['reopen-ms']);
+const endAt = Date.now() + Number(values.seconds) * 1000;
+const now = () => Math.round((performance.timeOrigin + performance.now()) * 10) / 10;
+// Ports taken in turn from a range, starting at a random point so back-to-back runs differ;
+// a port comes round again only after 40 000 connections, long after any TIME_WAIT.
+const PORTS = { from: 20000, to: 60000 };
+let nextPort = values['first-port'] ? Number(values['first-port']) : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
+const takePort = () => {
+  const p = nextPort;
+  nextPort = nextPort + 1 >= PORTS.to ? PORTS.from : nextPort + 1;
+  return p;
+};
+const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const request = `GET / HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: anycast-verify-held\r\n\r\n`;
+
+let nextId = 0;
+let stopping = false;
+const live = new Set();
+
+/**
+ * One whole HTTP/1.1 reply at the start of `buf` (Content-Length or chunked body), or
+ * undefined while it is incomplete: its body and how many characters it took.
+ */
+function takeReply(buf) {
+  const head = buf.indexOf('\r\n\r\n');
+  if (head < 0) return undefined;
+  const headers = buf.slice(0, head);
+  let at = head + 4;
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(headers)) {
+    let body = '';
+    for (;;) {
+      const eol = buf.indexOf('\r\n', at);
+      if (eol < 0) return undefined;
+      const size = parseInt(buf.slice(at, eol), 16);
+      if (buf.length < eol + 2 + size + 2) return undefined;
+      if (size === 0) return { body, length: eol + 4 };
+      body += buf.slice(eol + 2, eol + 2 + size);
+      at = eol + 2 + size + 2;
+    }
+  }
+  const len = Number(/\r\ncontent-length:\s*(\d+)/i.exec(headers)?.[1] ?? 0);
+  if (buf.length < at + len) return undefined;
+  return { body: buf.slice(at, at + len), length: at + len };
+}
+
+/** One connection in one slot; when it breaks, the slot opens the next one. */
+function open(slot) {
+  if (stopping || Date.now() >= endAt) return;
+  const c = { id: nextId++, slot, sport: takePort(), connected: false, cluster: undefined, lastOk: undefined, requests: 0, pending: undefined, buf: '', done: false };
+  live.add(c);
+  const sock = connect({ host, port, localPort: c.sport, noDelay: true });
+  c.sock = sock;
+  sock.setEncoding('latin1');
+  const broke = (how, err) => {
+    if (c.done) return;
+    c.done = true;
+    live.delete(c);
+    clearTimeout(c.pending);
+    clearInterval(c.ticker);
+    sock.destroy();
+    emit({ ev: 'broke', c: c.id, t: now(), how: c.connected ? how : 'connect', err, lastOk: c.lastOk });
+    setTimeout(() => open(slot), reopenMs);
+  };
+  c.broke = broke;
+  sock.setTimeout(timeout, () => broke('timeout', `no answer within ${timeout} ms`));
+  sock.on('connect', () => {
+    c.connected = true;
+    emit({ ev: 'open', c: c.id, slot, sport: c.sport, t: now() });
+    sock.setTimeout(0);
+    const send = () => {
+      if (c.pending || c.done) return;
+      c.sentAt = now();
+      sock.write(request);
+      c.pending = setTimeout(() => broke('timeout', `no answer within ${timeout} ms`), timeout);
+    };
+    send();
+    // Spread the slots over the interval so the load is even.
+    setTimeout(() => (c.ticker = setInterval(send, interval)), (slot * interval) / N);
+  });
+  sock.on('data', (d) => {
+    c.buf += d;
+    for (;;) {
+      const reply = takeReply(c.buf);
+      if (!reply) return;
+      const body = reply.body;
+      c.buf = c.buf.slice(reply.length);
+      clearTimeout(c.pending);
+      c.pending = undefined;
+      c.requests++;
+      c.lastOk = now();
+      const cluster = /cluster=(\S+)/.exec(body)?.[1];
+      if (cluster !== c.cluster) emit({ ev: 'served', c: c.id, t: c.lastOk, cluster });
+      c.cluster = cluster;
+    }
+  });
+  sock.on('error', (e) => broke(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'error', e.code ?? e.message));
+  sock.on('close', () => broke('closed', 'the server closed the connection'));
+}
+
+for (let s = 0; s < N; s++) setTimeout(() => open(s), (s * interval) / N);
+
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  for (const c of live) {
+    c.done = true;
+    clearTimeout(c.pending);
+    clearInterval(c.ticker);
+    if (c.connected) emit({ ev: 'end', c: c.id, t: now(), requests: c.requests });
+    c.sock.destroy();
+  }
+  // Let stdout drain before exiting.
+  setTimeout(() => process.exit(0), 50);
+}
+setTimeout(stop, Math.max(0, endAt - Date.now()));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
