@@ -29,7 +29,7 @@ export default defineConfig({
           name: 'lab',
           include: ['suites/**/*.test.ts'],
           globalSetup: ['suites/setup/global-lab.ts'],
-          setupFiles: ['suites/setup/matchers.ts', 'suites/setup/lab-health.ts'],
+          setupFiles: ['suites/setup/lab-health.ts'],
           // One lab, shared: suite files run one at a time, in the order below, against it.
           fileParallelism: false,
           sequence: { sequencer: FileOrderSequencer, groupOrder: 2 },

@@ -5,7 +5,7 @@
  * the clusters and seeing the client's own address.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { checkSession } from '../helpers/checks/session-checks.js';
+import { sessionEstablished } from '../helpers/checks/session-checks.js';
 import { httpGet } from '../helpers/clients/http-probe.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { advertisedVips } from '../helpers/model/expected-routes.js';
@@ -22,7 +22,7 @@ describe('smoke: sessions and reachability', () => {
   });
 
   it.each(labSessions(model).map((s) => [s.name, s] as const))('BGP session %s is Established on both ends', async (_name, s) => {
-    expect((await checkSession(lab, s)).established).toEqual([]);
+    expect(await sessionEstablished(lab, s)).toEqual([]);
   });
 
   it('the clusters advertise at least one VIP', () => {

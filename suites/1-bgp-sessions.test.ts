@@ -7,26 +7,26 @@
  * the real lab).
  */
 import { describe, expect, it } from 'vitest';
-import { checkSession } from '../helpers/checks/session-checks.js';
+import { oneReading } from '../helpers/checks/check.js';
+import { sessionAsns, sessionEstablished, sessionGracefulRestart, sessionMd5, sessionPrefixes, sessionSpeaker, sessionTimers } from '../helpers/checks/session-checks.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
 
 describe.each(labSessions(lab.model).map((s) => [s.name, s] as const))('BGP session %s', (_name, s) => {
-  // Both ends are read once per session; each claim below is one aspect of that reading.
-  let reading: ReturnType<typeof checkSession> | undefined;
-  const findings = () => (reading ??= checkSession(lab, s));
-  it('is Established on both ends', async () => expect((await findings()).established).toEqual([]));
-  it('runs between the configured ASNs on both ends', async () => expect((await findings()).asns).toEqual([]));
-  it('negotiated the hold time and keepalive the configs imply', async () => expect((await findings()).timers).toEqual([]));
-  it(s.md5 ? 'uses TCP-MD5 on both ends' : 'uses no TCP-MD5 (none configured)', async () => expect((await findings()).md5).toEqual([]));
+  // Each end is asked once per session (by the first claim that needs it); every claim below judges that one reading.
+  const reading = oneReading(lab);
+  it('is Established on both ends', async () => expect(await sessionEstablished(reading, s)).toEqual([]));
+  it('runs between the configured ASNs on both ends', async () => expect(await sessionAsns(reading, s)).toEqual([]));
+  it('negotiated the hold time and keepalive the configs imply', async () => expect(await sessionTimers(reading, s)).toEqual([]));
+  it(s.md5 ? 'uses TCP-MD5 on both ends' : 'uses no TCP-MD5 (none configured)', async () => expect(await sessionMd5(reading, s)).toEqual([]));
   if (s.gracefulRestart) {
-    it(`negotiated graceful restart (restart time ${s.gracefulRestart.restartTimeSeconds} s, N-bit), a precondition of the failover budgets`, async () => expect((await findings()).gracefulRestart).toEqual([]));
+    it(`negotiated graceful restart (restart time ${s.gracefulRestart.restartTimeSeconds} s, N-bit), a precondition of the failover budgets`, async () => expect(await sessionGracefulRestart(reading, s)).toEqual([]));
   }
   if (s.speakerPeer) {
     const prefixes = s.speakerPeer.advertise.map((x) => x.prefix).join(', ') || 'nothing';
-    it(`${s.a.node} receives exactly ${prefixes} from ${s.b.node}, AS path ${s.b.asn}, ORIGIN IGP`, async () => expect((await findings()).prefixes).toEqual([]));
-    it(`${s.b.node}'s speaker reports it as Cilium would (${s.speakerPeer.advertise.length} advertised, GR as configured)`, async () => expect((await findings()).speaker).toEqual([]));
+    it(`${s.a.node} receives exactly ${prefixes} from ${s.b.node}, AS path ${s.b.asn}, ORIGIN IGP`, async () => expect(await sessionPrefixes(reading, s)).toEqual([]));
+    it(`${s.b.node}'s speaker reports it as Cilium would (${s.speakerPeer.advertise.length} advertised, GR as configured)`, async () => expect(await sessionSpeaker(reading, s)).toEqual([]));
   }
 });

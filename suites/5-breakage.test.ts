@@ -3,6 +3,8 @@
  * check fails with a message an on-call engineer understands; lift the break and it passes.
  *   - the spine loses `bgp bestpath as-path multipath-relax` → the VIP-routes claim fails (no ECMP)
  *   - a leaf gets a wrong MD5 password → the sessions claim fails (not Established)
+ *   - the spine prepends its AS once more towards leaf1 → the declared AS-path claim of
+ *     suites/claims.ts fails, naming the length it expected and the one it found
  *   - the VIP pool changes → nothing fails, and the VIP moves everywhere consistently
  *     (netns: a second lab built from a changed copy of the files, run side by side;
  *     containerlab: the running lab's pool reconfigured, then restored: helpers/lab/pool-change.ts)
@@ -12,8 +14,10 @@ import { bringUp, CONVERGENCE_DEADLINE_SECONDS } from '../helpers/lab/bring-up.j
 import { poolChangeMethod, withChangedPool } from '../helpers/lab/pool-change.js';
 import { recordMetric } from '../helpers/report/metrics.js';
 import { describe, expect, it } from 'vitest';
-import { checkSession } from '../helpers/checks/session-checks.js';
-import { checkVipRoute } from '../helpers/checks/vip-route-checks.js';
+import { allOf } from '../helpers/checks/check.js';
+import { vtyshJsonClaim } from '../helpers/checks/json-subset.js';
+import { sessionAsConfigured, sessionEstablished } from '../helpers/checks/session-checks.js';
+import { vipRouteFib, vipRouteRib } from '../helpers/checks/vip-route-checks.js';
 import { kernelNextHops } from '../helpers/clients/frr.js';
 import { httpGet } from '../helpers/clients/http-probe.js';
 import { convergenceProblem } from '../helpers/lab/convergence.js';
@@ -22,6 +26,7 @@ import { createProvider } from '../helpers/lab/select-provider.js';
 import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
 import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
 import { labCopy } from '../test/support/lab-copy.js';
+import { leaf1AsPath } from './claims.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
@@ -40,9 +45,8 @@ describe('breaking the lab breaks the right claim', () => {
     try {
       await vtyshConfig(meeting.router, [...relax, 'no bgp bestpath as-path multipath-relax']);
       await waitUntil(async () => ((await kernelNextHops(lab, meeting.router, meeting.vip)).length === 1 ? undefined : 'still ECMP'), { what: `${meeting.router} to drop to one path`, deadline: new Deadline(10_000) });
-      const f = await checkVipRoute(lab, meeting);
-      expect(f.rib.join('\n')).toMatch(new RegExp(`${meeting.router} selects ${meeting.vip.replace(/\./g, '\\.')} via \\[[^\\]]+\\], expected ECMP over .*: missing`));
-      expect(f.fib.join('\n')).toMatch(/kernel routes .* expected exactly .*: missing/);
+      expect((await vipRouteRib(lab, meeting)).join('\n')).toMatch(new RegExp(`${meeting.router} selects ${meeting.vip.replace(/\./g, '\\.')} via \\[[^\\]]+\\], expected ECMP over .*: missing`));
+      expect((await vipRouteFib(lab, meeting)).join('\n')).toMatch(/kernel routes .* expected exactly .*: missing/);
     } finally {
       await vtyshConfig(meeting.router, [...relax, 'bgp bestpath as-path multipath-relax']);
       await reconverged();
@@ -56,15 +60,39 @@ describe('breaking the lab breaks the right claim', () => {
     try {
       await vtyshConfig(mdSession.a.node, [bgp, `${nb} password not-the-cilium-secret`]);
       // A changed password resets the session; the node's SYNs then fail MD5 and are dropped.
-      await waitUntil(async () => ((await checkSession(lab, mdSession)).established.length > 0 ? undefined : 'still Established'), { what: 'the session to drop', deadline: new Deadline(15_000) });
-      const f = await checkSession(lab, mdSession);
-      expect(f.established, 'both ends report the session down').toHaveLength(2);
-      expect(f.established[0]).toMatch(new RegExp(`^${mdSession.a.node} sees its session to ${mdSession.b.node} .* as (Active|Connect|Idle)`));
-      expect(f.established[1]).toMatch(new RegExp(`^${mdSession.b.node} sees its session to ${mdSession.a.node} .* as (idle|connect|active)`));
+      await waitUntil(async () => ((await sessionEstablished(lab, mdSession)).length > 0 ? undefined : 'still Established'), { what: 'the session to drop', deadline: new Deadline(15_000) });
+      const established = await sessionEstablished(lab, mdSession);
+      expect(established, 'both ends report the session down').toHaveLength(2);
+      expect(established[0]).toMatch(new RegExp(`^${mdSession.a.node} sees its session to ${mdSession.b.node} .* as (Active|Connect|Idle)`));
+      expect(established[1]).toMatch(new RegExp(`^${mdSession.b.node} sees its session to ${mdSession.a.node} .* as (idle|connect|active)`));
       // It stays down: the node keeps dialling with the Secret's password.
-      await expect.poll(async () => (await checkSession(lab, mdSession)).established.length, { timeout: 3000, interval: 500 }).toBeGreaterThan(0);
+      await expect.poll(async () => (await sessionEstablished(lab, mdSession)).length, { timeout: 3000, interval: 500 }).toBeGreaterThan(0);
     } finally {
       await vtyshConfig(mdSession.a.node, [bgp, `${nb} password ${mdSession.a.password}`]);
+      await reconverged();
+    }
+  });
+
+  // The declared AS-path claim (suites/claims.ts) fails when the path changes: the router the claim's
+  // leaf peers with (from the model) prepends its own AS once more towards it, so the leaf's path is one longer.
+  const asPathClaim = leaf1AsPath([...advertisedVips(model).keys()][0]!);
+  const uplink = labSessions(model).find((s) => s.a.kind === 'frr' && s.b.kind === 'frr' && [s.a.node, s.b.node].includes(asPathClaim.router))!;
+  const [leaf, upstream] = uplink.a.node === asPathClaim.router ? [uplink.a, uplink.b] : [uplink.b, uplink.a];
+  it(`${upstream.node} prepends AS${upstream.asn} towards ${leaf.node}: the AS-path claim fails, naming the length expected and found`, async () => {
+    const routeMap = 'AV-BREAKAGE-PREPEND';
+    const towardsLeaf = [`router bgp ${upstream.asn}`, 'address-family ipv4 unicast'];
+    const softOut = () => lab.vtysh(upstream.node, `clear bgp ipv4 unicast ${leaf.address} soft out`);
+    try {
+      await vtyshConfig(upstream.node, [`route-map ${routeMap} permit 10`, `set as-path prepend ${upstream.asn}`, 'exit', ...towardsLeaf, `neighbor ${leaf.address} route-map ${routeMap} out`]);
+      await softOut();
+      await waitUntil(async () => ((await vtyshJsonClaim(lab, asPathClaim)).length > 0 ? undefined : 'AS path unchanged'), { what: `${leaf.node} to hear the longer AS path`, deadline: new Deadline(10_000) });
+      const problems = await vtyshJsonClaim(lab, asPathClaim);
+      expect(problems, 'one problem: the length').toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${leaf.node} ${asPathClaim.command.replace(/\./g, '\\.')} json: paths\\[0\\]\\.aspath\\.length: expected 3, got 4$`));
+    } finally {
+      await vtyshConfig(upstream.node, [...towardsLeaf, `no neighbor ${leaf.address} route-map ${routeMap} out`, 'exit-address-family', 'exit', `no route-map ${routeMap}`]);
+      await softOut();
+      await waitUntil(async () => (await vtyshJsonClaim(lab, asPathClaim)).join('; ') || undefined, { what: `${leaf.node} to hear the original AS path again`, deadline: new Deadline(10_000) });
       await reconverged();
     }
   });
@@ -86,12 +114,10 @@ describe('breaking the lab breaks the right claim', () => {
         const vips = [...advertisedVips(changed).keys()];
         expect(vips, 'the VIP LB-IPAM hands out from the new pool').toEqual(['172.31.9.40']);
         for (const s of labSessions(changed)) {
-          const f = await checkSession(view, s);
-          expect(Object.values(f).flat(), `session ${s.name}`).toEqual([]);
+          expect(await sessionAsConfigured(view, s), `session ${s.name}`).toEqual([]);
         }
         for (const e of expectedVipRoutes(changed)) {
-          const f = await checkVipRoute(view, e);
-          expect([...f.rib, ...f.fib], `${e.router}`).toEqual([]);
+          expect(await allOf(vipRouteRib, vipRouteFib)(view, e), `${e.router}`).toEqual([]);
           expect(await kernelNextHops(view, e.router, oldVip), `${e.router} no longer routes the old VIP`).toEqual([]);
         }
         for (const client of Object.keys(changed.hosts)) {

@@ -5,7 +5,7 @@
  */
 import { expectedVipRoutes } from '../model/expected-routes.js';
 import { bgpNeighbors } from '../clients/frr.js';
-import { fibProblem } from '../checks/vip-route-checks.js';
+import { vipRouteFibAsInstalled } from '../checks/vip-route-checks.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 
 /** Returns undefined when converged, else a sentence saying what is not there yet. */
@@ -24,8 +24,7 @@ export async function convergenceProblem(lab: LabHandle): Promise<string | undef
   await Promise.all(
     expectedVipRoutes(lab.model).map(async (e) => {
       // What this router's config installs (the VIP-routes suite then checks the intent).
-      const p = await fibProblem(lab, e, e.installed);
-      if (p) problems.push(p);
+      problems.push(...(await vipRouteFibAsInstalled(lab, e)));
     }),
   );
   return problems.length ? problems.sort().join('; ') : undefined;

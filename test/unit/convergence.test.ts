@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { convergenceProblem } from '../../helpers/lab/convergence.js';
-import { checkVipRoute } from '../../helpers/checks/vip-route-checks.js';
+import { vipRouteFib } from '../../helpers/checks/vip-route-checks.js';
 import { expectedVipRoutes } from '../../helpers/model/expected-routes.js';
 import { loadLabModel, type LabModel } from '../../helpers/model/lab-model.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
@@ -40,8 +40,7 @@ describe('convergence waits for what the configs install', () => {
     const oneHop = fakeLab(model, (_r, c) => c.slice(0, 1));
     expect(await convergenceProblem(oneHop)).toBeUndefined();
     const spine = expectedVipRoutes(model).find((e) => e.router === 'spine')!;
-    const claim = await checkVipRoute(oneHop, spine);
-    expect(claim.fib.join()).toContain('maximum-paths 1');
+    expect((await vipRouteFib(oneHop, spine)).join()).toContain('maximum-paths 1');
   });
 
   it('with the seed config, one next hop at the spine is not converged yet', async () => {
