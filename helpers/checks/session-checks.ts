@@ -47,7 +47,10 @@ export const sessionTimers = onBothEnds((s, { a, b }, problems) => {
     if (hold !== s.holdSeconds || ka !== s.keepaliveSeconds(end)) problems.push(`${end.node} applies hold ${hold ?? '?'} s / keepalive ${ka ?? '?'} s; the configs imply ${s.holdSeconds} s / ${s.keepaliveSeconds(end)} s`);
   };
   if (a && state(a) === 'established') timers(s.a, a.holdSeconds, a.keepaliveSeconds);
-  if (b && state(b) === 'established') isSpeaker(b) ? timers(s.b, b.appliedHoldSeconds, b.appliedKeepaliveSeconds) : timers(s.b, b.holdSeconds, b.keepaliveSeconds);
+  if (b && state(b) === 'established') {
+    if (isSpeaker(b)) timers(s.b, b.appliedHoldSeconds, b.appliedKeepaliveSeconds);
+    else timers(s.b, b.holdSeconds, b.keepaliveSeconds);
+  }
 });
 
 export const sessionMd5 = onBothEnds((s, { a, b }, problems) => {
