@@ -162,12 +162,16 @@ describe(`established connections through faults on ${victim} (${victimCluster})
         const faultBand = binomialBand(fault.alive, pFault);
         const backBand = binomialBand(failBack.openedAfterMove, pBack);
         const band = (n: number, p: number, what: string) => `${n} × ${p.toFixed(3)} ± ${Z}·σ (${what})`;
-        recordMetric(task, { key: 'rehash.fault.alive', name: 'connections up at the fault', value: fault.alive });
+        // The headline first (the summary shows the first few): broken by the fault, by the fail-back, prediction agreement.
         recordMetric(task, { key: 'rehash.fault.broken', name: 'connections broken by the fault', value: fault.broken, budget: faultBand.high, formula: band(fault.alive, pFault, `hash-threshold share moved from [${hopsBefore.get(router)!.join(', ')}] to [${hopsMoved.get(router)!.join(', ')}] at ${router}`) });
-        recordMetric(task, { key: 'rehash.failBack.alive', name: 'connections up at the restore', value: failBack.alive });
-        recordMetric(task, { key: 'rehash.failBack.broken', name: 'connections broken by the fail-back', value: failBack.broken, budget: backBand.high, formula: band(failBack.openedAfterMove, pBack, `hash-threshold share moved from [${hopsMoved.get(router)!.join(', ')}] to [${hopsBack.get(router)!.join(', ')}] at ${router}, over the connections opened after the fabric moved`) });
-        recordMetric(task, { key: 'rehash.failBack.share', name: 'share of connections up at the restore broken by the fail-back', value: failBack.alive ? (100 * failBack.broken) / failBack.alive : 0, unit: '%' });
+        recordMetric(task, { key: 'rehash.failBack.broken', name: 'connections broken by the fail-back', value: failBack.broken });
         recordMetric(task, { key: 'rehash.agreement', name: 'connections whose fate the FIB predicted', value: judged.verdicts.length ? (100 * (judged.verdicts.length - judged.disagreements.length)) / judged.verdicts.length : 0, unit: '%' });
+        recordMetric(task, { key: 'rehash.fault.alive', name: 'connections up at the fault', value: fault.alive });
+        recordMetric(task, { key: 'rehash.failBack.alive', name: 'connections up at the restore', value: failBack.alive });
+        recordMetric(task, { key: 'rehash.failBack.share', name: 'share of connections up at the restore broken by the fail-back', value: failBack.alive ? (100 * failBack.broken) / failBack.alive : 0, unit: '%' });
+        recordMetric(task, { key: 'rehash.failBack.brokenSurvivors', name: 'of them, connections that had lived through the fault', value: failBack.brokenSurvivedFault, budget: 0 });
+        recordMetric(task, { key: 'rehash.failBack.openedAfterMove', name: 'connections opened after the fabric moved, up at the restore', value: failBack.openedAfterMove });
+        recordMetric(task, { key: 'rehash.failBack.brokenAfterMove', name: 'of them, broken by the fail-back', value: failBack.brokenOpenedAfterMove, budget: backBand.high, formula: band(failBack.openedAfterMove, pBack, `hash-threshold share moved from [${hopsMoved.get(router)!.join(', ')}] to [${hopsBack.get(router)!.join(', ')}] at ${router}`) });
 
         expect(judged.misserved, 'before the fault, every connection is served by the cluster its FIB path ends at').toEqual([]);
         expect(judged.disagreements, 'every connection broke exactly when the FIB moved it to another cluster (fault and fail-back)').toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * The regression gate between two runs: a check that passed in the baseline and fails (or
- * is gone) now, or a convergence/failover time that grew beyond the tolerance, is a
- * regression. Timings compare as: now > baseline × (1 + ratio) + slack seconds.
+ * is gone) now, a convergence/failover time that grew beyond the tolerance, or more broken
+ * connections than the baseline's band, is a regression. Timings compare as: now > baseline
+ * × (1 + ratio) + slack seconds; counts as: now > the baseline's band (its budget).
  */
 import { readFileSync } from 'node:fs';
 import { isTiming, type Metric } from './metrics.js';
@@ -30,8 +31,20 @@ export const DEFAULT_TOLERANCE: Tolerance = { ratio: 0.25, slackSeconds: 0.5 };
  */
 export const GUARDED_TIMINGS = ['failover.moved', 'failover.back', 'failover.outage.*'];
 
-export const isGuardedTiming = (m: Metric): m is Metric & { value: number } =>
-  isTiming(m) && GUARDED_TIMINGS.some((p) => (p.endsWith('.*') ? m.key?.startsWith(p.slice(0, -1)) : m.key === p));
+const matches = (patterns: string[], key?: string) => patterns.some((p) => (p.endsWith('.*') ? key?.startsWith(p.slice(0, -1)) : key === p));
+
+export const isGuardedTiming = (m: Metric): m is Metric & { value: number } => isTiming(m) && matches(GUARDED_TIMINGS, m.key);
+
+/**
+ * The counts the gate guards: established connections a fault and its fail-back break
+ * (suite 6). Each is binomial, so its run-to-run noise is its band: a count is a regression
+ * when it exceeds the baseline's band (its budget, the band's upper end from the ECMP
+ * algorithm and the next-hop sets), e.g. a fabric that stopped hashing resiliently.
+ */
+export const GUARDED_COUNTS = ['rehash.fault.broken', 'rehash.failBack.brokenAfterMove'];
+
+export const isGuardedCount = (m: Metric): m is Metric & { value: number } => typeof m.value === 'number' && m.unit === undefined && matches(GUARDED_COUNTS, m.key);
+const isGuarded = (m: Metric): m is Metric & { value: number } => isGuardedTiming(m) || isGuardedCount(m);
 
 /**
  * Refuses results written before metrics had keys: in them the gate would find none of the
@@ -68,6 +81,11 @@ export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = 
     const n = byName.get(b.name);
     if (b.state === 'passed' && (!n || n.state !== 'passed')) out.push({ test: b.name, what: n ? `passed in the baseline, ${n.state} now` : 'passed in the baseline, missing now' });
     if (!n) continue;
+    for (const bm of (b.metrics ?? []).filter(isGuardedCount)) {
+      const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
+      const limit = Math.max(bm.budget ?? bm.value, bm.value);
+      if (nm && typeof nm.value === 'number' && nm.value > limit) out.push({ test: b.name, what: `${nm.name}: ${nm.value}, baseline ${bm.value} (limit ${limit}: the baseline's band${bm.formula ? `, ${bm.formula}` : ''})` });
+    }
     for (const bm of (b.metrics ?? []).filter(isGuardedTiming)) {
       const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
       if (!nm || typeof nm.value !== 'number') continue;
@@ -99,11 +117,12 @@ export function baselineFrom(runs: RunResults[]): RunResults {
     const state = all.every((t) => t?.state === 'passed') ? 'passed' : (all.find((t) => t && t.state !== 'passed')?.state ?? 'missing');
     const metrics: Metric[] = [];
     for (const t of all) {
-      for (const m of (t?.metrics ?? []).filter(isGuardedTiming)) {
+      for (const m of (t?.metrics ?? []).filter(isGuarded)) {
         const prev = metrics.find((x) => x.key === m.key);
         if (!prev) metrics.push({ ...m });
         else {
           if ((prev.value as number) < m.value) prev.value = m.value;
+          if (m.budget !== undefined) prev.budget = Math.max(prev.budget ?? 0, m.budget);
           if (m.jitterSeconds !== undefined) prev.jitterSeconds = Math.max(prev.jitterSeconds ?? 0, m.jitterSeconds);
         }
       }

@@ -38,6 +38,8 @@ export interface ClaimRow {
   claim: string;
   /** The test's measurements in a few words, when it has any. */
   measured?: string;
+  /** Its pictures (suite 6: the connections of a fault). */
+  links?: Link[];
 }
 
 export interface FaultRow {
@@ -160,7 +162,7 @@ export function buildSummary(r: RunResults): RunSummary {
       title: file.replace(/^.*\//, '').replace(/\.test\.ts$/, ''),
       passed: ts.filter((t) => t.state === 'passed').length,
       total: ts.length,
-      rows: ts.filter((t) => !isFault(t)).map((t) => ({ status: status(t.state), claim: claim(t), measured: measuredOf(t.metrics) })),
+      rows: ts.filter((t) => !isFault(t)).map((t) => ({ status: status(t.state), claim: claim(t), measured: measuredOf(t.metrics), ...(t.artefacts.some((a) => a.endsWith('.svg')) ? { links: t.artefacts.filter((a) => a.endsWith('.svg')).map((href) => ({ text: 'picture', href })) } : {}) })),
       ...(faults.length ? { faults } : {}),
     };
   });

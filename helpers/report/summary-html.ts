@@ -53,12 +53,12 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
     if (suite.rows.length) {
       const measured = suite.rows.some((r) => r.measured);
       out.push(`<div class="table"><table><thead><tr><th></th><th>claim</th>${measured ? '<th>measured</th>' : ''}</tr></thead><tbody>`);
-      for (const r of suite.rows) out.push(`<tr><td>${mark(r.status)}</td><td>${text(r.claim)}</td>${measured ? `<td>${text(r.measured)}</td>` : ''}</tr>`);
+      for (const r of suite.rows) out.push(`<tr><td>${mark(r.status)}</td><td>${text(r.claim)}</td>${measured ? `<td>${text(r.measured)}${r.links?.length ? ` ${r.links.map(a).join(' ')}` : ''}</td>` : ''}</tr>`);
       out.push('</tbody></table></div>');
     }
   }
   if (timelines.length) {
-    out.push('<h2 id="timelines">Failover timelines</h2>');
+    out.push('<h2 id="timelines">Failover timelines and established connections</h2>');
     for (const t of timelines) out.push(`<figure><figcaption>${escapeHtml(t.title)}</figcaption><a href="${escapeHtml(encodeURI(t.href))}"><img src="${escapeHtml(encodeURI(t.href))}" alt="${escapeHtml(t.title)}" loading="lazy"></a></figure>`);
   }
   out.push('</body></html>', '');

@@ -51,5 +51,6 @@ export function renderSummaryMarkdown(s: RunSummary): string {
 }
 
 function row(r: ClaimRow, measured: boolean): string {
-  return `| ${MARK[r.status]} | ${cell(r.claim)} |${measured ? ` ${cell(r.measured)} |` : ''}`;
+  const pictures = r.links?.length ? ` ${r.links.map(link).join(' ')}` : '';
+  return `| ${MARK[r.status]} | ${cell(r.claim)} |${measured ? ` ${cell(r.measured)}${pictures} |` : ''}`;
 }

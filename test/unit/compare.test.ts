@@ -89,3 +89,16 @@ describe('the committed baselines', () => {
     for (const p of GUARDED_TIMINGS) expect(suite, p).toContain(p.endsWith('.*') ? `key: \`${p.slice(0, -1)}\${` : `key: '${p}'`);
   });
 });
+
+describe('the gate on broken connections (suite 6)', () => {
+  const withBroken = (value: number, budget: number): RunResults => ({ tests: [{ name: 'conns', state: 'passed', metrics: [{ key: 'rehash.failBack.brokenAfterMove', name: 'of them, broken by the fail-back', value, budget, formula: '58 × 0.500 ± 3.89·σ' }] }] });
+  it('a count inside the baseline\'s band passes, above it is a regression naming the band', () => {
+    expect(compareRuns(withBroken(40, 44), withBroken(30, 44))).toEqual([]);
+    // A baseline that broke nothing on fail-back (resilient hashing: band 0..0) and a run that breaks 30.
+    expect(compareRuns(withBroken(30, 44), withBroken(0, 0))).toEqual([{ test: 'conns', what: expect.stringContaining('of them, broken by the fail-back: 30, baseline 0 (limit 0') }]);
+  });
+  it('a baseline keeps each count\'s worst value and widest band', () => {
+    const b = baselineFrom([withBroken(30, 44), withBroken(35, 40)]);
+    expect(b.tests[0]!.metrics).toEqual([expect.objectContaining({ value: 35, budget: 44 })]);
+  });
+});
