@@ -24,16 +24,16 @@ import { describe, expect, inject, it, type RunnerTask } from 'vitest';
 import { convergenceProblem } from '../helpers/lab/convergence.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
-import { faultSpec, FAULT_TITLES, PER_HOP_SECONDS, type FaultSpec } from '../helpers/faults/budgets.js';
+import { faultSpec, FAULT_TITLES, PER_HOP_SECONDS, type FaultSpec, type NegotiatedSession } from '../helpers/faults/budgets.js';
 import { bgpNeighbors } from '../helpers/clients/frr.js';
 import { grSettleProblem, negotiatedSession } from '../helpers/faults/negotiated.js';
 import { gobgpBehaviour } from '../helpers/runtimes/gobgp-behaviour.js';
-import { outageStats } from '../helpers/faults/outage.js';
-import { monitorRoutes } from '../helpers/observe/route-monitor.js';
-import { startPacketTrail } from '../helpers/observe/packet-trail.js';
+import { outageStats, type OutageStats } from '../helpers/faults/outage.js';
+import { monitorRoutes, type FibChange } from '../helpers/observe/route-monitor.js';
+import { startPacketTrail, type PacketTrail, type TrailPacket } from '../helpers/observe/packet-trail.js';
 import { attributeLosses, countVerdicts, type LostRequest } from '../helpers/observe/loss-attribution.js';
 import { firstPathChange, unexpectedLosses, type RequestSpan } from '../helpers/faults/allowed-losses.js';
-import { startProbe, type ProbeRecord } from '../helpers/traffic/probe.js';
+import { startProbe, type ProbeRecord, type RunningProbe } from '../helpers/traffic/probe.js';
 import { renderTimeline } from '../helpers/report/timeline-svg.js';
 import { recordArtefact, recordMetric } from '../helpers/report/metrics.js';
 import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
@@ -86,6 +86,332 @@ function writeArtefacts(task: RunnerTask, spec: FaultSpec, raw: Record<string, u
   recordArtefact(task, `timelines/${spec.kind}.losses.txt`);
 }
 
+/** The fault being judged: its kind, budgets, the session as negotiated before it, and when it was injected (epoch ms). */
+interface Fault {
+  kind: FaultKind;
+  spec: FaultSpec;
+  negotiated: NegotiatedSession;
+  /** The injection began. */
+  tFault: number;
+  /** The injection returned. */
+  tInjected: number;
+}
+
+type Outcome = NonNullable<FaultSpec['outcome']>;
+type LeafSession = Awaited<ReturnType<typeof leafSession>>;
+type ClientStats = [client: string, stats: OutageStats][];
+
+/** What the probes, the route monitors and the packet trail saw, once stopped. */
+interface Observed {
+  records: Record<string, ProbeRecord[]>;
+  /** Routers whose monitored state differs from a final dump. */
+  missed: string[];
+  packets: TrailPacket[];
+  /** Per node, why its trail is incomplete. */
+  gaps: Record<string, string>;
+}
+
+/** Each fault starts from a converged lab with the victim's session settled. */
+async function settleBeforeFault(): Promise<void> {
+  // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
+  await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
+  // …and the victim's session settled (End-of-RIB exchanged both ways after a reconnect), so
+  // every fault meets the same state of the graceful-restart machinery.
+  await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange before the fault`, deadline: new Deadline(10_000) });
+}
+
+/** The fault's budgets (and, for a speaker crash, its expected outcome) from the session as negotiated, the speaker's GoBGP and the provider. */
+async function budgetFault(kind: FaultKind): Promise<{ spec: FaultSpec; negotiated: NegotiatedSession }> {
+  const negotiated = await negotiatedSession(lab, session);
+  const gobgp = gobgpBehaviour(lab.speakerGobgpVersion());
+  // What restarts a crashed speaker, and how soon, decides what the fabric must do (budgets.ts crashOutcome).
+  const speakerRestart = kind === 'speaker-crash' ? await lab.speakerRestart(victim, gobgp) : undefined;
+  const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgp, { detect: lab.detectAllowance?.(kind), failBack: lab.failBackAllowance?.(kind), speakerRestart });
+  return { spec, negotiated };
+}
+
+/**
+ * One fault's observers (a probe in every client, every router's FIB, the packet trail), started
+ * together, and the marks of its timeline; the fault, injected and lifted once; and the clean-up
+ * that lifts a fault still in place and stops whatever still runs, whatever failed before.
+ */
+class FaultRun {
+  readonly probes: RunningProbe[];
+  readonly fib: ReturnType<typeof monitorRoutes>;
+  readonly trail: PacketTrail;
+  readonly marks: { t: number; label: string }[] = [];
+  private restoreFault: (() => Promise<void>) | undefined;
+  private trailStopped = false;
+
+  constructor(maxSeconds: number) {
+    this.probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
+    this.fib = monitorRoutes(lab, routers, vip);
+    this.trail = startPacketTrail(lab, traced, vip);
+  }
+
+  /** Every observer ready, and every client being answered before anything breaks. */
+  async baseline(): Promise<void> {
+    await Promise.all([this.fib.ready, this.trail.ready]);
+    await waitUntil(async () => (this.probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) ? undefined : 'probes have no answers yet'), { what: 'baseline answers from every probe', deadline: new Deadline(10_000), intervalMs: 20 });
+  }
+
+  /** A moment for the timeline picture. */
+  mark(t: number, label: string): void {
+    this.marks.push({ t, label });
+  }
+
+  /** Injects the fault into the victim and marks it; resolves with when the injection began and returned. */
+  async inject(kind: FaultKind): Promise<{ tFault: number; tInjected: number }> {
+    const tFault = now();
+    this.restoreFault = (await lab.injectFault(kind, victim)).restore;
+    const tInjected = now();
+    this.mark(tFault, 'fault');
+    return { tFault, tInjected };
+  }
+
+  /** Lifts the fault; resolves with the moment the restore began. */
+  async restore(): Promise<number> {
+    const tRestore = now();
+    this.mark(tRestore, 'restore');
+    const restore = this.restoreFault!;
+    await restore();
+    this.restoreFault = undefined;
+    return tRestore;
+  }
+
+  /** Stops the probes, the route monitors and the packet trail, and resolves with what they saw. */
+  async stop(): Promise<Observed> {
+    const records = Object.fromEntries(await Promise.all(this.probes.map(async (p) => [p.client, await p.stop()] as const)));
+    const missed = await this.fib.stop();
+    const { packets, gaps } = await this.trail.stop();
+    this.trailStopped = true;
+    return { records, missed, packets, gaps };
+  }
+
+  /** Whatever happened before: lifts a fault still in place and stops every observer, ignoring their errors. */
+  async cleanUp(): Promise<void> {
+    const restore = this.restoreFault;
+    if (restore) await restore().catch(() => undefined);
+    await this.fib.stop().catch(() => undefined);
+    if (!this.trailStopped) await this.trail.stop().catch(() => undefined);
+    for (const p of this.probes) await p.stop().catch(() => undefined);
+  }
+}
+
+/** Every failed request, with its client. */
+function failedRequests(records: Record<string, ProbeRecord[]>): (ProbeRecord & { client: string })[] {
+  return Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client })));
+}
+
+/** Each failed request with the place and cause of its death, from the packet trail and the FIB history. */
+function attributeFailures(failed: (ProbeRecord & { client: string })[], observed: Observed, fib: FaultRun['fib'], tFault: number): LostRequest[] {
+  return attributeLosses(failed, observed.packets, { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps: observed.gaps }, tFault);
+}
+
+/** Each client's requests from the injection to the restore: how many, lost, answered by the victim's cluster. */
+function clientStats(records: Record<string, ProbeRecord[]>, tInjected: number, tRestore: number): ClientStats {
+  return Object.entries(records).map(([client, recs]) => [client, outageStats(recs, victimCluster, tInjected, tRestore)]);
+}
+
+function recordLossCauses(task: RunnerTask, losses: LostRequest[]): void {
+  for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
+}
+
+/** Per client: requests during the fault, lost, the outage window (when it has a budget), answered by the victim's cluster. */
+function recordClientMetrics(task: RunnerTask, clients: ClientStats, outageBudget?: { seconds: number; formula: string }): void {
+  for (const [client, st] of clients) {
+    recordMetric(task, { key: `failover.requests.${client}`, name: `${client}: requests during fault`, value: st.requests });
+    recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: st.lost });
+    if (outageBudget) recordMetric(task, { key: `failover.outage.${client}`, name: `${client}: outage window`, value: st.outageSeconds, unit: 's', budget: outageBudget.seconds, formula: outageBudget.formula });
+    recordMetric(task, { key: `failover.answeredByFailed.${client}`, name: `${client}: answered by ${victimCluster} during fault`, value: st.answeredByFailed });
+  }
+}
+
+/** Waits until every ECMP router's next hops pass `ok` at once, at or after `since`; resolves with that moment (the monitor's stamp). */
+async function ecmpRoutersAll(fib: FaultRun['fib'], since: number, ok: (router: string, hops: string[]) => boolean, what: string, deadline: Deadline): Promise<number> {
+  await waitUntil(async () => (fib.firstTimeAll(ecmpRouters, since, ok) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${fib.current(r)?.join(', ')}]`).join('; ')}`), {
+    what,
+    deadline,
+    intervalMs: LOOK_MS,
+  });
+  return fib.firstTimeAll(ecmpRouters, since, ok)!;
+}
+
+// The fabric holds: the speaker comes back within the GR restart time and nothing downstream notices.
+
+interface HoldsSeen {
+  tSpeakerBack: number;
+  tRestore: number;
+  observed: Observed;
+}
+
+/** Waits for the speaker to be back and the graceful restart to end, lifts the fault and stops the observers. */
+async function observeFabricHolds(task: RunnerTask, run: FaultRun, holds: Outcome, sessionBefore: LeafSession): Promise<HoldsSeen> {
+  const tSpeakerBack = await speakerBack(task, holds, sessionBefore);
+  run.mark(tSpeakerBack, 'speaker back');
+  // Graceful restart ends with End-of-RIB both ways: then the leaf drops whatever was not refreshed…
+  await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish the graceful restart (End-of-RIB both ways)`, deadline: new Deadline(10_000) });
+  // …and a withdrawal that followed would reach the ECMP routers within the propagation allowance.
+  const tSettled = now();
+  await waitUntil(async () => (now() > tSettled + hops * PER_HOP_SECONDS * 1000 ? undefined : 'propagation allowance'), { what: 'one propagation allowance after the graceful restart ended', deadline: new Deadline(hops * PER_HOP_SECONDS * 1000 + 1000), intervalMs: LOOK_MS });
+  const tRestore = await run.restore();
+  return { tSpeakerBack, tRestore, observed: await run.stop() };
+}
+
+/**
+ * The speaker comes back by itself within the GR restart time: the leaf must keep the stale path,
+ * take the refreshed one, and nothing downstream may notice. Resolves with the moment the leaf's
+ * session is seen re-established; records that it was not, when it is not within the restart time.
+ */
+async function speakerBack(task: RunnerTask, holds: Outcome, sessionBefore: LeafSession): Promise<number> {
+  await waitUntil(
+    async () => {
+      const c = await leafSession();
+      return c.dropped > sessionBefore.dropped && c.established > sessionBefore.established && c.state === 'Established' ? undefined : `${session.a.node} sees ${victim} ${c.state}, sessions established ${c.established} (was ${sessionBefore.established}), dropped ${c.dropped} (was ${sessionBefore.dropped})`;
+    },
+    { what: `${victim}'s speaker to be back (${holds.speakerBack!.formula})`, deadline: new Deadline(holds.speakerBack!.seconds * 1000), intervalMs: LOOK_MS },
+  ).catch((err: Error) => {
+    recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: 'not within the GR restart time', budget: holds.speakerBack!.seconds, unit: 's', formula: holds.speakerBack!.formula });
+    throw err;
+  });
+  return now();
+}
+
+interface HoldsFindings {
+  losses: LostRequest[];
+  /** The ECMP routers' next-hop changes since the fault. */
+  ecmpMoves: FibChange[];
+  clients: ClientStats;
+}
+
+function fabricHoldsFindings(fib: FaultRun['fib'], fault: Fault, seen: HoldsSeen): HoldsFindings {
+  const losses = attributeFailures(failedRequests(seen.observed.records), seen.observed, fib, fault.tFault);
+  const ecmpMoves = fib.changes.filter((c) => c.source === 'event' && c.t >= fault.tFault && ecmpRouters.includes(c.router));
+  return { losses, ecmpMoves, clients: clientStats(seen.observed.records, fault.tInjected, seen.tRestore) };
+}
+
+function recordFabricHolds(task: RunnerTask, run: FaultRun, fault: Fault, holds: Outcome, seen: HoldsSeen, found: HoldsFindings): void {
+  const { kind, spec, negotiated, tFault, tInjected } = fault;
+  const { tSpeakerBack, tRestore } = seen;
+  recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: (tSpeakerBack - tFault) / 1000, unit: 's', budget: holds.speakerBack!.seconds, formula: `${holds.speakerBack!.formula}; stamped by polling ${session.a.node}` });
+  recordMetric(task, { key: 'failover.ecmpMoves', name: 'ECMP next-hop changes during the fault', value: found.ecmpMoves.length, budget: 0 });
+  recordLossCauses(task, found.losses);
+  recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: found.losses.length, budget: 0 });
+  recordClientMetrics(task, found.clients);
+  writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, gaps: seen.observed.gaps }, seen.observed.records, run.fib, run.marks, found.losses, tFault);
+}
+
+function judgeFabricHolds({ tFault }: Fault, holds: Outcome, seen: HoldsSeen, found: HoldsFindings): void {
+  expect(seen.observed.missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
+  expect(found.ecmpMoves.map((c) => `${((c.t - tFault) / 1000).toFixed(3)} s ${c.router}: [${c.nextHops.join(', ')}]`), `no ECMP router changes while ${victim}'s speaker restarts (${holds.why})`).toEqual([]);
+  expect(found.losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} (${l.err}): ${l.verdict}: ${l.detail}`), 'no request lost: the data plane stayed up and the fabric held').toEqual([]);
+  expect(found.clients.reduce((n, [, a]) => n + a.answeredByFailed, 0), `${victimCluster} kept answering during the fault`).toBeGreaterThan(0);
+}
+
+// The fabric moves: every ECMP router drops the victim within the detect budget and takes it back after the restore.
+
+interface MovesSeen {
+  tDetect: number;
+  tRestore: number;
+  tBack: number;
+  observed: Observed;
+}
+
+/** Waits for the fabric to move to the survivors, lifts the fault, waits for it to fail back, and stops the observers. */
+async function observeFabricMoves(task: RunnerTask, run: FaultRun, spec: FaultSpec, detectDeadline: Deadline, tFault: number): Promise<MovesSeen> {
+  const tDetect = await fabricMoved(task, run, spec, detectDeadline, tFault);
+  // Let requests already in flight to the failed path time out before lifting the fault.
+  await waitUntil(async () => (now() > tDetect + PROBE.timeoutMs + 100 ? undefined : 'in-flight requests'), { what: 'in-flight requests to finish', deadline: new Deadline(PROBE.timeoutMs + 1000), intervalMs: 20 });
+  const tRestore = await run.restore();
+  const tBack = await fabricBack(run, spec, tRestore);
+  return { tDetect, tRestore, tBack, observed: await run.stop() };
+}
+
+/** Every ECMP router holds only the survivors' next hops: resolves with that moment; records that it did not, when not within the detect budget. */
+async function fabricMoved(task: RunnerTask, run: FaultRun, spec: FaultSpec, detectDeadline: Deadline, tFault: number): Promise<number> {
+  const isSurvivorsOnly = (r: string, h: string[]) => h.join() === survivors.get(r)!.join();
+  const tDetect = await ecmpRoutersAll(run.fib, tFault, isSurvivorsOnly, `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`, detectDeadline).catch((err: Error) => {
+    recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors', value: 'not within budget', budget: spec.detect.seconds, unit: 's', formula: spec.detect.formula });
+    throw err;
+  });
+  run.mark(tDetect, 'fabric moved');
+  return tDetect;
+}
+
+/** Every ECMP router holds every cluster's next hop again (resolves with that moment), and the victim answers again. */
+async function fabricBack(run: FaultRun, spec: FaultSpec, tRestore: number): Promise<number> {
+  const isFull = (r: string, h: string[]) => h.join() === fullSet.get(r)!.join();
+  const tBack = await ecmpRoutersAll(run.fib, tRestore, isFull, `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`, new Deadline(spec.failBack.seconds * 1000));
+  run.mark(tBack, 'failed back');
+  // Answers from the victim again (20 of them), so the timeline shows the return.
+  await waitUntil(async () => (run.probes.flatMap((p) => p.soFar()).filter((r) => r.t > tBack && r.ok && r.cluster === victimCluster).length >= 20 ? undefined : `no answers from ${victimCluster} yet`), {
+    what: `${victimCluster} to answer again`,
+    deadline: new Deadline(5000),
+    intervalMs: 20,
+  });
+  return tBack;
+}
+
+interface MovesFindings {
+  losses: (LostRequest & RequestSpan)[];
+  /** The victim path's first change (see firstPathChange). */
+  tFirstChange?: number;
+  monitorLagMs?: number;
+  unexpected: { loss: LostRequest; why: string }[];
+  detectS: number;
+  backS: number;
+  clients: ClientStats;
+}
+
+function fabricMovesFindings(fib: FaultRun['fib'], fault: Fault, seen: MovesSeen): MovesFindings {
+  const { spec, tFault } = fault;
+  const { tDetect, tRestore, tBack, observed } = seen;
+  // Every failed request, with the place and cause of its death.
+  const failed = failedRequests(observed.records);
+  const losses = attributeFailures(failed, observed, fib, tFault).map((l, i) => ({ ...l, ms: failed[i]!.ms })) as (LostRequest & RequestSpan)[];
+  const changes = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault);
+  // The path's first change: the monitor's stamp, or a lost packet's kernel time if earlier.
+  const { t: tFirstChange, monitorLagMs } = firstPathChange(changes.find((c) => onPath.includes(c.router))?.t, losses, onPath, tFault, tDetect);
+  const ecmpChanges = changes.filter((c) => ecmpRouters.includes(c.router)).map((c) => c.t);
+  const unexpected = unexpectedLosses(losses, { tFault, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive, trailComplete: Object.keys(observed.gaps).length === 0 });
+  return { losses, tFirstChange, monitorLagMs, unexpected, detectS: (tDetect - tFault) / 1000, backS: (tBack - tRestore) / 1000, clients: clientStats(observed.records, fault.tInjected, tRestore) };
+}
+
+function recordFabricMoves(task: RunnerTask, run: FaultRun, fault: Fault, seen: MovesSeen, found: MovesFindings): void {
+  const { kind, spec, negotiated, tFault, tInjected } = fault;
+  const { tDetect, tRestore, tBack, observed } = seen;
+  const { tFirstChange, monitorLagMs, detectS, backS } = found;
+  const gaps = observed.gaps;
+  recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
+  recordMetric(task, { key: 'failover.back', name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
+  if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { key: 'failover.transient', name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
+  if (monitorLagMs !== undefined) recordMetric(task, { key: 'failover.monitorLag', name: 'route monitor read lag (its stamp after a lost packet showed the change)', value: monitorLagMs, unit: 'ms' });
+  recordLossCauses(task, found.losses);
+  recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: found.unexpected.length, budget: 0 });
+  if (Object.keys(gaps).length) recordMetric(task, { key: 'failover.untraced', name: 'nodes without a packet trail (their losses judged by time only)', value: Object.keys(gaps).length });
+  recordClientMetrics(task, found.clients, spec.dataPlaneAlive ? { seconds: spec.transient.seconds, formula: `data plane up: only the propagation transient, ${spec.transient.formula}` } : { seconds: spec.detect.seconds, formula: spec.detect.formula });
+  writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, gaps }, observed.records, run.fib, run.marks, found.losses, tFault);
+}
+
+/** The claims. */
+function judgeFabricMoves({ spec, tFault }: Fault, seen: MovesSeen, found: MovesFindings): void {
+  const { tDetect } = seen;
+  const { tFirstChange, detectS, backS } = found;
+  expect(seen.observed.missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
+  expect(found.unexpected.map((u) => `${((u.loss.t - tFault) / 1000).toFixed(3)} s ${u.loss.client} (${u.loss.err}): ${u.why}: ${u.loss.verdict}: ${u.loss.detail}`), 'every lost request has a cause this fault allows').toEqual([]);
+  if (spec.dataPlaneAlive && tFirstChange !== undefined) expect((tDetect - tFirstChange) / 1000, `withdrawal transient (${spec.transient.formula})`).toBeLessThanOrEqual(spec.transient.seconds);
+  expect(detectS, `fabric moved after ${detectS.toFixed(2)} s (budget ${spec.detect.formula})`).toBeLessThanOrEqual(spec.detect.seconds);
+  if (spec.notBefore) expect(detectS, `fabric moved after ${detectS.toFixed(2)} s, not before ${spec.notBefore.formula}`).toBeGreaterThanOrEqual(spec.notBefore.seconds);
+  expect(backS, `failed back after ${backS.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(spec.failBack.seconds);
+  for (const [client, st] of found.clients) {
+    expect(st.requests, `${client} kept probing during the fault`).toBeGreaterThan(0);
+    if (!spec.dataPlaneAlive) {
+      expect(st.answeredByFailed, `${client}: requests answered by the dead ${victimCluster} after the fault`).toBe(0);
+      if (st.lastFailure !== undefined) expect((st.lastFailure - tFault) / 1000, `${client}: last failed request after the fabric moved`).toBeLessThanOrEqual(detectS + PROBE.timeoutMs / 1000);
+    }
+  }
+}
+
 describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} must move to ${clusters.slice(1).join(', ')}`, () => {
   it('preconditions: an ECMP point exists and the victim session is up', () => {
     expect(ecmpRouters, 'routers holding the VIP over more than one cluster').not.toEqual([]);
@@ -94,171 +420,32 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
 
   for (const kind of FAULTS) {
     it(`${kind}: ${FAULT_TITLES[kind]}`, async ({ task }) => {
-      // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
-      await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
-      // …and the victim's session settled (End-of-RIB exchanged both ways after a reconnect), so
-      // every fault meets the same state of the graceful-restart machinery.
-      await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange before the fault`, deadline: new Deadline(10_000) });
-      const negotiated = await negotiatedSession(lab, session);
-      const gobgp = gobgpBehaviour(lab.speakerGobgpVersion());
-      // What restarts a crashed speaker, and how soon, decides what the fabric must do (budgets.ts crashOutcome).
-      const speakerRestart = kind === 'speaker-crash' ? await lab.speakerRestart(victim, gobgp) : undefined;
-      const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgp, { detect: lab.detectAllowance?.(kind), failBack: lab.failBackAllowance?.(kind), speakerRestart });
+      await settleBeforeFault();
+      const { spec, negotiated } = await budgetFault(kind);
       if (spec.outcome) recordMetric(task, { key: 'failover.outcome', name: 'expected outcome', value: spec.outcome.kind, formula: spec.outcome.why });
       const holds = spec.outcome?.kind === 'fabric-holds' ? spec.outcome : undefined;
-      const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30);
-      const probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
-      const fib = monitorRoutes(lab, routers, vip);
-      const trail = startPacketTrail(lab, traced, vip);
-      let restore: (() => Promise<void>) | undefined;
-      let records: Record<string, ProbeRecord[]> = {};
-      const marks: { t: number; label: string }[] = [];
-      let trailStopped = false;
+      const run = new FaultRun(Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30));
       try {
-        await Promise.all([fib.ready, trail.ready]);
-        // Baseline: every client is being answered before anything breaks.
-        await waitUntil(async () => (probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) ? undefined : 'probes have no answers yet'), { what: 'baseline answers from every probe', deadline: new Deadline(10_000), intervalMs: 20 });
+        await run.baseline();
         // One deadline for everything this fault triggers, anchored at the fault.
         const detectDeadline = new Deadline(spec.detect.seconds * 1000);
         const sessionBefore = holds ? await leafSession() : undefined;
-        const tFault = now();
-        restore = (await lab.injectFault(kind, victim)).restore;
-        const tInjected = now();
-        marks.push({ t: tFault, label: 'fault' });
+        const fault: Fault = { kind, spec, negotiated, ...(await run.inject(kind)) };
 
         if (holds && sessionBefore) {
-          // The speaker comes back by itself within the GR restart time: the leaf must keep the
-          // stale path, take the refreshed one, and nothing downstream may notice.
-          await waitUntil(
-            async () => {
-              const c = await leafSession();
-              return c.dropped > sessionBefore.dropped && c.established > sessionBefore.established && c.state === 'Established' ? undefined : `${session.a.node} sees ${victim} ${c.state}, sessions established ${c.established} (was ${sessionBefore.established}), dropped ${c.dropped} (was ${sessionBefore.dropped})`;
-            },
-            { what: `${victim}'s speaker to be back (${holds.speakerBack!.formula})`, deadline: new Deadline(holds.speakerBack!.seconds * 1000), intervalMs: LOOK_MS },
-          ).catch((err: Error) => {
-            recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: 'not within the GR restart time', budget: holds.speakerBack!.seconds, unit: 's', formula: holds.speakerBack!.formula });
-            throw err;
-          });
-          const tSpeakerBack = now();
-          marks.push({ t: tSpeakerBack, label: 'speaker back' });
-          // Graceful restart ends with End-of-RIB both ways: then the leaf drops whatever was not refreshed…
-          await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish the graceful restart (End-of-RIB both ways)`, deadline: new Deadline(10_000) });
-          // …and a withdrawal that followed would reach the ECMP routers within the propagation allowance.
-          const tSettled = now();
-          await waitUntil(async () => (now() > tSettled + hops * PER_HOP_SECONDS * 1000 ? undefined : 'propagation allowance'), { what: 'one propagation allowance after the graceful restart ended', deadline: new Deadline(hops * PER_HOP_SECONDS * 1000 + 1000), intervalMs: LOOK_MS });
-          const tRestore = now();
-          marks.push({ t: tRestore, label: 'restore' });
-          await restore();
-          restore = undefined;
-          records = Object.fromEntries(await Promise.all(probes.map(async (p) => [p.client, await p.stop()] as const)));
-          const missed = await fib.stop();
-          const { packets, gaps } = await trail.stop();
-          trailStopped = true;
-          const failed = Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client })));
-          const losses = attributeLosses(failed, packets, { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps }, tFault);
-          const ecmpMoves = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault && ecmpRouters.includes(c.router));
-          recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: (tSpeakerBack - tFault) / 1000, unit: 's', budget: holds.speakerBack!.seconds, formula: `${holds.speakerBack!.formula}; stamped by polling ${session.a.node}` });
-          recordMetric(task, { key: 'failover.ecmpMoves', name: 'ECMP next-hop changes during the fault', value: ecmpMoves.length, budget: 0 });
-          for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
-          recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: losses.length, budget: 0 });
-          const answered = Object.values(records).map((recs) => outageStats(recs, victimCluster, tInjected, tRestore));
-          for (const [i, client] of Object.keys(records).entries()) {
-            recordMetric(task, { key: `failover.requests.${client}`, name: `${client}: requests during fault`, value: answered[i]!.requests });
-            recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: answered[i]!.lost });
-            recordMetric(task, { key: `failover.answeredByFailed.${client}`, name: `${client}: answered by ${victimCluster} during fault`, value: answered[i]!.answeredByFailed });
-          }
-          writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, gaps }, records, fib, marks, losses, tFault);
-          expect(missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
-          expect(ecmpMoves.map((c) => `${((c.t - tFault) / 1000).toFixed(3)} s ${c.router}: [${c.nextHops.join(', ')}]`), `no ECMP router changes while ${victim}'s speaker restarts (${holds.why})`).toEqual([]);
-          expect(losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} (${l.err}): ${l.verdict}: ${l.detail}`), 'no request lost: the data plane stayed up and the fabric held').toEqual([]);
-          expect(answered.reduce((n, a) => n + a.answeredByFailed, 0), `${victimCluster} kept answering during the fault`).toBeGreaterThan(0);
+          const seen = await observeFabricHolds(task, run, holds, sessionBefore);
+          const found = fabricHoldsFindings(run.fib, fault, seen);
+          recordFabricHolds(task, run, fault, holds, seen, found);
+          judgeFabricHolds(fault, holds, seen, found);
           return;
         }
 
-        const isSurvivorsOnly = (r: string, h: string[]) => h.join() === survivors.get(r)!.join();
-        await waitUntil(async () => (fib.firstTimeAll(ecmpRouters, tFault, isSurvivorsOnly) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${fib.current(r)?.join(', ')}]`).join('; ')}`), {
-          what: `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`,
-          deadline: detectDeadline,
-          intervalMs: LOOK_MS,
-        }).catch((err: Error) => {
-          recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors', value: 'not within budget', budget: spec.detect.seconds, unit: 's', formula: spec.detect.formula });
-          throw err;
-        });
-        const tDetect = fib.firstTimeAll(ecmpRouters, tFault, isSurvivorsOnly)!;
-        marks.push({ t: tDetect, label: 'fabric moved' });
-        // Let requests already in flight to the failed path time out before lifting the fault.
-        await waitUntil(async () => (now() > tDetect + PROBE.timeoutMs + 100 ? undefined : 'in-flight requests'), { what: 'in-flight requests to finish', deadline: new Deadline(PROBE.timeoutMs + 1000), intervalMs: 20 });
-
-        const tRestore = now();
-        marks.push({ t: tRestore, label: 'restore' });
-        await restore();
-        restore = undefined;
-        const isFull = (r: string, h: string[]) => h.join() === fullSet.get(r)!.join();
-        await waitUntil(async () => (fib.firstTimeAll(ecmpRouters, tRestore, isFull) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${fib.current(r)?.join(', ')}]`).join('; ')}`), {
-          what: `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`,
-          deadline: new Deadline(spec.failBack.seconds * 1000),
-          intervalMs: LOOK_MS,
-        });
-        const tBack = fib.firstTimeAll(ecmpRouters, tRestore, isFull)!;
-        marks.push({ t: tBack, label: 'failed back' });
-        // Answers from the victim again (20 of them), so the timeline shows the return.
-        await waitUntil(async () => (probes.flatMap((p) => p.soFar()).filter((r) => r.t > tBack && r.ok && r.cluster === victimCluster).length >= 20 ? undefined : `no answers from ${victimCluster} yet`), {
-          what: `${victimCluster} to answer again`,
-          deadline: new Deadline(5000),
-          intervalMs: 20,
-        });
-        records = Object.fromEntries(await Promise.all(probes.map(async (p) => [p.client, await p.stop()] as const)));
-        const missed = await fib.stop();
-        const { packets, gaps } = await trail.stop();
-        trailStopped = true;
-
-        // Every failed request, with the place and cause of its death.
-        const failed = Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client })));
-        const losses = attributeLosses(failed, packets, { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps }, tFault).map((l, i) => ({ ...l, ms: failed[i]!.ms })) as (LostRequest & RequestSpan)[];
-        const changes = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault);
-        // The path's first change: the monitor's stamp, or a lost packet's kernel time if earlier.
-        const { t: tFirstChange, monitorLagMs } = firstPathChange(changes.find((c) => onPath.includes(c.router))?.t, losses, onPath, tFault, tDetect);
-        const ecmpChanges = changes.filter((c) => ecmpRouters.includes(c.router)).map((c) => c.t);
-        const unexpected = unexpectedLosses(losses, { tFault, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive, trailComplete: Object.keys(gaps).length === 0 });
-
-        const detectS = (tDetect - tFault) / 1000;
-        const backS = (tBack - tRestore) / 1000;
-        recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
-        recordMetric(task, { key: 'failover.back', name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
-        if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { key: 'failover.transient', name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
-        if (monitorLagMs !== undefined) recordMetric(task, { key: 'failover.monitorLag', name: 'route monitor read lag (its stamp after a lost packet showed the change)', value: monitorLagMs, unit: 'ms' });
-        for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
-        recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: unexpected.length, budget: 0 });
-        if (Object.keys(gaps).length) recordMetric(task, { key: 'failover.untraced', name: 'nodes without a packet trail (their losses judged by time only)', value: Object.keys(gaps).length });
-        for (const [client, recs] of Object.entries(records)) {
-          const st = outageStats(recs, victimCluster, tInjected, tRestore);
-          recordMetric(task, { key: `failover.requests.${client}`, name: `${client}: requests during fault`, value: st.requests });
-          recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: st.lost });
-          recordMetric(task, { key: `failover.outage.${client}`, name: `${client}: outage window`, value: st.outageSeconds, unit: 's', budget: spec.dataPlaneAlive ? spec.transient.seconds : spec.detect.seconds, formula: spec.dataPlaneAlive ? `data plane up: only the propagation transient, ${spec.transient.formula}` : spec.detect.formula });
-          recordMetric(task, { key: `failover.answeredByFailed.${client}`, name: `${client}: answered by ${victimCluster} during fault`, value: st.answeredByFailed });
-        }
-        writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, gaps }, records, fib, marks, losses, tFault);
-
-        // The claims.
-        expect(missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
-        expect(unexpected.map((u) => `${((u.loss.t - tFault) / 1000).toFixed(3)} s ${u.loss.client} (${u.loss.err}): ${u.why}: ${u.loss.verdict}: ${u.loss.detail}`), 'every lost request has a cause this fault allows').toEqual([]);
-        if (spec.dataPlaneAlive && tFirstChange !== undefined) expect((tDetect - tFirstChange) / 1000, `withdrawal transient (${spec.transient.formula})`).toBeLessThanOrEqual(spec.transient.seconds);
-        expect(detectS, `fabric moved after ${detectS.toFixed(2)} s (budget ${spec.detect.formula})`).toBeLessThanOrEqual(spec.detect.seconds);
-        if (spec.notBefore) expect(detectS, `fabric moved after ${detectS.toFixed(2)} s, not before ${spec.notBefore.formula}`).toBeGreaterThanOrEqual(spec.notBefore.seconds);
-        expect(backS, `failed back after ${backS.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(spec.failBack.seconds);
-        for (const [client, recs] of Object.entries(records)) {
-          const st = outageStats(recs, victimCluster, tInjected, tRestore);
-          expect(st.requests, `${client} kept probing during the fault`).toBeGreaterThan(0);
-          if (!spec.dataPlaneAlive) {
-            expect(st.answeredByFailed, `${client}: requests answered by the dead ${victimCluster} after the fault`).toBe(0);
-            if (st.lastFailure !== undefined) expect((st.lastFailure - tFault) / 1000, `${client}: last failed request after the fabric moved`).toBeLessThanOrEqual(detectS + PROBE.timeoutMs / 1000);
-          }
-        }
+        const seen = await observeFabricMoves(task, run, spec, detectDeadline, fault.tFault);
+        const found = fabricMovesFindings(run.fib, fault, seen);
+        recordFabricMoves(task, run, fault, seen, found);
+        judgeFabricMoves(fault, seen, found);
       } finally {
-        if (restore) await restore().catch(() => undefined);
-        await fib.stop().catch(() => undefined);
-        if (!trailStopped) await trail.stop().catch(() => undefined);
-        for (const p of probes) await p.stop().catch(() => undefined);
+        await run.cleanUp();
       }
     });
   }

@@ -1,0 +1,18 @@
+/** `anycast-verify reap --owner PID --owner-start TICKS` (hidden): run by the reaper to remove a lab whose owner died. */
+import type { Command } from 'commander';
+import { createProvider, providerName } from '../../lab/select-provider.js';
+import { reap } from '../../lab/reaper.js';
+import { loadModel, type GlobalOpts } from '../global-options.js';
+
+export function addReapCommand(program: Command, globals: () => GlobalOpts): void {
+  program
+    .command('reap', { hidden: true })
+    .description('internal: remove the lab once its owner process has died without removing it')
+    .requiredOption('--owner <pid>', 'owner PID')
+    .requiredOption('--owner-start <ticks>', 'owner start time (/proc/PID/stat field 22)')
+    .action(async (o: { owner: string; ownerStart: string }) => {
+      const opts = globals();
+      const model = loadModel(opts);
+      await reap(await createProvider(providerName(opts.provider), model), model.name, { pid: Number(o.owner), startTime: o.ownerStart });
+    });
+}
