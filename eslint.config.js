@@ -24,7 +24,15 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // Unused names are dead code; a leading underscore marks one kept on purpose (a destructured rest).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
     },
   },
   {
@@ -36,7 +44,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(\\.\\./)+(lab|checks|traffic)/',
-              message: 'providers start and remove labs; bring-up, claims and traffic live above them (helpers/lab, helpers/checks, helpers/traffic) and use the seam in helpers/providers/api/',
+              message:
+                'providers start and remove labs; bring-up, claims and traffic live above them (helpers/lab, helpers/checks, helpers/traffic) and use the seam in helpers/providers/api/',
             },
           ],
         },

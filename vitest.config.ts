@@ -5,7 +5,11 @@ import { reportsDir } from './helpers/report/reports-dir.js';
 
 export default defineConfig({
   test: {
-    reporters: ['default', ['junit', { outputFile: `${reportsDir(fileURLToPath(new URL('.', import.meta.url)))}/junit.xml` }], './helpers/report/run-reporter.ts'],
+    reporters: [
+      'default',
+      ['junit', { outputFile: `${reportsDir(fileURLToPath(new URL('.', import.meta.url)))}/junit.xml` }],
+      './helpers/report/run-reporter.ts',
+    ],
     projects: [
       {
         test: {

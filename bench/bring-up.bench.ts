@@ -43,7 +43,9 @@ for (let i = 0; i < runs; i++) {
   await provider.down({ progress: silentProgress });
   const down = (performance.now() - d0) / 1000;
   results.push({ totalSeconds: total, downSeconds: down, steps });
-  process.stdout.write(`run ${i + 1}/${runs}: up to converged ${total.toFixed(2)} s (down ${down.toFixed(2)} s) ${JSON.stringify(Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Number(v.toFixed(2))])))}\n`);
+  process.stdout.write(
+    `run ${i + 1}/${runs}: up to converged ${total.toFixed(2)} s (down ${down.toFixed(2)} s) ${JSON.stringify(Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Number(v.toFixed(2))])))}\n`,
+  );
 }
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,4 +63,6 @@ const summary = {
 };
 mkdirSync(join(root, 'reports'), { recursive: true });
 writeFileSync(join(root, 'reports', 'bench-bring-up.json'), JSON.stringify(summary, null, 2));
-process.stdout.write(`median bring-up to converged (${versions.runtime ? `runtime ${versions.runtime}: FRR ${versions.frr}, GoBGP ${versions.gobgp}` : provider.name}): ${summary.medianSeconds.toFixed(2)} s over ${runs} runs (min ${summary.minSeconds.toFixed(2)}, max ${summary.maxSeconds.toFixed(2)}); median down ${summary.medianDownSeconds.toFixed(2)} s\n`);
+process.stdout.write(
+  `median bring-up to converged (${versions.runtime ? `runtime ${versions.runtime}: FRR ${versions.frr}, GoBGP ${versions.gobgp}` : provider.name}): ${summary.medianSeconds.toFixed(2)} s over ${runs} runs (min ${summary.minSeconds.toFixed(2)}, max ${summary.maxSeconds.toFixed(2)}); median down ${summary.medianDownSeconds.toFixed(2)} s\n`,
+);

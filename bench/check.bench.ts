@@ -24,17 +24,26 @@ async function time(dir: string, expectCode: number): Promise<number[]> {
     const t0 = performance.now();
     const r = await execa(process.execPath, [cli, '-C', dir, 'check'], { reject: false });
     out.push((performance.now() - t0) / 1000);
-    if (r.exitCode !== expectCode) throw new Error(`check on ${dir} exited ${r.exitCode}, expected ${expectCode}: ${r.stderr}`);
+    if (r.exitCode !== expectCode)
+      throw new Error(`check on ${dir} exited ${r.exitCode}, expected ${expectCode}: ${r.stderr}`);
   }
   return out;
 }
 try {
   const ok = await time(root, 0);
   const bad = await time(broken, 2);
-  const summary = { runs, acceptedMedianSeconds: median(ok), rejectedMedianSeconds: median(bad), accepted: ok, rejected: bad };
+  const summary = {
+    runs,
+    acceptedMedianSeconds: median(ok),
+    rejectedMedianSeconds: median(bad),
+    accepted: ok,
+    rejected: bad,
+  };
   mkdirSync(join(root, 'reports'), { recursive: true });
   writeFileSync(join(root, 'reports', 'bench-check.json'), JSON.stringify(summary, null, 2));
-  process.stdout.write(`check: accepted in ${summary.acceptedMedianSeconds.toFixed(2)} s, rejected in ${summary.rejectedMedianSeconds.toFixed(2)} s (median of ${runs}, CLI start included)\n`);
+  process.stdout.write(
+    `check: accepted in ${summary.acceptedMedianSeconds.toFixed(2)} s, rejected in ${summary.rejectedMedianSeconds.toFixed(2)} s (median of ${runs}, CLI start included)\n`,
+  );
 } finally {
   rmSync(broken, { recursive: true, force: true });
 }

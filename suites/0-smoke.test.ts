@@ -21,9 +21,12 @@ describe('smoke: sessions and reachability', () => {
     expect(c.converged, c.converged ? undefined : c.problem).toBe(true);
   });
 
-  it.each(labSessions(model).map((s) => [s.name, s] as const))('BGP session %s is Established on both ends', async (_name, s) => {
-    expect(await sessionEstablished(lab, s)).toEqual([]);
-  });
+  it.each(labSessions(model).map((s) => [s.name, s] as const))(
+    'BGP session %s is Established on both ends',
+    async (_name, s) => {
+      expect(await sessionEstablished(lab, s)).toEqual([]);
+    },
+  );
 
   it('the clusters advertise at least one VIP', () => {
     expect(vips.length, 'VIPs advertised by the fixtures').toBeGreaterThan(0);

@@ -8,7 +8,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { oneReading } from '../helpers/checks/check.js';
-import { sessionAsns, sessionEstablished, sessionGracefulRestart, sessionMd5, sessionPrefixes, sessionSpeaker, sessionTimers } from '../helpers/checks/session-checks.js';
+import {
+  sessionAsns,
+  sessionEstablished,
+  sessionGracefulRestart,
+  sessionMd5,
+  sessionPrefixes,
+  sessionSpeaker,
+  sessionTimers,
+} from '../helpers/checks/session-checks.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { useLab } from './lab.js';
 
@@ -19,14 +27,20 @@ describe.each(labSessions(lab.model).map((s) => [s.name, s] as const))('BGP sess
   const reading = oneReading(lab);
   it('is Established on both ends', async () => expect(await sessionEstablished(reading, s)).toEqual([]));
   it('runs between the configured ASNs on both ends', async () => expect(await sessionAsns(reading, s)).toEqual([]));
-  it('negotiated the hold time and keepalive the configs imply', async () => expect(await sessionTimers(reading, s)).toEqual([]));
-  it(s.md5 ? 'uses TCP-MD5 on both ends' : 'uses no TCP-MD5 (none configured)', async () => expect(await sessionMd5(reading, s)).toEqual([]));
+  it('negotiated the hold time and keepalive the configs imply', async () =>
+    expect(await sessionTimers(reading, s)).toEqual([]));
+  it(s.md5 ? 'uses TCP-MD5 on both ends' : 'uses no TCP-MD5 (none configured)', async () =>
+    expect(await sessionMd5(reading, s)).toEqual([]),
+  );
   if (s.gracefulRestart) {
-    it(`negotiated graceful restart (restart time ${s.gracefulRestart.restartTimeSeconds} s, N-bit), a precondition of the failover budgets`, async () => expect(await sessionGracefulRestart(reading, s)).toEqual([]));
+    it(`negotiated graceful restart (restart time ${s.gracefulRestart.restartTimeSeconds} s, N-bit), a precondition of the failover budgets`, async () =>
+      expect(await sessionGracefulRestart(reading, s)).toEqual([]));
   }
   if (s.speakerPeer) {
     const prefixes = s.speakerPeer.advertise.map((x) => x.prefix).join(', ') || 'nothing';
-    it(`${s.a.node} receives exactly ${prefixes} from ${s.b.node}, AS path ${s.b.asn}, ORIGIN IGP`, async () => expect(await sessionPrefixes(reading, s)).toEqual([]));
-    it(`${s.b.node}'s speaker reports it as Cilium would (${s.speakerPeer.advertise.length} advertised, GR as configured)`, async () => expect(await sessionSpeaker(reading, s)).toEqual([]));
+    it(`${s.a.node} receives exactly ${prefixes} from ${s.b.node}, AS path ${s.b.asn}, ORIGIN IGP`, async () =>
+      expect(await sessionPrefixes(reading, s)).toEqual([]));
+    it(`${s.b.node}'s speaker reports it as Cilium would (${s.speakerPeer.advertise.length} advertised, GR as configured)`, async () =>
+      expect(await sessionSpeaker(reading, s)).toEqual([]));
   }
 });

@@ -14,16 +14,27 @@ import { useLab } from './lab.js';
 
 const lab = await useLab();
 
-describe.each(expectedVipRoutes(lab.model).map((e) => [e.router, e.vip, e] as const))('%s holds %s', (_router, _vip, e) => {
-  const what = e.meetingPoint ? `ECMP over ${[...new Set(e.candidates.flatMap((c) => c.clusters))].join(' and ')} (${e.candidates.map((c) => `${c.nextHop} "${c.asPaths[0]}"`).join(', ')})` : `one path via ${e.candidates.map((c) => c.via).join(' or ')}`;
-  it(`in its BGP RIB: ${what}`, async () => expect(await vipRouteRib(lab, e)).toEqual([]));
-  it(`in its kernel FIB: ${e.meetingPoint ? `exactly {${e.candidates.map((c) => c.nextHop).join(', ')}}` : 'one next hop'}`, async () => expect(await vipRouteFib(lab, e)).toEqual([]));
-});
+describe.each(expectedVipRoutes(lab.model).map((e) => [e.router, e.vip, e] as const))(
+  '%s holds %s',
+  (_router, _vip, e) => {
+    const what = e.meetingPoint
+      ? `ECMP over ${[...new Set(e.candidates.flatMap((c) => c.clusters))].join(' and ')} (${e.candidates.map((c) => `${c.nextHop} "${c.asPaths[0]}"`).join(', ')})`
+      : `one path via ${e.candidates.map((c) => c.via).join(' or ')}`;
+    it(`in its BGP RIB: ${what}`, async () => expect(await vipRouteRib(lab, e)).toEqual([]));
+    it(`in its kernel FIB: ${e.meetingPoint ? `exactly {${e.candidates.map((c) => c.nextHop).join(', ')}}` : 'one next hop'}`, async () =>
+      expect(await vipRouteFib(lab, e)).toEqual([]));
+  },
+);
 
 describe('nothing stale', () => {
-  it.each(Object.keys(lab.model.routers))('%s holds no stale path and no pool prefix that no cluster advertises', async (router) => expect(await nothingStale(lab, router)).toEqual([]));
+  it.each(Object.keys(lab.model.routers))(
+    '%s holds no stale path and no pool prefix that no cluster advertises',
+    async (router) => expect(await nothingStale(lab, router)).toEqual([]),
+  );
 });
 
 describe('declared claims', () => {
-  it.each([...advertisedVips(lab.model).keys()])('leaf1 receives %s with AS path length 3', async (vip) => expect(await vtyshJsonClaim(lab, leaf1AsPath(vip))).toEqual([]));
+  it.each([...advertisedVips(lab.model).keys()])('leaf1 receives %s with AS path length 3', async (vip) =>
+    expect(await vtyshJsonClaim(lab, leaf1AsPath(vip))).toEqual([]),
+  );
 });

@@ -23,7 +23,9 @@ const lab = await useLab();
 const model = lab.model;
 const FLOWS = Number(process.env.ANYCAST_VERIFY_FLOWS ?? 64);
 const [vip, clusters] = [...advertisedVips(model)][0]!;
-const service = Object.values(model.clusters).flatMap((c) => c.services).find((s) => s.vip === vip)!;
+const service = Object.values(model.clusters)
+  .flatMap((c) => c.services)
+  .find((s) => s.vip === vip)!;
 const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
 
 // The suite runs each policy in turn, then gives the routers back the one they ran.
@@ -46,7 +48,11 @@ async function measure(client: string) {
     const retry = await runFlows(lab, client, vip, service.port, freshPorts(busy.length));
     observed = observed.map((o) => (busy.includes(o) ? retry[busy.indexOf(o)]! : o));
   }
-  const predicted = await predictFlows(lab, client, observed.map((o) => ({ src, sport: o.sport, dst: vip, dport: service.port })));
+  const predicted = await predictFlows(
+    lab,
+    client,
+    observed.map((o) => ({ src, sport: o.sport, dst: vip, dport: service.port })),
+  );
   const failed = observed.filter((o) => !o.cluster);
   const agree = observed.filter((o, i) => o.cluster !== undefined && o.cluster === predicted[i]!.cluster).length;
   const share = Object.fromEntries(clusters.map((c) => [c, observed.filter((o) => o.cluster === c).length]));
@@ -62,7 +68,10 @@ describe.each([
   const can = predictability(policy, lab.sharedKernel);
 
   it('the fabric has an ECMP point for the VIP (a precondition)', () => {
-    expect(ecmp.map((e) => e.router), 'routers with more than one next hop for the VIP').not.toEqual([]);
+    expect(
+      ecmp.map((e) => e.router),
+      'routers with more than one next hop for the VIP',
+    ).not.toEqual([]);
   });
 
   describe.each(Object.keys(model.hosts))('client %s', (client) => {
@@ -70,31 +79,60 @@ describe.each([
       it(`every one of ${FLOWS} flows is served by the cluster the fabric's FIB predicts`, async ({ task }) => {
         const m = await measure(client);
         recordMetric(task, { key: 'paths.agreement', name: 'agreement', value: (100 * m.agree) / FLOWS, unit: '%' });
-        for (const [c, n] of Object.entries(m.share)) recordMetric(task, { key: `paths.flows.${c}`, name: `flows to ${c}`, value: n, unit: `of ${FLOWS}` });
-        expect(m.failed.map((f) => `${f.sport}: ${f.error}`), 'flows that got no answer').toEqual([]);
-        expect(m.predicted.filter((p) => p.error).map((p) => p.error), 'flows the predictor could not follow').toEqual([]);
-        const mismatches = m.observed.map((o, i) => ({ sport: o.sport, predicted: m.predicted[i]!.cluster, served: o.cluster })).filter((x) => x.predicted !== x.served);
+        for (const [c, n] of Object.entries(m.share))
+          recordMetric(task, { key: `paths.flows.${c}`, name: `flows to ${c}`, value: n, unit: `of ${FLOWS}` });
+        expect(
+          m.failed.map((f) => `${f.sport}: ${f.error}`),
+          'flows that got no answer',
+        ).toEqual([]);
+        expect(
+          m.predicted.filter((p) => p.error).map((p) => p.error),
+          'flows the predictor could not follow',
+        ).toEqual([]);
+        const mismatches = m.observed
+          .map((o, i) => ({ sport: o.sport, predicted: m.predicted[i]!.cluster, served: o.cluster }))
+          .filter((x) => x.predicted !== x.served);
         expect(mismatches, 'flows served by another cluster than predicted').toEqual([]);
 
         if (policy === 0) {
-          const used = Object.entries(m.share).filter(([, n]) => n > 0).map(([c]) => c);
+          const used = Object.entries(m.share)
+            .filter(([, n]) => n > 0)
+            .map(([c]) => c);
           recordMetric(task, { key: 'paths.pinnedTo', name: 'pinned to', value: used.join(', ') });
           expect(used, `with L3 hashing every flow of ${client} lands on one cluster`).toHaveLength(1);
         } else {
           const band = binomialBand(FLOWS, 1 / clusters.length);
           for (const c of clusters) {
-            recordMetric(task, { key: `paths.shareBand.${c}`, name: `share band for ${c}`, value: `${band.low}..${band.high}`, formula: `${FLOWS}/${clusters.length} ± ${Z}·σ` });
-            expect(m.share[c], `${c}'s share of ${FLOWS} flows (fair-split band ${band.low}..${band.high})`).toBeGreaterThanOrEqual(band.low);
+            recordMetric(task, {
+              key: `paths.shareBand.${c}`,
+              name: `share band for ${c}`,
+              value: `${band.low}..${band.high}`,
+              formula: `${FLOWS}/${clusters.length} ± ${Z}·σ`,
+            });
+            expect(
+              m.share[c],
+              `${c}'s share of ${FLOWS} flows (fair-split band ${band.low}..${band.high})`,
+            ).toBeGreaterThanOrEqual(band.low);
             expect(m.share[c]).toBeLessThanOrEqual(band.high);
           }
         }
       });
     } else {
-      it(`is reported as "prediction not possible" and the measurement agrees (agreement below 100 %)`, async ({ task }) => {
+      it(`is reported as "prediction not possible" and the measurement agrees (agreement below 100 %)`, async ({
+        task,
+      }) => {
         const m = await measure(client);
         recordMetric(task, { key: 'paths.prediction', name: 'prediction', value: `not possible: ${can.reason}` });
-        recordMetric(task, { key: 'paths.agreement', name: 'agreement (informative)', value: (100 * m.agree) / FLOWS, unit: '%' });
-        expect(m.failed.map((f) => `${f.sport}: ${f.error}`), 'flows that got no answer').toEqual([]);
+        recordMetric(task, {
+          key: 'paths.agreement',
+          name: 'agreement (informative)',
+          value: (100 * m.agree) / FLOWS,
+          unit: '%',
+        });
+        expect(
+          m.failed.map((f) => `${f.sport}: ${f.error}`),
+          'flows that got no answer',
+        ).toEqual([]);
         // If this ever reaches 100 %, the shared-kernel premise is wrong and policy 1 should be predicted.
         expect(m.agree, `flows matching the 5-tuple prediction under policy ${policy}`).toBeLessThan(FLOWS);
       });

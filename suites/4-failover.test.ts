@@ -24,7 +24,13 @@ import { describe, expect, inject, it, type RunnerTask } from 'vitest';
 import { convergenceProblem } from '../helpers/lab/convergence.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
-import { faultSpec, FAULT_TITLES, PER_HOP_SECONDS, type FaultSpec, type NegotiatedSession } from '../helpers/faults/budgets.js';
+import {
+  faultSpec,
+  FAULT_TITLES,
+  PER_HOP_SECONDS,
+  type FaultSpec,
+  type NegotiatedSession,
+} from '../helpers/faults/budgets.js';
 import { bgpNeighbors } from '../helpers/clients/frr.js';
 import { grSettleProblem, negotiatedSession } from '../helpers/faults/negotiated.js';
 import { gobgpBehaviour } from '../helpers/runtimes/gobgp-behaviour.js';
@@ -43,14 +49,24 @@ import { useLab } from './lab.js';
 const lab = await useLab();
 const model = lab.model;
 const [vip, clusters] = [...advertisedVips(model)][0]!;
-const service = Object.values(model.clusters).flatMap((c) => c.services).find((s) => s.vip === vip)!;
+const service = Object.values(model.clusters)
+  .flatMap((c) => c.services)
+  .find((s) => s.vip === vip)!;
 const victimCluster = clusters[0]!;
 const victim = model.clusters[victimCluster]!.nodes[0]!;
 const session = labSessions(model).find((s) => s.b.node === victim)!;
 const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
 const ecmpRouters = ecmp.map((e) => e.router);
 const fullSet = new Map(ecmp.map((e) => [e.router, e.candidates.map((c) => c.nextHop).sort()]));
-const survivors = new Map(ecmp.map((e) => [e.router, e.candidates.filter((c) => !c.clusters.includes(victimCluster)).map((c) => c.nextHop).sort()]));
+const survivors = new Map(
+  ecmp.map((e) => [
+    e.router,
+    e.candidates
+      .filter((c) => !c.clusters.includes(victimCluster))
+      .map((c) => c.nextHop)
+      .sort(),
+  ]),
+);
 /** BGP hops from the node to the ECMP point: the AS-path length the ECMP router sees for the victim's path. */
 const hops = ecmp[0]?.candidates.find((c) => c.clusters.includes(victimCluster))?.asPaths[0]?.split(' ').length ?? 1;
 const PROBE = { intervalMs: 10, timeoutMs: 300 };
@@ -59,7 +75,9 @@ const routers = Object.keys(model.routers);
 const traced = [...routers, ...Object.keys(model.hosts), ...Object.keys(model.k8sNodes)];
 /** The routers between the clients and the victim: its leaf and the ECMP routers. */
 const onPath = [...new Set([session.a.node, ...ecmpRouters])];
-const clientAddress = Object.fromEntries(Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]));
+const clientAddress = Object.fromEntries(
+  Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]),
+);
 const nodeCluster = Object.fromEntries(Object.entries(model.k8sNodes).map(([n, k]) => [n, k.cluster]));
 /** How often the suite looks at the monitored state while waiting (the stamps come from the monitor, not from this). */
 const LOOK_MS = 20;
@@ -71,17 +89,51 @@ const FAULTS: FaultKind[] = ['vip-withdrawn', 'node-link-down', 'speaker-crash',
 /** The leaf's view of the victim's session: state and how many sessions it has had and lost (FRR `show bgp neighbors json`). */
 async function leafSession(): Promise<{ state: string; established: number; dropped: number }> {
   const n = (await bgpNeighbors(lab, session.a.node))[session.b.address];
-  return { state: n?.state ?? 'missing', established: Number(n?.raw.connectionsEstablished ?? 0), dropped: Number(n?.raw.connectionsDropped ?? 0) };
+  return {
+    state: n?.state ?? 'missing',
+    established: Number(n?.raw.connectionsEstablished ?? 0),
+    dropped: Number(n?.raw.connectionsDropped ?? 0),
+  };
 }
 
 /** Timeline picture (requests and every router's FIB), raw records and the list of lost requests of one fault. */
-function writeArtefacts(task: RunnerTask, spec: FaultSpec, raw: Record<string, unknown>, records: Record<string, ProbeRecord[]>, fib: ReturnType<typeof monitorRoutes>, marks: { t: number; label: string }[], losses: (LostRequest & { client: string })[], tFault: number): void {
+function writeArtefacts(
+  task: RunnerTask,
+  spec: FaultSpec,
+  raw: Record<string, unknown>,
+  records: Record<string, ProbeRecord[]>,
+  fib: ReturnType<typeof monitorRoutes>,
+  marks: { t: number; label: string }[],
+  losses: (LostRequest & { client: string })[],
+  tFault: number,
+): void {
   const file = `${spec.kind}.svg`;
   mkdirSync(reports, { recursive: true });
   const fibLanes = routers.map((name) => ({ name, changes: fib.changes.filter((c) => c.router === name) }));
-  writeFileSync(join(reports, file), renderTimeline({ title: `${spec.title}: ${victim} (${victimCluster})`, t0: tFault, clusters, lanes: Object.entries(records).map(([name, requests]) => ({ name, requests })), fibLanes, marks }));
-  writeFileSync(join(reports, `${spec.kind}.json`), JSON.stringify({ spec, ...raw, fib: fib.changes, losses, records }, null, 1));
-  writeFileSync(join(reports, `${spec.kind}.losses.txt`), losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`).join('\n') + '\n');
+  writeFileSync(
+    join(reports, file),
+    renderTimeline({
+      title: `${spec.title}: ${victim} (${victimCluster})`,
+      t0: tFault,
+      clusters,
+      lanes: Object.entries(records).map(([name, requests]) => ({ name, requests })),
+      fibLanes,
+      marks,
+    }),
+  );
+  writeFileSync(
+    join(reports, `${spec.kind}.json`),
+    JSON.stringify({ spec, ...raw, fib: fib.changes, losses, records }, null, 1),
+  );
+  writeFileSync(
+    join(reports, `${spec.kind}.losses.txt`),
+    losses
+      .map(
+        (l) =>
+          `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`,
+      )
+      .join('\n') + '\n',
+  );
   recordArtefact(task, `timelines/${file}`);
   recordArtefact(task, `timelines/${spec.kind}.losses.txt`);
 }
@@ -114,10 +166,16 @@ interface Observed {
 /** Each fault starts from a converged lab with the victim's session settled. */
 async function settleBeforeFault(): Promise<void> {
   // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
-  await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
+  await waitUntil(() => convergenceProblem(lab), {
+    what: 'the lab to be converged before the fault',
+    deadline: new Deadline(30_000),
+  });
   // …and the victim's session settled (End-of-RIB exchanged both ways after a reconnect), so
   // every fault meets the same state of the graceful-restart machinery.
-  await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange before the fault`, deadline: new Deadline(10_000) });
+  await waitUntil(() => grSettleProblem(lab, session), {
+    what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange before the fault`,
+    deadline: new Deadline(10_000),
+  });
 }
 
 /** The fault's budgets (and, for a speaker crash, its expected outcome) from the session as negotiated, the speaker's GoBGP and the provider. */
@@ -126,7 +184,11 @@ async function budgetFault(kind: FaultKind): Promise<{ spec: FaultSpec; negotiat
   const gobgp = gobgpBehaviour(lab.speakerGobgpVersion());
   // What restarts a crashed speaker, and how soon, decides what the fabric must do (budgets.ts crashOutcome).
   const speakerRestart = kind === 'speaker-crash' ? await lab.speakerRestart(victim, gobgp) : undefined;
-  const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgp, { detect: lab.detectAllowance?.(kind), failBack: lab.failBackAllowance?.(kind), speakerRestart });
+  const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgp, {
+    detect: lab.detectAllowance?.(kind),
+    failBack: lab.failBackAllowance?.(kind),
+    speakerRestart,
+  });
   return { spec, negotiated };
 }
 
@@ -144,7 +206,9 @@ class FaultRun {
   private trailStopped = false;
 
   constructor(maxSeconds: number) {
-    this.probes = Object.keys(model.hosts).map((c) => startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }));
+    this.probes = Object.keys(model.hosts).map((c) =>
+      startProbe(lab, c, `${vip}:${service.port}`, { ...PROBE, maxSeconds }),
+    );
     this.fib = monitorRoutes(lab, routers, vip);
     this.trail = startPacketTrail(lab, traced, vip);
   }
@@ -152,7 +216,11 @@ class FaultRun {
   /** Every observer ready, and every client being answered before anything breaks. */
   async baseline(): Promise<void> {
     await Promise.all([this.fib.ready, this.trail.ready]);
-    await waitUntil(async () => (this.probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) ? undefined : 'probes have no answers yet'), { what: 'baseline answers from every probe', deadline: new Deadline(10_000), intervalMs: 20 });
+    await waitUntil(
+      async () =>
+        this.probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) ? undefined : 'probes have no answers yet',
+      { what: 'baseline answers from every probe', deadline: new Deadline(10_000), intervalMs: 20 },
+    );
   }
 
   /** A moment for the timeline picture. */
@@ -181,7 +249,9 @@ class FaultRun {
 
   /** Stops the probes, the route monitors and the packet trail, and resolves with what they saw. */
   async stop(): Promise<Observed> {
-    const records = Object.fromEntries(await Promise.all(this.probes.map(async (p) => [p.client, await p.stop()] as const)));
+    const records = Object.fromEntries(
+      await Promise.all(this.probes.map(async (p) => [p.client, await p.stop()] as const)),
+    );
     const missed = await this.fib.stop();
     const { packets, gaps } = await this.trail.stop();
     this.trailStopped = true;
@@ -204,36 +274,82 @@ function failedRequests(records: Record<string, ProbeRecord[]>): (ProbeRecord & 
 }
 
 /** Each failed request with the place and cause of its death, from the packet trail and the FIB history. */
-function attributeFailures(failed: (ProbeRecord & { client: string })[], observed: Observed, fib: FaultRun['fib'], tFault: number): LostRequest[] {
-  return attributeLosses(failed, observed.packets, { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps: observed.gaps }, tFault);
+function attributeFailures(
+  failed: (ProbeRecord & { client: string })[],
+  observed: Observed,
+  fib: FaultRun['fib'],
+  tFault: number,
+): LostRequest[] {
+  return attributeLosses(
+    failed,
+    observed.packets,
+    { clientAddress, nodeCluster, routers, fibAt: fib.at, gaps: observed.gaps },
+    tFault,
+  );
 }
 
 /** Each client's requests from the injection to the restore: how many, lost, answered by the victim's cluster. */
 function clientStats(records: Record<string, ProbeRecord[]>, tInjected: number, tRestore: number): ClientStats {
-  return Object.entries(records).map(([client, recs]) => [client, outageStats(recs, victimCluster, tInjected, tRestore)]);
+  return Object.entries(records).map(([client, recs]) => [
+    client,
+    outageStats(recs, victimCluster, tInjected, tRestore),
+  ]);
 }
 
 function recordLossCauses(task: RunnerTask, losses: LostRequest[]): void {
-  for (const [verdict, n] of Object.entries(countVerdicts(losses))) recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
+  for (const [verdict, n] of Object.entries(countVerdicts(losses)))
+    recordMetric(task, { key: `failover.cause.${verdict}`, name: `lost requests: ${verdict}`, value: n });
 }
 
 /** Per client: requests during the fault, lost, the outage window (when it has a budget), answered by the victim's cluster. */
-function recordClientMetrics(task: RunnerTask, clients: ClientStats, outageBudget?: { seconds: number; formula: string }): void {
+function recordClientMetrics(
+  task: RunnerTask,
+  clients: ClientStats,
+  outageBudget?: { seconds: number; formula: string },
+): void {
   for (const [client, st] of clients) {
-    recordMetric(task, { key: `failover.requests.${client}`, name: `${client}: requests during fault`, value: st.requests });
+    recordMetric(task, {
+      key: `failover.requests.${client}`,
+      name: `${client}: requests during fault`,
+      value: st.requests,
+    });
     recordMetric(task, { key: `failover.lost.${client}`, name: `${client}: lost`, value: st.lost });
-    if (outageBudget) recordMetric(task, { key: `failover.outage.${client}`, name: `${client}: outage window`, value: st.outageSeconds, unit: 's', budget: outageBudget.seconds, formula: outageBudget.formula });
-    recordMetric(task, { key: `failover.answeredByFailed.${client}`, name: `${client}: answered by ${victimCluster} during fault`, value: st.answeredByFailed });
+    if (outageBudget)
+      recordMetric(task, {
+        key: `failover.outage.${client}`,
+        name: `${client}: outage window`,
+        value: st.outageSeconds,
+        unit: 's',
+        budget: outageBudget.seconds,
+        formula: outageBudget.formula,
+      });
+    recordMetric(task, {
+      key: `failover.answeredByFailed.${client}`,
+      name: `${client}: answered by ${victimCluster} during fault`,
+      value: st.answeredByFailed,
+    });
   }
 }
 
 /** Waits until every ECMP router's next hops pass `ok` at once, at or after `since`; resolves with that moment (the monitor's stamp). */
-async function ecmpRoutersAll(fib: FaultRun['fib'], since: number, ok: (router: string, hops: string[]) => boolean, what: string, deadline: Deadline): Promise<number> {
-  await waitUntil(async () => (fib.firstTimeAll(ecmpRouters, since, ok) !== undefined ? undefined : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${fib.current(r)?.join(', ')}]`).join('; ')}`), {
-    what,
-    deadline,
-    intervalMs: LOOK_MS,
-  });
+async function ecmpRoutersAll(
+  fib: FaultRun['fib'],
+  since: number,
+  ok: (router: string, hops: string[]) => boolean,
+  what: string,
+  deadline: Deadline,
+): Promise<number> {
+  await waitUntil(
+    async () =>
+      fib.firstTimeAll(ecmpRouters, since, ok) !== undefined
+        ? undefined
+        : `ECMP routers hold ${ecmpRouters.map((r) => `${r}: [${fib.current(r)?.join(', ')}]`).join('; ')}`,
+    {
+      what,
+      deadline,
+      intervalMs: LOOK_MS,
+    },
+  );
   return fib.firstTimeAll(ecmpRouters, since, ok)!;
 }
 
@@ -246,14 +362,29 @@ interface HoldsSeen {
 }
 
 /** Waits for the speaker to be back and the graceful restart to end, lifts the fault and stops the observers. */
-async function observeFabricHolds(task: RunnerTask, run: FaultRun, holds: Outcome, sessionBefore: LeafSession): Promise<HoldsSeen> {
+async function observeFabricHolds(
+  task: RunnerTask,
+  run: FaultRun,
+  holds: Outcome,
+  sessionBefore: LeafSession,
+): Promise<HoldsSeen> {
   const tSpeakerBack = await speakerBack(task, holds, sessionBefore);
   run.mark(tSpeakerBack, 'speaker back');
   // Graceful restart ends with End-of-RIB both ways: then the leaf drops whatever was not refreshed…
-  await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish the graceful restart (End-of-RIB both ways)`, deadline: new Deadline(10_000) });
+  await waitUntil(() => grSettleProblem(lab, session), {
+    what: `${session.a.node} ↔ ${victim} to finish the graceful restart (End-of-RIB both ways)`,
+    deadline: new Deadline(10_000),
+  });
   // …and a withdrawal that followed would reach the ECMP routers within the propagation allowance.
   const tSettled = now();
-  await waitUntil(async () => (now() > tSettled + hops * PER_HOP_SECONDS * 1000 ? undefined : 'propagation allowance'), { what: 'one propagation allowance after the graceful restart ended', deadline: new Deadline(hops * PER_HOP_SECONDS * 1000 + 1000), intervalMs: LOOK_MS });
+  await waitUntil(
+    async () => (now() > tSettled + hops * PER_HOP_SECONDS * 1000 ? undefined : 'propagation allowance'),
+    {
+      what: 'one propagation allowance after the graceful restart ended',
+      deadline: new Deadline(hops * PER_HOP_SECONDS * 1000 + 1000),
+      intervalMs: LOOK_MS,
+    },
+  );
   const tRestore = await run.restore();
   return { tSpeakerBack, tRestore, observed: await run.stop() };
 }
@@ -267,11 +398,24 @@ async function speakerBack(task: RunnerTask, holds: Outcome, sessionBefore: Leaf
   await waitUntil(
     async () => {
       const c = await leafSession();
-      return c.dropped > sessionBefore.dropped && c.established > sessionBefore.established && c.state === 'Established' ? undefined : `${session.a.node} sees ${victim} ${c.state}, sessions established ${c.established} (was ${sessionBefore.established}), dropped ${c.dropped} (was ${sessionBefore.dropped})`;
+      return c.dropped > sessionBefore.dropped && c.established > sessionBefore.established && c.state === 'Established'
+        ? undefined
+        : `${session.a.node} sees ${victim} ${c.state}, sessions established ${c.established} (was ${sessionBefore.established}), dropped ${c.dropped} (was ${sessionBefore.dropped})`;
     },
-    { what: `${victim}'s speaker to be back (${holds.speakerBack!.formula})`, deadline: new Deadline(holds.speakerBack!.seconds * 1000), intervalMs: LOOK_MS },
+    {
+      what: `${victim}'s speaker to be back (${holds.speakerBack!.formula})`,
+      deadline: new Deadline(holds.speakerBack!.seconds * 1000),
+      intervalMs: LOOK_MS,
+    },
   ).catch((err: Error) => {
-    recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: 'not within the GR restart time', budget: holds.speakerBack!.seconds, unit: 's', formula: holds.speakerBack!.formula });
+    recordMetric(task, {
+      key: 'failover.speakerBack',
+      name: 'speaker back after',
+      value: 'not within the GR restart time',
+      budget: holds.speakerBack!.seconds,
+      unit: 's',
+      formula: holds.speakerBack!.formula,
+    });
     throw err;
   });
   return now();
@@ -286,26 +430,75 @@ interface HoldsFindings {
 
 function fabricHoldsFindings(fib: FaultRun['fib'], fault: Fault, seen: HoldsSeen): HoldsFindings {
   const losses = attributeFailures(failedRequests(seen.observed.records), seen.observed, fib, fault.tFault);
-  const ecmpMoves = fib.changes.filter((c) => c.source === 'event' && c.t >= fault.tFault && ecmpRouters.includes(c.router));
+  const ecmpMoves = fib.changes.filter(
+    (c) => c.source === 'event' && c.t >= fault.tFault && ecmpRouters.includes(c.router),
+  );
   return { losses, ecmpMoves, clients: clientStats(seen.observed.records, fault.tInjected, seen.tRestore) };
 }
 
-function recordFabricHolds(task: RunnerTask, run: FaultRun, fault: Fault, holds: Outcome, seen: HoldsSeen, found: HoldsFindings): void {
+function recordFabricHolds(
+  task: RunnerTask,
+  run: FaultRun,
+  fault: Fault,
+  holds: Outcome,
+  seen: HoldsSeen,
+  found: HoldsFindings,
+): void {
   const { kind, spec, negotiated, tFault, tInjected } = fault;
   const { tSpeakerBack, tRestore } = seen;
-  recordMetric(task, { key: 'failover.speakerBack', name: 'speaker back after', value: (tSpeakerBack - tFault) / 1000, unit: 's', budget: holds.speakerBack!.seconds, formula: `${holds.speakerBack!.formula}; stamped by polling ${session.a.node}` });
-  recordMetric(task, { key: 'failover.ecmpMoves', name: 'ECMP next-hop changes during the fault', value: found.ecmpMoves.length, budget: 0 });
+  recordMetric(task, {
+    key: 'failover.speakerBack',
+    name: 'speaker back after',
+    value: (tSpeakerBack - tFault) / 1000,
+    unit: 's',
+    budget: holds.speakerBack!.seconds,
+    formula: `${holds.speakerBack!.formula}; stamped by polling ${session.a.node}`,
+  });
+  recordMetric(task, {
+    key: 'failover.ecmpMoves',
+    name: 'ECMP next-hop changes during the fault',
+    value: found.ecmpMoves.length,
+    budget: 0,
+  });
   recordLossCauses(task, found.losses);
-  recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: found.losses.length, budget: 0 });
+  recordMetric(task, {
+    key: 'failover.unexplained',
+    name: 'lost requests without an allowed cause',
+    value: found.losses.length,
+    budget: 0,
+  });
   recordClientMetrics(task, found.clients);
-  writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, gaps: seen.observed.gaps }, seen.observed.records, run.fib, run.marks, found.losses, tFault);
+  writeArtefacts(
+    task,
+    spec,
+    { kind, negotiated, tFault, tInjected, tSpeakerBack, tRestore, gaps: seen.observed.gaps },
+    seen.observed.records,
+    run.fib,
+    run.marks,
+    found.losses,
+    tFault,
+  );
 }
 
 function judgeFabricHolds({ tFault }: Fault, holds: Outcome, seen: HoldsSeen, found: HoldsFindings): void {
-  expect(seen.observed.missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
-  expect(found.ecmpMoves.map((c) => `${((c.t - tFault) / 1000).toFixed(3)} s ${c.router}: [${c.nextHops.join(', ')}]`), `no ECMP router changes while ${victim}'s speaker restarts (${holds.why})`).toEqual([]);
-  expect(found.losses.map((l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} (${l.err}): ${l.verdict}: ${l.detail}`), 'no request lost: the data plane stayed up and the fabric held').toEqual([]);
-  expect(found.clients.reduce((n, [, a]) => n + a.answeredByFailed, 0), `${victimCluster} kept answering during the fault`).toBeGreaterThan(0);
+  expect(
+    seen.observed.missed,
+    'the route monitors saw every FIB change (their last state matches a fresh dump)',
+  ).toEqual([]);
+  expect(
+    found.ecmpMoves.map((c) => `${((c.t - tFault) / 1000).toFixed(3)} s ${c.router}: [${c.nextHops.join(', ')}]`),
+    `no ECMP router changes while ${victim}'s speaker restarts (${holds.why})`,
+  ).toEqual([]);
+  expect(
+    found.losses.map(
+      (l) => `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} (${l.err}): ${l.verdict}: ${l.detail}`,
+    ),
+    'no request lost: the data plane stayed up and the fabric held',
+  ).toEqual([]);
+  expect(
+    found.clients.reduce((n, [, a]) => n + a.answeredByFailed, 0),
+    `${victimCluster} kept answering during the fault`,
+  ).toBeGreaterThan(0);
 }
 
 // The fabric moves: every ECMP router drops the victim within the detect budget and takes it back after the restore.
@@ -318,20 +511,49 @@ interface MovesSeen {
 }
 
 /** Waits for the fabric to move to the survivors, lifts the fault, waits for it to fail back, and stops the observers. */
-async function observeFabricMoves(task: RunnerTask, run: FaultRun, spec: FaultSpec, detectDeadline: Deadline, tFault: number): Promise<MovesSeen> {
+async function observeFabricMoves(
+  task: RunnerTask,
+  run: FaultRun,
+  spec: FaultSpec,
+  detectDeadline: Deadline,
+  tFault: number,
+): Promise<MovesSeen> {
   const tDetect = await fabricMoved(task, run, spec, detectDeadline, tFault);
   // Let requests already in flight to the failed path time out before lifting the fault.
-  await waitUntil(async () => (now() > tDetect + PROBE.timeoutMs + 100 ? undefined : 'in-flight requests'), { what: 'in-flight requests to finish', deadline: new Deadline(PROBE.timeoutMs + 1000), intervalMs: 20 });
+  await waitUntil(async () => (now() > tDetect + PROBE.timeoutMs + 100 ? undefined : 'in-flight requests'), {
+    what: 'in-flight requests to finish',
+    deadline: new Deadline(PROBE.timeoutMs + 1000),
+    intervalMs: 20,
+  });
   const tRestore = await run.restore();
   const tBack = await fabricBack(run, spec, tRestore);
   return { tDetect, tRestore, tBack, observed: await run.stop() };
 }
 
 /** Every ECMP router holds only the survivors' next hops: resolves with that moment; records that it did not, when not within the detect budget. */
-async function fabricMoved(task: RunnerTask, run: FaultRun, spec: FaultSpec, detectDeadline: Deadline, tFault: number): Promise<number> {
+async function fabricMoved(
+  task: RunnerTask,
+  run: FaultRun,
+  spec: FaultSpec,
+  detectDeadline: Deadline,
+  tFault: number,
+): Promise<number> {
   const isSurvivorsOnly = (r: string, h: string[]) => h.join() === survivors.get(r)!.join();
-  const tDetect = await ecmpRoutersAll(run.fib, tFault, isSurvivorsOnly, `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`, detectDeadline).catch((err: Error) => {
-    recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors', value: 'not within budget', budget: spec.detect.seconds, unit: 's', formula: spec.detect.formula });
+  const tDetect = await ecmpRoutersAll(
+    run.fib,
+    tFault,
+    isSurvivorsOnly,
+    `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`,
+    detectDeadline,
+  ).catch((err: Error) => {
+    recordMetric(task, {
+      key: 'failover.moved',
+      name: 'fabric moved to survivors',
+      value: 'not within budget',
+      budget: spec.detect.seconds,
+      unit: 's',
+      formula: spec.detect.formula,
+    });
     throw err;
   });
   run.mark(tDetect, 'fabric moved');
@@ -341,14 +563,27 @@ async function fabricMoved(task: RunnerTask, run: FaultRun, spec: FaultSpec, det
 /** Every ECMP router holds every cluster's next hop again (resolves with that moment), and the victim answers again. */
 async function fabricBack(run: FaultRun, spec: FaultSpec, tRestore: number): Promise<number> {
   const isFull = (r: string, h: string[]) => h.join() === fullSet.get(r)!.join();
-  const tBack = await ecmpRoutersAll(run.fib, tRestore, isFull, `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`, new Deadline(spec.failBack.seconds * 1000));
+  const tBack = await ecmpRoutersAll(
+    run.fib,
+    tRestore,
+    isFull,
+    `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`,
+    new Deadline(spec.failBack.seconds * 1000),
+  );
   run.mark(tBack, 'failed back');
   // Answers from the victim again (20 of them), so the timeline shows the return.
-  await waitUntil(async () => (run.probes.flatMap((p) => p.soFar()).filter((r) => r.t > tBack && r.ok && r.cluster === victimCluster).length >= 20 ? undefined : `no answers from ${victimCluster} yet`), {
-    what: `${victimCluster} to answer again`,
-    deadline: new Deadline(5000),
-    intervalMs: 20,
-  });
+  await waitUntil(
+    async () =>
+      run.probes.flatMap((p) => p.soFar()).filter((r) => r.t > tBack && r.ok && r.cluster === victimCluster).length >=
+      20
+        ? undefined
+        : `no answers from ${victimCluster} yet`,
+    {
+      what: `${victimCluster} to answer again`,
+      deadline: new Deadline(5000),
+      intervalMs: 20,
+    },
+  );
   return tBack;
 }
 
@@ -368,13 +603,40 @@ function fabricMovesFindings(fib: FaultRun['fib'], fault: Fault, seen: MovesSeen
   const { tDetect, tRestore, tBack, observed } = seen;
   // Every failed request, with the place and cause of its death.
   const failed = failedRequests(observed.records);
-  const losses = attributeFailures(failed, observed, fib, tFault).map((l, i) => ({ ...l, ms: failed[i]!.ms })) as (LostRequest & RequestSpan)[];
+  const losses = attributeFailures(failed, observed, fib, tFault).map((l, i) => ({
+    ...l,
+    ms: failed[i]!.ms,
+  })) as (LostRequest & RequestSpan)[];
   const changes = fib.changes.filter((c) => c.source === 'event' && c.t >= tFault);
   // The path's first change: the monitor's stamp, or a lost packet's kernel time if earlier.
-  const { t: tFirstChange, monitorLagMs } = firstPathChange(changes.find((c) => onPath.includes(c.router))?.t, losses, onPath, tFault, tDetect);
+  const { t: tFirstChange, monitorLagMs } = firstPathChange(
+    changes.find((c) => onPath.includes(c.router))?.t,
+    losses,
+    onPath,
+    tFault,
+    tDetect,
+  );
   const ecmpChanges = changes.filter((c) => ecmpRouters.includes(c.router)).map((c) => c.t);
-  const unexpected = unexpectedLosses(losses, { tFault, tDetect, tRestore, tBack, ecmpChanges, onPath, victim, dataPlaneAlive: spec.dataPlaneAlive, trailComplete: Object.keys(observed.gaps).length === 0 });
-  return { losses, tFirstChange, monitorLagMs, unexpected, detectS: (tDetect - tFault) / 1000, backS: (tBack - tRestore) / 1000, clients: clientStats(observed.records, fault.tInjected, tRestore) };
+  const unexpected = unexpectedLosses(losses, {
+    tFault,
+    tDetect,
+    tRestore,
+    tBack,
+    ecmpChanges,
+    onPath,
+    victim,
+    dataPlaneAlive: spec.dataPlaneAlive,
+    trailComplete: Object.keys(observed.gaps).length === 0,
+  });
+  return {
+    losses,
+    tFirstChange,
+    monitorLagMs,
+    unexpected,
+    detectS: (tDetect - tFault) / 1000,
+    backS: (tBack - tRestore) / 1000,
+    clients: clientStats(observed.records, fault.tInjected, tRestore),
+  };
 }
 
 function recordFabricMoves(task: RunnerTask, run: FaultRun, fault: Fault, seen: MovesSeen, found: MovesFindings): void {
@@ -382,32 +644,114 @@ function recordFabricMoves(task: RunnerTask, run: FaultRun, fault: Fault, seen: 
   const { tDetect, tRestore, tBack, observed } = seen;
   const { tFirstChange, monitorLagMs, detectS, backS } = found;
   const gaps = observed.gaps;
-  recordMetric(task, { key: 'failover.moved', name: 'fabric moved to survivors after', value: detectS, unit: 's', budget: spec.detect.seconds, formula: spec.detect.formula, jitterSeconds: spec.detect.jitterSeconds });
-  recordMetric(task, { key: 'failover.back', name: 'failed back after restore', value: backS, unit: 's', budget: spec.failBack.seconds, formula: spec.failBack.formula, jitterSeconds: spec.failBack.jitterSeconds });
-  if (tFirstChange !== undefined && tFirstChange <= tDetect) recordMetric(task, { key: 'failover.transient', name: 'withdrawal transient (victim path changed → ECMP moved)', value: (tDetect - tFirstChange) / 1000, unit: 's', budget: spec.transient.seconds, formula: spec.transient.formula });
-  if (monitorLagMs !== undefined) recordMetric(task, { key: 'failover.monitorLag', name: 'route monitor read lag (its stamp after a lost packet showed the change)', value: monitorLagMs, unit: 'ms' });
+  recordMetric(task, {
+    key: 'failover.moved',
+    name: 'fabric moved to survivors after',
+    value: detectS,
+    unit: 's',
+    budget: spec.detect.seconds,
+    formula: spec.detect.formula,
+    jitterSeconds: spec.detect.jitterSeconds,
+  });
+  recordMetric(task, {
+    key: 'failover.back',
+    name: 'failed back after restore',
+    value: backS,
+    unit: 's',
+    budget: spec.failBack.seconds,
+    formula: spec.failBack.formula,
+    jitterSeconds: spec.failBack.jitterSeconds,
+  });
+  if (tFirstChange !== undefined && tFirstChange <= tDetect)
+    recordMetric(task, {
+      key: 'failover.transient',
+      name: 'withdrawal transient (victim path changed → ECMP moved)',
+      value: (tDetect - tFirstChange) / 1000,
+      unit: 's',
+      budget: spec.transient.seconds,
+      formula: spec.transient.formula,
+    });
+  if (monitorLagMs !== undefined)
+    recordMetric(task, {
+      key: 'failover.monitorLag',
+      name: 'route monitor read lag (its stamp after a lost packet showed the change)',
+      value: monitorLagMs,
+      unit: 'ms',
+    });
   recordLossCauses(task, found.losses);
-  recordMetric(task, { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: found.unexpected.length, budget: 0 });
-  if (Object.keys(gaps).length) recordMetric(task, { key: 'failover.untraced', name: 'nodes without a packet trail (their losses judged by time only)', value: Object.keys(gaps).length });
-  recordClientMetrics(task, found.clients, spec.dataPlaneAlive ? { seconds: spec.transient.seconds, formula: `data plane up: only the propagation transient, ${spec.transient.formula}` } : { seconds: spec.detect.seconds, formula: spec.detect.formula });
-  writeArtefacts(task, spec, { kind, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, gaps }, observed.records, run.fib, run.marks, found.losses, tFault);
+  recordMetric(task, {
+    key: 'failover.unexplained',
+    name: 'lost requests without an allowed cause',
+    value: found.unexpected.length,
+    budget: 0,
+  });
+  if (Object.keys(gaps).length)
+    recordMetric(task, {
+      key: 'failover.untraced',
+      name: 'nodes without a packet trail (their losses judged by time only)',
+      value: Object.keys(gaps).length,
+    });
+  recordClientMetrics(
+    task,
+    found.clients,
+    spec.dataPlaneAlive
+      ? {
+          seconds: spec.transient.seconds,
+          formula: `data plane up: only the propagation transient, ${spec.transient.formula}`,
+        }
+      : { seconds: spec.detect.seconds, formula: spec.detect.formula },
+  );
+  writeArtefacts(
+    task,
+    spec,
+    { kind, negotiated, tFault, tInjected, tFirstChange, tDetect, tRestore, tBack, gaps },
+    observed.records,
+    run.fib,
+    run.marks,
+    found.losses,
+    tFault,
+  );
 }
 
 /** The claims. */
 function judgeFabricMoves({ spec, tFault }: Fault, seen: MovesSeen, found: MovesFindings): void {
   const { tDetect } = seen;
   const { tFirstChange, detectS, backS } = found;
-  expect(seen.observed.missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
-  expect(found.unexpected.map((u) => `${((u.loss.t - tFault) / 1000).toFixed(3)} s ${u.loss.client} (${u.loss.err}): ${u.why}: ${u.loss.verdict}: ${u.loss.detail}`), 'every lost request has a cause this fault allows').toEqual([]);
-  if (spec.dataPlaneAlive && tFirstChange !== undefined) expect((tDetect - tFirstChange) / 1000, `withdrawal transient (${spec.transient.formula})`).toBeLessThanOrEqual(spec.transient.seconds);
-  expect(detectS, `fabric moved after ${detectS.toFixed(2)} s (budget ${spec.detect.formula})`).toBeLessThanOrEqual(spec.detect.seconds);
-  if (spec.notBefore) expect(detectS, `fabric moved after ${detectS.toFixed(2)} s, not before ${spec.notBefore.formula}`).toBeGreaterThanOrEqual(spec.notBefore.seconds);
-  expect(backS, `failed back after ${backS.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(spec.failBack.seconds);
+  expect(
+    seen.observed.missed,
+    'the route monitors saw every FIB change (their last state matches a fresh dump)',
+  ).toEqual([]);
+  expect(
+    found.unexpected.map(
+      (u) =>
+        `${((u.loss.t - tFault) / 1000).toFixed(3)} s ${u.loss.client} (${u.loss.err}): ${u.why}: ${u.loss.verdict}: ${u.loss.detail}`,
+    ),
+    'every lost request has a cause this fault allows',
+  ).toEqual([]);
+  if (spec.dataPlaneAlive && tFirstChange !== undefined)
+    expect((tDetect - tFirstChange) / 1000, `withdrawal transient (${spec.transient.formula})`).toBeLessThanOrEqual(
+      spec.transient.seconds,
+    );
+  expect(detectS, `fabric moved after ${detectS.toFixed(2)} s (budget ${spec.detect.formula})`).toBeLessThanOrEqual(
+    spec.detect.seconds,
+  );
+  if (spec.notBefore)
+    expect(
+      detectS,
+      `fabric moved after ${detectS.toFixed(2)} s, not before ${spec.notBefore.formula}`,
+    ).toBeGreaterThanOrEqual(spec.notBefore.seconds);
+  expect(backS, `failed back after ${backS.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(
+    spec.failBack.seconds,
+  );
   for (const [client, st] of found.clients) {
     expect(st.requests, `${client} kept probing during the fault`).toBeGreaterThan(0);
     if (!spec.dataPlaneAlive) {
       expect(st.answeredByFailed, `${client}: requests answered by the dead ${victimCluster} after the fault`).toBe(0);
-      if (st.lastFailure !== undefined) expect((st.lastFailure - tFault) / 1000, `${client}: last failed request after the fabric moved`).toBeLessThanOrEqual(detectS + PROBE.timeoutMs / 1000);
+      if (st.lastFailure !== undefined)
+        expect(
+          (st.lastFailure - tFault) / 1000,
+          `${client}: last failed request after the fabric moved`,
+        ).toBeLessThanOrEqual(detectS + PROBE.timeoutMs / 1000);
     }
   }
 }
@@ -422,7 +766,13 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
     it(`${kind}: ${FAULT_TITLES[kind]}`, async ({ task }) => {
       await settleBeforeFault();
       const { spec, negotiated } = await budgetFault(kind);
-      if (spec.outcome) recordMetric(task, { key: 'failover.outcome', name: 'expected outcome', value: spec.outcome.kind, formula: spec.outcome.why });
+      if (spec.outcome)
+        recordMetric(task, {
+          key: 'failover.outcome',
+          name: 'expected outcome',
+          value: spec.outcome.kind,
+          formula: spec.outcome.why,
+        });
       const holds = spec.outcome?.kind === 'fabric-holds' ? spec.outcome : undefined;
       const run = new FaultRun(Math.ceil(spec.detect.seconds + spec.failBack.seconds + 30));
       try {
@@ -451,6 +801,9 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
   }
 
   it('leaves the lab converged', async () => {
-    await waitUntil(() => convergenceProblem(lab), { what: 'the lab to re-converge after the last fault', deadline: new Deadline(30_000) });
+    await waitUntil(() => convergenceProblem(lab), {
+      what: 'the lab to re-converge after the last fault',
+      deadline: new Deadline(30_000),
+    });
   });
 });

@@ -33,7 +33,11 @@ const lab = await useLab();
 const model = lab.model;
 const meeting = expectedVipRoutes(model).find((e) => e.meetingPoint)!;
 const router = model.routers[meeting.router]!;
-const reconverged = () => waitUntil(() => convergenceProblem(lab), { what: 'the lab to re-converge after the break was lifted', deadline: new Deadline(30_000) });
+const reconverged = () =>
+  waitUntil(() => convergenceProblem(lab), {
+    what: 'the lab to re-converge after the break was lifted',
+    deadline: new Deadline(30_000),
+  });
 
 async function vtyshConfig(r: string, lines: string[]): Promise<void> {
   await lab.vtysh(r, ['configure terminal', ...lines, 'end'].join('\n'));
@@ -44,8 +48,15 @@ describe('breaking the lab breaks the right claim', () => {
     const relax = ['router bgp ' + router.frr.bgp!.asn];
     try {
       await vtyshConfig(meeting.router, [...relax, 'no bgp bestpath as-path multipath-relax']);
-      await waitUntil(async () => ((await kernelNextHops(lab, meeting.router, meeting.vip)).length === 1 ? undefined : 'still ECMP'), { what: `${meeting.router} to drop to one path`, deadline: new Deadline(10_000) });
-      expect((await vipRouteRib(lab, meeting)).join('\n')).toMatch(new RegExp(`${meeting.router} selects ${meeting.vip.replace(/\./g, '\\.')} via \\[[^\\]]+\\], expected ECMP over .*: missing`));
+      await waitUntil(
+        async () => ((await kernelNextHops(lab, meeting.router, meeting.vip)).length === 1 ? undefined : 'still ECMP'),
+        { what: `${meeting.router} to drop to one path`, deadline: new Deadline(10_000) },
+      );
+      expect((await vipRouteRib(lab, meeting)).join('\n')).toMatch(
+        new RegExp(
+          `${meeting.router} selects ${meeting.vip.replace(/\./g, '\\.')} via \\[[^\\]]+\\], expected ECMP over .*: missing`,
+        ),
+      );
       expect((await vipRouteFib(lab, meeting)).join('\n')).toMatch(/kernel routes .* expected exactly .*: missing/);
     } finally {
       await vtyshConfig(meeting.router, [...relax, 'bgp bestpath as-path multipath-relax']);
@@ -60,13 +71,22 @@ describe('breaking the lab breaks the right claim', () => {
     try {
       await vtyshConfig(mdSession.a.node, [bgp, `${nb} password not-the-cilium-secret`]);
       // A changed password resets the session; the node's SYNs then fail MD5 and are dropped.
-      await waitUntil(async () => ((await sessionEstablished(lab, mdSession)).length > 0 ? undefined : 'still Established'), { what: 'the session to drop', deadline: new Deadline(15_000) });
+      await waitUntil(
+        async () => ((await sessionEstablished(lab, mdSession)).length > 0 ? undefined : 'still Established'),
+        { what: 'the session to drop', deadline: new Deadline(15_000) },
+      );
       const established = await sessionEstablished(lab, mdSession);
       expect(established, 'both ends report the session down').toHaveLength(2);
-      expect(established[0]).toMatch(new RegExp(`^${mdSession.a.node} sees its session to ${mdSession.b.node} .* as (Active|Connect|Idle)`));
-      expect(established[1]).toMatch(new RegExp(`^${mdSession.b.node} sees its session to ${mdSession.a.node} .* as (idle|connect|active)`));
+      expect(established[0]).toMatch(
+        new RegExp(`^${mdSession.a.node} sees its session to ${mdSession.b.node} .* as (Active|Connect|Idle)`),
+      );
+      expect(established[1]).toMatch(
+        new RegExp(`^${mdSession.b.node} sees its session to ${mdSession.a.node} .* as (idle|connect|active)`),
+      );
       // It stays down: the node keeps dialling with the Secret's password.
-      await expect.poll(async () => (await sessionEstablished(lab, mdSession)).length, { timeout: 3000, interval: 500 }).toBeGreaterThan(0);
+      await expect
+        .poll(async () => (await sessionEstablished(lab, mdSession)).length, { timeout: 3000, interval: 500 })
+        .toBeGreaterThan(0);
     } finally {
       await vtyshConfig(mdSession.a.node, [bgp, `${nb} password ${mdSession.a.password}`]);
       await reconverged();
@@ -76,23 +96,47 @@ describe('breaking the lab breaks the right claim', () => {
   // The declared AS-path claim (suites/claims.ts) fails when the path changes: the router the claim's
   // leaf peers with (from the model) prepends its own AS once more towards it, so the leaf's path is one longer.
   const asPathClaim = leaf1AsPath([...advertisedVips(model).keys()][0]!);
-  const uplink = labSessions(model).find((s) => s.a.kind === 'frr' && s.b.kind === 'frr' && [s.a.node, s.b.node].includes(asPathClaim.router))!;
+  const uplink = labSessions(model).find(
+    (s) => s.a.kind === 'frr' && s.b.kind === 'frr' && [s.a.node, s.b.node].includes(asPathClaim.router),
+  )!;
   const [leaf, upstream] = uplink.a.node === asPathClaim.router ? [uplink.a, uplink.b] : [uplink.b, uplink.a];
   it(`${upstream.node} prepends AS${upstream.asn} towards ${leaf.node}: the AS-path claim fails, naming the length expected and found`, async () => {
     const routeMap = 'AV-BREAKAGE-PREPEND';
     const towardsLeaf = [`router bgp ${upstream.asn}`, 'address-family ipv4 unicast'];
     const softOut = () => lab.vtysh(upstream.node, `clear bgp ipv4 unicast ${leaf.address} soft out`);
     try {
-      await vtyshConfig(upstream.node, [`route-map ${routeMap} permit 10`, `set as-path prepend ${upstream.asn}`, 'exit', ...towardsLeaf, `neighbor ${leaf.address} route-map ${routeMap} out`]);
+      await vtyshConfig(upstream.node, [
+        `route-map ${routeMap} permit 10`,
+        `set as-path prepend ${upstream.asn}`,
+        'exit',
+        ...towardsLeaf,
+        `neighbor ${leaf.address} route-map ${routeMap} out`,
+      ]);
       await softOut();
-      await waitUntil(async () => ((await vtyshJsonClaim(lab, asPathClaim)).length > 0 ? undefined : 'AS path unchanged'), { what: `${leaf.node} to hear the longer AS path`, deadline: new Deadline(10_000) });
+      await waitUntil(
+        async () => ((await vtyshJsonClaim(lab, asPathClaim)).length > 0 ? undefined : 'AS path unchanged'),
+        { what: `${leaf.node} to hear the longer AS path`, deadline: new Deadline(10_000) },
+      );
       const problems = await vtyshJsonClaim(lab, asPathClaim);
       expect(problems, 'one problem: the length').toHaveLength(1);
-      expect(problems[0]).toMatch(new RegExp(`^${leaf.node} ${asPathClaim.command.replace(/\./g, '\\.')} json: paths\\[0\\]\\.aspath\\.length: expected 3, got 4$`));
+      expect(problems[0]).toMatch(
+        new RegExp(
+          `^${leaf.node} ${asPathClaim.command.replace(/\./g, '\\.')} json: paths\\[0\\]\\.aspath\\.length: expected 3, got 4$`,
+        ),
+      );
     } finally {
-      await vtyshConfig(upstream.node, [...towardsLeaf, `no neighbor ${leaf.address} route-map ${routeMap} out`, 'exit-address-family', 'exit', `no route-map ${routeMap}`]);
+      await vtyshConfig(upstream.node, [
+        ...towardsLeaf,
+        `no neighbor ${leaf.address} route-map ${routeMap} out`,
+        'exit-address-family',
+        'exit',
+        `no route-map ${routeMap}`,
+      ]);
       await softOut();
-      await waitUntil(async () => (await vtyshJsonClaim(lab, asPathClaim)).join('; ') || undefined, { what: `${leaf.node} to hear the original AS path again`, deadline: new Deadline(10_000) });
+      await waitUntil(async () => (await vtyshJsonClaim(lab, asPathClaim)).join('; ') || undefined, {
+        what: `${leaf.node} to hear the original AS path again`,
+        deadline: new Deadline(10_000),
+      });
       await reconverged();
     }
   });
@@ -101,10 +145,16 @@ describe('breaking the lab breaks the right claim', () => {
   // lab's minikube profiles, networks and bridges), so it reconfigures this lab's pool and
   // restores it (helpers/lab/pool-change.ts). The title and a metric say which ran.
   const method = poolChangeMethod(lab);
-  const poolTitle = lab.canRunSecondLab ? 'a changed VIP pool fails nothing and moves the VIP everywhere consistently' : `a changed VIP pool (${method}) fails nothing and moves the VIP everywhere consistently`;
+  const poolTitle = lab.canRunSecondLab
+    ? 'a changed VIP pool fails nothing and moves the VIP everywhere consistently'
+    : `a changed VIP pool (${method}) fails nothing and moves the VIP everywhere consistently`;
   it(poolTitle, async ({ task }) => {
     const copy = labCopy();
-    copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
+    copy.edit(
+      'fixtures/cilium/lb-ip-pool.yaml',
+      /start: (\S+)\n(\s+)stop: (\S+)/,
+      'start: 172.31.9.40\n$2stop: 172.31.9.50',
+    );
     recordMetric(task, { key: 'breakage.poolChangeMethod', name: 'method', value: method });
     const oldVip = [...advertisedVips(model).keys()][0]!;
     const used = await withChangedPool(
@@ -128,7 +178,11 @@ describe('breaking the lab breaks the right claim', () => {
       {
         createProvider,
         bringUp,
-        converged: async (view) => void (await waitUntil(() => convergenceProblem(view), { what: 'the lab to converge on the changed pool', deadline: new Deadline(CONVERGENCE_DEADLINE_SECONDS[view.provider] * 1000) })),
+        converged: async (view) =>
+          void (await waitUntil(() => convergenceProblem(view), {
+            what: 'the lab to converge on the changed pool',
+            deadline: new Deadline(CONVERGENCE_DEADLINE_SECONDS[view.provider] * 1000),
+          })),
       },
     );
     expect(used).toBe(method);

@@ -39,17 +39,29 @@ import { useLab } from './lab.js';
 const lab = await useLab();
 const model = lab.model;
 const [vip, clusters] = [...advertisedVips(model)][0]!;
-const service = Object.values(model.clusters).flatMap((c) => c.services).find((s) => s.vip === vip)!;
+const service = Object.values(model.clusters)
+  .flatMap((c) => c.services)
+  .find((s) => s.vip === vip)!;
 const victimCluster = clusters[0]!;
 const victim = model.clusters[victimCluster]!.nodes[0]!;
 const session = labSessions(model).find((s) => s.b.node === victim)!;
 const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
 const ecmpRouters = ecmp.map((e) => e.router);
 const fullSet = new Map(ecmp.map((e) => [e.router, e.candidates.map((c) => c.nextHop).sort()]));
-const survivors = new Map(ecmp.map((e) => [e.router, e.candidates.filter((c) => !c.clusters.includes(victimCluster)).map((c) => c.nextHop).sort()]));
+const survivors = new Map(
+  ecmp.map((e) => [
+    e.router,
+    e.candidates
+      .filter((c) => !c.clusters.includes(victimCluster))
+      .map((c) => c.nextHop)
+      .sort(),
+  ]),
+);
 const hops = ecmp[0]?.candidates.find((c) => c.clusters.includes(victimCluster))?.asPaths[0]?.split(' ').length ?? 1;
 const clients = Object.keys(model.hosts);
-const clientAddress = Object.fromEntries(Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]));
+const clientAddress = Object.fromEntries(
+  Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]),
+);
 const HELD = HELD_DEFAULTS;
 /**
  * After a FIB change, how long until every break it causes has shown: a moved connection is
@@ -64,7 +76,11 @@ const FAULTS: FaultKind[] = ['vip-withdrawn', 'node-link-down'];
 
 /** Every ECMP router's next hops for the VIP, in the kernel's order (the order hash-threshold cuts the hash space in). */
 async function ecmpHops(): Promise<Map<string, string[]>> {
-  return new Map(await Promise.all(ecmpRouters.map(async (r) => [r, (await kernelNextHops(lab, r, `${vip}/32`)).map((h) => h.gateway)] as const)));
+  return new Map(
+    await Promise.all(
+      ecmpRouters.map(async (r) => [r, (await kernelNextHops(lab, r, `${vip}/32`)).map((h) => h.gateway)] as const),
+    ),
+  );
 }
 
 async function waitEcmp(want: Map<string, string[]>, what: string, deadline: Deadline): Promise<number> {
@@ -84,17 +100,52 @@ async function predictAll(conns: HeldConnection[]): Promise<PredictedClusters> {
   const out: PredictedClusters = new Map();
   for (const client of clients) {
     const mine = conns.filter((c) => c.client === client);
-    const preds = await predictFlows(lab, client, mine.map((c) => ({ src: clientAddress[client]!, sport: c.sport, dst: vip, dport: service.port })));
+    const preds = await predictFlows(
+      lab,
+      client,
+      mine.map((c) => ({ src: clientAddress[client]!, sport: c.sport, dst: vip, dport: service.port })),
+    );
     mine.forEach((c, i) => out.set(connectionKey(c), preds[i]!.cluster));
   }
   return out;
 }
 
-function writeArtefacts(task: RunnerTask, kind: FaultKind, conns: HeldConnection[], judged: RehashJudgement, marks: { t: number; label: string }[], tFault: number, tEnd: number): void {
+function writeArtefacts(
+  task: RunnerTask,
+  kind: FaultKind,
+  conns: HeldConnection[],
+  judged: RehashJudgement,
+  marks: { t: number; label: string }[],
+  tFault: number,
+  tEnd: number,
+): void {
   mkdirSync(reports, { recursive: true });
-  writeFileSync(join(reports, `${kind}.svg`), renderConnections({ title: `${FAULT_TITLES[kind]}: established connections (${victim}, ${victimCluster})`, t0: tFault, end: tEnd, conns, clusters, marks }));
-  const verdicts = judged.verdicts.map((v) => ({ client: v.conn.client, sport: v.conn.sport, transition: v.transition, servedBy: v.servedBy, predicted: v.predicted, predictedBreak: v.predictedBreak, observedBreak: v.observedBreak, how: v.conn.how, brokeAt: v.conn.brokeAt }));
-  writeFileSync(join(reports, `${kind}.json`), JSON.stringify({ kind, tFault, marks, counts: judged.counts, verdicts, conns }, null, 1));
+  writeFileSync(
+    join(reports, `${kind}.svg`),
+    renderConnections({
+      title: `${FAULT_TITLES[kind]}: established connections (${victim}, ${victimCluster})`,
+      t0: tFault,
+      end: tEnd,
+      conns,
+      clusters,
+      marks,
+    }),
+  );
+  const verdicts = judged.verdicts.map((v) => ({
+    client: v.conn.client,
+    sport: v.conn.sport,
+    transition: v.transition,
+    servedBy: v.servedBy,
+    predicted: v.predicted,
+    predictedBreak: v.predictedBreak,
+    observedBreak: v.observedBreak,
+    how: v.conn.how,
+    brokeAt: v.conn.brokeAt,
+  }));
+  writeFileSync(
+    join(reports, `${kind}.json`),
+    JSON.stringify({ kind, tFault, marks, counts: judged.counts, verdicts, conns }, null, 1),
+  );
   recordArtefact(task, `connections/${kind}.svg`);
 }
 
@@ -108,21 +159,43 @@ describe(`established connections through faults on ${victim} (${victimCluster})
   });
 
   for (const kind of FAULTS) {
-    it(`${kind}: a connection breaks exactly when the FIB moves it, on the fault and on the fail-back`, async ({ task }) => {
-      await waitUntil(() => convergenceProblem(lab), { what: 'the lab to be converged before the fault', deadline: new Deadline(30_000) });
-      await waitUntil(() => grSettleProblem(lab, session), { what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange`, deadline: new Deadline(10_000) });
-      const spec = faultSpec(kind, await negotiatedSession(lab, session), session.speakerPeer!, hops, gobgpBehaviour(lab.speakerGobgpVersion()), { detect: lab.detectAllowance?.(kind), failBack: lab.failBackAllowance?.(kind) });
+    it(`${kind}: a connection breaks exactly when the FIB moves it, on the fault and on the fail-back`, async ({
+      task,
+    }) => {
+      await waitUntil(() => convergenceProblem(lab), {
+        what: 'the lab to be converged before the fault',
+        deadline: new Deadline(30_000),
+      });
+      await waitUntil(() => grSettleProblem(lab, session), {
+        what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange`,
+        deadline: new Deadline(10_000),
+      });
+      const spec = faultSpec(
+        kind,
+        await negotiatedSession(lab, session),
+        session.speakerPeer!,
+        hops,
+        gobgpBehaviour(lab.speakerGobgpVersion()),
+        { detect: lab.detectAllowance?.(kind), failBack: lab.failBackAllowance?.(kind) },
+      );
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 60);
       const held = clients.map((c) => startHeld(lab, c, `${vip}:${service.port}`, { ...HELD, maxSeconds }));
       let restore: (() => Promise<void>) | undefined;
       let conns: HeldConnection[] | undefined;
       try {
-        const allUp = () => held.every((h) => h.soFar().filter((c) => c.cluster && !c.brokeAt).length >= HELD.connections);
-        await waitUntil(async () => (allUp() ? undefined : `open and answered: ${held.map((h) => `${h.client} ${h.soFar().filter((c) => c.cluster && !c.brokeAt).length}`).join(', ')}`), {
-          what: `${HELD.connections} answered connections from every client`,
-          deadline: new Deadline(15_000),
-          intervalMs: 50,
-        });
+        const allUp = () =>
+          held.every((h) => h.soFar().filter((c) => c.cluster && !c.brokeAt).length >= HELD.connections);
+        await waitUntil(
+          async () =>
+            allUp()
+              ? undefined
+              : `open and answered: ${held.map((h) => `${h.client} ${h.soFar().filter((c) => c.cluster && !c.brokeAt).length}`).join(', ')}`,
+          {
+            what: `${HELD.connections} answered connections from every client`,
+            deadline: new Deadline(15_000),
+            intervalMs: 50,
+          },
+        );
         const hopsBefore = await ecmpHops();
         const atStart = held.flatMap((h) => h.soFar());
         const before = await predictAll(atStart);
@@ -130,7 +203,11 @@ describe(`established connections through faults on ${victim} (${victimCluster})
         const tFault = now();
         const detect = new Deadline(spec.detect.seconds * 1000);
         restore = (await lab.injectFault(kind, victim)).restore;
-        const tMoved = await waitEcmp(survivors, `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`, detect);
+        const tMoved = await waitEcmp(
+          survivors,
+          `every ECMP router to drop ${victimCluster} (${spec.detect.formula})`,
+          detect,
+        );
         await sleep(SETTLE_MS);
         const hopsMoved = await ecmpHops();
         const moved = await predictAll(held.flatMap((h) => h.soFar()));
@@ -138,14 +215,24 @@ describe(`established connections through faults on ${victim} (${victimCluster})
         const tRestore = now();
         await restore();
         restore = undefined;
-        const tBack = await waitEcmp(fullSet, `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`, new Deadline(spec.failBack.seconds * 1000));
+        const tBack = await waitEcmp(
+          fullSet,
+          `every ECMP router to take ${victimCluster} back (${spec.failBack.formula})`,
+          new Deadline(spec.failBack.seconds * 1000),
+        );
         await sleep(SETTLE_MS);
         const hopsBack = await ecmpHops();
         const back = await predictAll(held.flatMap((h) => h.soFar()).filter((c) => aliveAt(c, tRestore)));
         const tEnd = now();
         conns = (await Promise.all(held.map((h) => h.stop()))).flat();
 
-        const judged = judgeRehash(conns, { fault: tFault, moved: tMoved, restore: tRestore, end: tEnd }, before, moved, back);
+        const judged = judgeRehash(
+          conns,
+          { fault: tFault, moved: tMoved, restore: tRestore, end: tEnd },
+          before,
+          moved,
+          back,
+        );
         const marks = [
           { t: tFault, label: 'fault' },
           { t: tMoved, label: 'fabric moved' },
@@ -163,22 +250,86 @@ describe(`established connections through faults on ${victim} (${victimCluster})
         const backBand = binomialBand(failBack.openedAfterMove, pBack);
         const band = (n: number, p: number, what: string) => `${n} × ${p.toFixed(3)} ± ${Z}·σ (${what})`;
         // The headline first (the summary shows the first few): broken by the fault, by the fail-back, prediction agreement.
-        recordMetric(task, { key: 'rehash.fault.broken', name: 'connections broken by the fault', value: fault.broken, budget: faultBand.high, formula: band(fault.alive, pFault, `hash-threshold share moved from [${hopsBefore.get(router)!.join(', ')}] to [${hopsMoved.get(router)!.join(', ')}] at ${router}`) });
-        recordMetric(task, { key: 'rehash.failBack.broken', name: 'connections broken by the fail-back', value: failBack.broken });
-        recordMetric(task, { key: 'rehash.agreement', name: 'connections whose fate the FIB predicted', value: judged.verdicts.length ? (100 * (judged.verdicts.length - judged.disagreements.length)) / judged.verdicts.length : 0, unit: '%' });
+        recordMetric(task, {
+          key: 'rehash.fault.broken',
+          name: 'connections broken by the fault',
+          value: fault.broken,
+          budget: faultBand.high,
+          formula: band(
+            fault.alive,
+            pFault,
+            `hash-threshold share moved from [${hopsBefore.get(router)!.join(', ')}] to [${hopsMoved.get(router)!.join(', ')}] at ${router}`,
+          ),
+        });
+        recordMetric(task, {
+          key: 'rehash.failBack.broken',
+          name: 'connections broken by the fail-back',
+          value: failBack.broken,
+        });
+        recordMetric(task, {
+          key: 'rehash.agreement',
+          name: 'connections whose fate the FIB predicted',
+          value: judged.verdicts.length
+            ? (100 * (judged.verdicts.length - judged.disagreements.length)) / judged.verdicts.length
+            : 0,
+          unit: '%',
+        });
         recordMetric(task, { key: 'rehash.fault.alive', name: 'connections up at the fault', value: fault.alive });
-        recordMetric(task, { key: 'rehash.failBack.alive', name: 'connections up at the restore', value: failBack.alive });
-        recordMetric(task, { key: 'rehash.failBack.share', name: 'share of connections up at the restore broken by the fail-back', value: failBack.alive ? (100 * failBack.broken) / failBack.alive : 0, unit: '%' });
-        recordMetric(task, { key: 'rehash.failBack.brokenSurvivors', name: 'of them, connections that had lived through the fault', value: failBack.brokenSurvivedFault, budget: 0 });
-        recordMetric(task, { key: 'rehash.failBack.openedAfterMove', name: 'connections opened after the fabric moved, up at the restore', value: failBack.openedAfterMove });
-        recordMetric(task, { key: 'rehash.failBack.brokenAfterMove', name: 'of them, broken by the fail-back', value: failBack.brokenOpenedAfterMove, budget: backBand.high, formula: band(failBack.openedAfterMove, pBack, `hash-threshold share moved from [${hopsMoved.get(router)!.join(', ')}] to [${hopsBack.get(router)!.join(', ')}] at ${router}`) });
+        recordMetric(task, {
+          key: 'rehash.failBack.alive',
+          name: 'connections up at the restore',
+          value: failBack.alive,
+        });
+        recordMetric(task, {
+          key: 'rehash.failBack.share',
+          name: 'share of connections up at the restore broken by the fail-back',
+          value: failBack.alive ? (100 * failBack.broken) / failBack.alive : 0,
+          unit: '%',
+        });
+        recordMetric(task, {
+          key: 'rehash.failBack.brokenSurvivors',
+          name: 'of them, connections that had lived through the fault',
+          value: failBack.brokenSurvivedFault,
+          budget: 0,
+        });
+        recordMetric(task, {
+          key: 'rehash.failBack.openedAfterMove',
+          name: 'connections opened after the fabric moved, up at the restore',
+          value: failBack.openedAfterMove,
+        });
+        recordMetric(task, {
+          key: 'rehash.failBack.brokenAfterMove',
+          name: 'of them, broken by the fail-back',
+          value: failBack.brokenOpenedAfterMove,
+          budget: backBand.high,
+          formula: band(
+            failBack.openedAfterMove,
+            pBack,
+            `hash-threshold share moved from [${hopsMoved.get(router)!.join(', ')}] to [${hopsBack.get(router)!.join(', ')}] at ${router}`,
+          ),
+        });
 
-        expect(judged.misserved, 'before the fault, every connection is served by the cluster its FIB path ends at').toEqual([]);
-        expect(judged.disagreements, 'every connection broke exactly when the FIB moved it to another cluster (fault and fail-back)').toEqual([]);
-        expect(failBack.brokenSurvivedFault, 'no connection that lived through the fault is broken by the fail-back (the restored next-hop set is the one it was hashed on)').toBe(0);
-        expect(fault.broken, `connections broken by the fault, out of ${fault.alive} (band ${faultBand.low}..${faultBand.high})`).toBeGreaterThanOrEqual(faultBand.low);
+        expect(
+          judged.misserved,
+          'before the fault, every connection is served by the cluster its FIB path ends at',
+        ).toEqual([]);
+        expect(
+          judged.disagreements,
+          'every connection broke exactly when the FIB moved it to another cluster (fault and fail-back)',
+        ).toEqual([]);
+        expect(
+          failBack.brokenSurvivedFault,
+          'no connection that lived through the fault is broken by the fail-back (the restored next-hop set is the one it was hashed on)',
+        ).toBe(0);
+        expect(
+          fault.broken,
+          `connections broken by the fault, out of ${fault.alive} (band ${faultBand.low}..${faultBand.high})`,
+        ).toBeGreaterThanOrEqual(faultBand.low);
         expect(fault.broken).toBeLessThanOrEqual(faultBand.high);
-        expect(failBack.brokenOpenedAfterMove, `connections opened after the fabric moved that the fail-back broke, out of ${failBack.openedAfterMove} (band ${backBand.low}..${backBand.high})`).toBeGreaterThanOrEqual(backBand.low);
+        expect(
+          failBack.brokenOpenedAfterMove,
+          `connections opened after the fabric moved that the fail-back broke, out of ${failBack.openedAfterMove} (band ${backBand.low}..${backBand.high})`,
+        ).toBeGreaterThanOrEqual(backBand.low);
         expect(failBack.brokenOpenedAfterMove).toBeLessThanOrEqual(backBand.high);
       } finally {
         if (restore) await restore().catch(() => undefined);

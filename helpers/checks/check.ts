@@ -25,7 +25,9 @@ export function oneReading(lab: LabHandle): LabHandle {
   };
   return new Proxy(lab, {
     get(target, prop) {
-      if (prop === 'vtysh') return (router: string, command: string) => once(`vtysh\0${router}\0${command}`, () => target.vtysh(router, command));
+      if (prop === 'vtysh')
+        return (router: string, command: string) =>
+          once(`vtysh\0${router}\0${command}`, () => target.vtysh(router, command));
       if (prop === 'speakerPeers') return (node: string) => once(`speaker\0${node}`, () => target.speakerPeers(node));
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;

@@ -25,12 +25,16 @@ function show(v: unknown): string {
 }
 
 /** `paths[0].aspath`, or `routes["172.30.0.10/32"]` where a key is not a plain name. */
-const keyPath = (path: string, key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`);
+const keyPath = (path: string, key: string) =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
 
 /** The differences between `actual` and the subset `expected`, each prefixed with `where` (what was read, e.g. the router and command). */
 export function jsonSubsetProblems(actual: unknown, expected: Json, where: string): Problem[] {
   const problems: Problem[] = [];
-  const differ = (path: string, want: unknown, got: unknown) => problems.push(`${where}: ${path ? `${path}: ` : ''}expected ${want === null ? 'absent' : show(want)}, got ${show(got)}`);
+  const differ = (path: string, want: unknown, got: unknown) =>
+    problems.push(
+      `${where}: ${path ? `${path}: ` : ''}expected ${want === null ? 'absent' : show(want)}, got ${show(got)}`,
+    );
   const walk = (got: unknown, want: Json, path: string): void => {
     if (want === null) {
       if (got !== ABSENT) differ(path, want, got);
@@ -41,7 +45,8 @@ export function jsonSubsetProblems(actual: unknown, expected: Json, where: strin
       want.forEach((w, i) => walk(i < got.length ? got[i] : ABSENT, w, `${path}[${i}]`));
     } else if (isObject(want)) {
       if (!isObject(got)) return void differ(path, want, got);
-      for (const [key, w] of Object.entries(want)) walk(Object.hasOwn(got, key) ? got[key] : ABSENT, w, keyPath(path, key));
+      for (const [key, w] of Object.entries(want))
+        walk(Object.hasOwn(got, key) ? got[key] : ABSENT, w, keyPath(path, key));
     } else if (got !== want) {
       differ(path, want, got);
     }
@@ -58,4 +63,5 @@ export interface VtyshJsonExpectation {
   expected: Json;
 }
 
-export const vtyshJsonClaim: Check<VtyshJsonExpectation> = async (lab, { router, command, expected }) => jsonSubsetProblems(await vtyshJson(lab, router, command), expected, `${router} ${command} json`);
+export const vtyshJsonClaim: Check<VtyshJsonExpectation> = async (lab, { router, command, expected }) =>
+  jsonSubsetProblems(await vtyshJson(lab, router, command), expected, `${router} ${command} json`);

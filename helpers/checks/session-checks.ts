@@ -22,20 +22,28 @@ const onBothEnds =
   (judge: (s: LabSession, ends: Ends, problems: Problem[]) => void): Check<LabSession> =>
   async (lab, s) => {
     const a = (await bgpNeighbors(lab, s.a.node))[s.b.address];
-    const b = s.b.kind === 'frr' ? (await bgpNeighbors(lab, s.b.node))[s.a.address] : (await lab.speakerPeers(s.b.node)).find((p) => p.peerAddress === s.a.address);
+    const b =
+      s.b.kind === 'frr'
+        ? (await bgpNeighbors(lab, s.b.node))[s.a.address]
+        : (await lab.speakerPeers(s.b.node)).find((p) => p.peerAddress === s.a.address);
     const problems: Problem[] = [];
     judge(s, { a, b }, problems);
     return problems;
   };
 
 export const sessionEstablished = onBothEnds((s, { a, b }, problems) => {
-  if (state(a) !== 'established') problems.push(`${s.a.node} sees its session to ${s.b.node} (${s.b.address}) as ${a?.state ?? 'not configured'}${a?.raw.lastResetDueTo ? ` (last reset: ${String(a.raw.lastResetDueTo)})` : ''}`);
-  if (state(b) !== 'established') problems.push(`${s.b.node} sees its session to ${s.a.node} (${s.a.address}) as ${state(b)}`);
+  if (state(a) !== 'established')
+    problems.push(
+      `${s.a.node} sees its session to ${s.b.node} (${s.b.address}) as ${a?.state ?? 'not configured'}${a?.raw.lastResetDueTo ? ` (last reset: ${String(a.raw.lastResetDueTo)})` : ''}`,
+    );
+  if (state(b) !== 'established')
+    problems.push(`${s.b.node} sees its session to ${s.a.node} (${s.a.address}) as ${state(b)}`);
 });
 
 export const sessionAsns = onBothEnds((s, { a, b }, problems) => {
   const asn = (who: string, got: [number | undefined, number | undefined], want: [number, number]) => {
-    if (got[0] !== want[0] || got[1] !== want[1]) problems.push(`${who}: local AS ${got[0]}, remote AS ${got[1]}; expected ${want[0]} and ${want[1]}`);
+    if (got[0] !== want[0] || got[1] !== want[1])
+      problems.push(`${who}: local AS ${got[0]}, remote AS ${got[1]}; expected ${want[0]} and ${want[1]}`);
   };
   if (a) asn(s.a.node, [a.localAs, a.remoteAs], [s.a.asn, s.b.asn]);
   if (b) asn(s.b.node, isSpeaker(b) ? [b.localASN, b.peerASN] : [b.localAs, b.remoteAs], [s.b.asn, s.a.asn]);
@@ -44,7 +52,10 @@ export const sessionAsns = onBothEnds((s, { a, b }, problems) => {
 /** Checked only on an end that is Established (elsewhere nothing was negotiated; sessionEstablished says so). */
 export const sessionTimers = onBothEnds((s, { a, b }, problems) => {
   const timers = (end: SessionEnd, hold?: number, ka?: number) => {
-    if (hold !== s.holdSeconds || ka !== s.keepaliveSeconds(end)) problems.push(`${end.node} applies hold ${hold ?? '?'} s / keepalive ${ka ?? '?'} s; the configs imply ${s.holdSeconds} s / ${s.keepaliveSeconds(end)} s`);
+    if (hold !== s.holdSeconds || ka !== s.keepaliveSeconds(end))
+      problems.push(
+        `${end.node} applies hold ${hold ?? '?'} s / keepalive ${ka ?? '?'} s; the configs imply ${s.holdSeconds} s / ${s.keepaliveSeconds(end)} s`,
+      );
   };
   if (a && state(a) === 'established') timers(s.a, a.holdSeconds, a.keepaliveSeconds);
   if (b && state(b) === 'established') {
@@ -56,27 +67,46 @@ export const sessionTimers = onBothEnds((s, { a, b }, problems) => {
 export const sessionMd5 = onBothEnds((s, { a, b }, problems) => {
   const aMd5 = a?.raw.authenticationEnabled === 1;
   const bMd5 = b ? (isSpeaker(b) ? !!b.tcpPasswordEnabled : b.raw.authenticationEnabled === 1) : false;
-  if (aMd5 !== s.md5 || bMd5 !== s.md5) problems.push(`TCP-MD5 on ${s.a.node}: ${aMd5}, on ${s.b.node}: ${bMd5}; configured: ${s.md5}`);
+  if (aMd5 !== s.md5 || bMd5 !== s.md5)
+    problems.push(`TCP-MD5 on ${s.a.node}: ${aMd5}, on ${s.b.node}: ${bMd5}; configured: ${s.md5}`);
 });
 
 /** Where the node's PeerConfig enables graceful restart: negotiated as configured, read on the FRR end. */
 export const sessionGracefulRestart = onBothEnds((s, { a }, problems) => {
   if (!s.gracefulRestart || !a) return;
-  const gr = a.raw.gracefulRestartInfo as { remoteGrMode?: string; nBit?: boolean; timers?: { receivedRestartTimer?: number } } | undefined;
+  const gr = a.raw.gracefulRestartInfo as
+    { remoteGrMode?: string; nBit?: boolean; timers?: { receivedRestartTimer?: number } } | undefined;
   const cap = (a.raw.neighborCapabilities as { gracefulRestart?: string } | undefined)?.gracefulRestart;
-  if (cap !== 'advertisedAndReceived') problems.push(`${s.a.node}: graceful-restart capability ${cap ?? 'absent'}, expected advertisedAndReceived`);
-  if (gr?.remoteGrMode !== 'Restart') problems.push(`${s.a.node}: ${s.b.node}'s GR mode is ${gr?.remoteGrMode ?? 'unknown'}, expected Restart (GR not negotiated: per-address-family GR missing?)`);
+  if (cap !== 'advertisedAndReceived')
+    problems.push(`${s.a.node}: graceful-restart capability ${cap ?? 'absent'}, expected advertisedAndReceived`);
+  if (gr?.remoteGrMode !== 'Restart')
+    problems.push(
+      `${s.a.node}: ${s.b.node}'s GR mode is ${gr?.remoteGrMode ?? 'unknown'}, expected Restart (GR not negotiated: per-address-family GR missing?)`,
+    );
   if (gr?.nBit !== true) problems.push(`${s.a.node}: RFC 8538 N-bit not exchanged`);
-  if (gr?.timers?.receivedRestartTimer !== s.gracefulRestart.restartTimeSeconds) problems.push(`${s.a.node}: ${s.b.node}'s restart time is ${gr?.timers?.receivedRestartTimer}, expected ${s.gracefulRestart.restartTimeSeconds}`);
+  if (gr?.timers?.receivedRestartTimer !== s.gracefulRestart.restartTimeSeconds)
+    problems.push(
+      `${s.a.node}: ${s.b.node}'s restart time is ${gr?.timers?.receivedRestartTimer}, expected ${s.gracefulRestart.restartTimeSeconds}`,
+    );
 });
 
 /** Towards a cluster node: the leaf receives exactly the node's VIP /32s, AS path = the cluster's ASN, ORIGIN IGP. */
 export const sessionPrefixes: Check<LabSession> = async (lab, s) => {
   if (!s.speakerPeer) return [];
-  const routes = await vtyshJson<{ routes?: Record<string, { path: string; origin: string; valid: boolean }[]> }>(lab, s.a.node, `show bgp ipv4 unicast neighbors ${s.b.address} routes`);
-  const got = Object.entries(routes.routes ?? {}).map(([prefix, paths]) => `${prefix} [${paths[0]?.path}] ${paths[0]?.origin}${paths[0]?.valid ? '' : ' invalid'}`).sort();
+  const routes = await vtyshJson<{ routes?: Record<string, { path: string; origin: string; valid: boolean }[]> }>(
+    lab,
+    s.a.node,
+    `show bgp ipv4 unicast neighbors ${s.b.address} routes`,
+  );
+  const got = Object.entries(routes.routes ?? {})
+    .map(([prefix, paths]) => `${prefix} [${paths[0]?.path}] ${paths[0]?.origin}${paths[0]?.valid ? '' : ' invalid'}`)
+    .sort();
   const want = s.speakerPeer.advertise.map((x) => `${x.prefix} [${s.b.asn}] IGP`).sort();
-  return got.join() === want.join() ? [] : [`${s.a.node} receives from ${s.b.node}: ${got.join(', ') || 'nothing'}; expected exactly ${want.join(', ') || 'nothing'}`];
+  return got.join() === want.join()
+    ? []
+    : [
+        `${s.a.node} receives from ${s.b.node}: ${got.join(', ') || 'nothing'}; expected exactly ${want.join(', ') || 'nothing'}`,
+      ];
 };
 
 /** Towards a cluster node: the node's own speaker reports the session as Cilium would (routes advertised, GR as the PeerConfig says). */
@@ -86,9 +116,23 @@ export const sessionSpeaker = onBothEnds((s, { b }, problems) => {
     problems.push(`${s.b.node} reports no peer ${s.a.address}`);
     return;
   }
-  if (b.advertised !== s.speakerPeer.advertise.length) problems.push(`${s.b.node}'s speaker advertises ${b.advertised} prefixes to ${s.a.address}, expected ${s.speakerPeer.advertise.length}`);
-  if ((b.gracefulRestart?.enabled ?? false) !== !!s.speakerPeer.gracefulRestart) problems.push(`${s.b.node}'s speaker has graceful restart ${b.gracefulRestart?.enabled ? 'on' : 'off'}, the PeerConfig says ${s.speakerPeer.gracefulRestart ? 'on' : 'off'}`);
+  if (b.advertised !== s.speakerPeer.advertise.length)
+    problems.push(
+      `${s.b.node}'s speaker advertises ${b.advertised} prefixes to ${s.a.address}, expected ${s.speakerPeer.advertise.length}`,
+    );
+  if ((b.gracefulRestart?.enabled ?? false) !== !!s.speakerPeer.gracefulRestart)
+    problems.push(
+      `${s.b.node}'s speaker has graceful restart ${b.gracefulRestart?.enabled ? 'on' : 'off'}, the PeerConfig says ${s.speakerPeer.gracefulRestart ? 'on' : 'off'}`,
+    );
 });
 
 /** Every claim above, judged on one reading. */
-export const sessionAsConfigured = allOf(sessionEstablished, sessionAsns, sessionTimers, sessionMd5, sessionGracefulRestart, sessionPrefixes, sessionSpeaker);
+export const sessionAsConfigured = allOf(
+  sessionEstablished,
+  sessionAsns,
+  sessionTimers,
+  sessionMd5,
+  sessionGracefulRestart,
+  sessionPrefixes,
+  sessionSpeaker,
+);

@@ -15,7 +15,9 @@ import type { Check, Problem } from './check.js';
 function setDiff(got: string[], want: string[]): string {
   const missing = want.filter((w) => !got.includes(w));
   const extra = got.filter((g) => !want.includes(g));
-  return [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `unexpected ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
+  return [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `unexpected ${extra.join(', ')}` : '']
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** ECMP wants every candidate (the product's claim wherever the clusters meet, or the config's multipath). */
@@ -31,21 +33,31 @@ export const vipRouteRib: Check<ExpectedVipRoute> = async (lab, e) => {
   const ribHops = selected.map((p) => p.nextHop).sort();
   if (wantsEcmp(e)) {
     const d = setDiff(ribHops, want);
-    if (d) problems.push(`${e.router} selects ${e.vip} via [${ribHops.join(', ') || 'nothing'}], expected ECMP over [${want.join(', ')}]: ${d}${why}`);
+    if (d)
+      problems.push(
+        `${e.router} selects ${e.vip} via [${ribHops.join(', ') || 'nothing'}], expected ECMP over [${want.join(', ')}]: ${d}${why}`,
+      );
   } else if (selected.length !== 1 || !want.includes(ribHops[0]!)) {
-    problems.push(`${e.router} selects ${e.vip} via [${ribHops.join(', ') || 'nothing'}], expected one of ${want.join(', ')}`);
+    problems.push(
+      `${e.router} selects ${e.vip} via [${ribHops.join(', ') || 'nothing'}], expected one of ${want.join(', ')}`,
+    );
   }
   for (const p of selected) {
     const c = e.candidates.find((x) => x.nextHop === p.nextHop);
-    if (c && !c.asPaths.includes(p.asPath)) problems.push(`${e.router}: path via ${p.nextHop} has AS path "${p.asPath}", expected ${c.asPaths.map((a) => `"${a}"`).join(' or ')}`);
-    if (c && p.origin !== 'IGP') problems.push(`${e.router}: path via ${p.nextHop} has origin ${p.origin}, expected IGP`);
+    if (c && !c.asPaths.includes(p.asPath))
+      problems.push(
+        `${e.router}: path via ${p.nextHop} has AS path "${p.asPath}", expected ${c.asPaths.map((a) => `"${a}"`).join(' or ')}`,
+      );
+    if (c && p.origin !== 'IGP')
+      problems.push(`${e.router}: path via ${p.nextHop} has origin ${p.origin}, expected IGP`);
     if (!p.valid) problems.push(`${e.router}: path via ${p.nextHop} is not valid`);
   }
   return problems;
 };
 
 /** The kernel FIB holds the VIP as the product claims: every candidate where ECMP is wanted, else one of them. */
-export const vipRouteFib: Check<ExpectedVipRoute> = (lab, e) => fibProblems(lab, e, wantsEcmp(e) ? e.candidates.length : 1);
+export const vipRouteFib: Check<ExpectedVipRoute> = (lab, e) =>
+  fibProblems(lab, e, wantsEcmp(e) ? e.candidates.length : 1);
 
 /**
  * The kernel FIB holds the VIP as the router's config installs it (`installed`: e.g. one path
@@ -61,9 +73,14 @@ async function fibProblems(lab: LabHandle, e: ExpectedVipRoute, count: number): 
   if (count >= want.length) {
     const d = setDiff(fib, want);
     const why = e.whyNotEcmp ? ` (${e.whyNotEcmp})` : '';
-    if (d || fib.length !== new Set(fib).size) return [`${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected exactly [${want.join(', ')}]: ${d}${why}`];
+    if (d || fib.length !== new Set(fib).size)
+      return [
+        `${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected exactly [${want.join(', ')}]: ${d}${why}`,
+      ];
   } else if (fib.length !== count || new Set(fib).size !== count || !fib.every((h) => want.includes(h))) {
-    return [`${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected ${count === 1 ? 'one' : count} of ${want.join(', ')}`];
+    return [
+      `${e.router}'s kernel routes ${e.vip} via [${fib.join(', ') || 'nothing'}], expected ${count === 1 ? 'one' : count} of ${want.join(', ')}`,
+    ];
   }
   return [];
 }
@@ -71,13 +88,19 @@ async function fibProblems(lab: LabHandle, e: ExpectedVipRoute, count: number): 
 /** One router holds no stale path, and no prefix from the VIP pools that no cluster advertises. */
 export const nothingStale: Check<string> = async (lab, router) => {
   const advertised = new Set([...advertisedVips(lab.model).keys()].map((v) => `${v}/32`));
-  const table = await vtyshJson<{ routes?: Record<string, { stale?: boolean }[]> }>(lab, router, 'show bgp ipv4 unicast');
+  const table = await vtyshJson<{ routes?: Record<string, { stale?: boolean }[]> }>(
+    lab,
+    router,
+    'show bgp ipv4 unicast',
+  );
   const problems: Problem[] = [];
-  for (const [prefix, paths] of Object.entries(table.routes ?? {})) if (paths.some((p) => p.stale)) problems.push(`${router}: ${prefix} has a stale path`);
+  for (const [prefix, paths] of Object.entries(table.routes ?? {}))
+    if (paths.some((p) => p.stale)) problems.push(`${router}: ${prefix} has a stale path`);
   const ranges = Object.values(lab.model.clusters).flatMap((c) => c.objects.pools.flatMap(poolRanges));
   for (const prefix of Object.keys(table.routes ?? {})) {
     const ip = ipToInt(prefix.split('/')[0]!);
-    if (ranges.some((r) => ip >= r.first && ip <= r.last) && !advertised.has(prefix)) problems.push(`${router}: ${prefix} is in a VIP pool but no cluster advertises it`);
+    if (ranges.some((r) => ip >= r.first && ip <= r.last) && !advertised.has(prefix))
+      problems.push(`${router}: ${prefix} is in a VIP pool but no cluster advertises it`);
   }
   return problems;
 };

@@ -25,7 +25,9 @@ export { globalOpts } from './global-options.js';
 
 export function buildCli(): Command {
   const program = addGlobalOptions(new Command('anycast-verify'), true)
-    .description('Regression gate for BGP anycast: Cilium-advertised LoadBalancer VIPs over an FRR leaf-spine fabric, proven in a real lab.')
+    .description(
+      'Regression gate for BGP anycast: Cilium-advertised LoadBalancer VIPs over an FRR leaf-spine fabric, proven in a real lab.',
+    )
     .enablePositionalOptions()
     .showHelpAfterError();
   const globals = runningGlobalOpts(program);
@@ -39,8 +41,16 @@ export function buildCli(): Command {
   addPlanCommand(program, globals);
   addCompareCommand(program);
   addBaselineCommand(program);
-  addRuntimeCommands(program, () => globals().dir, () => !!globals().quiet);
-  addMatrixCommand(program, () => globals().dir, () => !!globals().quiet);
+  addRuntimeCommands(
+    program,
+    () => globals().dir,
+    () => !!globals().quiet,
+  );
+  addMatrixCommand(
+    program,
+    () => globals().dir,
+    () => !!globals().quiet,
+  );
   addReapCommand(program, globals);
 
   addGlobalOptionsEverywhere(program);
@@ -51,7 +61,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
-    if (err instanceof LabConfigError || err instanceof PreflightError) process.stderr.write(`anycast-verify: ${err.message}\n`);
+    if (err instanceof LabConfigError || err instanceof PreflightError)
+      process.stderr.write(`anycast-verify: ${err.message}\n`);
     else process.stderr.write(`anycast-verify: ${(err as Error).message ?? String(err)}\n`);
     process.exitCode = err instanceof LabConfigError ? 2 : err instanceof PreflightError ? 3 : 1;
   }

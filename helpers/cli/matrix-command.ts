@@ -27,19 +27,33 @@ interface MatrixOptions {
 export function addMatrixCommand(program: Command, projectRoot: () => string, quiet: () => boolean): void {
   program
     .command('matrix')
-    .description('run the lab suites on each runtime in turn; write reports/matrix.md and .json side by side, with version-to-version changes flagged')
-    .option('--runtimes <list>', `comma-separated runtimes, oldest first (${RUNTIME_SUITES.join(',')})`, RUNTIME_SUITES.join(','))
+    .description(
+      'run the lab suites on each runtime in turn; write reports/matrix.md and .json side by side, with version-to-version changes flagged',
+    )
+    .option(
+      '--runtimes <list>',
+      `comma-separated runtimes, oldest first (${RUNTIME_SUITES.join(',')})`,
+      RUNTIME_SUITES.join(','),
+    )
     .option('--repeat <n>', 'runs per runtime; each side is folded as a baseline (worst timing) before comparing', '1')
     .option('--from <dir>', 'build the report from <dir>/<runtime>/<n>/results.json instead of running anything')
     .action(async (o: MatrixOptions) => {
       const root = projectRoot();
-      const suites = o.runtimes.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const s of suites) if (!isRuntimeSuite(s)) throw new Error(`--runtimes: unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')})`);
+      const suites = o.runtimes
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const s of suites)
+        if (!isRuntimeSuite(s))
+          throw new Error(`--runtimes: unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')})`);
       const repeat = Number(o.repeat);
-      if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: expected a whole number ≥ 1, got "${o.repeat}"`);
+      if (!Number.isInteger(repeat) || repeat < 1)
+        throw new Error(`--repeat: expected a whole number ≥ 1, got "${o.repeat}"`);
       const progress = stderrProgress({ quiet: quiet(), prefix: 'matrix' });
       const reports = reportsDir(root);
-      const { cols, interrupted } = o.from ? { cols: collected(resolve(o.from), suites as RuntimeSuite[]), interrupted: false } : await runAll(root, reports, suites as RuntimeSuite[], repeat, progress);
+      const { cols, interrupted } = o.from
+        ? { cols: collected(resolve(o.from), suites as RuntimeSuite[]), interrupted: false }
+        : await runAll(root, reports, suites as RuntimeSuite[], repeat, progress);
       const matrix = buildMatrix(cols);
       mkdirSync(reports, { recursive: true });
       writeFileSync(join(reports, 'matrix.json'), JSON.stringify(matrix, null, 2));
@@ -67,11 +81,21 @@ function collected(dir: string, suites: RuntimeSuite[]): MatrixColumn[] {
   });
 }
 
-async function runAll(root: string, reports: string, suites: RuntimeSuite[], repeat: number, progress: Progress): Promise<{ cols: MatrixColumn[]; interrupted: boolean }> {
+async function runAll(
+  root: string,
+  reports: string,
+  suites: RuntimeSuite[],
+  repeat: number,
+  progress: Progress,
+): Promise<{ cols: MatrixColumn[]; interrupted: boolean }> {
   rmSync(join(reports, 'matrix'), { recursive: true, force: true });
   const cols: MatrixColumn[] = [];
   // The child gets Ctrl-C too (same process group) and removes its lab itself; this stops starting new runs.
-  const interrupts = new Interrupts({ progress, what: 'the matrix', then: 'the running suites remove their lab; no further runs' });
+  const interrupts = new Interrupts({
+    progress,
+    what: 'the matrix',
+    then: 'the running suites remove their lab; no further runs',
+  });
   const interrupted = () => interrupts.exitCode !== undefined;
   try {
     for (const suite of suites) {
@@ -81,15 +105,24 @@ async function runAll(root: string, reports: string, suites: RuntimeSuite[], rep
       for (let n = 1; n <= repeat && !interrupted(); n++) {
         progress.info(`runtime ${suite}, run ${n}/${repeat}: the lab suites on a fresh lab (a few minutes)`);
         const t0 = performance.now();
-        const r = await execa('npx', ['vitest', 'run', '--project', 'lab'], { cwd: root, reject: false, stdio: 'inherit', env: { ANYCAST_VERIFY_RUNTIME: suite } });
+        const r = await execa('npx', ['vitest', 'run', '--project', 'lab'], {
+          cwd: root,
+          reject: false,
+          stdio: 'inherit',
+          env: { ANYCAST_VERIFY_RUNTIME: suite },
+        });
         const file = join(reports, 'results.json');
-        if (!existsSync(file)) throw new Error(`runtime ${suite}: the suites wrote no ${file} (exit ${r.exitCode}); see the output above`);
+        if (!existsSync(file))
+          throw new Error(`runtime ${suite}: the suites wrote no ${file} (exit ${r.exitCode}); see the output above`);
         const results = readResults(file);
         col.runs.push(results);
         const keep = join(reports, 'matrix', suite, String(n));
         mkdirSync(keep, { recursive: true });
-        for (const e of readdirSync(reports)) if (!MATRIX_REPORT_ENTRIES.includes(e)) cpSync(join(reports, e), join(keep, e), { recursive: true });
-        progress.info(`runtime ${suite}, run ${n}: ${results.tests.filter((t) => t.state === 'passed').length} passed, ${results.tests.filter((t) => t.state === 'failed').length} failed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        for (const e of readdirSync(reports))
+          if (!MATRIX_REPORT_ENTRIES.includes(e)) cpSync(join(reports, e), join(keep, e), { recursive: true });
+        progress.info(
+          `runtime ${suite}, run ${n}: ${results.tests.filter((t) => t.state === 'passed').length} passed, ${results.tests.filter((t) => t.state === 'failed').length} failed in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
       }
       if (interrupted()) break;
     }

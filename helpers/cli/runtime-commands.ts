@@ -6,7 +6,14 @@ import type { Command } from 'commander';
 import { loadVersions, type Versions } from '../model/version-pins.js';
 import { stderrProgress } from '../runtime/progress.js';
 import { buildRuntime } from '../runtimes/build.js';
-import { CILIUM_EMBEDS, RUNTIME_SUITES, SUITE_SHIPS, chooseRuntime, isRuntimeSuite, type RuntimeSuite } from '../runtimes/catalog.js';
+import {
+  CILIUM_EMBEDS,
+  RUNTIME_SUITES,
+  SUITE_SHIPS,
+  chooseRuntime,
+  isRuntimeSuite,
+  type RuntimeSuite,
+} from '../runtimes/catalog.js';
 import { runtimeChoice } from '../runtimes/resolve.js';
 import { allRuntimes, runtimesDir } from '../runtimes/store.js';
 
@@ -24,7 +31,9 @@ interface RuntimeRow {
 function runtimeRows(pins: Versions, chosen: RuntimeSuite): RuntimeRow[] {
   return allRuntimes().map(({ suite, built }) => {
     // The Cilium release lines (with today's FRR pin) for which the lab's own rule picks this runtime.
-    const lines = CILIUM_EMBEDS.filter((e) => chooseRuntime({ frr: pins.FRR_VERSION, cilium: `${e.cilium}.0` }).suite === suite).map((e) => `Cilium ${e.cilium} (GoBGP ${e.gobgp})`);
+    const lines = CILIUM_EMBEDS.filter(
+      (e) => chooseRuntime({ frr: pins.FRR_VERSION, cilium: `${e.cilium}.0` }).suite === suite,
+    ).map((e) => `Cilium ${e.cilium} (GoBGP ${e.gobgp})`);
     return {
       suite,
       built: !!built,
@@ -38,7 +47,9 @@ function runtimeRows(pins: Versions, chosen: RuntimeSuite): RuntimeRow[] {
 }
 
 export function addRuntimeCommands(program: Command, projectRoot: () => string, quiet: () => boolean): void {
-  const cmd = program.command('runtimes').description(`the FRR + GoBGP runtimes the netns lab runs from (Debian root filesystems in ${runtimesDir()})`);
+  const cmd = program
+    .command('runtimes')
+    .description(`the FRR + GoBGP runtimes the netns lab runs from (Debian root filesystems in ${runtimesDir()})`);
 
   cmd
     .command('list', { isDefault: true })
@@ -53,9 +64,16 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      const lines = [`pins (versions.env): FRR ${pins.FRR_VERSION}, Cilium ${pins.CILIUM_VERSION} (embeds GoBGP ${choice.requested.gobgp})`, `default: ${choice.suite} — ${choice.reason}`, ''];
+      const lines = [
+        `pins (versions.env): FRR ${pins.FRR_VERSION}, Cilium ${pins.CILIUM_VERSION} (embeds GoBGP ${choice.requested.gobgp})`,
+        `default: ${choice.suite} — ${choice.reason}`,
+        '',
+      ];
       lines.push('runtime   built  FRR      GoBGP    stands for   (* default; ? = expected, not built)');
-      for (const r of rows) lines.push(`${(r.suite + (r.default ? '*' : '')).padEnd(9)} ${(r.built ? 'yes' : 'no').padEnd(6)} ${r.frr.padEnd(8)} ${r.gobgp.padEnd(8)} ${r.standsFor.join(', ') || '-'}`);
+      for (const r of rows)
+        lines.push(
+          `${(r.suite + (r.default ? '*' : '')).padEnd(9)} ${(r.built ? 'yes' : 'no').padEnd(6)} ${r.frr.padEnd(8)} ${r.gobgp.padEnd(8)} ${r.standsFor.join(', ') || '-'}`,
+        );
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 
@@ -66,24 +84,31 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
     .option('--force', 'rebuild even if built')
     .action(async (suites: string[], o: { force?: boolean }) => {
       const root = projectRoot();
-      const wanted = suites.length === 0 ? [runtimeChoice(root).suite] : suites.includes('all') ? [...RUNTIME_SUITES] : suites;
-      for (const s of wanted) if (!isRuntimeSuite(s)) throw new Error(`unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')}, all)`);
+      const wanted =
+        suites.length === 0 ? [runtimeChoice(root).suite] : suites.includes('all') ? [...RUNTIME_SUITES] : suites;
+      for (const s of wanted)
+        if (!isRuntimeSuite(s))
+          throw new Error(`unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')}, all)`);
       const progress = stderrProgress({ quiet: quiet(), prefix: 'runtimes' });
       // Ctrl-C: stop the build and remove its partial folder before exiting.
       const interrupts = new Interrupts({ progress, what: 'the build', then: 'nothing half-built is kept' });
       try {
         for (const s of wanted as RuntimeSuite[]) {
           const t0 = performance.now();
-          const rt = await buildRuntime(s, { progress, force: o.force, signal: interrupts.signal }).catch((err: Error) => {
-            if (interrupts.exitCode !== undefined) return undefined;
-            throw err;
-          });
+          const rt = await buildRuntime(s, { progress, force: o.force, signal: interrupts.signal }).catch(
+            (err: Error) => {
+              if (interrupts.exitCode !== undefined) return undefined;
+              throw err;
+            },
+          );
           if (!rt) {
             // Interrupted: the partial build is gone; the exit code says why.
             process.exitCode = interrupts.exitCode;
             return;
           }
-          process.stdout.write(`runtime ${s}: FRR ${rt.manifest.frr}, GoBGP ${rt.manifest.gobgp} in ${rt.root} (${((performance.now() - t0) / 1000).toFixed(2)} s)\n`);
+          process.stdout.write(
+            `runtime ${s}: FRR ${rt.manifest.frr}, GoBGP ${rt.manifest.gobgp} in ${rt.root} (${((performance.now() - t0) / 1000).toFixed(2)} s)\n`,
+          );
         }
       } finally {
         interrupts.dispose();

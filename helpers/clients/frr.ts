@@ -41,7 +41,8 @@ export async function bgpNeighbors(lab: LabHandle, router: string): Promise<Reco
       remoteAs: Number(n.remoteAs),
       localAs: Number(n.localAs),
       holdSeconds: typeof n.bgpTimerHoldTimeMsecs === 'number' ? n.bgpTimerHoldTimeMsecs / 1000 : undefined,
-      keepaliveSeconds: typeof n.bgpTimerKeepAliveIntervalMsecs === 'number' ? n.bgpTimerKeepAliveIntervalMsecs / 1000 : undefined,
+      keepaliveSeconds:
+        typeof n.bgpTimerKeepAliveIntervalMsecs === 'number' ? n.bgpTimerKeepAliveIntervalMsecs / 1000 : undefined,
       remoteGrMode: gr?.remoteGrMode as string | undefined,
       localGrMode: gr?.localGrMode as string | undefined,
       prefixesReceived: typeof afi?.acceptedPrefixCounter === 'number' ? afi.acceptedPrefixCounter : undefined,
@@ -59,9 +60,22 @@ export interface KernelNextHop {
 /** Next hops of the kernel route for `prefix` in a node (empty when there is none). */
 export async function kernelNextHops(lab: LabHandle, node: string, prefix: string): Promise<KernelNextHop[]> {
   const r = await lab.exec(node, ['ip', '-j', 'route', 'show', prefix]);
-  const routes = JSON.parse(r.stdout || '[]') as { dst: string; gateway?: string; dev?: string; nexthops?: { gateway: string; dev: string }[] }[];
-  const exact = routes.filter((x) => x.dst === prefix || `${x.dst}/32` === prefix || x.dst === prefix.replace(/\/32$/, ''));
-  return exact.flatMap((x) => (x.nexthops ? x.nexthops.map((n) => ({ gateway: n.gateway, dev: n.dev })) : x.gateway ? [{ gateway: x.gateway, dev: x.dev ?? '' }] : []));
+  const routes = JSON.parse(r.stdout || '[]') as {
+    dst: string;
+    gateway?: string;
+    dev?: string;
+    nexthops?: { gateway: string; dev: string }[];
+  }[];
+  const exact = routes.filter(
+    (x) => x.dst === prefix || `${x.dst}/32` === prefix || x.dst === prefix.replace(/\/32$/, ''),
+  );
+  return exact.flatMap((x) =>
+    x.nexthops
+      ? x.nexthops.map((n) => ({ gateway: n.gateway, dev: n.dev }))
+      : x.gateway
+        ? [{ gateway: x.gateway, dev: x.dev ?? '' }]
+        : [],
+  );
 }
 
 export interface BgpPathView {

@@ -45,7 +45,10 @@ export interface RequestSpan {
 }
 
 /** The losses no rule allows, each with the reason. */
-export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: FaultWindows): { loss: LostRequest; why: string }[] {
+export function unexpectedLosses(
+  losses: (LostRequest & RequestSpan)[],
+  w: FaultWindows,
+): { loss: LostRequest; why: string }[] {
   const out: { loss: LostRequest; why: string }[] = [];
   const transientAt = (l: LostRequest, from: number, to: number) => transientOnPath(l, w.onPath, from, to);
   const byTime = (l: LostRequest & RequestSpan) => l.verdict === 'unknown' && !w.trailComplete;
@@ -55,7 +58,11 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
     // another) and an ECMP change was stamped after it opened; without that packet proof, the
     // change must be stamped while it was open. (Stamps trail the kernel by the monitor's read
     // lag, so a stamp can land just after a short connection already died of the change.)
-    const rehashed = l.verdict === 'reset' && (l.rehashedFrom !== undefined ? w.ecmpChanges.some((c) => c >= l.t) : w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms));
+    const rehashed =
+      l.verdict === 'reset' &&
+      (l.rehashedFrom !== undefined
+        ? w.ecmpChanges.some((c) => c >= l.t)
+        : w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms));
     if (l.t + l.ms < w.tFault) {
       out.push({ loss: l, why: 'lost before the fault began' });
     } else if (rehashed) {
@@ -63,12 +70,26 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
     } else if (l.t < w.tRestore) {
       if (transientAt(l, w.tFault, w.tDetect)) continue;
       if (byTime(l) && open(l, w.tFault, w.tDetect)) continue;
-      if (!w.dataPlaneAlive && l.t <= w.tDetect && ((l.verdict === 'lost-towards-node' && l.where !== undefined && w.onPath.includes(l.where)) || (l.verdict === 'unanswered-at-node' && l.where === w.victim))) continue;
-      out.push({ loss: l, why: w.dataPlaneAlive ? "not in the withdrawal transient, and the victim's data plane was up" : 'not explained by the dead node or the withdrawal transient' });
+      if (
+        !w.dataPlaneAlive &&
+        l.t <= w.tDetect &&
+        ((l.verdict === 'lost-towards-node' && l.where !== undefined && w.onPath.includes(l.where)) ||
+          (l.verdict === 'unanswered-at-node' && l.where === w.victim))
+      )
+        continue;
+      out.push({
+        loss: l,
+        why: w.dataPlaneAlive
+          ? "not in the withdrawal transient, and the victim's data plane was up"
+          : 'not explained by the dead node or the withdrawal transient',
+      });
     } else {
       if (transientAt(l, w.tRestore, w.tBack)) continue;
       if (byTime(l) && open(l, w.tRestore, w.tBack)) continue;
-      out.push({ loss: l, why: 'after the restore, and neither a fail-back transient nor a reset of a connection the ECMP change rehashed' });
+      out.push({
+        loss: l,
+        why: 'after the restore, and neither a fail-back transient nor a reset of a connection the ECMP change rehashed',
+      });
     }
   }
   return out;
@@ -76,7 +97,14 @@ export function unexpectedLosses(losses: (LostRequest & RequestSpan)[], w: Fault
 
 /** A loss that shows a router on the victim's path had changed its FIB (no route, or a route back) at a time in [from, to]. */
 function transientOnPath(l: LostRequest, onPath: string[], from: number, to: number): boolean {
-  return (l.verdict === 'black-hole' || l.verdict === 'micro-loop') && l.where !== undefined && onPath.includes(l.where) && l.at !== undefined && l.at >= from && l.at <= to;
+  return (
+    (l.verdict === 'black-hole' || l.verdict === 'micro-loop') &&
+    l.where !== undefined &&
+    onPath.includes(l.where) &&
+    l.at !== undefined &&
+    l.at >= from &&
+    l.at <= to
+  );
 }
 
 /**
@@ -84,10 +112,17 @@ function transientOnPath(l: LostRequest, onPath: string[], from: number, to: num
  * a transient loss (a packet's kernel capture time) shows the change had already happened.
  * Also returns by how much the evidence preceded the monitor's stamp (its read lag), if it did.
  */
-export function firstPathChange(monitorStamp: number | undefined, losses: LostRequest[], onPath: string[], from: number, to: number): { t?: number; monitorLagMs?: number } {
+export function firstPathChange(
+  monitorStamp: number | undefined,
+  losses: LostRequest[],
+  onPath: string[],
+  from: number,
+  to: number,
+): { t?: number; monitorLagMs?: number } {
   const evidence = losses.filter((l) => transientOnPath(l, onPath, from, to)).map((l) => l.at!);
   const earliest = evidence.length ? Math.min(...evidence) : undefined;
   if (earliest === undefined) return { t: monitorStamp };
-  if (monitorStamp === undefined || earliest < monitorStamp) return { t: earliest, ...(monitorStamp !== undefined ? { monitorLagMs: monitorStamp - earliest } : {}) };
+  if (monitorStamp === undefined || earliest < monitorStamp)
+    return { t: earliest, ...(monitorStamp !== undefined ? { monitorLagMs: monitorStamp - earliest } : {}) };
   return { t: monitorStamp };
 }

@@ -91,9 +91,20 @@ export const FAULT_TITLES: Record<FaultKind, string> = {
   'silent-drop': 'node silently drops everything (nftables)',
 };
 
-export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour, provider: ProviderFactors = {}): FaultSpec {
+export function faultSpec(
+  kind: FaultKind,
+  s: NegotiatedSession,
+  peer: SpeakerPeer,
+  hops: number,
+  gobgp: GobgpBehaviour,
+  provider: ProviderFactors = {},
+): FaultSpec {
   const spec = baseSpec(kind, s, peer, hops, gobgp);
-  const add = (b: Budget, extra: Budget): Budget => ({ ...b, seconds: b.seconds + extra.seconds, formula: `${b.formula} + ${extra.formula}` });
+  const add = (b: Budget, extra: Budget): Budget => ({
+    ...b,
+    seconds: b.seconds + extra.seconds,
+    formula: `${b.formula} + ${extra.formula}`,
+  });
   if (provider.failBack) spec.failBack = add(spec.failBack, provider.failBack);
   if (provider.detect) spec.detect = add(spec.detect, provider.detect);
   if (kind === 'speaker-crash') spec.outcome = crashOutcome(s, hops, provider.speakerRestart);
@@ -101,22 +112,50 @@ export function faultSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPe
 }
 
 /** The speaker-crash outcome table: see FaultSpec.outcome. */
-export function crashOutcome(s: NegotiatedSession, hops: number, restart?: SpeakerRestart): NonNullable<FaultSpec['outcome']> {
+export function crashOutcome(
+  s: NegotiatedSession,
+  hops: number,
+  restart?: SpeakerRestart,
+): NonNullable<FaultSpec['outcome']> {
   const by = restart ? `${restart.formula}` : 'no restart figure from the provider';
-  if (!s.gracefulRestart) return { kind: 'fabric-moves', why: `no graceful restart negotiated: the leaf drops the path when the TCP session closes (${by})` };
-  if (restart?.withinSeconds === undefined) return { kind: 'fabric-moves', why: `the speaker is not back before the restore (${by}), so the GR restart time ${s.restartSeconds} s runs out` };
-  if (restart.withinSeconds >= s.restartSeconds) return { kind: 'fabric-moves', why: `the speaker redials after ≤ ${restart.withinSeconds} s (${by}), not within the GR restart time ${s.restartSeconds} s` };
+  if (!s.gracefulRestart)
+    return {
+      kind: 'fabric-moves',
+      why: `no graceful restart negotiated: the leaf drops the path when the TCP session closes (${by})`,
+    };
+  if (restart?.withinSeconds === undefined)
+    return {
+      kind: 'fabric-moves',
+      why: `the speaker is not back before the restore (${by}), so the GR restart time ${s.restartSeconds} s runs out`,
+    };
+  if (restart.withinSeconds >= s.restartSeconds)
+    return {
+      kind: 'fabric-moves',
+      why: `the speaker redials after ≤ ${restart.withinSeconds} s (${by}), not within the GR restart time ${s.restartSeconds} s`,
+    };
   return {
     kind: 'fabric-holds',
     why: `the speaker redials after ≤ ${restart.withinSeconds} s (${by}), within the GR restart time ${s.restartSeconds} s: the leaf keeps the stale path and takes the refreshed one`,
-    speakerBack: { seconds: s.restartSeconds, formula: `GR restart time ${s.restartSeconds} s (expected ≤ ${restart.withinSeconds} s: ${by})` },
+    speakerBack: {
+      seconds: s.restartSeconds,
+      formula: `GR restart time ${s.restartSeconds} s (expected ≤ ${restart.withinSeconds} s: ${by})`,
+    },
   };
 }
 
-function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops: number, gobgp: GobgpBehaviour): FaultSpec {
+function baseSpec(
+  kind: FaultKind,
+  s: NegotiatedSession,
+  peer: SpeakerPeer,
+  hops: number,
+  gobgp: GobgpBehaviour,
+): FaultSpec {
   const prop = { seconds: hops * PER_HOP_SECONDS, formula: `${hops} hops × ${PER_HOP_SECONDS} s` };
   // The leaf is the first hop; the transient lasts the remaining hops up to the ECMP router.
-  const transient = { seconds: (hops - 1) * PER_HOP_SECONDS, formula: `${hops - 1} hop${hops === 2 ? '' : 's'} from the victim's leaf to the ECMP router × ${PER_HOP_SECONDS} s` };
+  const transient = {
+    seconds: (hops - 1) * PER_HOP_SECONDS,
+    formula: `${hops - 1} hop${hops === 2 ? '' : 's'} from the victim's leaf to the ECMP router × ${PER_HOP_SECONDS} s`,
+  };
   const gr = s.gracefulRestart && s.nBit;
   // After a long outage the speaker is cycling through retries (its idle hold ended long
   // ago): at the restore a dial may be hanging on a dead peer (up to the dial timeout), and
@@ -139,9 +178,19 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
         title: FAULT_TITLES[kind],
         dataPlaneAlive: true,
         detect: s.gracefulRestart
-          ? { seconds: s.restartSeconds + prop.seconds, formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}` }
+          ? {
+              seconds: s.restartSeconds + prop.seconds,
+              formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}`,
+            }
           : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
-        ...(s.gracefulRestart ? { notBefore: { seconds: s.restartSeconds, formula: `GR restart time ${s.restartSeconds} s (stale routes kept)` } } : {}),
+        ...(s.gracefulRestart
+          ? {
+              notBefore: {
+                seconds: s.restartSeconds,
+                formula: `GR restart time ${s.restartSeconds} s (stale routes kept)`,
+              },
+            }
+          : {}),
         failBack: {
           seconds: SPEAKER_START_SECONDS + firstDial.max + prop.seconds,
           formula: `speaker start ${SPEAKER_START_SECONDS} s + first dial ≤ ${firstDial.max} s (${firstDial.formula}) + ${prop.formula}`,
@@ -157,12 +206,26 @@ function baseSpec(kind: FaultKind, s: NegotiatedSession, peer: SpeakerPeer, hops
         dataPlaneAlive: false,
         // The last keepalive came at any phase of its interval before the fault.
         detect: gr
-          ? { seconds: s.holdSeconds + s.restartSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}`, jitterSeconds: peer.keepaliveSeconds }
-          : { seconds: s.holdSeconds + prop.seconds, formula: `hold ${s.holdSeconds} s + ${prop.formula}`, jitterSeconds: peer.keepaliveSeconds },
+          ? {
+              seconds: s.holdSeconds + s.restartSeconds + prop.seconds,
+              formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}`,
+              jitterSeconds: peer.keepaliveSeconds,
+            }
+          : {
+              seconds: s.holdSeconds + prop.seconds,
+              formula: `hold ${s.holdSeconds} s + ${prop.formula}`,
+              jitterSeconds: peer.keepaliveSeconds,
+            },
         // The last keepalive may have come up to one interval before the fault.
         notBefore: gr
-          ? { seconds: s.holdSeconds - peer.keepaliveSeconds + s.restartSeconds, formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s + GR restart time ${s.restartSeconds} s` }
-          : { seconds: s.holdSeconds - peer.keepaliveSeconds, formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s` },
+          ? {
+              seconds: s.holdSeconds - peer.keepaliveSeconds + s.restartSeconds,
+              formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s + GR restart time ${s.restartSeconds} s`,
+            }
+          : {
+              seconds: s.holdSeconds - peer.keepaliveSeconds,
+              formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s`,
+            },
         failBack: redial,
         transient,
       };

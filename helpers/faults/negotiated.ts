@@ -6,8 +6,10 @@ import type { NegotiatedSession } from './budgets.js';
 
 export async function negotiatedSession(lab: LabHandle, s: LabSession): Promise<NegotiatedSession> {
   const n = (await bgpNeighbors(lab, s.a.node))[s.b.address];
-  if (!n || n.state !== 'Established') throw new Error(`${s.a.node}'s session to ${s.b.node} is ${n?.state ?? 'missing'}; cannot read what it negotiated`);
-  const gr = n.raw.gracefulRestartInfo as { remoteGrMode?: string; nBit?: boolean; timers?: { receivedRestartTimer?: number } } | undefined;
+  if (!n || n.state !== 'Established')
+    throw new Error(`${s.a.node}'s session to ${s.b.node} is ${n?.state ?? 'missing'}; cannot read what it negotiated`);
+  const gr = n.raw.gracefulRestartInfo as
+    { remoteGrMode?: string; nBit?: boolean; timers?: { receivedRestartTimer?: number } } | undefined;
   return {
     holdSeconds: n.holdSeconds ?? s.holdSeconds,
     gracefulRestart: gr?.remoteGrMode === 'Restart',
@@ -31,9 +33,16 @@ export async function grSettleProblem(lab: LabHandle, s: LabSession): Promise<st
   const problems: string[] = [];
   for (const f of s.speakerPeer?.families ?? [{ afi: 'ipv4', safi: 'unicast' }]) {
     const key = `${f.afi}${f.safi[0]!.toUpperCase()}${f.safi.slice(1)}`;
-    const eor = (gr[key] as { endOfRibStatus?: { endOfRibSend?: boolean; endOfRibRecv?: boolean } } | undefined)?.endOfRibStatus;
-    if (!eor) problems.push(`${s.a.node} shows no End-of-RIB status for ${s.b.node} ${key} (gracefulRestartInfo.${key}.endOfRibStatus)`);
-    else if (!eor.endOfRibSend || !eor.endOfRibRecv) problems.push(`${s.a.node} ↔ ${s.b.node} ${key}: End-of-RIB sent ${!!eor.endOfRibSend}, received ${!!eor.endOfRibRecv}`);
+    const eor = (gr[key] as { endOfRibStatus?: { endOfRibSend?: boolean; endOfRibRecv?: boolean } } | undefined)
+      ?.endOfRibStatus;
+    if (!eor)
+      problems.push(
+        `${s.a.node} shows no End-of-RIB status for ${s.b.node} ${key} (gracefulRestartInfo.${key}.endOfRibStatus)`,
+      );
+    else if (!eor.endOfRibSend || !eor.endOfRibRecv)
+      problems.push(
+        `${s.a.node} ↔ ${s.b.node} ${key}: End-of-RIB sent ${!!eor.endOfRibSend}, received ${!!eor.endOfRibRecv}`,
+      );
   }
   return problems.length ? problems.join('; ') : undefined;
 }

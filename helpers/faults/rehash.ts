@@ -43,7 +43,9 @@ export interface RehashJudgement {
   disagreements: string[];
   /** Connections before the fault served by another cluster than the FIB names. */
   misserved: string[];
-  counts: { fault: { alive: number; predicted: number; broken: number }; failBack: {
+  counts: {
+    fault: { alive: number; predicted: number; broken: number };
+    failBack: {
       alive: number;
       predicted: number;
       broken: number;
@@ -57,22 +59,44 @@ export interface RehashJudgement {
   };
 }
 
-function judgeTransition(conns: HeldConnection[], at: number, until: number, transition: ConnectionVerdict['transition'], after: PredictedClusters): ConnectionVerdict[] {
+function judgeTransition(
+  conns: HeldConnection[],
+  at: number,
+  until: number,
+  transition: ConnectionVerdict['transition'],
+  after: PredictedClusters,
+): ConnectionVerdict[] {
   return conns
     .filter((c) => aliveAt(c, at))
     .map((c) => {
       const predicted = after.get(connectionKey(c));
-      return { conn: c, transition, servedBy: c.cluster!, predicted, predictedBreak: predicted !== c.cluster, observedBreak: c.brokeAt !== undefined && c.brokeAt < until };
+      return {
+        conn: c,
+        transition,
+        servedBy: c.cluster!,
+        predicted,
+        predictedBreak: predicted !== c.cluster,
+        observedBreak: c.brokeAt !== undefined && c.brokeAt < until,
+      };
     });
 }
 
 const describe = (v: ConnectionVerdict) =>
   `${v.conn.client} port ${v.conn.sport} (served by ${v.servedBy}): the FIB after the ${v.transition} sends it to ${v.predicted ?? 'no cluster'}, so it should ${v.predictedBreak ? 'break' : 'survive'}; it ${v.observedBreak ? `broke (${v.conn.how}: ${v.conn.err ?? ''}) at ${v.conn.brokeAt}` : 'survived'}`;
 
-export function judgeRehash(conns: HeldConnection[], phases: Phases, before: PredictedClusters, moved: PredictedClusters, back: PredictedClusters): RehashJudgement {
+export function judgeRehash(
+  conns: HeldConnection[],
+  phases: Phases,
+  before: PredictedClusters,
+  moved: PredictedClusters,
+  back: PredictedClusters,
+): RehashJudgement {
   const misserved = conns
     .filter((c) => aliveAt(c, phases.fault) && before.get(connectionKey(c)) !== c.cluster)
-    .map((c) => `${c.client} port ${c.sport}: served by ${c.cluster}, the FIB before the fault names ${before.get(connectionKey(c)) ?? 'no cluster'}`);
+    .map(
+      (c) =>
+        `${c.client} port ${c.sport}: served by ${c.cluster}, the FIB before the fault names ${before.get(connectionKey(c)) ?? 'no cluster'}`,
+    );
   const fault = judgeTransition(conns, phases.fault, phases.restore, 'fault', moved);
   const failBack = judgeTransition(conns, phases.restore, phases.end, 'fail-back', back);
   const verdicts = [...fault, ...failBack];
@@ -83,7 +107,11 @@ export function judgeRehash(conns: HeldConnection[], phases: Phases, before: Pre
     misserved,
     disagreements: verdicts.filter((v) => v.predictedBreak !== v.observedBreak).map(describe),
     counts: {
-      fault: { alive: fault.length, predicted: fault.filter((v) => v.predictedBreak).length, broken: fault.filter((v) => v.observedBreak).length },
+      fault: {
+        alive: fault.length,
+        predicted: fault.filter((v) => v.predictedBreak).length,
+        broken: fault.filter((v) => v.observedBreak).length,
+      },
       failBack: {
         alive: failBack.length,
         predicted: failBack.filter((v) => v.predictedBreak).length,

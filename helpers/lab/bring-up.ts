@@ -27,7 +27,10 @@ export const CONVERGENCE_DEADLINE_SECONDS: Record<ProviderName, number> = { netn
 export type Convergence = { converged: true; seconds: number } | { converged: false; seconds: number; problem: string };
 
 /** Waits until the lab converges or the deadline passes; a daemon that dies ends the wait at once. */
-export async function waitConverged(lab: LabHandle, opts: Pick<UpOptions, 'progress' | 'signal'>): Promise<Convergence> {
+export async function waitConverged(
+  lab: LabHandle,
+  opts: Pick<UpOptions, 'progress' | 'signal'>,
+): Promise<Convergence> {
   const seconds = CONVERGENCE_DEADLINE_SECONDS[lab.provider];
   const t0 = performance.now();
   try {
@@ -59,7 +62,11 @@ export async function waitConverged(lab: LabHandle, opts: Pick<UpOptions, 'progr
  * failed or interrupted bring-up removes what it made, unless ANYCAST_VERIFY_KEEP=1 asks to
  * keep it for debugging.
  */
-export async function bringUp(provider: LabProvider, opts: UpOptions, mode: 'require' | 'report'): Promise<{ lab: LabHandle; convergence: Convergence }> {
+export async function bringUp(
+  provider: LabProvider,
+  opts: UpOptions,
+  mode: 'require' | 'report',
+): Promise<{ lab: LabHandle; convergence: Convergence }> {
   await claimLab(provider, opts);
   try {
     const lab = await provider.up(opts);
@@ -69,9 +76,13 @@ export async function bringUp(provider: LabProvider, opts: UpOptions, mode: 'req
     return { lab, convergence };
   } catch (err) {
     if (process.env.ANYCAST_VERIFY_KEEP === '1' && !(err instanceof AbortedError)) {
-      opts.progress.info('bring-up failed; ANYCAST_VERIFY_KEEP=1 leaves the lab up for debugging (`anycast-verify down` removes it)');
+      opts.progress.info(
+        'bring-up failed; ANYCAST_VERIFY_KEEP=1 leaves the lab up for debugging (`anycast-verify down` removes it)',
+      );
     } else {
-      opts.progress.info(err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made');
+      opts.progress.info(
+        err instanceof AbortedError ? 'interrupted; removing what was made' : 'bring-up failed; removing what was made',
+      );
       await provider.down({ progress: opts.progress }).catch(() => undefined);
     }
     throw err;

@@ -22,12 +22,18 @@ export async function checkWithTools(model: LabModel): Promise<string[]> {
   const suite = runtimeChoice(model.root).suite;
   const rt = builtRuntime(suite);
   if (rt) problems.push(...(await frrDryRun(model, rt.root)));
-  else notes.push(`FRR configs not loaded in FRR (vtysh --dryrun): runtime "${suite}" is not built (npx anycast-verify runtimes build)`);
+  else
+    notes.push(
+      `FRR configs not loaded in FRR (vtysh --dryrun): runtime "${suite}" is not built (npx anycast-verify runtimes build)`,
+    );
   const schemas = findSchemas(model.root);
   const notValidated = 'topology and Cilium manifests not validated against the upstream schemas';
   if (schemas.dir) {
     try {
-      const found = [...validateTopologyAgainstSchema(model, schemas.dir), ...validateManifestsAgainstCrds(model, schemas.dir).problems];
+      const found = [
+        ...validateTopologyAgainstSchema(model, schemas.dir),
+        ...validateManifestsAgainstCrds(model, schemas.dir).problems,
+      ];
       problems.push(...found);
     } catch (err) {
       // A schema file that does not parse or compile: reference data at fault, not the lab's files.
@@ -47,14 +53,27 @@ async function frrDryRun(model: LabModel, runtimeRoot: string): Promise<Problem[
       Object.values(model.routers).map(async (r) => {
         const inside = join(tmp, `${r.name}-${basename(r.frrConfPath)}`);
         copyFileSync(r.frrConfPath, inside);
-        const res = await run(['chroot', runtimeRoot, 'vtysh', '--dryrun', '-f', inside.slice(runtimeRoot.length)], { reject: false });
+        const res = await run(['chroot', runtimeRoot, 'vtysh', '--dryrun', '-f', inside.slice(runtimeRoot.length)], {
+          reject: false,
+        });
         if (res.exitCode === 0) return [];
         const mine: Problem[] = [];
         for (const line of `${res.stdout}\n${res.stderr}`.split('\n')) {
           const m = /line (\d+): (.*)/.exec(line);
-          if (m) mine.push({ file: r.frr.file, field: m[2]!.replace(/^% /, '').trim(), line: Number(m[1]), message: 'FRR rejects this line (vtysh --dryrun)' });
+          if (m)
+            mine.push({
+              file: r.frr.file,
+              field: m[2]!.replace(/^% /, '').trim(),
+              line: Number(m[1]),
+              message: 'FRR rejects this line (vtysh --dryrun)',
+            });
         }
-        if (mine.length === 0) mine.push({ file: r.frr.file, field: '(file)', message: `vtysh --dryrun failed: ${res.stderr.trim() || res.stdout.trim()}` });
+        if (mine.length === 0)
+          mine.push({
+            file: r.frr.file,
+            field: '(file)',
+            message: `vtysh --dryrun failed: ${res.stderr.trim() || res.stdout.trim()}`,
+          });
         return mine;
       }),
     );

@@ -15,10 +15,15 @@ export async function claimLab(provider: LabProvider, opts: Pick<UpOptions, 'pro
   if (prev) {
     const ownerAlive = isSameProcessAlive(prev.owner);
     if (ownerAlive || (prev.owner.persistent && prev.ready)) {
-      const down = provider.name === 'netns' ? 'npx anycast-verify down' : `npx anycast-verify --provider ${provider.name} down`;
-      throw new Error(`lab "${lab}" is already up (started by pid ${prev.owner.pid}: ${prev.owner.command}${ownerAlive ? ', still running' : ''}); run \`${down}\` first`);
+      const down =
+        provider.name === 'netns' ? 'npx anycast-verify down' : `npx anycast-verify --provider ${provider.name} down`;
+      throw new Error(
+        `lab "${lab}" is already up (started by pid ${prev.owner.pid}: ${prev.owner.command}${ownerAlive ? ', still running' : ''}); run \`${down}\` first`,
+      );
     }
-    opts.progress.info(`removing lab "${lab}" left behind by pid ${prev.owner.pid} (${prev.owner.command}), which is gone`);
+    opts.progress.info(
+      `removing lab "${lab}" left behind by pid ${prev.owner.pid} (${prev.owner.command}), which is gone`,
+    );
     await provider.down({ progress: opts.progress });
   }
   const owner = { pid: process.pid, startTime: processStartTime(process.pid) ?? '?' };

@@ -17,7 +17,8 @@ export async function convergenceProblem(lab: LabHandle): Promise<string | undef
       const neighbors = await bgpNeighbors(lab, r.name);
       for (const addr of Object.keys(r.frr.bgp!.neighbors)) {
         const n = neighbors[addr];
-        if (n?.state !== 'Established') problems.push(`${r.name}: session to ${addr} is ${n?.state ?? 'not configured'}`);
+        if (n?.state !== 'Established')
+          problems.push(`${r.name}: session to ${addr} is ${n?.state ?? 'not configured'}`);
       }
     }),
   );

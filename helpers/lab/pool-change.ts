@@ -40,7 +40,12 @@ export interface PoolChangeDeps {
  * Runs `check` against a lab whose pool is the copy's (the copy's pool already edited), then
  * puts everything back; resolves with the method used.
  */
-export async function withChangedPool(lab: LabHandle, copy: ChangedCopy, check: (view: LabHandle, changed: LabModel) => Promise<void>, deps: PoolChangeDeps): Promise<PoolChangeMethod> {
+export async function withChangedPool(
+  lab: LabHandle,
+  copy: ChangedCopy,
+  check: (view: LabHandle, changed: LabModel) => Promise<void>,
+  deps: PoolChangeDeps,
+): Promise<PoolChangeMethod> {
   const method = poolChangeMethod(lab);
   if (lab.canRunSecondLab) {
     copy.edit('containerlab/anycast.clab.yml', /^name: (\S+)$/m, 'name: $1-pool');
@@ -54,7 +59,8 @@ export async function withChangedPool(lab: LabHandle, copy: ChangedCopy, check: 
     }
     return method;
   }
-  if (!lab.reconfigure) throw new Error(`the ${lab.provider} provider can neither run a second lab nor reconfigure the running one`);
+  if (!lab.reconfigure)
+    throw new Error(`the ${lab.provider} provider can neither run a second lab nor reconfigure the running one`);
   const changed = loadLabModel({ root: copy.root });
   const { lab: view, restore } = await lab.reconfigure(changed, POOL_KINDS);
   try {

@@ -18,13 +18,33 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'an
 export function startReaper(model: LabModel, provider: string, owner: { pid: number; startTime: string }): void {
   const child = spawn(
     process.execPath,
-    [BIN, '-q', '-C', model.root, '--topology', relative(model.root, model.topology.path), '--fixtures', relative(model.root, model.fixturesDir), '--provider', provider, 'reap', '--owner', String(owner.pid), '--owner-start', owner.startTime],
+    [
+      BIN,
+      '-q',
+      '-C',
+      model.root,
+      '--topology',
+      relative(model.root, model.topology.path),
+      '--fixtures',
+      relative(model.root, model.fixturesDir),
+      '--provider',
+      provider,
+      'reap',
+      '--owner',
+      String(owner.pid),
+      '--owner-start',
+      owner.startTime,
+    ],
     { detached: true, stdio: 'ignore' },
   );
   child.unref();
 }
 
-export async function reap(provider: LabProvider, lab: string, owner: { pid: number; startTime: string }): Promise<'gone' | 'kept' | 'removed'> {
+export async function reap(
+  provider: LabProvider,
+  lab: string,
+  owner: { pid: number; startTime: string },
+): Promise<'gone' | 'kept' | 'removed'> {
   for (;;) {
     const st = readState(lab);
     if (!st || st.owner.pid !== owner.pid || st.owner.startTime !== owner.startTime) return 'gone';

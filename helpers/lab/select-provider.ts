@@ -8,7 +8,8 @@ export const PROVIDERS: ProviderName[] = ['netns', 'containerlab'];
 
 export function providerName(flag?: string): ProviderName {
   const name = flag ?? process.env.ANYCAST_VERIFY_PROVIDER ?? 'netns';
-  if (!(PROVIDERS as string[]).includes(name)) throw new Error(`unknown provider "${name}" (choose one of: ${PROVIDERS.join(', ')})`);
+  if (!(PROVIDERS as string[]).includes(name))
+    throw new Error(`unknown provider "${name}" (choose one of: ${PROVIDERS.join(', ')})`);
   return name as ProviderName;
 }
 

@@ -50,7 +50,15 @@ export function labSessions(model: LabModel): LabSession[] {
       const myAddr = addressTowards(model, r.name, nb.address)?.address;
       if (!myAddr) continue; // not directly connected: reported by the model's cross-checks
       const t = neighborTimers(bgp, nb.address);
-      const a: SessionEnd = { node: r.name, address: myAddr, asn: bgp.asn, kind: 'frr', holdSeconds: t.hold, keepaliveSeconds: t.keepalive, password: nb.password };
+      const a: SessionEnd = {
+        node: r.name,
+        address: myAddr,
+        asn: bgp.asn,
+        kind: 'frr',
+        holdSeconds: t.hold,
+        keepaliveSeconds: t.keepalive,
+        password: nb.password,
+      };
       let b: SessionEnd;
       let speakerPeer: SpeakerPeer | undefined;
       let cluster: string | undefined;
@@ -60,12 +68,28 @@ export function labSessions(model: LabModel): LabSession[] {
         speakerPeer = intent?.peers.find((p) => p.address === myAddr);
         if (!intent || !speakerPeer) continue; // checked by the model's cross-checks
         cluster = k8s.cluster;
-        b = { node: peer, address: nb.address, asn: intent.localASN, kind: 'speaker', holdSeconds: speakerPeer.holdSeconds, keepaliveSeconds: speakerPeer.keepaliveSeconds, password: speakerPeer.password };
+        b = {
+          node: peer,
+          address: nb.address,
+          asn: intent.localASN,
+          kind: 'speaker',
+          holdSeconds: speakerPeer.holdSeconds,
+          keepaliveSeconds: speakerPeer.keepaliveSeconds,
+          password: speakerPeer.password,
+        };
       } else {
         const pr = model.routers[peer]!;
         const pbgp = pr.frr.bgp!;
         const pt = neighborTimers(pbgp, myAddr);
-        b = { node: peer, address: nb.address, asn: pbgp.asn, kind: 'frr', holdSeconds: pt.hold, keepaliveSeconds: pt.keepalive, password: pbgp.neighbors[myAddr]?.password };
+        b = {
+          node: peer,
+          address: nb.address,
+          asn: pbgp.asn,
+          kind: 'frr',
+          holdSeconds: pt.hold,
+          keepaliveSeconds: pt.keepalive,
+          password: pbgp.neighbors[myAddr]?.password,
+        };
       }
       const hold = Math.min(a.holdSeconds, b.holdSeconds);
       out.push({

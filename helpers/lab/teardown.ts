@@ -32,15 +32,25 @@ export async function teardownLab(o: TeardownOptions): Promise<void> {
     const dir = join(o.reports, TEARDOWN_DUMP);
     o.progress.info(`the run failed: dumping the lab's state into ${dir} before it is removed`);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(() => {
-      o.progress.info(`the state dump took longer than ${TEARDOWN_DUMP_SECONDS} s; going on without the rest of it`);
-      resolve();
-    }, TEARDOWN_DUMP_SECONDS * 1000)));
-    await Promise.race([(o.dump ?? dumpState)(o.lab, dir).catch((err: Error) => o.progress.info(`state dump failed: ${err.message}`)), timeout]);
+    const timeout = new Promise<void>(
+      (resolve) =>
+        (timer = setTimeout(() => {
+          o.progress.info(
+            `the state dump took longer than ${TEARDOWN_DUMP_SECONDS} s; going on without the rest of it`,
+          );
+          resolve();
+        }, TEARDOWN_DUMP_SECONDS * 1000)),
+    );
+    await Promise.race([
+      (o.dump ?? dumpState)(o.lab, dir).catch((err: Error) => o.progress.info(`state dump failed: ${err.message}`)),
+      timeout,
+    ]);
     clearTimeout(timer);
   }
   if (o.keep) {
-    o.progress.info(`ANYCAST_VERIFY_KEEP=1: lab "${o.lab.model.name}" left up; remove it with \`npx anycast-verify down\``);
+    o.progress.info(
+      `ANYCAST_VERIFY_KEEP=1: lab "${o.lab.model.name}" left up; remove it with \`npx anycast-verify down\``,
+    );
     return;
   }
   await o.provider.down({ progress: o.progress });

@@ -33,7 +33,13 @@ export const ipPoolSchema = z
     metadata,
     spec: z
       .object({
-        blocks: z.array(z.object({ cidr: z.string().optional(), start: z.string().optional(), stop: z.string().optional() }).strict()).min(1),
+        blocks: z
+          .array(
+            z
+              .object({ cidr: z.string().optional(), start: z.string().optional(), stop: z.string().optional() })
+              .strict(),
+          )
+          .min(1),
         serviceSelector: labelSelectorSchema.optional(),
         allowFirstLastIPs: z.enum(['Yes', 'No']).optional(),
         disabled: z.boolean().optional(),
@@ -49,7 +55,10 @@ export const peerConfigSchema = z
     metadata,
     spec: z
       .object({
-        transport: z.object({ peerPort: z.number().int().min(1).max(65535).optional() }).strict().optional(),
+        transport: z
+          .object({ peerPort: z.number().int().min(1).max(65535).optional() })
+          .strict()
+          .optional(),
         timers: z
           .object({
             connectRetryTimeSeconds: z.number().int().min(1).max(2147483647).optional(),
@@ -72,7 +81,23 @@ export const peerConfigSchema = z
             z
               .object({
                 afi: z.enum(['ipv4', 'ipv6', 'l2vpn', 'ls', 'opaque']),
-                safi: z.enum(['unicast', 'multicast', 'mpls_label', 'encapsulation', 'vpls', 'evpn', 'ls', 'sr_policy', 'mup', 'mpls_vpn', 'mpls_vpn_multicast', 'route_target_constraints', 'flowspec_unicast', 'flowspec_vpn', 'key_value']),
+                safi: z.enum([
+                  'unicast',
+                  'multicast',
+                  'mpls_label',
+                  'encapsulation',
+                  'vpls',
+                  'evpn',
+                  'ls',
+                  'sr_policy',
+                  'mup',
+                  'mpls_vpn',
+                  'mpls_vpn_multicast',
+                  'route_target_constraints',
+                  'flowspec_unicast',
+                  'flowspec_vpn',
+                  'key_value',
+                ]),
                 advertisements: labelSelectorSchema.optional(),
               })
               .strict(),
@@ -157,7 +182,10 @@ export const clusterConfigSchema = z
                         peerAddress: z.string().optional(),
                         peerASN: z.number().int().min(0).max(4294967295).optional(),
                         autoDiscovery: z.record(z.string(), z.unknown()).optional(),
-                        peerConfigRef: z.object({ name: z.string().min(1) }).strict().optional(),
+                        peerConfigRef: z
+                          .object({ name: z.string().min(1) })
+                          .strict()
+                          .optional(),
                       })
                       .strict(),
                   )
@@ -178,4 +206,10 @@ export type Advertisement = z.infer<typeof advertisementSchema>;
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
 
 /** Kinds from the BGP/LB-IPAM family that exist upstream but that anycast-verify does not emulate. */
-export const UNSUPPORTED_CILIUM_KINDS = ['CiliumBGPPeeringPolicy', 'CiliumBGPNodeConfigOverride', 'CiliumBGPNodeConfig', 'CiliumPodIPPool', 'CiliumL2AnnouncementPolicy'];
+export const UNSUPPORTED_CILIUM_KINDS = [
+  'CiliumBGPPeeringPolicy',
+  'CiliumBGPNodeConfigOverride',
+  'CiliumBGPNodeConfig',
+  'CiliumPodIPPool',
+  'CiliumL2AnnouncementPolicy',
+];

@@ -15,7 +15,17 @@ import {
   type IpPool,
   type PeerConfig,
 } from './cilium-crds.js';
-import { configMapSchema, deploymentSchema, namespaceSchema, secretSchema, serviceSchema, type ConfigMap, type Deployment, type Secret, type Service } from './kube-objects.js';
+import {
+  configMapSchema,
+  deploymentSchema,
+  namespaceSchema,
+  secretSchema,
+  serviceSchema,
+  type ConfigMap,
+  type Deployment,
+  type Secret,
+  type Service,
+} from './kube-objects.js';
 import { serviceSelectorLabels } from './lb-ipam.js';
 import { selectorMatches } from './label-selector.js';
 import type { Manifest } from './manifests.js';
@@ -50,13 +60,29 @@ export interface ClusterObjects {
 
 /** Validates each manifest and sorts the valid ones by kind; a duplicate within the cluster or an unknown kind is a problem. */
 export function readClusterObjects(cluster: string, manifests: Manifest[], problems: ProblemList): ClusterObjects {
-  const objects: ClusterObjects = { pools: [], peerConfigs: [], advertisements: [], clusterConfigs: [], secrets: [], configMaps: [], deployments: [], services: [], fileOf: new Map(), invalid: new Set() };
+  const objects: ClusterObjects = {
+    pools: [],
+    peerConfigs: [],
+    advertisements: [],
+    clusterConfigs: [],
+    secrets: [],
+    configMaps: [],
+    deployments: [],
+    services: [],
+    fileOf: new Map(),
+    invalid: new Set(),
+  };
   const seen = new Set<string>();
   for (const m of manifests) {
     const id = `${m.kind}/${m.namespace ?? ''}/${m.name}`;
     // Shared manifests appear once per cluster; only a true duplicate within one cluster is an error.
     if (seen.has(id)) {
-      problems.add({ file: m.doc.file, field: 'metadata.name', line: m.doc.lineOf(['metadata', 'name']), message: `${m.kind} "${m.name}" is defined twice for cluster ${cluster}` });
+      problems.add({
+        file: m.doc.file,
+        field: 'metadata.name',
+        line: m.doc.lineOf(['metadata', 'name']),
+        message: `${m.kind} "${m.name}" is defined twice for cluster ${cluster}`,
+      });
       continue;
     }
     seen.add(id);
@@ -110,7 +136,9 @@ function sortManifest(m: Manifest, objects: ClusterObjects, problems: ProblemLis
         file: m.doc.file,
         field: 'kind',
         line: m.doc.lineOf(['kind']),
-        message: UNSUPPORTED_CILIUM_KINDS.includes(m.kind) ? `${m.kind} is not emulated by anycast-verify` : `${m.apiVersion} ${m.kind} is not a kind anycast-verify knows how to apply or emulate`,
+        message: UNSUPPORTED_CILIUM_KINDS.includes(m.kind)
+          ? `${m.kind} is not emulated by anycast-verify`
+          : `${m.apiVersion} ${m.kind} is not a kind anycast-verify knows how to apply or emulate`,
       });
   }
 }
@@ -120,7 +148,10 @@ function sortManifest(m: Manifest, objects: ClusterObjects, problems: ProblemLis
  * is reported here and left out of the objects returned (so out of LB-IPAM and the cross-checks);
  * `unreadablePools` lists them.
  */
-export function checkClusterObjects(objects: ClusterObjects, problems: ProblemList): { objects: ClusterObjects; unreadablePools: IpPool[] } {
+export function checkClusterObjects(
+  objects: ClusterObjects,
+  problems: ProblemList,
+): { objects: ClusterObjects; unreadablePools: IpPool[] } {
   const unreadablePools = objects.pools.filter((p) => !checkPool(p, objects.fileOf.get(p)!, problems));
   for (const a of objects.advertisements) checkAdvertisement(a, objects.fileOf.get(a)!, problems);
   for (const c of objects.clusterConfigs) checkClusterConfig(c, objects.fileOf.get(c)!, problems);
@@ -149,7 +180,8 @@ function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): boolean {
       const stopError = b.stop === undefined ? undefined : ipv4Error(b.stop);
       if (startError) bad('start', startError);
       if (stopError) bad('stop', stopError);
-      if (!startError && !stopError && b.stop && ipToInt(b.start!) > ipToInt(b.stop)) bad('stop', `stop ${b.stop} is below start ${b.start}`);
+      if (!startError && !stopError && b.stop && ipToInt(b.start!) > ipToInt(b.stop))
+        bad('stop', `stop ${b.stop} is below start ${b.start}`);
     }
   });
   return ok;
@@ -157,47 +189,101 @@ function checkPool(p: IpPool, doc: YamlDoc, problems: ProblemList): boolean {
 
 function checkAdvertisement(a: Advertisement, doc: YamlDoc, problems: ProblemList): void {
   a.spec.advertisements.forEach((e, i) => {
-    const at = (f: string) => ({ file: doc.file, field: `spec.advertisements[${i}].${f}`, line: doc.lineOf(['spec', 'advertisements', i, f]) });
-    if (e.advertisementType !== 'Service') problems.add({ ...at('advertisementType'), message: `${e.advertisementType} advertisements are not emulated (only Service)` });
-    if (e.advertisementType === 'Service' && !e.service) problems.add({ ...at('service'), message: 'required when advertisementType is Service' });
+    const at = (f: string) => ({
+      file: doc.file,
+      field: `spec.advertisements[${i}].${f}`,
+      line: doc.lineOf(['spec', 'advertisements', i, f]),
+    });
+    if (e.advertisementType !== 'Service')
+      problems.add({
+        ...at('advertisementType'),
+        message: `${e.advertisementType} advertisements are not emulated (only Service)`,
+      });
+    if (e.advertisementType === 'Service' && !e.service)
+      problems.add({ ...at('service'), message: 'required when advertisementType is Service' });
     if (e.service) {
-      for (const addr of e.service.addresses) if (addr !== 'LoadBalancerIP') problems.add({ ...at('service'), message: `${addr} advertisement is not emulated (only LoadBalancerIP)` });
-      if (e.service.aggregationLengthIPv4 !== undefined || e.service.aggregationLengthIPv6 !== undefined) problems.add({ ...at('service'), message: 'aggregation is not emulated' });
+      for (const addr of e.service.addresses)
+        if (addr !== 'LoadBalancerIP')
+          problems.add({ ...at('service'), message: `${addr} advertisement is not emulated (only LoadBalancerIP)` });
+      if (e.service.aggregationLengthIPv4 !== undefined || e.service.aggregationLengthIPv6 !== undefined)
+        problems.add({ ...at('service'), message: 'aggregation is not emulated' });
     }
-    if (e.attributes) problems.add({ ...at('attributes'), message: 'path attributes (communities, local preference) are not emulated' });
+    if (e.attributes)
+      problems.add({
+        ...at('attributes'),
+        message: 'path attributes (communities, local preference) are not emulated',
+      });
     if (e.interface) problems.add({ ...at('interface'), message: 'Interface advertisements are not emulated' });
   });
 }
 
 function checkClusterConfig(c: ClusterConfig, doc: YamlDoc, problems: ProblemList): void {
   c.spec.bgpInstances.forEach((inst, i) => {
-    if (inst.localPort !== undefined) problems.add({ file: doc.file, field: `spec.bgpInstances[${i}].localPort`, line: doc.lineOf(['spec', 'bgpInstances', i, 'localPort']), message: 'a listening Cilium speaker is not emulated (Cilium dials out only by default)' });
+    if (inst.localPort !== undefined)
+      problems.add({
+        file: doc.file,
+        field: `spec.bgpInstances[${i}].localPort`,
+        line: doc.lineOf(['spec', 'bgpInstances', i, 'localPort']),
+        message: 'a listening Cilium speaker is not emulated (Cilium dials out only by default)',
+      });
     (inst.peers ?? []).forEach((p, j) => {
-      if (p.autoDiscovery) problems.add({ file: doc.file, field: `spec.bgpInstances[${i}].peers[${j}].autoDiscovery`, line: doc.lineOf(['spec', 'bgpInstances', i, 'peers', j, 'autoDiscovery']), message: 'peer auto-discovery is not emulated' });
+      if (p.autoDiscovery)
+        problems.add({
+          file: doc.file,
+          field: `spec.bgpInstances[${i}].peers[${j}].autoDiscovery`,
+          line: doc.lineOf(['spec', 'bgpInstances', i, 'peers', j, 'autoDiscovery']),
+          message: 'peer auto-discovery is not emulated',
+        });
     });
   });
 }
 
 /** An advertisement whose Service selector matches no Service of this cluster advertises nothing: say so. */
-export function checkAdvertisementsSelectServices(cluster: string, objects: ClusterObjects, problems: ProblemList): void {
+export function checkAdvertisementsSelectServices(
+  cluster: string,
+  objects: ClusterObjects,
+  problems: ProblemList,
+): void {
   for (const adv of objects.advertisements) {
     const doc = objects.fileOf.get(adv)!;
     adv.spec.advertisements.forEach((e, i) => {
       if (e.advertisementType !== 'Service' || !e.service) return;
-      const at = { file: doc.file, field: `spec.advertisements[${i}].selector`, line: doc.lineOf(['spec', 'advertisements', i, 'selector']) };
-      if (!e.selector) problems.add({ ...at, message: 'no selector: Cilium then advertises no Service (select all with a NotIn expression on a never-used value)' });
-      else if (!objects.services.some(({ s }) => selectorMatches(e.selector!, serviceSelectorLabels(s)))) problems.add({ ...at, message: `selects no Service in cluster ${cluster}` });
+      const at = {
+        file: doc.file,
+        field: `spec.advertisements[${i}].selector`,
+        line: doc.lineOf(['spec', 'advertisements', i, 'selector']),
+      };
+      if (!e.selector)
+        problems.add({
+          ...at,
+          message:
+            'no selector: Cilium then advertises no Service (select all with a NotIn expression on a never-used value)',
+        });
+      else if (!objects.services.some(({ s }) => selectorMatches(e.selector!, serviceSelectorLabels(s))))
+        problems.add({ ...at, message: `selects no Service in cluster ${cluster}` });
     });
   }
 }
 
 /** A PeerConfig family whose advertisement selector matches no CiliumBGPAdvertisement of this cluster advertises nothing: say so. */
-export function checkFamiliesSelectAdvertisements(cluster: string, objects: ClusterObjects, problems: ProblemList): void {
+export function checkFamiliesSelectAdvertisements(
+  cluster: string,
+  objects: ClusterObjects,
+  problems: ProblemList,
+): void {
   for (const pc of objects.peerConfigs) {
     const doc = objects.fileOf.get(pc)!;
     (pc.spec.families ?? []).forEach((f, i) => {
-      if (f.advertisements && !objects.advertisements.some((a) => selectorMatches(f.advertisements!, a.metadata.labels ?? {}))) {
-        problems.add({ file: doc.file, field: `spec.families[${i}].advertisements`, line: doc.lineOf(['spec', 'families', i, 'advertisements']), message: `selects no CiliumBGPAdvertisement in cluster ${cluster} (they are selected by their metadata.labels)` });
+      if (
+        f.advertisements &&
+        !objects.advertisements.some((a) => selectorMatches(f.advertisements!, a.metadata.labels ?? {}))
+      ) {
+        problems.add({
+          file: doc.file,
+          field: `spec.families[${i}].advertisements`,
+          line: doc.lineOf(['spec', 'families', i, 'advertisements']),
+          message: `selects no CiliumBGPAdvertisement in cluster ${cluster} (they are selected by their metadata.labels)`,
+        });
       }
     });
   }

@@ -77,7 +77,13 @@ interface SpeakerContext {
 }
 
 /** The speaker of each node some CiliumBGPClusterConfig selects (and that can start one), by node name. */
-export function resolveSpeakers(cluster: string, nodes: K8sNodeModel[], objects: ClusterObjects, services: ServiceModel[], problems: ProblemList): Record<string, SpeakerIntent> {
+export function resolveSpeakers(
+  cluster: string,
+  nodes: K8sNodeModel[],
+  objects: ClusterObjects,
+  services: ServiceModel[],
+  problems: ProblemList,
+): Record<string, SpeakerIntent> {
   const speakers: Record<string, SpeakerIntent> = {};
   const lbServices = objects.services.filter((x) => isLbIpamService(x.s));
   for (const node of nodes) {
@@ -94,11 +100,21 @@ function resolveSpeaker(ctx: SpeakerContext): SpeakerIntent | undefined {
   if (!c) return undefined;
   const cdoc = ctx.objects.fileOf.get(c)!;
   if (c.spec.bgpInstances.length > 1) {
-    problems.add({ file: cdoc.file, field: 'spec.bgpInstances', line: cdoc.lineOf(['spec', 'bgpInstances', 1]), message: 'more than one BGP instance per node is not emulated' });
+    problems.add({
+      file: cdoc.file,
+      field: 'spec.bgpInstances',
+      line: cdoc.lineOf(['spec', 'bgpInstances', 1]),
+      message: 'more than one BGP instance per node is not emulated',
+    });
   }
   const inst = c.spec.bgpInstances[0]!;
   if (inst.localASN === undefined) {
-    problems.add({ file: cdoc.file, field: 'spec.bgpInstances[0].localASN', line: cdoc.lineOf(['spec', 'bgpInstances', 0]), message: 'required: the Cilium agent cannot start a BGP instance without a local ASN' });
+    problems.add({
+      file: cdoc.file,
+      field: 'spec.bgpInstances[0].localASN',
+      line: cdoc.lineOf(['spec', 'bgpInstances', 0]),
+      message: 'required: the Cilium agent cannot start a BGP instance without a local ASN',
+    });
     return undefined;
   }
   const peers = (inst.peers ?? []).flatMap((p, i) => resolveInstancePeer(ctx, cdoc, p, i) ?? []);
@@ -107,10 +123,17 @@ function resolveSpeaker(ctx: SpeakerContext): SpeakerIntent | undefined {
 
 /** The ClusterConfig Cilium applies to the node: the first that selects it (a second is reported as a conflict). */
 function clusterConfigOf({ objects, node, problems }: SpeakerContext): ClusterConfig | undefined {
-  const cc = objects.clusterConfigs.filter((c) => !c.spec.nodeSelector || selectorMatches(c.spec.nodeSelector, { 'kubernetes.io/hostname': node.name }));
+  const cc = objects.clusterConfigs.filter(
+    (c) => !c.spec.nodeSelector || selectorMatches(c.spec.nodeSelector, { 'kubernetes.io/hostname': node.name }),
+  );
   if (cc.length > 1) {
     const f = objects.fileOf.get(cc[1]!)!;
-    problems.add({ file: f.file, field: 'spec.nodeSelector', line: f.lineOf(['spec']), message: `two CiliumBGPClusterConfigs select node ${node.name}; Cilium keeps only the first (cilium.io/ConflictingClusterConfig)` });
+    problems.add({
+      file: f.file,
+      field: 'spec.nodeSelector',
+      line: f.lineOf(['spec']),
+      message: `two CiliumBGPClusterConfigs select node ${node.name}; Cilium keeps only the first (cilium.io/ConflictingClusterConfig)`,
+    });
   }
   return cc[0];
 }
@@ -118,7 +141,11 @@ function clusterConfigOf({ objects, node, problems }: SpeakerContext): ClusterCo
 /** One peer of the node's BGP instance (spec.bgpInstances[0].peers[i]); undefined, with the problem reported, when Cilium would not dial it. */
 function resolveInstancePeer(ctx: SpeakerContext, cdoc: YamlDoc, p: InstancePeer, i: number): SpeakerPeer | undefined {
   const { objects, problems } = ctx;
-  const at = (field: string) => ({ file: cdoc.file, field: `spec.bgpInstances[0].peers[${i}].${field}`, line: cdoc.lineOf(['spec', 'bgpInstances', 0, 'peers', i, ...field.split('.')]) });
+  const at = (field: string) => ({
+    file: cdoc.file,
+    field: `spec.bgpInstances[0].peers[${i}].${field}`,
+    line: cdoc.lineOf(['spec', 'bgpInstances', 0, 'peers', i, ...field.split('.')]),
+  });
   const target = peerTarget(p);
   if ('message' in target) {
     problems.add({ ...at(target.field), message: target.message });
@@ -129,12 +156,18 @@ function resolveInstancePeer(ctx: SpeakerContext, cdoc: YamlDoc, p: InstancePeer
     pc = objects.peerConfigs.find((x) => x.metadata.name === p.peerConfigRef!.name);
     if (!pc) {
       if (objects.invalid.has(`CiliumBGPPeerConfig/${p.peerConfigRef.name}`)) return undefined;
-      problems.add({ ...at('peerConfigRef.name'), message: `no CiliumBGPPeerConfig named "${p.peerConfigRef.name}" is applied to cluster ${ctx.cluster}` });
+      problems.add({
+        ...at('peerConfigRef.name'),
+        message: `no CiliumBGPPeerConfig named "${p.peerConfigRef.name}" is applied to cluster ${ctx.cluster}`,
+      });
       return undefined;
     }
   }
   const peerPath = ['spec', 'bgpInstances', 0, 'peers', i];
-  const peerAt: PeerAt = { field: pathToString(peerPath), lines: { peerAddress: cdoc.lineOf([...peerPath, 'peerAddress']), peerASN: cdoc.lineOf([...peerPath, 'peerASN']) } };
+  const peerAt: PeerAt = {
+    field: pathToString(peerPath),
+    lines: { peerAddress: cdoc.lineOf([...peerPath, 'peerAddress']), peerASN: cdoc.lineOf([...peerPath, 'peerASN']) },
+  };
   return resolvePeer(ctx, { name: p.name, ...target }, pc, cdoc.file, peerAt);
 }
 
@@ -143,7 +176,8 @@ function peerTarget(p: InstancePeer): { address: string; asn: number } | { field
   if (!p.peerAddress) return { field: 'peerAddress', message: 'required (autoDiscovery is not emulated)' };
   const addressError = peerAddressError(p.peerAddress);
   if (addressError) return { field: 'peerAddress', message: addressError };
-  if (!p.peerASN) return { field: 'peerASN', message: 'set it explicitly: 0 (learn the ASN from the OPEN) is not emulated' };
+  if (!p.peerASN)
+    return { field: 'peerASN', message: 'set it explicitly: 0 (learn the ASN from the OPEN) is not emulated' };
   return { address: p.peerAddress, asn: p.peerASN };
 }
 
@@ -162,7 +196,13 @@ function peerAddressError(address: string): string | undefined {
 }
 
 /** The peer as Cilium's GoBGP runs it: the PeerConfig's settings over Cilium's defaults. */
-function resolvePeer(ctx: SpeakerContext, peer: { name: string; address: string; asn: number }, pc: PeerConfig | undefined, ccFile: string, peerAt: PeerAt): SpeakerPeer {
+function resolvePeer(
+  ctx: SpeakerContext,
+  peer: { name: string; address: string; asn: number },
+  pc: PeerConfig | undefined,
+  ccFile: string,
+  peerAt: PeerAt,
+): SpeakerPeer {
   const spec = pc?.spec;
   const pcDoc = pc ? ctx.objects.fileOf.get(pc) : undefined;
   const { password, passwordSource } = peerPassword(spec, pcDoc, ctx.objects, ctx.problems);
@@ -177,7 +217,9 @@ function resolvePeer(ctx: SpeakerContext, peer: { name: string; address: string;
     keepaliveSeconds: spec?.timers?.keepAliveTimeSeconds ?? CILIUM_DEFAULTS.keepAliveTimeSeconds,
     password,
     passwordSource,
-    gracefulRestart: spec?.gracefulRestart?.enabled ? { restartTimeSeconds: spec.gracefulRestart.restartTimeSeconds ?? CILIUM_DEFAULTS.restartTimeSeconds } : undefined,
+    gracefulRestart: spec?.gracefulRestart?.enabled
+      ? { restartTimeSeconds: spec.gracefulRestart.restartTimeSeconds ?? CILIUM_DEFAULTS.restartTimeSeconds }
+      : undefined,
     ebgpMultihop: spec?.ebgpMultihop ?? CILIUM_DEFAULTS.ebgpMultihop,
     families,
     advertise,
@@ -190,10 +232,17 @@ function resolvePeer(ctx: SpeakerContext, peer: { name: string; address: string;
  * namespace) and where it came from. A named Secret without one is reported on the PeerConfig,
  * unless it failed validation (data not base64, say): then it is reported on its own file.
  */
-function peerPassword(spec: PeerConfig['spec'] | undefined, pcDoc: YamlDoc | undefined, objects: ClusterObjects, problems: ProblemList): { password?: string; passwordSource?: string } {
+function peerPassword(
+  spec: PeerConfig['spec'] | undefined,
+  pcDoc: YamlDoc | undefined,
+  objects: ClusterObjects,
+  problems: ProblemList,
+): { password?: string; passwordSource?: string } {
   if (!spec?.authSecretRef || !pcDoc) return { password: undefined, passwordSource: undefined };
   const ref = spec.authSecretRef;
-  const secret = objects.secrets.find((s) => s.metadata.name === ref && (s.metadata.namespace ?? 'default') === 'kube-system');
+  const secret = objects.secrets.find(
+    (s) => s.metadata.name === ref && (s.metadata.namespace ?? 'default') === 'kube-system',
+  );
   const password = secret && secretPassword(secret);
   const passwordSource = secret ? secretSource(ref, secret, objects.fileOf.get(secret)) : undefined;
   if (!password && !objects.invalid.has(`Secret/${ref}`)) {
@@ -220,17 +269,28 @@ function secretSource(name: string, secret: Secret, doc: YamlDoc | undefined): s
 }
 
 /** The families the peer runs (a family Cilium does nothing with is reported) and the prefixes its IPv4 family exports. */
-function peerFamilies(ctx: SpeakerContext, spec: PeerConfig['spec'] | undefined, pcDoc: YamlDoc | undefined, ccFile: string): { families: SpeakerPeer['families']; advertise: AdvertisedPrefix[] } {
+function peerFamilies(
+  ctx: SpeakerContext,
+  spec: PeerConfig['spec'] | undefined,
+  pcDoc: YamlDoc | undefined,
+  ccFile: string,
+): { families: SpeakerPeer['families']; advertise: AdvertisedPrefix[] } {
   const advertise: AdvertisedPrefix[] = [];
   const usable: SpeakerPeer['families'] = [];
   ((spec?.families ?? DEFAULT_FAMILIES) as Family[]).forEach((f, i) => {
     if (f.safi !== 'unicast' || (f.afi !== 'ipv4' && f.afi !== 'ipv6')) {
-      ctx.problems.add({ file: pcDoc?.file ?? ccFile, field: `spec.families[${i}]`, line: pcDoc?.lineOf(['spec', 'families', i]), message: `${f.afi}/${f.safi} is not emulated (only ipv4/unicast and ipv6/unicast do anything in Cilium)` });
+      ctx.problems.add({
+        file: pcDoc?.file ?? ccFile,
+        field: `spec.families[${i}]`,
+        line: pcDoc?.lineOf(['spec', 'families', i]),
+        message: `${f.afi}/${f.safi} is not emulated (only ipv4/unicast and ipv6/unicast do anything in Cilium)`,
+      });
       return;
     }
     usable.push({ afi: f.afi, safi: 'unicast' });
     if (f.afi !== 'ipv4' || !f.advertisements) return; // nil selector: nothing advertised (Cilium semantics)
-    for (const a of selectedVipPrefixes(ctx, f.advertisements)) if (!advertise.some((x) => x.prefix === a.prefix)) advertise.push(a);
+    for (const a of selectedVipPrefixes(ctx, f.advertisements))
+      if (!advertise.some((x) => x.prefix === a.prefix)) advertise.push(a);
   });
   return { families: usable, advertise };
 }
@@ -240,7 +300,10 @@ function peerFamilies(ctx: SpeakerContext, spec: PeerConfig['spec'] | undefined,
  * included: LoadBalancerIP of each LB-IPAM Service with a VIP that a Service advertisement selects;
  * with externalTrafficPolicy Local, only from a node with a local backend.
  */
-function selectedVipPrefixes({ objects, lbServices, services, node }: SpeakerContext, selector: LabelSelector): AdvertisedPrefix[] {
+function selectedVipPrefixes(
+  { objects, lbServices, services, node }: SpeakerContext,
+  selector: LabelSelector,
+): AdvertisedPrefix[] {
   const out: AdvertisedPrefix[] = [];
   for (const adv of objects.advertisements.filter((a) => selectorMatches(selector, a.metadata.labels ?? {}))) {
     for (const entry of adv.spec.advertisements) {

@@ -6,7 +6,14 @@
 import type { ProblemList } from './errors.js';
 import type { IpPool } from './cilium-crds.js';
 import type { ConfigMap, Deployment, Service } from './kube-objects.js';
-import { allocateLoadBalancerIPs, isLbIpamService, poolSelects, serviceKey, serviceSelectorLabels, type Allocation } from './lb-ipam.js';
+import {
+  allocateLoadBalancerIPs,
+  isLbIpamService,
+  poolSelects,
+  serviceKey,
+  serviceSelectorLabels,
+  type Allocation,
+} from './lb-ipam.js';
 import { selectorMatches } from './label-selector.js';
 import type { K8sNodeModel } from './lab-model.js';
 import type { YamlDoc } from './yaml-file.js';
@@ -41,23 +48,49 @@ export interface ServiceModel {
 const ECHO_IMAGE = /^(docker\.io\/)?traefik\/whoami(:|@|$)/;
 
 /** Places each Deployment's replicas round-robin on the cluster's nodes and resolves the echo identity. */
-export function placePods(cluster: string, nodes: K8sNodeModel[], deployments: DeploymentDoc[], configMaps: ConfigMap[], problems: ProblemList): EchoPod[] {
+export function placePods(
+  cluster: string,
+  nodes: K8sNodeModel[],
+  deployments: DeploymentDoc[],
+  configMaps: ConfigMap[],
+  problems: ProblemList,
+): EchoPod[] {
   const pods: EchoPod[] = [];
   for (const { d, doc } of deployments) {
     const ns = d.metadata.namespace ?? 'default';
     const c = d.spec.template.spec.containers[0]!;
     if (d.spec.template.spec.containers.length > 1 || !ECHO_IMAGE.test(c.image)) {
-      problems.add({ file: doc.file, field: 'spec.template.spec.containers', line: doc.lineOf(['spec', 'template', 'spec', 'containers']), message: 'the netns provider emulates one traefik/whoami container per pod; other workloads are not emulated' });
+      problems.add({
+        file: doc.file,
+        field: 'spec.template.spec.containers',
+        line: doc.lineOf(['spec', 'template', 'spec', 'containers']),
+        message: 'the netns provider emulates one traefik/whoami container per pod; other workloads are not emulated',
+      });
       continue;
     }
     const replicas = d.spec.replicas ?? 1;
     for (let i = 0; i < replicas && nodes.length > 0; i++) {
       const node = nodes[i % nodes.length]!;
       const podName = `${d.metadata.name}-netns-${i}`;
-      const env = resolveEnv(c.env ?? [], { cluster, node: node.name, pod: podName, namespace: ns }, configMaps, ns, doc, problems);
+      const env = resolveEnv(
+        c.env ?? [],
+        { cluster, node: node.name, pod: podName, namespace: ns },
+        configMaps,
+        ns,
+        doc,
+        problems,
+      );
       const portArg = c.args?.find((a) => a.startsWith('--port='))?.slice('--port='.length);
       const port = Number(portArg ?? env.WHOAMI_PORT_NUMBER ?? 80);
-      pods.push({ name: podName, namespace: ns, node: node.name, deployment: d.metadata.name, labels: d.spec.template.metadata.labels, whoamiName: env.WHOAMI_NAME ?? '', containerPort: port });
+      pods.push({
+        name: podName,
+        namespace: ns,
+        node: node.name,
+        deployment: d.metadata.name,
+        labels: d.spec.template.metadata.labels,
+        whoamiName: env.WHOAMI_NAME ?? '',
+        containerPort: port,
+      });
     }
   }
   return pods;
@@ -73,20 +106,38 @@ function resolveEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   vars.forEach((v, i) => {
-    const at = { file: doc.file, field: `spec.template.spec.containers[0].env[${i}]`, line: doc.lineOf(['spec', 'template', 'spec', 'containers', 0, 'env', i]) };
+    const at = {
+      file: doc.file,
+      field: `spec.template.spec.containers[0].env[${i}]`,
+      line: doc.lineOf(['spec', 'template', 'spec', 'containers', 0, 'env', i]),
+    };
     if (v.value !== undefined) {
       // Kubernetes expands $(VAR) from variables defined earlier in the list.
       env[v.name] = v.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
     } else if (v.valueFrom?.configMapKeyRef) {
       const ref = v.valueFrom.configMapKeyRef;
-      const cm = configMaps.find((c) => c.metadata.name === ref.name && (c.metadata.namespace ?? 'default') === namespace);
+      const cm = configMaps.find(
+        (c) => c.metadata.name === ref.name && (c.metadata.namespace ?? 'default') === namespace,
+      );
       const val = cm?.data?.[ref.key];
-      if (val === undefined && !ref.optional) problems.add({ ...at, message: `ConfigMap ${namespace}/${ref.name} with key "${ref.key}" is not in this cluster's fixtures (the pod would not start)` });
+      if (val === undefined && !ref.optional)
+        problems.add({
+          ...at,
+          message: `ConfigMap ${namespace}/${ref.name} with key "${ref.key}" is not in this cluster's fixtures (the pod would not start)`,
+        });
       if (val !== undefined) env[v.name] = val;
     } else if (v.valueFrom?.fieldRef) {
-      const fields: Record<string, string> = { 'spec.nodeName': ctx.node, 'metadata.name': ctx.pod, 'metadata.namespace': ctx.namespace };
+      const fields: Record<string, string> = {
+        'spec.nodeName': ctx.node,
+        'metadata.name': ctx.pod,
+        'metadata.namespace': ctx.namespace,
+      };
       const val = fields[v.valueFrom.fieldRef.fieldPath];
-      if (val === undefined) problems.add({ ...at, message: `fieldRef ${v.valueFrom.fieldRef.fieldPath} is not emulated (spec.nodeName, metadata.name, metadata.namespace are)` });
+      if (val === undefined)
+        problems.add({
+          ...at,
+          message: `fieldRef ${v.valueFrom.fieldRef.fieldPath} is not emulated (spec.nodeName, metadata.name, metadata.namespace are)`,
+        });
       else env[v.name] = val;
     } else problems.add({ ...at, message: 'only value, configMapKeyRef and fieldRef are emulated' });
   });
@@ -98,8 +149,17 @@ function resolveEnv(
  * selects. A Service no pool serves is reported, unless a pool that selects it is unreadable
  * (that pool's problem says it all).
  */
-export function resolveServices(cluster: string, objects: ClusterObjects, pods: EchoPod[], unreadablePools: IpPool[], problems: ProblemList): ServiceModel[] {
-  const allocations = allocateLoadBalancerIPs(objects.pools, objects.services.map((x) => x.s));
+export function resolveServices(
+  cluster: string,
+  objects: ClusterObjects,
+  pods: EchoPod[],
+  unreadablePools: IpPool[],
+  problems: ProblemList,
+): ServiceModel[] {
+  const allocations = allocateLoadBalancerIPs(
+    objects.pools,
+    objects.services.map((x) => x.s),
+  );
   return objects.services.map((service) => {
     const { s, doc } = service;
     const key = serviceKey(s);
@@ -107,7 +167,13 @@ export function resolveServices(cluster: string, objects: ClusterObjects, pods: 
     const allocation = allocations.find((a) => a.service === key);
     const selected = selectedPods(s, pods);
     checkServicePorts(service, selected, objects.deployments, problems);
-    if (allocation?.reason && !unreadablePools.some((p) => poolSelects(p, s))) problems.add({ file: doc.file, field: 'metadata.labels', line: doc.lineOf(['metadata']), message: `Service ${key} gets no LoadBalancer IP in cluster ${cluster}: ${allocation.reason}` });
+    if (allocation?.reason && !unreadablePools.some((p) => poolSelects(p, s)))
+      problems.add({
+        file: doc.file,
+        field: 'metadata.labels',
+        line: doc.lineOf(['metadata']),
+        message: `Service ${key} gets no LoadBalancer IP in cluster ${cluster}: ${allocation.reason}`,
+      });
     return {
       key,
       namespace,
@@ -126,21 +192,43 @@ export function resolveServices(cluster: string, objects: ClusterObjects, pods: 
 function selectedPods(s: Service, pods: EchoPod[]): EchoPod[] {
   const namespace = s.metadata.namespace ?? 'default';
   const selector = s.spec.selector;
-  return pods.filter((p) => p.namespace === namespace && selector !== undefined && selectorMatches({ matchLabels: selector }, p.labels));
+  return pods.filter(
+    (p) => p.namespace === namespace && selector !== undefined && selectorMatches({ matchLabels: selector }, p.labels),
+  );
 }
 
 /** The Service's (first) port targets the port each selected echo container listens on, and an LB-IPAM Service has one port only. */
-function checkServicePorts({ s, doc }: ServiceDoc, selected: EchoPod[], deployments: DeploymentDoc[], problems: ProblemList): void {
+function checkServicePorts(
+  { s, doc }: ServiceDoc,
+  selected: EchoPod[],
+  deployments: DeploymentDoc[],
+  problems: ProblemList,
+): void {
   const port = s.spec.ports[0]!;
   for (const pod of selected) {
-    const d = deployments.find((x) => x.d.metadata.name === pod.deployment && (x.d.metadata.namespace ?? 'default') === pod.namespace)!;
+    const d = deployments.find(
+      (x) => x.d.metadata.name === pod.deployment && (x.d.metadata.namespace ?? 'default') === pod.namespace,
+    )!;
     const target = port.targetPort ?? port.port;
-    const cport = typeof target === 'number' ? target : d.d.spec.template.spec.containers[0]!.ports?.find((p) => p.name === target)?.containerPort;
+    const cport =
+      typeof target === 'number'
+        ? target
+        : d.d.spec.template.spec.containers[0]!.ports?.find((p) => p.name === target)?.containerPort;
     if (cport !== pod.containerPort) {
-      problems.add({ file: doc.file, field: 'spec.ports[0].targetPort', line: doc.lineOf(['spec', 'ports', 0]), message: `targets ${String(target)}, but the echo container listens on port ${pod.containerPort}` });
+      problems.add({
+        file: doc.file,
+        field: 'spec.ports[0].targetPort',
+        line: doc.lineOf(['spec', 'ports', 0]),
+        message: `targets ${String(target)}, but the echo container listens on port ${pod.containerPort}`,
+      });
     }
   }
   if (isLbIpamService(s) && s.spec.ports.length > 1) {
-    problems.add({ file: doc.file, field: 'spec.ports', line: doc.lineOf(['spec', 'ports']), message: 'the emulated echo serves one port per Service; more than one is not emulated' });
+    problems.add({
+      file: doc.file,
+      field: 'spec.ports',
+      line: doc.lineOf(['spec', 'ports']),
+      message: 'the emulated echo serves one port per Service; more than one is not emulated',
+    });
   }
 }

@@ -10,7 +10,12 @@ import type { Advertisement, ClusterConfig, IpPool, PeerConfig } from './cilium-
 import type { K8sNodeModel } from './lab-model.js';
 import type { Manifest } from './manifests.js';
 import type { YamlDoc } from './yaml-file.js';
-import { checkAdvertisementsSelectServices, checkClusterObjects, checkFamiliesSelectAdvertisements, readClusterObjects } from './cluster-objects.js';
+import {
+  checkAdvertisementsSelectServices,
+  checkClusterObjects,
+  checkFamiliesSelectAdvertisements,
+  readClusterObjects,
+} from './cluster-objects.js';
 import { placePods, resolveServices, type EchoPod, type ServiceModel } from './cluster-workloads.js';
 import { resolveSpeakers, type SpeakerIntent } from './cluster-speakers.js';
 
@@ -25,12 +30,22 @@ export interface ClusterModel {
   speakers: Record<string, SpeakerIntent>;
   pods: EchoPod[];
   /** Names of pools, peer configs, advertisements with their files, for messages. */
-  objects: { pools: IpPool[]; peerConfigs: PeerConfig[]; advertisements: Advertisement[]; clusterConfigs: ClusterConfig[] };
+  objects: {
+    pools: IpPool[];
+    peerConfigs: PeerConfig[];
+    advertisements: Advertisement[];
+    clusterConfigs: ClusterConfig[];
+  };
   /** The document each of `objects` was read from, so a cross-file check can name its file and line. */
   sources: ReadonlyMap<object, YamlDoc>;
 }
 
-export function resolveClusters(names: string[], nodes: Record<string, K8sNodeModel>, manifests: Record<string, Manifest[]>, problems: ProblemList): Record<string, ClusterModel> {
+export function resolveClusters(
+  names: string[],
+  nodes: Record<string, K8sNodeModel>,
+  manifests: Record<string, Manifest[]>,
+  problems: ProblemList,
+): Record<string, ClusterModel> {
   const out: Record<string, ClusterModel> = {};
   for (const name of names) {
     const clusterNodes = Object.values(nodes).filter((n) => n.cluster === name);
@@ -39,7 +54,12 @@ export function resolveClusters(names: string[], nodes: Record<string, K8sNodeMo
   return out;
 }
 
-function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest[], problems: ProblemList): ClusterModel {
+function resolveCluster(
+  name: string,
+  nodes: K8sNodeModel[],
+  manifests: Manifest[],
+  problems: ProblemList,
+): ClusterModel {
   const { objects, unreadablePools } = checkClusterObjects(readClusterObjects(name, manifests, problems), problems);
   const pods = placePods(name, nodes, objects.deployments, objects.configMaps, problems);
   const services = resolveServices(name, objects, pods, unreadablePools, problems);
@@ -47,5 +67,14 @@ function resolveCluster(name: string, nodes: K8sNodeModel[], manifests: Manifest
   checkFamiliesSelectAdvertisements(name, objects, problems);
   const speakers = resolveSpeakers(name, nodes, objects, services, problems);
   const { pools, peerConfigs, advertisements, clusterConfigs } = objects;
-  return { name, nodes: nodes.map((n) => n.name), manifests, services, speakers, pods, objects: { pools, peerConfigs, advertisements, clusterConfigs }, sources: objects.fileOf };
+  return {
+    name,
+    nodes: nodes.map((n) => n.name),
+    manifests,
+    services,
+    speakers,
+    pods,
+    objects: { pools, peerConfigs, advertisements, clusterConfigs },
+    sources: objects.fileOf,
+  };
 }

@@ -41,8 +41,10 @@ export function passwordDifference(a: string, aName: string, b: string, bName: s
     const lead = (s: string) => s.slice(0, s.length - s.trimStart().length);
     const trail = (s: string) => s.slice(s.trimEnd().length);
     const parts: string[] = [];
-    if (lead(a) !== lead(b)) parts.push(`leading ${JSON.stringify(lead(a))} (${aName}) vs ${JSON.stringify(lead(b))} (${bName})`);
-    if (trail(a) !== trail(b)) parts.push(`trailing ${JSON.stringify(trail(a))} (${aName}) vs ${JSON.stringify(trail(b))} (${bName})`);
+    if (lead(a) !== lead(b))
+      parts.push(`leading ${JSON.stringify(lead(a))} (${aName}) vs ${JSON.stringify(lead(b))} (${bName})`);
+    if (trail(a) !== trail(b))
+      parts.push(`trailing ${JSON.stringify(trail(a))} (${aName}) vs ${JSON.stringify(trail(b))} (${bName})`);
     return `only in whitespace: ${parts.join(', ')}`;
   }
   if (a.length !== b.length) return `(${a.length} vs ${b.length} characters; values not shown)`;
@@ -52,7 +54,15 @@ export function passwordDifference(a: string, aName: string, b: string, bName: s
 }
 
 /** The checks that read the addresses, in the order they report. */
-const CROSS_CHECKS: CrossCheck[] = [checkUniqueAddresses, checkGateways, checkTimers, checkBgpdStarts, checkPeeredNodesRunSpeakers, checkSpeakerPeers, checkPoolOverlaps];
+const CROSS_CHECKS: CrossCheck[] = [
+  checkUniqueAddresses,
+  checkGateways,
+  checkTimers,
+  checkBgpdStarts,
+  checkPeeredNodesRunSpeakers,
+  checkSpeakerPeers,
+  checkPoolOverlaps,
+];
 
 /**
  * Runs every cross-file check, in order: the links first (their interfaces), then the addresses
@@ -72,30 +82,69 @@ function checkLinks(model: LabModel, problems: ProblemList): Map<string, number 
     for (const end of [link.a, link.b]) {
       const node = topo.nodes[end.node];
       if (!node) {
-        problems.add({ file: topo.file, field: 'topology.links', line: link.line, message: `link endpoint "${end.node}:${end.iface}" names a node that does not exist` });
+        problems.add({
+          file: topo.file,
+          field: 'topology.links',
+          line: link.line,
+          message: `link endpoint "${end.node}:${end.iface}" names a node that does not exist`,
+        });
         continue;
       }
       if (node.kind === 'ext-container') {
-        problems.add({ file: topo.file, field: 'topology.links', line: link.line, message: `a link to Kubernetes node ${end.node} is not emulated: a node reaches its leaf through its bridge (label anycast-verify/bridge)` });
+        problems.add({
+          file: topo.file,
+          field: 'topology.links',
+          line: link.line,
+          message: `a link to Kubernetes node ${end.node} is not emulated: a node reaches its leaf through its bridge (label anycast-verify/bridge)`,
+        });
       }
       const key = `${end.node}:${end.iface}`;
-      if (used.has(key)) problems.add({ file: topo.file, field: 'topology.links', line: link.line, message: `interface ${key} is already used by the link at line ${used.get(key)}` });
+      if (used.has(key))
+        problems.add({
+          file: topo.file,
+          field: 'topology.links',
+          line: link.line,
+          message: `interface ${key} is already used by the link at line ${used.get(key)}`,
+        });
       used.set(key, link.line);
-      if (end.iface.length > 15) problems.add({ file: topo.file, field: 'topology.links', line: link.line, message: `interface name "${end.iface}" is longer than Linux's 15 characters` });
+      if (end.iface.length > 15)
+        problems.add({
+          file: topo.file,
+          field: 'topology.links',
+          line: link.line,
+          message: `interface name "${end.iface}" is longer than Linux's 15 characters`,
+        });
     }
     if (topo.nodes[link.a.node]?.kind === 'bridge' && topo.nodes[link.b.node]?.kind === 'bridge') {
-      problems.add({ file: topo.file, field: 'topology.links', line: link.line, message: 'a link between two bridges is not emulated' });
+      problems.add({
+        file: topo.file,
+        field: 'topology.links',
+        line: link.line,
+        message: 'a link between two bridges is not emulated',
+      });
     }
   }
   return used;
 }
 
 /** 2. Every address a router or host configures sits on a linked interface; collect them all (routers', hosts', then nodes'). */
-function ownedAddresses(model: LabModel, used: ReadonlyMap<string, number | undefined>, problems: ProblemList): Owned[] {
-  return [...routerAddresses(model, used, problems), ...hostAddresses(model, used, problems), ...nodeAddresses(model, problems)];
+function ownedAddresses(
+  model: LabModel,
+  used: ReadonlyMap<string, number | undefined>,
+  problems: ProblemList,
+): Owned[] {
+  return [
+    ...routerAddresses(model, used, problems),
+    ...hostAddresses(model, used, problems),
+    ...nodeAddresses(model, problems),
+  ];
 }
 
-function routerAddresses(model: LabModel, used: ReadonlyMap<string, number | undefined>, problems: ProblemList): Owned[] {
+function routerAddresses(
+  model: LabModel,
+  used: ReadonlyMap<string, number | undefined>,
+  problems: ProblemList,
+): Owned[] {
   const owned: Owned[] = [];
   for (const r of Object.values(model.routers)) {
     for (const [iface, info] of Object.entries(r.frr.interfaces)) {
@@ -103,9 +152,20 @@ function routerAddresses(model: LabModel, used: ReadonlyMap<string, number | und
         const cidr = parseAddress(a, { file: r.frr.file, field: `interface ${iface}`, line: info.line }, problems);
         if (!cidr) continue;
         if (iface !== 'lo' && !used.has(`${r.name}:${iface}`)) {
-          problems.add({ file: r.frr.file, field: `interface ${iface}`, line: info.line, message: `${r.name} has no link on ${iface} in ${model.topology.file}` });
+          problems.add({
+            file: r.frr.file,
+            field: `interface ${iface}`,
+            line: info.line,
+            message: `${r.name} has no link on ${iface} in ${model.topology.file}`,
+          });
         }
-        owned.push({ owner: `${r.name}:${iface}`, file: r.frr.file, field: `interface ${iface} / ip address ${a}`, line: info.line, cidr });
+        owned.push({
+          owner: `${r.name}:${iface}`,
+          file: r.frr.file,
+          field: `interface ${iface} / ip address ${a}`,
+          line: info.line,
+          cidr,
+        });
       }
     }
   }
@@ -117,17 +177,37 @@ function hostAddresses(model: LabModel, used: ReadonlyMap<string, number | undef
   const owned: Owned[] = [];
   for (const h of Object.values(model.hosts)) {
     h.addresses.forEach((a) => {
-      const cidr = parseAddress(a.cidr, { file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.node.line }, problems);
+      const cidr = parseAddress(
+        a.cidr,
+        { file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.node.line },
+        problems,
+      );
       if (!cidr) return;
-      if (!used.has(`${h.name}:${a.dev}`)) problems.add({ file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.node.line, message: `address ${a.cidr} is on ${a.dev}, which has no link` });
-      owned.push({ owner: `${h.name}:${a.dev}`, file: topoFile, field: `topology.nodes.${h.name}.exec`, line: h.node.line, cidr });
+      if (!used.has(`${h.name}:${a.dev}`))
+        problems.add({
+          file: topoFile,
+          field: `topology.nodes.${h.name}.exec`,
+          line: h.node.line,
+          message: `address ${a.cidr} is on ${a.dev}, which has no link`,
+        });
+      owned.push({
+        owner: `${h.name}:${a.dev}`,
+        file: topoFile,
+        field: `topology.nodes.${h.name}.exec`,
+        line: h.node.line,
+        cidr,
+      });
     });
   }
   return owned;
 }
 
 /** The address, or undefined with why it cannot be read reported at `at`. */
-function parseAddress(address: string, at: { file: string; field: string; line?: number }, problems: ProblemList): Cidr | undefined {
+function parseAddress(
+  address: string,
+  at: { file: string; field: string; line?: number },
+  problems: ProblemList,
+): Cidr | undefined {
   try {
     return parseCidr(address);
   } catch (err) {
@@ -141,9 +221,20 @@ function nodeAddresses(model: LabModel, problems: ProblemList): Owned[] {
   const topoFile = model.topology.file;
   const owned: Owned[] = [];
   for (const n of Object.values(model.k8sNodes)) {
-    owned.push({ owner: `${n.name}:${n.iface}`, file: topoFile, field: `topology.nodes.${n.name}.labels.anycast-verify/node-ip`, line: n.node.line, cidr: parseCidr(n.cidr) });
+    owned.push({
+      owner: `${n.name}:${n.iface}`,
+      file: topoFile,
+      field: `topology.nodes.${n.name}.labels.anycast-verify/node-ip`,
+      line: n.node.line,
+      cidr: parseCidr(n.cidr),
+    });
     if (!model.bridges.includes(n.bridge)) {
-      problems.add({ file: topoFile, field: `topology.nodes.${n.name}.labels.anycast-verify/bridge`, line: n.node.line, message: `"${n.bridge}" is not a node of kind bridge in the topology` });
+      problems.add({
+        file: topoFile,
+        field: `topology.nodes.${n.name}.labels.anycast-verify/bridge`,
+        line: n.node.line,
+        message: `"${n.bridge}" is not a node of kind bridge in the topology`,
+      });
     }
   }
   return owned;
@@ -154,7 +245,13 @@ function checkUniqueAddresses({ owned }: Fabric, problems: ProblemList): void {
   const byIp = new Map<string, Owned>();
   for (const o of owned) {
     const prev = byIp.get(o.cidr.address);
-    if (prev) problems.add({ file: o.file, field: o.field, line: o.line, message: `address ${o.cidr.address} is also configured on ${prev.owner} (${prev.file}${prev.line ? `:${prev.line}` : ''})` });
+    if (prev)
+      problems.add({
+        file: o.file,
+        field: o.field,
+        line: o.line,
+        message: `address ${o.cidr.address} is also configured on ${prev.owner} (${prev.file}${prev.line ? `:${prev.line}` : ''})`,
+      });
     else byIp.set(o.cidr.address, o);
   }
 }
@@ -162,10 +259,18 @@ function checkUniqueAddresses({ owned }: Fabric, problems: ProblemList): void {
 /** 4. Host and node routes point at a gateway on one of their own subnets. */
 function checkGateways({ model, owned }: Fabric, problems: ProblemList): void {
   const subnetsOf = (owner: string) => owned.filter((o) => o.owner.startsWith(`${owner}:`));
-  for (const h of [...Object.values(model.hosts).map((h) => ({ name: h.name, routes: h.routes, line: h.node.line })), ...Object.values(model.k8sNodes).map((n) => ({ name: n.name, routes: n.routes, line: n.node.line }))]) {
+  for (const h of [
+    ...Object.values(model.hosts).map((h) => ({ name: h.name, routes: h.routes, line: h.node.line })),
+    ...Object.values(model.k8sNodes).map((n) => ({ name: n.name, routes: n.routes, line: n.node.line })),
+  ]) {
     for (const r of h.routes) {
       if (!subnetsOf(h.name).some((o) => cidrContains(o.cidr, r.via))) {
-        problems.add({ file: model.topology.file, field: `topology.nodes.${h.name}.exec`, line: h.line, message: `route to ${r.prefix} via ${r.via}: the gateway is on none of ${h.name}'s subnets` });
+        problems.add({
+          file: model.topology.file,
+          field: `topology.nodes.${h.name}.exec`,
+          line: h.line,
+          message: `route to ${r.prefix} via ${r.via}: the gateway is on none of ${h.name}'s subnets`,
+        });
       }
     }
   }
@@ -180,8 +285,20 @@ function checkTimers({ model }: Fabric, problems: ProblemList): void {
       const t = addr ? bgp.neighbors[addr]!.timers : bgp.timers;
       if (!t) continue;
       const line = addr ? bgp.neighbors[addr]!.line : bgp.line;
-      if (t.hold !== 0 && t.hold < 3) problems.add({ file: r.frr.file, field: addr ? `neighbor ${addr} timers` : 'timers bgp', line, message: `hold time ${t.hold} s: BGP allows 0 or at least 3` });
-      if (t.hold !== 0 && t.keepalive > t.hold) problems.add({ file: r.frr.file, field: addr ? `neighbor ${addr} timers` : 'timers bgp', line, message: `keepalive ${t.keepalive} s exceeds hold ${t.hold} s` });
+      if (t.hold !== 0 && t.hold < 3)
+        problems.add({
+          file: r.frr.file,
+          field: addr ? `neighbor ${addr} timers` : 'timers bgp',
+          line,
+          message: `hold time ${t.hold} s: BGP allows 0 or at least 3`,
+        });
+      if (t.hold !== 0 && t.keepalive > t.hold)
+        problems.add({
+          file: r.frr.file,
+          field: addr ? `neighbor ${addr} timers` : 'timers bgp',
+          line,
+          message: `keepalive ${t.keepalive} s exceeds hold ${t.hold} s`,
+        });
     }
   }
 }
@@ -192,7 +309,12 @@ function checkBgpdStarts({ model }: Fabric, problems: ProblemList): void {
     const bgp = r.frr.bgp;
     if (!bgp || r.daemons.enabled.includes('bgpd')) continue;
     const line = r.daemons.lines.bgpd;
-    problems.add({ file: r.daemons.file, field: 'bgpd', line, message: `${line ? 'bgpd=no' : 'no bgpd=yes'}, but ${r.name}'s ${r.frr.file}:${bgp.line} has "router bgp ${bgp.asn}": watchfrr would not start bgpd and ${r.name} would run no BGP` });
+    problems.add({
+      file: r.daemons.file,
+      field: 'bgpd',
+      line,
+      message: `${line ? 'bgpd=no' : 'no bgpd=yes'}, but ${r.name}'s ${r.frr.file}:${bgp.line} has "router bgp ${bgp.asn}": watchfrr would not start bgpd and ${r.name} would run no BGP`,
+    });
   }
 }
 
@@ -206,7 +328,12 @@ function checkPeeredNodesRunSpeakers({ model }: Fabric, problems: ProblemList): 
     const peering = Object.values(model.routers).filter((r) => r.frr.bgp?.neighbors[n.ip]);
     if (peering.length === 0) continue;
     const by = peering.map((r) => `${r.name} (${r.frr.file}:${r.frr.bgp!.neighbors[n.ip]!.line})`).join(', ');
-    problems.add({ file: model.topology.file, field: `topology.nodes.${n.name}`, line: n.node.line, message: `no CiliumBGPClusterConfig of cluster ${n.cluster} selects this node, so it would run no BGP speaker, yet ${by} peers with it` });
+    problems.add({
+      file: model.topology.file,
+      field: `topology.nodes.${n.name}`,
+      line: n.node.line,
+      message: `no CiliumBGPClusterConfig of cluster ${n.cluster} selects this node, so it would run no BGP speaker, yet ${by} peers with it`,
+    });
   }
 }
 
@@ -220,49 +347,101 @@ function checkSpeakerPeers(fabric: Fabric, problems: ProblemList): void {
 }
 
 /** One peer of a node's speaker: an FRR router's address on the node's network, with the ASN of its `router bgp`, and the router's side of the session. */
-function checkSpeakerPeer({ model, owned }: Fabric, cluster: ClusterModel, sp: SpeakerIntent, peer: SpeakerPeer, problems: ProblemList): void {
+function checkSpeakerPeer(
+  { model, owned }: Fabric,
+  cluster: ClusterModel,
+  sp: SpeakerIntent,
+  peer: SpeakerPeer,
+  problems: ProblemList,
+): void {
   const node = model.k8sNodes[sp.node]!;
   const cc = peer.source.clusterConfig;
   const at = peer.source.peer;
   const owner = owned.find((o) => o.cidr.address === peer.address);
   const router = owner && model.routers[owner.owner.split(':')[0]!];
   if (!owner || !router) {
-    problems.add({ file: cc, field: `${at.field}.peerAddress`, line: at.lines.peerAddress, message: `${peer.address} is not an address of any FRR router in the topology` });
+    problems.add({
+      file: cc,
+      field: `${at.field}.peerAddress`,
+      line: at.lines.peerAddress,
+      message: `${peer.address} is not an address of any FRR router in the topology`,
+    });
     return;
   }
   const iface = owner.owner.split(':')[1]!;
   if (!linksToBridge(model.links, router.name, iface, node.bridge) || !cidrContains(owner.cidr, node.ip)) {
-    problems.add({ file: cc, field: `${at.field}.peerAddress`, line: at.lines.peerAddress, message: `${peer.address} (${router.name} ${iface}) is not on node ${node.name}'s network ${node.cidr} via ${node.bridge}; eBGP with TTL 1 needs a directly connected peer (ebgpMultihop is not emulated)` });
+    problems.add({
+      file: cc,
+      field: `${at.field}.peerAddress`,
+      line: at.lines.peerAddress,
+      message: `${peer.address} (${router.name} ${iface}) is not on node ${node.name}'s network ${node.cidr} via ${node.bridge}; eBGP with TTL 1 needs a directly connected peer (ebgpMultihop is not emulated)`,
+    });
   }
   const bgp = router.frr.bgp;
   if (!bgp) {
-    problems.add({ file: router.frr.file, field: 'router bgp', message: `${router.name} runs no BGP, but cluster ${cluster.name} peers with it (${cc})` });
+    problems.add({
+      file: router.frr.file,
+      field: 'router bgp',
+      message: `${router.name} runs no BGP, but cluster ${cluster.name} peers with it (${cc})`,
+    });
     return;
   }
   if (bgp.asn !== peer.asn) {
-    problems.add({ file: cc, field: `${at.field}.peerASN`, line: at.lines.peerASN, message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})` });
+    problems.add({
+      file: cc,
+      field: `${at.field}.peerASN`,
+      line: at.lines.peerASN,
+      message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})`,
+    });
   }
   checkRouterNeighbor(router, bgp, node, cluster, sp, peer, problems);
 }
 
 /** Whether a link joins the router's interface to the bridge. */
 function linksToBridge(links: TopoLink[], router: string, iface: string, bridge: string): boolean {
-  return links.some((l) => (l.a.node === router && l.a.iface === iface && l.b.node === bridge) || (l.b.node === router && l.b.iface === iface && l.a.node === bridge));
+  return links.some(
+    (l) =>
+      (l.a.node === router && l.a.iface === iface && l.b.node === bridge) ||
+      (l.b.node === router && l.b.iface === iface && l.a.node === bridge),
+  );
 }
 
 /** The router's side: a `neighbor` for the node, with the cluster's ASN as remote-as and the same MD5 password as Cilium. */
-function checkRouterNeighbor(router: RouterModel, bgp: FrrBgp, node: K8sNodeModel, cluster: ClusterModel, sp: SpeakerIntent, peer: SpeakerPeer, problems: ProblemList): void {
+function checkRouterNeighbor(
+  router: RouterModel,
+  bgp: FrrBgp,
+  node: K8sNodeModel,
+  cluster: ClusterModel,
+  sp: SpeakerIntent,
+  peer: SpeakerPeer,
+  problems: ProblemList,
+): void {
   const cc = peer.source.clusterConfig;
   const nb = bgp.neighbors[node.ip];
   if (!nb) {
-    problems.add({ file: router.frr.file, field: `neighbor ${node.ip}`, line: bgp.line, message: `${router.name} has no neighbor ${node.ip}, but node ${node.name} of cluster ${cluster.name} dials it (${cc})` });
+    problems.add({
+      file: router.frr.file,
+      field: `neighbor ${node.ip}`,
+      line: bgp.line,
+      message: `${router.name} has no neighbor ${node.ip}, but node ${node.name} of cluster ${cluster.name} dials it (${cc})`,
+    });
     return;
   }
   if (nb.remoteAs !== sp.localASN) {
-    problems.add({ file: router.frr.file, field: `neighbor ${node.ip} remote-as`, line: nb.line, message: `${nb.remoteAs ?? '(none)'} does not match cluster ${cluster.name}'s localASN ${sp.localASN} (${cc})` });
+    problems.add({
+      file: router.frr.file,
+      field: `neighbor ${node.ip} remote-as`,
+      line: nb.line,
+      message: `${nb.remoteAs ?? '(none)'} does not match cluster ${cluster.name}'s localASN ${sp.localASN} (${cc})`,
+    });
   }
   if (nb.password !== peer.password) {
-    problems.add({ file: router.frr.file, field: `neighbor ${node.ip} password`, line: nb.line, message: passwordMismatch(router.name, node.ip, nb, peer) });
+    problems.add({
+      file: router.frr.file,
+      field: `neighbor ${node.ip} password`,
+      line: nb.line,
+      message: passwordMismatch(router.name, node.ip, nb, peer),
+    });
   }
 }
 
@@ -270,8 +449,10 @@ function checkRouterNeighbor(router: RouterModel, bgp: FrrBgp, node: K8sNodeMode
 function passwordMismatch(router: string, nodeIp: string, nb: FrrNeighbor, peer: SpeakerPeer): string {
   const cc = peer.source.clusterConfig;
   const where = peer.passwordSource ?? peer.source.peerConfig ?? cc;
-  if (!nb.password) return `${router} has no password for ${nodeIp}, but Cilium uses one (${where}): MD5 on one side only`;
-  if (!peer.password) return `${router} sets a password for ${nodeIp}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only`;
+  if (!nb.password)
+    return `${router} has no password for ${nodeIp}, but Cilium uses one (${where}): MD5 on one side only`;
+  if (!peer.password)
+    return `${router} sets a password for ${nodeIp}, but Cilium has none (${peer.source.peerConfig ?? cc} has no authSecretRef): MD5 on one side only`;
   return `${router}'s password for ${nodeIp} differs from ${where} ${passwordDifference(nb.password, router, peer.password, peer.passwordSource ? 'the Secret' : 'Cilium')}`;
 }
 

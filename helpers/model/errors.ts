@@ -52,7 +52,10 @@ export class ProblemList {
   readonly items: Problem[] = [];
   /** Adds a problem once: a file shared by several clusters is checked once per cluster. */
   add(p: Problem): void {
-    if (this.items.some((q) => q.file === p.file && q.line === p.line && q.field === p.field && q.message === p.message)) return;
+    if (
+      this.items.some((q) => q.file === p.file && q.line === p.line && q.field === p.field && q.message === p.message)
+    )
+      return;
     this.items.push(p);
   }
   get empty(): boolean {

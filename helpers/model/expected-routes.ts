@@ -45,7 +45,8 @@ export interface ExpectedVipRoute {
 
 /** Node that owns an address (router interface, host or Kubernetes node), if any. */
 export function addressOwner(model: LabModel, ip: string): string | undefined {
-  for (const r of Object.values(model.routers)) for (const addrs of Object.values(r.interfaces)) if (addrs.some((a) => a.split('/')[0] === ip)) return r.name;
+  for (const r of Object.values(model.routers))
+    for (const addrs of Object.values(r.interfaces)) if (addrs.some((a) => a.split('/')[0] === ip)) return r.name;
   for (const n of Object.values(model.k8sNodes)) if (n.ip === ip) return n.name;
   for (const h of Object.values(model.hosts)) if (h.addresses.some((a) => a.cidr.split('/')[0] === ip)) return h.name;
   return undefined;
@@ -90,16 +91,31 @@ export function expectedVipRoutes(model: LabModel): ExpectedVipRoute[] {
         const sp = speakerOf(model, owner);
         if (sp) {
           // A speaker sends the VIP only to peers its export policy selects, i.e. to one of this router's addresses.
-          const sends = sp.peers.some((p) => ownsAddress(model, router, p.address) && p.advertise.some((a) => a.prefix === prefix));
-          if (sends) paths.push({ nextHop: nb.address, via: owner, asPaths: [String(sp.localASN)], clusters: [model.k8sNodes[owner]!.cluster] });
+          const sends = sp.peers.some(
+            (p) => ownsAddress(model, router, p.address) && p.advertise.some((a) => a.prefix === prefix),
+          );
+          if (sends)
+            paths.push({
+              nextHop: nb.address,
+              via: owner,
+              asPaths: [String(sp.localASN)],
+              clusters: [model.k8sNodes[owner]!.cluster],
+            });
           continue;
         }
         const ownerAsn = model.routers[owner]?.frr.bgp?.asn;
         if (ownerAsn === undefined) continue;
         // The neighbour sends its one best path; any of its equal bests may be the one. AS-path loops are rejected.
-        const offers = (table.get(owner) ?? []).map((b) => ({ asns: [ownerAsn, ...b.asns], cluster: b.cluster })).filter((o) => !o.asns.includes(bgp.asn));
+        const offers = (table.get(owner) ?? [])
+          .map((b) => ({ asns: [ownerAsn, ...b.asns], cluster: b.cluster }))
+          .filter((o) => !o.asns.includes(bgp.asn));
         if (offers.length > 0) {
-          paths.push({ nextHop: nb.address, via: owner, asPaths: [...new Set(offers.map((o) => o.asns.join(' ')))], clusters: [...new Set(offers.map((o) => o.cluster))] });
+          paths.push({
+            nextHop: nb.address,
+            via: owner,
+            asPaths: [...new Set(offers.map((o) => o.asns.join(' ')))],
+            clusters: [...new Set(offers.map((o) => o.cluster))],
+          });
         }
       }
       if (paths.length === 0) return [];
@@ -113,7 +129,16 @@ export function expectedVipRoutes(model: LabModel): ExpectedVipRoute[] {
       const next: Table = new Map();
       for (const r of routers) {
         const best = learned(table, r.name);
-        if (best.length > 0) next.set(r.name, best.flatMap((p) => p.asPaths.map((a, i) => ({ asns: a.split(' ').map(Number), cluster: p.clusters[Math.min(i, p.clusters.length - 1)]! }))));
+        if (best.length > 0)
+          next.set(
+            r.name,
+            best.flatMap((p) =>
+              p.asPaths.map((a, i) => ({
+                asns: a.split(' ').map(Number),
+                cluster: p.clusters[Math.min(i, p.clusters.length - 1)]!,
+              })),
+            ),
+          );
       }
       const same = JSON.stringify([...next]) === JSON.stringify([...table]);
       table = next;
@@ -123,7 +148,8 @@ export function expectedVipRoutes(model: LabModel): ExpectedVipRoute[] {
       const candidates = learned(table, r.name);
       if (candidates.length === 0) continue;
       const bgp = r.frr.bgp!;
-      const multipath = candidates.length === 1 || bgp.multipathRelax || new Set(candidates.flatMap((c) => c.asPaths)).size === 1;
+      const multipath =
+        candidates.length === 1 || bgp.multipathRelax || new Set(candidates.flatMap((c) => c.asPaths)).size === 1;
       const maxPaths = bgp.maximumPaths ?? 64;
       const installed = multipath ? Math.min(candidates.length, maxPaths) : 1;
       const meetingPoint = new Set(candidates.flatMap((c) => c.clusters)).size > 1 && candidates.length > 1;
@@ -146,7 +172,11 @@ function ownsAddress(model: LabModel, router: string, ip: string): boolean {
 }
 
 /** The router's own interface and address on the subnet that holds `ip` (a directly connected neighbour). */
-export function addressTowards(model: LabModel, router: string, ip: string): { iface: string; address: string } | undefined {
+export function addressTowards(
+  model: LabModel,
+  router: string,
+  ip: string,
+): { iface: string; address: string } | undefined {
   const r = model.routers[router];
   if (!r) return undefined;
   for (const [iface, addrs] of Object.entries(r.interfaces)) {

@@ -82,8 +82,17 @@ export function parseFrrConfigText(text: string, file: string, problems: Problem
           block = 'other';
           return;
         }
-        if (cfg.bgp) problems.add({ file, field: t, line, message: `a second "router bgp" (first at line ${cfg.bgp.line})` });
-        cfg.bgp = { asn, timers: { ...FRR_DEFAULT_TIMERS }, multipathRelax: false, gracefulRestart: 'helper', neighbors: {}, networks: [], line };
+        if (cfg.bgp)
+          problems.add({ file, field: t, line, message: `a second "router bgp" (first at line ${cfg.bgp.line})` });
+        cfg.bgp = {
+          asn,
+          timers: { ...FRR_DEFAULT_TIMERS },
+          multipathRelax: false,
+          gracefulRestart: 'helper',
+          neighbors: {},
+          networks: [],
+          line,
+        };
         block = 'bgp';
       } else if (w[0] === 'exit' || w[0] === 'end') block = 'none';
       else if (['router', 'vrf', 'route-map', 'line', 'key', 'segment-routing', 'bfd'].includes(w[0]!)) block = 'other';
@@ -111,13 +120,15 @@ export function parseFrrConfigText(text: string, file: string, problems: Problem
         return;
       }
       if (block === 'bgp-af') {
-        if ((af === 'ipv4 unicast' || af === 'ipv4') && w[0] === 'maximum-paths' && w[1] && /^\d+$/.test(w[1])) bgp.maximumPaths = Number(w[1]);
+        if ((af === 'ipv4 unicast' || af === 'ipv4') && w[0] === 'maximum-paths' && w[1] && /^\d+$/.test(w[1]))
+          bgp.maximumPaths = Number(w[1]);
         if ((af === 'ipv4 unicast' || af === 'ipv4') && w[0] === 'network' && w[1]) bgp.networks.push(w[1]);
         return;
       }
       if (w[0] === 'bgp' && w[1] === 'router-id' && w[2]) bgp.routerId = w[2];
       else if (t === 'bgp bestpath as-path multipath-relax') bgp.multipathRelax = true;
-      else if (w[0] === 'timers' && w[1] === 'bgp' && w[2] && w[3]) bgp.timers = { keepalive: Number(w[2]), hold: Number(w[3]) };
+      else if (w[0] === 'timers' && w[1] === 'bgp' && w[2] && w[3])
+        bgp.timers = { keepalive: Number(w[2]), hold: Number(w[3]) };
       else if (t === 'bgp graceful-restart') bgp.gracefulRestart = 'restart';
       else if (t === 'bgp graceful-restart-disable') bgp.gracefulRestart = 'disable';
       else if (w[0] === 'neighbor' && w[1]) {
@@ -125,13 +136,28 @@ export function parseFrrConfigText(text: string, file: string, problems: Problem
         const rest = w.slice(2);
         if (rest[0] === 'remote-as') {
           const asn = Number(rest[1]);
-          if (!Number.isInteger(asn)) problems.add({ file, field: t, line, message: 'anycast-verify needs a numeric remote-as (not internal/external or a peer-group) to check it against the Cilium config' });
+          if (!Number.isInteger(asn))
+            problems.add({
+              file,
+              field: t,
+              line,
+              message:
+                'anycast-verify needs a numeric remote-as (not internal/external or a peer-group) to check it against the Cilium config',
+            });
           else n.remoteAs = asn;
         } else if (rest[0] === 'password' && rest[1]) n.password = rest.slice(1).join(' ');
         else if (rest[0] === 'passive') n.passive = true;
         else if (rest[0] === 'description') n.description = rest.slice(1).join(' ');
-        else if (rest[0] === 'timers' && rest[1] && /^\d+$/.test(rest[1]) && rest[2]) n.timers = { keepalive: Number(rest[1]), hold: Number(rest[2]) };
-        else if (rest[0] === 'peer-group' || rest[0] === 'interface') problems.add({ file, field: t, line, message: 'peer-groups and unnumbered neighbours are not supported by anycast-verify (each neighbour is checked against the topology by address)' });
+        else if (rest[0] === 'timers' && rest[1] && /^\d+$/.test(rest[1]) && rest[2])
+          n.timers = { keepalive: Number(rest[1]), hold: Number(rest[2]) };
+        else if (rest[0] === 'peer-group' || rest[0] === 'interface')
+          problems.add({
+            file,
+            field: t,
+            line,
+            message:
+              'peer-groups and unnumbered neighbours are not supported by anycast-verify (each neighbour is checked against the topology by address)',
+          });
       } else if (w[0] === 'neighbor' && w.length === 1) {
         problems.add({ file, field: t, line, message: 'neighbor without an address' });
       }

@@ -16,7 +16,29 @@ export interface FrrDaemons {
 }
 
 const ALWAYS = ['zebra', 'staticd'];
-const KNOWN = ['zebra', 'staticd', 'bgpd', 'ospfd', 'ospf6d', 'ripd', 'ripngd', 'isisd', 'pimd', 'pim6d', 'ldpd', 'nhrpd', 'eigrpd', 'babeld', 'sharpd', 'pbrd', 'bfdd', 'fabricd', 'vrrpd', 'pathd', 'mgmtd'];
+const KNOWN = [
+  'zebra',
+  'staticd',
+  'bgpd',
+  'ospfd',
+  'ospf6d',
+  'ripd',
+  'ripngd',
+  'isisd',
+  'pimd',
+  'pim6d',
+  'ldpd',
+  'nhrpd',
+  'eigrpd',
+  'babeld',
+  'sharpd',
+  'pbrd',
+  'bfdd',
+  'fabricd',
+  'vrrpd',
+  'pathd',
+  'mgmtd',
+];
 
 export function parseDaemons(file: string, shownAs: string, problems: ProblemList): FrrDaemons | undefined {
   const text = readTextFile(file, shownAs, problems);
@@ -38,7 +60,8 @@ export function parseDaemons(file: string, shownAs: string, problems: ProblemLis
       options[key.slice(0, -'_options'.length)] = unquoted === '' ? [] : unquoted.split(/\s+/);
     } else if (KNOWN.includes(key)) {
       lines[key] = i + 1;
-      if (unquoted !== 'yes' && unquoted !== 'no') problems.add({ file: shownAs, field: key, line: i + 1, message: `expected yes or no, got "${unquoted}"` });
+      if (unquoted !== 'yes' && unquoted !== 'no')
+        problems.add({ file: shownAs, field: key, line: i + 1, message: `expected yes or no, got "${unquoted}"` });
       if (unquoted === 'yes' && !enabled.includes(key)) enabled.push(key);
     }
   });

@@ -16,7 +16,10 @@ export interface FabricHashing {
 
 /** The sysctls that set `h` (fields as the kernel prints them, e.g. 0x0037). */
 export function hashingSysctls(h: FabricHashing): Record<string, string> {
-  return { [HASH_POLICY]: String(h.policy), ...(h.fields === undefined ? {} : { [HASH_FIELDS]: `0x${h.fields.toString(16).padStart(4, '0')}` }) };
+  return {
+    [HASH_POLICY]: String(h.policy),
+    ...(h.fields === undefined ? {} : { [HASH_FIELDS]: `0x${h.fields.toString(16).padStart(4, '0')}` }),
+  };
 }
 
 /** The hashing a router's sysctls give (unset policy: the kernel default 0; fields count only under policy 3). */
@@ -38,8 +41,10 @@ export function describeHashing(h: FabricHashing): string {
 export function parseHashing(text: string): FabricHashing {
   const [p, f] = text.split(':');
   const policy = Number(p);
-  if (![0, 1, 2, 3].includes(policy)) throw new Error('expected 0, 1, 2 or 3, optionally with fields for 3 (e.g. 3:0x0037)');
+  if (![0, 1, 2, 3].includes(policy))
+    throw new Error('expected 0, 1, 2 or 3, optionally with fields for 3 (e.g. 3:0x0037)');
   const fields = f === undefined ? undefined : Number(f);
-  if (fields !== undefined && !(Number.isInteger(fields) && fields >= 0)) throw new Error(`"${f}" is not a number (e.g. 0x0037)`);
+  if (fields !== undefined && !(Number.isInteger(fields) && fields >= 0))
+    throw new Error(`"${f}" is not a number (e.g. 0x0037)`);
   return { policy, fields };
 }

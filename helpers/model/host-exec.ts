@@ -25,7 +25,8 @@ export type ExecEffect = { type: 'address'; address: HostAddress } | { type: 'ro
 /** Parses one exec line, or returns an error message saying why the netns provider cannot apply it. */
 export function parseExecLine(line: string): ExecEffect | { error: string } {
   const w = line.trim().split(/\s+/);
-  if (w[0] !== 'ip') return { error: 'only `ip addr add` and `ip route add|replace` exec lines are emulated by the netns provider' };
+  if (w[0] !== 'ip')
+    return { error: 'only `ip addr add` and `ip route add|replace` exec lines are emulated by the netns provider' };
   const obj = w[1];
   const verb = w[2];
   const args = w.slice(3);
@@ -36,7 +37,8 @@ export function parseExecLine(line: string): ExecEffect | { error: string } {
   if ((obj === 'addr' || obj === 'address' || obj === 'a') && (verb === 'add' || verb === 'replace')) {
     const cidr = args[0];
     const dev = opt('dev');
-    if (!cidr || !cidr.includes('/') || !dev || args.length !== 3) return { error: 'expected `ip addr add <address>/<prefix-length> dev <interface>`' };
+    if (!cidr || !cidr.includes('/') || !dev || args.length !== 3)
+      return { error: 'expected `ip addr add <address>/<prefix-length> dev <interface>`' };
     return { type: 'address', address: { cidr, dev } };
   }
   if ((obj === 'route' || obj === 'r') && (verb === 'add' || verb === 'replace')) {
@@ -44,8 +46,10 @@ export function parseExecLine(line: string): ExecEffect | { error: string } {
     const via = opt('via');
     const dev = opt('dev');
     const known = new Set(['via', 'dev']);
-    for (let i = 1; i < args.length; i += 2) if (!known.has(args[i]!)) return { error: `route option "${args[i]}" is not emulated (only via and dev)` };
-    if (!prefix || !via) return { error: 'expected `ip route add|replace <prefix>|default via <gateway> [dev <interface>]`' };
+    for (let i = 1; i < args.length; i += 2)
+      if (!known.has(args[i]!)) return { error: `route option "${args[i]}" is not emulated (only via and dev)` };
+    if (!prefix || !via)
+      return { error: 'expected `ip route add|replace <prefix>|default via <gateway> [dev <interface>]`' };
     return { type: 'route', route: { prefix, via, dev } };
   }
   return { error: `"ip ${obj ?? ''} ${verb ?? ''}" is not emulated by the netns provider` };

@@ -10,7 +10,8 @@ function ipv4Why(s: string): string | undefined {
   if (isIPv4(s)) return undefined;
   if (ipaddr.IPv6.isValid(s)) return 'an IPv6 address: only IPv4 is emulated';
   const parts = s.split('.');
-  if (parts.length !== 4) return `expected four dot-separated numbers, found ${parts.length} part${parts.length === 1 ? '' : 's'}`;
+  if (parts.length !== 4)
+    return `expected four dot-separated numbers, found ${parts.length} part${parts.length === 1 ? '' : 's'}`;
   for (const p of parts) {
     if (!/^\d+$/.test(p)) return `"${p}" is not a decimal number`;
     if (Number(p) > 255) return `octet ${p} is above 255`;
@@ -30,7 +31,15 @@ export function cidrError(s: string): string | undefined {
   if (ipaddr.IPv6.isValidCIDR(s)) return `"${s}" is an IPv6 CIDR: only IPv4 is emulated`;
   const m = /^([^/]*)\/(.*)$/.exec(s);
   const addr = m ? ipv4Why(m[1]!) : undefined;
-  const why = !m ? 'no "/" and prefix length' : addr ? `address: ${addr}` : !/^\d{1,2}$/.test(m[2]!) ? `prefix length "${m[2]}" is not a number from 0 to 32` : Number(m[2]) > 32 ? `prefix length ${m[2]} is above 32` : undefined;
+  const why = !m
+    ? 'no "/" and prefix length'
+    : addr
+      ? `address: ${addr}`
+      : !/^\d{1,2}$/.test(m[2]!)
+        ? `prefix length "${m[2]}" is not a number from 0 to 32`
+        : Number(m[2]) > 32
+          ? `prefix length ${m[2]} is above 32`
+          : undefined;
   return why && `"${s}" is not an IPv4 CIDR (${why})`;
 }
 

@@ -25,16 +25,33 @@ export const secretSchema = z
     kind: z.literal('Secret'),
     metadata,
     type: z.string().optional(),
-    data: z.record(z.string(), z.string().refine(isStdBase64, 'not valid base64 (Kubernetes decodes data values as standard base64; put plain text under stringData)')).optional(),
+    data: z
+      .record(
+        z.string(),
+        z
+          .string()
+          .refine(
+            isStdBase64,
+            'not valid base64 (Kubernetes decodes data values as standard base64; put plain text under stringData)',
+          ),
+      )
+      .optional(),
     stringData: z.record(z.string(), z.string()).optional(),
   })
   .strict();
 
 export const configMapSchema = z
-  .object({ apiVersion: z.literal('v1'), kind: z.literal('ConfigMap'), metadata, data: z.record(z.string(), z.string()).optional() })
+  .object({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('ConfigMap'),
+    metadata,
+    data: z.record(z.string(), z.string()).optional(),
+  })
   .strict();
 
-export const namespaceSchema = z.object({ apiVersion: z.literal('v1'), kind: z.literal('Namespace'), metadata }).strict();
+export const namespaceSchema = z
+  .object({ apiVersion: z.literal('v1'), kind: z.literal('Namespace'), metadata })
+  .strict();
 
 const envVar = z
   .object({
@@ -42,7 +59,10 @@ const envVar = z
     value: z.string().optional(),
     valueFrom: z
       .object({
-        configMapKeyRef: z.object({ name: z.string(), key: z.string(), optional: z.boolean().optional() }).strict().optional(),
+        configMapKeyRef: z
+          .object({ name: z.string(), key: z.string(), optional: z.boolean().optional() })
+          .strict()
+          .optional(),
         fieldRef: z.object({ fieldPath: z.string(), apiVersion: z.string().optional() }).strict().optional(),
       })
       .strict()
@@ -55,7 +75,13 @@ const container = z
     name: z.string(),
     image: z.string(),
     args: z.array(z.string()).optional(),
-    ports: z.array(z.object({ name: z.string().optional(), containerPort: z.number().int(), protocol: z.string().optional() }).strict()).optional(),
+    ports: z
+      .array(
+        z
+          .object({ name: z.string().optional(), containerPort: z.number().int(), protocol: z.string().optional() })
+          .strict(),
+      )
+      .optional(),
     env: z.array(envVar).optional(),
   })
   .passthrough();
@@ -90,7 +116,18 @@ export const serviceSchema = z
         loadBalancerIP: z.string().optional(),
         externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
         selector: z.record(z.string(), z.string()).optional(),
-        ports: z.array(z.object({ name: z.string().optional(), port: z.number().int(), targetPort: z.union([z.number().int(), z.string()]).optional(), protocol: z.string().optional() }).strict()).min(1),
+        ports: z
+          .array(
+            z
+              .object({
+                name: z.string().optional(),
+                port: z.number().int(),
+                targetPort: z.union([z.number().int(), z.string()]).optional(),
+                protocol: z.string().optional(),
+              })
+              .strict(),
+          )
+          .min(1),
       })
       .passthrough(),
   })

@@ -12,7 +12,15 @@ import { parseFrrConfig, type FrrConfig } from './frr-config.js';
 import { parseExecLine, type HostAddress, type HostRoute } from './host-exec.js';
 import { parseCidr } from './ipv4.js';
 import { loadManifests, type Manifest } from './manifests.js';
-import { LABEL_BRIDGE, LABEL_CLUSTER, LABEL_NODE_IP, loadTopology, type TopoLink, type TopoNode, type Topology } from './topology.js';
+import {
+  LABEL_BRIDGE,
+  LABEL_CLUSTER,
+  LABEL_NODE_IP,
+  loadTopology,
+  type TopoLink,
+  type TopoNode,
+  type Topology,
+} from './topology.js';
 import { displayPath } from './yaml-file.js';
 import { resolveClusters, type ClusterModel } from './clusters.js';
 import { runCrossChecks } from './cross-checks.js';
@@ -98,7 +106,10 @@ export function loadLabModel(opts: LoadOptions): LabModel {
       const ipLabel = node.labels[LABEL_NODE_IP];
       const bridge = node.labels[LABEL_BRIDGE];
       if (!cluster || !ipLabel || !bridge) {
-        problems.add({ ...at('labels'), message: `a Kubernetes node needs the labels ${LABEL_CLUSTER}, ${LABEL_NODE_IP} and ${LABEL_BRIDGE}` });
+        problems.add({
+          ...at('labels'),
+          message: `a Kubernetes node needs the labels ${LABEL_CLUSTER}, ${LABEL_NODE_IP} and ${LABEL_BRIDGE}`,
+        });
         continue;
       }
       let cidr;
@@ -113,22 +124,43 @@ export function loadLabModel(opts: LoadOptions): LabModel {
         const e = parseExecLine(line);
         if ('error' in e) problems.add({ ...at(`exec[${i}]`), message: `"${line}": ${e.error}` });
         else if (e.type === 'route') routes.push(e.route);
-        else problems.add({ ...at(`exec[${i}]`), message: `"${line}": the node's address comes from the ${LABEL_NODE_IP} label (minikube --static-ip), not from exec` });
+        else
+          problems.add({
+            ...at(`exec[${i}]`),
+            message: `"${line}": the node's address comes from the ${LABEL_NODE_IP} label (minikube --static-ip), not from exec`,
+          });
       });
-      k8sNodes[node.name] = { name: node.name, cluster, ip: cidr.address, cidr: ipLabel, bridge, iface: 'eth0', routes, node };
+      k8sNodes[node.name] = {
+        name: node.name,
+        cluster,
+        ip: cidr.address,
+        cidr: ipLabel,
+        bridge,
+        iface: 'eth0',
+        routes,
+        node,
+      };
     } else {
       const frrBind = node.binds.find((b) => b.containerPath === '/etc/frr/frr.conf');
       if (frrBind) {
         const daemonsBind = node.binds.find((b) => b.containerPath === '/etc/frr/daemons');
         const vtyshBind = node.binds.find((b) => b.containerPath === '/etc/frr/vtysh.conf');
         if (!daemonsBind) {
-          problems.add({ ...at('binds'), message: 'an FRR router must bind a daemons file to /etc/frr/daemons (the FRR image starts no bgpd without it)' });
+          problems.add({
+            ...at('binds'),
+            message:
+              'an FRR router must bind a daemons file to /etc/frr/daemons (the FRR image starts no bgpd without it)',
+          });
           continue;
         }
         const frr = parseFrrConfig(frrBind.hostPath, displayPath(root, frrBind.hostPath), problems);
         const daemons = parseDaemons(daemonsBind.hostPath, displayPath(root, daemonsBind.hostPath), problems);
         if (!frr || !daemons) continue;
-        if (node.exec.length > 0) problems.add({ ...at('exec'), message: 'exec on an FRR router is not emulated: put addresses and routes in its frr.conf' });
+        if (node.exec.length > 0)
+          problems.add({
+            ...at('exec'),
+            message: 'exec on an FRR router is not emulated: put addresses and routes in its frr.conf',
+          });
         routers[node.name] = {
           name: node.name,
           node,
@@ -149,7 +181,8 @@ export function loadLabModel(opts: LoadOptions): LabModel {
           else if (e.type === 'address') addresses.push(e.address);
           else routes.push(e.route);
         });
-        if (Object.keys(node.sysctls).length > 0) problems.add({ ...at('sysctls'), message: 'sysctls on a host are not emulated' });
+        if (Object.keys(node.sysctls).length > 0)
+          problems.add({ ...at('sysctls'), message: 'sysctls on a host are not emulated' });
         hosts[node.name] = { name: node.name, node, addresses, routes };
       }
     }
@@ -185,7 +218,11 @@ function fabricHashing(routers: Record<string, RouterModel>, problems: ProblemLi
     seen.set(describeHashing(h), h);
   }
   if (seen.size > 1) {
-    problems.add({ file, field: `topology.nodes.*.sysctls.${HASH_POLICY}`, message: `the routers disagree on the ECMP hash policy/fields (${[...seen.keys()].join(' vs ')}); path prediction needs one policy fabric-wide` });
+    problems.add({
+      file,
+      field: `topology.nodes.*.sysctls.${HASH_POLICY}`,
+      message: `the routers disagree on the ECMP hash policy/fields (${[...seen.keys()].join(' vs ')}); path prediction needs one policy fabric-wide`,
+    });
   }
   return [...seen.values()][0] ?? { policy: 0 };
 }

@@ -45,7 +45,10 @@ export function serviceKey(svc: Service): string {
 
 /** True for a Service LB-IPAM serves at all (type LoadBalancer, class unset or Cilium BGP). */
 export function isLbIpamService(svc: Service): boolean {
-  return svc.spec.type === 'LoadBalancer' && (svc.spec.loadBalancerClass === undefined || svc.spec.loadBalancerClass === LB_CLASS_BGP);
+  return (
+    svc.spec.type === 'LoadBalancer' &&
+    (svc.spec.loadBalancerClass === undefined || svc.spec.loadBalancerClass === LB_CLASS_BGP)
+  );
 }
 
 /** True when the pool's serviceSelector selects the Service; a nil selector serves every Service (the opposite of the advertisement selector). */
@@ -108,7 +111,10 @@ export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): A
     // A disabled pool allocates no new IP (spec.disabled): say so, rather than "exhausted".
     const disabled = matching.filter(({ pool }) => pool.spec.disabled).map(({ pool }) => pool.metadata.name);
     if (disabled.length === matching.length) {
-      out.push({ service: key, reason: `every pool that selects it is disabled (${disabled.join(', ')}: spec.disabled is true; Cilium allocates no new IP from it)` });
+      out.push({
+        service: key,
+        reason: `every pool that selects it is disabled (${disabled.join(', ')}: spec.disabled is true; Cilium allocates no new IP from it)`,
+      });
       continue;
     }
     const requested = (svc.metadata.annotations?.['lbipam.cilium.io/ips'] ?? svc.spec.loadBalancerIP ?? '')
@@ -131,7 +137,11 @@ export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): A
         break;
       }
     }
-    if (!done) out.push({ service: key, reason: `every matching pool is exhausted${disabled.length ? ` or disabled (${disabled.join(', ')})` : ''}` });
+    if (!done)
+      out.push({
+        service: key,
+        reason: `every matching pool is exhausted${disabled.length ? ` or disabled (${disabled.join(', ')})` : ''}`,
+      });
   }
   return out;
 }

@@ -19,7 +19,17 @@ export interface Manifest {
 }
 
 /** Apply order: what others depend on first (namespaces, secrets, config maps), workloads last. */
-const KIND_ORDER = ['Namespace', 'Secret', 'ConfigMap', 'CiliumLoadBalancerIPPool', 'CiliumBGPAdvertisement', 'CiliumBGPPeerConfig', 'CiliumBGPClusterConfig', 'Deployment', 'Service'];
+const KIND_ORDER = [
+  'Namespace',
+  'Secret',
+  'ConfigMap',
+  'CiliumLoadBalancerIPPool',
+  'CiliumBGPAdvertisement',
+  'CiliumBGPPeerConfig',
+  'CiliumBGPClusterConfig',
+  'Deployment',
+  'Service',
+];
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -28,7 +38,12 @@ function yamlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-export function loadManifests(root: string, fixturesDir: string, clusters: string[], problems: ProblemList): Record<string, Manifest[]> {
+export function loadManifests(
+  root: string,
+  fixturesDir: string,
+  clusters: string[],
+  problems: ProblemList,
+): Record<string, Manifest[]> {
   const perCluster: Record<string, Manifest[]> = Object.fromEntries(clusters.map((c) => [c, []]));
   if (!existsSync(fixturesDir)) {
     problems.add({ file: displayPath(root, fixturesDir), field: '(folder)', message: 'fixtures folder not found' });
@@ -46,7 +61,11 @@ export function loadManifests(root: string, fixturesDir: string, clusters: strin
       const subDir = join(groupDir, sub);
       if (!statSync(subDir).isDirectory()) continue;
       if (!clusters.includes(sub)) {
-        problems.add({ file: displayPath(root, subDir), field: '(folder)', message: `"${sub}" is not a cluster of the topology (clusters: ${clusters.join(', ')})` });
+        problems.add({
+          file: displayPath(root, subDir),
+          field: '(folder)',
+          message: `"${sub}" is not a cluster of the topology (clusters: ${clusters.join(', ')})`,
+        });
         continue;
       }
       const own = yamlFiles(subDir).flatMap((f) => toManifests(root, f, problems));
@@ -56,7 +75,12 @@ export function loadManifests(root: string, fixturesDir: string, clusters: strin
   }
   // Nothing at all (and no file that failed to parse): the lab would start with no Cilium config.
   if (objects === 0 && problems.items.length === before) {
-    problems.add({ file: displayPath(root, fixturesDir), field: '(folder)', message: 'no Kubernetes objects (*.yaml, *.yml) in it: the clusters would get no Cilium BGP configuration, no LB-IPAM pool and no workload' });
+    problems.add({
+      file: displayPath(root, fixturesDir),
+      field: '(folder)',
+      message:
+        'no Kubernetes objects (*.yaml, *.yml) in it: the clusters would get no Cilium BGP configuration, no LB-IPAM pool and no workload',
+    });
   }
   for (const c of clusters) perCluster[c]!.sort((a, b) => rank(a.kind) - rank(b.kind));
   return perCluster;
@@ -85,7 +109,8 @@ const ETCD_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 
 function sizeProblems(doc: YamlDoc, kind: string, id: string, problems: ProblemList): void {
   const d = doc.data as Record<string, unknown>;
-  const entries = (o: unknown): [string, string][] => (o && typeof o === 'object' ? Object.entries(o).filter((e): e is [string, string] => typeof e[1] === 'string') : []);
+  const entries = (o: unknown): [string, string][] =>
+    o && typeof o === 'object' ? Object.entries(o).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
   const decoded = (v: string) => Buffer.from(v, 'base64').length;
   let values: number[] = [];
   if (kind === 'Secret') {
@@ -93,15 +118,29 @@ function sizeProblems(doc: YamlDoc, kind: string, id: string, problems: ProblemL
     const merged = new Map(entries(d.data).map(([k, v]) => [k, decoded(v)]));
     for (const [k, v] of entries(d.stringData)) merged.set(k, Buffer.byteLength(v));
     values = [...merged.values()];
-  } else if (kind === 'ConfigMap') values = [...entries(d.data).map(([, v]) => Buffer.byteLength(v)), ...entries(d.binaryData).map(([, v]) => decoded(v))];
+  } else if (kind === 'ConfigMap')
+    values = [
+      ...entries(d.data).map(([, v]) => Buffer.byteLength(v)),
+      ...entries(d.binaryData).map(([, v]) => decoded(v)),
+    ];
   const total = values.reduce((a, b) => a + b, 0);
   if (total > MAX_DATA_BYTES) {
     const field = d.data !== undefined ? 'data' : kind === 'Secret' ? 'stringData' : 'binaryData';
-    problems.add({ file: doc.file, field, line: doc.lineOf([field]), message: `${kind} data totals ${total} bytes; the API server refuses more than ${MAX_DATA_BYTES} (1 MiB)` });
+    problems.add({
+      file: doc.file,
+      field,
+      line: doc.lineOf([field]),
+      message: `${kind} data totals ${total} bytes; the API server refuses more than ${MAX_DATA_BYTES} (1 MiB)`,
+    });
   }
   const json = Buffer.byteLength(JSON.stringify(d));
   if (json > ETCD_MAX_REQUEST_BYTES) {
-    problems.add({ file: doc.file, field: '(document)', line: doc.lineOf([]), message: `${kind} ${id} is ${json} bytes as JSON; etcd refuses a request over ${ETCD_MAX_REQUEST_BYTES} bytes (1.5 MiB, --max-request-bytes default)` });
+    problems.add({
+      file: doc.file,
+      field: '(document)',
+      line: doc.lineOf([]),
+      message: `${kind} ${id} is ${json} bytes as JSON; etcd refuses a request over ${ETCD_MAX_REQUEST_BYTES} bytes (1.5 MiB, --max-request-bytes default)`,
+    });
   }
 }
 
@@ -109,8 +148,19 @@ function toManifests(root: string, file: string, problems: ProblemList): Manifes
   return readYamlDocs(root, file, problems).flatMap((doc) => {
     const d = doc.data as Record<string, unknown> | null;
     const meta = (d?.metadata ?? {}) as Record<string, unknown>;
-    if (!d || typeof d !== 'object' || typeof d.kind !== 'string' || typeof d.apiVersion !== 'string' || typeof meta.name !== 'string') {
-      problems.add({ file: doc.file, field: '(document)', message: 'not a Kubernetes object (apiVersion, kind and metadata.name are required)', line: doc.lineOf([]) });
+    if (
+      !d ||
+      typeof d !== 'object' ||
+      typeof d.kind !== 'string' ||
+      typeof d.apiVersion !== 'string' ||
+      typeof meta.name !== 'string'
+    ) {
+      problems.add({
+        file: doc.file,
+        field: '(document)',
+        message: 'not a Kubernetes object (apiVersion, kind and metadata.name are required)',
+        line: doc.lineOf([]),
+      });
       return [];
     }
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;

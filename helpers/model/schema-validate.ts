@@ -22,17 +22,26 @@ import type { LabModel } from './lab-model.js';
 export function findSchemas(root: string): { dir: string; why?: undefined } | { dir?: undefined; why: string } {
   const lacks = (d: string): string | undefined => {
     if (!existsSync(d)) return `${d} does not exist`;
-    const missing = [existsSync(join(d, 'containerlab-clab.schema.json')) ? '' : 'containerlab-clab.schema.json', existsSync(join(d, 'cilium')) ? '' : 'cilium/'].filter(Boolean);
+    const missing = [
+      existsSync(join(d, 'containerlab-clab.schema.json')) ? '' : 'containerlab-clab.schema.json',
+      existsSync(join(d, 'cilium')) ? '' : 'cilium/',
+    ].filter(Boolean);
     return missing.length ? `${d} has no ${missing.join(' and no ')}` : undefined;
   };
   const asked = process.env.ANYCAST_VERIFY_SCHEMAS;
   if (asked) {
     const why = lacks(asked);
-    return why ? { why: `ANYCAST_VERIFY_SCHEMAS=${why} (point it at a folder holding them, or unset it)` } : { dir: asked };
+    return why
+      ? { why: `ANYCAST_VERIFY_SCHEMAS=${why} (point it at a folder holding them, or unset it)` }
+      : { dir: asked };
   }
   const candidates = [resolve(root, '..', 'shared', 'schemas'), resolve(root, '.schemas')];
   const dir = candidates.find((d) => !lacks(d));
-  return dir ? { dir } : { why: `none found: ${candidates.map(lacks).join('; ')} (run scripts/fetch-schemas.sh, or set ANYCAST_VERIFY_SCHEMAS)` };
+  return dir
+    ? { dir }
+    : {
+        why: `none found: ${candidates.map(lacks).join('; ')} (run scripts/fetch-schemas.sh, or set ANYCAST_VERIFY_SCHEMAS)`,
+      };
 }
 
 export function schemaDir(root: string): string | undefined {
@@ -40,7 +49,8 @@ export function schemaDir(root: string): string | undefined {
 }
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (a: Ajv) => void;
 
 /**
  * The ajv every upstream schema is compiled with (exported so tests compile them the same
@@ -66,16 +76,40 @@ export function schemaAjv(): Ajv {
   return a;
 }
 
-function toProblems(file: string, errors: ErrorObject[] | null | undefined, lineOf?: (path: (string | number)[]) => number | undefined): Problem[] {
+function toProblems(
+  file: string,
+  errors: ErrorObject[] | null | undefined,
+  lineOf?: (path: (string | number)[]) => number | undefined,
+): Problem[] {
   return (errors ?? []).map((e) => {
-    const path = e.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-    const extra = e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : e.keyword === 'enum' ? `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}` : '';
-    return { file, field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(document)', message: `${e.message ?? e.keyword}${extra} (upstream schema)`, line: lineOf?.(path) };
+    const path = e.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"`
+        : e.keyword === 'enum'
+          ? `: ${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)}`
+          : '';
+    return {
+      file,
+      field:
+        path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+          .join('')
+          .replace(/^\./, '') || '(document)',
+      message: `${e.message ?? e.keyword}${extra} (upstream schema)`,
+      line: lineOf?.(path),
+    };
   });
 }
 
 export function validateTopologyAgainstSchema(model: LabModel, dir: string): Problem[] {
-  const schema = JSON.parse(readFileSync(join(dir, 'containerlab-clab.schema.json'), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(join(dir, 'containerlab-clab.schema.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   delete schema.$schema;
   const validate = schemaAjv().compile(schema);
   validate(model.topology.doc.data);
@@ -86,11 +120,21 @@ export function validateTopologyAgainstSchema(model: LabModel, dir: string): Pro
 function crdSchemas(dir: string): Map<string, Map<string, object>> {
   const out = new Map<string, Map<string, object>>();
   for (const f of readdirSync(join(dir, 'cilium')).filter((x) => x.endsWith('.yaml'))) {
-    for (const doc of parseAllDocuments(readFileSync(join(dir, 'cilium', f), 'utf8')) as unknown as { toJS(): unknown }[]) {
-      const crd = doc.toJS() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: object } }[] } };
+    for (const doc of parseAllDocuments(readFileSync(join(dir, 'cilium', f), 'utf8')) as unknown as {
+      toJS(): unknown;
+    }[]) {
+      const crd = doc.toJS() as {
+        kind?: string;
+        spec?: {
+          group: string;
+          names: { kind: string };
+          versions: { name: string; schema?: { openAPIV3Schema?: object } }[];
+        };
+      };
       if (crd?.kind !== 'CustomResourceDefinition' || !crd.spec) continue;
       const byVersion = out.get(crd.spec.names.kind) ?? new Map<string, object>();
-      for (const v of crd.spec.versions) if (v.schema?.openAPIV3Schema) byVersion.set(`${crd.spec.group}/${v.name}`, v.schema.openAPIV3Schema);
+      for (const v of crd.spec.versions)
+        if (v.schema?.openAPIV3Schema) byVersion.set(`${crd.spec.group}/${v.name}`, v.schema.openAPIV3Schema);
       out.set(crd.spec.names.kind, byVersion);
     }
   }
@@ -112,7 +156,12 @@ export function validateManifestsAgainstCrds(model: LabModel, dir: string): { pr
       seen.add(key);
       const schema = schemas.get(m.kind)?.get(m.apiVersion);
       if (!schema) {
-        problems.push({ file: m.doc.file, field: 'apiVersion', line: m.doc.lineOf(['apiVersion']), message: `no upstream CRD schema for ${m.apiVersion} ${m.kind}` });
+        problems.push({
+          file: m.doc.file,
+          field: 'apiVersion',
+          line: m.doc.lineOf(['apiVersion']),
+          message: `no upstream CRD schema for ${m.apiVersion} ${m.kind}`,
+        });
         continue;
       }
       const validate = a.compile(schema);

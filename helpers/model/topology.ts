@@ -51,7 +51,10 @@ const topologySchema = z
         links: z.array(
           z
             .object({
-              endpoints: z.tuple([z.string().regex(endpointPattern, 'expected "node:interface"'), z.string().regex(endpointPattern, 'expected "node:interface"')]),
+              endpoints: z.tuple([
+                z.string().regex(endpointPattern, 'expected "node:interface"'),
+                z.string().regex(endpointPattern, 'expected "node:interface"'),
+              ]),
             })
             .strict(),
         ),
@@ -103,7 +106,10 @@ export interface Topology {
 
 /** Expands `${VAR}`, `${VAR:=default}` and `${VAR:-default}` like containerlab does in topology values. */
 export function expandEnv(value: string, env: NodeJS.ProcessEnv = process.env): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[=-]([^}]*))?\}/g, (_m, name: string, def: string | undefined) => env[name] || def || '');
+  return value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[=-]([^}]*))?\}/g,
+    (_m, name: string, def: string | undefined) => env[name] || def || '',
+  );
 }
 
 export function loadTopology(root: string, path: string, problems: ProblemList): Topology | undefined {
@@ -122,11 +128,21 @@ export function loadTopology(root: string, path: string, problems: ProblemList):
     const n = raw ?? {};
     const group = n.group ? t.groups?.[n.group] : undefined;
     if (n.group && !group) {
-      problems.add({ file: doc.file, field: `topology.nodes.${name}.group`, message: `group "${n.group}" is not defined under topology.groups`, line: doc.lineOf(['topology', 'nodes', name, 'group']) });
+      problems.add({
+        file: doc.file,
+        field: `topology.nodes.${name}.group`,
+        message: `group "${n.group}" is not defined under topology.groups`,
+        line: doc.lineOf(['topology', 'nodes', name, 'group']),
+      });
     }
     const kind = n.kind ?? group?.kind ?? t.defaults?.kind;
     if (!kind) {
-      problems.add({ file: doc.file, field: `topology.nodes.${name}.kind`, message: 'no kind (set it on the node, its group or topology.defaults)', line: doc.lineOf(['topology', 'nodes', name]) });
+      problems.add({
+        file: doc.file,
+        field: `topology.nodes.${name}.kind`,
+        message: 'no kind (set it on the node, its group or topology.defaults)',
+        line: doc.lineOf(['topology', 'nodes', name]),
+      });
       continue;
     }
     const kindDefaults = t.kinds?.[kind];
@@ -135,7 +151,9 @@ export function loadTopology(root: string, path: string, problems: ProblemList):
       name,
       kind,
       image: image === undefined ? undefined : expandEnv(image),
-      binds: (n.binds ?? []).map((b, i) => parseBind(b, base, problems, doc, ['topology', 'nodes', name, 'binds', i])).filter((b): b is Bind => b !== undefined),
+      binds: (n.binds ?? [])
+        .map((b, i) => parseBind(b, base, problems, doc, ['topology', 'nodes', name, 'binds', i]))
+        .filter((b): b is Bind => b !== undefined),
       exec: n.exec ?? [],
       labels: Object.fromEntries(Object.entries(n.labels ?? {}).map(([k, v]) => [k, String(v)])),
       sysctls: Object.fromEntries(Object.entries(n.sysctls ?? {}).map(([k, v]) => [k, String(v)])),
@@ -152,10 +170,21 @@ export function loadTopology(root: string, path: string, problems: ProblemList):
   return { file: doc.file, path, name: parsed.name, nodes, links, doc };
 }
 
-function parseBind(spec: string, base: string, problems: ProblemList, doc: YamlDoc, path: (string | number)[]): Bind | undefined {
+function parseBind(
+  spec: string,
+  base: string,
+  problems: ProblemList,
+  doc: YamlDoc,
+  path: (string | number)[],
+): Bind | undefined {
   const parts = spec.split(':');
   if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) {
-    problems.add({ file: doc.file, field: path.join('.'), message: `bind "${spec}" is not "host-path:container-path[:ro|rw]"`, line: doc.lineOf(path) });
+    problems.add({
+      file: doc.file,
+      field: path.join('.'),
+      message: `bind "${spec}" is not "host-path:container-path[:ro|rw]"`,
+      line: doc.lineOf(path),
+    });
     return undefined;
   }
   return { hostPath: resolve(base, parts[0]), containerPath: parts[1] };

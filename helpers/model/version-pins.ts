@@ -15,7 +15,14 @@ export function versionsFile(root: string): string {
   return existsSync(f) ? f : OWN_VERSIONS;
 }
 
-export const VERSION_KEYS = ['FRR_VERSION', 'CILIUM_VERSION', 'K8S_VERSION', 'MINIKUBE_VERSION', 'CONTAINERLAB_VERSION', 'HELM_VERSION'] as const;
+export const VERSION_KEYS = [
+  'FRR_VERSION',
+  'CILIUM_VERSION',
+  'K8S_VERSION',
+  'MINIKUBE_VERSION',
+  'CONTAINERLAB_VERSION',
+  'HELM_VERSION',
+] as const;
 export type VersionKey = (typeof VERSION_KEYS)[number];
 export type Versions = Record<VersionKey, string>;
 
@@ -26,7 +33,8 @@ export function parseVersionsEnv(text: string, file = 'versions.env'): Versions 
     if (t === '' || t.startsWith('#')) return;
     const m = /^([A-Z0-9_]+)=(\S+)$/.exec(t);
     if (!m) throw new Error(`${file}:${i + 1}: expected KEY=value, got "${t}"`);
-    if (!(VERSION_KEYS as readonly string[]).includes(m[1]!)) throw new Error(`${file}:${i + 1}: unknown pin ${m[1]} (known: ${VERSION_KEYS.join(', ')})`);
+    if (!(VERSION_KEYS as readonly string[]).includes(m[1]!))
+      throw new Error(`${file}:${i + 1}: unknown pin ${m[1]} (known: ${VERSION_KEYS.join(', ')})`);
     out[m[1] as VersionKey] = m[2]!;
   });
   const missing = VERSION_KEYS.filter((k) => !out[k]);

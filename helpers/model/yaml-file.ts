@@ -3,7 +3,19 @@
  * by a cross-file check) can still be reported with its line number.
  */
 import { relative } from 'node:path';
-import { LineCounter, Scalar, parseAllDocuments, isMap, isNode, isPair, isScalar, isSeq, visit, type Alias, type Document } from 'yaml';
+import {
+  LineCounter,
+  Scalar,
+  parseAllDocuments,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  visit,
+  type Alias,
+  type Document,
+} from 'yaml';
 import type { z } from 'zod';
 import { readTextFile, type ProblemList } from './errors.js';
 
@@ -141,14 +153,22 @@ function lineOf(doc: Document, counter: LineCounter, path: FieldPath): number | 
  * Validates one document against a zod schema; each issue becomes a problem naming the
  * field and its line. Returns the parsed value, or undefined when it did not validate.
  */
-export function validateDoc<S extends z.ZodType>(doc: YamlDoc, schema: S, problems: ProblemList, prefix: FieldPath = []): z.infer<S> | undefined {
+export function validateDoc<S extends z.ZodType>(
+  doc: YamlDoc,
+  schema: S,
+  problems: ProblemList,
+  prefix: FieldPath = [],
+): z.infer<S> | undefined {
   const result = schema.safeParse(doc.data);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
     for (const key of keys) {
       const path = [...prefix, ...(issue.path as (string | number)[]), ...(key === undefined ? [] : [key])];
-      const message = issue.code === 'unrecognized_keys' ? 'unknown field (misspelled, or not supported by anycast-verify)' : issue.message;
+      const message =
+        issue.code === 'unrecognized_keys'
+          ? 'unknown field (misspelled, or not supported by anycast-verify)'
+          : issue.message;
       problems.add({ file: doc.file, field: pathToString(path), message, line: doc.lineOf(path) });
     }
   }

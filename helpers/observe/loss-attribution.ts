@@ -63,17 +63,34 @@ export interface AttributionContext {
   gaps: Record<string, string>;
 }
 
-export function attributeLosses(failed: FailedRequest[], packets: TrailPacket[], ctx: AttributionContext, t0: number): LostRequest[] {
+export function attributeLosses(
+  failed: FailedRequest[],
+  packets: TrailPacket[],
+  ctx: AttributionContext,
+  t0: number,
+): LostRequest[] {
   const rel = (t: number) => `${((t - t0) / 1000).toFixed(3)} s`;
   const bySport = new Map<string, TrailPacket[]>();
   for (const p of packets) {
-    const key = p.kind === 'icmp' ? (p.quoted ? `${p.quoted.src}:${p.quoted.sport}` : undefined) : p.kind === 'syn' ? `${p.src}:${p.sport}` : `${p.dst}:${p.dport}`;
+    const key =
+      p.kind === 'icmp'
+        ? p.quoted
+          ? `${p.quoted.src}:${p.quoted.sport}`
+          : undefined
+        : p.kind === 'syn'
+          ? `${p.src}:${p.sport}`
+          : `${p.dst}:${p.dport}`;
     if (key) (bySport.get(key) ?? bySport.set(key, []).get(key)!).push(p);
   }
-  const gapNote = Object.keys(ctx.gaps).length ? ` (incomplete captures: ${Object.entries(ctx.gaps).map(([n, g]) => `${n}: ${g}`).join('; ')})` : '';
+  const gapNote = Object.keys(ctx.gaps).length
+    ? ` (incomplete captures: ${Object.entries(ctx.gaps)
+        .map(([n, g]) => `${n}: ${g}`)
+        .join('; ')})`
+    : '';
   return failed.map((f): LostRequest => {
     const addr = ctx.clientAddress[f.client];
-    if (f.sport === undefined || !addr) return { ...f, verdict: 'unknown', path: [], detail: `no source port recorded for it, so no trail${gapNote}` };
+    if (f.sport === undefined || !addr)
+      return { ...f, verdict: 'unknown', path: [], detail: `no source port recorded for it, so no trail${gapNote}` };
     // Only this request's packets: a port is reused at the earliest minutes later.
     const mine = (bySport.get(`${addr}:${f.sport}`) ?? []).filter((p) => p.t >= f.t - 50 && p.t <= f.t + 5000);
     const syns = mine.filter((p) => p.kind === 'syn');
@@ -86,38 +103,107 @@ export function attributeLosses(failed: FailedRequest[], packets: TrailPacket[],
       const synAt = syns.find((p) => p.dir === 'In' && ctx.nodeCluster[p.node]);
       const from = synAt && ctx.nodeCluster[synAt.node] !== resetBy ? ctx.nodeCluster[synAt.node] : undefined;
       const opened = synAt ? `its SYN reached ${synAt.node} (${ctx.nodeCluster[synAt.node]}) at ${rel(synAt.t)}; ` : '';
-      return { ...f, verdict: 'reset', where: reset.node, at: reset.t, path: [], ...(from ? { rehashedFrom: from } : {}), detail: `${opened}${reset.node} (${resetBy}) reset it at ${rel(reset.t)}: it had no connection for it${from ? ' (the path changed while it was open)' : ''}` };
+      return {
+        ...f,
+        verdict: 'reset',
+        where: reset.node,
+        at: reset.t,
+        path: [],
+        ...(from ? { rehashedFrom: from } : {}),
+        detail: `${opened}${reset.node} (${resetBy}) reset it at ${rel(reset.t)}: it had no connection for it${from ? ' (the path changed while it was open)' : ''}`,
+      };
     }
-    if (!syns.length) return { ...f, verdict: 'unknown', path: [], detail: `its SYN (port ${f.sport}) was not captured anywhere${gapNote}` };
+    if (!syns.length)
+      return {
+        ...f,
+        verdict: 'unknown',
+        path: [],
+        detail: `its SYN (port ${f.sport}) was not captured anywhere${gapNote}`,
+      };
     const arrivals = syns.filter((p) => p.dir === 'In');
     const path = arrivals.map((p) => p.node);
     const last = arrivals.at(-1);
-    if (!last) return { ...f, verdict: 'unknown', path, detail: `its SYN left ${f.client} but no router received it${gapNote}` };
-    const sentOn = syns.some((p) => p.node === last.node && p.dir === 'Out' && p.t >= last.t && p.ipId === last.ipId && p.ttl <= last.ttl);
+    if (!last)
+      return { ...f, verdict: 'unknown', path, detail: `its SYN left ${f.client} but no router received it${gapNote}` };
+    const sentOn = syns.some(
+      (p) => p.node === last.node && p.dir === 'Out' && p.t >= last.t && p.ipId === last.ipId && p.ttl <= last.ttl,
+    );
     const visits = new Map<string, number>();
     for (const n of path) visits.set(n, (visits.get(n) ?? 0) + 1);
     const looped = [...visits].filter(([, c]) => c > 1).map(([n]) => n);
     if (ctx.nodeCluster[last.node]) {
-      return { ...f, verdict: 'unanswered-at-node', where: last.node, at: last.t, path, detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${icmpNote}` };
+      return {
+        ...f,
+        verdict: 'unanswered-at-node',
+        where: last.node,
+        at: last.t,
+        path,
+        detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${icmpNote}`,
+      };
     }
     const fib = ctx.routers.includes(last.node) ? ctx.fibAt(last.node, last.t) : undefined;
     const fibText = (r: string, t: number) => `${r} → [${ctx.fibAt(r, t)?.join(', ') ?? '?'}]`;
     if (looped.length) {
-      return { ...f, verdict: 'micro-loop', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN looped ${looped.join('↔')} (${looped.map((r) => fibText(r, last.t)).join(', ')}) until its TTL ran out at ${last.node} at ${rel(last.t)}${icmpNote}` };
+      return {
+        ...f,
+        verdict: 'micro-loop',
+        where: last.node,
+        at: last.t,
+        fib,
+        icmp,
+        path,
+        detail: `its SYN looped ${looped.join('↔')} (${looped.map((r) => fibText(r, last.t)).join(', ')}) until its TTL ran out at ${last.node} at ${rel(last.t)}${icmpNote}`,
+      };
     }
     if (sentOn) {
       const out = syns.filter((p) => p.node === last.node && p.dir === 'Out').at(-1)!;
-      return { ...f, verdict: 'lost-towards-node', where: last.node, at: out.t, fib, icmp, path, detail: `${last.node} sent its SYN on (${out.dev}) at ${rel(out.t)} and nothing received it${icmpNote}${gapNote}` };
+      return {
+        ...f,
+        verdict: 'lost-towards-node',
+        where: last.node,
+        at: out.t,
+        fib,
+        icmp,
+        path,
+        detail: `${last.node} sent its SYN on (${out.dev}) at ${rel(out.t)} and nothing received it${icmpNote}${gapNote}`,
+      };
     }
     if (fib && fib.length === 0) {
-      return { ...f, verdict: 'black-hole', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there${icmpNote}` };
+      return {
+        ...f,
+        verdict: 'black-hole',
+        where: last.node,
+        at: last.t,
+        fib,
+        icmp,
+        path,
+        detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there${icmpNote}`,
+      };
     }
     // ICMP "net unreachable" from the router where it died is the kernel's own word that it had
     // no route (ip_error), even when the route monitor had not yet read the deletion.
     if (icmp && /^net \S+ unreachable$/.test(icmp.what) && icmpPkt!.node === last.node) {
-      return { ...f, verdict: 'black-hole', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there (its ICMP net unreachable says so; the route monitor still showed [${fib?.join(', ') ?? '?'}], not yet read)${icmpNote}` };
+      return {
+        ...f,
+        verdict: 'black-hole',
+        where: last.node,
+        at: last.t,
+        fib,
+        icmp,
+        path,
+        detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there (its ICMP net unreachable says so; the route monitor still showed [${fib?.join(', ') ?? '?'}], not yet read)${icmpNote}`,
+      };
     }
-    return { ...f, verdict: 'dropped-with-route', where: last.node, at: last.t, fib, icmp, path, detail: `its SYN died at ${last.node} at ${rel(last.t)} although it held [${fib?.join(', ') ?? '?'}]${icmpNote}` };
+    return {
+      ...f,
+      verdict: 'dropped-with-route',
+      where: last.node,
+      at: last.t,
+      fib,
+      icmp,
+      path,
+      detail: `its SYN died at ${last.node} at ${rel(last.t)} although it held [${fib?.join(', ') ?? '?'}]${icmpNote}`,
+    };
   });
 }
 

@@ -59,29 +59,56 @@ export function parseTcpdump(text: string, node: string): TrailPacket[] {
   for (const [head, ...rest] of records) {
     const h = /^(\d+\.\d+) (\S+)\s+(In|Out)\s+IP \(.*?ttl (\d+), id (\d+),/.exec(head!);
     if (!h || !rest[0]) continue;
-    const base = { t: Number(h[1]) * 1000, node, dev: h[2]!, dir: h[3] as 'In' | 'Out', ttl: Number(h[4]), ipId: Number(h[5]) };
+    const base = {
+      t: Number(h[1]) * 1000,
+      node,
+      dev: h[2]!,
+      dir: h[3] as 'In' | 'Out',
+      ttl: Number(h[4]),
+      ipId: Number(h[5]),
+    };
     const tcp = ADDR_PORT.exec(rest[0]);
     if (tcp) {
-      out.push({ ...base, src: tcp[1]!, sport: Number(tcp[2]), dst: tcp[3]!, dport: Number(tcp[4]), kind: tcp[5]!.includes('R') ? 'rst' : 'syn' });
+      out.push({
+        ...base,
+        src: tcp[1]!,
+        sport: Number(tcp[2]),
+        dst: tcp[3]!,
+        dport: Number(tcp[4]),
+        kind: tcp[5]!.includes('R') ? 'rst' : 'syn',
+      });
       continue;
     }
     const icmp = /^(\d+\.\d+\.\d+\.\d+) > (\d+\.\d+\.\d+\.\d+): ICMP (.*?), length \d+/.exec(rest[0]);
     if (!icmp) continue;
-    const quoted = rest.slice(1).map((l) => ADDR_PORT.exec(l)).find((m) => m);
-    out.push({ ...base, src: icmp[1]!, dst: icmp[2]!, kind: 'icmp', icmp: icmp[3]!, ...(quoted ? { quoted: { src: quoted[1]!, sport: Number(quoted[2]) } } : {}) });
+    const quoted = rest
+      .slice(1)
+      .map((l) => ADDR_PORT.exec(l))
+      .find((m) => m);
+    out.push({
+      ...base,
+      src: icmp[1]!,
+      dst: icmp[2]!,
+      kind: 'icmp',
+      icmp: icmp[3]!,
+      ...(quoted ? { quoted: { src: quoted[1]!, sport: Number(quoted[2]) } } : {}),
+    });
   }
   return out;
 }
 
 /** Captures on `nodes` until stopped. */
 export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string): PacketTrail {
-  const captures = new Map<string, SpawnedProcess>(nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', trailFilter(vip)])]));
+  const captures = new Map<string, SpawnedProcess>(
+    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', trailFilter(vip)])]),
+  );
   const listening = (p: SpawnedProcess) => /listening on/.test(p.errorOutput?.() ?? '');
   const ready = (async () => {
     const until = Date.now() + 3000;
     const exited = new Set<string>();
     for (const [n, p] of captures) void p.done.then(() => exited.add(n));
-    while (Date.now() < until && ![...captures].every(([n, p]) => listening(p) || exited.has(n))) await new Promise((res) => setTimeout(res, 20));
+    while (Date.now() < until && ![...captures].every(([n, p]) => listening(p) || exited.has(n)))
+      await new Promise((res) => setTimeout(res, 20));
   })();
   let stopping: ReturnType<PacketTrail['stop']> | undefined;
   return {
@@ -97,8 +124,10 @@ export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string): 
       const r = await p.done;
       packets.push(...parseTcpdump(r.stdout, n));
       const dropped = /(\d+) packets? dropped by kernel/.exec(r.stderr);
-      if (!/listening on/.test(r.stderr)) gaps[n] = `no capture: ${r.stderr.trim().split('\n').at(-1) || `tcpdump exited ${r.exitCode}`}`;
-      else if (dropped && Number(dropped[1]) > 0) gaps[n] = `${dropped[1]} packets dropped by the kernel before tcpdump read them`;
+      if (!/listening on/.test(r.stderr))
+        gaps[n] = `no capture: ${r.stderr.trim().split('\n').at(-1) || `tcpdump exited ${r.exitCode}`}`;
+      else if (dropped && Number(dropped[1]) > 0)
+        gaps[n] = `${dropped[1]} packets dropped by the kernel before tcpdump read them`;
     }
     return { packets: packets.sort((a, b) => a.t - b.t), gaps };
   }

@@ -46,7 +46,10 @@ export function parseRouteMonitor(text: string, router: string, prefix: string):
   const out: FibChange[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)\] (Deleted )?(?:(?:unicast|blackhole|unreachable|prohibit) )?(\S+) (.*)$/.exec(lines[i]!);
+    const m =
+      /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)\] (Deleted )?(?:(?:unicast|blackhole|unreachable|prohibit) )?(\S+) (.*)$/.exec(
+        lines[i]!,
+      );
     if (!m || (m[3] !== bare && m[3] !== prefix)) continue;
     const [, stamp, deleted, , rest] = m;
     const hops: string[] = [];
@@ -58,13 +61,24 @@ export function parseRouteMonitor(text: string, router: string, prefix: string):
     }
     // Only the table the fabric forwards with: local/other tables never carry the VIP's BGP route.
     if (/\btable (?!main\b)\S+/.test(rest!)) continue;
-    out.push({ t: Date.parse(`${stamp!.slice(0, 23)}Z`) + Number(`0.${stamp!.slice(23)}`) , router, nextHops: deleted ? [] : hops.sort(), source: 'event' });
+    out.push({
+      t: Date.parse(`${stamp!.slice(0, 23)}Z`) + Number(`0.${stamp!.slice(23)}`),
+      router,
+      nextHops: deleted ? [] : hops.sort(),
+      source: 'event',
+    });
   }
   return out;
 }
 
-export function monitorRoutes(lab: LabHandle, routers: string[], prefix: string): FibHistory & { ready: Promise<void> } {
-  const monitors = new Map<string, SpawnedProcess>(routers.map((r) => [r, lab.spawn(r, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'route'])]));
+export function monitorRoutes(
+  lab: LabHandle,
+  routers: string[],
+  prefix: string,
+): FibHistory & { ready: Promise<void> } {
+  const monitors = new Map<string, SpawnedProcess>(
+    routers.map((r) => [r, lab.spawn(r, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'route'])]),
+  );
   const snapshots: FibChange[] = [];
   const now = () => performance.timeOrigin + performance.now();
   const ready = (async () => {
@@ -120,7 +134,8 @@ export function monitorRoutes(lab: LabHandle, routers: string[], prefix: string)
       routers.map(async (r) => {
         const actual = (await kernelNextHops(lab, r, prefix).catch(() => undefined))?.map((h) => h.gateway).sort();
         const monitored = at(r, Number.POSITIVE_INFINITY);
-        if (actual && monitored && actual.join() !== monitored.join()) differing.push(`${r}: monitored [${monitored.join(', ')}], kernel holds [${actual.join(', ')}]`);
+        if (actual && monitored && actual.join() !== monitored.join())
+          differing.push(`${r}: monitored [${monitored.join(', ')}], kernel holds [${actual.join(', ')}]`);
       }),
     );
     for (const m of monitors.values()) m.stop();

@@ -31,9 +31,11 @@ export const DEFAULT_TOLERANCE: Tolerance = { ratio: 0.25, slackSeconds: 0.5 };
  */
 export const GUARDED_TIMINGS = ['failover.moved', 'failover.back', 'failover.outage.*'];
 
-const matches = (patterns: string[], key?: string) => patterns.some((p) => (p.endsWith('.*') ? key?.startsWith(p.slice(0, -1)) : key === p));
+const matches = (patterns: string[], key?: string) =>
+  patterns.some((p) => (p.endsWith('.*') ? key?.startsWith(p.slice(0, -1)) : key === p));
 
-export const isGuardedTiming = (m: Metric): m is Metric & { value: number } => isTiming(m) && matches(GUARDED_TIMINGS, m.key);
+export const isGuardedTiming = (m: Metric): m is Metric & { value: number } =>
+  isTiming(m) && matches(GUARDED_TIMINGS, m.key);
 
 /**
  * The counts the gate guards: established connections a fault and its fail-back break
@@ -43,7 +45,8 @@ export const isGuardedTiming = (m: Metric): m is Metric & { value: number } => i
  */
 export const GUARDED_COUNTS = ['rehash.fault.broken', 'rehash.failBack.brokenAfterMove'];
 
-export const isGuardedCount = (m: Metric): m is Metric & { value: number } => typeof m.value === 'number' && m.unit === undefined && matches(GUARDED_COUNTS, m.key);
+export const isGuardedCount = (m: Metric): m is Metric & { value: number } =>
+  typeof m.value === 'number' && m.unit === undefined && matches(GUARDED_COUNTS, m.key);
 const isGuarded = (m: Metric): m is Metric & { value: number } => isGuardedTiming(m) || isGuardedCount(m);
 
 /**
@@ -51,7 +54,9 @@ const isGuarded = (m: Metric): m is Metric & { value: number } => isGuardedTimin
  * timings it guards and pass whatever they hold. Any timing without a key marks such a file.
  */
 export function requireKeys(r: RunResults, source: string): RunResults {
-  const keyless = r.tests.flatMap((t) => (t.metrics ?? []).filter((m) => isTiming(m) && !m.key).map((m) => `${t.name}: ${m.name}`));
+  const keyless = r.tests.flatMap((t) =>
+    (t.metrics ?? []).filter((m) => isTiming(m) && !m.key).map((m) => `${t.name}: ${m.name}`),
+  );
   if (keyless.length > 0) {
     throw new Error(
       `${source} was written before metrics had keys (${keyless.length} timing${keyless.length === 1 ? '' : 's'} without one, e.g. "${keyless[0]}"), so the gate cannot tell which timings it guards. ` +
@@ -79,12 +84,20 @@ export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = 
   const byName = new Map(now.tests.map((t) => [t.name, t]));
   for (const b of base.tests) {
     const n = byName.get(b.name);
-    if (b.state === 'passed' && (!n || n.state !== 'passed')) out.push({ test: b.name, what: n ? `passed in the baseline, ${n.state} now` : 'passed in the baseline, missing now' });
+    if (b.state === 'passed' && (!n || n.state !== 'passed'))
+      out.push({
+        test: b.name,
+        what: n ? `passed in the baseline, ${n.state} now` : 'passed in the baseline, missing now',
+      });
     if (!n) continue;
     for (const bm of (b.metrics ?? []).filter(isGuardedCount)) {
       const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
       const limit = Math.max(bm.budget ?? bm.value, bm.value);
-      if (nm && typeof nm.value === 'number' && nm.value > limit) out.push({ test: b.name, what: `${nm.name}: ${nm.value}, baseline ${bm.value} (limit ${limit}: the baseline's band${bm.formula ? `, ${bm.formula}` : ''})` });
+      if (nm && typeof nm.value === 'number' && nm.value > limit)
+        out.push({
+          test: b.name,
+          what: `${nm.name}: ${nm.value}, baseline ${bm.value} (limit ${limit}: the baseline's band${bm.formula ? `, ${bm.formula}` : ''})`,
+        });
     }
     for (const bm of (b.metrics ?? []).filter(isGuardedTiming)) {
       const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
@@ -92,7 +105,11 @@ export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = 
       // A random wait inside the timing (its jitter window) is no regression: allow its width.
       const jitter = Math.max(bm.jitterSeconds ?? 0, nm.jitterSeconds ?? 0);
       const limit = bm.value * (1 + tol.ratio) + tol.slackSeconds + jitter;
-      if (nm.value > limit) out.push({ test: b.name, what: `${nm.name}: ${nm.value.toFixed(3)} s, baseline ${bm.value.toFixed(3)} s (limit ${limit.toFixed(3)} s = baseline × ${1 + tol.ratio} + ${tol.slackSeconds} s${jitter ? ` + jitter window ${jitter} s` : ''})` });
+      if (nm.value > limit)
+        out.push({
+          test: b.name,
+          what: `${nm.name}: ${nm.value.toFixed(3)} s, baseline ${bm.value.toFixed(3)} s (limit ${limit.toFixed(3)} s = baseline × ${1 + tol.ratio} + ${tol.slackSeconds} s${jitter ? ` + jitter window ${jitter} s` : ''})`,
+        });
     }
   }
   const bu = base.lab?.bringUpSeconds;
@@ -114,7 +131,9 @@ export function baselineFrom(runs: RunResults[]): RunResults {
   const names = [...new Set(runs.flatMap((r) => r.tests.map((t) => t.name)))];
   const tests = names.map((name) => {
     const all = runs.map((r) => r.tests.find((t) => t.name === name));
-    const state = all.every((t) => t?.state === 'passed') ? 'passed' : (all.find((t) => t && t.state !== 'passed')?.state ?? 'missing');
+    const state = all.every((t) => t?.state === 'passed')
+      ? 'passed'
+      : (all.find((t) => t && t.state !== 'passed')?.state ?? 'missing');
     const metrics: Metric[] = [];
     for (const t of all) {
       for (const m of (t?.metrics ?? []).filter(isGuarded)) {

@@ -42,28 +42,43 @@ export function renderConnections(input: ConnectionsInput): string {
     lastClient = client;
     for (const c of input.conns.filter((k) => `${k.client}#${k.slot}` === row)) {
       const to = c.brokeAt ?? input.end;
-      parts.push(`<rect x="${x(c.openedAt).toFixed(1)}" y="${y}" width="${Math.max(1, x(to) - x(c.openedAt)).toFixed(1)}" height="${rowH - 1}" fill="${colour(c.cluster)}"><title>${esc(`${c.client} port ${c.sport}: ${c.cluster ?? 'never answered'}${c.brokeAt ? `, broke at ${((c.brokeAt - input.t0) / 1000).toFixed(3)} s (${c.how})` : ''}`)}</title></rect>`);
-      if (c.brokeAt) parts.push(`<path d="M${x(c.brokeAt) - 3},${y - 1} l5,5 m0,-5 l-5,5" stroke="${c.how === 'reset' ? '#d62728' : '#000'}" stroke-width="1.2"/>`);
+      parts.push(
+        `<rect x="${x(c.openedAt).toFixed(1)}" y="${y}" width="${Math.max(1, x(to) - x(c.openedAt)).toFixed(1)}" height="${rowH - 1}" fill="${colour(c.cluster)}"><title>${esc(`${c.client} port ${c.sport}: ${c.cluster ?? 'never answered'}${c.brokeAt ? `, broke at ${((c.brokeAt - input.t0) / 1000).toFixed(3)} s (${c.how})` : ''}`)}</title></rect>`,
+      );
+      if (c.brokeAt)
+        parts.push(
+          `<path d="M${x(c.brokeAt) - 3},${y - 1} l5,5 m0,-5 l-5,5" stroke="${c.how === 'reset' ? '#d62728' : '#000'}" stroke-width="1.2"/>`,
+        );
     }
   });
   const axisY = top + rows.length * rowH + 6;
   const step = (tMax - tMin) / 1000 > 20 ? 5 : 1;
   for (let s = Math.ceil((tMin - input.t0) / 1000 / step) * step; s <= (tMax - input.t0) / 1000; s += step) {
     const xx = x(input.t0 + s * 1000);
-    parts.push(`<line x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 5}" stroke="#333"/><text x="${xx}" y="${axisY + 18}" text-anchor="middle">${s} s</text>`);
+    parts.push(
+      `<line x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 5}" stroke="#333"/><text x="${xx}" y="${axisY + 18}" text-anchor="middle">${s} s</text>`,
+    );
   }
   input.marks.forEach((m, i) => {
     const xx = x(m.t);
-    parts.push(`<line x1="${xx}" x2="${xx}" y1="${top - 6}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/><text x="${xx + 3}" y="${top - 8 - (i % 3) * 12}">${esc(m.label)}</text>`);
+    parts.push(
+      `<line x1="${xx}" x2="${xx}" y1="${top - 6}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/><text x="${xx + 3}" y="${top - 8 - (i % 3) * 12}">${esc(m.label)}</text>`,
+    );
   });
   let lx = left;
   const ly = axisY + 40;
   for (const c of input.clusters) {
-    parts.push(`<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(c)}"/><text x="${lx + 14}" y="${ly}">served by ${esc(c)}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(c)}"/><text x="${lx + 14}" y="${ly}">served by ${esc(c)}</text>`,
+    );
     lx += 160;
   }
-  parts.push(`<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">reset</text>`);
-  parts.push(`<path d="M${lx + 70},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#000" stroke-width="1.5"/><text x="${lx + 84}" y="${ly}">timeout / other</text>`);
+  parts.push(
+    `<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">reset</text>`,
+  );
+  parts.push(
+    `<path d="M${lx + 70},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#000" stroke-width="1.5"/><text x="${lx + 84}" y="${ly}">timeout / other</text>`,
+  );
   parts.push('</svg>');
   return parts.join('\n');
 }

@@ -7,7 +7,14 @@
  * times carry GoBGP's randomised retry timer, and one run against one run flags that jitter
  * as a change.
  */
-import { baselineFrom, compareRuns, type Regression, type RunResults, type Tolerance, DEFAULT_TOLERANCE } from './compare.js';
+import {
+  baselineFrom,
+  compareRuns,
+  type Regression,
+  type RunResults,
+  type Tolerance,
+  DEFAULT_TOLERANCE,
+} from './compare.js';
 import { isTiming, type Metric } from './metrics.js';
 
 /** Report entries the matrix owns; a suite run's global setup leaves them alone. */
@@ -29,11 +36,23 @@ export interface MatrixChange {
 }
 
 export interface Matrix {
-  runtimes: { runtime: string; runs: number; versions: Record<string, string>; passed: number; failed: number; bringUpSeconds?: { min: number; max: number } }[];
+  runtimes: {
+    runtime: string;
+    runs: number;
+    versions: Record<string, string>;
+    passed: number;
+    failed: number;
+    bringUpSeconds?: { min: number; max: number };
+  }[];
   /** Per runtime: "passed", or e.g. "failed 1/3" when any run did not pass. */
   tests: { name: string; states: Record<string, string> }[];
   /** One row per test and metric key; `metric` is the metric's name, for people. */
-  timings: { test: string; key: string; metric: string; values: Record<string, { min: number; max: number; budget?: number; formula?: string } | undefined> }[];
+  timings: {
+    test: string;
+    key: string;
+    metric: string;
+    values: Record<string, { min: number; max: number; budget?: number; formula?: string } | undefined>;
+  }[];
   changes: MatrixChange[];
 }
 
@@ -47,10 +66,17 @@ export function buildMatrix(cols: MatrixColumn[], tol: Tolerance = DEFAULT_TOLER
     const bad = states.filter((x) => x !== 'passed');
     return bad.length === 0 ? 'passed' : `${bad[0]}${c.runs.length > 1 ? ` ${bad.length}/${c.runs.length}` : ''}`;
   };
-  const tests = names.map((name) => ({ name, states: Object.fromEntries(cols.map((c) => [c.runtime, stateOf(c, name)])) }));
+  const tests = names.map((name) => ({
+    name,
+    states: Object.fromEntries(cols.map((c) => [c.runtime, stateOf(c, name)])),
+  }));
   const timings: Matrix['timings'] = [];
   for (const name of names) {
-    const timed = cols.flatMap((c) => allTests(c).filter((t) => t.name === name).flatMap((t) => (t.metrics ?? []).filter(hasBudget)));
+    const timed = cols.flatMap((c) =>
+      allTests(c)
+        .filter((t) => t.name === name)
+        .flatMap((t) => (t.metrics ?? []).filter(hasBudget)),
+    );
     for (const key of new Set(timed.map((m) => m.key))) {
       const values = Object.fromEntries(
         cols.map((c) => {
@@ -59,7 +85,10 @@ export function buildMatrix(cols: MatrixColumn[], tol: Tolerance = DEFAULT_TOLER
             .flatMap((t) => (t.metrics ?? []).filter((m) => m.key === key && typeof m.value === 'number'));
           if (ms.length === 0) return [c.runtime, undefined];
           const vs = ms.map((m) => m.value as number);
-          return [c.runtime, { min: Math.min(...vs), max: Math.max(...vs), budget: ms[0]!.budget, formula: ms[0]!.formula }];
+          return [
+            c.runtime,
+            { min: Math.min(...vs), max: Math.max(...vs), budget: ms[0]!.budget, formula: ms[0]!.formula },
+          ];
         }),
       );
       timings.push({ test: name, key, metric: timed.find((m) => m.key === key)!.name, values });
@@ -70,7 +99,12 @@ export function buildMatrix(cols: MatrixColumn[], tol: Tolerance = DEFAULT_TOLER
   for (let i = 1; i < folded.length; i++) {
     const a = folded[i - 1]!;
     const b = folded[i]!;
-    changes.push({ from: a.runtime, to: b.runtime, worse: compareRuns(b.results, a.results, tol), better: compareRuns(a.results, b.results, tol) });
+    changes.push({
+      from: a.runtime,
+      to: b.runtime,
+      worse: compareRuns(b.results, a.results, tol),
+      better: compareRuns(a.results, b.results, tol),
+    });
   }
   return {
     runtimes: cols.map((c) => {
@@ -90,8 +124,10 @@ export function buildMatrix(cols: MatrixColumn[], tol: Tolerance = DEFAULT_TOLER
   };
 }
 
-const mark = (state: string) => (state === 'passed' ? 'pass' : state.startsWith('failed') ? `**${state.toUpperCase()}**` : state);
-const range = (v: { min: number; max: number }) => (v.min === v.max ? v.min.toFixed(2) : `${v.min.toFixed(2)}–${v.max.toFixed(2)}`);
+const mark = (state: string) =>
+  state === 'passed' ? 'pass' : state.startsWith('failed') ? `**${state.toUpperCase()}**` : state;
+const range = (v: { min: number; max: number }) =>
+  v.min === v.max ? v.min.toFixed(2) : `${v.min.toFixed(2)}–${v.max.toFixed(2)}`;
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 export function matrixMarkdown(m: Matrix): string {
@@ -103,19 +139,40 @@ export function matrixMarkdown(m: Matrix): string {
   lines.push(`| GoBGP | ${m.runtimes.map((r) => r.versions.gobgp ?? '?').join(' | ')} |`);
   lines.push(`| runs | ${m.runtimes.map((r) => r.runs).join(' | ')} |`);
   lines.push(`| checks | ${m.runtimes.map((r) => `${r.passed} passed in every run, ${r.failed} not`).join(' | ')} |`);
-  lines.push(`| bring-up to converged | ${m.runtimes.map((r) => (r.bringUpSeconds ? `${range(r.bringUpSeconds)} s` : '-')).join(' | ')} |`, '');
-  lines.push(`## Timings (${m.runtimes.some((r) => r.runs > 1) ? 'min–max over the runs' : 'value'} / budget)`, '', ...head('test: metric'));
+  lines.push(
+    `| bring-up to converged | ${m.runtimes.map((r) => (r.bringUpSeconds ? `${range(r.bringUpSeconds)} s` : '-')).join(' | ')} |`,
+    '',
+  );
+  lines.push(
+    `## Timings (${m.runtimes.some((r) => r.runs > 1) ? 'min–max over the runs' : 'value'} / budget)`,
+    '',
+    ...head('test: metric'),
+  );
   for (const t of m.timings) {
-    lines.push(`| ${cell(`${t.test}: ${t.metric}`)} | ${rts.map((r) => (t.values[r] ? `${range(t.values[r]!)} / ${t.values[r]!.budget?.toFixed(1) ?? '-'} s` : '-')).join(' | ')} |`);
+    lines.push(
+      `| ${cell(`${t.test}: ${t.metric}`)} | ${rts.map((r) => (t.values[r] ? `${range(t.values[r]!)} / ${t.values[r]!.budget?.toFixed(1) ?? '-'} s` : '-')).join(' | ')} |`,
+    );
   }
-  lines.push('', '## Behaviour changes between neighbouring runtimes', '', 'Each side folded as a baseline (passed in every run, timings at their worst), then the `compare` rules.', '');
+  lines.push(
+    '',
+    '## Behaviour changes between neighbouring runtimes',
+    '',
+    'Each side folded as a baseline (passed in every run, timings at their worst), then the `compare` rules.',
+    '',
+  );
   for (const c of m.changes) {
-    if (c.worse.length === 0 && c.better.length === 0) lines.push(`- ${c.from} → ${c.to}: no change beyond the compare tolerance`);
-    for (const w of c.worse) lines.push(`- ${c.from} → ${c.to} **worse**: ${w.test}: ${w.what.replace('baseline', c.from).replace('now', c.to)}`);
-    for (const b of c.better) lines.push(`- ${c.from} → ${c.to} better: ${b.test}: ${b.what.replace('baseline', c.to).replace('now', c.from)}`);
+    if (c.worse.length === 0 && c.better.length === 0)
+      lines.push(`- ${c.from} → ${c.to}: no change beyond the compare tolerance`);
+    for (const w of c.worse)
+      lines.push(
+        `- ${c.from} → ${c.to} **worse**: ${w.test}: ${w.what.replace('baseline', c.from).replace('now', c.to)}`,
+      );
+    for (const b of c.better)
+      lines.push(`- ${c.from} → ${c.to} better: ${b.test}: ${b.what.replace('baseline', c.to).replace('now', c.from)}`);
   }
   const differing = m.tests.filter((t) => Object.values(t.states).some((s) => s !== 'passed'));
   lines.push('', `## Checks (${m.tests.length}; ${differing.length} not passing everywhere)`, '', ...head('check'));
-  for (const t of [...differing, ...m.tests.filter((t) => !differing.includes(t))]) lines.push(`| ${cell(t.name)} | ${rts.map((r) => mark(t.states[r] ?? 'missing')).join(' | ')} |`);
+  for (const t of [...differing, ...m.tests.filter((t) => !differing.includes(t))])
+    lines.push(`| ${cell(t.name)} | ${rts.map((r) => mark(t.states[r] ?? 'missing')).join(' | ')} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -46,15 +46,25 @@ export default class RunReporter implements Reporter {
     }
     const labFile = join(dir, 'lab.json');
     // Only this run's: a unit-only run, or one whose bring-up failed, must not report an older lab.
-    const lab = existsSync(labFile) && statSync(labFile).mtimeMs >= this.started ? (JSON.parse(readFileSync(labFile, 'utf8')) as Record<string, unknown>) : undefined;
+    const lab =
+      existsSync(labFile) && statSync(labFile).mtimeMs >= this.started
+        ? (JSON.parse(readFileSync(labFile, 'utf8')) as Record<string, unknown>)
+        : undefined;
     const counts = { passed: 0, failed: 0, skipped: 0, pending: 0 } as Record<string, number>;
     for (const t of tests) counts[t.state] = (counts[t.state] ?? 0) + 1;
-    const results = { startedAt: new Date(this.started).toISOString(), wallSeconds: (Date.now() - this.started) / 1000, counts, lab, tests };
+    const results = {
+      startedAt: new Date(this.started).toISOString(),
+      wallSeconds: (Date.now() - this.started) / 1000,
+      counts,
+      lab,
+      tests,
+    };
     writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
     const doc = buildSummary(results);
     writeFileSync(join(dir, 'summary.md'), renderSummaryMarkdown(doc));
-    const timelines = tests.flatMap((t) => t.artefacts.filter((a) => a.endsWith('.svg')).map((href) => ({ title: claimOf(t.name), href })));
+    const timelines = tests.flatMap((t) =>
+      t.artefacts.filter((a) => a.endsWith('.svg')).map((href) => ({ title: claimOf(t.name), href })),
+    );
     writeFileSync(join(dir, 'index.html'), renderSummaryHtml(doc, timelines));
   }
 }
-

@@ -102,7 +102,9 @@ function num(v: Metric['value'] | undefined, unit = ''): string | undefined {
 /** A few words for a test's metrics (suite 3's agreement and shares, say); long values cut. */
 function measuredOf(metrics: Metric[]): string | undefined {
   if (!metrics.length) return undefined;
-  const text = metrics.map((m) => `${m.name} ${num(m.value, m.unit === '%' ? '' : m.unit)}${m.unit === '%' ? ' %' : ''}`).join('; ');
+  const text = metrics
+    .map((m) => `${m.name} ${num(m.value, m.unit === '%' ? '' : m.unit)}${m.unit === '%' ? ' %' : ''}`)
+    .join('; ');
   return text.length > 140 ? `${text.slice(0, 137)}…` : text;
 }
 
@@ -110,8 +112,12 @@ function faultRow(t: TestRecord, fault: string): FaultRow {
   const by = (key: string) => t.metrics.find((m) => m.key === key);
   const moved = by('failover.moved');
   const back = by('failover.back');
-  const lost = t.metrics.filter((m) => m.key.startsWith('failover.lost.')).map((m) => `${m.key.slice('failover.lost.'.length)} ${m.value}`);
-  const causes = t.metrics.filter((m) => m.key.startsWith('failover.cause.')).map((m) => `${m.key.slice('failover.cause.'.length)} ${m.value}`);
+  const lost = t.metrics
+    .filter((m) => m.key.startsWith('failover.lost.'))
+    .map((m) => `${m.key.slice('failover.lost.'.length)} ${m.value}`);
+  const causes = t.metrics
+    .filter((m) => m.key.startsWith('failover.cause.'))
+    .map((m) => `${m.key.slice('failover.cause.'.length)} ${m.value}`);
   const unexplained = by('failover.unexplained');
   return {
     status: status(t.state),
@@ -121,8 +127,15 @@ function faultRow(t: TestRecord, fault: string): FaultRow {
     back: num(back?.value, back?.unit),
     backBudget: back?.budget !== undefined ? `${back.budget} s = ${back.formula}` : undefined,
     lost: lost.join(', ') || '—',
-    causes: [...causes, ...(unexplained && Number(unexplained.value) > 0 ? [`**unexplained ${unexplained.value}**`] : [])].join(', ') || 'none',
-    links: t.artefacts.map((a) => ({ text: a.endsWith('.svg') ? 'timeline' : a.endsWith('.txt') ? 'losses' : 'state dump', href: a })),
+    causes:
+      [
+        ...causes,
+        ...(unexplained && Number(unexplained.value) > 0 ? [`**unexplained ${unexplained.value}**`] : []),
+      ].join(', ') || 'none',
+    links: t.artefacts.map((a) => ({
+      text: a.endsWith('.svg') ? 'timeline' : a.endsWith('.txt') ? 'losses' : 'state dump',
+      href: a,
+    })),
   };
 }
 
@@ -131,7 +144,8 @@ function labLine(lab: Record<string, unknown> | undefined): string | undefined {
   const v = (lab.versions ?? {}) as Record<string, string>;
   const parts = [`lab "${String(lab.lab)}" on ${String(lab.provider)}`];
   if (v.runtime) parts.push(`runtime ${v.runtime}`);
-  if (v.frr) parts.push(`FRR ${v.frr}${v['frr pinned'] && v['frr pinned'] !== v.frr ? ` (pinned ${v['frr pinned']})` : ''}`);
+  if (v.frr)
+    parts.push(`FRR ${v.frr}${v['frr pinned'] && v['frr pinned'] !== v.frr ? ` (pinned ${v['frr pinned']})` : ''}`);
   if (v.gobgp) parts.push(`GoBGP ${v.gobgp}${v['gobgp pinned'] ? ` (pinned ${v['gobgp pinned']})` : ''}`);
   if (v.cilium) parts.push(`Cilium ${v.cilium}`);
   if (v.kernel) parts.push(`kernel ${v.kernel}`);
@@ -142,10 +156,19 @@ function labLine(lab: Record<string, unknown> | undefined): string | undefined {
 }
 
 export function buildSummary(r: RunResults): RunSummary {
-  const counts = { passed: r.counts.passed ?? 0, failed: r.counts.failed ?? 0, skipped: (r.counts.skipped ?? 0) + (r.counts.pending ?? 0) };
+  const counts = {
+    passed: r.counts.passed ?? 0,
+    failed: r.counts.failed ?? 0,
+    skipped: (r.counts.skipped ?? 0) + (r.counts.pending ?? 0),
+  };
   const failures = r.tests
     .filter((t) => t.state === 'failed')
-    .map((t) => ({ name: t.name, file: t.file, error: t.error ?? '', links: t.artefacts.map((a) => ({ text: a.endsWith('/') ? `state dump ${a}` : a, href: a })) }));
+    .map((t) => ({
+      name: t.name,
+      file: t.file,
+      error: t.error ?? '',
+      links: t.artefacts.map((a) => ({ text: a.endsWith('/') ? `state dump ${a}` : a, href: a })),
+    }));
   const projects = [...new Set(r.tests.filter((t) => t.project !== 'lab').map((t) => t.project))].map((name) => {
     const ts = r.tests.filter((t) => t.project === name);
     return { name, passed: ts.filter((t) => t.state === 'passed').length, total: ts.length };
@@ -162,7 +185,16 @@ export function buildSummary(r: RunResults): RunSummary {
       title: file.replace(/^.*\//, '').replace(/\.test\.ts$/, ''),
       passed: ts.filter((t) => t.state === 'passed').length,
       total: ts.length,
-      rows: ts.filter((t) => !isFault(t)).map((t) => ({ status: status(t.state), claim: claim(t), measured: measuredOf(t.metrics), ...(t.artefacts.some((a) => a.endsWith('.svg')) ? { links: t.artefacts.filter((a) => a.endsWith('.svg')).map((href) => ({ text: 'picture', href })) } : {}) })),
+      rows: ts
+        .filter((t) => !isFault(t))
+        .map((t) => ({
+          status: status(t.state),
+          claim: claim(t),
+          measured: measuredOf(t.metrics),
+          ...(t.artefacts.some((a) => a.endsWith('.svg'))
+            ? { links: t.artefacts.filter((a) => a.endsWith('.svg')).map((href) => ({ text: 'picture', href })) }
+            : {}),
+        })),
       ...(faults.length ? { faults } : {}),
     };
   });

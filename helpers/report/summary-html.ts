@@ -31,35 +31,64 @@ figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #d0d7
 
 export function renderSummaryHtml(s: RunSummary, timelines: { title: string; href: string }[]): string {
   const out: string[] = [];
-  out.push('<!doctype html>', '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">', `<title>anycast-verify: ${s.verdict}</title>`, `<style>${CSS}</style></head><body>`);
-  out.push(`<h1>anycast-verify <span class="verdict ${s.verdict}">${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</span></h1>`);
-  out.push(`<p><strong>${s.counts.passed} passed, ${s.counts.failed} failed</strong>${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s</p>`);
+  out.push(
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>anycast-verify: ${s.verdict}</title>`,
+    `<style>${CSS}</style></head><body>`,
+  );
+  out.push(
+    `<h1>anycast-verify <span class="verdict ${s.verdict}">${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</span></h1>`,
+  );
+  out.push(
+    `<p><strong>${s.counts.passed} passed, ${s.counts.failed} failed</strong>${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s</p>`,
+  );
   if (s.lab) out.push(`<p class="meta">${escapeHtml(s.lab)}</p>`);
   out.push(`<p>${s.links.map(a).join(' · ')}</p>`);
   if (s.failures.length) {
     out.push('<h2>Failures</h2>');
-    for (const f of s.failures) out.push(`<div class="failure"><strong>${escapeHtml(f.name)}</strong> <span class="meta">(${escapeHtml(f.file)})</span><pre>${escapeHtml(f.error)}</pre>${f.links.length ? `<div>${f.links.map(a).join(' · ')}</div>` : ''}</div>`);
+    for (const f of s.failures)
+      out.push(
+        `<div class="failure"><strong>${escapeHtml(f.name)}</strong> <span class="meta">(${escapeHtml(f.file)})</span><pre>${escapeHtml(f.error)}</pre>${f.links.length ? `<div>${f.links.map(a).join(' · ')}</div>` : ''}</div>`,
+      );
   }
-  if (s.projects.length) out.push(`<ul>${s.projects.map((p) => `<li>${mark(p.passed === p.total ? 'passed' : 'failed')} ${escapeHtml(p.name)} tests: ${p.passed} of ${p.total} passed</li>`).join('')}</ul>`);
+  if (s.projects.length)
+    out.push(
+      `<ul>${s.projects.map((p) => `<li>${mark(p.passed === p.total ? 'passed' : 'failed')} ${escapeHtml(p.name)} tests: ${p.passed} of ${p.total} passed</li>`).join('')}</ul>`,
+    );
   for (const suite of s.suites) {
-    out.push(`<h2 id="${escapeHtml(suite.title)}">${escapeHtml(suite.title)}: ${suite.passed} of ${suite.total} passed</h2>`);
+    out.push(
+      `<h2 id="${escapeHtml(suite.title)}">${escapeHtml(suite.title)}: ${suite.passed} of ${suite.total} passed</h2>`,
+    );
     if (suite.faults?.length) {
-      out.push('<div class="table"><table><thead><tr><th></th><th>fault</th><th>fabric moved after</th><th>failed back after</th><th>lost requests</th><th>causes</th><th></th></tr></thead><tbody>');
+      out.push(
+        '<div class="table"><table><thead><tr><th></th><th>fault</th><th>fabric moved after</th><th>failed back after</th><th>lost requests</th><th>causes</th><th></th></tr></thead><tbody>',
+      );
       for (const f of suite.faults) {
-        out.push(`<tr><td>${mark(f.status)}</td><td>${text(f.fault)}</td><td>${text(f.moved)}<br><span class="meta">budget ${text(f.movedBudget)}</span></td><td>${text(f.back)}<br><span class="meta">budget ${text(f.backBudget)}</span></td><td>${text(f.lost)}</td><td>${text(f.causes)}</td><td>${f.links.map(a).join('<br>')}</td></tr>`);
+        out.push(
+          `<tr><td>${mark(f.status)}</td><td>${text(f.fault)}</td><td>${text(f.moved)}<br><span class="meta">budget ${text(f.movedBudget)}</span></td><td>${text(f.back)}<br><span class="meta">budget ${text(f.backBudget)}</span></td><td>${text(f.lost)}</td><td>${text(f.causes)}</td><td>${f.links.map(a).join('<br>')}</td></tr>`,
+        );
       }
       out.push('</tbody></table></div>');
     }
     if (suite.rows.length) {
       const measured = suite.rows.some((r) => r.measured);
-      out.push(`<div class="table"><table><thead><tr><th></th><th>claim</th>${measured ? '<th>measured</th>' : ''}</tr></thead><tbody>`);
-      for (const r of suite.rows) out.push(`<tr><td>${mark(r.status)}</td><td>${text(r.claim)}</td>${measured ? `<td>${text(r.measured)}${r.links?.length ? ` ${r.links.map(a).join(' ')}` : ''}</td>` : ''}</tr>`);
+      out.push(
+        `<div class="table"><table><thead><tr><th></th><th>claim</th>${measured ? '<th>measured</th>' : ''}</tr></thead><tbody>`,
+      );
+      for (const r of suite.rows)
+        out.push(
+          `<tr><td>${mark(r.status)}</td><td>${text(r.claim)}</td>${measured ? `<td>${text(r.measured)}${r.links?.length ? ` ${r.links.map(a).join(' ')}` : ''}</td>` : ''}</tr>`,
+        );
       out.push('</tbody></table></div>');
     }
   }
   if (timelines.length) {
     out.push('<h2 id="timelines">Failover timelines and established connections</h2>');
-    for (const t of timelines) out.push(`<figure><figcaption>${escapeHtml(t.title)}</figcaption><a href="${escapeHtml(encodeURI(t.href))}"><img src="${escapeHtml(encodeURI(t.href))}" alt="${escapeHtml(t.title)}" loading="lazy"></a></figure>`);
+    for (const t of timelines)
+      out.push(
+        `<figure><figcaption>${escapeHtml(t.title)}</figcaption><a href="${escapeHtml(encodeURI(t.href))}"><img src="${escapeHtml(encodeURI(t.href))}" alt="${escapeHtml(t.title)}" loading="lazy"></a></figure>`,
+      );
   }
   out.push('</body></html>', '');
   return out.join('\n');

@@ -17,7 +17,10 @@ const link = (l: Link) => `[${l.text}](${l.href})`;
 export function renderSummaryMarkdown(s: RunSummary): string {
   const out: string[] = [];
   out.push(`# anycast-verify: ${s.verdict === 'pass' ? '✅ PASS' : '❌ FAIL'}`, '');
-  out.push(`**${s.counts.passed} passed, ${s.counts.failed} failed**${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s${s.lab ? `  \n${s.lab}` : ''}`, '');
+  out.push(
+    `**${s.counts.passed} passed, ${s.counts.failed} failed**${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s${s.lab ? `  \n${s.lab}` : ''}`,
+    '',
+  );
   if (s.failures.length) {
     out.push('## Failures', '');
     for (const f of s.failures) {
@@ -27,14 +30,20 @@ export function renderSummaryMarkdown(s: RunSummary): string {
     }
     out.push('');
   }
-  for (const p of s.projects) out.push(`- ${p.passed === p.total ? MARK.passed : MARK.failed} ${p.name} tests: ${p.passed} of ${p.total} passed`);
+  for (const p of s.projects)
+    out.push(`- ${p.passed === p.total ? MARK.passed : MARK.failed} ${p.name} tests: ${p.passed} of ${p.total} passed`);
   if (s.projects.length) out.push('');
   for (const suite of s.suites) {
     out.push(`## ${suite.title}: ${suite.passed} of ${suite.total} passed`, '');
     if (suite.faults?.length) {
-      out.push('| | fault | fabric moved after | failed back after | lost requests | causes | |', '|---|---|---|---|---|---|---|');
+      out.push(
+        '| | fault | fabric moved after | failed back after | lost requests | causes | |',
+        '|---|---|---|---|---|---|---|',
+      );
       for (const f of suite.faults) {
-        out.push(`| ${MARK[f.status]} | ${cell(f.fault)} | ${cell(f.moved)} (budget ${cell(f.movedBudget)}) | ${cell(f.back)} (budget ${cell(f.backBudget)}) | ${cell(f.lost)} | ${cell(f.causes)} | ${f.links.map(link).join(' ')} |`);
+        out.push(
+          `| ${MARK[f.status]} | ${cell(f.fault)} | ${cell(f.moved)} (budget ${cell(f.movedBudget)}) | ${cell(f.back)} (budget ${cell(f.backBudget)}) | ${cell(f.lost)} | ${cell(f.causes)} | ${f.links.map(link).join(' ')} |`,
+        );
       }
       out.push('');
     }

@@ -46,7 +46,9 @@ export function renderTimeline(input: TimelineInput): string {
   const x = (t: number) => left + ((t - tMin) / (tMax - tMin)) * (width - left - right);
   const colour = (c?: string) => PALETTE[Math.max(0, input.clusters.indexOf(c ?? ''))] ?? '#777';
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="100%" height="100%" fill="white"/>`);
   parts.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">${esc(input.title)}</text>`);
   input.lanes.forEach((lane, i) => {
@@ -55,11 +57,16 @@ export function renderTimeline(input: TimelineInput): string {
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${y}" y2="${y}" stroke="#eee"/>`);
     for (const r of lane.requests) {
       const cx = x(r.t).toFixed(1);
-      if (r.ok) parts.push(`<line x1="${cx}" x2="${cx}" y1="${y - 12}" y2="${y + 12}" stroke="${colour(r.cluster)}" stroke-width="1"/>`);
+      if (r.ok)
+        parts.push(
+          `<line x1="${cx}" x2="${cx}" y1="${y - 12}" y2="${y + 12}" stroke="${colour(r.cluster)}" stroke-width="1"/>`,
+        );
       else parts.push(`<path d="M${Number(cx) - 3},${y - 3} l6,6 m0,-6 l-6,6" stroke="#d62728" stroke-width="1.5"/>`);
     }
   });
-  const hopSets = [...new Set(fibLanes.flatMap((l) => l.changes.filter((c) => c.nextHops.length).map((c) => c.nextHops.join(', '))))];
+  const hopSets = [
+    ...new Set(fibLanes.flatMap((l) => l.changes.filter((c) => c.nextHops.length).map((c) => c.nextHops.join(', ')))),
+  ];
   fibLanes.forEach((lane, i) => {
     const y = fibTop + i * fibH;
     parts.push(`<text x="8" y="${y + 15}">${esc(lane.name)} FIB</text>`);
@@ -71,8 +78,11 @@ export function renderTimeline(input: TimelineInput): string {
       const label = c.nextHops.length ? c.nextHops.join(', ') : 'no route';
       const fill = c.nextHops.length ? FIB_PALETTE[hopSets.indexOf(label) % FIB_PALETTE.length] : NO_ROUTE;
       const [x1, x2] = [x(from), x(to)];
-      parts.push(`<rect x="${x1.toFixed(1)}" y="${y + 2}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${fibH - 6}" fill="${fill}"><title>${esc(`${lane.name}: ${label} from ${((c.t - input.t0) / 1000).toFixed(3)} s`)}</title></rect>`);
-      if (x2 - x1 > 7 * label.length) parts.push(`<text x="${(x1 + 3).toFixed(1)}" y="${y + 15}" font-size="10">${esc(label)}</text>`);
+      parts.push(
+        `<rect x="${x1.toFixed(1)}" y="${y + 2}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${fibH - 6}" fill="${fill}"><title>${esc(`${lane.name}: ${label} from ${((c.t - input.t0) / 1000).toFixed(3)} s`)}</title></rect>`,
+      );
+      if (x2 - x1 > 7 * label.length)
+        parts.push(`<text x="${(x1 + 3).toFixed(1)}" y="${y + 15}" font-size="10">${esc(label)}</text>`);
     });
   });
   const axisY = fibTop + fibLanes.length * fibH + 5;
@@ -80,22 +90,33 @@ export function renderTimeline(input: TimelineInput): string {
   const step = span > 60 ? 10 : span > 20 ? 5 : span > 5 ? 1 : 0.5;
   for (let s = Math.ceil((tMin - input.t0) / 1000 / step) * step; s <= (tMax - input.t0) / 1000; s += step) {
     const xx = x(input.t0 + s * 1000);
-    parts.push(`<line x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 5}" stroke="#333"/><text x="${xx}" y="${axisY + 18}" text-anchor="middle">${Number(s.toFixed(1))} s</text>`);
+    parts.push(
+      `<line x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 5}" stroke="#333"/><text x="${xx}" y="${axisY + 18}" text-anchor="middle">${Number(s.toFixed(1))} s</text>`,
+    );
   }
   input.marks.forEach((m, i) => {
     const xx = x(m.t);
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${top - 8}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/>`);
     const nearRight = xx > width - right - 120;
-    parts.push(`<text x="${nearRight ? xx - 3 : xx + 3}" y="${top - 10 - (i % 3) * 12}"${nearRight ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`);
+    parts.push(
+      `<text x="${nearRight ? xx - 3 : xx + 3}" y="${top - 10 - (i % 3) * 12}"${nearRight ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`,
+    );
   });
   let lx = left;
   const ly = axisY + 40;
   for (const c of input.clusters) {
-    parts.push(`<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(c)}"/><text x="${lx + 14}" y="${ly}">answered by ${esc(c)}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(c)}"/><text x="${lx + 14}" y="${ly}">answered by ${esc(c)}</text>`,
+    );
     lx += 170;
   }
-  parts.push(`<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">failed request</text>`);
-  if (fibLanes.length) parts.push(`<rect x="${lx + 130}" y="${ly - 9}" width="10" height="10" fill="${NO_ROUTE}"/><text x="${lx + 144}" y="${ly}">router holds no route (FIB bands: next hops, from route-monitor events)</text>`);
+  parts.push(
+    `<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">failed request</text>`,
+  );
+  if (fibLanes.length)
+    parts.push(
+      `<rect x="${lx + 130}" y="${ly - 9}" width="10" height="10" fill="${NO_ROUTE}"/><text x="${lx + 144}" y="${ly}">router holds no route (FIB bands: next hops, from route-monitor events)</text>`,
+    );
   parts.push('</svg>');
   return parts.join('\n');
 }

@@ -35,7 +35,11 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     env: opts.env,
     stripFinalNewline: false,
   });
-  const result: RunResult = { stdout: r.stdout ?? '', stderr: r.stderr ?? '', exitCode: r.exitCode ?? (r.timedOut ? 124 : 1) };
+  const result: RunResult = {
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+  };
   if (r.timedOut) result.stderr += `\n(timed out after ${opts.timeoutMs ?? 30_000} ms)`;
   if (opts.reject !== false && result.exitCode !== 0) throw new CommandError(argv, result);
   return result;

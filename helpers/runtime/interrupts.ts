@@ -66,7 +66,9 @@ export class Interrupts {
       exit(this.cleanup);
     } else if (!this.abort.signal.aborted) {
       this.received = sig;
-      this.o.progress.info(`${sig}: stopping ${this.o.what}; ${this.o.then}${this.o.force ? ' (press Ctrl-C again to force)' : ''}`);
+      this.o.progress.info(
+        `${sig}: stopping ${this.o.what}; ${this.o.then}${this.o.force ? ' (press Ctrl-C again to force)' : ''}`,
+      );
       this.abort.abort();
     } else if (this.o.force) {
       this.o.progress.info(`${sig}: forced`);

@@ -52,8 +52,13 @@ export class WaitTimeoutError extends Error {
     readonly lastProblem: string,
     readonly wouldHavePassedAfterMs?: number,
   ) {
-    const late = wouldHavePassedAfterMs === undefined ? 'it still had not happened after the grace period' : `it would have passed after ${(wouldHavePassedAfterMs / 1000).toFixed(2)} s`;
-    super(`timed out after ${(budgetMs / 1000).toFixed(2)} s waiting for ${what}; ${late}.\n  last check: ${lastProblem}`);
+    const late =
+      wouldHavePassedAfterMs === undefined
+        ? 'it still had not happened after the grace period'
+        : `it would have passed after ${(wouldHavePassedAfterMs / 1000).toFixed(2)} s`;
+    super(
+      `timed out after ${(budgetMs / 1000).toFixed(2)} s waiting for ${what}; ${late}.\n  last check: ${lastProblem}`,
+    );
     this.name = 'WaitTimeoutError';
   }
 }
@@ -84,7 +89,8 @@ export async function waitUntil(check: () => Promise<string | undefined>, opts: 
     if (opts.signal?.aborted) throw new AbortedError(opts.what);
     await sleep(interval);
     try {
-      if ((await check()) === undefined) throw new WaitTimeoutError(opts.what, opts.deadline.budgetMs, last, opts.deadline.elapsed());
+      if ((await check()) === undefined)
+        throw new WaitTimeoutError(opts.what, opts.deadline.budgetMs, last, opts.deadline.elapsed());
     } catch (err) {
       if (err instanceof WaitTimeoutError) throw err;
     }

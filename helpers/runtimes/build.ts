@@ -10,7 +10,18 @@
  * - No mount outlives the build: debootstrap and apt run in a private mount namespace
  *   (`unshare --mount`), so their /proc mounts vanish with them.
  */
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
@@ -36,23 +47,32 @@ export interface BuildOptions {
 export async function buildRuntime(suite: RuntimeSuite, opts: BuildOptions): Promise<BuiltRuntime> {
   const done = builtRuntime(suite);
   if (done && !opts.force) return done;
-  if (process.getuid?.() !== 0) throw new RuntimeBuildError(`building runtime "${suite}" needs root (debootstrap, chroot): run it with sudo`);
+  if (process.getuid?.() !== 0)
+    throw new RuntimeBuildError(`building runtime "${suite}" needs root (debootstrap, chroot): run it with sudo`);
   for (const tool of ['debootstrap', 'unshare', 'chroot']) {
     const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-    if (r.exitCode !== 0) throw new RuntimeBuildError(`building a runtime needs ${tool}: apt-get install -y ${tool === 'debootstrap' ? 'debootstrap' : 'util-linux coreutils'}`);
+    if (r.exitCode !== 0)
+      throw new RuntimeBuildError(
+        `building a runtime needs ${tool}: apt-get install -y ${tool === 'debootstrap' ? 'debootstrap' : 'util-linux coreutils'}`,
+      );
   }
   mkdirSync(runtimesDir(), { recursive: true });
   // Waits for a concurrent builder of the same suite (which may build it for us).
   const lockTarget = join(runtimesDir(), `${suite}.lock-target`);
   writeFileSync(lockTarget, '');
-  const release = await lockfile.lock(lockTarget, { stale: 30_000, update: 5_000, retries: { retries: 240, minTimeout: 1000, maxTimeout: 1000 } }).catch((err: Error) => {
-    throw new RuntimeBuildError(`could not lock ${lockTarget} (another build of "${suite}" still running?): ${err.message}`);
-  });
+  const release = await lockfile
+    .lock(lockTarget, { stale: 30_000, update: 5_000, retries: { retries: 240, minTimeout: 1000, maxTimeout: 1000 } })
+    .catch((err: Error) => {
+      throw new RuntimeBuildError(
+        `could not lock ${lockTarget} (another build of "${suite}" still running?): ${err.message}`,
+      );
+    });
   try {
     const meanwhile = builtRuntime(suite);
     if (meanwhile && !opts.force) return meanwhile;
     // Holding the lock, every partial folder of this suite belongs to a build that died.
-    for (const e of readdirSync(runtimesDir())) if (e.startsWith(`.partial-${suite}-`)) rmSync(join(runtimesDir(), e), { recursive: true, force: true });
+    for (const e of readdirSync(runtimesDir()))
+      if (e.startsWith(`.partial-${suite}-`)) rmSync(join(runtimesDir(), e), { recursive: true, force: true });
     const partial = join(runtimesDir(), `.partial-${suite}-${process.pid}`);
     try {
       const manifest = await buildInto(partial, suite, opts);
@@ -79,40 +99,77 @@ async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOption
   const mirror = debianMirror();
   const sh = (title: string, argv: string[], explain: (out: string) => string) =>
     opts.progress.step(title, async () => {
-      const r = await execa(argv[0]!, argv.slice(1), { reject: false, all: true, cancelSignal: opts.signal, env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' } });
-      if (opts.signal?.aborted) throw new RuntimeBuildError(`building runtime "${suite}" was interrupted; nothing was kept`);
-      if (r.exitCode !== 0) throw new RuntimeBuildError(`${explain(r.all ?? '')}\n  last output:\n    ${(r.all ?? '').trim().split('\n').slice(-8).join('\n    ')}`);
+      const r = await execa(argv[0]!, argv.slice(1), {
+        reject: false,
+        all: true,
+        cancelSignal: opts.signal,
+        env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+      });
+      if (opts.signal?.aborted)
+        throw new RuntimeBuildError(`building runtime "${suite}" was interrupted; nothing was kept`);
+      if (r.exitCode !== 0)
+        throw new RuntimeBuildError(
+          `${explain(r.all ?? '')}\n  last output:\n    ${(r.all ?? '').trim().split('\n').slice(-8).join('\n    ')}`,
+        );
       return r.all ?? '';
     });
 
-  opts.progress.info(`building runtime "${suite}" (expected FRR ${SUITE_SHIPS[suite].frr}, GoBGP ${SUITE_SHIPS[suite].gobgp}) from ${mirror}; about a minute`);
-  await sh(`debootstrap --variant=minbase ${suite}`, ['unshare', '--mount', '--propagation', 'private', 'debootstrap', '--variant=minbase', suite, root, mirror], (out) =>
-    /Failed getting release file|Couldn't download|Temporary failure resolving|Could not resolve|Connection refused|Network is unreachable/i.test(out)
-      ? `could not fetch Debian "${suite}" from ${mirror} (offline? set ANYCAST_VERIFY_DEBIAN_MIRROR to a reachable mirror)`
-      : `debootstrap of "${suite}" failed`,
+  opts.progress.info(
+    `building runtime "${suite}" (expected FRR ${SUITE_SHIPS[suite].frr}, GoBGP ${SUITE_SHIPS[suite].gobgp}) from ${mirror}; about a minute`,
+  );
+  await sh(
+    `debootstrap --variant=minbase ${suite}`,
+    ['unshare', '--mount', '--propagation', 'private', 'debootstrap', '--variant=minbase', suite, root, mirror],
+    (out) =>
+      /Failed getting release file|Couldn't download|Temporary failure resolving|Could not resolve|Connection refused|Network is unreachable/i.test(
+        out,
+      )
+        ? `could not fetch Debian "${suite}" from ${mirror} (offline? set ANYCAST_VERIFY_DEBIAN_MIRROR to a reachable mirror)`
+        : `debootstrap of "${suite}" failed`,
   );
   // Services never start inside the runtime: the lab starts every daemon itself.
   const policy = join(root, 'usr/sbin/policy-rc.d');
   writeFileSync(policy, '#!/bin/sh\nexit 101\n');
   chmodSync(policy, 0o755);
   if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', join(root, 'etc/resolv.conf'));
-  const inChroot = (script: string) => ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', `mount -t proc proc "$0/proc" && exec chroot "$0" sh -c '${script}'`, root];
+  const inChroot = (script: string) => [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    `mount -t proc proc "$0/proc" && exec chroot "$0" sh -c '${script}'`,
+    root,
+  ];
   const pkgs = RUNTIME_PACKAGES.join(' ');
   // A snapshot mirror serves sid's Release file past its Valid-Until (sid's is a week): the
   // signature is still checked, only the expiry is not, unless asked for.
-  const validUntil = process.env.ANYCAST_VERIFY_APT_CHECK_VALID_UNTIL === '1' ? '' : ' -o Acquire::Check-Valid-Until=false';
-  await sh(`apt-get install ${pkgs}`, inChroot(`apt-get update -qq${validUntil} && apt-get install -y -qq --no-install-recommends ${pkgs} && apt-get clean && rm -rf /var/lib/apt/lists/*`), (out) =>
-    /Unable to locate package|has no installation candidate/.test(out)
-      ? `Debian "${suite}" at ${mirror} does not have every package the runtime needs (${pkgs})`
-      : /Could not resolve|Failed to fetch|Temporary failure/i.test(out)
-        ? `could not fetch packages for "${suite}" from ${mirror} (offline?): ${pkgs}`
-        : `installing ${pkgs} in runtime "${suite}" failed`,
+  const validUntil =
+    process.env.ANYCAST_VERIFY_APT_CHECK_VALID_UNTIL === '1' ? '' : ' -o Acquire::Check-Valid-Until=false';
+  await sh(
+    `apt-get install ${pkgs}`,
+    inChroot(
+      `apt-get update -qq${validUntil} && apt-get install -y -qq --no-install-recommends ${pkgs} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
+    ),
+    (out) =>
+      /Unable to locate package|has no installation candidate/.test(out)
+        ? `Debian "${suite}" at ${mirror} does not have every package the runtime needs (${pkgs})`
+        : /Could not resolve|Failed to fetch|Temporary failure/i.test(out)
+          ? `could not fetch packages for "${suite}" from ${mirror} (offline?): ${pkgs}`
+          : `installing ${pkgs} in runtime "${suite}" failed`,
   );
   // minbase has no localhost in /etc/hosts: GoBGP looks it up for its API listener.
   const hosts = join(root, 'etc/hosts');
-  if (!existsSync(hosts) || !/^127\.0\.0\.1\s+localhost\b/m.test(readFileSync(hosts, 'utf8'))) appendFileSync(hosts, '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+  if (!existsSync(hosts) || !/^127\.0\.0\.1\s+localhost\b/m.test(readFileSync(hosts, 'utf8')))
+    appendFileSync(hosts, '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
   const q = await execa('chroot', [root, 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n', ...RUNTIME_PACKAGES]);
-  const packages = Object.fromEntries(q.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  const packages = Object.fromEntries(
+    q.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string]),
+  );
   return {
     suite,
     packages,

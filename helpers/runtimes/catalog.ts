@@ -25,7 +25,17 @@ export const SUITE_SHIPS: Record<RuntimeSuite, { frr: string; gobgp: string }> =
  * Packages every runtime holds: the routers' and nodes' daemons and the tools the lab runs
  * inside nodes. netbase brings /etc/protocols, without which `ip route get … ipproto tcp` fails.
  */
-export const RUNTIME_PACKAGES = ['frr', 'gobgpd', 'iproute2', 'nftables', 'procps', 'bash', 'curl', 'netbase', 'tcpdump'] as const;
+export const RUNTIME_PACKAGES = [
+  'frr',
+  'gobgpd',
+  'iproute2',
+  'nftables',
+  'procps',
+  'bash',
+  'curl',
+  'netbase',
+  'tcpdump',
+] as const;
 
 /**
  * The GoBGP each Cilium release line embeds, from Cilium's go.mod on that release branch.
@@ -35,10 +45,15 @@ export const CILIUM_EMBEDS: { cilium: string; gobgp: string; source: string }[] 
   {
     cilium: '1.18',
     gobgp: '3.37.0',
-    source: 'cilium/cilium v1.18 go.mod: github.com/osrg/gobgp/v3 v3.37.0, replaced by github.com/cilium/gobgp/v3 (v3.37.0 + MD5 fix, cilium PR #40566)',
+    source:
+      'cilium/cilium v1.18 go.mod: github.com/osrg/gobgp/v3 v3.37.0, replaced by github.com/cilium/gobgp/v3 (v3.37.0 + MD5 fix, cilium PR #40566)',
   },
   { cilium: '1.19', gobgp: '3.37.0', source: 'cilium/cilium v1.19 go.mod: still the cilium/gobgp/v3 fork of v3.37.0' },
-  { cilium: '1.20', gobgp: '4.5.0', source: 'cilium/cilium v1.20 go.mod: github.com/osrg/gobgp/v4 (>= v4.5.0, cilium PR #45952)' },
+  {
+    cilium: '1.20',
+    gobgp: '4.5.0',
+    source: 'cilium/cilium v1.20 go.mod: github.com/osrg/gobgp/v4 (>= v4.5.0, cilium PR #45952)',
+  },
 ];
 
 export class RuntimeChoiceError extends Error {
@@ -72,7 +87,8 @@ export function chooseRuntime(pins: { frr: string; cilium: string }, override?: 
   const embedded = gobgpForCilium(pins.cilium);
   const requested = { frr: pins.frr, cilium: pins.cilium, gobgp: embedded.gobgp, gobgpSource: embedded.source };
   if (override) {
-    if (!isRuntimeSuite(override)) throw new RuntimeChoiceError(`unknown runtime "${override}" (choose one of: ${RUNTIME_SUITES.join(', ')})`);
+    if (!isRuntimeSuite(override))
+      throw new RuntimeChoiceError(`unknown runtime "${override}" (choose one of: ${RUNTIME_SUITES.join(', ')})`);
     return { suite: override, reason: 'chosen with --runtime / ANYCAST_VERIFY_RUNTIME', requested };
   }
   const want = parseVersion(embedded.gobgp);
@@ -80,7 +96,12 @@ export function chooseRuntime(pins: { frr: string; cilium: string }, override?: 
   const scored = RUNTIME_SUITES.map((suite) => {
     const g = parseVersion(SUITE_SHIPS[suite].gobgp);
     const f = parseVersion(SUITE_SHIPS[suite].frr);
-    return { suite, majorMismatch: g[0] !== want[0] ? 1 : 0, gobgpDist: Math.abs(g[1] - want[1]), frrDist: Math.abs(f[0] * 100 + f[1] - (wantFrr[0] * 100 + wantFrr[1])) };
+    return {
+      suite,
+      majorMismatch: g[0] !== want[0] ? 1 : 0,
+      gobgpDist: Math.abs(g[1] - want[1]),
+      frrDist: Math.abs(f[0] * 100 + f[1] - (wantFrr[0] * 100 + wantFrr[1])),
+    };
   }).sort((a, b) => a.majorMismatch - b.majorMismatch || a.gobgpDist - b.gobgpDist || a.frrDist - b.frrDist);
   const best = scored[0]!;
   const ships = SUITE_SHIPS[best.suite];

@@ -51,12 +51,24 @@ export function gobgpBehaviour(version: string): GobgpBehaviour {
     version,
     firstDial: (cr) =>
       v4
-        ? { min: 0.75 * min, max: min, formula: `GoBGP ${version} first dial in [${0.75 * min}, ${min}) s (connectRetry ${cr} s not used for it)` }
-        : { min, max: 2 * min, formula: `GoBGP ${version} first dial in [${min}, ${2 * min}) s (connectRetry ${cr} s not used for it)` },
+        ? {
+            min: 0.75 * min,
+            max: min,
+            formula: `GoBGP ${version} first dial in [${0.75 * min}, ${min}) s (connectRetry ${cr} s not used for it)`,
+          }
+        : {
+            min,
+            max: 2 * min,
+            formula: `GoBGP ${version} first dial in [${min}, ${2 * min}) s (connectRetry ${cr} s not used for it)`,
+          },
     retry: (cr) => {
       const t = Math.max(cr, min);
       return v4
-        ? { min: 0.75 * t, max: t, formula: `GoBGP ${version} retry in [0.75, 1) × max(connectRetry ${cr} s, ${min} s)` }
+        ? {
+            min: 0.75 * t,
+            max: t,
+            formula: `GoBGP ${version} retry in [0.75, 1) × max(connectRetry ${cr} s, ${min} s)`,
+          }
         : { min: t, max: 2 * t, formula: `GoBGP ${version} retry in [1, 2) × max(connectRetry ${cr} s, ${min} s)` };
     },
     dialTimeout: (cr) => (v4 || lowMin ? Math.max(Math.max(cr, min) - 1, min) : Math.max(cr, min) - 1),
@@ -65,7 +77,8 @@ export function gobgpBehaviour(version: string): GobgpBehaviour {
     ceaseIsHardReset: v4 || compareVersions(version, V3_HARD_RESET) >= 0,
     sources: {
       dial: dialSource,
-      idleHold: 'holdtimeIdle = 5 (v3.10.0 fsm.go:144, v3.37.0 fsm.go:145, v4.8.0 fsm.go:150), set on the first IDLE expiry (fsm.go:463, :464, :868): 0 s at process start, 5 s after every session error',
+      idleHold:
+        'holdtimeIdle = 5 (v3.10.0 fsm.go:144, v3.37.0 fsm.go:145, v4.8.0 fsm.go:150), set on the first IDLE expiry (fsm.go:463, :464, :868): 0 s at process start, 5 s after every session error',
       idleHoldAfterReset:
         'used only for the IDLE after an administrative ResetPeer (v3.37.0 server.go:3736, in ResetPeer :3703-3740; cilium resets a peer only when its hold or keepalive changes). v3.10.0 drops it (grpc_server.go:694-699 copies only ConnectRetry/HoldTime/Keepalive/MinAdv; pkg/config/config.go:171-172 sends file peers through AddPeer) so default.go:21 sets 30 s; honoured from v3.15.0 (f8c6d24e; v3.37.0 grpc_server.go:741, v4.8.0 :1062)',
       hardReset:

@@ -27,5 +27,19 @@ export interface InRuntimeOptions {
 /** argv to run `argv` from the runtime at `root` in namespace `ns`. */
 export function inRuntime(ns: string, root: string, argv: readonly string[], opts: InRuntimeOptions = {}): string[] {
   const uts = opts.hostname ? ['unshare', '--uts', '--'] : [];
-  return ['ip', 'netns', 'exec', ns, ...uts, 'sh', '-c', SCRIPT, 'av-runtime', root, runRoot(), opts.hostname ?? '', ...argv];
+  return [
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    ...uts,
+    'sh',
+    '-c',
+    SCRIPT,
+    'av-runtime',
+    root,
+    runRoot(),
+    opts.hostname ?? '',
+    ...argv,
+  ];
 }

@@ -10,11 +10,21 @@ import { requireRuntime } from './store.js';
 
 export function runtimeChoice(projectRoot: string, override?: string): RuntimeChoice {
   const pins = loadVersions(projectRoot);
-  return chooseRuntime({ frr: pins.FRR_VERSION, cilium: pins.CILIUM_VERSION }, override ?? (process.env.ANYCAST_VERIFY_RUNTIME || undefined));
+  return chooseRuntime(
+    { frr: pins.FRR_VERSION, cilium: pins.CILIUM_VERSION },
+    override ?? (process.env.ANYCAST_VERIFY_RUNTIME || undefined),
+  );
 }
 
 export function resolveLabRuntime(projectRoot: string, override?: string): LabRuntime {
   const choice = runtimeChoice(projectRoot, override);
   const built = requireRuntime(choice.suite);
-  return { suite: choice.suite, root: built.root, frr: built.manifest.frr, gobgp: built.manifest.gobgp, requested: choice.requested, reason: choice.reason };
+  return {
+    suite: choice.suite,
+    root: built.root,
+    frr: built.manifest.frr,
+    gobgp: built.manifest.gobgp,
+    requested: choice.requested,
+    reason: choice.reason,
+  };
 }

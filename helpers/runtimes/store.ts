@@ -50,7 +50,9 @@ export function builtRuntime(suite: RuntimeSuite): BuiltRuntime | undefined {
 export class RuntimeMissingError extends Error {
   override name = 'RuntimeMissingError';
   constructor(readonly suite: RuntimeSuite) {
-    super(`runtime "${suite}" (FRR ${SUITE_SHIPS[suite].frr}, GoBGP ${SUITE_SHIPS[suite].gobgp}) is not built in ${runtimesDir()}: run \`sudo npx anycast-verify runtimes build ${suite}\` (about a minute, needs the Debian mirror)`);
+    super(
+      `runtime "${suite}" (FRR ${SUITE_SHIPS[suite].frr}, GoBGP ${SUITE_SHIPS[suite].gobgp}) is not built in ${runtimesDir()}: run \`sudo npx anycast-verify runtimes build ${suite}\` (about a minute, needs the Debian mirror)`,
+    );
   }
 }
 

@@ -24,9 +24,20 @@ export function freshPorts(n: number, lo = 20000, hi = 60000): number[] {
   return out;
 }
 
-export async function runFlows(lab: LabHandle, client: string, vip: string, port: number, sports: number[]): Promise<FlowResult[]> {
-  const script = 'for p in "$@"; do r=$(curl -sS --max-time 2 --local-port "$p" "$URL" 2>&1 | head -n 1); printf "%s\\t%s\\n" "$p" "$r"; done';
-  const r = await lab.exec(client, ['env', `URL=http://${vip}:${port}/`, 'sh', '-c', script, 'flows', ...sports.map(String)], { timeoutMs: sports.length * 3000 + 5000 });
+export async function runFlows(
+  lab: LabHandle,
+  client: string,
+  vip: string,
+  port: number,
+  sports: number[],
+): Promise<FlowResult[]> {
+  const script =
+    'for p in "$@"; do r=$(curl -sS --max-time 2 --local-port "$p" "$URL" 2>&1 | head -n 1); printf "%s\\t%s\\n" "$p" "$r"; done';
+  const r = await lab.exec(
+    client,
+    ['env', `URL=http://${vip}:${port}/`, 'sh', '-c', script, 'flows', ...sports.map(String)],
+    { timeoutMs: sports.length * 3000 + 5000 },
+  );
   const bySport = new Map<number, string>();
   for (const line of r.stdout.split('\n')) {
     const [p, rest] = line.split('\t');

@@ -22,8 +22,11 @@ function regions(order: string[]): { hop: string; from: number; to: number }[] {
 /** The share of the hash space whose next hop differs between the two ordered next-hop sets. */
 export function movedShare(before: string[], after: string[]): number {
   if (before.length === 0 || after.length === 0) return 1;
-  const cuts = [...new Set([...regions(before), ...regions(after)].flatMap((r) => [r.from, r.to]))].sort((a, b) => a - b);
-  const hopAt = (rs: { hop: string; from: number; to: number }[], x: number) => rs.find((r) => x >= r.from && x < r.to)!.hop;
+  const cuts = [...new Set([...regions(before), ...regions(after)].flatMap((r) => [r.from, r.to]))].sort(
+    (a, b) => a - b,
+  );
+  const hopAt = (rs: { hop: string; from: number; to: number }[], x: number) =>
+    rs.find((r) => x >= r.from && x < r.to)!.hop;
   let moved = 0;
   for (let i = 0; i + 1 < cuts.length; i++) {
     const mid = (cuts[i]! + cuts[i + 1]!) / 2;

@@ -29,7 +29,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.target) {
-  process.stderr.write('usage: held-connections.mjs --target <vip>:<port> [--connections 64] [--interval-ms 100] [--timeout-ms 1000] [--seconds 120] [--first-port P]\n');
+  process.stderr.write(
+    'usage: held-connections.mjs --target <vip>:<port> [--connections 64] [--interval-ms 100] [--timeout-ms 1000] [--seconds 120] [--first-port P]\n',
+  );
   process.exit(2);
 }
 const sep = values.target.lastIndexOf(':');
@@ -44,7 +46,9 @@ const now = () => Math.round((performance.timeOrigin + performance.now()) * 10) 
 // Ports taken in turn from a range, starting at a random point so back-to-back runs differ;
 // a port comes round again only after 40 000 connections, long after any TIME_WAIT.
 const PORTS = { from: 20000, to: 60000 };
-let nextPort = values['first-port'] ? Number(values['first-port']) : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
+let nextPort = values['first-port']
+  ? Number(values['first-port'])
+  : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
 const takePort = () => {
   const p = nextPort;
   nextPort = nextPort + 1 >= PORTS.to ? PORTS.from : nextPort + 1;
@@ -86,7 +90,18 @@ function takeReply(buf) {
 /** One connection in one slot; when it breaks, the slot opens the next one. */
 function open(slot) {
   if (stopping || Date.now() >= endAt) return;
-  const c = { id: nextId++, slot, sport: takePort(), connected: false, cluster: undefined, lastOk: undefined, requests: 0, pending: undefined, buf: '', done: false };
+  const c = {
+    id: nextId++,
+    slot,
+    sport: takePort(),
+    connected: false,
+    cluster: undefined,
+    lastOk: undefined,
+    requests: 0,
+    pending: undefined,
+    buf: '',
+    done: false,
+  };
   live.add(c);
   const sock = connect({ host, port, localPort: c.sport, noDelay: true });
   c.sock = sock;
@@ -133,7 +148,9 @@ function open(slot) {
       c.cluster = cluster;
     }
   });
-  sock.on('error', (e) => broke(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'error', e.code ?? e.message));
+  sock.on('error', (e) =>
+    broke(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'error', e.code ?? e.message),
+  );
   sock.on('close', () => broke('closed', 'the server closed the connection'));
 }
 

@@ -56,7 +56,8 @@ export function parseHeld(client: string, text: string): HeldConnection[] {
     if (e.ev === 'served' && e.cluster) {
       c.cluster ??= e.cluster;
       c.servedBy.push(e.cluster);
-    } else if (e.ev === 'broke' && e.how !== 'connect') Object.assign(c, { brokeAt: e.t, how: e.how, err: e.err, lastOk: e.lastOk });
+    } else if (e.ev === 'broke' && e.how !== 'connect')
+      Object.assign(c, { brokeAt: e.t, how: e.how, err: e.err, lastOk: e.lastOk });
   }
   return [...byId.values()];
 }

@@ -51,7 +51,10 @@ export async function predictFlows(lab: LabHandle, client: string, flows: Flow[]
           const f = preds[i]!.flow;
           return `route get ${f.dst} from ${f.src} iif ${at.get(i)!.iif} ipproto tcp sport ${f.sport} dport ${f.dport}`;
         });
-        const r = await lab.exec(router, ['ip', '-j', '-batch', '-'], { input: `${lines.join('\n')}\n`, reject: false });
+        const r = await lab.exec(router, ['ip', '-j', '-batch', '-'], {
+          input: `${lines.join('\n')}\n`,
+          reject: false,
+        });
         const outs = r.stdout.split('\n').filter((l) => l.trim().startsWith('['));
         idx.forEach((i, k) => {
           const p = preds[i]!;
@@ -86,9 +89,14 @@ export function predictability(policy: number, sharedKernel: boolean): { possibl
   if (policy === 1 && sharedKernel) {
     return {
       possible: false,
-      reason: 'hash policy 1 in a shared-kernel lab: the kernel reuses the socket\'s random flow hash (skb->hash) that travels with the packet across namespaces, so the choice does not follow the 5-tuple and `ip route get` cannot predict it; use policy 3 with fields 0x0037 (5-tuple) or policy 0 (L3)',
+      reason:
+        "hash policy 1 in a shared-kernel lab: the kernel reuses the socket's random flow hash (skb->hash) that travels with the packet across namespaces, so the choice does not follow the 5-tuple and `ip route get` cannot predict it; use policy 3 with fields 0x0037 (5-tuple) or policy 0 (L3)",
     };
   }
-  if (policy === 2) return { possible: false, reason: 'hash policy 2 (inner L3 for encapsulated traffic) is not modelled by the predictor' };
+  if (policy === 2)
+    return {
+      possible: false,
+      reason: 'hash policy 2 (inner L3 for encapsulated traffic) is not modelled by the predictor',
+    };
   return { possible: true };
 }

@@ -25,17 +25,24 @@ const { values } = parseArgs({
   },
 });
 if (!values.target) {
-  process.stderr.write('usage: probe.mjs --target <vip>:<port> [--interval-ms 10] [--timeout-ms 300] [--seconds 60] [--max-requests 20000]\n');
+  process.stderr.write(
+    'usage: probe.mjs --target <vip>:<port> [--interval-ms 10] [--timeout-ms 300] [--seconds 60] [--max-requests 20000]\n',
+  );
   process.exit(2);
 }
-const [host, port] = [values.target.slice(0, values.target.lastIndexOf(':')), Number(values.target.slice(values.target.lastIndexOf(':') + 1))];
+const [host, port] = [
+  values.target.slice(0, values.target.lastIndexOf(':')),
+  Number(values.target.slice(values.target.lastIndexOf(':') + 1)),
+];
 const interval = Number(values['interval-ms']);
 const timeout = Number(values['timeout-ms']);
 const maxRequests = Number(values['max-requests']);
 const endAt = Date.now() + Number(values.seconds) * 1000;
 const now = () => performance.timeOrigin + performance.now();
 const PORTS = { from: 20000, to: 60000 };
-let nextPort = values['first-port'] ? Number(values['first-port']) : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
+let nextPort = values['first-port']
+  ? Number(values['first-port'])
+  : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
 const takePort = () => {
   const p = nextPort;
   nextPort = nextPort + 1 >= PORTS.to ? PORTS.from : nextPort + 1;
@@ -64,15 +71,22 @@ function one() {
     // Lines go out at once so the harness can follow the run live.
     flush();
   };
-  const req = request({ host, port, localPort: sport, path: '/', agent: false, timeout, headers: { connection: 'close' } }, (res) => {
-    let body = '';
-    res.setEncoding('utf8');
-    res.on('data', (c) => (body += c));
-    res.on('end', () => {
-      const m = /cluster=(\S+)/.exec(body);
-      finish({ ok: res.statusCode === 200, cluster: m ? m[1] : undefined, err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}` });
-    });
-  });
+  const req = request(
+    { host, port, localPort: sport, path: '/', agent: false, timeout, headers: { connection: 'close' } },
+    (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => {
+        const m = /cluster=(\S+)/.exec(body);
+        finish({
+          ok: res.statusCode === 200,
+          cluster: m ? m[1] : undefined,
+          err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`,
+        });
+      });
+    },
+  );
   req.on('timeout', () => req.destroy(new Error('timeout')));
   req.on('error', (e) => finish({ ok: false, err: e.message }));
   req.end();

@@ -30,8 +30,26 @@ function parse(text: string): ProbeRecord[] {
     .sort((a, b) => a.t - b.t);
 }
 
-export function startProbe(lab: LabHandle, client: string, target: string, opts: { intervalMs?: number; timeoutMs?: number; maxSeconds: number }): RunningProbe {
-  const p = lab.spawn(client, [process.execPath, PROBE_SCRIPT, '--lab', lab.model.name, '--target', target, '--interval-ms', String(opts.intervalMs ?? 10), '--timeout-ms', String(opts.timeoutMs ?? 300), '--seconds', String(opts.maxSeconds)]);
+export function startProbe(
+  lab: LabHandle,
+  client: string,
+  target: string,
+  opts: { intervalMs?: number; timeoutMs?: number; maxSeconds: number },
+): RunningProbe {
+  const p = lab.spawn(client, [
+    process.execPath,
+    PROBE_SCRIPT,
+    '--lab',
+    lab.model.name,
+    '--target',
+    target,
+    '--interval-ms',
+    String(opts.intervalMs ?? 10),
+    '--timeout-ms',
+    String(opts.timeoutMs ?? 300),
+    '--seconds',
+    String(opts.maxSeconds),
+  ]);
   const seen: ProbeRecord[] = [];
   let seenUpTo = 0;
   return {

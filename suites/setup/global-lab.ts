@@ -23,9 +23,32 @@ import { readHashing } from '../../helpers/lab/hashing.js';
 /** What the report needs to know about the lab this run used (the hash policy as the routers run it). */
 async function writeLabInfo(reports: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
   const timers = Object.values(model.clusters).flatMap((c) =>
-    Object.values(c.speakers).flatMap((s) => s.peers.map((p) => ({ node: s.node, peer: p.address, hold: p.holdSeconds, keepalive: p.keepaliveSeconds, connectRetry: p.connectRetrySeconds, gracefulRestart: p.gracefulRestart ?? null }))),
+    Object.values(c.speakers).flatMap((s) =>
+      s.peers.map((p) => ({
+        node: s.node,
+        peer: p.address,
+        hold: p.holdSeconds,
+        keepalive: p.keepaliveSeconds,
+        connectRetry: p.connectRetrySeconds,
+        gracefulRestart: p.gracefulRestart ?? null,
+      })),
+    ),
   );
-  writeFileSync(join(reports, 'lab.json'), JSON.stringify({ lab: model.name, provider: lab.provider, versions: await lab.versions(), hashing: await readHashing(lab).catch((e: Error) => e.message), timers, bringUpSeconds }, null, 2));
+  writeFileSync(
+    join(reports, 'lab.json'),
+    JSON.stringify(
+      {
+        lab: model.name,
+        provider: lab.provider,
+        versions: await lab.versions(),
+        hashing: await readHashing(lab).catch((e: Error) => e.message),
+        timers,
+        bringUpSeconds,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 declare module 'vitest' {
@@ -53,7 +76,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   for (const n of notChecked) progress.info(`not checked: ${n}`);
   // Each run starts with a clean reports folder (but for junit.xml, which vitest opened already, and a matrix run's own files).
   mkdirSync(reports, { recursive: true });
-  for (const entry of readdirSync(reports)) if (entry !== 'junit.xml' && !MATRIX_REPORT_ENTRIES.includes(entry)) rmSync(join(reports, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(reports))
+    if (entry !== 'junit.xml' && !MATRIX_REPORT_ENTRIES.includes(entry))
+      rmSync(join(reports, entry), { recursive: true, force: true });
   if (process.env.ANYCAST_VERIFY_REUSE === '1') {
     const lab = await provider.attach();
     project.provide('convergence', await waitConverged(lab, { progress }));
@@ -69,13 +94,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await provider.down({ progress });
     rmSync(project.tmpDir, { recursive: true, force: true });
   };
-  const interrupts = new Interrupts({ progress, what: 'the bring-up', then: 'removing the lab', force: removeLabAndVitestTmp });
+  const interrupts = new Interrupts({
+    progress,
+    what: 'the bring-up',
+    then: 'removing the lab',
+    force: removeLabAndVitestTmp,
+  });
   const t0 = performance.now();
   let lab: LabHandle;
   let convergence: Convergence;
   try {
     // A lab that does not converge stays up: every suite then says which claim breaks (smoke first).
-    ({ lab, convergence } = await bringUp(provider, { progress, persistent: false, signal: interrupts.signal }, 'report'));
+    ({ lab, convergence } = await bringUp(
+      provider,
+      { progress, persistent: false, signal: interrupts.signal },
+      'report',
+    ));
   } catch (err) {
     interrupts.dispose();
     if (interrupts.exitCode !== undefined) {
@@ -88,12 +122,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const bringUpSeconds = (performance.now() - t0) / 1000;
   project.provide('convergence', convergence);
   if (convergence.converged) progress.info(`lab "${model.name}" converged in ${bringUpSeconds.toFixed(2)} s`);
-  else progress.info(`lab "${model.name}" did NOT converge within ${convergence.seconds.toFixed(0)} s; the suites run anyway and say which claims fail: ${convergence.problem}`);
+  else
+    progress.info(
+      `lab "${model.name}" did NOT converge within ${convergence.seconds.toFixed(0)} s; the suites run anyway and say which claims fail: ${convergence.problem}`,
+    );
   await writeLabInfo(reports, lab, model, convergence.converged ? bringUpSeconds : undefined);
   return async () => {
     interrupts.dispose();
     // A failed run's lab state goes into the reports before the lab goes (helpers/lab/teardown.ts).
-    const failed = project.vitest.state.getCountOfFailedTests() > 0 || project.vitest.state.getFailedFilepaths().length > 0;
+    const failed =
+      project.vitest.state.getCountOfFailedTests() > 0 || project.vitest.state.getFailedFilepaths().length > 0;
     await teardownLab({ provider, lab, reports, failed, keep: process.env.ANYCAST_VERIFY_KEEP === '1', progress });
   };
 }

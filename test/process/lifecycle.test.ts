@@ -46,7 +46,9 @@ describe('bad input', () => {
     copy.edit('fixtures/cilium/cluster01/bgp-cluster-config.yaml', 'peerASN: 65002', 'peerASN: 65009');
     const r = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/fixtures\/cilium\/cluster01\/bgp-cluster-config\.yaml:\d+: spec\.bgpInstances\[0\]\.peers\[0\]\.peerASN: 65009 does not match leaf2's "router bgp 65002" \(containerlab\/configs\/leaf2\.frr\.conf:\d+\)/);
+    expect(r.stderr).toMatch(
+      /fixtures\/cilium\/cluster01\/bgp-cluster-config\.yaml:\d+: spec\.bgpInstances\[0\]\.peers\[0\]\.peerASN: 65009 does not match leaf2's "router bgp 65002" \(containerlab\/configs\/leaf2\.frr\.conf:\d+\)/,
+    );
     expect(await leftovers(model)).toEqual([]);
   });
 });
@@ -72,24 +74,30 @@ describe('signals during `up`', () => {
     ['while FRR starts', /✔ FRR \S+ on/],
     // Every process answers, bring-up waits for BGP: the lab must not count as up yet.
     ['while waiting for convergence', /✔ emulated Cilium speakers/],
-  ] as const)('SIGKILL of `up` and of its reaper %s: the next `up` removes the leftover lab, then `down` leaves nothing', async (_when, marker) => {
-    const { copy, model } = namedCopy('pt-kill');
-    const child = startCli(['-C', copy.root, 'up']);
-    reapChild(child);
-    await outputContains(child, marker);
-    const owner = readState(model.name)!.owner.pid;
-    // The reaper would clean up at once; kill it too, to leave a truly orphaned lab behind.
-    const reapers = (await execa('pgrep', ['-f', `reap --owner ${owner} `], { reject: false })).stdout.split('\n').filter(Boolean).map(Number);
-    for (const pid of reapers) process.kill(pid, 'SIGKILL');
-    process.kill(child.pid!, 'SIGKILL');
-    await child;
-    expect(await leftovers(model), 'the killed run left its lab').not.toEqual([]);
-    const again = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
-    expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stderr).toContain(`removing lab "${model.name}" left behind by pid ${owner}`);
-    await execa(process.execPath, [CLI, '-C', copy.root, 'down']);
-    await expectHostClean(model);
-  });
+  ] as const)(
+    'SIGKILL of `up` and of its reaper %s: the next `up` removes the leftover lab, then `down` leaves nothing',
+    async (_when, marker) => {
+      const { copy, model } = namedCopy('pt-kill');
+      const child = startCli(['-C', copy.root, 'up']);
+      reapChild(child);
+      await outputContains(child, marker);
+      const owner = readState(model.name)!.owner.pid;
+      // The reaper would clean up at once; kill it too, to leave a truly orphaned lab behind.
+      const reapers = (await execa('pgrep', ['-f', `reap --owner ${owner} `], { reject: false })).stdout
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+      for (const pid of reapers) process.kill(pid, 'SIGKILL');
+      process.kill(child.pid!, 'SIGKILL');
+      await child;
+      expect(await leftovers(model), 'the killed run left its lab').not.toEqual([]);
+      const again = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(again.stderr).toContain(`removing lab "${model.name}" left behind by pid ${owner}`);
+      await execa(process.execPath, [CLI, '-C', copy.root, 'down']);
+      await expectHostClean(model);
+    },
+  );
 
   it("a second `up` is refused with the owner's PID; `down` is idempotent", async () => {
     const { copy, model } = namedCopy('pt-busy');
@@ -99,7 +107,8 @@ describe('signals during `up`', () => {
     const second = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toContain(`lab "${model.name}" is already up (started by pid ${owner}`);
-    for (let i = 0; i < 2; i++) expect((await execa(process.execPath, [CLI, '-C', copy.root, 'down'], { reject: false })).exitCode).toBe(0);
+    for (let i = 0; i < 2; i++)
+      expect((await execa(process.execPath, [CLI, '-C', copy.root, 'down'], { reject: false })).exitCode).toBe(0);
     await expectHostClean(model);
   });
 });
@@ -115,7 +124,18 @@ describe('signals during a test run', () => {
     // folder, to see what an interrupted run leaves there (vitest keeps transformed modules in it).
     const tmp = join(copy.root, 'tmp');
     mkdirSync(tmp);
-    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], { cwd: PROJECT_ROOT, reject: false, detached: true, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'), TMPDIR: tmp, ANYCAST_VERIFY_RUN_DIR: runRoot() } });
+    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], {
+      cwd: PROJECT_ROOT,
+      reject: false,
+      detached: true,
+      all: true,
+      env: {
+        ANYCAST_VERIFY_DIR: copy.root,
+        ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'),
+        TMPDIR: tmp,
+        ANYCAST_VERIFY_RUN_DIR: runRoot(),
+      },
+    });
     reapChild(child);
     await outputContains(child, marker, 90_000);
     // Like Ctrl-C in a terminal: the whole process group gets the signal.
@@ -132,14 +152,23 @@ describe('reports of a run on a lab from another folder (ANYCAST_VERIFY_DIR)', (
   it('all land in one folder, and every link in index.html resolves there', async () => {
     const { copy } = namedCopy('pt-reports');
     const reports = join(copy.root, 'run-reports');
-    const r = await execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/0-smoke.test.ts'], { cwd: PROJECT_ROOT, reject: false, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: reports } });
+    const r = await execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/0-smoke.test.ts'], {
+      cwd: PROJECT_ROOT,
+      reject: false,
+      all: true,
+      env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: reports },
+    });
     expect(r.exitCode, r.all).toBe(0);
-    expect(readdirSync(reports).sort()).toEqual(expect.arrayContaining(['index.html', 'junit.xml', 'lab.json', 'results.json', 'summary.md']));
+    expect(readdirSync(reports).sort()).toEqual(
+      expect.arrayContaining(['index.html', 'junit.xml', 'lab.json', 'results.json', 'summary.md']),
+    );
     // Nothing beside the lab's files: the lab folder is input, not output.
     expect(existsSync(join(copy.root, 'reports'))).toBe(false);
     const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { lab?: { lab?: string } };
-    expect(results.lab?.lab, 'results.json carries this run\'s lab.json').toBe('pt-reports');
-    const links = [...readFileSync(join(reports, 'index.html'), 'utf8').matchAll(/(?:href|src)="([^"#]+)"/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l));
+    expect(results.lab?.lab, "results.json carries this run's lab.json").toBe('pt-reports');
+    const links = [...readFileSync(join(reports, 'index.html'), 'utf8').matchAll(/(?:href|src)="([^"#]+)"/g)]
+      .map((m) => m[1]!)
+      .filter((l) => !/^[a-z]+:/.test(l));
     expect(links.filter((l) => !existsSync(join(reports, l)))).toEqual([]);
   });
 });
@@ -148,17 +177,34 @@ describe('a lab that does not converge', () => {
   it('fails the smoke "converged" test with the reason, and every suite still runs and reports', async () => {
     const { copy } = namedCopy('pt-noconv');
     // Valid files, broken intent: the spine expects the wrong AS from leaf3, so that session never comes up.
-    copy.edit('containerlab/configs/spine.frr.conf', 'neighbor 10.0.3.11 remote-as 65003', 'neighbor 10.0.3.11 remote-as 65033');
+    copy.edit(
+      'containerlab/configs/spine.frr.conf',
+      'neighbor 10.0.3.11 remote-as 65003',
+      'neighbor 10.0.3.11 remote-as 65033',
+    );
     const reports = join(copy.root, 'run-reports');
-    const r = await execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/0-smoke.test.ts', 'suites/2-vip-routes.test.ts'], { cwd: PROJECT_ROOT, reject: false, all: true, env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: reports } });
+    const r = await execa(
+      process.execPath,
+      [VITEST, 'run', '--project', 'lab', 'suites/0-smoke.test.ts', 'suites/2-vip-routes.test.ts'],
+      {
+        cwd: PROJECT_ROOT,
+        reject: false,
+        all: true,
+        env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: reports },
+      },
+    );
     expect(r.exitCode, r.all).toBe(1);
-    const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as { tests: { file: string; name: string; state: string; error?: string }[] };
+    const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
+      tests: { file: string; name: string; state: string; error?: string }[];
+    };
     const converged = results.tests.find((t) => t.name.includes('the lab converged after bring-up'));
     expect(converged?.state).toBe('failed');
     expect(converged?.error).toContain('spine: session to 10.0.3.11');
     // The other suite ran and names its own broken claims.
     expect(results.tests.filter((t) => t.file.includes('2-vip-routes')).length).toBeGreaterThan(0);
-    expect(results.tests.filter((t) => t.file.includes('2-vip-routes') && t.state === 'failed').length).toBeGreaterThan(0);
+    expect(results.tests.filter((t) => t.file.includes('2-vip-routes') && t.state === 'failed').length).toBeGreaterThan(
+      0,
+    );
   }, 180_000);
 });
 
@@ -172,7 +218,12 @@ describe('a daemon that dies', () => {
       const bgpd = readState(model.name)!.processes.find((p) => p.node === 'spine' && p.what === 'frr bgpd')!;
       process.kill(bgpd.pid, 'SIGKILL');
       // The kill is asynchronous: poll until the lab notices.
-      await waitUntil(async () => ((await lab.health()) ? undefined : 'bgpd still counted alive'), { what: 'the dead bgpd to be noticed', deadline: new Deadline(5000), intervalMs: 20, graceMs: 0 });
+      await waitUntil(async () => ((await lab.health()) ? undefined : 'bgpd still counted alive'), {
+        what: 'the dead bgpd to be noticed',
+        deadline: new Deadline(5000),
+        intervalMs: 20,
+        graceMs: 0,
+      });
       const health = await lab.health();
       expect(health).toMatch(new RegExp(`spine: frr bgpd \\(pid ${bgpd.pid}\\) has died; last log lines:\\n`));
       expect(health).toContain(readFileSync(bgpd.log!, 'utf8').trim().split('\n').at(-1));

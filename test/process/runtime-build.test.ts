@@ -19,7 +19,9 @@ afterEach(() => {
 
 function nothingLeft(folder: string): string[] {
   const out = readdirSync(folder).filter((e) => !e.endsWith('.lock-target'));
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(folder));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(folder));
   const procs = readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .flatMap((p) => {
@@ -38,12 +40,18 @@ describe('building a runtime', () => {
     dir = mkdtempSync(join(tmpdir(), 'av-runtimes-'));
     // Really offline: a throw-away network namespace with nothing in it (`unshare --net`), so
     // the build's fetches fail and no packet leaves it.
-    const r = await execa('unshare', ['--net', process.execPath, CLI, 'runtimes', 'build', 'bookworm'], { reject: false, all: true, env: { ANYCAST_VERIFY_RUNTIMES: dir } });
+    const r = await execa('unshare', ['--net', process.execPath, CLI, 'runtimes', 'build', 'bookworm'], {
+      reject: false,
+      all: true,
+      env: { ANYCAST_VERIFY_RUNTIMES: dir },
+    });
     expect(r.exitCode, r.all).toBe(1);
     expect(r.all).toContain(`could not fetch Debian "bookworm" from ${debianMirror()} (offline?`);
     expect(nothingLeft(dir)).toEqual([]);
     const list = await startCli(['runtimes', 'list', '--json'], { ANYCAST_VERIFY_RUNTIMES: dir });
-    expect((JSON.parse(list.stdout) as { suite: string; built: boolean }[]).find((x) => x.suite === 'bookworm')?.built).toBe(false);
+    expect(
+      (JSON.parse(list.stdout) as { suite: string; built: boolean }[]).find((x) => x.suite === 'bookworm')?.built,
+    ).toBe(false);
   });
 
   it('Ctrl-C during debootstrap: exit 130, no runtime, no partial folder, no mount', async () => {
@@ -52,7 +60,10 @@ describe('building a runtime', () => {
     await outputContains(child, 'building runtime "bookworm"');
     // Let debootstrap get going (it downloads and unpacks for ~30 s), then interrupt the whole job.
     await new Promise((r) => setTimeout(r, 4000));
-    expect(readdirSync(dir).some((e) => e.startsWith('.partial-bookworm-')), 'the build had started writing').toBe(true);
+    expect(
+      readdirSync(dir).some((e) => e.startsWith('.partial-bookworm-')),
+      'the build had started writing',
+    ).toBe(true);
     process.kill(-child.pid!, 'SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);

@@ -19,9 +19,16 @@ export const CLI = join(PROJECT_ROOT, 'bin', 'anycast-verify.mjs');
 export async function leftovers(model: LabModel): Promise<string[]> {
   const lab = model.name;
   const out: string[] = [];
-  const ns = (await execa('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`av-${lab}-`));
+  const ns = (await execa('ip', ['netns', 'list'])).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`av-${lab}-`));
   if (ns.length) out.push(`namespaces: ${ns.join(', ')}`);
-  const procs = findLabProcesses(lab, runDir(lab), Object.keys(model.routers).map((r) => frrPathspace(lab, r)));
+  const procs = findLabProcesses(
+    lab,
+    runDir(lab),
+    Object.keys(model.routers).map((r) => frrPathspace(lab, r)),
+  );
   if (procs.length) out.push(`processes: ${procs.map((p) => `${p.pid} ${p.what}`).join(', ')}`);
   // FRR pathspace folders live inside the runtimes; lab mounts live only in private mount namespaces.
   for (const rt of allRuntimes()) {
@@ -31,7 +38,9 @@ export async function leftovers(model: LabModel): Promise<string[]> {
       for (const d of [p.runtime, p.etc]) if (existsSync(d)) out.push(`folder ${d}`);
     }
   }
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(runtimesDir()));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(runtimesDir()));
   if (mounts.length) out.push(`mounts: ${mounts.join('; ')}`);
   if (existsSync(runDir(lab))) out.push(`run folder ${runDir(lab)}`);
   // The shared root goes too, unless another lab (the suites' own, say) is using it.
@@ -41,22 +50,40 @@ export async function leftovers(model: LabModel): Promise<string[]> {
 
 /** Waits (budget 15 s: the reaper polls every 250 ms, `down` takes ~2 s) until nothing of the lab is left. */
 export async function expectHostClean(model: LabModel): Promise<void> {
-  await waitUntil(async () => {
-    const l = await leftovers(model);
-    return l.length ? l.join('; ') : undefined;
-  }, { what: `nothing of lab "${model.name}" left on the host`, deadline: new Deadline(15_000), intervalMs: 100, graceMs: 0 });
+  await waitUntil(
+    async () => {
+      const l = await leftovers(model);
+      return l.length ? l.join('; ') : undefined;
+    },
+    {
+      what: `nothing of lab "${model.name}" left on the host`,
+      deadline: new Deadline(15_000),
+      intervalMs: 100,
+      graceMs: 0,
+    },
+  );
 }
 
 /** Starts the CLI in its own process group (like a terminal job), collecting stderr. */
-export function startCli(args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false; detached: true; all: true; env: Record<string, string> }> {
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): ResultPromise<{ reject: false; detached: true; all: true; env: Record<string, string> }> {
   return execa(process.execPath, [CLI, ...args], { reject: false, detached: true, all: true, env });
 }
 
 /** Resolves when the child's combined output contains `marker`. */
-export function outputContains(child: { all?: NodeJS.ReadableStream | null }, marker: string | RegExp, timeoutMs = 60_000): Promise<void> {
+export function outputContains(
+  child: { all?: NodeJS.ReadableStream | null },
+  marker: string | RegExp,
+  timeoutMs = 60_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`"${String(marker)}" did not appear within ${timeoutMs} ms; output:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`"${String(marker)}" did not appear within ${timeoutMs} ms; output:\n${seen}`)),
+      timeoutMs,
+    );
     child.all?.on('data', (d: Buffer) => {
       seen += d.toString();
       if (typeof marker === 'string' ? seen.includes(marker) : marker.test(seen)) {

@@ -5,7 +5,16 @@ import { gobgpBehaviour } from '../../helpers/runtimes/gobgp-behaviour.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 import { NetnsHandle } from '../../helpers/providers/netns/netns-provider.js';
 import { ContainerlabHandle } from '../../helpers/providers/containerlab/containerlab-provider.js';
-import { agentRestart, AGENT_BGP_START_SECONDS, CONTAINER_BACKOFF, CONTAINER_START_SECONDS, CONTROL_PLANE_SECONDS, DOCKER_EXEC_SECONDS, kubeletBackOff, PLEG_RELIST_SECONDS } from '../../helpers/providers/containerlab/real-lab-timing.js';
+import {
+  agentRestart,
+  AGENT_BGP_START_SECONDS,
+  CONTAINER_BACKOFF,
+  CONTAINER_START_SECONDS,
+  CONTROL_PLANE_SECONDS,
+  DOCKER_EXEC_SECONDS,
+  kubeletBackOff,
+  PLEG_RELIST_SECONDS,
+} from '../../helpers/providers/containerlab/real-lab-timing.js';
 import type { FaultKind, LabHandle, SpeakerRestart } from '../../helpers/providers/api/lab-handle.js';
 import type { LabRuntime } from '../../helpers/runtime/run-state.js';
 
@@ -16,7 +25,9 @@ describe('failover budgets follow the GoBGP version and the negotiated session',
   it('a crashed speaker fails back after its start plus its first dial: [1,2) s on 3.36, [5,10) s on 3.10', () => {
     expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.seconds).toBe(1 + 2 + 1);
     expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.10.0')).failBack.seconds).toBe(1 + 10 + 1);
-    expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('4.8.0')).failBack.formula).toMatch(/first dial ≤ 2 s/);
+    expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('4.8.0')).failBack.formula).toMatch(
+      /first dial ≤ 2 s/,
+    );
   });
 
   it('after a hold-timer fault: a hanging dial plus the longest retry wait, per version', () => {
@@ -26,8 +37,12 @@ describe('failover budgets follow the GoBGP version and the negotiated session',
 
   it('with graceful restart the fabric may not move before the restart time (a crash) or hold − keepalive + restart (hold expiry)', () => {
     expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0')).notBefore?.seconds).toBe(15);
-    expect(faultSpec('node-link-down', gr, peer, 2, gobgpBehaviour('3.36.0')).notBefore?.seconds).toBe(9 - peer.keepaliveSeconds + 15);
-    expect(faultSpec('speaker-crash', { ...gr, gracefulRestart: false }, peer, 2, gobgpBehaviour('3.36.0')).notBefore).toBeUndefined();
+    expect(faultSpec('node-link-down', gr, peer, 2, gobgpBehaviour('3.36.0')).notBefore?.seconds).toBe(
+      9 - peer.keepaliveSeconds + 15,
+    );
+    expect(
+      faultSpec('speaker-crash', { ...gr, gracefulRestart: false }, peer, 2, gobgpBehaviour('3.36.0')).notBefore,
+    ).toBeUndefined();
     expect(faultSpec('vip-withdrawn', gr, peer, 2, gobgpBehaviour('3.36.0')).notBefore).toBeUndefined();
   });
 });
@@ -36,7 +51,9 @@ describe('timings with a random wait', () => {
   it('carry the width of that wait, so run-to-run jitter is not a regression', () => {
     expect(faultSpec('silent-drop', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.jitterSeconds).toBe(4 + 10);
     expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.jitterSeconds).toBe(1);
-    expect(faultSpec('node-link-down', gr, peer, 2, gobgpBehaviour('3.36.0')).detect.jitterSeconds).toBe(peer.keepaliveSeconds);
+    expect(faultSpec('node-link-down', gr, peer, 2, gobgpBehaviour('3.36.0')).detect.jitterSeconds).toBe(
+      peer.keepaliveSeconds,
+    );
     expect(faultSpec('vip-withdrawn', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.jitterSeconds).toBeUndefined();
   });
 });
@@ -46,10 +63,16 @@ describe('speaker crash: the expected outcome follows what restarts the speaker,
   const v337 = gobgpBehaviour('3.37.0');
   const now = new Date('2026-01-01T00:10:00Z');
   const ago = (s: number) => new Date(now.getTime() - s * 1000);
-  const outcome = (restart: SpeakerRestart, session = gr) => faultSpec('speaker-crash', session, peer, 2, v337, { speakerRestart: restart }).outcome!;
+  const outcome = (restart: SpeakerRestart, session = gr) =>
+    faultSpec('speaker-crash', session, peer, 2, v337, { speakerRestart: restart }).outcome!;
 
   it('netns: nothing restarts the emulated speaker before the restore → the fabric moves after the GR restart time', async () => {
-    const netns = new NetnsHandle(model, { suite: 'trixie', root: '/nonexistent', frr: '10.3', gobgp: '3.36.0' } as unknown as LabRuntime);
+    const netns = new NetnsHandle(model, {
+      suite: 'trixie',
+      root: '/nonexistent',
+      frr: '10.3',
+      gobgp: '3.36.0',
+    } as unknown as LabRuntime);
     const restart = await netns.speakerRestart();
     expect(restart.withinSeconds).toBeUndefined();
     const o = outcome(restart);
@@ -57,7 +80,11 @@ describe('speaker crash: the expected outcome follows what restarts the speaker,
     expect(o.why).toMatch(/not back before the restore/);
     // …and the budgets are exactly the emulation's: moves after 15 s, not before.
     const handle: LabHandle = netns;
-    const spec = faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0'), { detect: handle.detectAllowance?.('speaker-crash'), failBack: handle.failBackAllowance?.('speaker-crash'), speakerRestart: restart });
+    const spec = faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0'), {
+      detect: handle.detectAllowance?.('speaker-crash'),
+      failBack: handle.failBackAllowance?.('speaker-crash'),
+      speakerRestart: restart,
+    });
     expect(spec.detect.seconds).toBe(15 + 1);
     expect(spec.notBefore?.seconds).toBe(15);
     expect(spec.failBack.seconds).toBe(1 + 2 + 1);
@@ -76,9 +103,13 @@ describe('speaker crash: the expected outcome follows what restarts the speaker,
 
   it('containerlab, the agent restarted recently: CrashLoopBackOff delays it past the restart time → the fabric moves', () => {
     const r = agentRestart({ restartCount: 1, lastFinishedAt: ago(60) }, now, v337);
-    expect(kubeletBackOff({ restartCount: 1, lastFinishedAt: ago(60) }, now).seconds).toBe(CONTAINER_BACKOFF.initialSeconds);
+    expect(kubeletBackOff({ restartCount: 1, lastFinishedAt: ago(60) }, now).seconds).toBe(
+      CONTAINER_BACKOFF.initialSeconds,
+    );
     expect(kubeletBackOff({ restartCount: 3, lastFinishedAt: ago(60) }, now).seconds).toBe(40);
-    expect(kubeletBackOff({ restartCount: 9, lastFinishedAt: ago(60) }, now).seconds).toBe(CONTAINER_BACKOFF.maxSeconds);
+    expect(kubeletBackOff({ restartCount: 9, lastFinishedAt: ago(60) }, now).seconds).toBe(
+      CONTAINER_BACKOFF.maxSeconds,
+    );
     expect(outcome(r).kind).toBe('fabric-moves');
   });
 
@@ -88,7 +119,7 @@ describe('speaker crash: the expected outcome follows what restarts the speaker,
     expect(outcome(r, { ...gr, gracefulRestart: false }).why).toMatch(/no graceful restart/);
   });
 
-  it('the containerlab handle derives its figure from the agent pod\'s restart history', async () => {
+  it("the containerlab handle derives its figure from the agent pod's restart history", async () => {
     class Handle extends ContainerlabHandle {
       override async agentHistory() {
         return { restartCount: 0 };
@@ -102,25 +133,40 @@ describe('speaker crash: the expected outcome follows what restarts the speaker,
   });
 });
 
-describe('each provider\'s own control-plane path is in the budget', () => {
+describe("each provider's own control-plane path is in the budget", () => {
   const model = loadLabModel({ root: PROJECT_ROOT });
-  const containerlab = new ContainerlabHandle(model, { run: (async () => ({ stdout: '', stderr: '', exitCode: 0 })) as never });
-  const netns = new NetnsHandle(model, { suite: 'trixie', root: '/nonexistent', frr: '10.3', gobgp: '3.36.0' } as unknown as LabRuntime);
-  const spec = (h: LabHandle, kind: FaultKind) => faultSpec(kind, gr, peer, 2, gobgpBehaviour('3.37.0'), { detect: h.detectAllowance?.(kind), failBack: h.failBackAllowance?.(kind) });
+  const containerlab = new ContainerlabHandle(model, {
+    run: (async () => ({ stdout: '', stderr: '', exitCode: 0 })) as never,
+  });
+  const netns = new NetnsHandle(model, {
+    suite: 'trixie',
+    root: '/nonexistent',
+    frr: '10.3',
+    gobgp: '3.36.0',
+  } as unknown as LabRuntime);
+  const spec = (h: LabHandle, kind: FaultKind) =>
+    faultSpec(kind, gr, peer, 2, gobgpBehaviour('3.37.0'), {
+      detect: h.detectAllowance?.(kind),
+      failBack: h.failBackAllowance?.(kind),
+    });
 
   it('VIP withdrawn: containerlab adds the API → watch → reconcile path to detect and fail-back; netns adds nothing', () => {
     expect(spec(netns, 'vip-withdrawn').detect).toEqual({ seconds: 1, formula: '2 hops × 0.5 s' });
     expect(spec(netns, 'vip-withdrawn').failBack.seconds).toBe(1);
     const c = spec(containerlab, 'vip-withdrawn');
     expect(c.detect.seconds).toBe(1 + CONTROL_PLANE_SECONDS);
-    expect(c.detect.formula).toMatch(/^2 hops × 0\.5 s \+ control plane ≤ 2 s \(API delete → agent watch → BGP reconcile → GoBGP withdraw/);
+    expect(c.detect.formula).toMatch(
+      /^2 hops × 0\.5 s \+ control plane ≤ 2 s \(API delete → agent watch → BGP reconcile → GoBGP withdraw/,
+    );
     expect(c.failBack.seconds).toBe(1 + CONTROL_PLANE_SECONDS);
     expect(c.failBack.formula).toMatch(/API apply/);
   });
 
   it('the node faults: containerlab adds its docker exec commands; netns nothing', () => {
     for (const kind of ['node-link-down', 'silent-drop'] as const) {
-      expect(spec(containerlab, kind).detect.seconds - spec(netns, kind).detect.seconds, kind).toBe(2 * DOCKER_EXEC_SECONDS);
+      expect(spec(containerlab, kind).detect.seconds - spec(netns, kind).detect.seconds, kind).toBe(
+        2 * DOCKER_EXEC_SECONDS,
+      );
       expect(spec(containerlab, kind).failBack.seconds).toBeGreaterThan(spec(netns, kind).failBack.seconds);
       expect(spec(netns, kind).failBack.formula, kind).not.toMatch(/docker exec/);
     }

@@ -30,7 +30,13 @@ describe('check says what it did not check, and why', () => {
     vi.stubEnv('ANYCAST_VERIFY_RUNTIMES', empty());
     vi.stubEnv('ANYCAST_VERIFY_SCHEMAS', dir);
     const notes = await checkWithTools(loadLabModel({ root: labCopy().root }));
-    expect(notes).toContainEqual(expect.stringMatching(new RegExp(`^topology and Cilium manifests not validated against the upstream schemas: ANYCAST_VERIFY_SCHEMAS=${dir} has no containerlab-clab\\.schema\\.json and no cilium/`)));
+    expect(notes).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^topology and Cilium manifests not validated against the upstream schemas: ANYCAST_VERIFY_SCHEMAS=${dir} has no containerlab-clab\\.schema\\.json and no cilium/`,
+        ),
+      ),
+    );
   });
 
   it('no schemas anywhere: the note names every place looked in', async () => {
@@ -52,6 +58,8 @@ describe('check says what it did not check, and why', () => {
     vi.stubEnv('ANYCAST_VERIFY_SCHEMAS', dir);
     const err = await checkWithTools(loadLabModel({ root: labCopy().root })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LabConfigError);
-    expect((err as LabConfigError).message).toMatch(/not checked: FRR configs not loaded in FRR \(vtysh --dryrun\): runtime "\w+" is not built/);
+    expect((err as LabConfigError).message).toMatch(
+      /not checked: FRR configs not loaded in FRR \(vtysh --dryrun\): runtime "\w+" is not built/,
+    );
   });
 });

@@ -24,7 +24,15 @@ function sessionDown() {
     model,
     vtysh: async (router: string, command: string) => {
       asked.push(`${router}: ${command}`);
-      if (command === 'show bgp neighbors json') return JSON.stringify({ [session.b.address]: { bgpState: 'Active', remoteAs: session.b.asn, localAs: session.a.asn, lastResetDueTo: 'Waiting for peer OPEN' } });
+      if (command === 'show bgp neighbors json')
+        return JSON.stringify({
+          [session.b.address]: {
+            bgpState: 'Active',
+            remoteAs: session.b.asn,
+            localAs: session.a.asn,
+            lastResetDueTo: 'Waiting for peer OPEN',
+          },
+        });
       return JSON.stringify({ routes: {} });
     },
     speakerPeers: async (node: string): Promise<SpeakerPeerView[]> => {
@@ -39,15 +47,29 @@ describe('the session claims, one check per aspect', () => {
   it('a session down on both ends: sessionEstablished names each end with the state it reports, as the breakage suite expects', async () => {
     const problems = await sessionEstablished(sessionDown().lab, session);
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(new RegExp(`^${session.a.node} sees its session to ${session.b.node} .* as (Active|Connect|Idle) \\(last reset: Waiting for peer OPEN\\)$`));
-    expect(problems[1]).toMatch(new RegExp(`^${session.b.node} sees its session to ${session.a.node} .* as (idle|connect|active)$`));
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^${session.a.node} sees its session to ${session.b.node} .* as (Active|Connect|Idle) \\(last reset: Waiting for peer OPEN\\)$`,
+      ),
+    );
+    expect(problems[1]).toMatch(
+      new RegExp(`^${session.b.node} sees its session to ${session.a.node} .* as (idle|connect|active)$`),
+    );
   });
 
   it('every claim on one reading asks each router and speaker once, and collects the problems of each aspect', async () => {
     const { lab, asked } = sessionDown();
     const problems = await sessionAsConfigured(lab, session);
-    expect(asked.sort()).toEqual([`${session.a.node}: show bgp ipv4 unicast neighbors ${session.b.address} routes json`, `${session.a.node}: show bgp neighbors json`, `${session.b.node}: speaker peers`].sort());
-    expect(problems).toContain(`${session.a.node} receives from ${session.b.node}: nothing; expected exactly ${session.speakerPeer!.advertise.map((a) => `${a.prefix} [${session.b.asn}] IGP`).join(', ')}`);
+    expect(asked.sort()).toEqual(
+      [
+        `${session.a.node}: show bgp ipv4 unicast neighbors ${session.b.address} routes json`,
+        `${session.a.node}: show bgp neighbors json`,
+        `${session.b.node}: speaker peers`,
+      ].sort(),
+    );
+    expect(problems).toContain(
+      `${session.a.node} receives from ${session.b.node}: nothing; expected exactly ${session.speakerPeer!.advertise.map((a) => `${a.prefix} [${session.b.asn}] IGP`).join(', ')}`,
+    );
     expect(problems.filter((p) => p.includes(' sees its session to '))).toHaveLength(2);
   });
 
@@ -70,7 +92,13 @@ describe('README "Writing a new check"', () => {
     const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const claims = readFileSync(join(PROJECT_ROOT, 'suites/claims.ts'), 'utf8');
     const suite = readFileSync(join(PROJECT_ROOT, 'suites/2-vip-routes.test.ts'), 'utf8');
-    expect(blocks.find((b) => b.includes('export const leaf1AsPath')), 'the claim').toSatisfy((b: string) => claims.includes(b));
-    expect(blocks.find((b) => b.includes("describe('declared claims'")), 'its test').toSatisfy((b: string) => suite.includes(b));
+    expect(
+      blocks.find((b) => b.includes('export const leaf1AsPath')),
+      'the claim',
+    ).toSatisfy((b: string) => claims.includes(b));
+    expect(
+      blocks.find((b) => b.includes("describe('declared claims'")),
+      'its test',
+    ).toSatisfy((b: string) => suite.includes(b));
   });
 });

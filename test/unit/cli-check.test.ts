@@ -28,9 +28,24 @@ afterEach(() => {
 
 describe('check exits 2 with file, field and line', () => {
   it.each([
-    ['a pool stop address with an octet above 255', 'stop: 172.30.0.20', 'stop: 172.30.0.256', /lb-ip-pool\.yaml:\d+: spec\.blocks\[0\]\.stop: "172\.30\.0\.256" is not an IPv4 address/],
-    ['a pool start address with a letter O', 'start: 172.30.0.10', 'start: 172.30.0.1O', /lb-ip-pool\.yaml:\d+: spec\.blocks\[0\]\.start: "172\.30\.0\.1O" is not an IPv4 address/],
-    ['a /33 pool cidr', /- start: 172\.30\.0\.10\n\s+stop: 172\.30\.0\.20/, '- cidr: 172.30.0.0/33', /lb-ip-pool\.yaml:\d+: spec\.blocks\[0\]\.cidr: "172\.30\.0\.0\/33" is not an IPv4 CIDR/],
+    [
+      'a pool stop address with an octet above 255',
+      'stop: 172.30.0.20',
+      'stop: 172.30.0.256',
+      /lb-ip-pool\.yaml:\d+: spec\.blocks\[0\]\.stop: "172\.30\.0\.256" is not an IPv4 address/,
+    ],
+    [
+      'a pool start address with a letter O',
+      'start: 172.30.0.10',
+      'start: 172.30.0.1O',
+      /lb-ip-pool\.yaml:\d+: spec\.blocks\[0\]\.start: "172\.30\.0\.1O" is not an IPv4 address/,
+    ],
+    [
+      'a /33 pool cidr',
+      /- start: 172\.30\.0\.10\n\s+stop: 172\.30\.0\.20/,
+      '- cidr: 172.30.0.0/33',
+      /lb-ip-pool\.yaml:\d+: spec\.blocks\[0\]\.cidr: "172\.30\.0\.0\/33" is not an IPv4 CIDR/,
+    ],
   ] as const)('%s', async (_name, from, to, want) => {
     const c = labCopy();
     c.edit(POOL, from, to);
@@ -42,10 +57,18 @@ describe('check exits 2 with file, field and line', () => {
 
   it('a YAML alias bomb', async () => {
     const c = labCopy();
-    const laughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)];
-    c.write('fixtures/workloads/laughs.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: laughs\ndata:\n${laughs.map((l) => `  ${l}`).join('\n')}\n`);
+    const laughs = [
+      'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+      ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ];
+    c.write(
+      'fixtures/workloads/laughs.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: laughs\ndata:\n${laughs.map((l) => `  ${l}`).join('\n')}\n`,
+    );
     const r = await check(c);
-    expect(r.stderr).toMatch(/fixtures\/workloads\/laughs\.yaml:\d+: data\.\w\[0\]: YAML aliases expand beyond the limit/);
+    expect(r.stderr).toMatch(
+      /fixtures\/workloads\/laughs\.yaml:\d+: data\.\w\[0\]: YAML aliases expand beyond the limit/,
+    );
     expect(r.code).toBe(2);
   });
 });

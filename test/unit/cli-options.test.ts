@@ -27,7 +27,11 @@ async function cli(args: string[]): Promise<{ stdout: string; stderr: string; co
 describe('global options before or after the subcommand', () => {
   it('plan: --provider and -C on either side give the same plan of the copy', { timeout: 120_000 }, async () => {
     const c = labCopy();
-    c.edit('containerlab/anycast.clab.yml', 'anycast-verify/node-ip: 192.168.49.2/24', 'anycast-verify/node-ip: 192.168.49.130/24');
+    c.edit(
+      'containerlab/anycast.clab.yml',
+      'anycast-verify/node-ip: 192.168.49.2/24',
+      'anycast-verify/node-ip: 192.168.49.130/24',
+    );
     c.edit('containerlab/configs/leaf2.frr.conf', /neighbor 192\.168\.49\.2 /g, 'neighbor 192.168.49.130 ');
     const forms = [
       ['--provider', 'containerlab', '-C', c.root, 'plan'],
@@ -45,23 +49,38 @@ describe('global options before or after the subcommand', () => {
   });
 
   it('plan without the containerlab provider is refused the same way on either side', { timeout: 60_000 }, async () => {
-    for (const form of [['--provider', 'netns', 'plan'], ['plan', '--provider', 'netns']]) {
+    for (const form of [
+      ['--provider', 'netns', 'plan'],
+      ['plan', '--provider', 'netns'],
+    ]) {
       const o = await cli(form);
       expect(o.code, form.join(' ')).toBe(1);
       expect(o.stderr, form.join(' ')).toMatch(/`plan` describes the containerlab provider/);
     }
   });
 
-  it('check: -C on either side checks the copy (a broken copy fails with exit 2, naming the file)', { timeout: 120_000 }, async () => {
-    const c = labCopy();
-    c.edit('containerlab/configs/leaf2.frr.conf', /neighbor 192\.168\.49\.2 remote-as \d+/, 'neighbor 192.168.49.2 remote-as 65999');
-    for (const form of [['-C', c.root, 'check'], ['check', '-C', c.root], ['check', '--dir', c.root, '-q']]) {
-      const o = await cli(form);
-      expect(o.stderr, form.join(' ')).not.toMatch(/unknown option/);
-      expect(o.code, `${form.join(' ')}: ${o.stderr}`).toBe(2);
-      expect(o.stderr, form.join(' ')).toMatch(/leaf2\.frr\.conf/);
-    }
-    // The same command on the unchanged project passes: the failure above came from the copy.
-    expect((await cli(['check', '-C', PROJECT_ROOT])).code).toBe(0);
-  });
+  it(
+    'check: -C on either side checks the copy (a broken copy fails with exit 2, naming the file)',
+    { timeout: 120_000 },
+    async () => {
+      const c = labCopy();
+      c.edit(
+        'containerlab/configs/leaf2.frr.conf',
+        /neighbor 192\.168\.49\.2 remote-as \d+/,
+        'neighbor 192.168.49.2 remote-as 65999',
+      );
+      for (const form of [
+        ['-C', c.root, 'check'],
+        ['check', '-C', c.root],
+        ['check', '--dir', c.root, '-q'],
+      ]) {
+        const o = await cli(form);
+        expect(o.stderr, form.join(' ')).not.toMatch(/unknown option/);
+        expect(o.code, `${form.join(' ')}: ${o.stderr}`).toBe(2);
+        expect(o.stderr, form.join(' ')).toMatch(/leaf2\.frr\.conf/);
+      }
+      // The same command on the unchanged project passes: the failure above came from the copy.
+      expect((await cli(['check', '-C', PROJECT_ROOT])).code).toBe(0);
+    },
+  );
 });

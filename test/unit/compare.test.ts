@@ -2,7 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baselineFrom, compareRuns, GUARDED_TIMINGS, isGuardedTiming, readResults, type RunResults } from '../../helpers/report/compare.js';
+import {
+  baselineFrom,
+  compareRuns,
+  GUARDED_TIMINGS,
+  isGuardedTiming,
+  readResults,
+  type RunResults,
+} from '../../helpers/report/compare.js';
 import { isTiming } from '../../helpers/report/metrics.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -10,31 +17,61 @@ const run = (state: string, moved: number, bringUp = 9, movedName = 'fabric move
   lab: { bringUpSeconds: bringUp },
   tests: [
     { name: 'sessions ok', state },
-    { name: 'failover silent-drop', state: 'passed', metrics: [{ key: 'failover.moved', name: movedName, value: moved, unit: 's' }, { key: 'failover.lost.client', name: 'client: lost', value: 900 }] },
+    {
+      name: 'failover silent-drop',
+      state: 'passed',
+      metrics: [
+        { key: 'failover.moved', name: movedName, value: moved, unit: 's' },
+        { key: 'failover.lost.client', name: 'client: lost', value: 900 },
+      ],
+    },
   ],
 });
 
 /** The same run as a file written before metrics had keys. */
-const keyless = (r: RunResults): RunResults => JSON.parse(JSON.stringify(r, (k, v: unknown) => (k === 'key' ? undefined : v))) as RunResults;
+const keyless = (r: RunResults): RunResults =>
+  JSON.parse(JSON.stringify(r, (k, v: unknown) => (k === 'key' ? undefined : v))) as RunResults;
 
 describe('compare (the regression gate)', () => {
   it('passes an equal run', () => expect(compareRuns(run('passed', 24), run('passed', 24))).toEqual([]));
-  it('flags a check that passed in the baseline and fails now', () => expect(compareRuns(run('failed', 24), run('passed', 24))).toEqual([{ test: 'sessions ok', what: 'passed in the baseline, failed now' }]));
-  it('flags a missing check', () => expect(compareRuns({ tests: [] }, run('passed', 24)).map((r) => r.what)).toContain('passed in the baseline, missing now'));
+  it('flags a check that passed in the baseline and fails now', () =>
+    expect(compareRuns(run('failed', 24), run('passed', 24))).toEqual([
+      { test: 'sessions ok', what: 'passed in the baseline, failed now' },
+    ]));
+  it('flags a missing check', () =>
+    expect(compareRuns({ tests: [] }, run('passed', 24)).map((r) => r.what)).toContain(
+      'passed in the baseline, missing now',
+    ));
   it('tolerates timing noise within ratio and slack, flags growth beyond', () => {
     expect(compareRuns(run('passed', 30), run('passed', 24))).toEqual([]); // 30 <= 24 × 1.25 + 0.5
-    expect(compareRuns(run('passed', 31), run('passed', 24))[0]!.what).toMatch(/fabric moved to survivors after: 31\.000 s, baseline 24\.000 s/);
+    expect(compareRuns(run('passed', 31), run('passed', 24))[0]!.what).toMatch(
+      /fabric moved to survivors after: 31\.000 s, baseline 24\.000 s/,
+    );
   });
   it('guards a timing by its key: a reworded name still meets its baseline, under its new name', () => {
-    expect(compareRuns(run('passed', 31, 9, 'traffic left the failed cluster after'), run('passed', 24))[0]!.what).toMatch(/^traffic left the failed cluster after: 31\.000 s, baseline 24\.000 s/);
+    expect(
+      compareRuns(run('passed', 31, 9, 'traffic left the failed cluster after'), run('passed', 24))[0]!.what,
+    ).toMatch(/^traffic left the failed cluster after: 31\.000 s, baseline 24\.000 s/);
   });
   it('allows a timing its own jitter window (a random wait inside it), and no more', () => {
-    const jittered = (v: number): RunResults => ({ tests: [{ name: 'failover silent-drop', state: 'passed', metrics: [{ key: 'failover.back', name: 'failed back after restore', value: v, unit: 's', jitterSeconds: 14 }] }] });
+    const jittered = (v: number): RunResults => ({
+      tests: [
+        {
+          name: 'failover silent-drop',
+          state: 'passed',
+          metrics: [
+            { key: 'failover.back', name: 'failed back after restore', value: v, unit: 's', jitterSeconds: 14 },
+          ],
+        },
+      ],
+    });
     expect(compareRuns(jittered(6.4), jittered(0.8))).toEqual([]); // 6.4 <= 0.8 × 1.25 + 0.5 + 14
     expect(compareRuns(jittered(16), jittered(0.8))[0]!.what).toMatch(/\+ jitter window 14 s/);
   });
   it('guards each client outage window, and no timing outside the guarded keys', () => {
-    const timed = (key: string, v: number): RunResults => ({ tests: [{ name: 'failover silent-drop', state: 'passed', metrics: [{ key, name: key, value: v, unit: 's' }] }] });
+    const timed = (key: string, v: number): RunResults => ({
+      tests: [{ name: 'failover silent-drop', state: 'passed', metrics: [{ key, name: key, value: v, unit: 's' }] }],
+    });
     expect(compareRuns(timed('failover.outage.client02', 40), timed('failover.outage.client02', 24))).toHaveLength(1);
     expect(compareRuns(timed('failover.speakerBack', 40), timed('failover.speakerBack', 24))).toEqual([]);
   });
@@ -42,7 +79,9 @@ describe('compare (the regression gate)', () => {
     expect(compareRuns(run('passed', 24, 20), run('passed', 24, 9)).map((r) => r.test)).toEqual(['(lab bring-up)']);
   });
   it('rejects a baseline from before metrics had keys, saying how to regenerate it, instead of passing', () => {
-    expect(() => compareRuns(run('passed', 31), keyless(run('passed', 24)))).toThrow(/^the baseline was written before metrics had keys .*"failover silent-drop: fabric moved to survivors after".*Regenerate it/);
+    expect(() => compareRuns(run('passed', 31), keyless(run('passed', 24)))).toThrow(
+      /^the baseline was written before metrics had keys .*"failover silent-drop: fabric moved to survivors after".*Regenerate it/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'anycast-verify-compare-'));
     try {
       const file = join(dir, 'netns-trixie.json');
@@ -59,15 +98,21 @@ describe('baseline from several runs', () => {
   it('keeps a test passed only if it passed everywhere, and each timing at its worst', () => {
     const b = baselineFrom([run('passed', 24, 9), run('failed', 26, 11), run('passed', 23, 10)]);
     expect(b.tests.find((t) => t.name === 'sessions ok')!.state).toBe('failed');
-    expect(b.tests.find((t) => t.name === 'failover silent-drop')!.metrics).toEqual([{ key: 'failover.moved', name: 'fabric moved to survivors after', value: 26, unit: 's' }]);
+    expect(b.tests.find((t) => t.name === 'failover silent-drop')!.metrics).toEqual([
+      { key: 'failover.moved', name: 'fabric moved to survivors after', value: 26, unit: 's' },
+    ]);
     expect(b.lab?.bringUpSeconds).toBe(11);
   });
   it('folds a timing by its key, whatever its name in each run', () => {
     const b = baselineFrom([run('passed', 24), run('passed', 26, 9, 'traffic left the failed cluster after')]);
-    expect(b.tests.find((t) => t.name === 'failover silent-drop')!.metrics!.map((m) => [m.key, m.value])).toEqual([['failover.moved', 26]]);
+    expect(b.tests.find((t) => t.name === 'failover silent-drop')!.metrics!.map((m) => [m.key, m.value])).toEqual([
+      ['failover.moved', 26],
+    ]);
   });
   it('refuses results from before metrics had keys', () => {
-    expect(() => baselineFrom([run('passed', 24), keyless(run('passed', 26))])).toThrow(/^results file 2 of 2 was written before metrics had keys/);
+    expect(() => baselineFrom([run('passed', 24), keyless(run('passed', 26))])).toThrow(
+      /^results file 2 of 2 was written before metrics had keys/,
+    );
   });
 });
 
@@ -79,25 +124,48 @@ describe('the committed baselines', () => {
     const b = readResults(join(dir, f));
     const timings = b.tests.flatMap((t) => (t.metrics ?? []).filter(isTiming).map((m) => ({ test: t.name, m })));
     expect(timings.length, 'timings the gate guards in this baseline').toBeGreaterThan(0);
-    expect(timings.filter(({ m }) => !isGuardedTiming(m)).map(({ test, m }) => `${test}: ${m.key} (${m.name})`), 'timings without a guarded key').toEqual([]);
-    for (const t of b.tests) expect(new Set(t.metrics?.map((m) => m.key)).size, `keys of ${t.name}`).toBe(t.metrics?.length ?? 0);
+    expect(
+      timings.filter(({ m }) => !isGuardedTiming(m)).map(({ test, m }) => `${test}: ${m.key} (${m.name})`),
+      'timings without a guarded key',
+    ).toEqual([]);
+    for (const t of b.tests)
+      expect(new Set(t.metrics?.map((m) => m.key)).size, `keys of ${t.name}`).toBe(t.metrics?.length ?? 0);
     expect(compareRuns(b, b)).toEqual([]);
   });
 
   it('every guarded key is one the failover suite records', () => {
     const suite = readFileSync(join(PROJECT_ROOT, 'suites', '4-failover.test.ts'), 'utf8');
-    for (const p of GUARDED_TIMINGS) expect(suite, p).toContain(p.endsWith('.*') ? `key: \`${p.slice(0, -1)}\${` : `key: '${p}'`);
+    for (const p of GUARDED_TIMINGS)
+      expect(suite, p).toContain(p.endsWith('.*') ? `key: \`${p.slice(0, -1)}\${` : `key: '${p}'`);
   });
 });
 
 describe('the gate on broken connections (suite 6)', () => {
-  const withBroken = (value: number, budget: number): RunResults => ({ tests: [{ name: 'conns', state: 'passed', metrics: [{ key: 'rehash.failBack.brokenAfterMove', name: 'of them, broken by the fail-back', value, budget, formula: '58 × 0.500 ± 3.89·σ' }] }] });
-  it('a count inside the baseline\'s band passes, above it is a regression naming the band', () => {
+  const withBroken = (value: number, budget: number): RunResults => ({
+    tests: [
+      {
+        name: 'conns',
+        state: 'passed',
+        metrics: [
+          {
+            key: 'rehash.failBack.brokenAfterMove',
+            name: 'of them, broken by the fail-back',
+            value,
+            budget,
+            formula: '58 × 0.500 ± 3.89·σ',
+          },
+        ],
+      },
+    ],
+  });
+  it("a count inside the baseline's band passes, above it is a regression naming the band", () => {
     expect(compareRuns(withBroken(40, 44), withBroken(30, 44))).toEqual([]);
     // A baseline that broke nothing on fail-back (resilient hashing: band 0..0) and a run that breaks 30.
-    expect(compareRuns(withBroken(30, 44), withBroken(0, 0))).toEqual([{ test: 'conns', what: expect.stringContaining('of them, broken by the fail-back: 30, baseline 0 (limit 0') }]);
+    expect(compareRuns(withBroken(30, 44), withBroken(0, 0))).toEqual([
+      { test: 'conns', what: expect.stringContaining('of them, broken by the fail-back: 30, baseline 0 (limit 0') },
+    ]);
   });
-  it('a baseline keeps each count\'s worst value and widest band', () => {
+  it("a baseline keeps each count's worst value and widest band", () => {
     const b = baselineFrom([withBroken(30, 44), withBroken(35, 40)]);
     expect(b.tests[0]!.metrics).toEqual([expect.objectContaining({ value: 35, budget: 44 })]);
   });

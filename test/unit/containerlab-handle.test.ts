@@ -3,10 +3,19 @@
  * exec, vtysh and each fault (inject and restore), and how it reads tool versions.
  * Nothing is executed: a recording runner stands in for the host.
  */
-import { CONTAINER_PROCESS_MAX_SECONDS, containerProcessArgv } from '../../helpers/providers/containerlab/container-process.js';
+import {
+  CONTAINER_PROCESS_MAX_SECONDS,
+  containerProcessArgv,
+} from '../../helpers/providers/containerlab/container-process.js';
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { ContainerlabHandle, missingRouteArgv, parseContainerlabVersion, parseIpRoutes, versionAtLeast } from '../../helpers/providers/containerlab/containerlab-provider.js';
+import {
+  ContainerlabHandle,
+  missingRouteArgv,
+  parseContainerlabVersion,
+  parseIpRoutes,
+  versionAtLeast,
+} from '../../helpers/providers/containerlab/containerlab-provider.js';
 import type { RunOptions, RunResult } from '../../helpers/runtime/command.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -27,7 +36,11 @@ describe('containerlab handle commands', () => {
     await handle.exec('leaf1', ['ip', '-j', 'route']);
     await handle.exec('cluster01', ['ip', 'route']);
     await handle.vtysh('spine', 'show bgp summary json');
-    expect(calls).toEqual(['docker exec clab-anycast-leaf1 ip -j route', 'docker exec cluster01 ip route', 'docker exec clab-anycast-spine vtysh -c show bgp summary json']);
+    expect(calls).toEqual([
+      'docker exec clab-anycast-leaf1 ip -j route',
+      'docker exec cluster01 ip route',
+      'docker exec clab-anycast-spine vtysh -c show bgp summary json',
+    ]);
   });
 
   it('maps the node faults to commands inside the node, and restores them', async () => {
@@ -48,18 +61,48 @@ describe('containerlab handle commands', () => {
     // Captured shapes of `ip -j route show table all` in a minikube node (iproute2 6.x).
     const before = [
       { type: 'unicast', dst: 'default', gateway: '192.168.49.1', dev: 'eth0', flags: [] },
-      { type: 'unicast', dst: '10.244.0.0/24', gateway: '10.244.0.229', dev: 'cilium_host', protocol: 'kernel', prefsrc: '10.244.0.229', flags: [] },
-      { type: 'unicast', dst: '192.168.49.0/24', dev: 'eth0', protocol: 'kernel', scope: 'link', prefsrc: '192.168.49.2', flags: [] },
+      {
+        type: 'unicast',
+        dst: '10.244.0.0/24',
+        gateway: '10.244.0.229',
+        dev: 'cilium_host',
+        protocol: 'kernel',
+        prefsrc: '10.244.0.229',
+        flags: [],
+      },
+      {
+        type: 'unicast',
+        dst: '192.168.49.0/24',
+        dev: 'eth0',
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: '192.168.49.2',
+        flags: [],
+      },
       { type: 'unicast', dst: '192.168.100.0/24', gateway: '192.168.49.101', dev: 'eth0', flags: [] },
       { type: 'unicast', dst: '192.168.200.0/24', gateway: '192.168.49.101', dev: 'eth0', flags: [] },
-      { type: 'local', dst: '192.168.49.2', dev: 'eth0', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '192.168.49.2', flags: [] },
+      {
+        type: 'local',
+        dst: '192.168.49.2',
+        dev: 'eth0',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'host',
+        prefsrc: '192.168.49.2',
+        flags: [],
+      },
     ];
     // After `ip link set eth0 up`: the kernel has put back the connected and local routes only.
     const afterUp = [before[1], before[2], before[5]];
     let dumps = 0;
-    const { calls, handle } = recording((argv) => (argv.includes('-j') ? { stdout: JSON.stringify(dumps++ === 0 ? before : afterUp) } : {}));
+    const { calls, handle } = recording((argv) =>
+      argv.includes('-j') ? { stdout: JSON.stringify(dumps++ === 0 ? before : afterUp) } : {},
+    );
     const link = await handle.injectFault('node-link-down', 'cluster01');
-    expect(calls).toEqual(['docker exec cluster01 ip -j route show table all', 'docker exec cluster01 ip link set eth0 down']);
+    expect(calls).toEqual([
+      'docker exec cluster01 ip -j route show table all',
+      'docker exec cluster01 ip link set eth0 down',
+    ]);
     calls.length = 0;
     await link.restore();
     expect(calls).toEqual([
@@ -85,7 +128,12 @@ describe('containerlab handle commands', () => {
       'ip route replace default via 10.0.0.1 dev eth1 metric 100',
       'ip route replace 10.9.0.0/16 via 10.0.0.1 dev eth1 onlink',
     ]);
-    expect(missingRouteArgv(parseIpRoutes('[{"dst":"default","gateway":"10.0.0.1"}]'), parseIpRoutes('[{"dst":"default","gateway":"10.0.0.1"}]'))).toEqual([]);
+    expect(
+      missingRouteArgv(
+        parseIpRoutes('[{"dst":"default","gateway":"10.0.0.1"}]'),
+        parseIpRoutes('[{"dst":"default","gateway":"10.0.0.1"}]'),
+      ),
+    ).toEqual([]);
   });
 
   it('reports a container that is not running', async () => {
@@ -100,7 +148,7 @@ describe('containerlab handle commands', () => {
 });
 
 describe('tool versions in preflight', () => {
-  it('reads containerlab\'s version line', () => {
+  it("reads containerlab's version line", () => {
     expect(parseContainerlabVersion('  ____ banner\n    version: 0.79.0\n     commit: abc\n')).toBe('0.79.0');
     expect(parseContainerlabVersion('containerlab 0.48.6')).toBe('0.48.6');
   });
@@ -113,7 +161,7 @@ describe('tool versions in preflight', () => {
 });
 
 describe('the probe sidecar', () => {
-  it('runs the probe in a Node.js container sharing the client container\'s network namespace', async () => {
+  it("runs the probe in a Node.js container sharing the client container's network namespace", async () => {
     const { sidecarSpec } = await import('../../helpers/providers/containerlab/probe-sidecar.js');
     const { PROBE_SCRIPT } = await import('../../helpers/traffic/probe.js');
     expect(sidecarSpec('clab-anycast-client', PROBE_SCRIPT, ['--target', '172.30.0.10:80'])).toEqual({
@@ -124,10 +172,19 @@ describe('the probe sidecar', () => {
     });
   });
 
-  it('is for the probe only: observers run in the node\'s own container, stoppable by their in-container PID', () => {
+  it("is for the probe only: observers run in the node's own container, stoppable by their in-container PID", () => {
     const argv = containerProcessArgv('clab-anycast-spine', ['ip', '-ts', 'monitor', 'route']);
     expect(argv.slice(0, 3)).toEqual(['docker', 'exec', 'clab-anycast-spine']);
     // sh prints its PID, then execs the bounded command under that PID, so stop() can kill exactly it.
-    expect(argv.slice(3)).toEqual(['sh', '-c', `echo $$; exec timeout ${CONTAINER_PROCESS_MAX_SECONDS} "$@"`, 'sh', 'ip', '-ts', 'monitor', 'route']);
+    expect(argv.slice(3)).toEqual([
+      'sh',
+      '-c',
+      `echo $$; exec timeout ${CONTAINER_PROCESS_MAX_SECONDS} "$@"`,
+      'sh',
+      'ip',
+      '-ts',
+      'monitor',
+      'route',
+    ]);
   });
 });

@@ -10,19 +10,43 @@ import { parse as parseYaml } from 'yaml';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { schemaAjv, schemaDir } from '../../helpers/model/schema-validate.js';
 import { parseNodeConfigStatus } from '../../helpers/providers/containerlab/kube.js';
-import { CILIUM_CRDS, describeWait, dockerIpRange, downPlan, formatPlan, realLabProblems, upPlan, type PlanStep, type WaitFor } from '../../helpers/providers/containerlab/plan.js';
+import {
+  CILIUM_CRDS,
+  describeWait,
+  dockerIpRange,
+  downPlan,
+  formatPlan,
+  realLabProblems,
+  upPlan,
+  type PlanStep,
+  type WaitFor,
+} from '../../helpers/providers/containerlab/plan.js';
 import { loadVersions, parseVersionsEnv } from '../../helpers/model/version-pins.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
 const model = loadLabModel({ root: PROJECT_ROOT });
 const versions = loadVersions(PROJECT_ROOT, {});
-const cmd = (s: PlanStep) => (s.kind === 'command' ? `${s.env ? Object.entries(s.env).map(([k, v]) => `${k}=${v} `).join('') : ''}${s.argv.join(' ')}` : s.kind === 'k8s' ? `k8s[${s.context}] ${s.call}` : `wait[${s.context}] ${describeWait(s.until)}`);
+const cmd = (s: PlanStep) =>
+  s.kind === 'command'
+    ? `${
+        s.env
+          ? Object.entries(s.env)
+              .map(([k, v]) => `${k}=${v} `)
+              .join('')
+          : ''
+      }${s.argv.join(' ')}`
+    : s.kind === 'k8s'
+      ? `k8s[${s.context}] ${s.call}`
+      : `wait[${s.context}] ${describeWait(s.until)}`;
 
 describe('versions.env', () => {
   it('holds every pin, each under a Renovate annotation', () => {
     const text = readFileSync(join(PROJECT_ROOT, 'versions.env'), 'utf8');
     const v = parseVersionsEnv(text);
-    for (const [k, val] of Object.entries(v)) expect(text, `${k} is annotated for Renovate`).toMatch(new RegExp(`# renovate: datasource=\\S+ depName=\\S+\\n(#.*\\n)*${k}=${val.replace(/\./g, '\\.')}`));
+    for (const [k, val] of Object.entries(v))
+      expect(text, `${k} is annotated for Renovate`).toMatch(
+        new RegExp(`# renovate: datasource=\\S+ depName=\\S+\\n(#.*\\n)*${k}=${val.replace(/\./g, '\\.')}`),
+      );
   });
   it('lets the environment override a pin (the nightly matrix)', () => {
     expect(loadVersions(PROJECT_ROOT, { CILIUM_VERSION: '1.19.8' }).CILIUM_VERSION).toBe('1.19.8');
@@ -59,9 +83,16 @@ describe('the containerlab plan', () => {
       const mine = up.filter((s) => 'context' in s && s.context === ctx);
       expect(mine[0]!.kind === 'wait' && mine[0]!.until.what === 'crds-established').toBe(true);
       const applied = mine.filter((s) => s.kind === 'k8s').map((s) => (s.kind === 'k8s' ? s.title : ''));
-      expect(applied).toEqual(c.manifests.map((m) => `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`));
-      expect(applied.indexOf('apply Namespace anycast-echo')).toBeLessThan(applied.indexOf('apply Deployment anycast-echo/echo'));
-      expect(mine.slice(-2).map(cmd)).toEqual([`wait[${ctx}] Service anycast-echo/echo status.loadBalancer.ingress[0].ip == 172.30.0.10`, `wait[${ctx}] CiliumBGPNodeConfig ${ctx} status: every peer peeringState == established`]);
+      expect(applied).toEqual(
+        c.manifests.map((m) => `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`),
+      );
+      expect(applied.indexOf('apply Namespace anycast-echo')).toBeLessThan(
+        applied.indexOf('apply Deployment anycast-echo/echo'),
+      );
+      expect(mine.slice(-2).map(cmd)).toEqual([
+        `wait[${ctx}] Service anycast-echo/echo status.loadBalancer.ingress[0].ip == 172.30.0.10`,
+        `wait[${ctx}] CiliumBGPNodeConfig ${ctx} status: every peer peeringState == established`,
+      ]);
     }
   });
 
@@ -70,15 +101,30 @@ describe('the containerlab plan', () => {
     expect(waits).toEqual(
       ['cluster01', 'cluster02'].flatMap((ctx) => [
         { context: ctx, until: { what: 'crds-established', crds: CILIUM_CRDS } },
-        { context: ctx, until: { what: 'service-ingress-ip', namespace: 'anycast-echo', name: 'echo', ip: '172.30.0.10' } },
+        {
+          context: ctx,
+          until: { what: 'service-ingress-ip', namespace: 'anycast-echo', name: 'echo', ip: '172.30.0.10' },
+        },
         { context: ctx, until: { what: 'bgp-peers-established', node: ctx } },
       ]),
     );
   });
 
   it('prints each kind of wait as the sentence naming the field it reads', () => {
-    const wait = (until: WaitFor): PlanStep => ({ kind: 'wait', title: 'a wait', context: 'cluster01', until, budgetSeconds: 120 });
-    expect(formatPlan([wait({ what: 'crds-established', crds: ['a.cilium.io', 'b.cilium.io'] }), wait({ what: 'service-ingress-ip', namespace: 'anycast-echo', name: 'echo', ip: '172.30.0.10' }), wait({ what: 'bgp-peers-established', node: 'cluster02' })])).toBe(
+    const wait = (until: WaitFor): PlanStep => ({
+      kind: 'wait',
+      title: 'a wait',
+      context: 'cluster01',
+      until,
+      budgetSeconds: 120,
+    });
+    expect(
+      formatPlan([
+        wait({ what: 'crds-established', crds: ['a.cilium.io', 'b.cilium.io'] }),
+        wait({ what: 'service-ingress-ip', namespace: 'anycast-echo', name: 'echo', ip: '172.30.0.10' }),
+        wait({ what: 'bgp-peers-established', node: 'cluster02' }),
+      ]),
+    ).toBe(
       [
         ' 1. a wait\n      wait[cluster01] ≤ 120 s: CRDs a.cilium.io, b.cilium.io have condition Established=True',
         ' 2. a wait\n      wait[cluster01] ≤ 120 s: Service anycast-echo/echo status.loadBalancer.ingress[0].ip == 172.30.0.10',
@@ -99,7 +145,11 @@ describe('the containerlab plan', () => {
 
   it('follows the files: a changed node address changes the network and minikube flags', () => {
     const c = labCopy();
-    c.edit('containerlab/anycast.clab.yml', 'anycast-verify/node-ip: 192.168.49.2/24', 'anycast-verify/node-ip: 192.168.49.130/24');
+    c.edit(
+      'containerlab/anycast.clab.yml',
+      'anycast-verify/node-ip: 192.168.49.2/24',
+      'anycast-verify/node-ip: 192.168.49.130/24',
+    );
     c.edit('containerlab/configs/leaf2.frr.conf', /neighbor 192\.168\.49\.2 /g, 'neighbor 192.168.49.130 ');
     const m = loadLabModel({ root: c.root });
     const steps = upPlan(m, versions).map(cmd);
@@ -107,27 +157,42 @@ describe('the containerlab plan', () => {
     expect(steps.find((s) => s.includes('--ip-range 192.168.49.128/25'))).toBeDefined();
   });
 
-  it('keeps docker\'s address range off the leaves\' addresses', () => {
+  it("keeps docker's address range off the leaves' addresses", () => {
     expect(dockerIpRange('192.168.49.2/24', ['192.168.49.101'])).toBe('192.168.49.0/26');
     expect(dockerIpRange('192.168.49.2/24', ['192.168.49.3'])).toBe('192.168.49.2/32');
     expect(() => dockerIpRange('192.168.49.2/24', ['192.168.49.2'])).toThrow(/no docker IP range/);
   });
 
-  it('finds no conflict between the fabric and minikube\'s pod CIDR in the seed lab', () => {
+  it("finds no conflict between the fabric and minikube's pod CIDR in the seed lab", () => {
     expect(realLabProblems(model)).toEqual([]);
   });
 });
 
 describe('CiliumBGPNodeConfig status', () => {
-  const sample = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/unit/data/ciliumbgpnodeconfig-cluster01.json'), 'utf8'));
+  const sample = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, 'test/unit/data/ciliumbgpnodeconfig-cluster01.json'), 'utf8'),
+  );
 
   it('the sample conforms to the upstream CRD schema', () => {
-    const crd = parseYaml(readFileSync(join(schemaDir(PROJECT_ROOT)!, 'cilium', 'ciliumbgpnodeconfigs.yaml'), 'utf8')) as { spec: { versions: { name: string; schema: { openAPIV3Schema: object } }[] } };
+    const crd = parseYaml(
+      readFileSync(join(schemaDir(PROJECT_ROOT)!, 'cilium', 'ciliumbgpnodeconfigs.yaml'), 'utf8'),
+    ) as { spec: { versions: { name: string; schema: { openAPIV3Schema: object } }[] } };
     const validate = schemaAjv().compile(crd.spec.versions.find((v) => v.name === 'v2')!.schema.openAPIV3Schema);
     expect(validate(sample), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('reads into the speaker view the suites compare', () => {
-    expect(parseNodeConfigStatus(sample)).toEqual([{ peerAddress: '192.168.49.101', peerASN: 65002, localASN: 65101, state: 'established', appliedHoldSeconds: 9, appliedKeepaliveSeconds: 3, advertised: 1, received: 2 }]);
+    expect(parseNodeConfigStatus(sample)).toEqual([
+      {
+        peerAddress: '192.168.49.101',
+        peerASN: 65002,
+        localASN: 65101,
+        state: 'established',
+        appliedHoldSeconds: 9,
+        appliedKeepaliveSeconds: 3,
+        advertised: 1,
+        received: 2,
+      },
+    ]);
   });
 });

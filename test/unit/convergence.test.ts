@@ -17,16 +17,37 @@ function fakeLab(model: LabModel, hopsFor: (router: string, candidates: string[]
   const vtysh = async (router: string, command: string) => {
     if (command.startsWith('show bgp neighbors')) {
       const n = model.routers[router]!.frr.bgp!.neighbors;
-      return JSON.stringify(Object.fromEntries(Object.keys(n).map((a) => [a, { bgpState: 'Established', remoteAs: 1, localAs: 1 }])));
+      return JSON.stringify(
+        Object.fromEntries(Object.keys(n).map((a) => [a, { bgpState: 'Established', remoteAs: 1, localAs: 1 }])),
+      );
     }
     const e = expected.find((x) => x.router === router && command.includes(x.vip))!;
-    const hops = hopsFor(router, e.candidates.map((c) => c.nextHop));
-    return JSON.stringify({ paths: e.candidates.filter((c) => hops.includes(c.nextHop)).map((c) => ({ nexthops: [{ ip: c.nextHop }], aspath: { string: c.asPaths[0] }, origin: 'IGP', valid: true, multipath: true })) });
+    const hops = hopsFor(
+      router,
+      e.candidates.map((c) => c.nextHop),
+    );
+    return JSON.stringify({
+      paths: e.candidates
+        .filter((c) => hops.includes(c.nextHop))
+        .map((c) => ({
+          nexthops: [{ ip: c.nextHop }],
+          aspath: { string: c.asPaths[0] },
+          origin: 'IGP',
+          valid: true,
+          multipath: true,
+        })),
+    });
   };
   const exec = async (router: string, argv: string[]) => {
     const e = expected.find((x) => x.router === router && argv.includes(x.vip))!;
-    const hops = hopsFor(router, e.candidates.map((c) => c.nextHop));
-    const route = hops.length === 1 ? { dst: e.vip, gateway: hops[0] } : { dst: e.vip, nexthops: hops.map((gateway) => ({ gateway, dev: 'eth' })) };
+    const hops = hopsFor(
+      router,
+      e.candidates.map((c) => c.nextHop),
+    );
+    const route =
+      hops.length === 1
+        ? { dst: e.vip, gateway: hops[0] }
+        : { dst: e.vip, nexthops: hops.map((gateway) => ({ gateway, dev: 'eth' })) };
     return { stdout: JSON.stringify([route]), stderr: '', exitCode: 0 };
   };
   return { model, vtysh, exec } as unknown as LabHandle;

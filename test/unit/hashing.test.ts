@@ -32,7 +32,7 @@ describe('the hash policy as data', () => {
     expect(hashingOf({ [HASH_POLICY]: '0', [HASH_FIELDS]: '7' })).toEqual({ policy: 0, fields: undefined });
   });
 
-  it('an override replaces every router\'s hash sysctls in the model, and leaves the others', () => {
+  it("an override replaces every router's hash sysctls in the model, and leaves the others", () => {
     const m = withHashing(model, { policy: 0 });
     expect(m.hashing).toEqual({ policy: 0 });
     for (const r of Object.values(m.routers)) {
@@ -47,22 +47,32 @@ describe('the hash policy as data', () => {
 
 describe('the hash policy of a running lab', () => {
   const fakeLab = (per: Record<string, string>): LabHandle =>
-    ({ model, exec: async (node: string) => ({ stdout: per[node] ?? '3\n55\n', stderr: '', exitCode: 0 }) }) as unknown as LabHandle;
+    ({
+      model,
+      exec: async (node: string) => ({ stdout: per[node] ?? '3\n55\n', stderr: '', exitCode: 0 }),
+    }) as unknown as LabHandle;
 
   it('is what the routers run', async () => {
     expect(await readHashing(fakeLab({}))).toEqual({ policy: 3, fields: 0x37 });
   });
 
   it('routers that disagree are named', async () => {
-    await expect(readHashing(fakeLab({ leaf2: '0\n55\n' }))).rejects.toThrow(/different ECMP hash policies: .*leaf2 policy 0;/);
+    await expect(readHashing(fakeLab({ leaf2: '0\n55\n' }))).rejects.toThrow(
+      /different ECMP hash policies: .*leaf2 policy 0;/,
+    );
   });
 });
 
 describe('up --hash-policy', () => {
   it('the real lab refuses an override of its topology, before anything starts', async () => {
-    const r = await execa(process.execPath, [CLI, '--provider', 'containerlab', 'up', '--hash-policy', '0'], { cwd: PROJECT_ROOT, reject: false });
+    const r = await execa(process.execPath, [CLI, '--provider', 'containerlab', 'up', '--hash-policy', '0'], {
+      cwd: PROJECT_ROOT,
+      reject: false,
+    });
     expect(r.exitCode).not.toBe(0);
-    expect(r.stderr).toContain(`--hash-policy: the real lab applies the topology's sysctls (policy 3, fields 0x0037); set ${HASH_POLICY} there instead`);
+    expect(r.stderr).toContain(
+      `--hash-policy: the real lab applies the topology's sysctls (policy 3, fields 0x0037); set ${HASH_POLICY} there instead`,
+    );
   });
 
   it('a bad value is rejected by the option parser', async () => {

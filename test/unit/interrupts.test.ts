@@ -8,7 +8,9 @@ import type { Progress } from '../../helpers/runtime/progress.js';
 
 function recorder(): Progress & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, info: (m: string) => void lines.push(m), step: async (_t, fn) => fn() } as Progress & { lines: string[] };
+  return { lines, info: (m: string) => void lines.push(m), step: async (_t, fn) => fn() } as Progress & {
+    lines: string[];
+  };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -37,7 +39,7 @@ describe('Ctrl-C and SIGTERM', () => {
     expect(exit).not.toHaveBeenCalled();
   });
 
-  it('a second signal without anything to force is ignored: the first one\'s clean-up finishes', async () => {
+  it("a second signal without anything to force is ignored: the first one's clean-up finishes", async () => {
     const exit = exitStub();
     made = new Interrupts({ progress: recorder(), what: 'the build', then: 'nothing half-built is kept' });
     process.emit('SIGTERM', 'SIGTERM');

@@ -6,7 +6,15 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
-import { crdEstablished, kubeClients, nodeConfig, parseNodeConfigStatus, serverSideApply, serviceIngressIp, timeBoxed } from '../../helpers/providers/containerlab/kube.js';
+import {
+  crdEstablished,
+  kubeClients,
+  nodeConfig,
+  parseNodeConfigStatus,
+  serverSideApply,
+  serviceIngressIp,
+  timeBoxed,
+} from '../../helpers/providers/containerlab/kube.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 import { readFileSync } from 'node:fs';
@@ -23,10 +31,47 @@ let server: Server;
 let port = 0;
 
 const responses: Record<string, unknown> = {
-  'GET /apis/cilium.io/v2': { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'cilium.io/v2', resources: [{ name: 'ciliumbgppeerconfigs', singularName: 'ciliumbgppeerconfig', namespaced: false, kind: 'CiliumBGPPeerConfig', verbs: ['get', 'patch'] }] },
-  'GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/ciliumbgppeerconfigs.cilium.io': { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'ciliumbgppeerconfigs.cilium.io' }, spec: { group: 'cilium.io', names: { kind: 'CiliumBGPPeerConfig', plural: 'ciliumbgppeerconfigs' }, scope: 'Cluster', versions: [] }, status: { conditions: [{ type: 'NamesAccepted', status: 'True' }, { type: 'Established', status: 'True' }] } },
-  'GET /api/v1/namespaces/anycast-echo/services/echo': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'anycast-echo' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] }, status: { loadBalancer: { ingress: [{ ip: '172.30.0.10', ipMode: 'VIP' }] } } },
-  'GET /apis/cilium.io/v2/ciliumbgpnodeconfigs/cluster01': JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/unit/data/ciliumbgpnodeconfig-cluster01.json'), 'utf8')),
+  'GET /apis/cilium.io/v2': {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: 'cilium.io/v2',
+    resources: [
+      {
+        name: 'ciliumbgppeerconfigs',
+        singularName: 'ciliumbgppeerconfig',
+        namespaced: false,
+        kind: 'CiliumBGPPeerConfig',
+        verbs: ['get', 'patch'],
+      },
+    ],
+  },
+  'GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions/ciliumbgppeerconfigs.cilium.io': {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'ciliumbgppeerconfigs.cilium.io' },
+    spec: {
+      group: 'cilium.io',
+      names: { kind: 'CiliumBGPPeerConfig', plural: 'ciliumbgppeerconfigs' },
+      scope: 'Cluster',
+      versions: [],
+    },
+    status: {
+      conditions: [
+        { type: 'NamesAccepted', status: 'True' },
+        { type: 'Established', status: 'True' },
+      ],
+    },
+  },
+  'GET /api/v1/namespaces/anycast-echo/services/echo': {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'echo', namespace: 'anycast-echo' },
+    spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    status: { loadBalancer: { ingress: [{ ip: '172.30.0.10', ipMode: 'VIP' }] } },
+  },
+  'GET /apis/cilium.io/v2/ciliumbgpnodeconfigs/cluster01': JSON.parse(
+    readFileSync(join(PROJECT_ROOT, 'test/unit/data/ciliumbgpnodeconfig-cluster01.json'), 'utf8'),
+  ),
 };
 
 beforeAll(async () => {
@@ -41,8 +86,12 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(JSON.parse(body)));
         return;
       }
-      if (key in responses) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(responses[key]));
-      else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+      if (key in responses)
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(responses[key]));
+      else
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -71,7 +120,11 @@ describe('Kubernetes calls of the containerlab provider', () => {
     expect(new URLSearchParams(patch.url.split('?')[1]).get('fieldManager')).toBe('anycast-verify');
     expect(new URLSearchParams(patch.url.split('?')[1]).get('force')).toBe('true');
     expect(patch.contentType).toBe('application/apply-patch+yaml');
-    expect(JSON.parse(patch.body).spec.timers).toEqual({ holdTimeSeconds: 9, keepAliveTimeSeconds: 3, connectRetryTimeSeconds: 5 });
+    expect(JSON.parse(patch.body).spec.timers).toEqual({
+      holdTimeSeconds: 9,
+      keepAliveTimeSeconds: 3,
+      connectRetryTimeSeconds: 5,
+    });
   });
 
   it('reads a CRD as registered only once it is Established', async () => {
@@ -83,15 +136,24 @@ describe('Kubernetes calls of the containerlab provider', () => {
     expect(await serviceIngressIp(clients(), 'anycast-echo', 'echo')).toBe('172.30.0.10');
   });
 
-  it('reads a node\'s BGP peers from its CiliumBGPNodeConfig', async () => {
-    expect(parseNodeConfigStatus(await nodeConfig(clients(), 'cluster01'))).toEqual([expect.objectContaining({ peerAddress: '192.168.49.101', state: 'established', appliedHoldSeconds: 9 })]);
+  it("reads a node's BGP peers from its CiliumBGPNodeConfig", async () => {
+    expect(parseNodeConfigStatus(await nodeConfig(clients(), 'cluster01'))).toEqual([
+      expect.objectContaining({ peerAddress: '192.168.49.101', state: 'established', appliedHoldSeconds: 9 }),
+    ]);
   });
 });
 
 describe('time-boxed Kubernetes calls', () => {
   it('a call the apiserver never answers fails after the box, naming the context (a node link held down by a fault)', async () => {
     const t0 = Date.now();
-    await expect(timeBoxed({ context: 'cluster01' }, 'read CiliumBGPNodeConfig cluster01', () => new Promise<never>(() => undefined), 0.05)).rejects.toThrow(/kube\[cluster01\] read CiliumBGPNodeConfig cluster01: no answer within 0.05 s/);
+    await expect(
+      timeBoxed(
+        { context: 'cluster01' },
+        'read CiliumBGPNodeConfig cluster01',
+        () => new Promise<never>(() => undefined),
+        0.05,
+      ),
+    ).rejects.toThrow(/kube\[cluster01\] read CiliumBGPNodeConfig cluster01: no answer within 0.05 s/);
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 

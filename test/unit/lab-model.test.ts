@@ -8,7 +8,8 @@ function problemsOf(root: string): string[] {
   try {
     loadLabModel({ root });
   } catch (err) {
-    if (err instanceof LabConfigError) return err.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.field}: ${p.message}`);
+    if (err instanceof LabConfigError)
+      return err.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.field}: ${p.message}`);
     throw err;
   }
   return [];
@@ -26,15 +27,24 @@ describe('the seed lab model', () => {
     ]);
   });
 
-  it('resolves each node\'s speaker from the Cilium CRDs', () => {
+  it("resolves each node's speaker from the Cilium CRDs", () => {
     const sp = model.clusters.cluster01!.speakers.cluster01!;
     expect(sp).toMatchObject({ localASN: 65101, routerId: '192.168.49.2' });
     expect(sp.peers).toEqual([
-      expect.objectContaining({ address: '192.168.49.101', asn: 65002, holdSeconds: 9, keepaliveSeconds: 3, connectRetrySeconds: 5, gracefulRestart: { restartTimeSeconds: 15 }, password: expect.any(String), advertise: [{ prefix: '172.30.0.10/32', service: 'anycast-echo/echo' }] }),
+      expect.objectContaining({
+        address: '192.168.49.101',
+        asn: 65002,
+        holdSeconds: 9,
+        keepaliveSeconds: 3,
+        connectRetrySeconds: 5,
+        gracefulRestart: { restartTimeSeconds: 15 },
+        password: expect.any(String),
+        advertise: [{ prefix: '172.30.0.10/32', service: 'anycast-echo/echo' }],
+      }),
     ]);
   });
 
-  it('allocates the same VIP in both clusters (the pool\'s lowest address)', () => {
+  it("allocates the same VIP in both clusters (the pool's lowest address)", () => {
     expect(Object.values(model.clusters).map((c) => c.services[0]?.vip)).toEqual(['172.30.0.10', '172.30.0.10']);
   });
 
@@ -49,7 +59,7 @@ describe('the seed lab model', () => {
     expect(byRouter.leaf2!.candidates[0]!.nextHop).toBe('192.168.49.2');
   });
 
-  it('reads the fabric hash policy from the routers\' sysctls', () => {
+  it("reads the fabric hash policy from the routers' sysctls", () => {
     expect(model.hashing).toEqual({ policy: 3, fields: 0x37 });
   });
 });
@@ -65,7 +75,11 @@ describe('mutated copies of the lab files', () => {
 
   it('a different pool moves the VIP in both clusters consistently', () => {
     const c = labCopy();
-    c.edit('fixtures/cilium/lb-ip-pool.yaml', /start: 172\.30\.0\.10\n(\s+)stop: 172\.30\.0\.20/, 'start: 172.31.5.7\n$1stop: 172.31.5.9');
+    c.edit(
+      'fixtures/cilium/lb-ip-pool.yaml',
+      /start: 172\.30\.0\.10\n(\s+)stop: 172\.30\.0\.20/,
+      'start: 172.31.5.7\n$1stop: 172.31.5.9',
+    );
     const m = loadLabModel({ root: c.root });
     expect(Object.values(m.clusters).map((x) => x.services[0]?.vip)).toEqual(['172.31.5.7', '172.31.5.7']);
     expect(expectedVipRoutes(m).every((e) => e.vip === '172.31.5.7')).toBe(true);
@@ -74,7 +88,11 @@ describe('mutated copies of the lab files', () => {
   it('rejects a leaf MD5 password that differs from the Cilium auth Secret, naming both', () => {
     const c = labCopy();
     c.edit('containerlab/configs/leaf2.frr.conf', 'password anycast-lab-md5', 'password wrong-secret');
-    expect(problemsOf(c.root)).toEqual([expect.stringMatching(/^containerlab\/configs\/leaf2\.frr\.conf:\d+: neighbor 192\.168\.49\.2 password: .*differs from Secret kube-system\/bgp-auth-secret/)]);
+    expect(problemsOf(c.root)).toEqual([
+      expect.stringMatching(
+        /^containerlab\/configs\/leaf2\.frr\.conf:\d+: neighbor 192\.168\.49\.2 password: .*differs from Secret kube-system\/bgp-auth-secret/,
+      ),
+    ]);
   });
 
   it('rejects an MD5 password on the leaf only', () => {
@@ -85,17 +103,31 @@ describe('mutated copies of the lab files', () => {
     expect(p.every((x) => /MD5 on one side only/.test(x))).toBe(true);
   });
 
-  it('rejects a peerASN that does not match the leaf\'s router bgp', () => {
+  it("rejects a peerASN that does not match the leaf's router bgp", () => {
     const c = labCopy();
     c.edit('fixtures/cilium/cluster01/bgp-cluster-config.yaml', 'peerASN: 65002', 'peerASN: 65009');
-    const line = c.read('fixtures/cilium/cluster01/bgp-cluster-config.yaml').split('\n').findIndex((l) => l.includes('peerASN')) + 1;
-    expect(problemsOf(c.root)).toEqual([expect.stringMatching(new RegExp(`^fixtures/cilium/cluster01/bgp-cluster-config\\.yaml:${line}: spec\\.bgpInstances\\[0\\]\\.peers\\[0\\]\\.peerASN: 65009 does not match leaf2's "router bgp 65002"`))]);
+    const line =
+      c
+        .read('fixtures/cilium/cluster01/bgp-cluster-config.yaml')
+        .split('\n')
+        .findIndex((l) => l.includes('peerASN')) + 1;
+    expect(problemsOf(c.root)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^fixtures/cilium/cluster01/bgp-cluster-config\\.yaml:${line}: spec\\.bgpInstances\\[0\\]\\.peers\\[0\\]\\.peerASN: 65009 does not match leaf2's "router bgp 65002"`,
+        ),
+      ),
+    ]);
   });
 
-  it('rejects a leaf remote-as that does not match the cluster\'s localASN', () => {
+  it("rejects a leaf remote-as that does not match the cluster's localASN", () => {
     const c = labCopy();
     c.edit('containerlab/configs/leaf3.frr.conf', 'remote-as 65102', 'remote-as 65103');
-    expect(problemsOf(c.root)).toEqual([expect.stringMatching(/leaf3\.frr\.conf:\d+: neighbor 192\.168\.99\.2 remote-as: 65103 does not match cluster cluster02's localASN 65102/)]);
+    expect(problemsOf(c.root)).toEqual([
+      expect.stringMatching(
+        /leaf3\.frr\.conf:\d+: neighbor 192\.168\.99\.2 remote-as: 65103 does not match cluster cluster02's localASN 65102/,
+      ),
+    ]);
   });
 
   it('rejects malformed YAML with file and line', () => {
@@ -107,8 +139,16 @@ describe('mutated copies of the lab files', () => {
   it('rejects a misspelled CRD field with its path and line', () => {
     const c = labCopy();
     c.edit('fixtures/cilium/bgp-peer-config.yaml', 'keepAliveTimeSeconds', 'keepaliveTimeSeconds');
-    const line = c.read('fixtures/cilium/bgp-peer-config.yaml').split('\n').findIndex((l) => l.includes('keepaliveTimeSeconds')) + 1;
-    const timers = c.read('fixtures/cilium/bgp-peer-config.yaml').split('\n').findIndex((l) => l.includes('timers:')) + 1;
+    const line =
+      c
+        .read('fixtures/cilium/bgp-peer-config.yaml')
+        .split('\n')
+        .findIndex((l) => l.includes('keepaliveTimeSeconds')) + 1;
+    const timers =
+      c
+        .read('fixtures/cilium/bgp-peer-config.yaml')
+        .split('\n')
+        .findIndex((l) => l.includes('timers:')) + 1;
     expect(problemsOf(c.root)).toEqual([
       `fixtures/cilium/bgp-peer-config.yaml:${line}: spec.timers.keepaliveTimeSeconds: unknown field (misspelled, or not supported by anycast-verify)`,
       // The misspelt field leaves keepAliveTimeSeconds unset: Kubernetes would default it to 30, above hold 9.
@@ -124,19 +164,31 @@ describe('mutated copies of the lab files', () => {
 
   it('says "not emulated" for a Cilium feature the netns lab cannot reproduce', () => {
     const c = labCopy();
-    c.edit('fixtures/cilium/bgp-advertisement.yaml', '      selector:', '      attributes:\n        communities:\n          standard: ["65000:100"]\n      selector:');
-    expect(problemsOf(c.root).join('\n')).toMatch(/bgp-advertisement\.yaml:\d+: spec\.advertisements\[0\]\.attributes: path attributes \(communities, local preference\) are not emulated/);
+    c.edit(
+      'fixtures/cilium/bgp-advertisement.yaml',
+      '      selector:',
+      '      attributes:\n        communities:\n          standard: ["65000:100"]\n      selector:',
+    );
+    expect(problemsOf(c.root).join('\n')).toMatch(
+      /bgp-advertisement\.yaml:\d+: spec\.advertisements\[0\]\.attributes: path attributes \(communities, local preference\) are not emulated/,
+    );
   });
 
   it('rejects a VIP pool that overlaps a lab subnet', () => {
     const c = labCopy();
-    c.edit('fixtures/cilium/lb-ip-pool.yaml', /start: 172\.30\.0\.10\n(\s+)stop: 172\.30\.0\.20/, 'start: 192.168.100.200\n$1stop: 192.168.100.210');
+    c.edit(
+      'fixtures/cilium/lb-ip-pool.yaml',
+      /start: 172\.30\.0\.10\n(\s+)stop: 172\.30\.0\.20/,
+      'start: 192.168.100.200\n$1stop: 192.168.100.210',
+    );
     expect(problemsOf(c.root).join('\n')).toMatch(/overlaps client:eth1's subnet 192\.168\.100\.0\/24/);
   });
 
   it('rejects a link to a node that does not exist', () => {
     const c = labCopy();
     c.edit('containerlab/anycast.clab.yml', '["spine:eth3", "leaf3:eth1"]', '["spine:eth3", "leaf4:eth1"]');
-    expect(problemsOf(c.root).join('\n')).toMatch(/containerlab\/anycast\.clab\.yml:\d+: topology\.links: link endpoint "leaf4:eth1" names a node that does not exist/);
+    expect(problemsOf(c.root).join('\n')).toMatch(
+      /containerlab\/anycast\.clab\.yml:\d+: topology\.links: link endpoint "leaf4:eth1" names a node that does not exist/,
+    );
   });
 });

@@ -3,7 +3,12 @@ import { allocateLoadBalancerIPs } from '../../helpers/model/lb-ipam.js';
 import type { IpPool } from '../../helpers/model/cilium-crds.js';
 import type { Service } from '../../helpers/model/kube-objects.js';
 
-const pool = (name: string, blocks: IpPool['spec']['blocks'], extra: Partial<IpPool['spec']> = {}): IpPool => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumLoadBalancerIPPool', metadata: { name }, spec: { blocks, ...extra } });
+const pool = (name: string, blocks: IpPool['spec']['blocks'], extra: Partial<IpPool['spec']> = {}): IpPool => ({
+  apiVersion: 'cilium.io/v2',
+  kind: 'CiliumLoadBalancerIPPool',
+  metadata: { name },
+  spec: { blocks, ...extra },
+});
 const svc = (name: string, labels: Record<string, string> = {}, annotations?: Record<string, string>): Service => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -19,11 +24,16 @@ describe('emulated LB-IPAM', () => {
 
   it('starts a CIDR block at the network address unless allowFirstLastIPs is No', () => {
     expect(allocateLoadBalancerIPs([pool('p', [{ cidr: '10.9.1.0/24' }])], [svc('a')])[0]!.ip).toBe('10.9.1.0');
-    expect(allocateLoadBalancerIPs([pool('p', [{ cidr: '10.9.1.0/24' }], { allowFirstLastIPs: 'No' })], [svc('a')])[0]!.ip).toBe('10.9.1.1');
+    expect(
+      allocateLoadBalancerIPs([pool('p', [{ cidr: '10.9.1.0/24' }], { allowFirstLastIPs: 'No' })], [svc('a')])[0]!.ip,
+    ).toBe('10.9.1.1');
   });
 
   it('after a pinned IP, takes the smallest free block first', () => {
-    const a = allocateLoadBalancerIPs([pool('p', [{ cidr: '10.9.2.0/24' }])], [svc('pinned', {}, { 'lbipam.cilium.io/ips': '10.9.2.200' }), svc('next')]);
+    const a = allocateLoadBalancerIPs(
+      [pool('p', [{ cidr: '10.9.2.0/24' }])],
+      [svc('pinned', {}, { 'lbipam.cilium.io/ips': '10.9.2.200' }), svc('next')],
+    );
     expect(a.map((x) => x.ip)).toEqual(['10.9.2.200', '10.9.2.201']);
   });
 
@@ -43,6 +53,11 @@ describe('emulated LB-IPAM', () => {
 
   it('reports a disabled pool as disabled, not exhausted', () => {
     const a = allocateLoadBalancerIPs([pool('p', [{ start: '10.9.5.1' }], { disabled: true })], [svc('a')]);
-    expect(a).toEqual([{ service: 'default/a', reason: 'every pool that selects it is disabled (p: spec.disabled is true; Cilium allocates no new IP from it)' }]);
+    expect(a).toEqual([
+      {
+        service: 'default/a',
+        reason: 'every pool that selects it is disabled (p: spec.disabled is true; Cilium allocates no new IP from it)',
+      },
+    ]);
   });
 });

@@ -46,7 +46,15 @@ const RST = (ts: string, dev: string, to: string, dport: number) =>
 
 describe('parseTcpdump', () => {
   it('reads SYNs, resets and ICMP errors with the port of the request they quote', () => {
-    const pkts = parseTcpdump([SYN('1795798058.100000', 'eth1', 'In', 63, 5, '192.168.100.11', 31111), ICMP('1795798058.100100', 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 31111), RST('1795798058.2', 'eth0', '192.168.100.11', 31112), 'tcpdump: listening on any'].join('\n'), 'leaf2');
+    const pkts = parseTcpdump(
+      [
+        SYN('1795798058.100000', 'eth1', 'In', 63, 5, '192.168.100.11', 31111),
+        ICMP('1795798058.100100', 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 31111),
+        RST('1795798058.2', 'eth0', '192.168.100.11', 31112),
+        'tcpdump: listening on any',
+      ].join('\n'),
+      'leaf2',
+    );
     expect(pkts.map((p) => [p.kind, p.dir, p.ttl, p.kind === 'rst' ? p.dport : (p.sport ?? p.quoted?.sport)])).toEqual([
       ['syn', 'In', 63, 31111],
       ['icmp', 'Out', 64, 31111],
@@ -60,8 +68,15 @@ describe('parseTcpdump', () => {
 describe('attributeLosses', () => {
   const t0 = 1795798058000;
   const fib: Record<string, { t: number; hops: string[] }[]> = {
-    spine: [{ t: t0, hops: ['10.0.2.11', '10.0.3.11'] }, { t: t0 + 200, hops: ['10.0.3.11'] }],
-    leaf2: [{ t: t0, hops: ['192.168.49.2'] }, { t: t0 + 90, hops: [] }, { t: t0 + 150, hops: ['10.0.2.1'] }],
+    spine: [
+      { t: t0, hops: ['10.0.2.11', '10.0.3.11'] },
+      { t: t0 + 200, hops: ['10.0.3.11'] },
+    ],
+    leaf2: [
+      { t: t0, hops: ['192.168.49.2'] },
+      { t: t0 + 90, hops: [] },
+      { t: t0 + 150, hops: ['10.0.2.1'] },
+    ],
     leaf1: [{ t: t0, hops: ['10.0.1.1'] }],
   };
   const ctx: AttributionContext = {
@@ -73,17 +88,57 @@ describe('attributeLosses', () => {
   };
   const s = (ms: number) => ((t0 + ms) / 1000).toFixed(6);
   const trail = (sport: number, ms: number, hops: [string, string][], ttl = 64): TrailPacket[] =>
-    hops.flatMap(([node, dir], i) => parseTcpdump(SYN(s(ms + i * 0.01), 'eth1', dir, ttl - Math.floor(i / 2), 100 + sport, '192.168.100.11', sport), node));
+    hops.flatMap(([node, dir], i) =>
+      parseTcpdump(
+        SYN(s(ms + i * 0.01), 'eth1', dir, ttl - Math.floor(i / 2), 100 + sport, '192.168.100.11', sport),
+        node,
+      ),
+    );
 
   it('a SYN that dies where the FIB is empty is a black hole, with the ICMP that told the client', () => {
-    const packets = [...trail(1, 100, [['leaf1', 'In'], ['leaf1', 'Out'], ['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In']]), ...parseTcpdump(ICMP(s(100.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 1), 'leaf2')];
-    const [l] = attributeLosses([{ client: 'client', t: t0 + 100, sport: 1, err: 'connect ENETUNREACH' }], packets, ctx, t0);
-    expect(l).toMatchObject({ verdict: 'black-hole', where: 'leaf2', fib: [], icmp: { from: '10.0.2.11' }, path: ['leaf1', 'spine', 'leaf2'] });
+    const packets = [
+      ...trail(1, 100, [
+        ['leaf1', 'In'],
+        ['leaf1', 'Out'],
+        ['spine', 'In'],
+        ['spine', 'Out'],
+        ['leaf2', 'In'],
+      ]),
+      ...parseTcpdump(ICMP(s(100.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 1), 'leaf2'),
+    ];
+    const [l] = attributeLosses(
+      [{ client: 'client', t: t0 + 100, sport: 1, err: 'connect ENETUNREACH' }],
+      packets,
+      ctx,
+      t0,
+    );
+    expect(l).toMatchObject({
+      verdict: 'black-hole',
+      where: 'leaf2',
+      fib: [],
+      icmp: { from: '10.0.2.11' },
+      path: ['leaf1', 'spine', 'leaf2'],
+    });
   });
 
   it('the same SYN seen twice at a router is a micro-loop, named with both FIBs', () => {
-    const hops: [string, string][] = [['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In'], ['leaf2', 'Out'], ['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In'], ['leaf2', 'Out'], ['spine', 'In']];
-    const [l] = attributeLosses([{ client: 'client', t: t0 + 160, sport: 2, err: 'connect EHOSTUNREACH' }], trail(2, 160, hops), ctx, t0);
+    const hops: [string, string][] = [
+      ['spine', 'In'],
+      ['spine', 'Out'],
+      ['leaf2', 'In'],
+      ['leaf2', 'Out'],
+      ['spine', 'In'],
+      ['spine', 'Out'],
+      ['leaf2', 'In'],
+      ['leaf2', 'Out'],
+      ['spine', 'In'],
+    ];
+    const [l] = attributeLosses(
+      [{ client: 'client', t: t0 + 160, sport: 2, err: 'connect EHOSTUNREACH' }],
+      trail(2, 160, hops),
+      ctx,
+      t0,
+    );
     expect(l!.verdict).toBe('micro-loop');
     expect(l!.detail).toContain('spine → [10.0.2.11, 10.0.3.11], leaf2 → [10.0.2.1]');
     expect(l!.icmp).toBeUndefined();
@@ -91,8 +146,15 @@ describe('attributeLosses', () => {
 
   it('forwarded towards a node that never got it; received by a node; reset by the other cluster; no trail', () => {
     const packets = [
-      ...trail(3, 10, [['leaf2', 'In'], ['leaf2', 'Out']]),
-      ...trail(4, 20, [['leaf2', 'In'], ['leaf2', 'Out'], ['cluster01', 'In']]),
+      ...trail(3, 10, [
+        ['leaf2', 'In'],
+        ['leaf2', 'Out'],
+      ]),
+      ...trail(4, 20, [
+        ['leaf2', 'In'],
+        ['leaf2', 'Out'],
+        ['cluster01', 'In'],
+      ]),
       ...parseTcpdump(RST(s(30), 'eth0', '192.168.100.11', 5), 'cluster02'),
       ...trail(8, 60, [['cluster01', 'In']]),
       ...parseTcpdump(RST(s(63), 'eth0', '192.168.100.11', 8), 'cluster02'),
@@ -124,38 +186,84 @@ describe('attributeLosses', () => {
   });
 
   it('an ICMP net unreachable from the router where it died makes it a black hole, though the monitor had not read the deletion yet', () => {
-    const packets = [...trail(9, 80, [['leaf1', 'In'], ['leaf1', 'Out'], ['spine', 'In'], ['spine', 'Out'], ['leaf2', 'In']]), ...parseTcpdump(ICMP(s(80.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 9), 'leaf2')];
-    const [l] = attributeLosses([{ client: 'client', t: t0 + 80, sport: 9, err: 'connect ENETUNREACH' }], packets, ctx, t0);
+    const packets = [
+      ...trail(9, 80, [
+        ['leaf1', 'In'],
+        ['leaf1', 'Out'],
+        ['spine', 'In'],
+        ['spine', 'Out'],
+        ['leaf2', 'In'],
+      ]),
+      ...parseTcpdump(ICMP(s(80.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 9), 'leaf2'),
+    ];
+    const [l] = attributeLosses(
+      [{ client: 'client', t: t0 + 80, sport: 9, err: 'connect ENETUNREACH' }],
+      packets,
+      ctx,
+      t0,
+    );
     expect(l).toMatchObject({ verdict: 'black-hole', where: 'leaf2', fib: ['192.168.49.2'] });
     expect(l!.detail).toContain('not yet read');
   });
 
   it('a SYN that dies at a router holding a route is not explained away', () => {
-    const [l] = attributeLosses([{ client: 'client', t: t0 + 10, sport: 7, err: 'timeout' }], trail(7, 10, [['leaf1', 'In']]), ctx, t0);
+    const [l] = attributeLosses(
+      [{ client: 'client', t: t0 + 10, sport: 7, err: 'timeout' }],
+      trail(7, 10, [['leaf1', 'In']]),
+      ctx,
+      t0,
+    );
     expect(l).toMatchObject({ verdict: 'dropped-with-route', where: 'leaf1', fib: ['10.0.1.1'] });
   });
 });
 
 describe('firstPathChange', () => {
-  const l = (at: number, verdict = 'micro-loop', where = 'spine') => ({ client: 'c', t: at - 1, verdict, where, at, path: [], detail: '' }) as never;
-  it('takes a lost packet\'s kernel time when it precedes the monitor\'s stamp, and reports the lag', () => {
-    expect(firstPathChange(1100, [l(1098.9), l(1120)], ['spine', 'leaf2'], 1000, 1150)).toEqual({ t: 1098.9, monitorLagMs: 1100 - 1098.9 });
+  const l = (at: number, verdict = 'micro-loop', where = 'spine') =>
+    ({ client: 'c', t: at - 1, verdict, where, at, path: [], detail: '' }) as never;
+  it("takes a lost packet's kernel time when it precedes the monitor's stamp, and reports the lag", () => {
+    expect(firstPathChange(1100, [l(1098.9), l(1120)], ['spine', 'leaf2'], 1000, 1150)).toEqual({
+      t: 1098.9,
+      monitorLagMs: 1100 - 1098.9,
+    });
   });
-  it('keeps the monitor\'s stamp otherwise, and ignores losses off the path or of other kinds', () => {
-    expect(firstPathChange(1100, [l(1120), l(1050, 'reset', 'cluster02'), l(1050, 'black-hole', 'leaf1')], ['spine', 'leaf2'], 1000, 1150)).toEqual({ t: 1100 });
+  it("keeps the monitor's stamp otherwise, and ignores losses off the path or of other kinds", () => {
+    expect(
+      firstPathChange(
+        1100,
+        [l(1120), l(1050, 'reset', 'cluster02'), l(1050, 'black-hole', 'leaf1')],
+        ['spine', 'leaf2'],
+        1000,
+        1150,
+      ),
+    ).toEqual({ t: 1100 });
     expect(firstPathChange(undefined, [], ['spine'], 1000, 1150)).toEqual({ t: undefined });
   });
 });
 
 describe('unexpectedLosses', () => {
-  const w: FaultWindows = { tFault: 1000, tDetect: 1150, tRestore: 2000, tBack: 2100, ecmpChanges: [1150, 2100], onPath: ['leaf2', 'spine'], victim: 'cluster01', dataPlaneAlive: true, trailComplete: true };
-  const loss = (t: number, verdict: string, where: string, at: number, ms = 5) => ({ client: 'c', t, ms, verdict, where, at, path: [], detail: '' }) as never;
+  const w: FaultWindows = {
+    tFault: 1000,
+    tDetect: 1150,
+    tRestore: 2000,
+    tBack: 2100,
+    ecmpChanges: [1150, 2100],
+    onPath: ['leaf2', 'spine'],
+    victim: 'cluster01',
+    dataPlaneAlive: true,
+    trailComplete: true,
+  };
+  const loss = (t: number, verdict: string, where: string, at: number, ms = 5) =>
+    ({ client: 'c', t, ms, verdict, where, at, path: [], detail: '' }) as never;
 
   it('allows the withdrawal transient on the victim path, between the fault and the move', () => {
-    expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf2', 1121), loss(1140, 'micro-loop', 'spine', 1141)], w)).toEqual([]);
+    expect(
+      unexpectedLosses([loss(1120, 'black-hole', 'leaf2', 1121), loss(1140, 'micro-loop', 'spine', 1141)], w),
+    ).toEqual([]);
     // Before the route monitor's first stamp is fine: its stamps trail the kernel; the packet's do not.
     expect(unexpectedLosses([loss(1010, 'micro-loop', 'spine', 1011)], w)).toEqual([]);
-    expect(unexpectedLosses([loss(1160, 'black-hole', 'leaf2', 1161)], w).map((u) => u.why)).toEqual([expect.stringContaining('withdrawal transient')]);
+    expect(unexpectedLosses([loss(1160, 'black-hole', 'leaf2', 1161)], w).map((u) => u.why)).toEqual([
+      expect.stringContaining('withdrawal transient'),
+    ]);
     expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf1', 1121)], w)).toHaveLength(1);
   });
 
@@ -179,7 +287,9 @@ describe('unexpectedLosses', () => {
   });
 
   it('a loss that ended before the fault, or has no trail although every capture ran, is unexpected', () => {
-    expect(unexpectedLosses([loss(900, 'black-hole', 'leaf2', 901, 5), loss(1120, 'unknown', 'leaf2', 1121)], w)).toHaveLength(2);
+    expect(
+      unexpectedLosses([loss(900, 'black-hole', 'leaf2', 901, 5), loss(1120, 'unknown', 'leaf2', 1121)], w),
+    ).toHaveLength(2);
   });
 
   it('with a capture missing, a trail-less loss is judged by when it was open, against the same windows', () => {

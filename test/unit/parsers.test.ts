@@ -8,8 +8,17 @@ import { parseGobgpNeighbors } from '../../helpers/providers/netns/gobgp-state.j
 
 describe('echo reply', () => {
   it('reads cluster, node, pod and the client address:port as the server saw it', () => {
-    const r = parseEchoReply('Name: cluster=c1 node=n1 pod=p1\r\nHostname: p1\r\nIP: 127.0.0.1\r\nRemoteAddr: 192.168.100.11:40001\r\nGET / HTTP/1.1\r\n');
-    expect(r).toEqual({ cluster: 'c1', node: 'n1', pod: 'p1', hostname: 'p1', remoteIp: '192.168.100.11', remotePort: 40001 });
+    const r = parseEchoReply(
+      'Name: cluster=c1 node=n1 pod=p1\r\nHostname: p1\r\nIP: 127.0.0.1\r\nRemoteAddr: 192.168.100.11:40001\r\nGET / HTTP/1.1\r\n',
+    );
+    expect(r).toEqual({
+      cluster: 'c1',
+      node: 'n1',
+      pod: 'p1',
+      hostname: 'p1',
+      remoteIp: '192.168.100.11',
+      remotePort: 40001,
+    });
   });
 });
 
@@ -23,22 +32,37 @@ describe('FRR config reader', () => {
     );
     expect(p.items).toEqual([]);
     expect(c.interfaces.eth1!.addresses).toEqual(['10.0.0.1/24']);
-    expect(c.bgp).toMatchObject({ asn: 65000, multipathRelax: true, maximumPaths: 4, timers: { keepalive: 3, hold: 9 } });
+    expect(c.bgp).toMatchObject({
+      asn: 65000,
+      multipathRelax: true,
+      maximumPaths: 4,
+      timers: { keepalive: 3, hold: 9 },
+    });
     expect(c.bgp!.neighbors['10.0.0.2']).toMatchObject({ remoteAs: 65001, password: 's3', passive: true, line: 8 });
   });
 
   it('reports a neighbour it cannot check against the Cilium side, with its line', () => {
     const p = new ProblemList();
     parseFrrConfigText('router bgp 65000\n neighbor 10.0.0.2 remote-as external\n', 'r.conf', p);
-    expect(p.items).toEqual([expect.objectContaining({ file: 'r.conf', line: 2, field: 'neighbor 10.0.0.2 remote-as external' })]);
+    expect(p.items).toEqual([
+      expect.objectContaining({ file: 'r.conf', line: 2, field: 'neighbor 10.0.0.2 remote-as external' }),
+    ]);
   });
 });
 
 describe('exec lines', () => {
   it('accepts the ip commands the netns provider can reproduce and explains the rest', () => {
-    expect(parseExecLine('ip addr add 10.1.1.1/24 dev eth1')).toEqual({ type: 'address', address: { cidr: '10.1.1.1/24', dev: 'eth1' } });
-    expect(parseExecLine('ip route replace default via 10.1.1.254 dev eth1')).toEqual({ type: 'route', route: { prefix: 'default', via: '10.1.1.254', dev: 'eth1' } });
-    expect(parseExecLine('ip route add 10.2.0.0/16 via 10.1.1.254 metric 5')).toEqual({ error: 'route option "metric" is not emulated (only via and dev)' });
+    expect(parseExecLine('ip addr add 10.1.1.1/24 dev eth1')).toEqual({
+      type: 'address',
+      address: { cidr: '10.1.1.1/24', dev: 'eth1' },
+    });
+    expect(parseExecLine('ip route replace default via 10.1.1.254 dev eth1')).toEqual({
+      type: 'route',
+      route: { prefix: 'default', via: '10.1.1.254', dev: 'eth1' },
+    });
+    expect(parseExecLine('ip route add 10.2.0.0/16 via 10.1.1.254 metric 5')).toEqual({
+      error: 'route option "metric" is not emulated (only via and dev)',
+    });
     expect(parseExecLine('sysctl -w net.ipv4.ip_forward=1')).toHaveProperty('error');
   });
 });
@@ -56,10 +80,23 @@ describe('label selectors', () => {
 });
 
 describe('GoBGP neighbour state', () => {
-  it('maps GoBGP session states to Cilium\'s strings', () => {
-    const json = JSON.stringify([{ conf: { neighbor_address: '10.0.0.1', peer_asn: 65001, local_asn: 65101 }, state: { session_state: 6 }, timers: { state: { negotiated_hold_time: 9, keepalive_interval: 3 } } }, { conf: { neighbor_address: '10.0.0.2', peer_asn: 65002 }, state: { session_state: 3 } }]);
+  it("maps GoBGP session states to Cilium's strings", () => {
+    const json = JSON.stringify([
+      {
+        conf: { neighbor_address: '10.0.0.1', peer_asn: 65001, local_asn: 65101 },
+        state: { session_state: 6 },
+        timers: { state: { negotiated_hold_time: 9, keepalive_interval: 3 } },
+      },
+      { conf: { neighbor_address: '10.0.0.2', peer_asn: 65002 }, state: { session_state: 3 } },
+    ]);
     expect(parseGobgpNeighbors(json, 65101)).toEqual([
-      expect.objectContaining({ peerAddress: '10.0.0.1', state: 'established', appliedHoldSeconds: 9, appliedKeepaliveSeconds: 3, localASN: 65101 }),
+      expect.objectContaining({
+        peerAddress: '10.0.0.1',
+        state: 'established',
+        appliedHoldSeconds: 9,
+        appliedKeepaliveSeconds: 3,
+        localASN: 65101,
+      }),
       expect.objectContaining({ peerAddress: '10.0.0.2', state: 'active', localASN: 65101 }),
     ]);
   });

@@ -28,9 +28,23 @@ beforeAll(async () => {
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       requests.push({ method: req.method!, url: req.url!, body });
-      const json = (code: number, v: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(v));
+      const json = (code: number, v: unknown) =>
+        res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(v));
       if (req.method === 'GET' && req.url!.split('?')[0] === '/apis/cilium.io/v2') {
-        json(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'cilium.io/v2', resources: [{ name: 'ciliumloadbalancerippools', singularName: 'ciliumloadbalancerippool', namespaced: false, kind: 'CiliumLoadBalancerIPPool', verbs: ['get', 'patch'] }] });
+        json(200, {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: 'cilium.io/v2',
+          resources: [
+            {
+              name: 'ciliumloadbalancerippools',
+              singularName: 'ciliumloadbalancerippool',
+              namespaced: false,
+              kind: 'CiliumLoadBalancerIPPool',
+              verbs: ['get', 'patch'],
+            },
+          ],
+        });
       } else if (req.method === 'PATCH') json(200, JSON.parse(body));
       else json(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
     });
@@ -59,17 +73,32 @@ const refuse: PoolChangeDeps = {
 };
 
 describe('changed VIP pool on containerlab: the running lab reconfigured and restored, nothing else touched', () => {
-  it('no command, no second lab; only the lab\'s own pool applied changed, then as it was', async () => {
+  it("no command, no second lab; only the lab's own pool applied changed, then as it was", async () => {
     requests.length = 0;
     const commands: string[] = [];
-    const handle = new ContainerlabHandle(model, { run: (async (argv: readonly string[]) => (commands.push(argv.join(' ')), { stdout: '', stderr: '', exitCode: 0 })) as never, kubeConfig: kubeConfig() });
+    const handle = new ContainerlabHandle(model, {
+      run: (async (argv: readonly string[]) => (
+        commands.push(argv.join(' ')),
+        { stdout: '', stderr: '', exitCode: 0 }
+      )) as never,
+      kubeConfig: kubeConfig(),
+    });
     expect(handle.canRunSecondLab).toBe(false);
     const copy = labCopy();
-    copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
+    copy.edit(
+      'fixtures/cilium/lb-ip-pool.yaml',
+      /start: (\S+)\n(\s+)stop: (\S+)/,
+      'start: 172.31.9.40\n$2stop: 172.31.9.50',
+    );
     let seen: { lab: string; vip: string; handle: string } | undefined;
-    const method = await withChangedPool(handle, copy, async (view, changed) => {
-      seen = { lab: changed.name, vip: [...advertisedVips(view.model).keys()][0]!, handle: view.provider };
-    }, refuse);
+    const method = await withChangedPool(
+      handle,
+      copy,
+      async (view, changed) => {
+        seen = { lab: changed.name, vip: [...advertisedVips(view.model).keys()][0]!, handle: view.provider };
+      },
+      refuse,
+    );
     expect(method).toBe("the running lab's pool reconfigured, then restored");
     expect(seen).toEqual({ lab: model.name, vip: '172.31.9.40', handle: 'containerlab' });
     expect(commands, 'commands run on the host (docker, minikube, containerlab)').toEqual([]);
@@ -81,18 +110,35 @@ describe('changed VIP pool on containerlab: the running lab reconfigured and res
       'PATCH /apis/cilium.io/v2/ciliumloadbalancerippools/anycast-vips',
     ]);
     const blocks = writes.map((r) => (JSON.parse(r.body) as { spec: { blocks: unknown } }).spec.blocks);
-    expect(blocks.slice(0, 2)).toEqual([[{ start: '172.31.9.40', stop: '172.31.9.50' }], [{ start: '172.31.9.40', stop: '172.31.9.50' }]]);
-    expect(blocks.slice(2), 'restored: the lab\'s own pool again').toEqual([[{ start: '172.30.0.10', stop: '172.30.0.20' }], [{ start: '172.30.0.10', stop: '172.30.0.20' }]]);
+    expect(blocks.slice(0, 2)).toEqual([
+      [{ start: '172.31.9.40', stop: '172.31.9.50' }],
+      [{ start: '172.31.9.40', stop: '172.31.9.50' }],
+    ]);
+    expect(blocks.slice(2), "restored: the lab's own pool again").toEqual([
+      [{ start: '172.30.0.10', stop: '172.30.0.20' }],
+      [{ start: '172.30.0.10', stop: '172.30.0.20' }],
+    ]);
   });
 
   it('restores the pool even when the check fails', async () => {
     requests.length = 0;
-    const handle = new ContainerlabHandle(model, { run: (async () => ({ stdout: '', stderr: '', exitCode: 0 })) as never, kubeConfig: kubeConfig() });
+    const handle = new ContainerlabHandle(model, {
+      run: (async () => ({ stdout: '', stderr: '', exitCode: 0 })) as never,
+      kubeConfig: kubeConfig(),
+    });
     const copy = labCopy();
-    copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
-    await expect(withChangedPool(handle, copy, async () => Promise.reject(new Error('claim failed')), refuse)).rejects.toThrow('claim failed');
+    copy.edit(
+      'fixtures/cilium/lb-ip-pool.yaml',
+      /start: (\S+)\n(\s+)stop: (\S+)/,
+      'start: 172.31.9.40\n$2stop: 172.31.9.50',
+    );
+    await expect(
+      withChangedPool(handle, copy, async () => Promise.reject(new Error('claim failed')), refuse),
+    ).rejects.toThrow('claim failed');
     const last = requests.filter((r) => r.method === 'PATCH').at(-1)!;
-    expect((JSON.parse(last.body) as { spec: { blocks: unknown } }).spec.blocks).toEqual([{ start: '172.30.0.10', stop: '172.30.0.20' }]);
+    expect((JSON.parse(last.body) as { spec: { blocks: unknown } }).spec.blocks).toEqual([
+      { start: '172.30.0.10', stop: '172.30.0.20' },
+    ]);
   });
 });
 
@@ -101,7 +147,11 @@ describe('changed VIP pool on a provider that runs a second lab (netns)', () => 
     const events: string[] = [];
     const lab = { provider: 'netns', canRunSecondLab: true, model } as unknown as LabHandle;
     const copy = labCopy();
-    copy.edit('fixtures/cilium/lb-ip-pool.yaml', /start: (\S+)\n(\s+)stop: (\S+)/, 'start: 172.31.9.40\n$2stop: 172.31.9.50');
+    copy.edit(
+      'fixtures/cilium/lb-ip-pool.yaml',
+      /start: (\S+)\n(\s+)stop: (\S+)/,
+      'start: 172.31.9.40\n$2stop: 172.31.9.50',
+    );
     const method = await withChangedPool(lab, copy, async (view) => void events.push(`check ${view.model.name}`), {
       createProvider: async (name, m: LabModel) => {
         events.push(`create ${name} ${m.name}`);
@@ -114,6 +164,11 @@ describe('changed VIP pool on a provider that runs a second lab (netns)', () => 
       converged: async () => void events.push('converged on the running lab'),
     });
     expect(method).toBe('second lab from a changed copy');
-    expect(events).toEqual([`create netns ${model.name}-pool`, 'up', `check ${model.name}-pool`, `down ${model.name}-pool`]);
+    expect(events).toEqual([
+      `create netns ${model.name}-pool`,
+      'up',
+      `check ${model.name}-pool`,
+      `down ${model.name}-pool`,
+    ]);
   });
 });

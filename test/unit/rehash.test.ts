@@ -22,7 +22,17 @@ describe('hash-threshold: the share of flows a next-hop change moves', () => {
   });
 });
 
-const conn = (client: string, sport: number, openedAt: number, cluster: string, brokeAt?: number): HeldConnection => ({ client, id: sport, slot: sport, sport, openedAt, cluster, servedBy: [cluster], brokeAt, how: brokeAt ? 'reset' : undefined });
+const conn = (client: string, sport: number, openedAt: number, cluster: string, brokeAt?: number): HeldConnection => ({
+  client,
+  id: sport,
+  slot: sport,
+  sport,
+  openedAt,
+  cluster,
+  servedBy: [cluster],
+  brokeAt,
+  how: brokeAt ? 'reset' : undefined,
+});
 const map = (entries: [HeldConnection, string][]) => new Map(entries.map(([c, cl]) => [connectionKey(c), cl]));
 
 describe('judging connections against the FIB', () => {
@@ -31,16 +41,34 @@ describe('judging connections against the FIB', () => {
   const a = conn('client', 1, 0, 'c1', 1210);
   const b = conn('client', 2, 0, 'c2');
   const c = conn('client', 3, 1300, 'c2', 5100);
-  const before = map([[a, 'c1'], [b, 'c2']]);
-  const moved = map([[a, 'c2'], [b, 'c2'], [c, 'c2']]);
-  const back = map([[b, 'c2'], [c, 'c1']]);
+  const before = map([
+    [a, 'c1'],
+    [b, 'c2'],
+  ]);
+  const moved = map([
+    [a, 'c2'],
+    [b, 'c2'],
+    [c, 'c2'],
+  ]);
+  const back = map([
+    [b, 'c2'],
+    [c, 'c1'],
+  ]);
 
   it('agrees when each connection broke exactly where the FIB moved it', () => {
     const j = judgeRehash([a, b, c], phases, before, moved, back);
     expect(j.misserved).toEqual([]);
     expect(j.disagreements).toEqual([]);
     expect(j.counts.fault).toEqual({ alive: 2, predicted: 1, broken: 1 });
-    expect(j.counts.failBack).toMatchObject({ alive: 2, predicted: 1, broken: 1, survivedFault: 1, brokenSurvivedFault: 0, openedAfterMove: 1, brokenOpenedAfterMove: 1 });
+    expect(j.counts.failBack).toMatchObject({
+      alive: 2,
+      predicted: 1,
+      broken: 1,
+      survivedFault: 1,
+      brokenSurvivedFault: 0,
+      openedAfterMove: 1,
+      brokenOpenedAfterMove: 1,
+    });
   });
 
   it('names a connection that broke although its path stayed, and one that survived a move', () => {
@@ -48,18 +76,31 @@ describe('judging connections against the FIB', () => {
     const cSurvived = { ...c, brokeAt: undefined };
     const j = judgeRehash([a, bBroke, cSurvived], phases, before, moved, back);
     expect(j.disagreements).toEqual([
-      expect.stringMatching(/^client port 2 \(served by c2\): the FIB after the fail-back sends it to c2, so it should survive; it broke \(reset/),
-      expect.stringMatching(/^client port 3 \(served by c2\): the FIB after the fail-back sends it to c1, so it should break; it survived$/),
+      expect.stringMatching(
+        /^client port 2 \(served by c2\): the FIB after the fail-back sends it to c2, so it should survive; it broke \(reset/,
+      ),
+      expect.stringMatching(
+        /^client port 3 \(served by c2\): the FIB after the fail-back sends it to c1, so it should break; it survived$/,
+      ),
     ]);
   });
 
   it('a connection served by another cluster than the FIB names is reported before anything else', () => {
-    const j = judgeRehash([a, b], phases, map([[a, 'c2'], [b, 'c2']]), moved, back);
+    const j = judgeRehash(
+      [a, b],
+      phases,
+      map([
+        [a, 'c2'],
+        [b, 'c2'],
+      ]),
+      moved,
+      back,
+    );
     expect(j.misserved).toEqual(['client port 1: served by c1, the FIB before the fault names c2']);
   });
 });
 
-describe('the probe\'s events', () => {
+describe("the probe's events", () => {
   it('make one record per connection; a connection that never connected leaves none', () => {
     const text = [
       '{"ev":"open","c":0,"slot":0,"sport":40000,"t":1}',
@@ -72,7 +113,19 @@ describe('the probe\'s events', () => {
       '',
     ].join('\n');
     expect(parseHeld('client', text)).toEqual([
-      { client: 'client', id: 0, slot: 0, sport: 40000, openedAt: 1, cluster: 'cluster01', servedBy: ['cluster01'], brokeAt: 9, how: 'reset', err: 'ECONNRESET', lastOk: 8 },
+      {
+        client: 'client',
+        id: 0,
+        slot: 0,
+        sport: 40000,
+        openedAt: 1,
+        cluster: 'cluster01',
+        servedBy: ['cluster01'],
+        brokeAt: 9,
+        how: 'reset',
+        err: 'ECONNRESET',
+        lastOk: 8,
+      },
       { client: 'client', id: 2, slot: 0, sport: 40002, openedAt: 10, cluster: 'cluster02', servedBy: ['cluster02'] },
     ]);
   });

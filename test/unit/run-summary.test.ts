@@ -17,21 +17,34 @@ import { renderSummaryHtml } from '../../helpers/report/summary-html.js';
 
 type Node = DefaultTreeAdapterMap['node'];
 
-const CHROMIUM = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], { encoding: 'utf8' }).stdout.trim() || undefined;
+const CHROMIUM =
+  spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], {
+    encoding: 'utf8',
+  }).stdout.trim() || undefined;
 
 const FAULTS = ['vip-withdrawn', 'node-link-down', 'speaker-crash', 'silent-drop'];
 
 /** A run shaped like the seed lab's: 120 unit, 15 process and 65 lab tests, one of them failed with a state dump. */
 function seedLikeRun(): RunResults {
-  const t = (project: string, file: string, name: string, extra: Partial<TestRecord> = {}): TestRecord => ({ project, file, name, state: 'passed', metrics: [], artefacts: [], ...extra });
+  const t = (project: string, file: string, name: string, extra: Partial<TestRecord> = {}): TestRecord => ({
+    project,
+    file,
+    name,
+    state: 'passed',
+    metrics: [],
+    artefacts: [],
+    ...extra,
+  });
   const tests: TestRecord[] = [];
   for (let i = 0; i < 120; i++) tests.push(t('unit', `test/unit/u${i % 9}.test.ts`, `unit > case ${i}`));
   for (let i = 0; i < 15; i++) tests.push(t('process', 'test/process/lifecycle.test.ts', `lifecycle > case ${i}`));
-  for (let i = 0; i < 50; i++) tests.push(t('lab', 'suites/1-bgp-sessions.test.ts', `BGP session s${i % 5} > claim ${i}`));
+  for (let i = 0; i < 50; i++)
+    tests.push(t('lab', 'suites/1-bgp-sessions.test.ts', `BGP session s${i % 5} > claim ${i}`));
   tests.push(
     t('lab', 'suites/2-vip-routes.test.ts', 'vip routes > spine > in its kernel FIB: exactly {10.0.2.11, 10.0.3.11}', {
       state: 'failed',
-      error: "spine's kernel routes 172.30.0.10 via [10.0.3.11], expected exactly [10.0.2.11, 10.0.3.11]: missing 10.0.2.11",
+      error:
+        "spine's kernel routes 172.30.0.10 via [10.0.3.11], expected exactly [10.0.2.11, 10.0.3.11]: missing 10.0.2.11",
       artefacts: ['vip_routes_spine_in_its_kernel_FIB/'],
     }),
   );
@@ -39,10 +52,29 @@ function seedLikeRun(): RunResults {
     tests.push(
       t('lab', 'suites/4-failover.test.ts', `failover: faults on cluster01 > ${kind}: a fault`, {
         metrics: [
-          { key: 'failover.moved', name: 'fabric moved to survivors after', value: 0.15 + i, unit: 's', budget: 1 + i, formula: `formula ${i}` },
-          { key: 'failover.back', name: 'failed back after restore', value: 0.2 + i, unit: 's', budget: 2 + i, formula: `back formula ${i}` },
+          {
+            key: 'failover.moved',
+            name: 'fabric moved to survivors after',
+            value: 0.15 + i,
+            unit: 's',
+            budget: 1 + i,
+            formula: `formula ${i}`,
+          },
+          {
+            key: 'failover.back',
+            name: 'failed back after restore',
+            value: 0.2 + i,
+            unit: 's',
+            budget: 2 + i,
+            formula: `back formula ${i}`,
+          },
           { key: 'failover.cause.black-hole', name: 'lost requests: black-hole', value: 3 },
-          { key: 'failover.unexplained', name: 'lost requests without an allowed cause', value: i === 3 ? 1 : 0, budget: 0 },
+          {
+            key: 'failover.unexplained',
+            name: 'lost requests without an allowed cause',
+            value: i === 3 ? 1 : 0,
+            budget: 0,
+          },
           { key: 'failover.lost.client', name: 'client: lost', value: 2 },
           { key: 'failover.lost.client02', name: 'client02: lost', value: 1 },
         ],
@@ -50,9 +82,25 @@ function seedLikeRun(): RunResults {
       }),
     );
   }
-  for (let i = 0; i < 10; i++) tests.push(t('lab', 'suites/3-client-paths.test.ts', `paths > policy 3 > client c${i} > every flow as predicted`, { metrics: [{ key: 'paths.agreement', name: 'agreement', value: 100, unit: '%' }] }));
+  for (let i = 0; i < 10; i++)
+    tests.push(
+      t('lab', 'suites/3-client-paths.test.ts', `paths > policy 3 > client c${i} > every flow as predicted`, {
+        metrics: [{ key: 'paths.agreement', name: 'agreement', value: 100, unit: '%' }],
+      }),
+    );
   const counts = { passed: tests.filter((x) => x.state === 'passed').length, failed: 1 };
-  return { wallSeconds: 300, counts, lab: { lab: 'anycast', provider: 'netns', versions: { frr: '10.3', 'frr pinned': '10.5.1', gobgp: '3.36.0', runtime: 'trixie' }, hashing: { policy: 3 }, bringUpSeconds: 3.4 }, tests };
+  return {
+    wallSeconds: 300,
+    counts,
+    lab: {
+      lab: 'anycast',
+      provider: 'netns',
+      versions: { frr: '10.3', 'frr pinned': '10.5.1', gobgp: '3.36.0', runtime: 'trixie' },
+      hashing: { policy: 3 },
+      bringUpSeconds: 3.4,
+    },
+    tests,
+  };
 }
 
 function walk(n: Node, visit: (n: Node) => void): void {
@@ -89,7 +137,10 @@ describe('summary.md', () => {
 describe('index.html', () => {
   const run = seedLikeRun();
   const doc = buildSummary(run);
-  const html = renderSummaryHtml(doc, FAULTS.map((k) => ({ title: k, href: `timelines/${k}.svg` })));
+  const html = renderSummaryHtml(
+    doc,
+    FAULTS.map((k) => ({ title: k, href: `timelines/${k}.svg` })),
+  );
   const tree = parse(html) as unknown as Node;
   const texts: string[] = [];
   const links: string[] = [];
@@ -127,15 +178,31 @@ describe('index.html', () => {
   });
 
   // Without a browser (a developer's machine) the page is still parsed and link-checked above; CI installs one (.ci/run).
-  it.skipIf(!CHROMIUM)('renders in a headless Chromium at desktop and phone width', async () => {
-    const found = CHROMIUM!;
-    const dir = mkdtempSync(join(tmpdir(), 'av-shot-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, 'index.html'), html);
-    for (const width of [1400, 390]) {
-      const shot = join(dir, `w${width}.png`);
-      await execa(found, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=${width},1200`, `--screenshot=${shot}`, `file://${join(dir, 'index.html')}`], { timeout: 60_000, reject: false });
-      expect(existsSync(shot) && statSync(shot).size > 5000, `screenshot at ${width} px`).toBe(true);
-    }
-  }, 120_000);
+  it.skipIf(!CHROMIUM)(
+    'renders in a headless Chromium at desktop and phone width',
+    async () => {
+      const found = CHROMIUM!;
+      const dir = mkdtempSync(join(tmpdir(), 'av-shot-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      writeFileSync(join(dir, 'index.html'), html);
+      for (const width of [1400, 390]) {
+        const shot = join(dir, `w${width}.png`);
+        await execa(
+          found,
+          [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--hide-scrollbars',
+            `--window-size=${width},1200`,
+            `--screenshot=${shot}`,
+            `file://${join(dir, 'index.html')}`,
+          ],
+          { timeout: 60_000, reject: false },
+        );
+        expect(existsSync(shot) && statSync(shot).size > 5000, `screenshot at ${width} px`).toBe(true);
+      }
+    },
+    120_000,
+  );
 });

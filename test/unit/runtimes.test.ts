@@ -18,7 +18,9 @@ describe('choosing the runtime that stands for the pins', () => {
 
   it('an override wins, an unknown runtime or Cilium line is refused by name', () => {
     expect(chooseRuntime({ frr: '10.5.1', cilium: '1.18.14' }, 'bookworm').suite).toBe('bookworm');
-    expect(() => chooseRuntime({ frr: '10.5.1', cilium: '1.18.14' }, 'jessie')).toThrow(/unknown runtime "jessie".*bookworm, trixie, sid/);
+    expect(() => chooseRuntime({ frr: '10.5.1', cilium: '1.18.14' }, 'jessie')).toThrow(
+      /unknown runtime "jessie".*bookworm, trixie, sid/,
+    );
     expect(() => gobgpForCilium('1.15.3')).toThrow(RuntimeChoiceError);
     expect(() => gobgpForCilium('1.15.3')).toThrow(/CILIUM_VERSION 1.15.3.*Cilium 1.15/);
   });
@@ -60,12 +62,13 @@ describe('GoBGP numbers per version (osrg/gobgp pkg/server/fsm.go at each tag)',
   });
 
   it('names its source for every number', () => {
-    for (const v of ['3.10.0', '3.36.0', '4.8.0']) for (const s of Object.values(gobgpBehaviour(v).sources)) expect(s).toMatch(/\.go:\d+|[0-9a-f]{8}/);
+    for (const v of ['3.10.0', '3.36.0', '4.8.0'])
+      for (const s of Object.values(gobgpBehaviour(v).sources)) expect(s).toMatch(/\.go:\d+|[0-9a-f]{8}/);
   });
 });
 
 describe('running FRR and node commands from a runtime', () => {
-  it('keeps the topology\'s daemons file and adds one log file per daemon', () => {
+  it("keeps the topology's daemons file and adds one log file per daemon", () => {
     const out = daemonsFileFor('bgpd=yes\nzebra_options="  -A 127.0.0.1 -s 90000000"\n', '/run/lab/leaf1');
     expect(out.startsWith('bgpd=yes\nzebra_options="  -A 127.0.0.1 -s 90000000"\n')).toBe(true);
     expect(out).toContain('bgpd_options="$bgpd_options --log file:/run/lab/leaf1/bgpd.log"');
@@ -78,6 +81,10 @@ describe('running FRR and node commands from a runtime', () => {
     expect(argv.slice(-3)).toEqual(['vtysh', '-c', 'show version']);
     expect(argv).toContain('/rt/trixie/root');
     expect(argv.join(' ')).toMatch(/exec chroot "\$root" "\$@"/);
-    expect(inRuntime('ns', '/r', ['gobgpd'], { hostname: 'cluster01' }).slice(4, 7)).toEqual(['unshare', '--uts', '--']);
+    expect(inRuntime('ns', '/r', ['gobgpd'], { hostname: 'cluster01' }).slice(4, 7)).toEqual([
+      'unshare',
+      '--uts',
+      '--',
+    ]);
   });
 });

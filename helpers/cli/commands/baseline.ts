@@ -5,10 +5,14 @@ import { baselineFrom, readResults } from '../../report/compare.js';
 export function addBaselineCommand(program: Command): void {
   program
     .command('baseline')
-    .description('write a baseline for `compare` from one or more results files: passed only if passed in all, each timing at its worst')
+    .description(
+      'write a baseline for `compare` from one or more results files: passed only if passed in all, each timing at its worst',
+    )
     .argument('<results...>', 'reports/results.json files of several runs')
     .action((files: string[]) => {
       const runs = files.map(readResults);
-      process.stdout.write(`${JSON.stringify({ note: `worst of ${runs.length} runs`, ...baselineFrom(runs) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ note: `worst of ${runs.length} runs`, ...baselineFrom(runs) }, null, 2)}\n`,
+      );
     });
 }

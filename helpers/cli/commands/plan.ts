@@ -9,13 +9,24 @@ import { loadModel, type GlobalOpts } from '../global-options.js';
 export function addPlanCommand(program: Command, globals: () => GlobalOpts): void {
   program
     .command('plan')
-    .description('print, in order, every command and Kubernetes API call `up` and `down` would run on the containerlab provider, without running any')
+    .description(
+      'print, in order, every command and Kubernetes API call `up` and `down` would run on the containerlab provider, without running any',
+    )
     .action(() => {
       const opts = globals();
       const name = providerName(opts.provider);
-      if (name !== 'containerlab') throw new Error('`plan` describes the containerlab provider: use `anycast-verify --provider containerlab plan` (the netns provider has no external commands to show)');
+      if (name !== 'containerlab')
+        throw new Error(
+          '`plan` describes the containerlab provider: use `anycast-verify --provider containerlab plan` (the netns provider has no external commands to show)',
+        );
       const model = loadModel(opts);
       const versions = loadVersions(model.root);
-      process.stdout.write(`# up (versions: ${Object.entries(versions).map(([k, v]) => `${k}=${v}`).join(' ')})\n${formatPlan(upPlan(model, versions))}\nthen: wait up to ${CONVERGENCE_DEADLINE_SECONDS.containerlab} s for BGP convergence (every session Established, every FIB as the configs install)\n\n# down\n${formatPlan(downPlan(model))}\n`);
+      process.stdout.write(
+        `# up (versions: ${Object.entries(versions)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(
+            ' ',
+          )})\n${formatPlan(upPlan(model, versions))}\nthen: wait up to ${CONVERGENCE_DEADLINE_SECONDS.containerlab} s for BGP convergence (every session Established, every FIB as the configs install)\n\n# down\n${formatPlan(downPlan(model))}\n`,
+      );
     });
 }

@@ -13,6 +13,9 @@ export function addReapCommand(program: Command, globals: () => GlobalOpts): voi
     .action(async (o: { owner: string; ownerStart: string }) => {
       const opts = globals();
       const model = loadModel(opts);
-      await reap(await createProvider(providerName(opts.provider), model), model.name, { pid: Number(o.owner), startTime: o.ownerStart });
+      await reap(await createProvider(providerName(opts.provider), model), model.name, {
+        pid: Number(o.owner),
+        startTime: o.ownerStart,
+      });
     });
 }

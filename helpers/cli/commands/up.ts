@@ -19,25 +19,48 @@ function hashPolicy(v: string): FabricHashing {
 export function addUpCommand(program: Command, globals: () => GlobalOpts): void {
   program
     .command('up')
-    .description('build and start the lab, and wait until every BGP session is Established and every VIP route is as the configs say')
-    .addOption(new Option('--hash-policy <policy[:fields]>', 'override the routers\' fib_multipath_hash_policy (and _fields), e.g. 0 or 3:0x0037').argParser(hashPolicy))
-    .addOption(new Option('--runtime <suite>', 'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)').env('ANYCAST_VERIFY_RUNTIME'))
+    .description(
+      'build and start the lab, and wait until every BGP session is Established and every VIP route is as the configs say',
+    )
+    .addOption(
+      new Option(
+        '--hash-policy <policy[:fields]>',
+        "override the routers' fib_multipath_hash_policy (and _fields), e.g. 0 or 3:0x0037",
+      ).argParser(hashPolicy),
+    )
+    .addOption(
+      new Option(
+        '--runtime <suite>',
+        'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)',
+      ).env('ANYCAST_VERIFY_RUNTIME'),
+    )
     .action(async (o: { hashPolicy?: FabricHashing; runtime?: string }) => {
       const opts = globals();
       const name = providerName(opts.provider);
       const files = loadModel(opts);
       // The override goes into the model, so the provider applies it and `status` and the reports read it back from the routers.
       if (o.hashPolicy && name === 'containerlab' && !sameHashing(o.hashPolicy, files.hashing)) {
-        throw new Error(`--hash-policy: the real lab applies the topology's sysctls (${describeHashing(files.hashing)}); set ${HASH_POLICY} there instead`);
+        throw new Error(
+          `--hash-policy: the real lab applies the topology's sysctls (${describeHashing(files.hashing)}); set ${HASH_POLICY} there instead`,
+        );
       }
       const model = o.hashPolicy ? withHashing(files, o.hashPolicy) : files;
       const provider = await createProvider(name, model);
       const progress = stderrProgress({ quiet: opts.quiet });
       await provider.preflight({ runtime: o.runtime });
       const t0 = performance.now();
-      const interrupts = new Interrupts({ progress, what: 'the bring-up', then: 'removing what was made', force: () => provider.down({ progress }) });
+      const interrupts = new Interrupts({
+        progress,
+        what: 'the bring-up',
+        then: 'removing what was made',
+        force: () => provider.down({ progress }),
+      });
       try {
-        await bringUp(provider, { progress, persistent: true, signal: interrupts.signal, runtime: o.runtime }, 'require');
+        await bringUp(
+          provider,
+          { progress, persistent: true, signal: interrupts.signal, runtime: o.runtime },
+          'require',
+        );
       } catch (err) {
         if (interrupts.exitCode === undefined) throw err;
         process.exitCode = interrupts.exitCode;
@@ -45,6 +68,8 @@ export function addUpCommand(program: Command, globals: () => GlobalOpts): void 
       } finally {
         interrupts.dispose();
       }
-      process.stdout.write(`lab "${model.name}" is up and converged in ${((performance.now() - t0) / 1000).toFixed(2)} s (provider ${provider.name}); \`anycast-verify status\` shows it, \`anycast-verify down\` removes it\n`);
+      process.stdout.write(
+        `lab "${model.name}" is up and converged in ${((performance.now() - t0) / 1000).toFixed(2)} s (provider ${provider.name}); \`anycast-verify status\` shows it, \`anycast-verify down\` removes it\n`,
+      );
     });
 }

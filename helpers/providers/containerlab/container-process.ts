@@ -12,7 +12,16 @@ export const CONTAINER_PROCESS_MAX_SECONDS = 900;
 
 /** The docker argv: `sh` prints its PID, then becomes `timeout … argv` under that same PID. */
 export function containerProcessArgv(container: string, argv: string[]): string[] {
-  return ['docker', 'exec', container, 'sh', '-c', `echo $$; exec timeout ${CONTAINER_PROCESS_MAX_SECONDS} "$@"`, 'sh', ...argv];
+  return [
+    'docker',
+    'exec',
+    container,
+    'sh',
+    '-c',
+    `echo $$; exec timeout ${CONTAINER_PROCESS_MAX_SECONDS} "$@"`,
+    'sh',
+    ...argv,
+  ];
 }
 
 export function spawnInContainer(container: string, argv: string[]): SpawnedProcess {

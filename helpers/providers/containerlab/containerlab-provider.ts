@@ -11,9 +11,25 @@ import type { LabModel } from '../../model/lab-model.js';
 import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
 import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
 import { readState, removeRunDir } from '../../runtime/run-state.js';
-import { type Allowance, type SpeakerRestart, type FaultKind, type LabHandle, type SpawnedProcess, type SpeakerPeerView } from '../api/lab-handle.js';
+import {
+  type Allowance,
+  type SpeakerRestart,
+  type FaultKind,
+  type LabHandle,
+  type SpawnedProcess,
+  type SpeakerPeerView,
+} from '../api/lab-handle.js';
 import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
-import { deleteObject, KUBE_CALL_SECONDS, kubeClients, timeBoxed, nodeConfig, parseNodeConfigStatus, serverSideApply, type KubeClients } from './kube.js';
+import {
+  deleteObject,
+  KUBE_CALL_SECONDS,
+  kubeClients,
+  timeBoxed,
+  nodeConfig,
+  parseNodeConfigStatus,
+  serverSideApply,
+  type KubeClients,
+} from './kube.js';
 import { waitProblem } from './wait-checks.js';
 import { containerName, downPlan, realLabProblems, upPlan, type PlanStep } from './plan.js';
 import { spawnSidecar } from './probe-sidecar.js';
@@ -21,7 +37,12 @@ import { spawnInContainer } from './container-process.js';
 import { loadVersions, type Versions } from '../../model/version-pins.js';
 import { gobgpForCilium } from '../../runtimes/catalog.js';
 import { gobgpBehaviour, type GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
-import { agentRestart, realLabDetectAllowance, realLabFailBackAllowance, type AgentRestartHistory } from './real-lab-timing.js';
+import {
+  agentRestart,
+  realLabDetectAllowance,
+  realLabFailBackAllowance,
+  type AgentRestartHistory,
+} from './real-lab-timing.js';
 
 /** Oldest tool versions known to work (Docker 28 networking needs containerlab ≥ 0.69; OCI charts need helm ≥ 3.8). */
 export const MINIMUM = { docker: '27.0.0', containerlab: '0.69.0', minikube: '1.33.0', helm: '3.8.0' };
@@ -76,7 +97,10 @@ export function missingRouteArgv(before: IpRoute[], now: IpRoute[]): string[][] 
   const missing = before.filter((r) => (r.type ?? 'unicast') === 'unicast' && !have.has(routeKey(r)));
   missing.sort((a, b) => Number(!!a.gateway) - Number(!!b.gateway));
   return missing.map((r) => [
-    'ip', 'route', 'replace', r.dst,
+    'ip',
+    'route',
+    'replace',
+    r.dst,
     ...(r.gateway ? ['via', r.gateway] : []),
     ...(r.dev ? ['dev', r.dev] : []),
     ...(r.table && r.table !== 'main' ? ['table', r.table] : []),
@@ -98,8 +122,16 @@ export class ContainerlabProvider implements LabProvider {
   async preflight(): Promise<void> {
     const missing: string[] = [];
     const tools: [keyof typeof MINIMUM, string[], string][] = [
-      ['docker', ['docker', 'version', '--format', '{{.Server.Version}}'], 'Docker Engine (https://docs.docker.com/engine/install/)'],
-      ['containerlab', ['containerlab', 'version'], `containerlab ${this.versions.CONTAINERLAB_VERSION} (bash -c "$(curl -sL https://get.containerlab.dev)" -- -v ${this.versions.CONTAINERLAB_VERSION})`],
+      [
+        'docker',
+        ['docker', 'version', '--format', '{{.Server.Version}}'],
+        'Docker Engine (https://docs.docker.com/engine/install/)',
+      ],
+      [
+        'containerlab',
+        ['containerlab', 'version'],
+        `containerlab ${this.versions.CONTAINERLAB_VERSION} (bash -c "$(curl -sL https://get.containerlab.dev)" -- -v ${this.versions.CONTAINERLAB_VERSION})`,
+      ],
       ['minikube', ['minikube', 'version', '--short'], `minikube ${this.versions.MINIKUBE_VERSION}`],
       ['helm', ['helm', 'version', '--short'], `helm ${this.versions.HELM_VERSION}`],
     ];
@@ -110,19 +142,33 @@ export class ContainerlabProvider implements LabProvider {
       }
       const r = await run(argv, { reject: false });
       const version = tool === 'containerlab' ? parseContainerlabVersion(r.stdout) : r.stdout.trim();
-      if (r.exitCode !== 0) missing.push(`${argv.join(' ')} failed (${r.stderr.trim().split('\n')[0]}): is the ${tool === 'docker' ? 'Docker daemon running and your user in the docker group' : `${tool} install complete`}?`);
-      else if (!versionAtLeast(version, MINIMUM[tool])) missing.push(`${tool} ${version.trim()} is older than ${MINIMUM[tool]}: install ${how}`);
+      if (r.exitCode !== 0)
+        missing.push(
+          `${argv.join(' ')} failed (${r.stderr.trim().split('\n')[0]}): is the ${tool === 'docker' ? 'Docker daemon running and your user in the docker group' : `${tool} install complete`}?`,
+        );
+      else if (!versionAtLeast(version, MINIMUM[tool]))
+        missing.push(`${tool} ${version.trim()} is older than ${MINIMUM[tool]}: install ${how}`);
     }
-    if (process.getuid?.() === 0) missing.push('run as a normal user in the docker group: minikube refuses root (containerlab is called through sudo)');
-    if (cpus().length < MINIMUM_CPUS) missing.push(`${cpus().length} CPUs: two clusters and the fabric need at least ${MINIMUM_CPUS}`);
-    if (totalmem() / 2 ** 30 < MINIMUM_MEMORY_GB) missing.push(`${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory: two clusters and the fabric need at least ${MINIMUM_MEMORY_GB} GiB`);
+    if (process.getuid?.() === 0)
+      missing.push(
+        'run as a normal user in the docker group: minikube refuses root (containerlab is called through sudo)',
+      );
+    if (cpus().length < MINIMUM_CPUS)
+      missing.push(`${cpus().length} CPUs: two clusters and the fabric need at least ${MINIMUM_CPUS}`);
+    if (totalmem() / 2 ** 30 < MINIMUM_MEMORY_GB)
+      missing.push(
+        `${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory: two clusters and the fabric need at least ${MINIMUM_MEMORY_GB} GiB`,
+      );
     missing.push(...realLabProblems(this.model));
     if (missing.length) throw new PreflightError(missing);
   }
 
   async up(opts: UpOptions): Promise<LabHandle> {
     const lab = this.model.name;
-    if (!readState(lab)) throw new Error(`lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`);
+    if (!readState(lab))
+      throw new Error(
+        `lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`,
+      );
     const handle = new ContainerlabHandle(this.model);
     for (const step of upPlan(this.model, this.versions)) {
       if (opts.signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
@@ -134,11 +180,16 @@ export class ContainerlabProvider implements LabProvider {
 
   private async execute(step: PlanStep, handle: ContainerlabHandle, signal?: AbortSignal): Promise<void> {
     if (step.kind === 'command') {
-      await run(step.argv, { env: step.env ? { ...process.env, ...step.env } as Record<string, string> : undefined, timeoutMs: 20 * 60_000 });
+      await run(step.argv, {
+        env: step.env ? ({ ...process.env, ...step.env } as Record<string, string>) : undefined,
+        timeoutMs: 20 * 60_000,
+      });
       return;
     }
     if (step.kind === 'k8s') {
-      const doc = this.model.clusters[this.model.k8sNodes[step.context]!.cluster]!.manifests.find((m) => m.doc.file === step.manifest?.file && m.doc.index === step.manifest?.index)!;
+      const doc = this.model.clusters[this.model.k8sNodes[step.context]!.cluster]!.manifests.find(
+        (m) => m.doc.file === step.manifest?.file && m.doc.index === step.manifest?.index,
+      )!;
       await serverSideApply(handle.kube(step.context), doc.doc.data as KubernetesObject);
       return;
     }
@@ -151,13 +202,17 @@ export class ContainerlabProvider implements LabProvider {
   async down(opts: DownOptions): Promise<void> {
     // Idempotent: each step may find its part already gone.
     for (const step of downPlan(this.model)) {
-      if (step.kind === 'command') await opts.progress.step(step.title, () => run(step.argv, { reject: false, timeoutMs: 10 * 60_000 }));
+      if (step.kind === 'command')
+        await opts.progress.step(step.title, () => run(step.argv, { reject: false, timeoutMs: 10 * 60_000 }));
     }
     removeRunDir(this.model.name);
   }
 
   async attach(): Promise<LabHandle> {
-    if (readState(this.model.name)?.ready !== true) throw new Error(`lab "${this.model.name}" is not up on the containerlab provider; run \`npx anycast-verify --provider containerlab up\``);
+    if (readState(this.model.name)?.ready !== true)
+      throw new Error(
+        `lab "${this.model.name}" is not up on the containerlab provider; run \`npx anycast-verify --provider containerlab up\``,
+      );
     return new ContainerlabHandle(this.model);
   }
 }
@@ -191,7 +246,10 @@ export class ContainerlabHandle implements LabHandle {
 
   exec(node: string, argv: string[], opts?: RunOptions) {
     if (!this.model.topology.nodes[node]) return Promise.reject(new Error(`no node "${node}" in the lab`));
-    return this.run(['docker', 'exec', ...(opts?.input !== undefined ? ['-i'] : []), containerName(this.model, node), ...argv], opts);
+    return this.run(
+      ['docker', 'exec', ...(opts?.input !== undefined ? ['-i'] : []), containerName(this.model, node), ...argv],
+      opts,
+    );
   }
 
   async vtysh(router: string, command: string): Promise<string> {
@@ -206,7 +264,14 @@ export class ContainerlabHandle implements LabHandle {
     const intent = this.model.clusters[n.cluster]?.speakers[node];
     return peers.map((p) => {
       const want = intent?.peers.find((x) => x.address === p.peerAddress);
-      return { ...p, tcpPasswordEnabled: !!want?.password, gracefulRestart: { enabled: !!want?.gracefulRestart, restartTimeSeconds: want?.gracefulRestart?.restartTimeSeconds } };
+      return {
+        ...p,
+        tcpPasswordEnabled: !!want?.password,
+        gracefulRestart: {
+          enabled: !!want?.gracefulRestart,
+          restartTimeSeconds: want?.gracefulRestart?.restartTimeSeconds,
+        },
+      };
     });
   }
 
@@ -220,13 +285,25 @@ export class ContainerlabHandle implements LabHandle {
     const frr = (await this.vtysh(first, 'show version').catch(() => '')).match(/FRRouting (\S+)/)?.[1] ?? 'unknown';
     const v = loadVersions(this.model.root);
     const kernel = (await this.run(['uname', '-r'])).stdout.trim();
-    return { provider: 'containerlab', frr, 'frr pinned': v.FRR_VERSION, cilium: v.CILIUM_VERSION, gobgp: `${this.speakerGobgpVersion()} (embedded by Cilium ${v.CILIUM_VERSION})`, kubernetes: v.K8S_VERSION, containerlab: v.CONTAINERLAB_VERSION, minikube: v.MINIKUBE_VERSION, kernel, node: process.version };
+    return {
+      provider: 'containerlab',
+      frr,
+      'frr pinned': v.FRR_VERSION,
+      cilium: v.CILIUM_VERSION,
+      gobgp: `${this.speakerGobgpVersion()} (embedded by Cilium ${v.CILIUM_VERSION})`,
+      kubernetes: v.K8S_VERSION,
+      containerlab: v.CONTAINERLAB_VERSION,
+      minikube: v.MINIKUBE_VERSION,
+      kernel,
+      node: process.version,
+    };
   }
 
   spawn(node: string, argv: string[]): SpawnedProcess {
     // A Node.js program of ours (the traffic probe) needs Node, which the node's image lacks: it
     // runs in a sidecar beside the node, in its network namespace.
-    if (argv[0] === process.execPath && argv[1]?.endsWith('.mjs')) return spawnSidecar(containerName(this.model, node), argv[1], argv.slice(2));
+    if (argv[0] === process.execPath && argv[1]?.endsWith('.mjs'))
+      return spawnSidecar(containerName(this.model, node), argv[1], argv.slice(2));
     // Observers (ip monitor, tcpdump) run inside the node's own container, with its tools.
     return spawnInContainer(containerName(this.model, node), argv);
   }
@@ -238,9 +315,13 @@ export class ContainerlabHandle implements LabHandle {
     switch (kind) {
       case 'vip-withdrawn': {
         // Remove the cluster's BGP advertisements: Cilium withdraws the VIP, the Service keeps serving it.
-        const adverts = cluster.manifests.filter((m) => m.kind === 'CiliumBGPAdvertisement').map((m) => m.doc.data as KubernetesObject);
+        const adverts = cluster.manifests
+          .filter((m) => m.kind === 'CiliumBGPAdvertisement')
+          .map((m) => m.doc.data as KubernetesObject);
         for (const a of adverts) await deleteObject(this.kube(node), a);
-        return { restore: async () => void (await Promise.all(adverts.map((a) => serverSideApply(this.kube(node), a)))) };
+        return {
+          restore: async () => void (await Promise.all(adverts.map((a) => serverSideApply(this.kube(node), a)))),
+        };
       }
       case 'node-link-down': {
         // Everything the node routes by, before the kernel drops what went through the interface
@@ -285,7 +366,13 @@ export class ContainerlabHandle implements LabHandle {
   /** The cilium-agent container's restart count and last exit on a node (its pod status). */
   async agentHistory(node: string): Promise<AgentRestartHistory | undefined> {
     const k = this.kube(node);
-    const pods = await timeBoxed(k, `list cilium pods on ${node}`, () => k.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=cilium', fieldSelector: `spec.nodeName=${node}` }));
+    const pods = await timeBoxed(k, `list cilium pods on ${node}`, () =>
+      k.core.listNamespacedPod({
+        namespace: 'kube-system',
+        labelSelector: 'k8s-app=cilium',
+        fieldSelector: `spec.nodeName=${node}`,
+      }),
+    );
     const st = pods.items.flatMap((p) => p.status?.containerStatuses ?? []).find((c) => c.name === 'cilium-agent');
     if (!st) return undefined;
     const finished = st.lastState?.terminated?.finishedAt;
@@ -297,15 +384,22 @@ export class ContainerlabHandle implements LabHandle {
   }
 
   failBackAllowance(kind: FaultKind): Allowance | undefined {
-    return realLabFailBackAllowance(kind, kind === 'speaker-crash' ? (this.lastRestart ?? agentRestart(undefined, new Date(), gobgpBehaviour(this.speakerGobgpVersion()))) : undefined);
+    return realLabFailBackAllowance(
+      kind,
+      kind === 'speaker-crash'
+        ? (this.lastRestart ?? agentRestart(undefined, new Date(), gobgpBehaviour(this.speakerGobgpVersion())))
+        : undefined,
+    );
   }
 
   /** Server-side apply of the changed model's objects of these kinds in every cluster; the restore applies the lab's own again. Creates nothing else. */
   async reconfigure(changed: LabModel, kinds: string[]): Promise<{ lab: LabHandle; restore: () => Promise<void> }> {
-    if (changed.name !== this.model.name) throw new Error(`reconfigure: the changed model names lab "${changed.name}", this lab is "${this.model.name}"`);
+    if (changed.name !== this.model.name)
+      throw new Error(`reconfigure: the changed model names lab "${changed.name}", this lab is "${this.model.name}"`);
     const apply = async (m: LabModel) => {
       for (const c of Object.values(m.clusters)) {
-        for (const doc of c.manifests.filter((x) => kinds.includes(x.kind))) await serverSideApply(this.kube(c.nodes[0]!), doc.doc.data as KubernetesObject);
+        for (const doc of c.manifests.filter((x) => kinds.includes(x.kind)))
+          await serverSideApply(this.kube(c.nodes[0]!), doc.doc.data as KubernetesObject);
       }
     };
     await apply(changed);
@@ -314,18 +408,45 @@ export class ContainerlabHandle implements LabHandle {
 
   async logs(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
-    for (const r of Object.keys(this.model.routers)) out[`${r}-frr`] = (await this.run(['docker', 'logs', '--tail', '500', containerName(this.model, r)], { reject: false })).stderr;
+    for (const r of Object.keys(this.model.routers))
+      out[`${r}-frr`] = (
+        await this.run(['docker', 'logs', '--tail', '500', containerName(this.model, r)], { reject: false })
+      ).stderr;
     for (const n of Object.keys(this.model.k8sNodes)) {
       // Time-boxed: with the node's link down the apiserver (reached through it) does not answer.
-      out[`${n}-cilium-agent`] = (await this.run(['kubectl', '--context', n, '--request-timeout', `${KUBE_CALL_SECONDS}s`, '-n', 'kube-system', 'logs', '-l', 'k8s-app=cilium', '--tail', '500'], { reject: false, timeoutMs: (KUBE_CALL_SECONDS + 5) * 1000 })).stdout;
+      out[`${n}-cilium-agent`] = (
+        await this.run(
+          [
+            'kubectl',
+            '--context',
+            n,
+            '--request-timeout',
+            `${KUBE_CALL_SECONDS}s`,
+            '-n',
+            'kube-system',
+            'logs',
+            '-l',
+            'k8s-app=cilium',
+            '--tail',
+            '500',
+          ],
+          { reject: false, timeoutMs: (KUBE_CALL_SECONDS + 5) * 1000 },
+        )
+      ).stdout;
     }
     return out;
   }
 
   async health(): Promise<string | undefined> {
     const dead: string[] = [];
-    for (const node of [...Object.keys(this.model.routers), ...Object.keys(this.model.hosts), ...Object.keys(this.model.k8sNodes)]) {
-      const r = await this.run(['docker', 'inspect', '-f', '{{.State.Running}}', containerName(this.model, node)], { reject: false });
+    for (const node of [
+      ...Object.keys(this.model.routers),
+      ...Object.keys(this.model.hosts),
+      ...Object.keys(this.model.k8sNodes),
+    ]) {
+      const r = await this.run(['docker', 'inspect', '-f', '{{.State.Running}}', containerName(this.model, node)], {
+        reject: false,
+      });
       if (r.stdout.trim() !== 'true') dead.push(`${node}: container ${containerName(this.model, node)} is not running`);
     }
     return dead.length ? dead.join('\n') : undefined;

@@ -3,7 +3,15 @@
  * cluster (kube context = minikube profile), server-side apply of the fixtures, and the
  * reads the waits and the suites need. Parsing of API objects is kept pure for unit tests.
  */
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { SpeakerPeerView } from '../api/lab-handle.js';
 
 export interface KubeClients {
@@ -21,10 +29,23 @@ export interface KubeClients {
  */
 export const KUBE_CALL_SECONDS = 15;
 
-export async function timeBoxed<T>(k: Pick<KubeClients, 'context'>, what: string, call: () => Promise<T>, seconds = KUBE_CALL_SECONDS): Promise<T> {
+export async function timeBoxed<T>(
+  k: Pick<KubeClients, 'context'>,
+  what: string,
+  call: () => Promise<T>,
+  seconds = KUBE_CALL_SECONDS,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`kube[${k.context}] ${what}: no answer within ${seconds} s (the apiserver is reached through the node's link: is a fault holding it down?)`)), seconds * 1000);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `kube[${k.context}] ${what}: no answer within ${seconds} s (the apiserver is reached through the node's link: is a fault holding it down?)`,
+          ),
+        ),
+      seconds * 1000,
+    );
   });
   try {
     return await Promise.race([call(), timeout]);
@@ -35,9 +56,16 @@ export async function timeBoxed<T>(k: Pick<KubeClients, 'context'>, what: string
 
 /** Clients for one context of the user's kubeconfig (or of `kc`, e.g. in tests). */
 export function kubeClients(context: string, kc: KubeConfig = defaultKubeConfig()): KubeClients {
-  if (!kc.getContexts().some((c) => c.name === context)) throw new Error(`no kube context "${context}" in the kubeconfig (minikube writes one per profile)`);
+  if (!kc.getContexts().some((c) => c.name === context))
+    throw new Error(`no kube context "${context}" in the kubeconfig (minikube writes one per profile)`);
   kc.setCurrentContext(context);
-  return { context, objects: KubernetesObjectApi.makeApiClient(kc), crds: kc.makeApiClient(ApiextensionsV1Api), core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
+  return {
+    context,
+    objects: KubernetesObjectApi.makeApiClient(kc),
+    crds: kc.makeApiClient(ApiextensionsV1Api),
+    core: kc.makeApiClient(CoreV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+  };
 }
 
 function defaultKubeConfig(): KubeConfig {
@@ -48,7 +76,9 @@ function defaultKubeConfig(): KubeConfig {
 
 /** Server-side apply, field manager anycast-verify, taking ownership of conflicting fields. */
 export async function serverSideApply(k: KubeClients, obj: KubernetesObject): Promise<void> {
-  await timeBoxed(k, `apply ${obj.kind} ${obj.metadata?.name}`, () => k.objects.patch(obj, undefined, undefined, 'anycast-verify', true, PatchStrategy.ServerSideApply));
+  await timeBoxed(k, `apply ${obj.kind} ${obj.metadata?.name}`, () =>
+    k.objects.patch(obj, undefined, undefined, 'anycast-verify', true, PatchStrategy.ServerSideApply),
+  );
 }
 
 export async function deleteObject(k: KubeClients, obj: KubernetesObject): Promise<void> {
@@ -65,16 +95,26 @@ export async function crdEstablished(k: KubeClients, name: string): Promise<bool
 }
 
 export async function serviceIngressIp(k: KubeClients, namespace: string, name: string): Promise<string | undefined> {
-  const s = await timeBoxed(k, `read Service ${namespace}/${name}`, () => k.core.readNamespacedService({ name, namespace }));
+  const s = await timeBoxed(k, `read Service ${namespace}/${name}`, () =>
+    k.core.readNamespacedService({ name, namespace }),
+  );
   return s.status?.loadBalancer?.ingress?.[0]?.ip;
 }
 
 export async function nodeConfig(k: KubeClients, node: string): Promise<unknown> {
-  return timeBoxed(k, `read CiliumBGPNodeConfig ${node}`, () => k.custom.getClusterCustomObject({ group: 'cilium.io', version: 'v2', plural: 'ciliumbgpnodeconfigs', name: node }));
+  return timeBoxed(k, `read CiliumBGPNodeConfig ${node}`, () =>
+    k.custom.getClusterCustomObject({ group: 'cilium.io', version: 'v2', plural: 'ciliumbgpnodeconfigs', name: node }),
+  );
 }
 
 interface NodeConfigStatus {
-  spec?: { bgpInstances?: { name: string; localASN?: number; peers?: { name: string; peerAddress?: string; peerASN?: number }[] }[] };
+  spec?: {
+    bgpInstances?: {
+      name: string;
+      localASN?: number;
+      peers?: { name: string; peerAddress?: string; peerASN?: number }[];
+    }[];
+  };
   status?: {
     bgpInstances?: {
       name: string;

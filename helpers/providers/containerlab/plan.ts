@@ -43,7 +43,13 @@ export const MINIKUBE_POD_CIDR = '10.244.0.0/16';
 export const NODE_RESOURCES = { cpus: '2', memory: '3g' };
 
 /** Cilium CRDs the fixtures need registered before they are applied. */
-export const CILIUM_CRDS = ['ciliumloadbalancerippools.cilium.io', 'ciliumbgpadvertisements.cilium.io', 'ciliumbgppeerconfigs.cilium.io', 'ciliumbgpclusterconfigs.cilium.io', 'ciliumbgpnodeconfigs.cilium.io'];
+export const CILIUM_CRDS = [
+  'ciliumloadbalancerippools.cilium.io',
+  'ciliumbgpadvertisements.cilium.io',
+  'ciliumbgppeerconfigs.cilium.io',
+  'ciliumbgpclusterconfigs.cilium.io',
+  'ciliumbgpnodeconfigs.cilium.io',
+];
 
 export function containerName(model: LabModel, node: string): string {
   // ext-container nodes keep their own name (the minikube profile); containerlab names its own clab-<lab>-<node>.
@@ -70,8 +76,12 @@ export function dockerIpRange(nodeCidr: string, reserved: string[]): string {
 function routerAddressesOn(model: LabModel, bridge: string): string[] {
   const out: string[] = [];
   for (const l of model.links) {
-    for (const [me, other] of [[l.a, l.b], [l.b, l.a]] as const) {
-      if (other.node === bridge && model.routers[me.node]) out.push(...(model.routers[me.node]!.interfaces[me.iface] ?? []).map((a) => a.split('/')[0]!));
+    for (const [me, other] of [
+      [l.a, l.b],
+      [l.b, l.a],
+    ] as const) {
+      if (other.node === bridge && model.routers[me.node])
+        out.push(...(model.routers[me.node]!.interfaces[me.iface] ?? []).map((a) => a.split('/')[0]!));
     }
   }
   return out;
@@ -99,7 +109,11 @@ export function upPlan(model: LabModel, v: Versions): PlanStep[] {
     { kind: 'command', title: 'containerlab version', argv: ['containerlab', 'version'] },
     { kind: 'command', title: 'minikube version', argv: ['minikube', 'version', '--short'] },
     { kind: 'command', title: 'helm version', argv: ['helm', 'version', '--short'] },
-    { kind: 'command', title: 'inotify limits for two clusters', argv: ['sudo', 'sysctl', '-w', 'fs.inotify.max_user_instances=512', 'fs.inotify.max_user_watches=524288'] },
+    {
+      kind: 'command',
+      title: 'inotify limits for two clusters',
+      argv: ['sudo', 'sysctl', '-w', 'fs.inotify.max_user_instances=512', 'fs.inotify.max_user_watches=524288'],
+    },
   );
   for (const c of clusters) {
     for (const n of c.nodes) {
@@ -110,12 +124,42 @@ export function upPlan(model: LabModel, v: Versions): PlanStep[] {
       steps.push({
         kind: 'command',
         title: `docker network for ${c.name} (Linux bridge ${node.bridge}, as the topology's bridge node)`,
-        argv: ['docker', 'network', 'create', '--driver', 'bridge', '--subnet', subnet, '--gateway', gateway, '--ip-range', dockerIpRange(node.cidr, routerAddressesOn(model, node.bridge)), '-o', `com.docker.network.bridge.name=${node.bridge}`, '--label', 'created_by.anycast-verify=true', n],
+        argv: [
+          'docker',
+          'network',
+          'create',
+          '--driver',
+          'bridge',
+          '--subnet',
+          subnet,
+          '--gateway',
+          gateway,
+          '--ip-range',
+          dockerIpRange(node.cidr, routerAddressesOn(model, node.bridge)),
+          '-o',
+          `com.docker.network.bridge.name=${node.bridge}`,
+          '--label',
+          'created_by.anycast-verify=true',
+          n,
+        ],
       });
       steps.push({
         kind: 'command',
         title: `minikube cluster ${c.name}, node ${n} at ${node.ip}, no CNI`,
-        argv: ['minikube', 'start', '-p', n, '--driver=docker', `--network=${n}`, `--static-ip=${node.ip}`, '--cni=false', `--kubernetes-version=${v.K8S_VERSION}`, `--cpus=${NODE_RESOURCES.cpus}`, `--memory=${NODE_RESOURCES.memory}`, '--wait=apiserver,system_pods'],
+        argv: [
+          'minikube',
+          'start',
+          '-p',
+          n,
+          '--driver=docker',
+          `--network=${n}`,
+          `--static-ip=${node.ip}`,
+          '--cni=false',
+          `--kubernetes-version=${v.K8S_VERSION}`,
+          `--cpus=${NODE_RESOURCES.cpus}`,
+          `--memory=${NODE_RESOURCES.memory}`,
+          '--wait=apiserver,system_pods',
+        ],
       });
     }
   }
@@ -124,21 +168,67 @@ export function upPlan(model: LabModel, v: Versions): PlanStep[] {
     steps.push({
       kind: 'command',
       title: `Cilium ${v.CILIUM_VERSION} with the BGP control plane in ${c.name}`,
-      argv: ['helm', 'upgrade', '--install', 'cilium', 'oci://quay.io/cilium/charts/cilium', '--version', v.CILIUM_VERSION, '--kube-context', ctx, '--namespace', 'kube-system', ...helmValues(c.name).flatMap((x) => ['--set', x]), '--wait', '--timeout', '10m'],
+      argv: [
+        'helm',
+        'upgrade',
+        '--install',
+        'cilium',
+        'oci://quay.io/cilium/charts/cilium',
+        '--version',
+        v.CILIUM_VERSION,
+        '--kube-context',
+        ctx,
+        '--namespace',
+        'kube-system',
+        ...helmValues(c.name).flatMap((x) => ['--set', x]),
+        '--wait',
+        '--timeout',
+        '10m',
+      ],
     });
   }
-  steps.push({ kind: 'command', title: `containerlab fabric (FRR ${v.FRR_VERSION})`, argv: ['sudo', '-E', 'containerlab', 'deploy', '-t', topo, '--reconfigure'], env: { FRR_VERSION: v.FRR_VERSION } });
+  steps.push({
+    kind: 'command',
+    title: `containerlab fabric (FRR ${v.FRR_VERSION})`,
+    argv: ['sudo', '-E', 'containerlab', 'deploy', '-t', topo, '--reconfigure'],
+    env: { FRR_VERSION: v.FRR_VERSION },
+  });
   for (const c of clusters) {
     const ctx = c.nodes[0]!;
-    steps.push({ kind: 'wait', title: `Cilium CRDs registered in ${c.name}`, context: ctx, until: { what: 'crds-established', crds: CILIUM_CRDS }, budgetSeconds: 120 });
+    steps.push({
+      kind: 'wait',
+      title: `Cilium CRDs registered in ${c.name}`,
+      context: ctx,
+      until: { what: 'crds-established', crds: CILIUM_CRDS },
+      budgetSeconds: 120,
+    });
     c.manifests.forEach((m) => {
-      steps.push({ kind: 'k8s', title: `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`, context: ctx, call: `server-side apply (field manager anycast-verify, force) ${m.apiVersion} ${m.kind} ${m.name}`, manifest: { file: m.doc.file, index: m.doc.index } });
+      steps.push({
+        kind: 'k8s',
+        title: `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`,
+        context: ctx,
+        call: `server-side apply (field manager anycast-verify, force) ${m.apiVersion} ${m.kind} ${m.name}`,
+        manifest: { file: m.doc.file, index: m.doc.index },
+      });
     });
     for (const { key, namespace, name, vip } of c.services) {
-      if (vip) steps.push({ kind: 'wait', title: `LB-IPAM gives ${key} ${vip} in ${c.name}`, context: ctx, until: { what: 'service-ingress-ip', namespace, name, ip: vip }, budgetSeconds: 120 });
+      if (vip)
+        steps.push({
+          kind: 'wait',
+          title: `LB-IPAM gives ${key} ${vip} in ${c.name}`,
+          context: ctx,
+          until: { what: 'service-ingress-ip', namespace, name, ip: vip },
+          budgetSeconds: 120,
+        });
     }
     for (const n of c.nodes) {
-      steps.push({ kind: 'wait', title: `node ${n}'s BGP peers established`, context: ctx, until: { what: 'bgp-peers-established', node: n }, budgetSeconds: 180 });
+      steps.push({
+        kind: 'wait',
+        title: `node ${n}'s BGP peers established`,
+        context: ctx,
+        until: { what: 'bgp-peers-established', node: n },
+        budgetSeconds: 180,
+      });
     }
   }
   return steps;
@@ -149,10 +239,22 @@ export function downPlan(model: LabModel): PlanStep[] {
   const topo = relative(model.root, model.topology.path);
   const nodes = Object.keys(model.k8sNodes);
   return [
-    { kind: 'command', title: 'destroy the containerlab fabric', argv: ['sudo', '-E', 'containerlab', 'destroy', '-t', topo, '--cleanup'] },
-    ...nodes.map((n): PlanStep => ({ kind: 'command', title: `delete minikube cluster ${n}`, argv: ['minikube', 'delete', '-p', n] })),
+    {
+      kind: 'command',
+      title: 'destroy the containerlab fabric',
+      argv: ['sudo', '-E', 'containerlab', 'destroy', '-t', topo, '--cleanup'],
+    },
+    ...nodes.map((n): PlanStep => ({
+      kind: 'command',
+      title: `delete minikube cluster ${n}`,
+      argv: ['minikube', 'delete', '-p', n],
+    })),
     // minikube delete usually removes the network of the profile's name already; -f makes this a no-op then.
-    ...nodes.map((n): PlanStep => ({ kind: 'command', title: `remove docker network ${n}`, argv: ['docker', 'network', 'rm', '-f', n] })),
+    ...nodes.map((n): PlanStep => ({
+      kind: 'command',
+      title: `remove docker network ${n}`,
+      argv: ['docker', 'network', 'rm', '-f', n],
+    })),
   ];
 }
 
@@ -162,7 +264,9 @@ export function realLabProblems(model: LabModel): string[] {
   const pods = parseCidr(MINIKUBE_POD_CIDR);
   for (const r of Object.values(model.routers)) {
     for (const [iface, addrs] of Object.entries(r.interfaces)) {
-      for (const a of addrs) if (rangesOverlap(pods, parseCidr(a))) out.push(`${r.frr.file}: interface ${iface} ${a} overlaps minikube's pod CIDR ${MINIKUBE_POD_CIDR}`);
+      for (const a of addrs)
+        if (rangesOverlap(pods, parseCidr(a)))
+          out.push(`${r.frr.file}: interface ${iface} ${a} overlaps minikube's pod CIDR ${MINIKUBE_POD_CIDR}`);
     }
   }
   return out;
@@ -173,8 +277,16 @@ export function formatPlan(steps: PlanStep[]): string {
   return steps
     .map((s, i) => {
       const n = String(i + 1).padStart(2, ' ');
-      if (s.kind === 'command') return `${n}. ${s.title}\n      $ ${s.env ? `${Object.entries(s.env).map(([k, val]) => `${k}=${q(val)}`).join(' ')} ` : ''}${s.argv.map(q).join(' ')}`;
-      if (s.kind === 'k8s') return `${n}. ${s.title}\n      api[${s.context}]: ${s.call}${s.manifest ? ` from ${s.manifest.file}${s.manifest.index ? `#${s.manifest.index}` : ''}` : ''}`;
+      if (s.kind === 'command')
+        return `${n}. ${s.title}\n      $ ${
+          s.env
+            ? `${Object.entries(s.env)
+                .map(([k, val]) => `${k}=${q(val)}`)
+                .join(' ')} `
+            : ''
+        }${s.argv.map(q).join(' ')}`;
+      if (s.kind === 'k8s')
+        return `${n}. ${s.title}\n      api[${s.context}]: ${s.call}${s.manifest ? ` from ${s.manifest.file}${s.manifest.index ? `#${s.manifest.index}` : ''}` : ''}`;
       return `${n}. ${s.title}\n      wait[${s.context}] ≤ ${s.budgetSeconds} s: ${describeWait(s.until)}`;
     })
     .join('\n');

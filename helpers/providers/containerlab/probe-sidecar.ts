@@ -19,7 +19,12 @@ export interface SidecarSpec {
 
 /** What the sidecar is: the probe script copied into a Node.js container inside the client's network namespace. */
 export function sidecarSpec(clientContainer: string, scriptPath: string, args: string[]): SidecarSpec {
-  return { image: PROBE_IMAGE, networkMode: `container:${clientContainer}`, copy: [{ source: scriptPath, target: '/probe.mjs' }], command: ['node', '/probe.mjs', ...args] };
+  return {
+    image: PROBE_IMAGE,
+    networkMode: `container:${clientContainer}`,
+    copy: [{ source: scriptPath, target: '/probe.mjs' }],
+    command: ['node', '/probe.mjs', ...args],
+  };
 }
 
 export function spawnSidecar(clientContainer: string, scriptPath: string, args: string[]): SpawnedProcess {
@@ -29,7 +34,11 @@ export function spawnSidecar(clientContainer: string, scriptPath: string, args: 
   let started: StartedTestContainer | undefined;
   let stopRequested = false;
   const done = (async () => {
-    started = await new GenericContainer(spec.image).withNetworkMode(spec.networkMode).withCopyFilesToContainer(spec.copy).withCommand(spec.command).start();
+    started = await new GenericContainer(spec.image)
+      .withNetworkMode(spec.networkMode)
+      .withCopyFilesToContainer(spec.copy)
+      .withCommand(spec.command)
+      .start();
     const logs = await started.logs();
     logs.on('data', (d: Buffer | string) => (stdout += d.toString()));
     logs.on('err', (d: Buffer | string) => (stderr += d.toString()));

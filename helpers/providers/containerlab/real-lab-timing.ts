@@ -56,18 +56,32 @@ export function kubeletBackOff(history: AgentRestartHistory | undefined, now: Da
   const expiry = 2 * CONTAINER_BACKOFF.maxSeconds;
   const since = history.lastFinishedAt ? (now.getTime() - history.lastFinishedAt.getTime()) / 1000 : Infinity;
   if (history.restartCount === 0 || since > expiry) {
-    return { seconds: 0, formula: `restart back-off 0 s (${history.restartCount === 0 ? 'first restart of the container' : `last restart ${since.toFixed(0)} s ago, > 2 × ${CONTAINER_BACKOFF.maxSeconds} s: entry expired`}: no back-off entry)` };
+    return {
+      seconds: 0,
+      formula: `restart back-off 0 s (${history.restartCount === 0 ? 'first restart of the container' : `last restart ${since.toFixed(0)} s ago, > 2 × ${CONTAINER_BACKOFF.maxSeconds} s: entry expired`}: no back-off entry)`,
+    };
   }
   // Each restart within the expiry window doubled the entry; the next restart waits that long after the exit.
-  const seconds = Math.min(CONTAINER_BACKOFF.maxSeconds, CONTAINER_BACKOFF.initialSeconds * 2 ** (history.restartCount - 1));
-  return { seconds, formula: `restart back-off ${seconds} s (CrashLoopBackOff: ${history.restartCount} restart${history.restartCount === 1 ? '' : 's'}, the last ${since.toFixed(0)} s ago)` };
+  const seconds = Math.min(
+    CONTAINER_BACKOFF.maxSeconds,
+    CONTAINER_BACKOFF.initialSeconds * 2 ** (history.restartCount - 1),
+  );
+  return {
+    seconds,
+    formula: `restart back-off ${seconds} s (CrashLoopBackOff: ${history.restartCount} restart${history.restartCount === 1 ? '' : 's'}, the last ${since.toFixed(0)} s ago)`,
+  };
 }
 
 /** kubelet restarts the killed agent; the agent starts, configures GoBGP, which dials. */
-export function agentRestart(history: AgentRestartHistory | undefined, now: Date, gobgp: GobgpBehaviour): SpeakerRestart {
+export function agentRestart(
+  history: AgentRestartHistory | undefined,
+  now: Date,
+  gobgp: GobgpBehaviour,
+): SpeakerRestart {
   const backOff = kubeletBackOff(history, now);
   const firstDial = gobgp.firstDial(0);
-  const withinSeconds = PLEG_RELIST_SECONDS + backOff.seconds + CONTAINER_START_SECONDS + AGENT_BGP_START_SECONDS + firstDial.max;
+  const withinSeconds =
+    PLEG_RELIST_SECONDS + backOff.seconds + CONTAINER_START_SECONDS + AGENT_BGP_START_SECONDS + firstDial.max;
   return {
     withinSeconds,
     formula: `kubelet: PLEG relist ≤ ${PLEG_RELIST_SECONDS} s + ${backOff.formula} + container start ≤ ${CONTAINER_START_SECONDS} s (estimate) + cilium-agent start to BGP peers ≤ ${AGENT_BGP_START_SECONDS} s (estimate) + first dial ≤ ${firstDial.max} s (GoBGP ${gobgp.version})`,
@@ -78,11 +92,20 @@ export function agentRestart(history: AgentRestartHistory | undefined, now: Date
 export function realLabDetectAllowance(kind: FaultKind): Allowance | undefined {
   switch (kind) {
     case 'vip-withdrawn':
-      return { seconds: CONTROL_PLANE_SECONDS, formula: `control plane ≤ ${CONTROL_PLANE_SECONDS} s (API delete → agent watch → BGP reconcile → GoBGP withdraw; estimate)` };
+      return {
+        seconds: CONTROL_PLANE_SECONDS,
+        formula: `control plane ≤ ${CONTROL_PLANE_SECONDS} s (API delete → agent watch → BGP reconcile → GoBGP withdraw; estimate)`,
+      };
     case 'node-link-down':
-      return { seconds: 2 * DOCKER_EXEC_SECONDS, formula: `2 docker exec ≤ ${2 * DOCKER_EXEC_SECONDS} s (route dump, link down)` };
+      return {
+        seconds: 2 * DOCKER_EXEC_SECONDS,
+        formula: `2 docker exec ≤ ${2 * DOCKER_EXEC_SECONDS} s (route dump, link down)`,
+      };
     case 'silent-drop':
-      return { seconds: 2 * DOCKER_EXEC_SECONDS, formula: `2 docker exec ≤ ${2 * DOCKER_EXEC_SECONDS} s (ingress, then egress rule)` };
+      return {
+        seconds: 2 * DOCKER_EXEC_SECONDS,
+        formula: `2 docker exec ≤ ${2 * DOCKER_EXEC_SECONDS} s (ingress, then egress rule)`,
+      };
     case 'speaker-crash':
       return { seconds: DOCKER_EXEC_SECONDS, formula: `docker exec ≤ ${DOCKER_EXEC_SECONDS} s (pkill)` };
   }
@@ -92,13 +115,24 @@ export function realLabDetectAllowance(kind: FaultKind): Allowance | undefined {
 export function realLabFailBackAllowance(kind: FaultKind, crash?: SpeakerRestart): Allowance | undefined {
   switch (kind) {
     case 'vip-withdrawn':
-      return { seconds: CONTROL_PLANE_SECONDS, formula: `control plane ≤ ${CONTROL_PLANE_SECONDS} s (API apply → agent watch → BGP reconcile → GoBGP advertise; estimate)` };
+      return {
+        seconds: CONTROL_PLANE_SECONDS,
+        formula: `control plane ≤ ${CONTROL_PLANE_SECONDS} s (API apply → agent watch → BGP reconcile → GoBGP advertise; estimate)`,
+      };
     case 'node-link-down':
       return { seconds: DOCKER_EXEC_SECONDS, formula: `docker exec ≤ ${DOCKER_EXEC_SECONDS} s (link up)` };
     case 'silent-drop':
-      return { seconds: 2 * DOCKER_EXEC_SECONDS, formula: `2 docker exec ≤ ${2 * DOCKER_EXEC_SECONDS} s (both rules removed)` };
+      return {
+        seconds: 2 * DOCKER_EXEC_SECONDS,
+        formula: `2 docker exec ≤ ${2 * DOCKER_EXEC_SECONDS} s (both rules removed)`,
+      };
     case 'speaker-crash':
       // The restore does nothing here: kubelet brings the agent back on its own clock.
-      return crash?.withinSeconds !== undefined ? { seconds: crash.withinSeconds, formula: `agent back by itself ≤ ${crash.withinSeconds} s (${crash.formula})` } : undefined;
+      return crash?.withinSeconds !== undefined
+        ? {
+            seconds: crash.withinSeconds,
+            formula: `agent back by itself ≤ ${crash.withinSeconds} s (${crash.formula})`,
+          }
+        : undefined;
   }
 }

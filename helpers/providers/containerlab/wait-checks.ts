@@ -19,7 +19,9 @@ export async function waitProblem(w: WaitFor, k: KubeClients): Promise<string | 
     case 'bgp-peers-established': {
       const peers = parseNodeConfigStatus(await nodeConfig(k, w.node));
       const down = peers.filter((p) => p.state !== 'established');
-      return peers.length && !down.length ? undefined : `peers: ${peers.map((p) => `${p.peerAddress} ${p.state}`).join(', ') || 'none reported yet'}`;
+      return peers.length && !down.length
+        ? undefined
+        : `peers: ${peers.map((p) => `${p.peerAddress} ${p.state}`).join(', ') || 'none reported yet'}`;
     }
     default: {
       // The return type allows undefined, so only this makes a kind without a check a compile error.

@@ -41,7 +41,18 @@ const server = createServer((req, res) => {
   }
   if (url.pathname === '/api') {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ hostname: values.hostname, ip: ips(), headers: req.headers, url: req.url, host: req.headers.host, method: req.method, name: values.name || undefined, remoteAddr: remote }) + '\n');
+    res.end(
+      JSON.stringify({
+        hostname: values.hostname,
+        ip: ips(),
+        headers: req.headers,
+        url: req.url,
+        host: req.headers.host,
+        method: req.method,
+        name: values.name || undefined,
+        remoteAddr: remote,
+      }) + '\n',
+    );
     return;
   }
   const lines = [];

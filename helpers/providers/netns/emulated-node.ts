@@ -22,7 +22,13 @@ import type { LabRuntime } from '../../runtime/run-state.js';
 const ECHO_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'echo-server.mjs');
 
 /** Starts the echo pods of `node`; resolves when each answers on its VIP. */
-export async function startEchoPods(rt: LabRuntime, lab: string, node: K8sNodeModel, cluster: ClusterModel, workDir: string): Promise<ProcessRecord[]> {
+export async function startEchoPods(
+  rt: LabRuntime,
+  lab: string,
+  node: K8sNodeModel,
+  cluster: ClusterModel,
+  workDir: string,
+): Promise<ProcessRecord[]> {
   const ns = nsName(lab, node.name);
   const records: ProcessRecord[] = [];
   for (const svc of cluster.services) {
@@ -31,14 +37,39 @@ export async function startEchoPods(rt: LabRuntime, lab: string, node: K8sNodeMo
       // The VIP on the node's loopback stands in for Cilium's (or kube-proxy's) capture of LB traffic.
       await run(['ip', '-n', ns, 'addr', 'replace', `${svc.vip}/32`, 'dev', 'lo']);
       const log = join(workDir, `${node.name}-${pod.name}.log`);
-      const rec = spawnDetached(node.name, `echo ${pod.namespace}/${pod.name} for ${svc.key}`, ['ip', 'netns', 'exec', ns, process.execPath, ECHO_SERVER, '--lab', lab, '--listen', `${svc.vip}:${svc.port}`, '--hostname', pod.name, '--name', pod.whoamiName], log);
+      const rec = spawnDetached(
+        node.name,
+        `echo ${pod.namespace}/${pod.name} for ${svc.key}`,
+        [
+          'ip',
+          'netns',
+          'exec',
+          ns,
+          process.execPath,
+          ECHO_SERVER,
+          '--lab',
+          lab,
+          '--listen',
+          `${svc.vip}:${svc.port}`,
+          '--hostname',
+          pod.name,
+          '--name',
+          pod.whoamiName,
+        ],
+        log,
+      );
       records.push(rec);
       await waitUntil(
         async () => {
           const r = await run(inRuntime(ns, rt.root, ['ss', '-Hltn', `src ${svc.vip}:${svc.port}`]), { reject: false });
           return r.stdout.trim() ? undefined : `not listening yet (${logTail(log, 3)})`;
         },
-        { what: `echo pod ${pod.name} on ${node.name} to listen on ${svc.vip}:${svc.port}`, deadline: new Deadline(5000), intervalMs: 20, graceMs: 0 },
+        {
+          what: `echo pod ${pod.name} on ${node.name} to listen on ${svc.vip}:${svc.port}`,
+          deadline: new Deadline(5000),
+          intervalMs: 20,
+          graceMs: 0,
+        },
       );
     }
   }
@@ -51,7 +82,13 @@ export function gobgp(rt: LabRuntime, lab: string, node: string, args: string[])
 }
 
 /** Starts gobgpd for one node and originates its VIPs; returns its process record. */
-export async function startSpeaker(rt: LabRuntime, lab: string, intent: SpeakerIntent, workDir: string, opts: { restarting: boolean }): Promise<ProcessRecord> {
+export async function startSpeaker(
+  rt: LabRuntime,
+  lab: string,
+  intent: SpeakerIntent,
+  workDir: string,
+  opts: { restarting: boolean },
+): Promise<ProcessRecord> {
   const ns = nsName(lab, intent.node);
   const conf = join(workDir, `${intent.node}-gobgpd.json`);
   writeFileSync(conf, JSON.stringify(gobgpConfig(intent, gobgpBehaviour(rt.gobgp)), null, 2));
@@ -60,14 +97,28 @@ export async function startSpeaker(rt: LabRuntime, lab: string, intent: SpeakerI
   const gr = opts.restarting && intent.peers.some((p) => p.gracefulRestart) ? ['-r'] : [];
   // Own UTS namespace with the node's hostname: GoBGP sends it in its FQDN capability, as the
   // host-network cilium-agent sends the node name.
-  const argv = inRuntime(ns, rt.root, ['gobgpd', '-f', conf, '-t', 'json', '--api-hosts', GOBGP_API, '--pprof-disable', '--log-plain', ...gr], { hostname: intent.node });
+  const argv = inRuntime(
+    ns,
+    rt.root,
+    ['gobgpd', '-f', conf, '-t', 'json', '--api-hosts', GOBGP_API, '--pprof-disable', '--log-plain', ...gr],
+    { hostname: intent.node },
+  );
   const rec = spawnDetached(intent.node, 'gobgpd (emulated cilium-agent BGP)', argv, log);
   await waitUntil(
     async () => {
-      const r = await gobgp(rt, lab, intent.node, ['global']).catch((e: Error) => ({ stdout: '', stderr: e.message, exitCode: 1 }));
+      const r = await gobgp(rt, lab, intent.node, ['global']).catch((e: Error) => ({
+        stdout: '',
+        stderr: e.message,
+        exitCode: 1,
+      }));
       return r.exitCode === 0 ? undefined : `API not answering (${logTail(log, 3)})`;
     },
-    { what: `gobgpd on ${intent.node} to answer on ${GOBGP_API}`, deadline: new Deadline(5000), intervalMs: 20, graceMs: 0 },
+    {
+      what: `gobgpd on ${intent.node} to answer on ${GOBGP_API}`,
+      deadline: new Deadline(5000),
+      intervalMs: 20,
+      graceMs: 0,
+    },
   );
   await advertise(rt, lab, intent);
   return rec;

@@ -88,7 +88,9 @@ export async function wireFabric(model: LabModel, opts: FabricOptions): Promise<
   await Promise.all(
     Object.values(model.routers).map((r) => {
       const args = Object.entries(r.sysctls).map(([k, v]) => `${k}=${v}`);
-      return args.length ? run(inRuntime(nsName(lab, r.name), opts.runtimeRoot, ['sysctl', '-q', '-w', ...args])) : undefined;
+      return args.length
+        ? run(inRuntime(nsName(lab, r.name), opts.runtimeRoot, ['sysctl', '-q', '-w', ...args]))
+        : undefined;
     }),
   );
 }
@@ -98,12 +100,15 @@ function routeLine(r: HostRoute): string {
 }
 
 function sortForBatch(lines: string[]): string[] {
-  const rank = (l: string) => (l.startsWith('link set') && l.includes('master') ? 0 : l.startsWith('link') ? 1 : l.startsWith('addr') ? 2 : 3);
+  const rank = (l: string) =>
+    l.startsWith('link set') && l.includes('master') ? 0 : l.startsWith('link') ? 1 : l.startsWith('addr') ? 2 : 3;
   return [...lines].sort((a, b) => rank(a) - rank(b));
 }
 
 /** Deletes the lab's namespaces that exist (idempotent). */
 export async function deleteNamespaces(names: string[]): Promise<void> {
   const existing = new Set((await run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]));
-  await Promise.all(names.filter((n) => existing.has(n)).map((n) => run(['ip', 'netns', 'delete', n], { reject: false })));
+  await Promise.all(
+    names.filter((n) => existing.has(n)).map((n) => run(['ip', 'netns', 'delete', n], { reject: false })),
+  );
 }

@@ -20,9 +20,17 @@ import { stopProcesses } from './processes.js';
 
 const NFT_TABLE = 'anycast_verify_fault';
 
-export async function injectNetnsFault(model: LabModel, rt: LabRuntime, kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }> {
+export async function injectNetnsFault(
+  model: LabModel,
+  rt: LabRuntime,
+  kind: FaultKind,
+  node: string,
+): Promise<{ restore: () => Promise<void> }> {
   const n = model.k8sNodes[node];
-  if (!n) throw new Error(`faults are injected on Kubernetes nodes; "${node}" is not one (${Object.keys(model.k8sNodes).join(', ')})`);
+  if (!n)
+    throw new Error(
+      `faults are injected on Kubernetes nodes; "${node}" is not one (${Object.keys(model.k8sNodes).join(', ')})`,
+    );
   const lab = model.name;
   const ns = nsName(lab, node);
   const intent = model.clusters[n.cluster]?.speakers[node];
@@ -60,9 +68,16 @@ export async function injectNetnsFault(model: LabModel, rt: LabRuntime, kind: Fa
       };
     }
     case 'silent-drop': {
-      const rules = [`table inet ${NFT_TABLE} {`, '  chain in { type filter hook input priority -300; policy drop; }', '  chain out { type filter hook output priority -300; policy drop; }', '}'].join('\n');
+      const rules = [
+        `table inet ${NFT_TABLE} {`,
+        '  chain in { type filter hook input priority -300; policy drop; }',
+        '  chain out { type filter hook output priority -300; policy drop; }',
+        '}',
+      ].join('\n');
       await run(inRuntime(ns, rt.root, ['nft', '-f', '-']), { input: `${rules}\n` });
-      return { restore: async () => void (await run(inRuntime(ns, rt.root, ['nft', 'delete', 'table', 'inet', NFT_TABLE]))) };
+      return {
+        restore: async () => void (await run(inRuntime(ns, rt.root, ['nft', 'delete', 'table', 'inet', NFT_TABLE]))),
+      };
     }
   }
 }

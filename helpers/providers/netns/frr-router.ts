@@ -20,7 +20,28 @@ import { frrPathspace, nsName } from './naming.js';
 import { logTail, recordFromPidFile, spawnDetached } from './processes.js';
 
 /** Daemons that may run on a router; each gets its own log file. */
-const LOGGED_DAEMONS = ['zebra', 'mgmtd', 'staticd', 'bgpd', 'bfdd', 'ospfd', 'ospf6d', 'isisd', 'ripd', 'ripngd', 'pimd', 'ldpd', 'nhrpd', 'eigrpd', 'babeld', 'pbrd', 'fabricd', 'vrrpd', 'pathd', 'sharpd'];
+const LOGGED_DAEMONS = [
+  'zebra',
+  'mgmtd',
+  'staticd',
+  'bgpd',
+  'bfdd',
+  'ospfd',
+  'ospf6d',
+  'isisd',
+  'ripd',
+  'ripngd',
+  'pimd',
+  'ldpd',
+  'nhrpd',
+  'eigrpd',
+  'babeld',
+  'pbrd',
+  'fabricd',
+  'vrrpd',
+  'pathd',
+  'sharpd',
+];
 
 export interface FrrRouterPaths {
   /** <runtime>/run/frr/<pathspace>: sockets and pid files */
@@ -39,7 +60,10 @@ function frrIds(runtimeRoot: string): { uid: number; gid: number } {
   const line = readFileSync(join(runtimeRoot, 'etc/passwd'), 'utf8')
     .split('\n')
     .find((l) => l.startsWith('frr:'));
-  if (!line) throw new Error(`the runtime at ${runtimeRoot} has no "frr" user: rebuild it (npx anycast-verify runtimes build --force)`);
+  if (!line)
+    throw new Error(
+      `the runtime at ${runtimeRoot} has no "frr" user: rebuild it (npx anycast-verify runtimes build --force)`,
+    );
   const f = line.split(':');
   return { uid: Number(f[2]), gid: Number(f[3]) };
 }
@@ -54,7 +78,12 @@ export function daemonsFileFor(original: string, logDir: string): string {
 }
 
 /** Starts the router's FRR; resolves once watchfrr reports every daemon up, with the records (watchfrr first). */
-export async function startFrrRouter(lab: string, router: RouterModel, runtimeRoot: string, workDir: string): Promise<ProcessRecord[]> {
+export async function startFrrRouter(
+  lab: string,
+  router: RouterModel,
+  runtimeRoot: string,
+  workDir: string,
+): Promise<ProcessRecord[]> {
   const ns = nsName(lab, router.name);
   const ps = frrPathspace(lab, router.name);
   const paths = frrPaths(runtimeRoot, lab, router.name);
@@ -67,7 +96,10 @@ export async function startFrrRouter(lab: string, router: RouterModel, runtimeRo
   const files: Record<string, string> = {
     'frr.conf': readFileSync(router.frrConfPath, 'utf8'),
     daemons: daemonsFileFor(readFileSync(router.daemonsPath, 'utf8'), dir),
-    'vtysh.conf': router.vtyshConfPath && existsSync(router.vtyshConfPath) ? readFileSync(router.vtyshConfPath, 'utf8') : 'service integrated-vtysh-config\n',
+    'vtysh.conf':
+      router.vtyshConfPath && existsSync(router.vtyshConfPath)
+        ? readFileSync(router.vtyshConfPath, 'utf8')
+        : 'service integrated-vtysh-config\n',
   };
   for (const [name, text] of Object.entries(files)) {
     writeFileSync(join(paths.etc, name), text);
@@ -81,18 +113,34 @@ export async function startFrrRouter(lab: string, router: RouterModel, runtimeRo
   const watchfrr = spawnDetached(
     router.name,
     'frr watchfrr',
-    inRuntime(ns, runtimeRoot, ['env', `FRR_PATHSPACE=${ps}`, 'bash', '-c', '. /usr/lib/frr/frrcommon.sh && exec /usr/lib/frr/watchfrr -N "$FRR_PATHSPACE" $(daemon_list)']),
+    inRuntime(ns, runtimeRoot, [
+      'env',
+      `FRR_PATHSPACE=${ps}`,
+      'bash',
+      '-c',
+      '. /usr/lib/frr/frrcommon.sh && exec /usr/lib/frr/watchfrr -N "$FRR_PATHSPACE" $(daemon_list)',
+    ]),
     log,
   );
   await waitUntil(
     async () => {
-      if (!isSameProcessAlive(watchfrr)) throw new StopWaiting(`${router.name}: watchfrr exited during start; last log lines:\n${logTail(log, 12)}`);
-      return /all daemons up/.test(readFileSync(log, 'utf8')) ? undefined : `not all daemons up yet (${logTail(log, 2)})`;
+      if (!isSameProcessAlive(watchfrr))
+        throw new StopWaiting(`${router.name}: watchfrr exited during start; last log lines:\n${logTail(log, 12)}`);
+      return /all daemons up/.test(readFileSync(log, 'utf8'))
+        ? undefined
+        : `not all daemons up yet (${logTail(log, 2)})`;
     },
-    { what: `FRR on ${router.name} to start every daemon and load frr.conf`, deadline: new Deadline(30_000), intervalMs: 25, graceMs: 0 },
+    {
+      what: `FRR on ${router.name} to start every daemon and load frr.conf`,
+      deadline: new Deadline(30_000),
+      intervalMs: 25,
+      graceMs: 0,
+    },
   );
   const records: ProcessRecord[] = [watchfrr];
-  for (const f of readdirSync(paths.runtime).filter((f) => f.endsWith('.pid') && f !== 'watchfrr.pid').sort()) {
+  for (const f of readdirSync(paths.runtime)
+    .filter((f) => f.endsWith('.pid') && f !== 'watchfrr.pid')
+    .sort()) {
     const daemon = f.slice(0, -'.pid'.length);
     const rec = recordFromPidFile(join(paths.runtime, f), router.name, `frr ${daemon}`, join(dir, `${daemon}.log`));
     if (rec) records.push(rec);
@@ -102,5 +150,7 @@ export async function startFrrRouter(lab: string, router: RouterModel, runtimeRo
 
 /** Runs vtysh against one router of the netns lab, from the runtime. */
 export function netnsVtysh(runtimeRoot: string, lab: string, router: string, command: string) {
-  return run(inRuntime(nsName(lab, router), runtimeRoot, ['vtysh', '-N', frrPathspace(lab, router), '-c', command]), { timeoutMs: 15_000 });
+  return run(inRuntime(nsName(lab, router), runtimeRoot, ['vtysh', '-N', frrPathspace(lab, router), '-c', command]), {
+    timeoutMs: 15_000,
+  });
 }

@@ -30,7 +30,10 @@ export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Recor
     const tag = peer.name.replace(/[^A-Za-z0-9-]/g, '-');
     prefixSets.push({
       'prefix-set-name': `${tag}-vips`,
-      'prefix-list': peer.advertise.map((a) => ({ 'ip-prefix': a.prefix, 'masklength-range': `${a.prefix.split('/')[1]}..${a.prefix.split('/')[1]}` })),
+      'prefix-list': peer.advertise.map((a) => ({
+        'ip-prefix': a.prefix,
+        'masklength-range': `${a.prefix.split('/')[1]}..${a.prefix.split('/')[1]}`,
+      })),
     });
     neighborSets.push({ 'neighbor-set-name': `${tag}-peer`, 'neighbor-info-list': [`${peer.address}/32`] });
     statements.push({
@@ -42,7 +45,18 @@ export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Recor
       actions: { 'route-disposition': 'accept-route' },
     });
   }
-  const policies: unknown[] = [{ name: 'allow-local', statements: [{ name: 'allow-local', conditions: { 'bgp-conditions': { 'route-type': 'local' } }, actions: { 'route-disposition': 'accept-route' } }] }];
+  const policies: unknown[] = [
+    {
+      name: 'allow-local',
+      statements: [
+        {
+          name: 'allow-local',
+          conditions: { 'bgp-conditions': { 'route-type': 'local' } },
+          actions: { 'route-disposition': 'accept-route' },
+        },
+      ],
+    },
+  ];
   if (statements.length > 0) policies.push({ name: 'service-export', statements });
 
   return {
@@ -72,13 +86,25 @@ export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Recor
           // the field from the API, through which a config file's peers go too (v3.10.0
           // grpc_server.go:694-699, pkg/config/config.go:171-172), and falls back to its 30 s
           // default (internal/pkg/config/default.go:126-127); the behaviour table says which applies.
-          ...(gobgp.idleHoldAfterReset.honoured ? { 'idle-hold-time-after-reset': CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS } : {}),
+          ...(gobgp.idleHoldAfterReset.honoured
+            ? { 'idle-hold-time-after-reset': CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS }
+            : {}),
         },
       },
       transport: { config: { 'remote-port': peer.port, 'passive-mode': false } },
-      ...(peer.ebgpMultihop > 1 ? { 'ebgp-multihop': { config: { enabled: true, 'multihop-ttl': peer.ebgpMultihop } } } : {}),
+      ...(peer.ebgpMultihop > 1
+        ? { 'ebgp-multihop': { config: { enabled: true, 'multihop-ttl': peer.ebgpMultihop } } }
+        : {}),
       ...(peer.gracefulRestart
-        ? { 'graceful-restart': { config: { enabled: true, 'restart-time': peer.gracefulRestart.restartTimeSeconds, 'notification-enabled': true } } }
+        ? {
+            'graceful-restart': {
+              config: {
+                enabled: true,
+                'restart-time': peer.gracefulRestart.restartTimeSeconds,
+                'notification-enabled': true,
+              },
+            },
+          }
         : {}),
       'afi-safis': peer.families.map((f) => ({
         config: { 'afi-safi-name': `${f.afi}-${f.safi}`, enabled: true },

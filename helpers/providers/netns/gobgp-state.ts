@@ -42,7 +42,9 @@ export function parseGobgpNeighbors(json: string, localASN: number): SpeakerPeer
       advertised,
       received,
       tcpPasswordEnabled: !!n.conf?.auth_password,
-      gracefulRestart: n.graceful_restart ? { enabled: !!n.graceful_restart.enabled, restartTimeSeconds: n.graceful_restart.restart_time } : { enabled: false },
+      gracefulRestart: n.graceful_restart
+        ? { enabled: !!n.graceful_restart.enabled, restartTimeSeconds: n.graceful_restart.restart_time }
+        : { enabled: false },
     };
   });
 }

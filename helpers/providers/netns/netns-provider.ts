@@ -8,12 +8,25 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { LabModel } from '../../model/lab-model.js';
 import { run, haveCommand } from '../../runtime/command.js';
 import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
-import { isSameProcessAlive, readState, removeRunDir, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
+import {
+  isSameProcessAlive,
+  readState,
+  removeRunDir,
+  runDir,
+  writeState,
+  type LabRuntime,
+} from '../../runtime/run-state.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
 import { spawn as spawnChild } from 'node:child_process';
-import { type SpeakerRestart, type FaultKind, type LabHandle, type SpawnedProcess, type SpeakerPeerView } from '../api/lab-handle.js';
+import {
+  type SpeakerRestart,
+  type FaultKind,
+  type LabHandle,
+  type SpawnedProcess,
+  type SpeakerPeerView,
+} from '../api/lab-handle.js';
 import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
 import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
@@ -24,14 +37,14 @@ import { frrPathspace, nsName } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
 
-
 export class NetnsProvider implements LabProvider {
   readonly name = 'netns' as const;
   constructor(readonly model: LabModel) {}
 
   async preflight(opts: { runtime?: string } = {}): Promise<void> {
     const missing: string[] = [];
-    if (process.getuid?.() !== 0) missing.push('root is needed to create network namespaces: run as root (e.g. sudo -E npm test)');
+    if (process.getuid?.() !== 0)
+      missing.push('root is needed to create network namespaces: run as root (e.g. sudo -E npm test)');
     // The host only builds namespaces and enters them; FRR, GoBGP and the node tools come from the runtime.
     for (const [cmd, pkg] of [
       ['ip', 'iproute2'],
@@ -57,7 +70,10 @@ export class NetnsProvider implements LabProvider {
     const lab = this.model.name;
     const rt = resolveLabRuntime(this.model.root, opts.runtime);
     const state = readState(lab);
-    if (!state) throw new Error(`lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`);
+    if (!state)
+      throw new Error(
+        `lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`,
+      );
     const work = runDir(lab);
     mkdirSync(work, { recursive: true });
     // Namespaces of this lab's names without a record (a run killed before its first write).
@@ -69,7 +85,9 @@ export class NetnsProvider implements LabProvider {
     state.runtime = rt;
     const save = () => writeState(state);
     save();
-    progress.info(`runtime ${rt.suite}: FRR ${rt.frr} (pinned ${rt.requested.frr}), GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`);
+    progress.info(
+      `runtime ${rt.suite}: FRR ${rt.frr} (pinned ${rt.requested.frr}), GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`,
+    );
     const handle = new NetnsHandle(this.model, rt);
     const signal = opts.signal;
     const checkAbort = () => {
@@ -83,7 +101,9 @@ export class NetnsProvider implements LabProvider {
       }),
     );
     checkAbort();
-    await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () => wireFabric(this.model, { runtimeRoot: rt.root }));
+    await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () =>
+      wireFabric(this.model, { runtimeRoot: rt.root }),
+    );
     checkAbort();
     for (const r of Object.values(this.model.routers)) {
       const p = frrPaths(rt.root, lab, r.name);
@@ -97,12 +117,18 @@ export class NetnsProvider implements LabProvider {
         (async () => {
           state.processes.push(...(await startFrrRouter(lab, r, rt.root, work)));
           save();
-          await waitUntil(async () => ((await netnsVtysh(rt.root, lab, r.name, 'show bgp summary json').catch(() => undefined)) ? undefined : 'bgpd does not answer'), {
-            what: `${r.name} to answer vtysh`,
-            deadline: new Deadline(10_000),
-            intervalMs: 20,
-            signal,
-          });
+          await waitUntil(
+            async () =>
+              (await netnsVtysh(rt.root, lab, r.name, 'show bgp summary json').catch(() => undefined))
+                ? undefined
+                : 'bgpd does not answer',
+            {
+              what: `${r.name} to answer vtysh`,
+              deadline: new Deadline(10_000),
+              intervalMs: 20,
+              signal,
+            },
+          );
         })(),
       ]),
     );
@@ -124,16 +150,21 @@ export class NetnsProvider implements LabProvider {
     );
     const pods = progress.step(`echo pods on ${[...podsUp.keys()].join(', ')}`, () => Promise.all(podsUp.values()));
     const speakers = Object.values(this.model.clusters).flatMap((c) => Object.values(c.speakers));
-    const nodes = progress.step(`emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`, () =>
-      Promise.all(
-        speakers.map(async (intent) => {
-          const peers = intent.peers.map((p) => addressOwner(this.model, p.address)).filter((r): r is string => !!r && routerUp.has(r));
-          for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))])) if (r.status === 'rejected') throw r.reason;
-          checkAbort();
-          state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
-          save();
-        }),
-      ),
+    const nodes = progress.step(
+      `emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`,
+      () =>
+        Promise.all(
+          speakers.map(async (intent) => {
+            const peers = intent.peers
+              .map((p) => addressOwner(this.model, p.address))
+              .filter((r): r is string => !!r && routerUp.has(r));
+            for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))]))
+              if (r.status === 'rejected') throw r.reason;
+            checkAbort();
+            state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
+            save();
+          }),
+        ),
     );
     // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
     for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
@@ -159,8 +190,11 @@ export class NetnsProvider implements LabProvider {
         // Anything a watcher restarted in the meantime carries the lab's markers too.
         await stopProcesses(findLabProcesses(lab, runDir(lab), pathspaces));
       });
-    const namespaces = [...new Set([...(state?.namespaces ?? []), ...(await existingNamespaces(labNamespaces(this.model)))])];
-    if (namespaces.length) await opts.progress.step(`delete ${namespaces.length} namespaces`, () => deleteNamespaces(namespaces));
+    const namespaces = [
+      ...new Set([...(state?.namespaces ?? []), ...(await existingNamespaces(labNamespaces(this.model)))]),
+    ];
+    if (namespaces.length)
+      await opts.progress.step(`delete ${namespaces.length} namespaces`, () => deleteNamespaces(namespaces));
     const paths = new Set(state?.paths ?? []);
     // The pathspace folders in every built runtime (a lab killed before its record named one included).
     for (const root of new Set([state?.runtime?.root, ...allRuntimeRoots()].filter((r): r is string => !!r))) {
@@ -176,8 +210,14 @@ export class NetnsProvider implements LabProvider {
 
   async attach(): Promise<LabHandle> {
     const state = readState(this.model.name);
-    if (!state?.ready) throw new Error(`lab "${this.model.name}" is not up (no ready run state in ${runDir(this.model.name)}); run \`npx anycast-verify up\``);
-    if (!state.runtime) throw new Error(`lab "${this.model.name}" was started by an older anycast-verify without a runtime; run \`npx anycast-verify down\` and up again`);
+    if (!state?.ready)
+      throw new Error(
+        `lab "${this.model.name}" is not up (no ready run state in ${runDir(this.model.name)}); run \`npx anycast-verify up\``,
+      );
+    if (!state.runtime)
+      throw new Error(
+        `lab "${this.model.name}" was started by an older anycast-verify without a runtime; run \`npx anycast-verify down\` and up again`,
+      );
     return new NetnsHandle(this.model, state.runtime);
   }
 }
@@ -197,7 +237,8 @@ async function kernelProblems(): Promise<string[]> {
   const out: string[] = [];
   for (const [cmd, what] of probes) {
     const r = await run(['unshare', '--net', 'sh', '-c', cmd], { reject: false });
-    if (r.exitCode !== 0) out.push(`the kernel lacks ${what}: \`${cmd}\` failed (${r.stderr.trim() || `exit ${r.exitCode}`})`);
+    if (r.exitCode !== 0)
+      out.push(`the kernel lacks ${what}: \`${cmd}\` failed (${r.stderr.trim() || `exit ${r.exitCode}`})`);
   }
   return out;
 }
@@ -232,7 +273,10 @@ export class NetnsHandle implements LabHandle {
   }
 
   exec(node: string, argv: string[], opts?: Parameters<LabHandle['exec']>[2]) {
-    if (!this.model.topology.nodes[node]) return Promise.reject(new Error(`no node "${node}" in the lab (nodes: ${Object.keys(this.model.topology.nodes).join(', ')})`));
+    if (!this.model.topology.nodes[node])
+      return Promise.reject(
+        new Error(`no node "${node}" in the lab (nodes: ${Object.keys(this.model.topology.nodes).join(', ')})`),
+      );
     return run(this.nodeArgv(node, argv), opts);
   }
 
@@ -250,7 +294,14 @@ export class NetnsHandle implements LabHandle {
     // `neighbor -j` carries no sent-route count; the Adj-RIB-Out does (what `cilium bgp peers` calls Advertised).
     await Promise.all(
       peers.map(async (p) => {
-        const out = await gobgp(this.runtime, this.model.name, node, ['neighbor', p.peerAddress, 'adj-out', '-a', 'ipv4', '-j']).catch(() => undefined);
+        const out = await gobgp(this.runtime, this.model.name, node, [
+          'neighbor',
+          p.peerAddress,
+          'adj-out',
+          '-a',
+          'ipv4',
+          '-j',
+        ]).catch(() => undefined);
         if (out) p.advertised = Object.keys(JSON.parse(out.stdout || '{}') as object).length;
       }),
     );
@@ -275,7 +326,11 @@ export class NetnsHandle implements LabHandle {
     const state = readState(this.model.name);
     if (!state) return `lab "${this.model.name}" has no run state (was it removed?)`;
     const dead = state.processes.filter((p) => !isSameProcessAlive(p));
-    return dead.length ? dead.map((p) => `${p.node}: ${p.what} (pid ${p.pid}) has died; last log lines:\n${logTail(p.log, 10)}`).join('\n') : undefined;
+    return dead.length
+      ? dead
+          .map((p) => `${p.node}: ${p.what} (pid ${p.pid}) has died; last log lines:\n${logTail(p.log, 10)}`)
+          .join('\n')
+      : undefined;
   }
 
   injectFault(kind: FaultKind, node: string) {
@@ -284,13 +339,17 @@ export class NetnsHandle implements LabHandle {
 
   /** Nothing supervises the emulated speaker: the fault's restore starts it again (./faults.ts). */
   async speakerRestart(): Promise<SpeakerRestart> {
-    return { formula: 'nothing restarts the emulated speaker until the fault is restored (helpers/providers/netns/faults.ts)' };
+    return {
+      formula: 'nothing restarts the emulated speaker until the fault is restored (helpers/providers/netns/faults.ts)',
+    };
   }
 
   async logs(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     for (const p of readState(this.model.name)?.processes ?? []) {
-      if (p.log && existsSync(p.log)) out[`${p.node}-${p.what.split(' ')[0]}${p.what.startsWith('frr') ? `-${p.what.split(' ')[1]}` : ''}`] = readFileSync(p.log, 'utf8');
+      if (p.log && existsSync(p.log))
+        out[`${p.node}-${p.what.split(' ')[0]}${p.what.startsWith('frr') ? `-${p.what.split(' ')[1]}` : ''}`] =
+          readFileSync(p.log, 'utf8');
     }
     return out;
   }

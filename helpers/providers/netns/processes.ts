@@ -26,7 +26,12 @@ export function spawnDetached(node: string, what: string, argv: string[], log: s
 }
 
 /** Reads a daemon's pid file (FRR daemonizes itself and writes one). */
-export function recordFromPidFile(pidFile: string, node: string, what: string, log?: string): ProcessRecord | undefined {
+export function recordFromPidFile(
+  pidFile: string,
+  node: string,
+  what: string,
+  log?: string,
+): ProcessRecord | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
