@@ -22,18 +22,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it, type RunnerTask } from 'vitest';
 import { convergenceProblem } from '../helpers/lab/convergence.js';
-import { labSessions } from '../helpers/lab/sessions.js';
-import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
-import {
-  faultSpec,
-  FAULT_TITLES,
-  PER_HOP_SECONDS,
-  type FaultSpec,
-  type NegotiatedSession,
-} from '../helpers/faults/budgets.js';
+import { FAULT_TITLES, PER_HOP_SECONDS, type FaultSpec, type NegotiatedSession } from '../helpers/faults/budgets.js';
 import { bgpNeighbors } from '../helpers/clients/frr.js';
-import { grSettleProblem, negotiatedSession } from '../helpers/faults/negotiated.js';
-import { gobgpBehaviour } from '../helpers/runtimes/gobgp-behaviour.js';
+import { grSettleProblem } from '../helpers/faults/negotiated.js';
 import { outageStats, type OutageStats } from '../helpers/faults/outage.js';
 import { monitorRoutes, type FibChange } from '../helpers/observe/route-monitor.js';
 import { startPacketTrail, type PacketTrail, type TrailPacket } from '../helpers/observe/packet-trail.js';
@@ -44,40 +35,20 @@ import { renderTimeline } from '../helpers/report/timeline-svg.js';
 import { recordArtefact, recordMetric } from '../helpers/report/metrics.js';
 import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
 import type { FaultKind } from '../helpers/providers/api/lab-handle.js';
+import { budgetFault, faultTarget, settleBeforeFault } from '../helpers/faults/fault-target.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
 const model = lab.model;
-const [vip, clusters] = [...advertisedVips(model)][0]!;
-const service = Object.values(model.clusters)
-  .flatMap((c) => c.services)
-  .find((s) => s.vip === vip)!;
-const victimCluster = clusters[0]!;
-const victim = model.clusters[victimCluster]!.nodes[0]!;
-const session = labSessions(model).find((s) => s.b.node === victim)!;
-const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
-const ecmpRouters = ecmp.map((e) => e.router);
-const fullSet = new Map(ecmp.map((e) => [e.router, e.candidates.map((c) => c.nextHop).sort()]));
-const survivors = new Map(
-  ecmp.map((e) => [
-    e.router,
-    e.candidates
-      .filter((c) => !c.clusters.includes(victimCluster))
-      .map((c) => c.nextHop)
-      .sort(),
-  ]),
-);
-/** BGP hops from the node to the ECMP point: the AS-path length the ECMP router sees for the victim's path. */
-const hops = ecmp[0]?.candidates.find((c) => c.clusters.includes(victimCluster))?.asPaths[0]?.split(' ').length ?? 1;
+const target = faultTarget(lab);
+const { vip, clusters, service, victimCluster, victim, session, ecmpRouters, fullSet, survivors, hops, clientAddress } =
+  target;
 const PROBE = { intervalMs: 10, timeoutMs: 300 };
 /** Every router is watched (not only the ECMP points) and every node traced, so each loss has a place. */
 const routers = Object.keys(model.routers);
 const traced = [...routers, ...Object.keys(model.hosts), ...Object.keys(model.k8sNodes)];
 /** The routers between the clients and the victim: its leaf and the ECMP routers. */
 const onPath = [...new Set([session.a.node, ...ecmpRouters])];
-const clientAddress = Object.fromEntries(
-  Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]),
-);
 const nodeCluster = Object.fromEntries(Object.entries(model.k8sNodes).map(([n, k]) => [n, k.cluster]));
 /** How often the suite looks at the monitored state while waiting (the stamps come from the monitor, not from this). */
 const LOOK_MS = 20;
@@ -164,34 +135,6 @@ interface Observed {
 }
 
 /** Each fault starts from a converged lab with the victim's session settled. */
-async function settleBeforeFault(): Promise<void> {
-  // Each fault starts from a converged lab (the previous one re-converged, or this fails first).
-  await waitUntil(() => convergenceProblem(lab), {
-    what: 'the lab to be converged before the fault',
-    deadline: new Deadline(30_000),
-  });
-  // …and the victim's session settled (End-of-RIB exchanged both ways after a reconnect), so
-  // every fault meets the same state of the graceful-restart machinery.
-  await waitUntil(() => grSettleProblem(lab, session), {
-    what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange before the fault`,
-    deadline: new Deadline(10_000),
-  });
-}
-
-/** The fault's budgets (and, for a speaker crash, its expected outcome) from the session as negotiated, the speaker's GoBGP and the provider. */
-async function budgetFault(kind: FaultKind): Promise<{ spec: FaultSpec; negotiated: NegotiatedSession }> {
-  const negotiated = await negotiatedSession(lab, session);
-  const gobgp = gobgpBehaviour(lab.speakerGobgpVersion());
-  // What restarts a crashed speaker, and how soon, decides what the fabric must do (budgets.ts crashOutcome).
-  const speakerRestart = kind === 'speaker-crash' ? await lab.speakerRestart(victim, gobgp) : undefined;
-  const spec = faultSpec(kind, negotiated, session.speakerPeer!, hops, gobgp, {
-    detect: lab.detectAllowance?.(kind),
-    failBack: lab.failBackAllowance?.(kind),
-    speakerRestart,
-  });
-  return { spec, negotiated };
-}
-
 /**
  * One fault's observers (a probe in every client, every router's FIB, the packet trail), started
  * together, and the marks of its timeline; the fault, injected and lifted once; and the clean-up
@@ -764,8 +707,8 @@ describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} mu
 
   for (const kind of FAULTS) {
     it(`${kind}: ${FAULT_TITLES[kind]}`, async ({ task }) => {
-      await settleBeforeFault();
-      const { spec, negotiated } = await budgetFault(kind);
+      await settleBeforeFault(lab, target);
+      const { spec, negotiated } = await budgetFault(lab, target, kind);
       if (spec.outcome)
         recordMetric(task, {
           key: 'failover.outcome',

@@ -17,15 +17,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it, type RunnerTask } from 'vitest';
-import { convergenceProblem } from '../helpers/lab/convergence.js';
 import { readHashing } from '../helpers/lab/hashing.js';
-import { labSessions } from '../helpers/lab/sessions.js';
-import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
-import { faultSpec, FAULT_TITLES } from '../helpers/faults/budgets.js';
-import { grSettleProblem, negotiatedSession } from '../helpers/faults/negotiated.js';
+import { FAULT_TITLES } from '../helpers/faults/budgets.js';
 import { judgeRehash, connectionKey, type PredictedClusters, type RehashJudgement } from '../helpers/faults/rehash.js';
 import { kernelNextHops } from '../helpers/clients/frr.js';
-import { gobgpBehaviour } from '../helpers/runtimes/gobgp-behaviour.js';
 import { aliveAt, HELD_DEFAULTS, startHeld, type HeldConnection } from '../helpers/traffic/held-connections.js';
 import { movedShare } from '../helpers/traffic/hash-threshold.js';
 import { predictability, predictFlows } from '../helpers/traffic/path-prediction.js';
@@ -34,34 +29,14 @@ import { renderConnections } from '../helpers/report/connections-svg.js';
 import { recordArtefact, recordMetric } from '../helpers/report/metrics.js';
 import { Deadline, sleep, waitUntil } from '../helpers/runtime/poll.js';
 import type { FaultKind } from '../helpers/providers/api/lab-handle.js';
+import { budgetFault, faultTarget, settleBeforeFault } from '../helpers/faults/fault-target.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
 const model = lab.model;
-const [vip, clusters] = [...advertisedVips(model)][0]!;
-const service = Object.values(model.clusters)
-  .flatMap((c) => c.services)
-  .find((s) => s.vip === vip)!;
-const victimCluster = clusters[0]!;
-const victim = model.clusters[victimCluster]!.nodes[0]!;
-const session = labSessions(model).find((s) => s.b.node === victim)!;
-const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
-const ecmpRouters = ecmp.map((e) => e.router);
-const fullSet = new Map(ecmp.map((e) => [e.router, e.candidates.map((c) => c.nextHop).sort()]));
-const survivors = new Map(
-  ecmp.map((e) => [
-    e.router,
-    e.candidates
-      .filter((c) => !c.clusters.includes(victimCluster))
-      .map((c) => c.nextHop)
-      .sort(),
-  ]),
-);
-const hops = ecmp[0]?.candidates.find((c) => c.clusters.includes(victimCluster))?.asPaths[0]?.split(' ').length ?? 1;
+const target = faultTarget(lab);
+const { vip, clusters, service, victimCluster, victim, ecmpRouters, fullSet, survivors, clientAddress } = target;
 const clients = Object.keys(model.hosts);
-const clientAddress = Object.fromEntries(
-  Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]),
-);
 const HELD = HELD_DEFAULTS;
 /**
  * After a FIB change, how long until every break it causes has shown: a moved connection is
@@ -162,22 +137,8 @@ describe(`established connections through faults on ${victim} (${victimCluster})
     it(`${kind}: a connection breaks exactly when the FIB moves it, on the fault and on the fail-back`, async ({
       task,
     }) => {
-      await waitUntil(() => convergenceProblem(lab), {
-        what: 'the lab to be converged before the fault',
-        deadline: new Deadline(30_000),
-      });
-      await waitUntil(() => grSettleProblem(lab, session), {
-        what: `${session.a.node} ↔ ${victim} to finish its graceful-restart exchange`,
-        deadline: new Deadline(10_000),
-      });
-      const spec = faultSpec(
-        kind,
-        await negotiatedSession(lab, session),
-        session.speakerPeer!,
-        hops,
-        gobgpBehaviour(lab.speakerGobgpVersion()),
-        { detect: lab.detectAllowance?.(kind), failBack: lab.failBackAllowance?.(kind) },
-      );
+      await settleBeforeFault(lab, target);
+      const { spec } = await budgetFault(lab, target, kind);
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 60);
       const held = clients.map((c) => startHeld(lab, c, `${vip}:${service.port}`, { ...HELD, maxSeconds }));
       let restore: (() => Promise<void>) | undefined;

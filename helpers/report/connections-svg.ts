@@ -5,7 +5,7 @@
  * for the fault, the restore and when the fabric moved each way. Plain SVG, like the timeline.
  */
 import type { HeldConnection } from '../traffic/held-connections.js';
-import { esc, PALETTE } from './timeline-svg.js';
+import { clusterLegend, esc, PALETTE } from './timeline-svg.js';
 
 export interface ConnectionsInput {
   title: string;
@@ -65,14 +65,8 @@ export function renderConnections(input: ConnectionsInput): string {
       `<line x1="${xx}" x2="${xx}" y1="${top - 6}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/><text x="${xx + 3}" y="${top - 8 - (i % 3) * 12}">${esc(m.label)}</text>`,
     );
   });
-  let lx = left;
   const ly = axisY + 40;
-  for (const c of input.clusters) {
-    parts.push(
-      `<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(c)}"/><text x="${lx + 14}" y="${ly}">served by ${esc(c)}</text>`,
-    );
-    lx += 160;
-  }
+  const lx = clusterLegend(parts, input.clusters, { x: left, y: ly, verb: 'served by', step: 160 });
   parts.push(
     `<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">reset</text>`,
   );

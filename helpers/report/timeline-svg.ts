@@ -24,6 +24,22 @@ const NO_ROUTE = '#d62728';
 /** One colour per cluster, in the order of the lab's clusters (shared by every picture). */
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
 
+/** One swatch per cluster ("<verb> <cluster>") from x, in the clusters' colours; returns where the legend ends. */
+export function clusterLegend(
+  parts: string[],
+  clusters: string[],
+  at: { x: number; y: number; verb: string; step: number },
+): number {
+  let lx = at.x;
+  clusters.forEach((c, i) => {
+    parts.push(
+      `<rect x="${lx}" y="${at.y - 9}" width="10" height="10" fill="${PALETTE[i] ?? '#777'}"/><text x="${lx + 14}" y="${at.y}">${at.verb} ${esc(c)}</text>`,
+    );
+    lx += at.step;
+  });
+  return lx;
+}
+
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -102,14 +118,8 @@ export function renderTimeline(input: TimelineInput): string {
       `<text x="${nearRight ? xx - 3 : xx + 3}" y="${top - 10 - (i % 3) * 12}"${nearRight ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`,
     );
   });
-  let lx = left;
   const ly = axisY + 40;
-  for (const c of input.clusters) {
-    parts.push(
-      `<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${colour(c)}"/><text x="${lx + 14}" y="${ly}">answered by ${esc(c)}</text>`,
-    );
-    lx += 170;
-  }
+  const lx = clusterLegend(parts, input.clusters, { x: left, y: ly, verb: 'answered by', step: 170 });
   parts.push(
     `<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">failed request</text>`,
   );

@@ -43,6 +43,8 @@ const timeout = Number(values['timeout-ms']);
 const reopenMs = Number(values['reopen-ms']);
 const endAt = Date.now() + Number(values.seconds) * 1000;
 const now = () => Math.round((performance.timeOrigin + performance.now()) * 10) / 10;
+// (The port and output helpers repeat probe.mjs's on purpose: on the real lab each script is
+// copied alone into a sidecar, so neither may import a sibling file.)
 // Ports taken in turn from a range, starting at a random point so back-to-back runs differ;
 // a port comes round again only after 40 000 connections, long after any TIME_WAIT.
 const PORTS = { from: 20000, to: 60000 };
