@@ -227,6 +227,15 @@ describe(`established connections through faults on ${victim} (${victimCluster})
           name: 'connections broken by the fail-back',
           value: failBack.broken,
         });
+        // With two clusters the fault breaks exactly the failed cluster's connections; with more,
+        // hash-threshold also shifts region boundaries between survivors and breaks some of theirs.
+        recordMetric(task, {
+          key: 'rehash.fault.brokenOnSurvivors',
+          name: `of the connections broken by the fault, served by a survivor (not ${victimCluster})`,
+          value: judged.verdicts.filter(
+            (v) => v.transition === 'fault' && v.observedBreak && v.servedBy !== victimCluster,
+          ).length,
+        });
         recordMetric(task, {
           key: 'rehash.agreement',
           name: 'connections whose fate the FIB predicted',
