@@ -227,6 +227,14 @@ describe(`established connections through faults on ${victim} (${victimCluster})
           name: 'connections broken by the fail-back',
           value: failBack.broken,
         });
+        recordMetric(task, {
+          key: 'rehash.agreement',
+          name: 'connections whose fate the FIB predicted',
+          value: judged.verdicts.length
+            ? (100 * (judged.verdicts.length - judged.disagreements.length)) / judged.verdicts.length
+            : 0,
+          unit: '%',
+        });
         // With two clusters the fault breaks exactly the failed cluster's connections; with more,
         // hash-threshold also shifts region boundaries between survivors and breaks some of theirs.
         recordMetric(task, {
@@ -235,14 +243,6 @@ describe(`established connections through faults on ${victim} (${victimCluster})
           value: judged.verdicts.filter(
             (v) => v.transition === 'fault' && v.observedBreak && v.servedBy !== victimCluster,
           ).length,
-        });
-        recordMetric(task, {
-          key: 'rehash.agreement',
-          name: 'connections whose fate the FIB predicted',
-          value: judged.verdicts.length
-            ? (100 * (judged.verdicts.length - judged.disagreements.length)) / judged.verdicts.length
-            : 0,
-          unit: '%',
         });
         recordMetric(task, { key: 'rehash.fault.alive', name: 'connections up at the fault', value: fault.alive });
         recordMetric(task, {
