@@ -19,6 +19,7 @@ import { vtyshJsonClaim } from '../helpers/checks/json-subset.js';
 import { sessionAsConfigured, sessionEstablished } from '../helpers/checks/session-checks.js';
 import { vipRouteFib, vipRouteRib } from '../helpers/checks/vip-route-checks.js';
 import { kernelNextHops } from '../helpers/clients/frr.js';
+import { vipForwardedOver } from '../helpers/checks/intent-checks.js';
 import { httpGet } from '../helpers/clients/http-probe.js';
 import { convergenceProblem } from '../helpers/lab/convergence.js';
 import { labSessions } from '../helpers/lab/sessions.js';
@@ -58,6 +59,13 @@ describe('breaking the lab breaks the right claim', () => {
         ),
       );
       expect((await vipRouteFib(lab, meeting)).join('\n')).toMatch(/kernel routes .* expected exactly .*: missing/);
+      // The declared intent's live claim too: the router now forwards over one cluster only.
+      const over = [...new Set(meeting.candidates.flatMap((c) => c.clusters))];
+      expect((await vipForwardedOver(lab, { router: meeting.router, vip: meeting.vip, over })).join('\n')).toMatch(
+        new RegExp(
+          `^${meeting.router} forwards ${meeting.vip.replace(/\./g, '\\.')} over (${over.join('|')}), intent says ${over.sort().join(', ')}$`,
+        ),
+      );
     } finally {
       await vtyshConfig(meeting.router, [...relax, 'bgp bestpath as-path multipath-relax']);
       await reconverged();

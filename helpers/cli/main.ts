@@ -10,6 +10,7 @@ import { LabConfigError } from '../model/errors.js';
 import { PreflightError } from '../providers/api/lab-provider.js';
 import { addGlobalOptions, addGlobalOptionsEverywhere, runningGlobalOpts } from './global-options.js';
 import { addCheckCommand } from './commands/check.js';
+import { addIntentCommand } from './commands/intent.js';
 import { addUpCommand } from './commands/up.js';
 import { addStatusCommand } from './commands/status.js';
 import { addExecCommand } from './commands/exec.js';
@@ -34,6 +35,7 @@ export function buildCli(): Command {
 
   // In this order: it is the order `--help` lists them.
   addCheckCommand(program, globals);
+  addIntentCommand(program, globals);
   addUpCommand(program, globals);
   addStatusCommand(program, globals);
   addExecCommand(program, globals);

@@ -4,6 +4,7 @@
  * place an address, ASN, timer or password enters the code; everything downstream reads
  * it from here.
  */
+import { DEFAULT_INTENT, loadIntent, type LoadedIntent } from './intent.js';
 import { describeHashing, HASH_FIELDS, HASH_POLICY, hashingOf, hashingSysctls, type FabricHashing } from './hashing.js';
 import { resolve } from 'node:path';
 import { LabConfigError, ProblemList } from './errors.js';
@@ -72,6 +73,8 @@ export interface LabModel {
   clusters: Record<string, ClusterModel>;
   links: TopoLink[];
   hashing: FabricHashing;
+  /** The declared intent (intent.yaml), when the project has one. */
+  intent?: LoadedIntent;
 }
 
 export interface LoadOptions {
@@ -79,6 +82,8 @@ export interface LoadOptions {
   root: string;
   topologyFile?: string;
   fixturesDir?: string;
+  /** Default: intent.yaml in the project root (optional). */
+  intentFile?: string;
 }
 
 export const DEFAULT_TOPOLOGY = 'containerlab/anycast.clab.yml';
@@ -205,6 +210,7 @@ export function loadLabModel(opts: LoadOptions): LabModel {
     clusters,
     links: topology.links,
     hashing: fabricHashing(routers, problems, file),
+    intent: loadIntent(root, resolve(root, opts.intentFile ?? DEFAULT_INTENT), problems),
   };
   if (problems.empty) runCrossChecks(model, problems);
   problems.throwIfAny();

@@ -1,6 +1,6 @@
 /**
- * Runs the lab suites in file-name order (0-smoke, 1-bgp-sessions, ... 5-breakage): the
- * quick read-only checks first, the disruptive failover and breakage suites last.
+ * Runs the lab suites in file-name order (0-smoke, 1-bgp-sessions, ... 6-held-connections): the
+ * quick read-only checks first, the disruptive failover, breakage and held-connections suites last.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 

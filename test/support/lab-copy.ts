@@ -1,8 +1,8 @@
 /**
- * A throw-away copy of the lab's source files (containerlab/ and fixtures/) to mutate in a
+ * A throw-away copy of the lab's source files (containerlab/, fixtures/ and intent.yaml) to mutate in a
  * test, so a test can prove that a broken input is caught, without touching the real files.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { onTestFinished } from 'vitest';
@@ -24,6 +24,8 @@ export function labCopy(): LabCopy {
   const root = join(base, 'lab');
   cpSync(join(PROJECT_ROOT, 'containerlab'), join(root, 'containerlab'), { recursive: true });
   cpSync(join(PROJECT_ROOT, 'fixtures'), join(root, 'fixtures'), { recursive: true });
+  if (existsSync(join(PROJECT_ROOT, 'intent.yaml')))
+    cpSync(join(PROJECT_ROOT, 'intent.yaml'), join(root, 'intent.yaml'));
   onTestFinished(() => rmSync(base, { recursive: true, force: true }));
   const read = (f: string) => readFileSync(join(root, f), 'utf8');
   const write = (f: string, t: string) => {

@@ -1,0 +1,20 @@
+/**
+ * The declared intent against the lab's files: the divergences `check` reports and the
+ * intent suite asserts (helpers/model/intent.ts), with the lab's sessions as node pairs.
+ */
+import type { Problem } from '../model/errors.js';
+import { intentDivergences, intentFromModel } from '../model/intent.js';
+import type { LabModel } from '../model/lab-model.js';
+import { labSessions } from './sessions.js';
+
+const sessionPairs = (model: LabModel): [string, string][] => labSessions(model).map((s) => [s.a.node, s.b.node]);
+
+/** Divergences between the files and intent.yaml; none when the project declares no intent. */
+export function intentProblems(model: LabModel): Problem[] {
+  return model.intent ? intentDivergences(model, model.intent, sessionPairs(model)) : [];
+}
+
+/** The intent the files give today, as YAML (`anycast-verify intent --init`). */
+export function initialIntent(model: LabModel): string {
+  return intentFromModel(model, sessionPairs(model));
+}

@@ -1,0 +1,138 @@
+/**
+ * Declared intent: what must hold whatever the files say (intent.yaml beside containerlab/
+ * and fixtures/). Every other expectation is derived from the files, which is right for a
+ * version bump but blind to an edit that moves the VIP, drains a cluster or leaves one
+ * cluster serving: the derived expectations move with the edit. The intent does not, so
+ * `check` names every divergence between the files and it, and the intent suite asserts it
+ * on the running lab.
+ */
+import { existsSync } from 'node:fs';
+import { Document, isScalar, isSeq, visit } from 'yaml';
+import { z } from 'zod';
+import type { ProblemList, Problem } from './errors.js';
+import type { LabModel } from './lab-model.js';
+import { advertisedVips, expectedVipRoutes } from './expected-routes.js';
+import { pathToString, readYamlDocs, validateDoc, type YamlDoc } from './yaml-file.js';
+
+export const DEFAULT_INTENT = 'intent.yaml';
+
+const name = z.string().min(1);
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'expected an IPv4 address');
+
+export const intentSchema = z.strictObject({
+  vips: z.array(
+    z.strictObject({
+      /** The VIP address LB-IPAM must give the Service. */
+      address: ipv4,
+      /** The Service (namespace/name) it belongs to. */
+      service: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected namespace/name'),
+      /** The clusters that must advertise it. */
+      clusters: z.array(name).min(1),
+      /** Routers that must hold it with ECMP over exactly these clusters. */
+      ecmp: z.array(z.strictObject({ router: name, over: z.array(name).min(2) })).default([]),
+      /** Clients that must reach it. */
+      reachableFrom: z.array(name).default([]),
+    }),
+  ),
+  /** BGP sessions that must exist, as pairs of node names (either order). */
+  sessions: z.array(z.tuple([name, name])).default([]),
+});
+
+export type Intent = z.infer<typeof intentSchema>;
+
+export interface LoadedIntent {
+  intent: Intent;
+  doc: YamlDoc;
+}
+
+/** Reads intent.yaml if the project has one (it is optional); a malformed one is a problem like any other input. */
+export function loadIntent(root: string, path: string, problems: ProblemList): LoadedIntent | undefined {
+  if (!existsSync(path)) return undefined;
+  const doc = readYamlDocs(root, path, problems)[0];
+  if (!doc) return undefined;
+  const intent = validateDoc(doc, intentSchema, problems);
+  return intent ? { intent, doc } : undefined;
+}
+
+const same = (a: string[], b: string[]) => [...a].sort().join() === [...b].sort().join();
+const list = (a: string[]) => (a.length ? a.join(', ') : 'none');
+
+/**
+ * Every divergence between what the files give and what the intent declares, each at its
+ * intent line. `sessions` are the lab's BGP sessions as node pairs (helpers/lab/sessions.ts).
+ */
+export function intentDivergences(model: LabModel, loaded: LoadedIntent, sessions: [string, string][]): Problem[] {
+  const { intent, doc } = loaded;
+  const out: Problem[] = [];
+  const at = (path: (string | number)[], message: string) =>
+    out.push({ file: doc.file, field: pathToString(path), message, line: doc.lineOf(path) });
+  const advertised = advertisedVips(model);
+  const routes = expectedVipRoutes(model);
+  const services = Object.values(model.clusters).flatMap((c) => c.services.map((s) => ({ cluster: c.name, ...s })));
+  intent.vips.forEach((v, i) => {
+    const svc = services.filter((s) => s.key === v.service);
+    if (svc.length === 0) at(['vips', i, 'service'], `no cluster defines the Service ${v.service}`);
+    for (const s of svc.filter((s) => s.vip !== v.address))
+      at(
+        ['vips', i, 'address'],
+        `the config gives ${v.service} ${s.vip ?? 'no address'} in ${s.cluster}, intent says ${v.address}`,
+      );
+    const by = advertised.get(v.address) ?? [];
+    if (!same(by, v.clusters))
+      at(['vips', i, 'clusters'], `${v.address} is advertised by ${list(by)}, intent says ${list(v.clusters)}`);
+    v.ecmp.forEach((e, j) => {
+      if (!model.routers[e.router]) return at(['vips', i, 'ecmp', j, 'router'], `no FRR router ${e.router}`);
+      const r = routes.find((x) => x.router === e.router && x.vip === v.address);
+      const installed = r ? r.candidates.slice(0, r.installed).flatMap((c) => c.clusters) : [];
+      const over = [...new Set(installed)];
+      if (!r || r.installed < 2 || !same(over, e.over))
+        at(
+          ['vips', i, 'ecmp', j],
+          `the configs leave ${e.router} ${r ? (r.installed > 1 ? `ECMP over ${list(over)}` : `one path (to ${list(over)})`) : 'no route'} for ${v.address}${r?.whyNotEcmp ? ` (${r.whyNotEcmp})` : ''}, intent says ECMP over ${list(e.over)}`,
+        );
+    });
+    v.reachableFrom.forEach((c, j) => {
+      if (!model.hosts[c]) at(['vips', i, 'reachableFrom', j], `no client ${c} in the topology`);
+    });
+  });
+  const have = new Set(sessions.map((p) => [...p].sort().join(' ')));
+  intent.sessions.forEach((p, i) => {
+    if (!have.has([...p].sort().join(' ')))
+      at(['sessions', i], `the configs define no BGP session between ${p[0]} and ${p[1]}, intent says it must exist`);
+  });
+  return out;
+}
+
+/** The intent today's files give: the starting point `anycast-verify intent --init` writes, to be edited by hand. */
+export function intentFromModel(model: LabModel, sessions: [string, string][]): string {
+  const routes = expectedVipRoutes(model);
+  const services = Object.values(model.clusters).flatMap((c) => c.services);
+  const vips = [...advertisedVips(model)].map(([address, clusters]) => ({
+    address,
+    service: services.find((s) => s.vip === address)?.key ?? '?',
+    clusters,
+    ecmp: routes
+      .filter((r) => r.vip === address && r.installed > 1)
+      .map((r) => ({
+        router: r.router,
+        over: [...new Set(r.candidates.slice(0, r.installed).flatMap((c) => c.clusters))],
+      })),
+    reachableFrom: Object.keys(model.hosts),
+  }));
+  return (
+    '# Declared intent (anycast-verify): what must hold whatever containerlab/ and fixtures/ say.\n' +
+    '# `anycast-verify check` names every divergence; the intent suite asserts it on the running lab.\n' +
+    compactYaml({ vips, sessions })
+  );
+}
+
+/** YAML with lists of plain values on one line (`clusters: [cluster01, cluster02]`), the way people write them. */
+function compactYaml(value: unknown): string {
+  const doc = new Document(value);
+  visit(doc, {
+    Seq(_key, node) {
+      if (isSeq(node) && node.items.every((i) => isScalar(i))) node.flow = true;
+    },
+  });
+  return doc.toString({ flowCollectionPadding: false });
+}

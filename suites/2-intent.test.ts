@@ -1,0 +1,51 @@
+/**
+ * Suite 2 (intent): what intent.yaml declares must hold, whatever the files derive. First the
+ * files against the intent (the divergences `check` names), then the running lab: each
+ * declared ECMP router forwards the VIP to exactly the declared clusters (followed hop by
+ * hop through the live FIBs, not through the derived expectations), each declared client
+ * is answered by a declared cluster, and each declared session is Established. A lab
+ * without intent.yaml has nothing declared, and this suite says so in one test.
+ */
+import { describe, expect, it } from 'vitest';
+import { sessionEstablished } from '../helpers/checks/session-checks.js';
+import { httpGet } from '../helpers/clients/http-probe.js';
+import { vipForwardedOver } from '../helpers/checks/intent-checks.js';
+import { intentProblems } from '../helpers/lab/intent.js';
+import { labSessions } from '../helpers/lab/sessions.js';
+import { formatProblem } from '../helpers/model/errors.js';
+import { useLab } from './lab.js';
+
+const lab = await useLab();
+const model = lab.model;
+const declared = model.intent?.intent;
+
+describe('declared intent (intent.yaml)', () => {
+  it(declared ? `${model.intent!.doc.file}: the files keep it` : 'no intent.yaml: nothing declared', () => {
+    expect(
+      model.intent,
+      'an intent.yaml beside containerlab/ and fixtures/ (`anycast-verify intent --init`)',
+    ).toBeDefined();
+    expect(intentProblems(model).map(formatProblem)).toEqual([]);
+  });
+
+  for (const v of declared?.vips ?? []) {
+    describe(`${v.address} (${v.service}) from ${v.clusters.join(', ')}`, () => {
+      for (const e of v.ecmp)
+        it(`${e.router} forwards it over ${e.over.join(', ')}`, async () =>
+          expect(await vipForwardedOver(lab, { router: e.router, vip: v.address, over: e.over })).toEqual([]));
+      for (const client of v.reachableFrom)
+        it(`${client} is answered by one of ${v.clusters.join(', ')}`, async () => {
+          const r = await httpGet(lab, client, v.address);
+          expect(r.error, `${client} → ${v.address}`).toBeUndefined();
+          expect(v.clusters).toContain(r.reply?.cluster);
+        });
+    });
+  }
+
+  for (const [a, b] of declared?.sessions ?? [])
+    it(`session ${a} ↔ ${b} is Established`, async () => {
+      const s = labSessions(model).find((x) => [x.a.node, x.b.node].sort().join() === [a, b].sort().join());
+      expect(s, `the configs define a session between ${a} and ${b}`).toBeDefined();
+      expect(await sessionEstablished(lab, s!)).toEqual([]);
+    });
+});
