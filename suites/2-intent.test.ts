@@ -13,6 +13,7 @@ import { vipForwardedOver } from '../helpers/checks/intent-checks.js';
 import { intentProblems } from '../helpers/lab/intent.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { formatProblem } from '../helpers/model/errors.js';
+import { declaredPair } from '../helpers/model/intent.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
@@ -42,7 +43,7 @@ describe('declared intent (intent.yaml)', () => {
     });
   }
 
-  for (const [a, b] of declared?.sessions ?? [])
+  for (const [a, b] of (declared?.sessions ?? []).map(declaredPair))
     it(`session ${a} ↔ ${b} is Established`, async () => {
       const s = labSessions(model).find((x) => [x.a.node, x.b.node].sort().join() === [a, b].sort().join());
       expect(s, `the configs define a session between ${a} and ${b}`).toBeDefined();

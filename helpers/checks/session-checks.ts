@@ -74,19 +74,18 @@ export const sessionMd5 = onBothEnds((s, { a, b }, problems) => {
 /** Where the node's PeerConfig enables graceful restart: negotiated as configured, read on the FRR end. */
 export const sessionGracefulRestart = onBothEnds((s, { a }, problems) => {
   if (!s.gracefulRestart || !a) return;
-  const gr = a.raw.gracefulRestartInfo as
-    { remoteGrMode?: string; nBit?: boolean; timers?: { receivedRestartTimer?: number } } | undefined;
+  const gr = a.gr;
   const cap = (a.raw.neighborCapabilities as { gracefulRestart?: string } | undefined)?.gracefulRestart;
   if (cap !== 'advertisedAndReceived')
     problems.push(`${s.a.node}: graceful-restart capability ${cap ?? 'absent'}, expected advertisedAndReceived`);
-  if (gr?.remoteGrMode !== 'Restart')
+  if (gr?.remoteMode !== 'Restart')
     problems.push(
-      `${s.a.node}: ${s.b.node}'s GR mode is ${gr?.remoteGrMode ?? 'unknown'}, expected Restart (GR not negotiated: per-address-family GR missing?)`,
+      `${s.a.node}: ${s.b.node}'s GR mode is ${gr?.remoteMode ?? 'unknown'}, expected Restart (GR not negotiated: per-address-family GR missing?)`,
     );
   if (gr?.nBit !== true) problems.push(`${s.a.node}: RFC 8538 N-bit not exchanged`);
-  if (gr?.timers?.receivedRestartTimer !== s.gracefulRestart.restartTimeSeconds)
+  if (gr?.receivedRestartSeconds !== s.gracefulRestart.restartTimeSeconds)
     problems.push(
-      `${s.a.node}: ${s.b.node}'s restart time is ${gr?.timers?.receivedRestartTimer}, expected ${s.gracefulRestart.restartTimeSeconds}`,
+      `${s.a.node}: ${s.b.node}'s restart time is ${gr?.receivedRestartSeconds}, expected ${s.gracefulRestart.restartTimeSeconds}`,
     );
 });
 

@@ -13,11 +13,42 @@ export interface FrrNeighborState {
   /** Negotiated timers in seconds (FRR reports milliseconds). */
   holdSeconds?: number;
   keepaliveSeconds?: number;
-  /** Remote side's graceful-restart mode as FRR reports it ("Restart", "Helper", "NotApplicable", ...). */
-  remoteGrMode?: string;
-  localGrMode?: string;
-  prefixesReceived?: number;
+  /** Graceful restart as FRR reports it for this neighbour (`gracefulRestartInfo`), when it reports it. */
+  gr?: FrrGracefulRestart;
   raw: Record<string, unknown>;
+}
+
+export interface FrrGracefulRestart {
+  /** The remote side's mode ("Restart", "Helper", "NotApplicable", ...). */
+  remoteMode?: string;
+  /** RFC 8538 N-bit exchanged. */
+  nBit: boolean;
+  /** The restart time the remote side announced. */
+  receivedRestartSeconds?: number;
+  /** End-of-RIB per address family, keyed as FRR does (`ipv4Unicast`); absent when FRR shows none. */
+  endOfRib: Record<string, { send: boolean; recv: boolean } | undefined>;
+}
+
+/** FRR's `gracefulRestartInfo` of one neighbour: the one reader of its keys. */
+function parseGracefulRestart(raw: unknown): FrrGracefulRestart | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const gr = raw as Record<string, unknown> & {
+    remoteGrMode?: string;
+    nBit?: boolean;
+    timers?: { receivedRestartTimer?: number };
+  };
+  const endOfRib: FrrGracefulRestart['endOfRib'] = {};
+  for (const [key, v] of Object.entries(gr)) {
+    const eor = (v as { endOfRibStatus?: { endOfRibSend?: boolean; endOfRibRecv?: boolean } } | undefined)
+      ?.endOfRibStatus;
+    if (eor) endOfRib[key] = { send: !!eor.endOfRibSend, recv: !!eor.endOfRibRecv };
+  }
+  return {
+    remoteMode: gr.remoteGrMode,
+    nBit: gr.nBit === true,
+    receivedRestartSeconds: gr.timers?.receivedRestartTimer,
+    endOfRib,
+  };
 }
 
 export async function vtyshJson<T = unknown>(lab: LabHandle, router: string, command: string): Promise<T> {
@@ -33,8 +64,6 @@ export async function bgpNeighbors(lab: LabHandle, router: string): Promise<Reco
   const raw = await vtyshJson<Record<string, Record<string, unknown>>>(lab, router, 'show bgp neighbors');
   const out: Record<string, FrrNeighborState> = {};
   for (const [address, n] of Object.entries(raw)) {
-    const gr = n.gracefulRestartInfo as Record<string, unknown> | undefined;
-    const afi = (n.addressFamilyInfo as Record<string, Record<string, unknown>> | undefined)?.ipv4Unicast;
     out[address] = {
       address,
       state: String(n.bgpState),
@@ -43,9 +72,7 @@ export async function bgpNeighbors(lab: LabHandle, router: string): Promise<Reco
       holdSeconds: typeof n.bgpTimerHoldTimeMsecs === 'number' ? n.bgpTimerHoldTimeMsecs / 1000 : undefined,
       keepaliveSeconds:
         typeof n.bgpTimerKeepAliveIntervalMsecs === 'number' ? n.bgpTimerKeepAliveIntervalMsecs / 1000 : undefined,
-      remoteGrMode: gr?.remoteGrMode as string | undefined,
-      localGrMode: gr?.localGrMode as string | undefined,
-      prefixesReceived: typeof afi?.acceptedPrefixCounter === 'number' ? afi.acceptedPrefixCounter : undefined,
+      gr: parseGracefulRestart(n.gracefulRestartInfo),
       raw: n,
     };
   }

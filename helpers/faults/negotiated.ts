@@ -8,13 +8,11 @@ export async function negotiatedSession(lab: LabHandle, s: LabSession): Promise<
   const n = (await bgpNeighbors(lab, s.a.node))[s.b.address];
   if (!n || n.state !== 'Established')
     throw new Error(`${s.a.node}'s session to ${s.b.node} is ${n?.state ?? 'missing'}; cannot read what it negotiated`);
-  const gr = n.raw.gracefulRestartInfo as
-    { remoteGrMode?: string; nBit?: boolean; timers?: { receivedRestartTimer?: number } } | undefined;
   return {
     holdSeconds: n.holdSeconds ?? s.holdSeconds,
-    gracefulRestart: gr?.remoteGrMode === 'Restart',
-    nBit: gr?.nBit === true,
-    restartSeconds: gr?.timers?.receivedRestartTimer ?? 0,
+    gracefulRestart: n.gr?.remoteMode === 'Restart',
+    nBit: n.gr?.nBit === true,
+    restartSeconds: n.gr?.receivedRestartSeconds ?? 0,
   };
 }
 
@@ -28,21 +26,17 @@ export async function negotiatedSession(lab: LabHandle, s: LabSession): Promise<
 export async function grSettleProblem(lab: LabHandle, s: LabSession): Promise<string | undefined> {
   const n = (await bgpNeighbors(lab, s.a.node))[s.b.address];
   if (!n || n.state !== 'Established') return `${s.a.node}'s session to ${s.b.node} is ${n?.state ?? 'missing'}`;
-  const gr = n.raw.gracefulRestartInfo as Record<string, unknown> & { remoteGrMode?: string };
-  if (gr?.remoteGrMode !== 'Restart') return undefined; // no graceful restart: nothing to settle
+  if (n.gr?.remoteMode !== 'Restart') return undefined; // no graceful restart: nothing to settle
   const problems: string[] = [];
   for (const f of s.speakerPeer?.families ?? [{ afi: 'ipv4', safi: 'unicast' }]) {
     const key = `${f.afi}${f.safi[0]!.toUpperCase()}${f.safi.slice(1)}`;
-    const eor = (gr[key] as { endOfRibStatus?: { endOfRibSend?: boolean; endOfRibRecv?: boolean } } | undefined)
-      ?.endOfRibStatus;
+    const eor = n.gr.endOfRib[key];
     if (!eor)
       problems.push(
         `${s.a.node} shows no End-of-RIB status for ${s.b.node} ${key} (gracefulRestartInfo.${key}.endOfRibStatus)`,
       );
-    else if (!eor.endOfRibSend || !eor.endOfRibRecv)
-      problems.push(
-        `${s.a.node} ↔ ${s.b.node} ${key}: End-of-RIB sent ${!!eor.endOfRibSend}, received ${!!eor.endOfRibRecv}`,
-      );
+    else if (!eor.send || !eor.recv)
+      problems.push(`${s.a.node} ↔ ${s.b.node} ${key}: End-of-RIB sent ${eor.send}, received ${eor.recv}`);
   }
   return problems.length ? problems.join('; ') : undefined;
 }

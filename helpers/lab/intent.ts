@@ -3,11 +3,17 @@
  * intent suite asserts (helpers/model/intent.ts), with the lab's sessions as node pairs.
  */
 import type { Problem } from '../model/errors.js';
-import { intentDivergences, intentFromModel } from '../model/intent.js';
+import { intentDivergences, intentFromModel, type SessionFacts } from '../model/intent.js';
 import type { LabModel } from '../model/lab-model.js';
 import { labSessions } from './sessions.js';
 
-const sessionPairs = (model: LabModel): [string, string][] => labSessions(model).map((s) => [s.a.node, s.b.node]);
+const sessionPairs = (model: LabModel): SessionFacts[] =>
+  labSessions(model).map((s) => ({
+    nodes: [s.a.node, s.b.node],
+    asns: [s.a.asn, s.b.asn],
+    hold: s.holdSeconds,
+    gracefulRestart: s.gracefulRestart?.restartTimeSeconds,
+  }));
 
 /** Divergences between the files and intent.yaml; none when the project declares no intent. */
 export function intentProblems(model: LabModel): Problem[] {

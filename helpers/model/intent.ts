@@ -34,9 +34,39 @@ export const intentSchema = z.strictObject({
       reachableFrom: z.array(name).default([]),
     }),
   ),
-  /** BGP sessions that must exist, as pairs of node names (either order). */
-  sessions: z.array(z.tuple([name, name])).default([]),
+  /**
+   * BGP sessions that must exist: a pair of node names (either order), or the pair with what
+   * must hold on it: each end's ASN (in the pair's order), the negotiated hold time, and the
+   * graceful-restart time a node's speaker announces (false: no graceful restart).
+   */
+  sessions: z
+    .array(
+      z.union([
+        z.tuple([name, name]),
+        z.strictObject({
+          between: z.tuple([name, name]),
+          asns: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+          hold: z.number().int().nonnegative().optional(),
+          gracefulRestart: z.union([z.number().int().positive(), z.literal(false)]).optional(),
+        }),
+      ]),
+    )
+    .default([]),
 });
+
+/** The two nodes of a declared session, whichever form it is written in. */
+export function declaredPair(entry: Intent['sessions'][number]): [string, string] {
+  return Array.isArray(entry) ? entry : entry.between;
+}
+
+/** A session as the files give it (helpers/lab/sessions.ts), for comparing with the intent. */
+export interface SessionFacts {
+  nodes: [string, string];
+  asns: [number, number];
+  hold: number;
+  /** The restart time when graceful restart is configured on the session. */
+  gracefulRestart?: number;
+}
 
 export type Intent = z.infer<typeof intentSchema>;
 
@@ -61,7 +91,7 @@ const list = (a: string[]) => (a.length ? a.join(', ') : 'none');
  * Every divergence between what the files give and what the intent declares, each at its
  * intent line. `sessions` are the lab's BGP sessions as node pairs (helpers/lab/sessions.ts).
  */
-export function intentDivergences(model: LabModel, loaded: LoadedIntent, sessions: [string, string][]): Problem[] {
+export function intentDivergences(model: LabModel, loaded: LoadedIntent, sessions: SessionFacts[]): Problem[] {
   const { intent, doc } = loaded;
   const out: Problem[] = [];
   const at = (path: (string | number)[], message: string) =>
@@ -95,16 +125,34 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
       if (!model.hosts[c]) at(['vips', i, 'reachableFrom', j], `no client ${c} in the topology`);
     });
   });
-  const have = new Set(sessions.map((p) => [...p].sort().join(' ')));
-  intent.sessions.forEach((p, i) => {
-    if (!have.has([...p].sort().join(' ')))
-      at(['sessions', i], `the configs define no BGP session between ${p[0]} and ${p[1]}, intent says it must exist`);
+  intent.sessions.forEach((entry, i) => {
+    const want = Array.isArray(entry) ? { between: entry } : entry;
+    const [a, b] = want.between;
+    const got = sessions.find((f) => [...f.nodes].sort().join() === [a, b].sort().join());
+    if (!got)
+      return at(['sessions', i], `the configs define no BGP session between ${a} and ${b}, intent says it must exist`);
+    const asnOf = (n: string) => got.asns[got.nodes.indexOf(n)]!;
+    if (want.asns && (asnOf(a) !== want.asns[0] || asnOf(b) !== want.asns[1]))
+      at(
+        ['sessions', i, 'asns'],
+        `the configs give ${a} AS${asnOf(a)} and ${b} AS${asnOf(b)}, intent says AS${want.asns[0]} and AS${want.asns[1]}`,
+      );
+    if (want.hold !== undefined && got.hold !== want.hold)
+      at(
+        ['sessions', i, 'hold'],
+        `the configs negotiate hold ${got.hold} s between ${a} and ${b}, intent says ${want.hold} s`,
+      );
+    if (want.gracefulRestart !== undefined && (got.gracefulRestart ?? false) !== want.gracefulRestart)
+      at(
+        ['sessions', i, 'gracefulRestart'],
+        `the configs give ${a}–${b} ${got.gracefulRestart ? `graceful restart ${got.gracefulRestart} s` : 'no graceful restart'}, intent says ${want.gracefulRestart === false ? 'none' : `${want.gracefulRestart} s`}`,
+      );
   });
   return out;
 }
 
 /** The intent today's files give: the starting point `anycast-verify intent --init` writes, to be edited by hand. */
-export function intentFromModel(model: LabModel, sessions: [string, string][]): string {
+export function intentFromModel(model: LabModel, sessions: SessionFacts[]): string {
   const routes = expectedVipRoutes(model);
   const services = Object.values(model.clusters).flatMap((c) => c.services);
   const vips = [...advertisedVips(model)].map(([address, clusters]) => ({
@@ -122,7 +170,15 @@ export function intentFromModel(model: LabModel, sessions: [string, string][]): 
   return (
     '# Declared intent (anycast-verify): what must hold whatever containerlab/ and fixtures/ say.\n' +
     '# `anycast-verify check` names every divergence; the intent suite asserts it on the running lab.\n' +
-    compactYaml({ vips, sessions })
+    compactYaml({
+      vips,
+      sessions: sessions.map((f) => ({
+        between: f.nodes,
+        asns: f.asns,
+        hold: f.hold,
+        ...(f.gracefulRestart ? { gracefulRestart: f.gracefulRestart } : {}),
+      })),
+    })
   );
 }
 
@@ -133,6 +189,10 @@ function compactYaml(value: unknown): string {
     Seq(_key, node) {
       if (isSeq(node) && node.items.every((i) => isScalar(i))) node.flow = true;
     },
+    // A session is one line: `- {between: [leaf1, spine], asns: [65001, 64999], hold: 9}`.
+    Map(_key, node, path) {
+      if (node.items.some((p) => isScalar(p.key) && p.key.value === 'between') && path.length > 0) node.flow = true;
+    },
   });
-  return doc.toString({ flowCollectionPadding: false });
+  return doc.toString({ flowCollectionPadding: false, lineWidth: 120 });
 }

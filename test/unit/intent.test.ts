@@ -57,13 +57,39 @@ describe('valid edits that break the intent are named', () => {
   it('a cluster and a session the files do not have', () => {
     const c = labCopy();
     c.edit('intent.yaml', 'clusters: [cluster01, cluster02]', 'clusters: [cluster01, cluster02, cluster03]');
-    c.edit('intent.yaml', '  - [leaf1, spine]\n', '  - [leaf1, spine]\n  - [leaf1, leaf3]\n');
+    c.edit('intent.yaml', 'sessions:\n', 'sessions:\n  - [leaf1, leaf3]\n');
     expect(problemsOf(c.root)).toEqual([
       expect.stringMatching(
         /^intent\.yaml:6: vips\[0\]\.clusters: 172\.30\.0\.10 is advertised by cluster01, cluster02, intent says cluster01, cluster02, cluster03$/,
       ),
       expect.stringMatching(
-        /^intent\.yaml:\d+: sessions\[1\]: the configs define no BGP session between leaf1 and leaf3, intent says it must exist$/,
+        /^intent\.yaml:\d+: sessions\[0\]: the configs define no BGP session between leaf1 and leaf3, intent says it must exist$/,
+      ),
+    ]);
+  });
+
+  it('a consistent ASN change (valid on both ends) and other timers: the session facts the intent declares', () => {
+    const c = labCopy();
+    c.edit(
+      'containerlab/configs/leaf3.frr.conf',
+      'neighbor 192.168.99.2 remote-as 65102',
+      'neighbor 192.168.99.2 remote-as 65112',
+    );
+    c.edit('fixtures/cilium/cluster02/bgp-cluster-config.yaml', 'localASN: 65102', 'localASN: 65112');
+    // Longer timers on the nodes and their leaves (the spine keeps 9 s, so its sessions still negotiate 9).
+    c.edit('fixtures/cilium/bgp-peer-config.yaml', 'holdTimeSeconds: 9', 'holdTimeSeconds: 30');
+    c.edit('fixtures/cilium/bgp-peer-config.yaml', 'keepAliveTimeSeconds: 3', 'keepAliveTimeSeconds: 10');
+    for (const leaf of ['leaf2', 'leaf3'])
+      c.edit(`containerlab/configs/${leaf}.frr.conf`, 'timers bgp 3 9', 'timers bgp 10 30');
+    expect(problemsOf(c.root)).toEqual([
+      expect.stringMatching(
+        /^intent\.yaml:\d+: sessions\[3\]\.hold: the configs negotiate hold 30 s between leaf2 and cluster01, intent says 9 s$/,
+      ),
+      expect.stringMatching(
+        /^intent\.yaml:\d+: sessions\[4\]\.asns: the configs give leaf3 AS65003 and cluster02 AS65112, intent says AS65003 and AS65102$/,
+      ),
+      expect.stringMatching(
+        /^intent\.yaml:\d+: sessions\[4\]\.hold: the configs negotiate hold 30 s between leaf3 and cluster02, intent says 9 s$/,
       ),
     ]);
   });
