@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { sessionEstablished } from '../helpers/checks/session-checks.js';
 import { httpGet } from '../helpers/clients/http-probe.js';
 import { labSessions } from '../helpers/lab/sessions.js';
-import { advertisedVips } from '../helpers/model/expected-routes.js';
+import { advertisedVips, vipPort } from '../helpers/model/expected-routes.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
@@ -35,7 +35,7 @@ describe('smoke: sessions and reachability', () => {
   for (const client of Object.keys(model.hosts)) {
     for (const [vip, clusters] of vips) {
       it(`${client} gets an HTTP answer from ${vip}, served by one of ${clusters.join(', ')}`, async () => {
-        const r = await httpGet(lab, client, vip);
+        const r = await httpGet(lab, client, vip, { port: vipPort(model, vip) });
         expect(r.error).toBeUndefined();
         expect(clusters).toContain(r.reply?.cluster);
         const clientIps = model.hosts[client]!.addresses.map((a) => a.cidr.split('/')[0]);

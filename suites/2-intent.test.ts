@@ -36,7 +36,7 @@ describe('declared intent (intent.yaml)', () => {
           expect(await vipForwardedOver(lab, { router: e.router, vip: v.address, over: e.over })).toEqual([]));
       for (const client of v.reachableFrom)
         it(`${client} is answered by one of ${v.clusters.join(', ')}`, async () => {
-          const r = await httpGet(lab, client, v.address);
+          const r = await httpGet(lab, client, v.address, { port: v.port ?? 80 });
           expect(r.error, `${client} → ${v.address}`).toBeUndefined();
           expect(v.clusters).toContain(r.reply?.cluster);
         });

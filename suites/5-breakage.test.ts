@@ -24,7 +24,7 @@ import { httpGet } from '../helpers/clients/http-probe.js';
 import { convergenceProblem } from '../helpers/lab/convergence.js';
 import { labSessions } from '../helpers/lab/sessions.js';
 import { createProvider } from '../helpers/lab/select-provider.js';
-import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
+import { advertisedVips, expectedVipRoutes, vipPort } from '../helpers/model/expected-routes.js';
 import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
 import { labCopy } from '../test/support/lab-copy.js';
 import { leaf1AsPath } from './claims.js';
@@ -179,7 +179,7 @@ describe('breaking the lab breaks the right claim', () => {
           expect(await kernelNextHops(view, e.router, oldVip), `${e.router} no longer routes the old VIP`).toEqual([]);
         }
         for (const client of Object.keys(changed.hosts)) {
-          const r = await httpGet(view, client, vips[0]!);
+          const r = await httpGet(view, client, vips[0]!, { port: vipPort(changed, vips[0]!) });
           expect(r.error, `${client} → ${vips[0]}`).toBeUndefined();
         }
       },

@@ -52,6 +52,12 @@ export function addressOwner(model: LabModel, ip: string): string | undefined {
   return undefined;
 }
 
+/** The port clients reach a VIP on: its Service's (the first Service that holds it). */
+export function vipPort(model: LabModel, vip: string): number {
+  for (const c of Object.values(model.clusters)) for (const s of c.services) if (s.vip === vip) return s.port;
+  throw new Error(`no Service holds ${vip}`);
+}
+
 /** Every VIP any cluster advertises, with the clusters advertising it. */
 export function advertisedVips(model: LabModel): Map<string, string[]> {
   const out = new Map<string, string[]>();

@@ -43,6 +43,22 @@ export interface FrrConfig {
 /** FRR's defaults for `frr defaults traditional`. */
 export const FRR_DEFAULT_TIMERS = { keepalive: 60, hold: 180 } as const;
 
+/**
+ * Neighbour statements that change nothing the suites derive (what the session negotiates is
+ * read elsewhere: timers, password, passive, remote-as). Any other neighbour statement
+ * (`shutdown`, `route-map`, `prefix-list`, `allowas-in`, `local-as`, `weight`, ...) changes
+ * which sessions come up or which paths win, which the derived expectations would not follow:
+ * it is rejected by name, never ignored.
+ */
+const NEIGHBOR_NEUTRAL = new Set([
+  'description',
+  'activate',
+  'soft-reconfiguration',
+  'send-community',
+  'capability',
+  'bfd',
+]);
+
 export function parseFrrConfig(file: string, shownAs: string, problems: ProblemList): FrrConfig | undefined {
   const text = readTextFile(file, shownAs, problems);
   if (text === undefined) return undefined;
@@ -50,6 +66,14 @@ export function parseFrrConfig(file: string, shownAs: string, problems: ProblemL
 }
 
 export function parseFrrConfigText(text: string, file: string, problems: ProblemList): FrrConfig {
+  const notModelled = (statement: string, line: number) =>
+    problems.add({
+      file,
+      field: statement,
+      line,
+      message:
+        'not modelled by anycast-verify: it changes which sessions come up or which paths win, and the expectations derived from the files would not follow it',
+    });
   const cfg: FrrConfig = { file, interfaces: {} };
   let block: 'none' | 'interface' | 'bgp' | 'bgp-af' | 'other' = 'none';
   let iface: string | undefined;
@@ -123,6 +147,7 @@ export function parseFrrConfigText(text: string, file: string, problems: Problem
         if ((af === 'ipv4 unicast' || af === 'ipv4') && w[0] === 'maximum-paths' && w[1] && /^\d+$/.test(w[1]))
           bgp.maximumPaths = Number(w[1]);
         if ((af === 'ipv4 unicast' || af === 'ipv4') && w[0] === 'network' && w[1]) bgp.networks.push(w[1]);
+        if (w[0] === 'neighbor' && w[2] && !NEIGHBOR_NEUTRAL.has(w[2])) notModelled(t, line);
         return;
       }
       if (w[0] === 'bgp' && w[1] === 'router-id' && w[2]) bgp.routerId = w[2];
@@ -158,6 +183,7 @@ export function parseFrrConfigText(text: string, file: string, problems: Problem
             message:
               'peer-groups and unnumbered neighbours are not supported by anycast-verify (each neighbour is checked against the topology by address)',
           });
+        else if (rest[0] && rest[0] !== 'remote-as' && !NEIGHBOR_NEUTRAL.has(rest[0])) notModelled(t, line);
       } else if (w[0] === 'neighbor' && w.length === 1) {
         problems.add({ file, field: t, line, message: 'neighbor without an address' });
       }

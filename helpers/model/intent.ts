@@ -26,6 +26,8 @@ export const intentSchema = z.strictObject({
       address: ipv4,
       /** The Service (namespace/name) it belongs to. */
       service: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected namespace/name'),
+      /** The port clients reach it on (the Service's port). */
+      port: z.number().int().min(1).max(65535).optional(),
       /** The clusters that must advertise it. */
       clusters: z.array(name).min(1),
       /** Routers that must hold it with ECMP over exactly these clusters. */
@@ -102,6 +104,11 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
   intent.vips.forEach((v, i) => {
     const svc = services.filter((s) => s.key === v.service);
     if (svc.length === 0) at(['vips', i, 'service'], `no cluster defines the Service ${v.service}`);
+    for (const s of svc.filter((s) => v.port !== undefined && s.port !== v.port))
+      at(
+        ['vips', i, 'port'],
+        `the config serves ${v.service} on port ${s.port} in ${s.cluster}, intent says ${v.port}`,
+      );
     for (const s of svc.filter((s) => s.vip !== v.address))
       at(
         ['vips', i, 'address'],
@@ -158,6 +165,7 @@ export function intentFromModel(model: LabModel, sessions: SessionFacts[]): stri
   const vips = [...advertisedVips(model)].map(([address, clusters]) => ({
     address,
     service: services.find((s) => s.vip === address)?.key ?? '?',
+    port: services.find((s) => s.vip === address)?.port,
     clusters,
     ecmp: routes
       .filter((r) => r.vip === address && r.installed > 1)

@@ -60,7 +60,7 @@ describe('valid edits that break the intent are named', () => {
     c.edit('intent.yaml', 'sessions:\n', 'sessions:\n  - [leaf1, leaf3]\n');
     expect(problemsOf(c.root)).toEqual([
       expect.stringMatching(
-        /^intent\.yaml:6: vips\[0\]\.clusters: 172\.30\.0\.10 is advertised by cluster01, cluster02, intent says cluster01, cluster02, cluster03$/,
+        /^intent\.yaml:7: vips\[0\]\.clusters: 172\.30\.0\.10 is advertised by cluster01, cluster02, intent says cluster01, cluster02, cluster03$/,
       ),
       expect.stringMatching(
         /^intent\.yaml:\d+: sessions\[0\]: the configs define no BGP session between leaf1 and leaf3, intent says it must exist$/,

@@ -319,6 +319,28 @@ const cases: {
         `^${ECHO}:${lineOf(c, ECHO, 'kind: Deployment') - 1}: \\(document\\): Deployment anycast-echo/echo is \\d+ bytes as JSON; etcd refuses a request over 1572864 bytes \\(1\\.5 MiB, --max-request-bytes default\\)`,
       ),
   },
+  {
+    name: 'a neighbour statement the expectations would not follow (shutdown)',
+    mutate: (c) =>
+      c.edit(
+        'containerlab/configs/spine.frr.conf',
+        ' neighbor 10.0.3.11 description leaf3\n',
+        ' neighbor 10.0.3.11 description leaf3\n neighbor 10.0.3.11 shutdown\n',
+      ),
+    expect: (c) =>
+      `containerlab/configs/spine.frr.conf:${lineOf(c, 'containerlab/configs/spine.frr.conf', 'neighbor 10.0.3.11 shutdown')}: neighbor 10.0.3.11 shutdown: not modelled by anycast-verify: it changes which sessions come up or which paths win, and the expectations derived from the files would not follow it`,
+  },
+  {
+    name: 'a route-map on a neighbour in the address family',
+    mutate: (c) =>
+      c.edit(
+        'containerlab/configs/spine.frr.conf',
+        '  maximum-paths 8\n',
+        '  maximum-paths 8\n  neighbor 10.0.1.11 route-map PREPEND out\n',
+      ),
+    expect: () =>
+      /^containerlab\/configs\/spine\.frr\.conf:\d+: neighbor 10\.0\.1\.11 route-map PREPEND out: not modelled by anycast-verify/,
+  },
 ];
 
 describe('check rejects, naming file, field and line', () => {
