@@ -96,9 +96,50 @@ function takeAny(range: PoolRange): number | undefined {
   return a;
 }
 
+export interface PoolConflict {
+  /** The newer pool (applied later), which Cilium marks Conflicting. */
+  pool: string;
+  /** The older pool whose range it overlaps. */
+  with: string;
+  /** The overlap, as Cilium's condition message names it. */
+  range: string;
+  otherRange: string;
+}
+
+const rangeText = (r: PoolRange) => (r.first === r.last ? intToIp(r.first) : `${intToIp(r.first)}-${intToIp(r.last)}`);
+
+/**
+ * Overlapping pools: Cilium marks the one added last `cilium.io/PoolConflict` (reason
+ * cidr_overlap) and allocates nothing from it until the overlap is gone (Documentation/network/
+ * lb-ipam.rst, "Conflicts"). The fixtures are applied in order, so "added last" is the later one.
+ */
+export function poolConflicts(pools: IpPool[]): PoolConflict[] {
+  const out: PoolConflict[] = [];
+  const kept: PoolRange[] = [];
+  for (const pool of pools) {
+    const mine = poolRanges({ ...pool, spec: { ...pool.spec, disabled: false } });
+    const hit = mine.flatMap((r) =>
+      kept.filter((k) => r.first <= k.last && k.first <= r.last).map((k) => [r, k] as const),
+    )[0];
+    if (hit)
+      out.push({
+        pool: pool.metadata.name,
+        with: hit[1].pool,
+        range: rangeText(hit[0]),
+        otherRange: rangeText(hit[1]),
+      });
+    else kept.push(...mine);
+  }
+  return out;
+}
+
 /** Allocates an IP for every LB-IPAM Service, in the order given (the order they are applied). */
 export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): Allocation[] {
-  const ranges = pools.map((p) => ({ pool: p, ranges: poolRanges(p) }));
+  const conflicts = poolConflicts(pools);
+  const ranges = pools.map((p) => ({
+    pool: p,
+    ranges: conflicts.some((c) => c.pool === p.metadata.name) ? [] : poolRanges(p),
+  }));
   const out: Allocation[] = [];
   for (const svc of services) {
     if (!isLbIpamService(svc)) continue;
@@ -114,6 +155,15 @@ export function allocateLoadBalancerIPs(pools: IpPool[], services: Service[]): A
       out.push({
         service: key,
         reason: `every pool that selects it is disabled (${disabled.join(', ')}: spec.disabled is true; Cilium allocates no new IP from it)`,
+      });
+      continue;
+    }
+    const conflicting = matching.filter(({ pool }) => conflicts.some((c) => c.pool === pool.metadata.name));
+    if (conflicting.length === matching.length) {
+      const why = conflicting.map(({ pool }) => conflicts.find((c) => c.pool === pool.metadata.name)!);
+      out.push({
+        service: key,
+        reason: `every pool that selects it is conflicting (${why.map((c) => `${c.pool}: ${c.range} overlaps ${c.otherRange} of ${c.with}`).join('; ')}; Cilium marks the pool added last cilium.io/PoolConflict and allocates nothing from it)`,
       });
       continue;
     }

@@ -19,6 +19,8 @@ import { reportsDir } from '../../helpers/report/reports-dir.js';
 import { teardownLab } from '../../helpers/lab/teardown.js';
 import { Interrupts } from '../../helpers/runtime/interrupts.js';
 import { readHashing } from '../../helpers/lab/hashing.js';
+import { modelWarnings } from '../../helpers/model/warnings.js';
+import { formatProblem } from '../../helpers/model/errors.js';
 
 /** What the report needs to know about the lab this run used (the hash policy as the routers run it). */
 async function writeLabInfo(reports: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
@@ -74,6 +76,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('reportsDir', reports);
   const progress = stderrProgress({ prefix: 'lab' });
   for (const n of notChecked) progress.info(`not checked: ${n}`);
+  for (const w of modelWarnings(model)) progress.info(`warning: ${formatProblem(w)}`);
   // Each run starts with a clean reports folder (but for junit.xml, which vitest opened already, and a matrix run's own files).
   mkdirSync(reports, { recursive: true });
   for (const entry of readdirSync(reports))

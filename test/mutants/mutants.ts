@@ -38,6 +38,18 @@ export const MUTANTS: Mutant[] = [
     ],
   },
   {
+    name: 'a new overlapping pool takes over the Service (Cilium marks it Conflicting)',
+    area: 'pools',
+    edits: [
+      { file: POOL, from: 'matchLabels:\n      lbmode: bgp', to: 'matchLabels:\n      lbmode: legacy' },
+      {
+        file: POOL,
+        from: /$(?![\s\S])/,
+        to: '---\napiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: new-vips\nspec:\n  blocks:\n    - start: 172.30.0.10\n      stop: 172.30.0.12\n  serviceSelector:\n    matchLabels:\n      lbmode: bgp\n',
+      },
+    ],
+  },
+  {
     name: 'the pool is disabled',
     area: 'pools',
     edits: [{ file: POOL, from: 'spec:\n', to: 'spec:\n  disabled: true\n' }],

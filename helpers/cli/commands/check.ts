@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { checkWithTools } from '../../lab/check.js';
 import { intentProblems } from '../../lab/intent.js';
-import { LabConfigError } from '../../model/errors.js';
+import { formatProblem, LabConfigError } from '../../model/errors.js';
+import { modelWarnings } from '../../model/warnings.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
 
 export function addCheckCommand(program: Command, globals: () => GlobalOpts): void {
@@ -18,6 +19,7 @@ export function addCheckCommand(program: Command, globals: () => GlobalOpts): vo
       const diverging = intentProblems(model);
       if (diverging.length) throw new LabConfigError(diverging, notChecked);
       for (const n of notChecked) process.stderr.write(`anycast-verify: not checked: ${n}\n`);
+      for (const w of modelWarnings(model)) process.stderr.write(`anycast-verify: warning: ${formatProblem(w)}\n`);
       if (!model.intent)
         process.stderr.write(
           "anycast-verify: not checked: no intent.yaml declares what must hold (`anycast-verify intent --init` writes one from today's files)\n",

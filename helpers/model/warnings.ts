@@ -1,0 +1,24 @@
+/**
+ * What the files allow but is almost certainly not meant: said by `check` and at the start of a
+ * test run as warnings (the lab still builds, the way Cilium still accepts it).
+ */
+import type { Problem } from './errors.js';
+import type { LabModel } from './lab-model.js';
+import { poolConflicts } from './lb-ipam.js';
+
+export function modelWarnings(model: LabModel): Problem[] {
+  const out: Problem[] = [];
+  for (const c of Object.values(model.clusters)) {
+    for (const conflict of poolConflicts(c.objects.pools)) {
+      const pool = c.objects.pools.find((p) => p.metadata.name === conflict.pool)!;
+      const doc = c.sources.get(pool);
+      out.push({
+        file: doc?.file ?? 'fixtures',
+        field: 'spec.blocks',
+        line: doc?.lineOf(['spec', 'blocks']),
+        message: `pool ${conflict.pool} (${conflict.range}) overlaps ${conflict.otherRange} of pool ${conflict.with} in ${c.name}: Cilium marks the pool added last Conflicting (cilium.io/PoolConflict) and allocates nothing from it`,
+      });
+    }
+  }
+  return out;
+}
