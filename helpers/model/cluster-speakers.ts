@@ -298,7 +298,7 @@ function peerFamilies(
 /**
  * The /32 of each VIP the advertisements `selector` picks export from the node, in order, repeats
  * included: LoadBalancerIP of each LB-IPAM Service with a VIP that a Service advertisement selects;
- * with externalTrafficPolicy Local, only from a node with a local backend.
+ * with externalTrafficPolicy Local, only from a node with a ready local backend.
  */
 function selectedVipPrefixes(
   { objects, lbServices, services, node }: SpeakerContext,
@@ -313,8 +313,10 @@ function selectedVipPrefixes(
         if (!selectorMatches(entry.selector, serviceSelectorLabels(s))) continue;
         const model = services.find((m) => m.key === serviceKey(s));
         if (!model?.vip) continue;
-        // externalTrafficPolicy Local: only nodes with a local backend advertise.
-        if (model.externalTrafficPolicy === 'Local' && !model.pods.some((p) => p.node === node.name)) continue;
+        // externalTrafficPolicy Local: only nodes with a ready local backend advertise (Cilium 1.16–1.18
+        // keeps only ready or serving-terminating endpoints of the EndpointSlice).
+        if (model.externalTrafficPolicy === 'Local' && !model.pods.some((p) => p.node === node.name && p.ready))
+          continue;
         out.push({ prefix: `${model.vip}/32`, service: model.key });
       }
     }

@@ -29,6 +29,10 @@ export interface EchoPod {
   whoamiName: string;
   /** The port the container listens on. */
   containerPort: number;
+  /** Whether its readiness probe passes against the echo server (no probe: ready once started, as Kubernetes has it). */
+  ready: boolean;
+  /** Why it never becomes ready, when it does not. */
+  notReady?: string;
 }
 
 export interface ServiceModel {
@@ -68,6 +72,14 @@ export function placePods(
       });
       continue;
     }
+    for (const kind of ['exec', 'grpc'] as const)
+      if (c.readinessProbe?.[kind] !== undefined)
+        problems.add({
+          file: doc.file,
+          field: `spec.template.spec.containers[0].readinessProbe.${kind}`,
+          line: doc.lineOf(['spec', 'template', 'spec', 'containers', 0, 'readinessProbe', kind]),
+          message: `${kind === 'exec' ? 'an' : 'a'} ${kind} readiness probe is not emulated (the netns lab runs httpGet and tcpSocket probes against the echo server)`,
+        });
     const replicas = d.spec.replicas ?? 1;
     for (let i = 0; i < replicas && nodes.length > 0; i++) {
       const node = nodes[i % nodes.length]!;
@@ -82,6 +94,7 @@ export function placePods(
       );
       const portArg = c.args?.find((a) => a.startsWith('--port='))?.slice('--port='.length);
       const port = Number(portArg ?? env.WHOAMI_PORT_NUMBER ?? 80);
+      const notReady = probeFailure(c, port);
       pods.push({
         name: podName,
         namespace: ns,
@@ -90,10 +103,34 @@ export function placePods(
         labels: d.spec.template.metadata.labels,
         whoamiName: env.WHOAMI_NAME ?? '',
         containerPort: port,
+        ready: notReady === undefined,
+        ...(notReady ? { notReady } : {}),
       });
     }
   }
   return pods;
+}
+
+/**
+ * Why the container's readiness probe fails against the echo server (traefik/whoami answers
+ * plain HTTP 200 on every path of the port it listens on), or undefined when it passes.
+ */
+function probeFailure(
+  c: Deployment['spec']['template']['spec']['containers'][0],
+  listening: number,
+): string | undefined {
+  const probe = c.readinessProbe;
+  if (!probe) return undefined;
+  const portOf = (p: number | string) =>
+    typeof p === 'number' ? p : c.ports?.find((x) => x.name === p)?.containerPort;
+  const check = probe.httpGet ?? probe.tcpSocket;
+  if (!check) return undefined;
+  const port = portOf(check.port);
+  if (port === undefined) return `its readinessProbe names port "${check.port}", which the container does not declare`;
+  if (port !== listening) return `its readinessProbe checks port ${port}; the echo server listens on ${listening}`;
+  if (probe.httpGet?.scheme && probe.httpGet.scheme.toUpperCase() !== 'HTTP')
+    return `its readinessProbe speaks ${probe.httpGet.scheme}; the echo server answers plain HTTP`;
+  return undefined;
 }
 
 function resolveEnv(

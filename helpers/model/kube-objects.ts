@@ -83,6 +83,26 @@ const container = z
       )
       .optional(),
     env: z.array(envVar).optional(),
+    /** What decides the pod's readiness, which decides (externalTrafficPolicy Local) which nodes advertise. */
+    readinessProbe: z
+      .object({
+        httpGet: z
+          .object({
+            path: z.string().optional(),
+            port: z.union([z.number().int(), z.string()]),
+            scheme: z.string().optional(),
+          })
+          .passthrough()
+          .optional(),
+        tcpSocket: z
+          .object({ port: z.union([z.number().int(), z.string()]) })
+          .passthrough()
+          .optional(),
+        exec: z.unknown().optional(),
+        grpc: z.unknown().optional(),
+      })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 

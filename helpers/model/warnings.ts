@@ -20,5 +20,12 @@ export function modelWarnings(model: LabModel): Problem[] {
       });
     }
   }
+  for (const c of Object.values(model.clusters))
+    for (const pod of c.pods.filter((p) => !p.ready))
+      out.push({
+        file: 'fixtures/workloads',
+        field: `${pod.namespace}/${pod.deployment}`,
+        message: `pod ${pod.name} on ${pod.node} never becomes ready: ${pod.notReady}; it is no backend, and with externalTrafficPolicy Local its node does not advertise the VIP`,
+      });
   return out;
 }

@@ -101,6 +101,17 @@ export const MUTANTS: Mutant[] = [
     ],
   },
   {
+    name: "the echo pods' readiness probe checks a port nothing listens on",
+    area: 'readiness',
+    edits: [
+      {
+        file: ECHO,
+        from: /httpGet:\n(\s+)path: \/health\n(\s+)port: http/,
+        to: 'httpGet:\n$1path: /health\n$2port: 8080',
+      },
+    ],
+  },
+  {
     name: 'the spine loses multipath-relax',
     area: 'multipath',
     edits: [{ file: SPINE, from: ' bgp bestpath as-path multipath-relax\n', to: '' }],

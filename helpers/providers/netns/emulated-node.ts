@@ -33,7 +33,8 @@ export async function startEchoPods(
   const records: ProcessRecord[] = [];
   for (const svc of cluster.services) {
     if (!svc.vip) continue;
-    for (const pod of svc.pods.filter((p) => p.node === node.name)) {
+    // A pod whose readiness probe fails is no backend: nothing answers for it (the model says why).
+    for (const pod of svc.pods.filter((p) => p.node === node.name && p.ready)) {
       // The VIP on the node's loopback stands in for Cilium's (or kube-proxy's) capture of LB traffic.
       await run(['ip', '-n', ns, 'addr', 'replace', `${svc.vip}/32`, 'dev', 'lo']);
       const log = join(workDir, `${node.name}-${pod.name}.log`);
