@@ -204,6 +204,14 @@ export function resolveServices(
     const allocation = allocations.find((a) => a.service === key);
     const selected = selectedPods(s, pods);
     checkServicePorts(service, selected, objects.deployments, problems);
+    for (const a of ['lbipam.cilium.io/sharing-key', 'io.cilium/lb-ipam-sharing-key'])
+      if (s.metadata.annotations?.[a] !== undefined)
+        problems.add({
+          file: doc.file,
+          field: `metadata.annotations.${a}`,
+          line: doc.lineOf(['metadata', 'annotations', a]),
+          message: 'LB-IPAM IP sharing between Services is not emulated (each Service gets its own VIP here)',
+        });
     if (allocation?.reason && !unreadablePools.some((p) => poolSelects(p, s)))
       problems.add({
         file: doc.file,

@@ -59,3 +59,26 @@ describe('readiness', () => {
     );
   });
 });
+
+describe('LB-IPAM sharing keys', () => {
+  it('are said to be not emulated, naming the annotation', () => {
+    const c = labCopy();
+    c.edit(
+      ECHO,
+      /labels:\n(\s+)lbmode: bgp/,
+      'annotations:\n$1lbipam.cilium.io/sharing-key: shared\n  labels:\n$1lbmode: bgp',
+    );
+    const err = (() => {
+      try {
+        loadLabModel({ root: c.root });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect((err as LabConfigError).problems.map(formatProblem)).toContainEqual(
+      expect.stringMatching(
+        /metadata\.annotations\.lbipam\.cilium\.io\/sharing-key: LB-IPAM IP sharing between Services is not emulated/,
+      ),
+    );
+  });
+});
