@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { intentProblems } from '../../helpers/lab/intent.js';
-import { formatProblem, LabConfigError } from '../../helpers/model/errors.js';
+import { formatProblem } from '../../helpers/model/errors.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { CLI } from '../support/host.js';
+import { rejectionsOf } from '../support/rejections.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
 const problemsOf = (root: string) => intentProblems(loadLabModel({ root })).map(formatProblem);
@@ -107,15 +108,7 @@ describe('a malformed intent is bad input', () => {
   it('names the file, field and line', () => {
     const c = labCopy();
     c.edit('intent.yaml', 'address: 172.30.0.10', 'address: 172.30.0.x');
-    const err = (() => {
-      try {
-        loadLabModel({ root: c.root });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(err).toBeInstanceOf(LabConfigError);
-    expect((err as LabConfigError).problems.map(formatProblem)).toEqual([
+    expect(rejectionsOf(c.root)).toEqual([
       expect.stringMatching(/^intent\.yaml:4: vips\[0\]\.address: expected an IPv4 address/),
     ]);
   });

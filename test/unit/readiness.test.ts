@@ -4,10 +4,11 @@
  * node does). The emulated pod's readiness is its probe run against the echo server.
  */
 import { describe, expect, it } from 'vitest';
-import { formatProblem, LabConfigError } from '../../helpers/model/errors.js';
+import { formatProblem } from '../../helpers/model/errors.js';
 import { advertisedVips } from '../../helpers/model/expected-routes.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { modelWarnings } from '../../helpers/model/warnings.js';
+import { rejectionsOf } from '../support/rejections.js';
 import { labCopy } from '../support/lab-copy.js';
 
 const ECHO = 'fixtures/workloads/echo.yaml';
@@ -46,15 +47,7 @@ describe('readiness', () => {
       /readinessProbe:\n(\s+)httpGet:/,
       'readinessProbe:\n$1exec:\n$1  command: [cat, /tmp/ready]\n$1httpGet:',
     );
-    const err = (() => {
-      try {
-        loadLabModel({ root: c.root });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(err).toBeInstanceOf(LabConfigError);
-    expect((err as LabConfigError).problems.map(formatProblem)).toContainEqual(
+    expect(rejectionsOf(c.root)).toContainEqual(
       expect.stringMatching(/readinessProbe\.exec: an exec readiness probe is not emulated/),
     );
   });
@@ -68,14 +61,7 @@ describe('LB-IPAM sharing keys', () => {
       /labels:\n(\s+)lbmode: bgp/,
       'annotations:\n$1lbipam.cilium.io/sharing-key: shared\n  labels:\n$1lbmode: bgp',
     );
-    const err = (() => {
-      try {
-        loadLabModel({ root: c.root });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect((err as LabConfigError).problems.map(formatProblem)).toContainEqual(
+    expect(rejectionsOf(c.root)).toContainEqual(
       expect.stringMatching(
         /metadata\.annotations\.lbipam\.cilium\.io\/sharing-key: LB-IPAM IP sharing between Services is not emulated/,
       ),

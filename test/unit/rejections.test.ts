@@ -6,8 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { LabConfigError, formatProblem } from '../../helpers/model/errors.js';
+import { rejectionsOf } from '../support/rejections.js';
 import { labCopy, type LabCopy } from '../support/lab-copy.js';
 
 const TOPO = 'containerlab/anycast.clab.yml';
@@ -26,15 +25,7 @@ const LAUGHS = [
   ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
 ];
 
-function problems(c: LabCopy): string[] {
-  try {
-    loadLabModel({ root: c.root });
-  } catch (err) {
-    if (err instanceof LabConfigError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  return [];
-}
+const problems = (c: LabCopy): string[] => rejectionsOf(c.root);
 
 /** The 1-based line of the first line of `file` in the copy that contains `text`. */
 const lineOf = (c: LabCopy, file: string, text: string) =>
