@@ -11,6 +11,7 @@ import { PreflightError } from '../providers/api/lab-provider.js';
 import { addGlobalOptions, addGlobalOptionsEverywhere, runningGlobalOpts } from './global-options.js';
 import { addCheckCommand } from './commands/check.js';
 import { addIntentCommand } from './commands/intent.js';
+import { addGenerateCommand } from './commands/generate.js';
 import { addUpCommand } from './commands/up.js';
 import { addStatusCommand } from './commands/status.js';
 import { addExecCommand } from './commands/exec.js';
@@ -36,6 +37,7 @@ export function buildCli(): Command {
   // In this order: it is the order `--help` lists them.
   addCheckCommand(program, globals);
   addIntentCommand(program, globals);
+  addGenerateCommand(program, globals);
   addUpCommand(program, globals);
   addStatusCommand(program, globals);
   addExecCommand(program, globals);

@@ -172,7 +172,9 @@ export function intentFromModel(model: LabModel, sessions: SessionFacts[]): stri
       .map((r) => ({
         router: r.router,
         over: [...new Set(r.candidates.slice(0, r.installed).flatMap((c) => c.clusters))],
-      })),
+      }))
+      // ECMP over clusters: a leaf's ECMP over its own cluster's nodes is no anycast claim.
+      .filter((e) => e.over.length > 1),
     reachableFrom: Object.keys(model.hosts),
   }));
   return (
