@@ -301,7 +301,7 @@ function workload(o: GenerateOptions, seed: string): string {
     .filter((d) => d !== service)
     .map((d) => d.replace(/^(\s*)replicas: \d+$/m, `$1replicas: ${o.nodesPerCluster}`));
   const services = Array.from({ length: o.services }, (_, k) =>
-    k === 0 ? service : service.replace(/^  name: echo$/m, `  name: echo-${k + 1}`),
+    k === 0 ? service : service.replace(/^ {2}name: echo$/m, `  name: echo-${k + 1}`),
   );
   return [...rest, ...services].join('---');
 }
