@@ -10,7 +10,7 @@
  * The fabric's hash policy is set on every router for the test and restored afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedVipRoutes, advertisedVips } from '../helpers/model/expected-routes.js';
+import { expectedVipRoutes, advertisedVips, vipService } from '../helpers/model/expected-routes.js';
 import { predictFlows, predictability } from '../helpers/traffic/path-prediction.js';
 import { freshPorts, runFlows } from '../helpers/traffic/flows.js';
 import { binomialBand, Z } from '../helpers/traffic/binomial.js';
@@ -23,9 +23,7 @@ const lab = await useLab();
 const model = lab.model;
 const FLOWS = Number(process.env.ANYCAST_VERIFY_FLOWS ?? 64);
 const [vip, clusters] = [...advertisedVips(model)][0]!;
-const service = Object.values(model.clusters)
-  .flatMap((c) => c.services)
-  .find((s) => s.vip === vip)!;
+const service = vipService(model, vip)!;
 const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
 
 // The suite runs each policy in turn, then gives the routers back the one they ran.

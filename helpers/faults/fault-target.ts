@@ -6,7 +6,7 @@
  */
 import { convergenceProblem } from '../lab/convergence.js';
 import { labSessions, type LabSession } from '../lab/sessions.js';
-import { advertisedVips, expectedVipRoutes, type ExpectedVipRoute } from '../model/expected-routes.js';
+import { advertisedVips, expectedVipRoutes, vipService, type ExpectedVipRoute } from '../model/expected-routes.js';
 import type { ServiceModel } from '../model/clusters.js';
 import type { FaultKind, LabHandle } from '../providers/api/lab-handle.js';
 import { Deadline, waitUntil } from '../runtime/poll.js';
@@ -37,9 +37,7 @@ export interface FaultTarget {
 export function faultTarget(lab: LabHandle): FaultTarget {
   const model = lab.model;
   const [vip, clusters] = [...advertisedVips(model)][0]!;
-  const service = Object.values(model.clusters)
-    .flatMap((c) => c.services)
-    .find((s) => s.vip === vip)!;
+  const service = vipService(model, vip)!;
   const victimCluster = clusters[0]!;
   const victim = model.clusters[victimCluster]!.nodes[0]!;
   const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);

@@ -6,7 +6,7 @@
  */
 import { parseCidr, cidrContains } from './ipv4.js';
 import type { LabModel } from './lab-model.js';
-import type { SpeakerIntent } from './clusters.js';
+import type { ServiceModel, SpeakerIntent } from './clusters.js';
 
 export interface ExpectedPath {
   /** Next-hop address (the neighbour's address as configured on this router). */
@@ -52,10 +52,17 @@ export function addressOwner(model: LabModel, ip: string): string | undefined {
   return undefined;
 }
 
-/** The port clients reach a VIP on: its Service's (the first Service that holds it). */
+/** The Service that holds a VIP (the first one, in cluster order), if any. */
+export function vipService(model: LabModel, vip: string): ServiceModel | undefined {
+  for (const c of Object.values(model.clusters)) for (const s of c.services) if (s.vip === vip) return s;
+  return undefined;
+}
+
+/** The port clients reach a VIP on: its Service's. */
 export function vipPort(model: LabModel, vip: string): number {
-  for (const c of Object.values(model.clusters)) for (const s of c.services) if (s.vip === vip) return s.port;
-  throw new Error(`no Service holds ${vip}`);
+  const s = vipService(model, vip);
+  if (!s) throw new Error(`no Service holds ${vip}`);
+  return s.port;
 }
 
 /** Every VIP any cluster advertises, with the clusters advertising it. */

@@ -11,7 +11,7 @@ import { Document, isScalar, isSeq, visit } from 'yaml';
 import { z } from 'zod';
 import type { ProblemList, Problem } from './errors.js';
 import type { LabModel } from './lab-model.js';
-import { advertisedVips, expectedVipRoutes } from './expected-routes.js';
+import { advertisedVips, expectedVipRoutes, vipService } from './expected-routes.js';
 import { pathToString, readYamlDocs, validateDoc, type YamlDoc } from './yaml-file.js';
 
 export const DEFAULT_INTENT = 'intent.yaml';
@@ -158,14 +158,14 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
   return out;
 }
 
+const serviceOf = (s: { key: string; port: number } | undefined) => ({ service: s?.key ?? '?', port: s?.port });
+
 /** The intent today's files give: the starting point `anycast-verify intent --init` writes, to be edited by hand. */
 export function intentFromModel(model: LabModel, sessions: SessionFacts[]): string {
   const routes = expectedVipRoutes(model);
-  const services = Object.values(model.clusters).flatMap((c) => c.services);
   const vips = [...advertisedVips(model)].map(([address, clusters]) => ({
     address,
-    service: services.find((s) => s.vip === address)?.key ?? '?',
-    port: services.find((s) => s.vip === address)?.port,
+    ...serviceOf(vipService(model, address)),
     clusters,
     ecmp: routes
       .filter((r) => r.vip === address && r.installed > 1)

@@ -88,7 +88,11 @@ export function startHeld(lab: LabHandle, client: string, target: string, opts: 
   ]);
   return {
     client,
-    soFar: () => parseHeld(client, p.output().slice(0, p.output().lastIndexOf('\n') + 1)),
+    // Whole lines only: the last one may still be half-written.
+    soFar: () => {
+      const out = p.output();
+      return parseHeld(client, out.slice(0, out.lastIndexOf('\n') + 1));
+    },
     async stop() {
       p.stop();
       const r = await p.done;
