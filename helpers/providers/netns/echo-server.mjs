@@ -13,26 +13,30 @@ const { values } = parseArgs({
   options: {
     // Names the lab this process belongs to, so a cleanup can find it by its command line.
     lab: { type: 'string' },
-    listen: { type: 'string' },
+    // One per VIP:port the pod answers on (one per Service that selects it).
+    listen: { type: 'string', multiple: true },
     name: { type: 'string', default: '' },
     hostname: { type: 'string' },
   },
 });
-if (!values.listen || !values.hostname) {
-  process.stderr.write('usage: echo-server.mjs --listen <ip>:<port> --hostname <pod> [--name <whoami name>]\n');
+if (!values.listen?.length || !values.hostname) {
+  process.stderr.write(
+    'usage: echo-server.mjs --listen <ip>:<port> [--listen …] --hostname <pod> [--name <whoami name>]\n',
+  );
   process.exit(2);
 }
-const sep = values.listen.lastIndexOf(':');
-const host = values.listen.slice(0, sep);
-const port = Number(values.listen.slice(sep + 1));
 
+const vips = new Set(values.listen.map((l) => l.slice(0, l.lastIndexOf(':'))));
+
+/** The node's addresses but the VIPs on its loopback (a real pod holds none of them; a node with 1000 VIPs would list them all). */
 function ips() {
   return Object.values(networkInterfaces())
     .flat()
-    .map((a) => a.address);
+    .map((a) => a.address)
+    .filter((a) => !vips.has(a));
 }
 
-const server = createServer((req, res) => {
+function answer(req, res) {
   const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/health') {
@@ -66,7 +70,22 @@ const server = createServer((req, res) => {
   // With Content-Length, as whoami's Go server sends a short reply (net/http buffers it), not chunked.
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+// One server per VIP:port: a socket bound to the VIP answers only traffic for that VIP, as
+// the datapath delivers only a Service's own VIP to its backends.
+const servers = values.listen.map((listen) => {
+  const sep = listen.lastIndexOf(':');
+  const host = listen.slice(0, sep);
+  const port = Number(listen.slice(sep + 1));
+  const server = createServer(answer);
+  server.keepAliveTimeout = 1000;
+  server.listen(port, host);
+  return server;
 });
-server.keepAliveTimeout = 1000;
-server.listen(port, host, () => process.stdout.write(`echo: listening on ${host}:${port}\n`));
-for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));
+process.stdout.write(
+  `echo: listening on ${values.listen.length === 1 ? values.listen[0] : `${values.listen.length} VIP:port`}\n`,
+);
+let open = servers.length;
+for (const sig of ['SIGTERM', 'SIGINT'])
+  process.on(sig, () => servers.forEach((s) => s.close(() => --open === 0 && process.exit(0))));

@@ -1,0 +1,77 @@
+/**
+ * Originated VIPs as an MRT TABLE_DUMP_V2 file (RFC 6396 §4.3), for `gobgp mrt inject global`:
+ * one gRPC stream (AddPathStream) adds every prefix, where `gobgp global rib add` costs one
+ * process and one API call per prefix (16 nodes × 1000 VIPs would be 16 000 of them).
+ *
+ * What GoBGP makes of it is what `gobgp global rib add <prefix> origin igp` makes: each RIB
+ * entry carries ORIGIN IGP and NEXT_HOP 0.0.0.0, nothing else (GoBGP sets its own address
+ * towards eBGP peers and adds its AS, as for any local path), and the one peer of the
+ * PEER_INDEX_TABLE has AS 0, which GoBGP's api2Path (pkg/server/grpc_server.go, v3 and v4)
+ * reads as "no source peer", the same as a CLI-added path. The suites check the result on
+ * the wire (AS paths, origin) at every router.
+ */
+
+const TABLE_DUMP_V2 = 13;
+const PEER_INDEX_TABLE = 1;
+const RIB_IPV4_UNICAST = 2;
+const ATTR_TRANSITIVE = 0x40;
+const ORIGIN = 1;
+const NEXT_HOP = 3;
+const ORIGIN_IGP = 0;
+
+function record(subtype: number, body: Buffer, timestamp: number): Buffer {
+  const header = Buffer.alloc(12);
+  header.writeUInt32BE(timestamp, 0);
+  header.writeUInt16BE(TABLE_DUMP_V2, 4);
+  header.writeUInt16BE(subtype, 6);
+  header.writeUInt32BE(body.length, 8);
+  return Buffer.concat([header, body]);
+}
+
+const octets = (ip: string) => Buffer.from(ip.split('.').map(Number));
+
+function attribute(type: number, value: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([ATTR_TRANSITIVE, type, value.length]), value]);
+}
+
+/** One local peer (type 0x02: IPv4 address, 4-byte AS) with AS 0 and BGP ID 0.0.0.0. */
+function peerIndexTable(timestamp: number): Buffer {
+  const body = Buffer.concat([
+    octets('0.0.0.0'), // collector BGP ID
+    Buffer.from([0, 0]), // view name length 0
+    Buffer.from([0, 1]), // one peer
+    Buffer.from([0x02]),
+    octets('0.0.0.0'), // peer BGP ID
+    octets('0.0.0.0'), // peer address
+    Buffer.alloc(4), // peer AS 0
+  ]);
+  return record(PEER_INDEX_TABLE, body, timestamp);
+}
+
+function ribEntry(sequence: number, prefix: string, timestamp: number): Buffer {
+  const [address, lenText] = prefix.split('/');
+  const length = Number(lenText ?? 32);
+  if (!address || !/^\d+\.\d+\.\d+\.\d+$/.test(address) || !(length >= 0 && length <= 32))
+    throw new Error(`not an IPv4 prefix: ${prefix}`);
+  const attrs = Buffer.concat([attribute(ORIGIN, Buffer.from([ORIGIN_IGP])), attribute(NEXT_HOP, octets('0.0.0.0'))]);
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(sequence, 0);
+  head.writeUInt8(length, 4);
+  const entry = Buffer.alloc(8);
+  entry.writeUInt16BE(0, 0); // peer index
+  entry.writeUInt32BE(timestamp, 2); // originated time
+  entry.writeUInt16BE(attrs.length, 6);
+  const body = Buffer.concat([
+    head,
+    octets(address).subarray(0, Math.ceil(length / 8)),
+    Buffer.from([0, 1]), // one entry
+    entry,
+    attrs,
+  ]);
+  return record(RIB_IPV4_UNICAST, body, timestamp);
+}
+
+/** The MRT file that originates `prefixes` (IPv4, a.b.c.d/len). */
+export function originationMrt(prefixes: readonly string[], now = Math.floor(Date.now() / 1000)): Buffer {
+  return Buffer.concat([peerIndexTable(now), ...prefixes.map((p, i) => ribEntry(i, p, now))]);
+}
