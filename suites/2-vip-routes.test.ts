@@ -2,12 +2,13 @@
  * Suite 2, VIP routes: every router holds each VIP as intended, in the BGP RIB and in the
  * kernel FIB, compared as sets (MetalLB's validateService is the model): where the
  * clusters' paths meet (the spine) one multipath path per cluster (AS paths "<leaf>
- * <cluster>") and exactly those next hops in the FIB; elsewhere one path (leaf1 via the
- * spine); nothing stale anywhere; and the declared claims of suites/claims.ts.
+ * <cluster>") and exactly those next hops in the FIB; elsewhere what the config installs
+ * (leaf1: one path via the spine, or ECMP over the spines where there are several); nothing
+ * stale anywhere; and the declared claims of suites/claims.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { vtyshJsonClaim } from '../helpers/checks/json-subset.js';
-import { nothingStale, vipRouteFib, vipRouteRib } from '../helpers/checks/vip-route-checks.js';
+import { nothingStale, vipRouteFib, vipRouteRib, wantsEcmp } from '../helpers/checks/vip-route-checks.js';
 import { advertisedVips, expectedVipRoutes } from '../helpers/model/expected-routes.js';
 import { leaf1AsPath } from './claims.js';
 import { useLab } from './lab.js';
@@ -17,11 +18,14 @@ const lab = await useLab();
 describe.each(expectedVipRoutes(lab.model).map((e) => [e.router, e.vip, e] as const))(
   '%s holds %s',
   (_router, _vip, e) => {
+    const ecmp = wantsEcmp(e) && e.candidates.length > 1;
     const what = e.meetingPoint
       ? `ECMP over ${[...new Set(e.candidates.flatMap((c) => c.clusters))].join(' and ')} (${e.candidates.map((c) => `${c.nextHop} "${c.asPaths[0]}"`).join(', ')})`
-      : `one path via ${e.candidates.map((c) => c.via).join(' or ')}`;
+      : ecmp
+        ? `ECMP via ${e.candidates.map((c) => c.via).join(' and ')}`
+        : `one path via ${e.candidates.map((c) => c.via).join(' or ')}`;
     it(`in its BGP RIB: ${what}`, async () => expect(await vipRouteRib(lab, e)).toEqual([]));
-    it(`in its kernel FIB: ${e.meetingPoint ? `exactly {${e.candidates.map((c) => c.nextHop).join(', ')}}` : 'one next hop'}`, async () =>
+    it(`in its kernel FIB: ${ecmp ? `exactly {${e.candidates.map((c) => c.nextHop).join(', ')}}` : 'one next hop'}`, async () =>
       expect(await vipRouteFib(lab, e)).toEqual([]));
   },
 );

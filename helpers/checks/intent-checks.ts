@@ -4,6 +4,7 @@
  */
 import { kernelNextHops } from '../clients/frr.js';
 import { addressOwner } from '../model/expected-routes.js';
+import { overRouters } from '../model/intent.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import type { Check } from './check.js';
 
@@ -25,9 +26,20 @@ export async function clustersBehind(
   return [...out].sort();
 }
 
-/** The router forwards the VIP over exactly these clusters (ECMP where there are several). */
+/** The routers a router's live FIB sends the VIP to (its next hops' owners). */
+async function routersNext(lab: LabHandle, router: string, vip: string): Promise<string[]> {
+  const hops = await kernelNextHops(lab, router, `${vip}/32`);
+  return [...new Set(hops.map((h) => addressOwner(lab.model, h.gateway) ?? h.gateway))].sort();
+}
+
+/**
+ * The router forwards the VIP over exactly these clusters (ECMP where there are several), or,
+ * when `over` names routers, over exactly these next routers.
+ */
 export const vipForwardedOver: Check<{ router: string; vip: string; over: string[] }> = async (lab, e) => {
-  const got = await clustersBehind(lab, e.router, e.vip);
+  const got = overRouters(lab.model, e.over)
+    ? await routersNext(lab, e.router, e.vip)
+    : await clustersBehind(lab, e.router, e.vip);
   const want = [...e.over].sort();
   return got.join() === want.join()
     ? []

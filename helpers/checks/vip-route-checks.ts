@@ -21,7 +21,7 @@ function setDiff(got: string[], want: string[]): string {
 }
 
 /** ECMP wants every candidate (the product's claim wherever the clusters meet, or the config's multipath). */
-const wantsEcmp = (e: ExpectedVipRoute) => e.meetingPoint || e.multipath;
+export const wantsEcmp = (e: ExpectedVipRoute) => e.meetingPoint || e.multipath;
 
 /** The BGP RIB selects the VIP as expected (ECMP over every candidate where wanted, else one of them), each selected path with an expected AS path, ORIGIN IGP, valid. */
 export const vipRouteRib: Check<ExpectedVipRoute> = async (lab, e) => {

@@ -23,7 +23,7 @@ export interface FaultTarget {
   victimCluster: string;
   victim: string;
   session: LabSession;
-  /** The routers holding the VIP over more than one cluster, with every next hop and with the survivors' only. */
+  /** The routers holding the VIP over more than one cluster (the meeting points), with every next hop and with the survivors' only. */
   ecmp: ExpectedVipRoute[];
   ecmpRouters: string[];
   fullSet: Map<string, string[]>;
@@ -40,7 +40,9 @@ export function faultTarget(lab: LabHandle): FaultTarget {
   const service = vipService(model, vip)!;
   const victimCluster = clusters[0]!;
   const victim = model.clusters[victimCluster]!.nodes[0]!;
-  const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1);
+  // Meeting points only: leaf1's ECMP over several spines survives any one cluster (each spine
+  // reaches every cluster), so its next hops do not move; watched as one, it would wait for none.
+  const ecmp = expectedVipRoutes(model).filter((e) => e.vip === vip && e.installed > 1 && e.meetingPoint);
   const hopsOf = (e: ExpectedVipRoute, keep: (clusters: string[]) => boolean) =>
     e.candidates
       .filter((c) => keep(c.clusters))

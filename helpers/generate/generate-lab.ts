@@ -1,16 +1,27 @@
 /**
- * A complete lab of N clusters × M nodes × K services behind C clients, in the seed lab's
- * formats (containerlab topology, FRR configs, Cilium CRDs, workloads): the shape the suites
- * already run on, grown. The files the seed lab shares by every cluster (daemons, vtysh.conf,
- * the peer config, the advertisement, the MD5 Secret, the echo Deployment) are copied from the
- * project, so a value is never typed twice; what grows with N, M, K and C is written here.
+ * A complete lab of N clusters × M nodes × K services behind C clients and S spines, in the
+ * seed lab's formats (containerlab topology, FRR configs, Cilium CRDs, workloads): the shape
+ * the suites already run on, grown. The files the seed lab shares by every cluster (daemons,
+ * vtysh.conf, the peer config, the advertisement, the MD5 Secret, the echo Deployment) are
+ * copied from the project, so a value is never typed twice; what grows with N, M, K, C and S
+ * is written here.
  *
- * Address and ASN plan (none can collide for N ≤ 200, M ≤ 250, C ≤ 100, K ≤ 60 000):
- *   spine AS64999; client leaf (leaf1) AS65001; cluster i's leaf AS65002+i, its nodes AS65101+i
- *   spine ↔ leaf1 10.0.1.0/24, spine ↔ leaf(i) 10.0.(2+i).0/24 (spine .1, leaf .11)
+ * Address and ASN plan (none can collide for N ≤ 200, M ≤ 250, C ≤ 100, K ≤ 60 000, S ≤ 8):
+ *   S spines `spine`, `spine2`, … (s = 0 … S−1), all AS64999: one shared spine ASN, so a leaf
+ *   never passes one spine's routes on to another (AS-path loop prevention, as in RFC 7938);
+ *   client leaf (leaf1) AS65001; cluster i's leaf AS65002+i, its nodes AS65101+i
+ *   every leaf links to every spine: spine s ↔ leaf1 10.s.1.0/24, spine s ↔ leaf(i) 10.s.(2+i).0/24
+ *   (spine .1, leaf .11); s ≤ 7 and 2+i ≤ 201 keep these inside 10.0–7.*, clear of the node networks
+ *   (10.100 and up), the clients (192.168.*) and the pool (172.30.*); s = 0 is the one-spine plan
+ *   interfaces: leaf1 eth1 … ethC to the clients, eth(C+1+s) to spine s; spine s eth1 to leaf1,
+ *   eth(2+i) to leaf(i); leaf(i) eth1 to spine, eth2 to its node network, eth(2+s) to spine s ≥ 1
+ *   router IDs: spine s 10.s.1.1, leaf1 10.0.1.11, leaf(i) 10.0.(2+i).11 (their first fabric addresses)
  *   client j 192.168.(100+j).11/24 behind leaf1 (.1)
  *   cluster i's node network 10.(100+i).0.0/24: leaf .101 (as in the seed), nodes .2, .3, …
  *   K VIPs from one pool 172.30.0.10 onwards, one Service each, all advertised by every cluster
+ * Every spine holds each VIP with ECMP over the N clusters; with S > 1 leaf1 holds it with ECMP
+ * over the S spines (multipath-relax: two spines may pass on different clusters' AS paths).
+ * S = 1 writes exactly the one-spine lab.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +41,7 @@ export const LIMITS = {
   nodesPerCluster: [1, 250],
   services: [1, 60_000],
   clients: [1, 100],
-  spines: [1, 1],
+  spines: [1, 8],
 } as const;
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -39,6 +50,12 @@ export const clusterName = (i: number) => `cluster${pad(i + 1)}`;
 export const nodeName = (i: number, j: number) => (j === 0 ? clusterName(i) : `${clusterName(i)}-m${pad(j + 1)}`);
 const clientName = (j: number) => (j === 0 ? 'client' : `client${pad(j + 1)}`);
 const leafName = (i: number) => `leaf${i + 2}`;
+const spineName = (s: number) => (s === 0 ? 'spine' : `spine${s + 1}`);
+const spines = (o: GenerateOptions) => Array.from({ length: o.spines }, (_, s) => s);
+/** The /24 between spine s and leaf1 (k = 0) or cluster k−1's leaf: spine .1, leaf .11. */
+const fabricNet = (s: number, k: number) => `10.${s}.${1 + k}`;
+/** A cluster leaf's interface to spine s: eth1 to the first (as in the seed), eth2 is its node network. */
+const leafUplink = (s: number) => (s === 0 ? 'eth1' : `eth${2 + s}`);
 const clientNet = (j: number) => `192.168.${100 + j}`;
 const nodeNet = (i: number) => `10.${100 + i}.0`;
 
@@ -56,9 +73,7 @@ export function validateOptions(o: GenerateOptions): string[] {
     const [lo, hi] = LIMITS[k];
     const v = o[k];
     if (!Number.isInteger(v) || v < lo || v > hi)
-      return [
-        `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be an integer from ${lo} to ${hi}${k === 'spines' ? ' (several spines are not generated yet)' : ''}`,
-      ];
+      return [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be an integer from ${lo} to ${hi}`];
     return [];
   });
 }
@@ -69,7 +84,7 @@ export function generateLab(o: GenerateOptions, projectRoot: string): Map<string
   for (const f of SHARED) files.set(f, readFileSync(join(projectRoot, f), 'utf8'));
   const md5 = secretPassword(readFileSync(join(projectRoot, 'fixtures/cilium/bgp-auth-secret.yaml'), 'utf8'));
   files.set('containerlab/anycast.clab.yml', topology(o));
-  files.set('containerlab/configs/spine.frr.conf', spineConf(o));
+  for (const s of spines(o)) files.set(`containerlab/configs/${spineName(s)}.frr.conf`, spineConf(o, s));
   files.set('containerlab/configs/leaf1.frr.conf', clientLeafConf(o));
   for (let i = 0; i < o.clusters; i++) {
     files.set(`containerlab/configs/${leafName(i)}.frr.conf`, clusterLeafConf(o, i, md5));
@@ -96,8 +111,8 @@ function secretPassword(text: string): string {
 
 function topology(o: GenerateOptions): string {
   const lines = [
-    `# Generated by anycast-verify generate --clusters ${o.clusters} --nodes-per-cluster ${o.nodesPerCluster} --services ${o.services} --clients ${o.clients}`,
-    `name: gen-${o.clusters}x${o.nodesPerCluster}x${o.services}`,
+    `# Generated by anycast-verify generate --clusters ${o.clusters} --nodes-per-cluster ${o.nodesPerCluster} --services ${o.services} --clients ${o.clients}${o.spines > 1 ? ` --spines ${o.spines}` : ''}`,
+    `name: gen-${o.clusters}x${o.nodesPerCluster}x${o.services}${o.spines > 1 ? `-s${o.spines}` : ''}`,
     '',
     'topology:',
     '  groups:',
@@ -118,7 +133,7 @@ function topology(o: GenerateOptions): string {
       `        - ip addr add ${clientNet(j)}.11/24 dev eth1`,
       `        - ip route replace default via ${clientNet(j)}.1 dev eth1`,
     );
-  const routers = ['leaf1', 'spine', ...Array.from({ length: o.clusters }, (_, i) => leafName(i))];
+  const routers = ['leaf1', ...spines(o).map(spineName), ...Array.from({ length: o.clusters }, (_, i) => leafName(i))];
   routers.forEach((r, k) => {
     lines.push(
       `    ${r}:`,
@@ -155,8 +170,11 @@ function topology(o: GenerateOptions): string {
       );
   lines.push('', '  links:');
   for (let j = 0; j < o.clients; j++) lines.push(`    - endpoints: ["${clientName(j)}:eth1", "leaf1:eth${j + 1}"]`);
-  lines.push(`    - endpoints: ["leaf1:eth${o.clients + 1}", "spine:eth1"]`);
-  for (let i = 0; i < o.clusters; i++) lines.push(`    - endpoints: ["spine:eth${i + 2}", "${leafName(i)}:eth1"]`);
+  for (const s of spines(o)) {
+    lines.push(`    - endpoints: ["leaf1:eth${o.clients + 1 + s}", "${spineName(s)}:eth1"]`);
+    for (let i = 0; i < o.clusters; i++)
+      lines.push(`    - endpoints: ["${spineName(s)}:eth${i + 2}", "${leafName(i)}:${leafUplink(s)}"]`);
+  }
   for (let i = 0; i < o.clusters; i++)
     lines.push(`    - endpoints: ["${leafName(i)}:eth2", "br-${clusterName(i)}:${leafName(i)}-eth2"]`);
   return `${lines.join('\n')}\n`;
@@ -171,21 +189,21 @@ const iface = (dev: string, description: string, address: string) => [
   '!',
 ];
 
-function spineConf(o: GenerateOptions): string {
-  const lines = [...header('spine'), ...iface('eth1', 'leaf1', '10.0.1.1/24')];
-  for (let i = 0; i < o.clusters; i++) lines.push(...iface(`eth${i + 2}`, leafName(i), `10.0.${2 + i}.1/24`));
+function spineConf(o: GenerateOptions, s: number): string {
+  const lines = [...header(spineName(s)), ...iface('eth1', 'leaf1', `${fabricNet(s, 0)}.1/24`)];
+  for (let i = 0; i < o.clusters; i++) lines.push(...iface(`eth${i + 2}`, leafName(i), `${fabricNet(s, i + 1)}.1/24`));
   lines.push(
     'router bgp 64999',
-    ' bgp router-id 10.0.1.1',
+    ` bgp router-id ${fabricNet(s, 0)}.1`,
     ' no bgp ebgp-requires-policy',
     ' bgp bestpath as-path multipath-relax',
     ' timers bgp 3 9',
   );
-  lines.push(' neighbor 10.0.1.11 remote-as 65001', ' neighbor 10.0.1.11 description leaf1');
+  lines.push(` neighbor ${fabricNet(s, 0)}.11 remote-as 65001`, ` neighbor ${fabricNet(s, 0)}.11 description leaf1`);
   for (let i = 0; i < o.clusters; i++)
     lines.push(
-      ` neighbor 10.0.${2 + i}.11 remote-as ${65002 + i}`,
-      ` neighbor 10.0.${2 + i}.11 description ${leafName(i)}`,
+      ` neighbor ${fabricNet(s, i + 1)}.11 remote-as ${65002 + i}`,
+      ` neighbor ${fabricNet(s, i + 1)}.11 description ${leafName(i)}`,
     );
   lines.push(
     ' !',
@@ -200,32 +218,42 @@ function spineConf(o: GenerateOptions): string {
 function clientLeafConf(o: GenerateOptions): string {
   const lines = header('leaf1');
   for (let j = 0; j < o.clients; j++) lines.push(...iface(`eth${j + 1}`, clientName(j), `${clientNet(j)}.1/24`));
-  lines.push(...iface(`eth${o.clients + 1}`, 'spine', '10.0.1.11/24'));
-  lines.push('router bgp 65001', ' bgp router-id 10.0.1.11', ' no bgp ebgp-requires-policy', ' timers bgp 3 9');
-  lines.push(
-    ' neighbor 10.0.1.1 remote-as 64999',
-    ' neighbor 10.0.1.1 description spine',
-    ' !',
-    ' address-family ipv4 unicast',
-  );
+  for (const s of spines(o)) lines.push(...iface(`eth${o.clients + 1 + s}`, spineName(s), `${fabricNet(s, 0)}.11/24`));
+  lines.push('router bgp 65001', ' bgp router-id 10.0.1.11', ' no bgp ebgp-requires-policy');
+  // One path per spine, each with the AS path of whichever cluster that spine passes on: ECMP
+  // over the spines needs multipath-relax (and room for S paths). One spine: the seed's leaf1.
+  if (o.spines > 1) lines.push(' bgp bestpath as-path multipath-relax');
+  lines.push(' timers bgp 3 9');
+  for (const s of spines(o))
+    lines.push(
+      ` neighbor ${fabricNet(s, 0)}.1 remote-as 64999`,
+      ` neighbor ${fabricNet(s, 0)}.1 description ${spineName(s)}`,
+    );
+  lines.push(' !', ' address-family ipv4 unicast');
   for (let j = 0; j < o.clients; j++) lines.push(`  network ${clientNet(j)}.0/24`);
+  if (o.spines > 1) lines.push(`  maximum-paths ${Math.max(8, o.spines)}`);
   lines.push(' exit-address-family', 'exit');
   return `${lines.join('\n')}\n`;
 }
 
 function clusterLeafConf(o: GenerateOptions, i: number, md5: string): string {
-  const me = `10.0.${2 + i}.11`;
   const lines = [
     ...header(leafName(i)),
-    ...iface('eth1', 'spine', `${me}/24`),
+    ...iface('eth1', 'spine', `${fabricNet(0, i + 1)}.11/24`),
     ...iface('eth2', `${clusterName(i)} node network`, `${nodeNet(i)}.101/24`),
+  ];
+  for (const s of spines(o).slice(1)) lines.push(...iface(leafUplink(s), spineName(s), `${fabricNet(s, i + 1)}.11/24`));
+  lines.push(
     `router bgp ${65002 + i}`,
-    ` bgp router-id ${me}`,
+    ` bgp router-id ${fabricNet(0, i + 1)}.11`,
     ' no bgp ebgp-requires-policy',
     ' timers bgp 3 9',
-    ` neighbor 10.0.${2 + i}.1 remote-as 64999`,
-    ` neighbor 10.0.${2 + i}.1 description spine`,
-  ];
+  );
+  for (const s of spines(o))
+    lines.push(
+      ` neighbor ${fabricNet(s, i + 1)}.1 remote-as 64999`,
+      ` neighbor ${fabricNet(s, i + 1)}.1 description ${spineName(s)}`,
+    );
   for (let j = 0; j < o.nodesPerCluster; j++) {
     const n = `${nodeNet(i)}.${2 + j}`;
     lines.push(

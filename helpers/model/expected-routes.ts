@@ -35,8 +35,10 @@ export interface ExpectedVipRoute {
   /** How many next hops the RIB and FIB will hold, given this router's config. */
   installed: number;
   /**
-   * Where the clusters' paths meet (the shortest paths lead to more than one cluster): the
-   * product's claim is ECMP over all of them here, whatever the config says.
+   * Where the clusters' paths meet (the shortest paths lead to different clusters): the
+   * product's claim is ECMP over all of them here, whatever the config says. Not a router
+   * whose every path leads to every cluster (leaf1 over several spines, each of them a
+   * meeting point): its ECMP spreads over routers, as its config allows (`multipath`).
    */
   meetingPoint: boolean;
   /** When a meeting point's config prevents that ECMP: why, naming the file. */
@@ -165,7 +167,13 @@ export function expectedVipRoutes(model: LabModel): ExpectedVipRoute[] {
         candidates.length === 1 || bgp.multipathRelax || new Set(candidates.flatMap((c) => c.asPaths)).size === 1;
       const maxPaths = bgp.maximumPaths ?? 64;
       const installed = multipath ? Math.min(candidates.length, maxPaths) : 1;
-      const meetingPoint = new Set(candidates.flatMap((c) => c.clusters)).size > 1 && candidates.length > 1;
+      // With several spines, leaf1's paths (one per spine) each lead to every cluster: the clusters'
+      // paths met at the spines already, so leaf1 is no meeting point. Counting it as one would make
+      // the first meeting point leaf1 (suite 5 breaks it there and expects one cluster) and, in the
+      // fault suites, make it an ECMP router that loses every path with the victim cluster.
+      const reached = new Set(candidates.flatMap((c) => c.clusters));
+      const meetingPoint =
+        candidates.length > 1 && reached.size > 1 && candidates.some((c) => c.clusters.length < reached.size);
       const whyNotEcmp = !meetingPoint
         ? undefined
         : !multipath

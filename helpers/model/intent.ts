@@ -11,7 +11,7 @@ import { Document, isScalar, isSeq, visit } from 'yaml';
 import { z } from 'zod';
 import type { ProblemList, Problem } from './errors.js';
 import type { LabModel } from './lab-model.js';
-import { advertisedVips, expectedVipRoutes, vipService } from './expected-routes.js';
+import { advertisedVips, expectedVipRoutes, vipService, type ExpectedVipRoute } from './expected-routes.js';
 import { pathToString, readYamlDocs, validateDoc, type YamlDoc } from './yaml-file.js';
 
 export const DEFAULT_INTENT = 'intent.yaml';
@@ -30,7 +30,11 @@ export const intentSchema = z.strictObject({
       port: z.number().int().min(1).max(65535).optional(),
       /** The clusters that must advertise it. */
       clusters: z.array(name).min(1),
-      /** Routers that must hold it with ECMP over exactly these clusters. */
+      /**
+       * Routers that must hold it with ECMP over exactly these clusters, or over exactly these
+       * next routers when `over` names FRR routers (leaf1 over its spines, each of which reaches
+       * every cluster).
+       */
       ecmp: z.array(z.strictObject({ router: name, over: z.array(name).min(2) })).default([]),
       /** Clients that must reach it. */
       reachableFrom: z.array(name).default([]),
@@ -89,6 +93,15 @@ export function loadIntent(root: string, path: string, problems: ProblemList): L
 const same = (a: string[], b: string[]) => [...a].sort().join() === [...b].sort().join();
 const list = (a: string[]) => (a.length ? a.join(', ') : 'none');
 
+/** What a router's installed paths spread over: the clusters they lead to, or (`byRouter`) the neighbours they go via. */
+function spreadOver(r: ExpectedVipRoute | undefined, byRouter: boolean): string[] {
+  const paths = r ? r.candidates.slice(0, r.installed) : [];
+  return [...new Set(byRouter ? paths.map((c) => c.via) : paths.flatMap((c) => c.clusters))];
+}
+
+/** An ECMP claim whose `over` names FRR routers (the next hops' owners), not clusters. */
+export const overRouters = (model: LabModel, over: string[]) => over.every((n) => model.routers[n] !== undefined);
+
 /**
  * Every divergence between what the files give and what the intent declares, each at its
  * intent line. `sessions` are the lab's BGP sessions as node pairs (helpers/lab/sessions.ts).
@@ -120,12 +133,12 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
     v.ecmp.forEach((e, j) => {
       if (!model.routers[e.router]) return at(['vips', i, 'ecmp', j, 'router'], `no FRR router ${e.router}`);
       const r = routes.find((x) => x.router === e.router && x.vip === v.address);
-      const installed = r ? r.candidates.slice(0, r.installed).flatMap((c) => c.clusters) : [];
-      const over = [...new Set(installed)];
+      const byRouter = overRouters(model, e.over);
+      const over = spreadOver(r, byRouter);
       if (!r || r.installed < 2 || !same(over, e.over))
         at(
           ['vips', i, 'ecmp', j],
-          `the configs leave ${e.router} ${r ? (r.installed > 1 ? `ECMP over ${list(over)}` : `one path (to ${list(over)})`) : 'no route'} for ${v.address}${r?.whyNotEcmp ? ` (${r.whyNotEcmp})` : ''}, intent says ECMP over ${list(e.over)}`,
+          `the configs leave ${e.router} ${r ? (r.installed > 1 ? `ECMP over ${list(over)}` : `one path (${byRouter ? 'via' : 'to'} ${list(over)})`) : 'no route'} for ${v.address}${r?.whyNotEcmp ? ` (${r.whyNotEcmp})` : ''}, intent says ECMP over ${list(e.over)}`,
         );
     });
     v.reachableFrom.forEach((c, j) => {
@@ -168,13 +181,12 @@ export function intentFromModel(model: LabModel, sessions: SessionFacts[]): stri
     ...serviceOf(vipService(model, address)),
     clusters,
     ecmp: routes
-      .filter((r) => r.vip === address && r.installed > 1)
-      .map((r) => ({
-        router: r.router,
-        over: [...new Set(r.candidates.slice(0, r.installed).flatMap((c) => c.clusters))],
-      }))
-      // ECMP over clusters: a leaf's ECMP over its own cluster's nodes is no anycast claim.
-      .filter((e) => e.over.length > 1),
+      // ECMP towards several clusters: a leaf's ECMP over its own cluster's nodes is no anycast claim.
+      .filter((r) => r.vip === address && r.installed > 1 && spreadOver(r, false).length > 1)
+      // Where the clusters meet, over the clusters; past that (leaf1 over several spines, each
+      // path leading to every cluster) over the routers: "over the clusters" would hold there with
+      // one spine as well, since that spine's ECMP reaches them all.
+      .map((r) => ({ router: r.router, over: spreadOver(r, !r.meetingPoint) })),
     reachableFrom: Object.keys(model.hosts),
   }));
   return (

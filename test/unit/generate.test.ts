@@ -1,17 +1,21 @@
 /**
  * Generated labs (anycast-verify generate): they load and keep their own intent, and the seed lab
- * is N=2, M=1, K=1, C=2 but for the differences listed here, each with its reason.
+ * is N=2, M=1, K=1, C=2 but for the differences listed here, each with its reason; with S spines
+ * every leaf peers with every spine, leaf1 has ECMP over the spines and each spine over the clusters.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { generateLab, validateOptions, type GenerateOptions } from '../../helpers/generate/generate-lab.js';
-import { intentProblems } from '../../helpers/lab/intent.js';
+import { initialIntent, intentProblems } from '../../helpers/lab/intent.js';
 import { labSessions } from '../../helpers/lab/sessions.js';
 import { advertisedVips, expectedVipRoutes } from '../../helpers/model/expected-routes.js';
 import { loadLabModel, type LabModel } from '../../helpers/model/lab-model.js';
+import { formatProblem } from '../../helpers/model/errors.js';
+import { faultTarget } from '../../helpers/faults/fault-target.js';
+import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import { CLI } from '../support/host.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -96,12 +100,123 @@ describe('generate', () => {
   });
 
   it('refuses what it does not generate, naming the option', () => {
-    expect(validateOptions({ ...SEED_SHAPE, spines: 2 })).toEqual([
-      '--spines must be an integer from 1 to 1 (several spines are not generated yet)',
-    ]);
+    expect(validateOptions({ ...SEED_SHAPE, spines: 4 })).toEqual([]);
+    expect(validateOptions({ ...SEED_SHAPE, spines: 9 })).toEqual(['--spines must be an integer from 1 to 8']);
     expect(validateOptions({ ...SEED_SHAPE, clusters: 0, clients: 1.5 })).toEqual([
       '--clusters must be an integer from 1 to 200',
       '--clients must be an integer from 1 to 100',
+    ]);
+  });
+});
+
+/** A generated lab with the intent.yaml `generate` writes (from the files, checked on the way), loaded as `check` loads it. */
+function withIntent(o: GenerateOptions): { root: string; model: LabModel } {
+  const root = written(o);
+  writeFileSync(join(root, 'intent.yaml'), initialIntent(loadLabModel({ root })));
+  return { root, model: loadLabModel({ root }) };
+}
+
+describe.each([
+  { clusters: 3, nodesPerCluster: 1, services: 2, clients: 2, spines: 2 },
+  { clusters: 5, nodesPerCluster: 2, services: 1, clients: 3, spines: 4 },
+])('generate --spines $spines (--clusters $clusters)', (o) => {
+  const spines = ['spine', 'spine2', 'spine3', 'spine4'].slice(0, o.spines);
+  const leaves = Array.from({ length: o.clusters }, (_, i) => `leaf${i + 2}`);
+
+  it('loads (every cross-file check of `check`) and keeps the intent it writes', () => {
+    const { model } = withIntent(o);
+    expect(intentProblems(model)).toEqual([]);
+    expect(Object.keys(model.routers)).toEqual(['leaf1', ...spines, ...leaves]);
+  });
+
+  it('gives every address, router ID and (but for the shared spine AS) ASN once', () => {
+    const { model } = withIntent(o);
+    const addresses = [
+      ...Object.values(model.routers).flatMap((r) => Object.values(r.interfaces).flat()),
+      ...Object.values(model.hosts).flatMap((h) => h.addresses.map((a) => a.cidr)),
+      ...Object.values(model.k8sNodes).map((n) => n.ip),
+    ].map((a) => a.split('/')[0]);
+    expect(new Set(addresses).size).toBe(addresses.length);
+    const speakers = Object.values(model.clusters).flatMap((c) => Object.values(c.speakers));
+    const ids = [...Object.values(model.routers).map((r) => r.frr.bgp!.routerId), ...speakers.map((s) => s.routerId)];
+    expect(ids.every(Boolean)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const asnOf = (r: string) => model.routers[r]!.frr.bgp!.asn;
+    expect(spines.map(asnOf)).toEqual(spines.map(() => 64999));
+    const others = [
+      ...['leaf1', ...leaves].map(asnOf),
+      ...Object.values(model.clusters).map((c) => c.speakers[c.nodes[0]!]!.localASN),
+    ];
+    expect(new Set([64999, ...others]).size).toBe(others.length + 1);
+  });
+
+  it('links every leaf to every spine, each link a BGP session', () => {
+    const { model } = withIntent(o);
+    const pairs = new Set(labSessions(model).map((s) => [s.a.node, s.b.node].sort().join('-')));
+    for (const spine of spines)
+      for (const leaf of ['leaf1', ...leaves])
+        expect(pairs, `${leaf}-${spine}`).toContain([leaf, spine].sort().join('-'));
+    // …and no other session between routers (spines do not peer with each other).
+    expect(labSessions(model)).toHaveLength(o.spines * (1 + o.clusters) + o.clusters * o.nodesPerCluster);
+  });
+
+  it('expects ECMP over the spines at leaf1 and over every cluster at each spine, and declares both', () => {
+    const { root, model } = withIntent(o);
+    const clusters = Object.keys(model.clusters);
+    for (const vip of advertisedVips(model).keys()) {
+      const at = (r: string) => expectedVipRoutes(model).find((e) => e.router === r && e.vip === vip)!;
+      const leaf1 = at('leaf1');
+      expect(leaf1.candidates.map((c) => c.via)).toEqual(spines);
+      expect(leaf1.installed).toBe(o.spines);
+      // Each spine's path leads to every cluster: leaf1 is past the clusters' meeting points, the spines.
+      expect(leaf1.candidates.every((c) => c.clusters.length === o.clusters)).toBe(true);
+      expect([leaf1.meetingPoint, leaf1.multipath]).toEqual([false, true]);
+      for (const spine of spines) {
+        const e = at(spine);
+        expect(e.meetingPoint).toBe(true);
+        expect(e.installed).toBe(o.clusters);
+        expect(e.candidates.map((c) => c.clusters)).toEqual(clusters.map((c) => [c]));
+        expect(e.whyNotEcmp).toBeUndefined();
+      }
+    }
+    // The intent generate writes: leaf1 over the spines, each spine over the clusters.
+    const intent = model.intent!.intent;
+    for (const v of intent.vips)
+      expect(v.ecmp).toEqual([
+        { router: 'leaf1', over: spines },
+        ...spines.map((router) => ({ router, over: clusters })),
+      ]);
+    expect(readFileSync(join(root, 'intent.yaml'), 'utf8')).toContain(
+      `- router: leaf1\n        over: [${spines.join(', ')}]`,
+    );
+  });
+
+  it("the fault suites watch the spines (leaf1's next hops survive any one cluster)", () => {
+    const { model } = withIntent(o);
+    const t = faultTarget({ model } as unknown as LabHandle);
+    expect(t.ecmpRouters).toEqual(spines);
+    expect(t.hops).toBe(2);
+    for (const spine of spines) {
+      // Its address towards each leaf; the victim is cluster01's node, behind leaf2.
+      const nbs = Object.values(model.routers[spine]!.frr.bgp!.neighbors);
+      const toLeaf = (leaf: string) => nbs.find((n) => n.description === leaf)!.address;
+      expect(t.fullSet.get(spine)).toEqual(leaves.map(toLeaf).sort());
+      expect(t.survivors.get(spine)).toEqual(leaves.slice(1).map(toLeaf).sort());
+    }
+  });
+
+  it('names leaf1 without multipath-relax as a divergence from the intent, with the spine it keeps', () => {
+    const { root } = withIntent(o);
+    const conf = join(root, 'containerlab/configs/leaf1.frr.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(' bgp bestpath as-path multipath-relax\n', ''));
+    expect(intentProblems(loadLabModel({ root })).map(formatProblem)).toEqual([
+      ...Array.from({ length: o.services }, (_, i) => i).map((i) =>
+        expect.stringMatching(
+          new RegExp(
+            `^intent\\.yaml:\\d+: vips\\[${i}\\]\\.ecmp\\[0\\]: the configs leave leaf1 one path \\(via spine\\d?\\) for 172\\.30\\.0\\.1[01], intent says ECMP over ${spines.join(', ')}$`,
+          ),
+        ),
+      ),
     ]);
   });
 });

@@ -1,4 +1,4 @@
-/** `anycast-verify generate`: a lab of N clusters × M nodes × K services × C clients in the seed's formats. */
+/** `anycast-verify generate`: a lab of N clusters × M nodes × K services × C clients × S spines in the seed's formats. */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -17,14 +17,14 @@ export function addGenerateCommand(program: Command, globals: () => GlobalOpts):
   program
     .command('generate')
     .description(
-      'write a lab of N clusters × M nodes × K services behind C clients (same formats as the seed lab), then its intent.yaml',
+      'write a lab of N clusters × M nodes × K services behind C clients and S spines (same formats as the seed lab), then its intent.yaml',
     )
     .requiredOption('--out <dir>', 'folder to write the lab into (containerlab/, fixtures/, intent.yaml)')
     .option('--clusters <n>', 'clusters (each behind its own leaf)', int, 2)
     .option('--nodes-per-cluster <m>', 'Kubernetes nodes per cluster', int, 1)
     .option('--services <k>', 'LoadBalancer Services (one VIP each, advertised by every cluster)', int, 1)
     .option('--clients <c>', 'clients behind the client leaf', int, 2)
-    .option('--spines <s>', 'spines (only 1 is generated yet)', int, 1)
+    .option('--spines <s>', 'spines (every leaf links to every spine; leaf1 has ECMP over them)', int, 1)
     .option('--force', 'write into a folder that is not empty')
     .action((o: GenerateOptions & { out: string; force?: boolean }) => {
       const bad = validateOptions(o);
