@@ -6,7 +6,7 @@
  * copied from the project, so a value is never typed twice; what grows with N, M, K, C and S
  * is written here.
  *
- * Address and ASN plan (none can collide for N ≤ 200, M ≤ 250, C ≤ 100, K ≤ 60 000, S ≤ 8):
+ * Address and ASN plan (none can collide for N ≤ 99, M ≤ 250, C ≤ 100, K ≤ 60 000, S ≤ 8):
  *   S spines `spine`, `spine2`, … (s = 0 … S−1), all AS64999: one shared spine ASN, so a leaf
  *   never passes one spine's routes on to another (AS-path loop prevention, as in RFC 7938);
  *   client leaf (leaf1) AS65001; cluster i's leaf AS65002+i, its nodes AS65101+i
@@ -37,7 +37,8 @@ export interface GenerateOptions {
 }
 
 export const LIMITS = {
-  clusters: [1, 200],
+  // Leaf ASNs 65002–65100 and node ASNs 65101–65199 stay apart up to 99 clusters.
+  clusters: [1, 99],
   nodesPerCluster: [1, 250],
   services: [1, 60_000],
   clients: [1, 100],
@@ -134,7 +135,7 @@ function topology(o: GenerateOptions): string {
       `        - ip route replace default via ${clientNet(j)}.1 dev eth1`,
     );
   const routers = ['leaf1', ...spines(o).map(spineName), ...Array.from({ length: o.clusters }, (_, i) => leafName(i))];
-  routers.forEach((r, k) => {
+  routers.forEach((r) => {
     lines.push(
       `    ${r}:`,
       '      group: fabric',
@@ -143,14 +144,13 @@ function topology(o: GenerateOptions): string {
       '        - configs/daemons:/etc/frr/daemons',
       '        - configs/vtysh.conf:/etc/frr/vtysh.conf',
     );
-    if (k === 0)
-      lines.push(
-        '      sysctls: &fabric-sysctls',
-        '        net.ipv4.ip_forward: 1',
-        '        net.ipv4.fib_multipath_hash_policy: 3',
-        '        net.ipv4.fib_multipath_hash_fields: "0x0037"',
-      );
-    else lines.push('      sysctls: *fabric-sysctls');
+    // Written out per router, not as a YAML anchor: the model parses with an alias limit (a guard against alias bombs).
+    lines.push(
+      '      sysctls:',
+      '        net.ipv4.ip_forward: 1',
+      '        net.ipv4.fib_multipath_hash_policy: 3',
+      '        net.ipv4.fib_multipath_hash_fields: "0x0037"',
+    );
   });
   for (let i = 0; i < o.clusters; i++) lines.push(`    br-${clusterName(i)}:`, '      kind: bridge');
   for (let i = 0; i < o.clusters; i++)

@@ -103,7 +103,7 @@ describe('generate', () => {
     expect(validateOptions({ ...SEED_SHAPE, spines: 4 })).toEqual([]);
     expect(validateOptions({ ...SEED_SHAPE, spines: 9 })).toEqual(['--spines must be an integer from 1 to 8']);
     expect(validateOptions({ ...SEED_SHAPE, clusters: 0, clients: 1.5 })).toEqual([
-      '--clusters must be an integer from 1 to 200',
+      '--clusters must be an integer from 1 to 99',
       '--clients must be an integer from 1 to 100',
     ]);
   });
