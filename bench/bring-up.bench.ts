@@ -8,28 +8,14 @@ import { join, resolve } from 'node:path';
 import { loadLabModel } from '../helpers/model/lab-model.js';
 import { createProvider, providerName } from '../helpers/lab/select-provider.js';
 import { bringUp } from '../helpers/lab/bring-up.js';
-import { silentProgress, type Progress } from '../helpers/runtime/progress.js';
+import { silentProgress } from '../helpers/runtime/progress.js';
+import { median, timingProgress } from './support.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const root = resolve(import.meta.dirname, '..');
 const model = loadLabModel({ root });
 const provider = await createProvider(providerName(), model);
 await provider.preflight();
-
-/** Records each step's duration (same step names as `up` prints). */
-function timingProgress(into: Record<string, number>): Progress {
-  return {
-    async step(title, fn) {
-      const t0 = performance.now();
-      try {
-        return await fn();
-      } finally {
-        into[title.replace(/\s*\(.*$/, '').replace(/:.*$/, '')] = (performance.now() - t0) / 1000;
-      }
-    },
-    info: () => {},
-  };
-}
 
 const results: { totalSeconds: number; downSeconds: number; steps: Record<string, number> }[] = [];
 let versions: Record<string, string> = {};
@@ -47,10 +33,6 @@ for (let i = 0; i < runs; i++) {
     `run ${i + 1}/${runs}: up to converged ${total.toFixed(2)} s (down ${down.toFixed(2)} s) ${JSON.stringify(Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Number(v.toFixed(2))])))}\n`,
   );
 }
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const summary = {
   provider: provider.name,
   versions,

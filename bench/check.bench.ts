@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { median } from './support.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const root = resolve(import.meta.dirname, '..');
@@ -17,7 +18,6 @@ cpSync(join(root, 'fixtures'), join(broken, 'fixtures'), { recursive: true });
 const peer = join(broken, 'fixtures/cilium/bgp-peer-config.yaml');
 writeFileSync(peer, readFileSync(peer, 'utf8').replace('keepAliveTimeSeconds', 'keepaliveTimeSeconds'));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function time(dir: string, expectCode: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -31,3 +31,55 @@ export async function httpGet(
     return { ok: false, error: `curl exit ${r.exitCode}: ${r.stderr.trim()}`, sourcePort: opts.sourcePort };
   return { ok: true, reply: parseEchoReply(r.stdout), sourcePort: opts.sourcePort };
 }
+
+/** After each transfer curl prints this line: the URL, its exit code and its error (curl ≥ 7.75). */
+const MARK = '@@anycast-verify@@';
+
+/**
+ * One HTTP request to each `vip:port` from inside a client, all in one curl process (one
+ * after the other, each on its own connection and within its own `--max-time`): K VIPs cost
+ * one exec instead of K. Keyed by `vip:port`.
+ */
+export async function httpGetMany(
+  lab: LabHandle,
+  client: string,
+  targets: { vip: string; port: number }[],
+  opts: { timeoutSeconds?: number } = {},
+): Promise<Map<string, ProbeResult>> {
+  const timeout = opts.timeoutSeconds ?? 2;
+  const argv = [
+    'curl',
+    '-sS',
+    '--max-time',
+    String(timeout),
+    '-w',
+    `\n${MARK} %{url} %{exitcode} %{errormsg}\n`,
+    ...targets.map((t) => `http://${t.vip}:${t.port}/`),
+  ];
+  const r = await lab.exec(client, argv, { reject: false, timeoutMs: (targets.length * timeout + 10) * 1000 });
+  return parseManyReplies(r.stdout, targets);
+}
+
+/** Splits curl's output for several URLs at the marks, one result per `vip:port` (a missing mark is an error). */
+export function parseManyReplies(stdout: string, targets: { vip: string; port: number }[]): Map<string, ProbeResult> {
+  const out = new Map<string, ProbeResult>();
+  const parts = stdout.split(new RegExp(`\\n${MARK} (\\S+) (\\d+) ?(.*)\\n`));
+  // parts: body, url, code, error, body, url, code, error, …, trailing
+  for (let i = 0; i + 3 < parts.length; i += 4) {
+    const [body, url, code, error] = parts.slice(i, i + 4) as [string, string, string, string];
+    const m = /^http:\/\/([^/:]+):(\d+)\//.exec(url);
+    if (!m) continue;
+    const key = `${m[1]}:${m[2]}`;
+    out.set(
+      key,
+      code === '0'
+        ? { ok: true, reply: parseEchoReply(body) }
+        : { ok: false, error: `curl exit ${code}: ${error.trim()}` },
+    );
+  }
+  for (const t of targets) {
+    const key = `${t.vip}:${t.port}`;
+    if (!out.has(key)) out.set(key, { ok: false, error: `no result from curl for ${key}` });
+  }
+  return out;
+}

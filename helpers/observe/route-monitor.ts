@@ -37,21 +37,24 @@ export interface FibHistory {
 /** How long `ip monitor` gets to subscribe before the snapshot (a miss is caught by stop()'s check). */
 const SUBSCRIBE_MS = 150;
 
+/** A change of one prefix's route on one router, as `ip monitor route` reported it. */
+export type PrefixChange = FibChange & { prefix: string };
+
 /**
- * Parses `ip -ts monitor route` output (TZ=UTC) into changes of `prefix` on `router`. A route is
- * one line, its multipath next hops on following lines that start with a tab; "Deleted" removes it.
+ * Parses `ip -ts monitor route` output (TZ=UTC) into route changes of every prefix on `router`
+ * (main table; a host route's prefix as `ip` prints it, without /32). A route is one line, its
+ * multipath next hops on following lines that start with a tab; "Deleted" removes it.
  */
-export function parseRouteMonitor(text: string, router: string, prefix: string): FibChange[] {
-  const bare = prefix.replace(/\/32$/, '');
-  const out: FibChange[] = [];
+export function parseRouteEvents(text: string, router: string): PrefixChange[] {
+  const out: PrefixChange[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const m =
       /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)\] (Deleted )?(?:(?:unicast|blackhole|unreachable|prohibit) )?(\S+) (.*)$/.exec(
         lines[i]!,
       );
-    if (!m || (m[3] !== bare && m[3] !== prefix)) continue;
-    const [, stamp, deleted, , rest] = m;
+    if (!m) continue;
+    const [, stamp, deleted, prefix, rest] = m;
     const hops: string[] = [];
     const via = /\bvia (?:inet )?(\S+)/.exec(rest!);
     if (via) hops.push(via[1]!);
@@ -64,11 +67,20 @@ export function parseRouteMonitor(text: string, router: string, prefix: string):
     out.push({
       t: Date.parse(`${stamp!.slice(0, 23)}Z`) + Number(`0.${stamp!.slice(23)}`),
       router,
+      prefix: prefix!,
       nextHops: deleted ? [] : hops.sort(),
       source: 'event',
     });
   }
   return out;
+}
+
+/** The changes of `prefix` (a.b.c.d or a.b.c.d/32) on `router` in `ip -ts monitor route` output. */
+export function parseRouteMonitor(text: string, router: string, prefix: string): FibChange[] {
+  const bare = prefix.replace(/\/32$/, '');
+  return parseRouteEvents(text, router)
+    .filter((c) => c.prefix === bare || c.prefix === prefix)
+    .map(({ prefix: _p, ...c }) => c);
 }
 
 export function monitorRoutes(

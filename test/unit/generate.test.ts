@@ -21,7 +21,7 @@ import { PROJECT_ROOT } from '../support/lab-copy.js';
 
 const made: string[] = [];
 afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 function written(o: GenerateOptions): string {
