@@ -4,11 +4,11 @@
  * answering), convergence (to every VIP with its N next hops at every ECMP router, and every
  * session Established), the withdrawal of every VIP of one cluster until every ECMP router
  * holds every VIP over the survivors (and the restore, back to N), teardown, and the memory of
- * the lab's processes (proportional set size, summed). With --suites, the wall time of the
- * suites on each lab, once. Medians of --runs runs go to reports/bench.json, a Markdown table
+ * the lab's processes (proportional set size, summed). With --suites NxK,… (or `all`), the wall
+ * time of the suites on those labs, once each. Medians of --runs runs go to reports/bench.json, a Markdown table
  * to reports/bench.md and the plot to reports/bench.svg.
  *
- *   npm run bench:scale -- [--clusters 2,4,8,16] [--services 1,100,1000] [--runs 3] [--suites]
+ *   npm run bench:scale -- [--clusters 2,4,8,16] [--services 1,100,1000] [--runs 3] [--suites 2x1,16x1000|all]
  *
  * As root, with no other lab of the generated names up. Each lab lives in a temp folder,
  * removed at the end, and is torn down after every run even when one fails.
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     clusters: { type: 'string', default: '2,4,8,16' },
     services: { type: 'string', default: '1,100,1000' },
     runs: { type: 'string', default: '3' },
-    suites: { type: 'boolean', default: false },
+    suites: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -157,7 +157,8 @@ for (const clusters of list(values.clusters))
           `N=${clusters} K=${services} run ${i + 1}/${runs}: up ${r.bringUp.toFixed(2)} s + converge ${r.converge.toFixed(2)} s, withdraw all ${r.withdrawAll.toFixed(3)} s, restore all ${r.restoreAll.toFixed(3)} s, ${r.memoryMiB.toFixed(0)} MiB (${((now() - downStart) / 1000).toFixed(1)} s in all)\n`,
         );
       }
-      const suites = values.suites ? await suitesWall(dir) : undefined;
+      const wantSuites = values.suites === 'all' || values.suites.split(',').includes(`${clusters}x${services}`);
+      const suites = wantSuites ? await suitesWall(dir) : undefined;
       if (suites)
         process.stdout.write(
           `N=${clusters} K=${services} suites: ${suites.seconds.toFixed(0)} s, ${suites.passed} passed, ${suites.failed} failed\n`,
