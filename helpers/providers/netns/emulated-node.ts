@@ -163,9 +163,9 @@ export async function startSpeaker(
  * prefix (~8 ms of CPU each here: 16 nodes × 1000 VIPs would be two minutes of CPU).
  *
  * The MRT is fed on stdin, which stays open until GoBGP's RIB holds every prefix: the GoBGP
- * 3.x CLI returns right after its last Send without closing the stream, so a process that
- * reads a file to its end exits with paths still unsent (measured here: 570 of 1000 on
- * 3.36; cmd/gobgp/mrt.go at v3.37.0 has no CloseAndRecv, v4.0.0 does, commit d0992be3).
+ * 3.x CLI returns right after its last Send without closing the stream (cmd/gobgp/mrt.go:204-212
+ * at v3.37.0; v4.0.0 closes it, :213, commit d0992be3), so a process that reads a file to its
+ * end exits with paths still unsent (measured here on 3.36: 570 of 1000 arrived).
  */
 export async function advertise(rt: LabRuntime, lab: string, intent: SpeakerIntent): Promise<void> {
   const prefixes = originatedPrefixes(intent);
@@ -215,7 +215,8 @@ export const missingPrefixes = (rib: Set<string>, want: readonly string[]) => wa
 
 /**
  * Withdraws the node's VIPs (its Services no longer selected): `rib del all` removes every
- * path this speaker originated, which are exactly its VIPs, in one API call, so a node with
+ * path this speaker originated (pkg/server/server.go:2396-2408 at v3.37.0: every local path
+ * of the family), which are exactly its VIPs, in one API call, so a node with
  * a thousand VIPs withdraws them together as Cilium's reconcile of a removed advertisement would.
  */
 export async function withdraw(rt: LabRuntime, lab: string, intent: SpeakerIntent): Promise<void> {

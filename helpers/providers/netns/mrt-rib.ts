@@ -6,8 +6,9 @@
  * What GoBGP makes of it is what `gobgp global rib add <prefix> origin igp` makes: each RIB
  * entry carries ORIGIN IGP and NEXT_HOP 0.0.0.0, nothing else (GoBGP sets its own address
  * towards eBGP peers and adds its AS, as for any local path), and the one peer of the
- * PEER_INDEX_TABLE has AS 0, which GoBGP's api2Path (pkg/server/grpc_server.go, v3 and v4)
- * reads as "no source peer", the same as a CLI-added path. The suites check the result on
+ * PEER_INDEX_TABLE has AS 0, which GoBGP's api2Path reads as "no source peer", the same as a
+ * CLI-added path (pkg/server/grpc_server.go:341 at v3.37.0, :520 at v4.0.0; the CLI's own
+ * next hop is 0.0.0.0, cmd/gobgp/global.go:1841 at v3.37.0). The suites check the result on
  * the wire (AS paths, origin) at every router.
  */
 
