@@ -702,11 +702,13 @@ function judgeFabricMoves({ spec, tFault }: Fault, seen: MovesSeen, found: Moves
 describe(`failover: faults on ${victim} (${victimCluster}); traffic to ${vip} must move to ${clusters.slice(1).join(', ')}`, () => {
   it('preconditions: an ECMP point exists and the victim session is up', () => {
     expect(ecmpRouters, 'routers holding the VIP over more than one cluster').not.toEqual([]);
+    expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
     expect(session, `the session of ${victim} to its leaf`).toBeDefined();
   });
 
   for (const kind of FAULTS) {
     it(`${kind}: ${FAULT_TITLES[kind]}`, async ({ task }) => {
+      expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
       await settleBeforeFault(lab, target);
       const { spec, negotiated } = await budgetFault(lab, target, kind);
       if (spec.outcome)

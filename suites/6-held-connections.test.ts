@@ -130,6 +130,7 @@ describe(`established connections through faults on ${victim} (${victimCluster})
 
   it('preconditions: an ECMP point, and a hash policy the FIB can predict', () => {
     expect(ecmpRouters, 'routers holding the VIP over more than one cluster').not.toEqual([]);
+    expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
     expect(can.reason, `per-connection prediction under hash policy ${hashing.policy}`).toBeUndefined();
   });
 
@@ -137,6 +138,7 @@ describe(`established connections through faults on ${victim} (${victimCluster})
     it(`${kind}: a connection breaks exactly when the FIB moves it, on the fault and on the fail-back`, async ({
       task,
     }) => {
+      expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
       await settleBeforeFault(lab, target);
       const { spec } = await budgetFault(lab, target, kind);
       const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + 60);

@@ -32,6 +32,13 @@ export interface FaultTarget {
   hops: number;
   /** Each client's own address. */
   clientAddress: Record<string, string>;
+  /**
+   * Why these suites cannot aim at this lab, if they cannot: a fault on one node fails its
+   * cluster only when that node is the cluster's one speaker. With several, the leaf's ECMP
+   * over the others absorbs it, and no meeting point moves (faulting a whole multi-node
+   * cluster at once is not built).
+   */
+  unsupported?: string;
 }
 
 export function faultTarget(lab: LabHandle): FaultTarget {
@@ -59,6 +66,10 @@ export function faultTarget(lab: LabHandle): FaultTarget {
     ecmpRouters: ecmp.map((e) => e.router),
     fullSet: new Map(ecmp.map((e) => [e.router, hopsOf(e, () => true)])),
     survivors: new Map(ecmp.map((e) => [e.router, hopsOf(e, (c) => !c.includes(victimCluster))])),
+    unsupported:
+      Object.keys(model.clusters[victimCluster]!.speakers).length > 1
+        ? `${victimCluster} has ${Object.keys(model.clusters[victimCluster]!.speakers).length} nodes with a BGP speaker; a fault on ${victim} alone leaves the others advertising the VIP, so no ECMP router moves (faulting a whole multi-node cluster is not built)`
+        : undefined,
     hops: ecmp[0]?.candidates.find((c) => c.clusters.includes(victimCluster))?.asPaths[0]?.split(' ').length ?? 1,
     clientAddress: Object.fromEntries(
       Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]),

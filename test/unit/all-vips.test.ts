@@ -3,8 +3,16 @@
  * last (ECMP router, VIP) pair reached its new set, which pair passed through "no route", and
  * that a pair without an event has no time (so a missed event cannot pass as a fast move).
  */
-import { describe, expect, it } from 'vitest';
-import { summarise, type AllVipsPlan } from '../../helpers/faults/all-vips.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { allVipsPlan, summarise, type AllVipsPlan } from '../../helpers/faults/all-vips.js';
+import { faultTarget } from '../../helpers/faults/fault-target.js';
+import { generateLab } from '../../helpers/generate/generate-lab.js';
+import { loadLabModel } from '../../helpers/model/lab-model.js';
+import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
+import { PROJECT_ROOT } from '../support/lab-copy.js';
 import type { PrefixChange } from '../../helpers/observe/route-monitor.js';
 
 const plan: AllVipsPlan = {
@@ -71,5 +79,40 @@ describe('summarise', () => {
       1000,
     );
     expect(s.seconds).toBeUndefined();
+  });
+});
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true, maxRetries: 5 })));
+
+/** A stand-in handle on a generated lab's model (the plans read only the model). */
+function generated(nodesPerCluster: number, services: number): LabHandle {
+  const root = mkdtempSync(join(tmpdir(), 'av-all-vips-'));
+  made.push(root);
+  for (const [path, text] of generateLab(
+    { clusters: 3, nodesPerCluster, services, clients: 2, spines: 1 },
+    PROJECT_ROOT,
+  )) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return { model: loadLabModel({ root }) } as LabHandle;
+}
+
+describe('what the fault suites aim at on a generated lab', () => {
+  it('all VIPs: every node of the victim cluster, every VIP, the spine over 3 then 2 clusters', () => {
+    const plan = allVipsPlan(generated(2, 5));
+    expect(plan.victimNodes).toEqual(['cluster01', 'cluster01-m02']);
+    expect(plan.vips).toHaveLength(5);
+    expect(plan.routers).toEqual(['spine']);
+    expect(plan.full.get('spine 172.30.0.14')).toHaveLength(3);
+    expect(plan.survivors.get('spine 172.30.0.14')).toEqual(['10.0.3.11', '10.0.4.11']);
+  });
+
+  it("one node: supported when it is its cluster's one speaker, refused by name otherwise", () => {
+    expect(faultTarget(generated(1, 1)).unsupported).toBeUndefined();
+    expect(faultTarget(generated(2, 1)).unsupported).toMatch(
+      /^cluster01 has 2 nodes with a BGP speaker; a fault on cluster01 alone/,
+    );
   });
 });
