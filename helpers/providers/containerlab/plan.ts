@@ -111,7 +111,7 @@ export function upPlan(model: LabModel, v: Versions): PlanStep[] {
     { kind: 'command', title: 'helm version', argv: ['helm', 'version', '--short'] },
     {
       kind: 'command',
-      title: 'inotify limits for two clusters',
+      title: `inotify limits for ${clusters.length} minikube cluster${clusters.length === 1 ? '' : 's'} (kubelet and systemd in each node watch files)`,
       argv: ['sudo', 'sysctl', '-w', 'fs.inotify.max_user_instances=512', 'fs.inotify.max_user_watches=524288'],
     },
   );
