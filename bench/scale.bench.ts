@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { generateLab } from '../helpers/generate/generate-lab.js';
+import { writeGeneratedLab } from '../helpers/generate/write-lab.js';
 import { allVipsPlan, timeAllVipsMove } from '../helpers/faults/all-vips.js';
 import { bringUp } from '../helpers/lab/bring-up.js';
 import { createProvider } from '../helpers/lab/select-provider.js';
@@ -117,7 +117,9 @@ async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & {
   return { ...measured, down };
 }
 
-async function suitesWall(dir: string): Promise<{ seconds: number; passed: number; failed: number }> {
+async function suitesWall(
+  dir: string,
+): Promise<{ seconds: number; passed: number; failed: number; failing: string[] }> {
   const reports = mkdtempSync(join(tmpdir(), 'anycast-verify-bench-reports-'));
   try {
     const t0 = now();
@@ -130,8 +132,10 @@ async function suitesWall(dir: string): Promise<{ seconds: number; passed: numbe
     const seconds = (now() - t0) / 1000;
     const r = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
       counts: { passed?: number; failed?: number };
+      tests: { file: string; name: string; state: string; error?: string }[];
     };
-    return { seconds, passed: r.counts.passed ?? 0, failed: r.counts.failed ?? 0 };
+    const failing = r.tests.filter((t) => t.state === 'failed').map((t) => `${t.file} › ${t.name}: ${t.error ?? ''}`);
+    return { seconds, passed: r.counts.passed ?? 0, failed: r.counts.failed ?? 0, failing };
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
@@ -143,10 +147,7 @@ for (const clusters of list(values.clusters))
   for (const services of list(values.services)) {
     const dir = mkdtempSync(join(tmpdir(), `anycast-verify-bench-${clusters}x${services}-`));
     try {
-      for (const [f, text] of generateLab({ clusters, nodesPerCluster: 1, services, clients: 2, spines: 1 }, root)) {
-        mkdirSync(join(dir, f, '..'), { recursive: true });
-        writeFileSync(join(dir, f), text);
-      }
+      writeGeneratedLab({ clusters, nodesPerCluster: 1, services, clients: 2, spines: 1 }, root, dir);
       const samples: ScaleRun[] = [];
       for (let i = 0; i < runs; i++) {
         const downStart = now();
@@ -161,7 +162,7 @@ for (const clusters of list(values.clusters))
       const suites = wantSuites ? await suitesWall(dir) : undefined;
       if (suites)
         process.stdout.write(
-          `N=${clusters} K=${services} suites: ${suites.seconds.toFixed(0)} s, ${suites.passed} passed, ${suites.failed} failed\n`,
+          `N=${clusters} K=${services} suites: ${suites.seconds.toFixed(0)} s, ${suites.passed} passed, ${suites.failed} failed${suites.failing.map((f) => `\n  failed: ${f}`).join('')}\n`,
         );
       const med = (k: keyof ScaleRun) => median(samples.map((s) => s[k]));
       cells.push({

@@ -20,7 +20,7 @@ export interface ScaleCell {
   services: number;
   runs: number;
   median: ScaleRun;
-  suites?: { seconds: number; passed: number; failed: number };
+  suites?: { seconds: number; passed: number; failed: number; failing: string[] };
   samples: ScaleRun[];
 }
 

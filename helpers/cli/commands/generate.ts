@@ -1,10 +1,9 @@
 /** `anycast-verify generate`: a lab of N clusters × M nodes × K services × C clients × S spines in the seed's formats. */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { generateLab, validateOptions, type GenerateOptions } from '../../generate/generate-lab.js';
-import { initialIntent } from '../../lab/intent.js';
-import { loadLabModel } from '../../model/lab-model.js';
+import { validateOptions, type GenerateOptions } from '../../generate/generate-lab.js';
+import { writeGeneratedLab } from '../../generate/write-lab.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
 
 const int = (v: string) => {
@@ -33,15 +32,7 @@ export function addGenerateCommand(program: Command, globals: () => GlobalOpts):
       if (existsSync(out) && readdirSync(out).length && !o.force)
         throw new Error(`${out} is not empty; --force writes into it anyway`);
       const project = loadModel(globals()).root;
-      const files = generateLab(o, project);
-      for (const [path, text] of files) {
-        mkdirSync(dirname(join(out, path)), { recursive: true });
-        writeFileSync(join(out, path), text);
-      }
-      // The intent the generated files give, checked on the way: a generated lab must load.
-      writeFileSync(join(out, 'intent.yaml'), initialIntent(loadLabModel({ root: out })));
-      process.stdout.write(
-        `wrote ${files.size + 1} files to ${out}; \`npx anycast-verify -C ${o.out} check\` checks them\n`,
-      );
+      const written = writeGeneratedLab(o, project, out);
+      process.stdout.write(`wrote ${written} files to ${out}; \`npx anycast-verify -C ${o.out} check\` checks them\n`);
     });
 }
