@@ -23,9 +23,17 @@ import { allVipsPlan, timeAllVipsMove } from '../helpers/faults/all-vips.js';
 import { bringUp } from '../helpers/lab/bring-up.js';
 import { createProvider } from '../helpers/lab/select-provider.js';
 import { loadLabModel } from '../helpers/model/lab-model.js';
-import { silentProgress } from '../helpers/runtime/progress.js';
+import { silentProgress, stderrProgress } from '../helpers/runtime/progress.js';
+import { Interrupts } from '../helpers/runtime/interrupts.js';
+import type { LabProvider } from '../helpers/providers/api/lab-provider.js';
 import { readState } from '../helpers/runtime/run-state.js';
-import { scaleTable, scalePlot, type ScaleCell, type ScaleRun } from '../helpers/report/bench-scale.js';
+import {
+  scaleTable,
+  scalePlot,
+  type ScaleCell,
+  type ScaleFigure,
+  type ScaleRun,
+} from '../helpers/report/bench-scale.js';
 import { median, timingProgress } from './support.js';
 
 const { values } = parseArgs({
@@ -52,6 +60,21 @@ const root = resolve(import.meta.dirname, '..');
 const SUITES = ['0-smoke', '1-bgp-sessions', '2-intent', '2-vip-routes', '3-client-paths', '7-all-vips'];
 const now = () => performance.now();
 
+/** What a signal must remove: the lab being measured, the suites' run, the lab's temp folder. */
+const current: { provider?: LabProvider; suites?: ReturnType<typeof execa>; dir?: string } = {};
+const interrupts = new Interrupts({
+  progress: stderrProgress({ prefix: 'bench' }),
+  what: 'the benchmark',
+  then: 'removing its lab and temp folder',
+});
+interrupts.afterwards(async () => {
+  // The suites' vitest tears its own lab down on SIGINT (helpers/runtime/interrupts.ts).
+  current.suites?.kill('SIGINT');
+  await current.suites?.catch(() => undefined);
+  await current.provider?.down({ progress: silentProgress }).catch(() => undefined);
+  if (current.dir) rmSync(current.dir, { recursive: true, force: true });
+});
+
 /** Proportional set size of every process the lab recorded, summed, in MiB. */
 function labMemoryMiB(lab: string): number {
   let kib = 0;
@@ -65,9 +88,33 @@ function labMemoryMiB(lab: string): number {
   return kib / 1024;
 }
 
+/** CPU seconds (user + system, with reaped children) of the lab's recorded processes, by kind: where bring-up and convergence spend. */
+function labCpuSeconds(lab: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of readState(lab)?.processes ?? []) {
+    const kind = p.what.startsWith('frr ')
+      ? p.what.slice(4)
+      : p.what.startsWith('gobgpd')
+        ? 'gobgpd'
+        : p.what.split(' ')[0]!;
+    try {
+      // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th, cutime and cstime follow.
+      const f = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0);
+      out[kind] = (out[kind] ?? 0) + ticks / CLOCK_TICKS;
+    } catch {
+      // gone: not counted
+    }
+  }
+  return out;
+}
+/** USER_HZ: 100 on Linux for every architecture the kernel exports /proc times in. */
+const CLOCK_TICKS = 100;
+
 async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & { versions?: Record<string, string> }> {
   const model = loadLabModel({ root: dir });
   const provider = await createProvider('netns', model);
+  current.provider = provider;
   const steps: Record<string, number> = {};
   const t0 = now();
   const { lab } = await bringUp(provider, { progress: timingProgress(steps), persistent: false }, 'require');
@@ -76,6 +123,7 @@ async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & {
   let down: number;
   try {
     const memory = [labMemoryMiB(model.name)];
+    const cpu = labCpuSeconds(model.name);
     const plan = allVipsPlan(lab);
     let restore: (() => Promise<void>)[] = [];
     const withdraw = await timeAllVipsMove(
@@ -108,11 +156,13 @@ async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & {
       restoreAll: back.seconds ?? NaN,
       memoryMiB: Math.max(...memory),
       routeEvents: withdraw.events,
+      cpu,
     };
   } finally {
     const d0 = now();
     await provider.down({ progress: silentProgress });
     down = (now() - d0) / 1000;
+    current.provider = undefined;
   }
   return { ...measured, down };
 }
@@ -123,12 +173,14 @@ async function suitesWall(
   const reports = mkdtempSync(join(tmpdir(), 'anycast-verify-bench-reports-'));
   try {
     const t0 = now();
-    await execa('npx', ['vitest', 'run', '--project', 'lab', ...SUITES.map((s) => `suites/${s}.test.ts`)], {
+    current.suites = execa('npx', ['vitest', 'run', '--project', 'lab', ...SUITES.map((s) => `suites/${s}.test.ts`)], {
       cwd: root,
       env: { ANYCAST_VERIFY_DIR: dir, ANYCAST_VERIFY_REPORTS: reports },
       reject: false,
       stdio: 'ignore',
     });
+    await current.suites;
+    current.suites = undefined;
     const seconds = (now() - t0) / 1000;
     const r = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
       counts: { passed?: number; failed?: number };
@@ -146,6 +198,7 @@ let versions: Record<string, string> = {};
 for (const clusters of list(values.clusters))
   for (const services of list(values.services)) {
     const dir = mkdtempSync(join(tmpdir(), `anycast-verify-bench-${clusters}x${services}-`));
+    current.dir = dir;
     try {
       writeGeneratedLab({ clusters, nodesPerCluster: 1, services, clients: 2, spines: 1 }, root, dir);
       const samples: ScaleRun[] = [];
@@ -164,7 +217,8 @@ for (const clusters of list(values.clusters))
         process.stdout.write(
           `N=${clusters} K=${services} suites: ${suites.seconds.toFixed(0)} s, ${suites.passed} passed, ${suites.failed} failed${suites.failing.map((f) => `\n  failed: ${f}`).join('')}\n`,
         );
-      const med = (k: keyof ScaleRun) => median(samples.map((s) => s[k]));
+      const med = (k: ScaleFigure) => median(samples.map((s) => s[k]));
+      const kinds = [...new Set(samples.flatMap((s) => Object.keys(s.cpu ?? {})))];
       cells.push({
         clusters,
         services,
@@ -178,14 +232,17 @@ for (const clusters of list(values.clusters))
           down: med('down'),
           memoryMiB: med('memoryMiB'),
           routeEvents: med('routeEvents'),
+          cpu: Object.fromEntries(kinds.map((k) => [k, median(samples.map((s) => s.cpu?.[k] ?? 0))])),
         },
         suites,
         samples,
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      current.dir = undefined;
     }
   }
+interrupts.dispose();
 
 const out = join(root, 'reports');
 mkdirSync(out, { recursive: true });

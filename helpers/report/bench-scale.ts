@@ -13,7 +13,12 @@ export interface ScaleRun {
   down: number;
   memoryMiB: number;
   routeEvents: number;
+  /** CPU seconds of the lab's processes by kind (bgpd, zebra, gobgpd, echo, …) from start to converged. */
+  cpu?: Record<string, number>;
 }
+
+/** The figures a run measures as one number each. */
+export type ScaleFigure = Exclude<keyof ScaleRun, 'cpu'>;
 
 export interface ScaleCell {
   clusters: number;
@@ -38,13 +43,18 @@ export function scaleTable(r: ScaleReport): string {
   const rows = r.cells.map((c) => {
     const m = c.median;
     const suites = c.suites ? `${s(c.suites.seconds, 0)} (${c.suites.passed}✓ ${c.suites.failed}✗)` : '–';
-    return `| ${c.clusters} | ${c.services} | ${s(m.bringUp)} | ${s(m.converge)} | **${s(m.upToConverged)}** | **${s(m.withdrawAll, 3)}** | ${s(m.restoreAll, 3)} | ${s(m.down)} | ${s(m.memoryMiB, 0)} | ${suites} |`;
+    const cpu = Object.entries(m.cpu ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${s(v, 1)}`)
+      .join(', ');
+    return `| ${c.clusters} | ${c.services} | ${s(m.bringUp)} | ${s(m.converge)} | **${s(m.upToConverged)}** | **${s(m.withdrawAll, 3)}** | ${s(m.restoreAll, 3)} | ${s(m.down)} | ${s(m.memoryMiB, 0)} | ${cpu || '–'} | ${suites} |`;
   });
   return [
     `Medians of ${r.cells[0]?.runs ?? 0} runs, ${r.date.slice(0, 10)}, ${r.machine}${v.frr ? `, FRR ${v.frr}, GoBGP ${v.gobgp}` : ''}. Seconds; memory is the lab's processes (PSS).`,
     '',
-    '| N clusters | K VIPs | bring-up | converge | up to converged | withdraw all K | restore all K | teardown | memory MiB | suites s (tests) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| N clusters | K VIPs | bring-up | converge | up to converged | withdraw all K | restore all K | teardown | memory MiB | CPU s to converged (top 3) | suites s (tests) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
     ...rows,
     '',
   ].join('\n');
@@ -56,7 +66,7 @@ const PAD = { l: 50, r: 20, t: 30, b: 40 };
 
 /** Two panels side by side: up to converged, and withdraw all K, against N (log2 axis), one line per K. */
 export function scalePlot(cells: ScaleCell[]): string {
-  const panels: [string, keyof ScaleRun][] = [
+  const panels: [string, ScaleFigure][] = [
     ['up to converged (s)', 'upToConverged'],
     ['withdraw all K VIPs of one cluster (s)', 'withdrawAll'],
   ];
