@@ -86,11 +86,25 @@ const status = (s: string): Status => (s === 'passed' ? 'passed' : s === 'failed
  * which client, which hash policy.
  */
 export function claimOf(name: string, siblings: string[] = [name]): string {
-  const parts = name.split(' > ');
+  return claimer(siblings)(name);
+}
+
+/**
+ * What claimOf gives each name, with the siblings' shared prefix found once: at K VIPs a suite
+ * has tens of thousands of tests, and comparing every name with every sibling is quadratic
+ * (measured: over 5 minutes for 42 000 tests; this is linear).
+ */
+export function claimer(siblings: string[]): (name: string) => string {
   const all = siblings.map((n) => n.split(' > '));
-  let common = 0;
-  while (common < parts.length - 1 && all.every((p) => p.length - 1 > common && p[common] === parts[common])) common++;
-  return parts.slice(common).join(' › ');
+  // The segments every sibling shares, each sibling keeping at least its last one.
+  let shared = all.length ? Math.min(...all.map((p) => p.length - 1)) : 0;
+  for (let i = 0; i < shared; i++) if (all.some((p) => p[i] !== all[0]![i])) shared = i;
+  return (name) => {
+    const parts = name.split(' > ');
+    let common = 0;
+    while (common < Math.min(shared, parts.length - 1) && parts[common] === all[0]![common]) common++;
+    return parts.slice(common).join(' › ');
+  };
 }
 
 function num(v: Metric['value'] | undefined, unit = ''): string | undefined {
@@ -176,8 +190,8 @@ export function buildSummary(r: RunResults): RunSummary {
   const files = [...new Set(r.tests.filter((t) => t.project === 'lab').map((t) => t.file))];
   const suites = files.map((file): SuiteSection => {
     const ts = r.tests.filter((t) => t.project === 'lab' && t.file === file);
-    const names = ts.map((t) => t.name);
-    const claim = (t: TestRecord) => claimOf(t.name, names);
+    const claimFor = claimer(ts.map((t) => t.name));
+    const claim = (t: TestRecord) => claimFor(t.name);
     const isFault = (t: TestRecord) => t.metrics.some((m) => m.key === 'failover.moved');
     const faults = ts.filter(isFault).map((t) => faultRow(t, claim(t)));
     return {
