@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildSummary, type RunResults, type TestRecord } from '../../helpers/report/run-summary.js';
+import { buildSummary, claimer, type RunResults, type TestRecord } from '../../helpers/report/run-summary.js';
 import { renderSummaryMarkdown } from '../../helpers/report/summary-md.js';
 import { renderSummaryHtml } from '../../helpers/report/summary-html.js';
 
@@ -205,4 +205,30 @@ describe('index.html', () => {
     },
     120_000,
   );
+});
+
+describe('claimer', () => {
+  /** The definition: strip the segments every sibling shares, comparing with each sibling (quadratic). */
+  function naive(name: string, siblings: string[]): string {
+    const parts = name.split(' > ');
+    const all = siblings.map((n) => n.split(' > '));
+    let common = 0;
+    while (common < parts.length - 1 && all.every((p) => p.length - 1 > common && p[common] === parts[common]))
+      common++;
+    return parts.slice(common).join(' › ');
+  }
+
+  it('gives every name what the definition gives, on nested and uneven test names', () => {
+    const seg = ['a', 'b', 'spine holds 172.30.0.10', 'in its FIB'];
+    let seed = 7;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 200; round++) {
+      const prefix = Array.from({ length: rnd(3) }, () => seg[rnd(seg.length)]!);
+      const names = Array.from({ length: 1 + rnd(6) }, () =>
+        [...prefix, ...Array.from({ length: 1 + rnd(3) }, () => seg[rnd(seg.length)]!)].join(' > '),
+      );
+      const c = claimer(names);
+      for (const n of names) expect(c(n), `${n} among ${JSON.stringify(names)}`).toBe(naive(n, names));
+    }
+  });
 });
