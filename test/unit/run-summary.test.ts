@@ -221,7 +221,8 @@ describe('claimer', () => {
   it('gives every name what the definition gives, on nested and uneven test names', () => {
     const seg = ['a', 'b', 'spine holds 172.30.0.10', 'in its FIB'];
     let seed = 7;
-    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    // The LCG's high bits (its low bits cycle with a short period).
+    const rnd = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
     for (let round = 0; round < 200; round++) {
       const prefix = Array.from({ length: rnd(3) }, () => seg[rnd(seg.length)]!);
       const names = Array.from({ length: 1 + rnd(6) }, () =>
