@@ -157,6 +157,7 @@ async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & {
       memoryMiB: Math.max(...memory),
       routeEvents: withdraw.events,
       cpu,
+      steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Number(v.toFixed(2))])),
     };
   } finally {
     const d0 = now();
@@ -208,7 +209,7 @@ for (const clusters of list(values.clusters))
         if (v) versions = v;
         samples.push(r);
         process.stdout.write(
-          `N=${clusters} K=${services} run ${i + 1}/${runs}: up ${r.bringUp.toFixed(2)} s + converge ${r.converge.toFixed(2)} s, withdraw all ${r.withdrawAll.toFixed(3)} s, restore all ${r.restoreAll.toFixed(3)} s, ${r.memoryMiB.toFixed(0)} MiB (${((now() - downStart) / 1000).toFixed(1)} s in all)\n`,
+          `N=${clusters} K=${services} run ${i + 1}/${runs}: ${JSON.stringify(r.steps)} up ${r.bringUp.toFixed(2)} s + converge ${r.converge.toFixed(2)} s, withdraw all ${r.withdrawAll.toFixed(3)} s, restore all ${r.restoreAll.toFixed(3)} s, ${r.memoryMiB.toFixed(0)} MiB (${((now() - downStart) / 1000).toFixed(1)} s in all)\n`,
         );
       }
       const wantSuites = values.suites === 'all' || values.suites.split(',').includes(`${clusters}x${services}`);

@@ -15,10 +15,12 @@ export interface ScaleRun {
   routeEvents: number;
   /** CPU seconds of the lab's processes by kind (bgpd, zebra, gobgpd, echo, …) from start to converged. */
   cpu?: Record<string, number>;
+  /** Seconds of each bring-up step as `up` prints them (FRR, echo pods and speakers overlap). */
+  steps?: Record<string, number>;
 }
 
 /** The figures a run measures as one number each. */
-export type ScaleFigure = Exclude<keyof ScaleRun, 'cpu'>;
+export type ScaleFigure = Exclude<keyof ScaleRun, 'cpu' | 'steps'>;
 
 export interface ScaleCell {
   clusters: number;
