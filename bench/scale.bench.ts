@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { writeGeneratedLab } from '../helpers/generate/write-lab.js';
-import { allVipsPlan, timeAllVipsMove } from '../helpers/faults/all-vips.js';
+import { allVipsPlan, withdrawAllVips } from '../helpers/faults/all-vips.js';
 import { bringUp } from '../helpers/lab/bring-up.js';
 import { createProvider } from '../helpers/lab/select-provider.js';
 import { loadLabModel } from '../helpers/model/lab-model.js';
@@ -125,26 +125,9 @@ async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & {
     const memory = [labMemoryMiB(model.name)];
     const cpu = labCpuSeconds(model.name);
     const plan = allVipsPlan(lab);
-    let restore: (() => Promise<void>)[] = [];
-    const withdraw = await timeAllVipsMove(
-      lab,
-      plan,
-      plan.survivors,
-      async () => {
-        restore = (await Promise.all(plan.victimNodes.map((n) => lab.injectFault('vip-withdrawn', n)))).map(
-          (f) => f.restore,
-        );
-      },
-      60_000,
-    );
+    const { move: withdraw, restore } = await withdrawAllVips(lab, plan, 60_000);
     memory.push(labMemoryMiB(model.name));
-    const back = await timeAllVipsMove(
-      lab,
-      plan,
-      plan.full,
-      async () => void (await Promise.all(restore.map((r) => r()))),
-      60_000,
-    );
+    const back = await restore(60_000);
     const problems = [...withdraw.notMoved, ...back.notMoved, ...withdraw.blackHoled, ...back.blackHoled];
     if (problems.length) throw new Error(`the failover did not complete: ${problems.slice(0, 3).join('; ')}`);
     measured = {

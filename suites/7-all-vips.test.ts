@@ -10,7 +10,7 @@
  * `npm run bench` reports.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { allVipsPlan, pairsNotAt, timeAllVipsMove, type AllVipsMove } from '../helpers/faults/all-vips.js';
+import { allVipsPlan, pairsNotAt, withdrawAllVips, type AllVipsMove } from '../helpers/faults/all-vips.js';
 import { budgetFault, faultTarget, settleBeforeFault } from '../helpers/faults/fault-target.js';
 import { recordMetric } from '../helpers/report/metrics.js';
 import type { RunnerTask } from 'vitest';
@@ -19,7 +19,7 @@ import { useLab } from './lab.js';
 const lab = await useLab();
 const plan = allVipsPlan(lab);
 const target = faultTarget(lab);
-let restore: (() => Promise<void>)[] = [];
+let restore: ((deadlineMs: number) => Promise<AllVipsMove>) | undefined;
 
 function record(
   task: RunnerTask,
@@ -48,7 +48,7 @@ function expectMoved(m: AllVipsMove, budgetSeconds: number) {
 
 // A failed withdrawal test leaves the VIPs withdrawn: put them back for whatever runs next.
 afterAll(async () => {
-  await Promise.all(restore.map((r) => r()));
+  await restore?.(30_000);
 });
 
 describe(`every VIP of ${plan.victimCluster} (${plan.vips.length}) fails over at once`, () => {
@@ -62,34 +62,18 @@ describe(`every VIP of ${plan.victimCluster} (${plan.vips.length}) fails over at
     task,
   }) => {
     const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
-    const m = await timeAllVipsMove(
-      lab,
-      plan,
-      plan.survivors,
-      async () => {
-        restore = (await Promise.all(plan.victimNodes.map((n) => lab.injectFault('vip-withdrawn', n)))).map(
-          (f) => f.restore,
-        );
-      },
-      spec.detect.seconds * 1000 + 5000,
-    );
+    const w = await withdrawAllVips(lab, plan, spec.detect.seconds * 1000 + 5000);
+    restore = w.restore;
+    const m = w.move;
     record(task, 'fault', m, spec.detect);
     expectMoved(m, spec.detect.seconds);
   });
 
   it('restored: every ECMP router holds every VIP over every cluster again', async ({ task }) => {
-    expect(restore.length, 'the withdrawal ran').toBeGreaterThan(0);
+    expect(restore, 'the withdrawal ran').toBeDefined();
     const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
-    const m = await timeAllVipsMove(
-      lab,
-      plan,
-      plan.full,
-      async () => {
-        await Promise.all(restore.map((r) => r()));
-        restore = [];
-      },
-      spec.failBack.seconds * 1000 + 5000,
-    );
+    const m = await restore!(spec.failBack.seconds * 1000 + 5000);
+    restore = undefined;
     record(task, 'failBack', m, spec.failBack);
     expectMoved(m, spec.failBack.seconds);
   });

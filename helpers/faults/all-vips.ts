@@ -162,3 +162,29 @@ export function summarise(
     events: events.length,
   };
 }
+
+/**
+ * Withdraws every VIP of the victim cluster (vip-withdrawn on each of its nodes) and times the
+ * move to the survivors; `restore` then puts them back and times the return to every cluster.
+ */
+export async function withdrawAllVips(
+  lab: LabHandle,
+  plan: AllVipsPlan,
+  deadlineMs: number,
+): Promise<{ move: AllVipsMove; restore: (deadlineMs: number) => Promise<AllVipsMove> }> {
+  let restores: (() => Promise<void>)[] = [];
+  const move = await timeAllVipsMove(
+    lab,
+    plan,
+    plan.survivors,
+    async () => {
+      restores = (await Promise.all(plan.victimNodes.map((n) => lab.injectFault('vip-withdrawn', n)))).map(
+        (f) => f.restore,
+      );
+    },
+    deadlineMs,
+  );
+  const restore = (ms: number) =>
+    timeAllVipsMove(lab, plan, plan.full, async () => void (await Promise.all(restores.map((r) => r()))), ms);
+  return { move, restore };
+}
