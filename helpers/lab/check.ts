@@ -21,8 +21,11 @@ export async function checkWithTools(model: LabModel): Promise<string[]> {
   const notes: string[] = [];
   const suite = runtimeChoice(model.root).suite;
   const rt = builtRuntime(suite);
-  if (rt) problems.push(...(await frrDryRun(model, rt.root)));
-  else
+  if (rt) {
+    const dry = await frrDryRun(model, rt.root);
+    problems.push(...dry.problems);
+    if (dry.note) notes.push(dry.note);
+  } else
     notes.push(
       `FRR configs not loaded in FRR (vtysh --dryrun): runtime "${suite}" is not built (npx anycast-verify runtimes build)`,
     );
@@ -45,18 +48,40 @@ export async function checkWithTools(model: LabModel): Promise<string[]> {
   return notes;
 }
 
-/** Every frr.conf loaded by the runtime's own vtysh (the FRR version the lab runs), from a copy inside the runtime. */
-async function frrDryRun(model: LabModel, runtimeRoot: string): Promise<Problem[]> {
+/**
+ * The argv that runs `argv` chrooted into the runtime. chroot needs CAP_SYS_CHROOT: root has
+ * it; a normal user gets it inside a user namespace of its own where it is mapped to root
+ * (`unshare --user --map-root-user`, user_namespaces(7)), which changes nothing on the host.
+ */
+export function chrootArgv(runtimeRoot: string, argv: readonly string[], uid = process.getuid?.() ?? 0): string[] {
+  const chroot = ['chroot', runtimeRoot, ...argv];
+  return uid === 0 ? chroot : ['unshare', '--user', '--map-root-user', ...chroot];
+}
+
+/** The dry run could not start (no user namespaces, a runtime we cannot enter): the files were never read. */
+const couldNotStart = (res: { exitCode: number; stderr: string }) =>
+  res.exitCode >= 125 || /^(unshare|chroot): /m.test(res.stderr);
+
+/**
+ * Every frr.conf loaded by the runtime's own vtysh (the FRR version the lab runs), from a copy
+ * inside the runtime. A dry run that could not start is a note ("not checked"), never a
+ * problem in a file FRR did not read.
+ */
+export async function frrDryRun(model: LabModel, runtimeRoot: string): Promise<{ problems: Problem[]; note?: string }> {
   const tmp = mkdtempSync(join(runtimeRoot, 'tmp', 'av-check-'));
   try {
+    let note: string | undefined;
     const out = await Promise.all(
       Object.values(model.routers).map(async (r) => {
         const inside = join(tmp, `${r.name}-${basename(r.frrConfPath)}`);
         copyFileSync(r.frrConfPath, inside);
-        const res = await run(['chroot', runtimeRoot, 'vtysh', '--dryrun', '-f', inside.slice(runtimeRoot.length)], {
-          reject: false,
-        });
+        const argv = chrootArgv(runtimeRoot, ['vtysh', '--dryrun', '-f', inside.slice(runtimeRoot.length)]);
+        const res = await run(argv, { reject: false });
         if (res.exitCode === 0) return [];
+        if (couldNotStart(res)) {
+          note ??= `FRR configs not loaded in FRR (vtysh --dryrun): \`${argv.slice(0, 4).join(' ')} …\` could not start (${res.stderr.trim().split('\n')[0]}); run check as root, or enable user namespaces (sysctl user.max_user_namespaces)`;
+          return [];
+        }
         const mine: Problem[] = [];
         for (const line of `${res.stdout}\n${res.stderr}`.split('\n')) {
           const m = /line (\d+): (.*)/.exec(line);
@@ -77,7 +102,7 @@ async function frrDryRun(model: LabModel, runtimeRoot: string): Promise<Problem[
         return mine;
       }),
     );
-    return out.flat();
+    return { problems: out.flat(), note };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
