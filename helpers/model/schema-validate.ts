@@ -1,9 +1,10 @@
 /**
  * Validation against the upstream schemas, as reference data: the topology against
  * containerlab's JSON schema, and each Cilium manifest against the openAPIV3Schema of its
- * CRD version. The schemas are not shipped in this repository: `findSchemas()` finds them
- * (ANYCAST_VERIFY_SCHEMAS, else the workplace's ../shared/schemas, or .schemas/ fetched by
- * scripts/fetch-schemas.sh), or says why it could not.
+ * CRD version. The schemas are upstream files, not shipped in this repository:
+ * scripts/fetch-schemas.sh downloads them at the pinned versions into the tool's .schemas/.
+ * `findSchemas()` finds them (ANYCAST_VERIFY_SCHEMAS, else the lab folder's .schemas/, else
+ * the tool's), or says why it could not; without them the validation is "not checked".
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,9 @@ import type { LabModel } from './lab-model.js';
  * lacks. ANYCAST_VERIFY_SCHEMAS, when set, is the only place: a folder asked for by name is
  * never silently swapped for another one (other Cilium versions, say).
  */
+/** Where scripts/fetch-schemas.sh puts them: the tool's own folder, whichever lab is checked. */
+export const TOOL_SCHEMAS = resolve(import.meta.dirname, '..', '..', '.schemas');
+
 export function findSchemas(root: string): { dir: string; why?: undefined } | { dir?: undefined; why: string } {
   const lacks = (d: string): string | undefined => {
     if (!existsSync(d)) return `${d} does not exist`;
@@ -35,7 +39,8 @@ export function findSchemas(root: string): { dir: string; why?: undefined } | { 
       ? { why: `ANYCAST_VERIFY_SCHEMAS=${why} (point it at a folder holding them, or unset it)` }
       : { dir: asked };
   }
-  const candidates = [resolve(root, '..', 'shared', 'schemas'), resolve(root, '.schemas')];
+  // The lab's own copy first (a lab pinned to other versions), then the tool's, so `check -C <anywhere>` finds them.
+  const candidates = [...new Set([resolve(root, '.schemas'), TOOL_SCHEMAS])];
   const dir = candidates.find((d) => !lacks(d));
   return dir
     ? { dir }

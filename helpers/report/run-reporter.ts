@@ -39,6 +39,7 @@ export default class RunReporter implements Reporter {
           state: r.state,
           durationMs: t.diagnostic()?.duration,
           error: r.errors?.[0]?.message?.split('\n')[0],
+          note: r.state === 'skipped' ? r.note : undefined,
           metrics: meta.metrics ?? [],
           artefacts: meta.artefacts ?? [],
         });

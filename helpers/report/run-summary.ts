@@ -5,6 +5,7 @@
  * renderings of this (summary-md.ts, summary-html.ts); every metric stays in results.json.
  */
 import type { Metric } from './metrics.js';
+import { notVerifiedReason } from './not-verified.js';
 
 export interface TestRecord {
   project: string;
@@ -13,6 +14,8 @@ export interface TestRecord {
   state: string;
   durationMs?: number;
   error?: string;
+  /** A skipped test's note (`ctx.skip(note)`): "not verified: …" names missing evidence. */
+  note?: string;
   metrics: Metric[];
   artefacts: string[];
 }
@@ -25,7 +28,8 @@ export interface RunResults {
   tests: TestRecord[];
 }
 
-export type Status = 'passed' | 'failed' | 'skipped';
+/** 'unverified': the evidence could not be gathered (./not-verified.ts); never a pass. */
+export type Status = 'passed' | 'failed' | 'skipped' | 'unverified';
 
 /** A link into the reports folder (relative path) with its text. */
 export interface Link {
@@ -67,18 +71,27 @@ export interface SuiteSection {
 
 export interface RunSummary {
   verdict: 'pass' | 'fail';
-  counts: { passed: number; failed: number; skipped: number };
+  counts: { passed: number; failed: number; skipped: number; unverified: number };
   wallSeconds: number;
   /** One line: provider, runtime, FRR and GoBGP versions pinned and run, hash policy, bring-up. */
   lab?: string;
   failures: { name: string; file: string; error: string; links: Link[] }[];
+  /** Claims not verified on this run, each with why and how to verify it. */
+  unverified: { name: string; file: string; why: string }[];
   /** Projects reported as one line each (unit, process). */
-  projects: { name: string; passed: number; total: number }[];
+  projects: { name: string; passed: number; failed: number; total: number }[];
   suites: SuiteSection[];
   links: Link[];
 }
 
-const status = (s: string): Status => (s === 'passed' ? 'passed' : s === 'failed' ? 'failed' : 'skipped');
+const status = (t: Pick<TestRecord, 'state' | 'note'>): Status =>
+  t.state === 'passed'
+    ? 'passed'
+    : t.state === 'failed'
+      ? 'failed'
+      : notVerifiedReason(t.note) !== undefined
+        ? 'unverified'
+        : 'skipped';
 
 /**
  * The test's own words: its name without the describe blocks every test of its file shares
@@ -134,7 +147,7 @@ function faultRow(t: TestRecord, fault: string): FaultRow {
     .map((m) => `${m.key.slice('failover.cause.'.length)} ${m.value}`);
   const unexplained = by('failover.unexplained');
   return {
-    status: status(t.state),
+    status: status(t),
     fault,
     moved: num(moved?.value, moved?.unit),
     movedBudget: moved?.budget !== undefined ? `${moved.budget} s = ${moved.formula}` : undefined,
@@ -170,10 +183,15 @@ function labLine(lab: Record<string, unknown> | undefined): string | undefined {
 }
 
 export function buildSummary(r: RunResults): RunSummary {
+  const unverified = r.tests.flatMap((t) => {
+    const why = t.state === 'skipped' ? notVerifiedReason(t.note) : undefined;
+    return why === undefined ? [] : [{ name: t.name, file: t.file, why }];
+  });
   const counts = {
     passed: r.counts.passed ?? 0,
     failed: r.counts.failed ?? 0,
-    skipped: (r.counts.skipped ?? 0) + (r.counts.pending ?? 0),
+    skipped: (r.counts.skipped ?? 0) + (r.counts.pending ?? 0) - unverified.length,
+    unverified: unverified.length,
   };
   const failures = r.tests
     .filter((t) => t.state === 'failed')
@@ -185,7 +203,12 @@ export function buildSummary(r: RunResults): RunSummary {
     }));
   const projects = [...new Set(r.tests.filter((t) => t.project !== 'lab').map((t) => t.project))].map((name) => {
     const ts = r.tests.filter((t) => t.project === name);
-    return { name, passed: ts.filter((t) => t.state === 'passed').length, total: ts.length };
+    return {
+      name,
+      passed: ts.filter((t) => t.state === 'passed').length,
+      failed: ts.filter((t) => t.state === 'failed').length,
+      total: ts.length,
+    };
   });
   const files = [...new Set(r.tests.filter((t) => t.project === 'lab').map((t) => t.file))];
   const suites = files.map((file): SuiteSection => {
@@ -202,7 +225,7 @@ export function buildSummary(r: RunResults): RunSummary {
       rows: ts
         .filter((t) => !isFault(t))
         .map((t) => ({
-          status: status(t.state),
+          status: status(t),
           claim: claim(t),
           measured: measuredOf(t.metrics),
           ...(t.artefacts.some((a) => a.endsWith('.svg'))
@@ -218,6 +241,7 @@ export function buildSummary(r: RunResults): RunSummary {
     wallSeconds: r.wallSeconds,
     lab: labLine(r.lab),
     failures,
+    unverified,
     projects,
     suites,
     links: [

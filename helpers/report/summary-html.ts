@@ -10,7 +10,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const LABEL: Record<Status, string> = { passed: 'pass', failed: 'FAIL', skipped: 'skip' };
+const LABEL: Record<Status, string> = { passed: 'pass', failed: 'FAIL', skipped: 'skip', unverified: 'not verified' };
 const mark = (s: Status) => `<span class="st ${s}">${LABEL[s]}</span>`;
 const a = (l: Link) => `<a href="${escapeHtml(encodeURI(l.href))}">${escapeHtml(l.text)}</a>`;
 /** Markdown bold from the summary model (`**x**`) as HTML. */
@@ -23,7 +23,7 @@ h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.2em;margin:1.4em 0 .4em;border-b
 .meta{color:#57606a}
 .table{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.4em 0}th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}th{background:#f6f8fa}
 .st{display:inline-block;min-width:3.2em;text-align:center;border-radius:3px;font-size:.8em;font-weight:700;padding:.05em .3em}
-.st.passed{background:#dafbe1;color:#1a7f37}.st.failed{background:#ffebe9;color:#cf222e}.st.skipped{background:#eaeef2;color:#57606a}
+.st.passed{background:#dafbe1;color:#1a7f37}.st.failed{background:#ffebe9;color:#cf222e}.st.skipped{background:#eaeef2;color:#57606a}.st.unverified{background:#fff8c5;color:#7d4e00}
 .failure{border-left:4px solid #cf222e;background:#fff8f7;padding:.4em .8em;margin:.5em 0}.failure pre{white-space:pre-wrap;margin:.3em 0}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #d0d7de}
 @media (max-width:700px){body{font-size:14px;padding:.5em}th,td{padding:.25em}}
@@ -41,7 +41,7 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
     `<h1>anycast-verify <span class="verdict ${s.verdict}">${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</span></h1>`,
   );
   out.push(
-    `<p><strong>${s.counts.passed} passed, ${s.counts.failed} failed</strong>${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s</p>`,
+    `<p><strong>${s.counts.passed} passed, ${s.counts.failed} failed</strong>${s.counts.unverified ? `, ${s.counts.unverified} not verified` : ''}${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s</p>`,
   );
   if (s.lab) out.push(`<p class="meta">${escapeHtml(s.lab)}</p>`);
   out.push(`<p>${s.links.map(a).join(' · ')}</p>`);
@@ -52,9 +52,20 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
         `<div class="failure"><strong>${escapeHtml(f.name)}</strong> <span class="meta">(${escapeHtml(f.file)})</span><pre>${escapeHtml(f.error)}</pre>${f.links.length ? `<div>${f.links.map(a).join(' · ')}</div>` : ''}</div>`,
       );
   }
+  if (s.unverified.length) {
+    out.push(
+      '<h2 id="not-verified">Not verified</h2>',
+      '<p>Evidence this run could not gather: not a pass, and not a fault of the network.</p><ul>',
+    );
+    for (const u of s.unverified)
+      out.push(
+        `<li>${mark('unverified')} <strong>${escapeHtml(u.name)}</strong> <span class="meta">(${escapeHtml(u.file)})</span>: ${escapeHtml(u.why)}</li>`,
+      );
+    out.push('</ul>');
+  }
   if (s.projects.length)
     out.push(
-      `<ul>${s.projects.map((p) => `<li>${mark(p.passed === p.total ? 'passed' : 'failed')} ${escapeHtml(p.name)} tests: ${p.passed} of ${p.total} passed</li>`).join('')}</ul>`,
+      `<ul>${s.projects.map((p) => `<li>${mark(p.failed === 0 ? 'passed' : 'failed')} ${escapeHtml(p.name)} tests: ${p.passed} of ${p.total} passed</li>`).join('')}</ul>`,
     );
   for (const suite of s.suites) {
     out.push(

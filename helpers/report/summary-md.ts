@@ -5,7 +5,7 @@
  */
 import type { ClaimRow, Link, RunSummary, Status } from './run-summary.js';
 
-const MARK: Record<Status, string> = { passed: '✅', failed: '❌', skipped: '➖' };
+const MARK: Record<Status, string> = { passed: '✅', failed: '❌', skipped: '➖', unverified: '⚠️' };
 
 /** A table cell: pipes escaped, newlines folded. */
 function cell(s: string | undefined): string {
@@ -18,7 +18,7 @@ export function renderSummaryMarkdown(s: RunSummary): string {
   const out: string[] = [];
   out.push(`# anycast-verify: ${s.verdict === 'pass' ? '✅ PASS' : '❌ FAIL'}`, '');
   out.push(
-    `**${s.counts.passed} passed, ${s.counts.failed} failed**${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s${s.lab ? `  \n${s.lab}` : ''}`,
+    `**${s.counts.passed} passed, ${s.counts.failed} failed**${s.counts.unverified ? `, ${s.counts.unverified} not verified` : ''}${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s${s.lab ? `  \n${s.lab}` : ''}`,
     '',
   );
   if (s.failures.length) {
@@ -30,8 +30,18 @@ export function renderSummaryMarkdown(s: RunSummary): string {
     }
     out.push('');
   }
+  if (s.unverified.length) {
+    out.push(
+      '## Not verified',
+      '',
+      'Evidence this run could not gather: not a pass, and not a fault of the network.',
+      '',
+    );
+    for (const u of s.unverified) out.push(`- ${MARK.unverified} **${u.name}** (\`${u.file}\`): ${u.why}`);
+    out.push('');
+  }
   for (const p of s.projects)
-    out.push(`- ${p.passed === p.total ? MARK.passed : MARK.failed} ${p.name} tests: ${p.passed} of ${p.total} passed`);
+    out.push(`- ${p.failed === 0 ? MARK.passed : MARK.failed} ${p.name} tests: ${p.passed} of ${p.total} passed`);
   if (s.projects.length) out.push('');
   for (const suite of s.suites) {
     out.push(`## ${suite.title}: ${suite.passed} of ${suite.total} passed`, '');

@@ -18,8 +18,7 @@ export interface LabCopy {
 }
 
 export function labCopy(): LabCopy {
-  // One level below the temp folder, so the copy's `../shared` (where check looks for the
-  // upstream schemas) is inside it and empty, whatever else lives in the system temp folder.
+  // One level below a folder of its own, so nothing else in the system temp folder sits beside it.
   const base = mkdtempSync(join(tmpdir(), 'anycast-verify-test-'));
   const root = join(base, 'lab');
   cpSync(join(PROJECT_ROOT, 'containerlab'), join(root, 'containerlab'), { recursive: true });

@@ -3,13 +3,14 @@
  * never a silent skip. These run with no runtime (so no vtysh) and with schema folders made
  * up for the test.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkWithTools } from '../../helpers/lab/check.js';
 import { LabConfigError } from '../../helpers/model/errors.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { findSchemas, TOOL_SCHEMAS } from '../../helpers/model/schema-validate.js';
 import { labCopy } from '../support/lab-copy.js';
 
 const made: string[] = [];
@@ -39,15 +40,22 @@ describe('check says what it did not check, and why', () => {
     );
   });
 
-  it('no schemas anywhere: the note names every place looked in', async () => {
+  it("no schemas set by name: the lab folder's .schemas/, then the tool's; the note names every place looked in", async () => {
     vi.stubEnv('ANYCAST_VERIFY_RUNTIMES', empty());
     vi.stubEnv('ANYCAST_VERIFY_SCHEMAS', '');
     const c = labCopy();
     const notes = await checkWithTools(loadLabModel({ root: c.root }));
     const note = notes.find((n) => n.includes('upstream schemas'));
-    expect(note).toContain(`${resolve(c.root, '..', 'shared', 'schemas')} does not exist`);
-    expect(note).toContain(`${resolve(c.root, '.schemas')} does not exist`);
-    expect(note).toContain('scripts/fetch-schemas.sh');
+    if (existsSync(TOOL_SCHEMAS)) {
+      // This host fetched them: a lab anywhere is validated against the tool's copy.
+      expect(note).toBeUndefined();
+      expect(findSchemas(c.root).dir).toBe(TOOL_SCHEMAS);
+    } else {
+      expect(note).toContain(`${resolve(c.root, '.schemas')} does not exist`);
+      expect(note).toContain(`${TOOL_SCHEMAS} does not exist`);
+      expect(note).toContain('scripts/fetch-schemas.sh');
+    }
+    expect(note ?? '').not.toContain('shared');
   });
 
   it('a rejection still says what was not checked', async () => {

@@ -233,3 +233,43 @@ describe('claimer', () => {
     }
   });
 });
+
+describe('not verified', () => {
+  it('a test stopped for missing evidence is listed by name with its reason, counted apart, never as a pass', () => {
+    const rec = (name: string, extra: Partial<TestRecord>): TestRecord => ({
+      project: 'lab',
+      file: 'suites/2-intent.test.ts',
+      name,
+      state: 'passed',
+      metrics: [],
+      artefacts: [],
+      ...extra,
+    });
+    const s = buildSummary({
+      wallSeconds: 3,
+      counts: { passed: 1, skipped: 2 },
+      tests: [
+        rec('intent > sessions', {}),
+        rec('intent > what holds', {
+          state: 'skipped',
+          note: 'not verified: no intent.yaml (anycast-verify intent --init)',
+        }),
+        rec('intent > plain skip', { state: 'skipped' }),
+      ],
+    });
+    expect(s.counts).toEqual({ passed: 1, failed: 0, skipped: 1, unverified: 1 });
+    expect(s.verdict).toBe('pass');
+    expect(s.unverified).toEqual([
+      {
+        name: 'intent > what holds',
+        file: 'suites/2-intent.test.ts',
+        why: 'no intent.yaml (anycast-verify intent --init)',
+      },
+    ]);
+    expect(s.suites[0]!.rows.map((r) => r.status)).toEqual(['passed', 'unverified', 'skipped']);
+    const md = renderSummaryMarkdown(s);
+    expect(md).toMatch(/1 passed, 0 failed\*\*, 1 not verified, 1 skipped/);
+    expect(md).toMatch(/## Not verified[\s\S]*intent > what holds.*no intent\.yaml/);
+    expect(renderSummaryHtml(s, [])).toMatch(/<h2 id="not-verified">Not verified<\/h2>[\s\S]*no intent\.yaml/);
+  });
+});
