@@ -3,8 +3,9 @@
  * check fails with a message an on-call engineer understands; lift the break and it passes.
  *   - the spine loses `bgp bestpath as-path multipath-relax` → the VIP-routes claim fails (no ECMP)
  *   - a leaf gets a wrong MD5 password → the sessions claim fails (not Established)
- *   - the spine prepends its AS once more towards leaf1 → the declared AS-path claim of
- *     suites/claims.ts fails, naming the length it expected and the one it found
+ *   - the router upstream of a leaf prepends its AS once more towards it → the lab's own
+ *     AS-path claim (a `vtysh:` entry of intent.yaml) fails, naming the length it expected
+ *     and the one it found (not verified on a lab that declares none)
  *   - the VIP pool changes → nothing fails, and the VIP moves everywhere consistently
  *     (netns: a second lab built from a changed copy of the files, run side by side;
  *     containerlab: the running lab's pool reconfigured, then restored: helpers/lab/pool-change.ts)
@@ -27,7 +28,7 @@ import { createProvider } from '../helpers/lab/select-provider.js';
 import { advertisedVips, expectedVipRoutes, vipPort } from '../helpers/model/expected-routes.js';
 import { Deadline, waitUntil } from '../helpers/runtime/poll.js';
 import { labCopy } from '../test/support/lab-copy.js';
-import { leaf1AsPath } from './claims.js';
+import { notVerified } from '../helpers/report/not-verified.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();
@@ -101,14 +102,31 @@ describe('breaking the lab breaks the right claim', () => {
     }
   });
 
-  // The declared AS-path claim (suites/claims.ts) fails when the path changes: the router the claim's
+  // The lab's declared AS-path claim (intent.yaml `vtysh:`) fails when the path changes: the router the claim's
   // leaf peers with (from the model) prepends its own AS once more towards it, so the leaf's path is one longer.
-  const asPathClaim = leaf1AsPath([...advertisedVips(model).keys()][0]!);
-  const uplink = labSessions(model).find(
-    (s) => s.a.kind === 'frr' && s.b.kind === 'frr' && [s.a.node, s.b.node].includes(asPathClaim.router),
-  )!;
-  const [leaf, upstream] = uplink.a.node === asPathClaim.router ? [uplink.a, uplink.b] : [uplink.b, uplink.a];
-  it(`${upstream.node} prepends AS${upstream.asn} towards ${leaf.node}: the AS-path claim fails, naming the length expected and found`, async () => {
+  const asPathClaim = model.intent?.intent.vtysh.find((c) => asPathLength(c.expected) !== undefined);
+  const uplink =
+    asPathClaim &&
+    labSessions(model).find(
+      (s) => s.a.kind === 'frr' && s.b.kind === 'frr' && [s.a.node, s.b.node].includes(asPathClaim.router),
+    );
+  const [leaf, upstream] = !uplink
+    ? []
+    : uplink.a.node === asPathClaim!.router
+      ? [uplink.a, uplink.b]
+      : [uplink.b, uplink.a];
+  const title = upstream
+    ? `${upstream.node} prepends AS${upstream.asn} towards ${leaf!.node}: the AS-path claim fails, naming the length expected and found`
+    : 'a prepend upstream of a declared AS-path claim fails that claim';
+  it(title, async (ctx) => {
+    if (!asPathClaim || !leaf || !upstream)
+      notVerified(
+        ctx,
+        asPathClaim
+          ? `${asPathClaim.router}, the router of intent.yaml's AS-path claim, has no FRR neighbour to prepend from`
+          : 'intent.yaml declares no AS-path claim (a `vtysh:` entry expecting paths[0].aspath.length), so there is none to break',
+      );
+    const expectedLength = asPathLength(asPathClaim.expected)!;
     const routeMap = 'AV-BREAKAGE-PREPEND';
     const towardsLeaf = [`router bgp ${upstream.asn}`, 'address-family ipv4 unicast'];
     const softOut = () => lab.vtysh(upstream.node, `clear bgp ipv4 unicast ${leaf.address} soft out`);
@@ -129,7 +147,7 @@ describe('breaking the lab breaks the right claim', () => {
       expect(problems, 'one problem: the length').toHaveLength(1);
       expect(problems[0]).toMatch(
         new RegExp(
-          `^${leaf.node} ${asPathClaim.command.replace(/\./g, '\\.')} json: paths\\[0\\]\\.aspath\\.length: expected 3, got 4$`,
+          `^${leaf.node} ${asPathClaim.command.replace(/\./g, '\\.')} json: paths\\[0\\]\\.aspath\\.length: expected ${expectedLength}, got ${expectedLength + 1}$`,
         ),
       );
     } finally {
@@ -198,3 +216,10 @@ describe('breaking the lab breaks the right claim', () => {
     if (!lab.canRunSecondLab) await reconverged();
   });
 });
+
+/** The AS-path length a vtysh claim expects of the first path (`{paths: [{aspath: {length: N}}]}`), if it states one. */
+function asPathLength(expected: Record<string, unknown>): number | undefined {
+  const paths = expected.paths;
+  const first = Array.isArray(paths) ? (paths[0] as { aspath?: { length?: unknown } } | undefined) : undefined;
+  return typeof first?.aspath?.length === 'number' ? first.aspath.length : undefined;
+}

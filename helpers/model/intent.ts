@@ -58,6 +58,26 @@ export const intentSchema = z.strictObject({
       ]),
     )
     .default([]),
+  /**
+   * Claims over a router's vtysh JSON, as FRR topotests' json_cmp: `expected` must be a subset
+   * of `<command> json` on `router` (helpers/checks/json-subset.ts). For what no derivation
+   * covers and this lab's owner wants held, e.g. the AS path a leaf hears the VIP with.
+   */
+  vtysh: z
+    .array(
+      z.strictObject({
+        router: name,
+        /** A show command, without the trailing `json`. */
+        command: z
+          .string()
+          .regex(/^show\s/, 'expected a vtysh show command')
+          .refine((c) => !/\sjson\s*$/.test(c), 'without the trailing "json": it is added'),
+        expected: z.record(z.string(), z.json()),
+        /** Why it must hold, in the words of whoever declared it (shown in the report). */
+        why: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 /** The two nodes of a declared session, whichever form it is written in. */
@@ -144,6 +164,9 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
     v.reachableFrom.forEach((c, j) => {
       if (!model.hosts[c]) at(['vips', i, 'reachableFrom', j], `no client ${c} in the topology`);
     });
+  });
+  intent.vtysh.forEach((c, i) => {
+    if (!model.routers[c.router]) at(['vtysh', i, 'router'], `no FRR router ${c.router} in the topology`);
   });
   intent.sessions.forEach((entry, i) => {
     const want = Array.isArray(entry) ? { between: entry } : entry;

@@ -4,7 +4,7 @@
  * reading; the sentences are the ones the breakage suite matches; and the README's worked
  * example is the code the suites run.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { oneReading } from '../../helpers/checks/check.js';
@@ -85,20 +85,20 @@ describe('the session claims, one check per aspect', () => {
   });
 });
 
-describe('README "Writing a new check"', () => {
-  it('shows the declared claim and its test as they stand in suites/claims.ts and suites/2-vip-routes.test.ts', () => {
-    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Writing a new check'), readme.indexOf('## Reports'));
-    const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    const claims = readFileSync(join(PROJECT_ROOT, 'suites/claims.ts'), 'utf8');
-    const suite = readFileSync(join(PROJECT_ROOT, 'suites/2-vip-routes.test.ts'), 'utf8');
-    expect(
-      blocks.find((b) => b.includes('export const leaf1AsPath')),
-      'the claim',
-    ).toSatisfy((b: string) => claims.includes(b));
-    expect(
-      blocks.find((b) => b.includes("describe('declared claims'")),
-      'its test',
-    ).toSatisfy((b: string) => suite.includes(b));
+describe("docs: a lab's own claim", () => {
+  it("the vtysh claim the docs show is the one the seed's intent.yaml declares", () => {
+    const docs = [
+      'README.md',
+      ...readdirSync(join(PROJECT_ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
+    const blocks = docs.flatMap((f) =>
+      [...readFileSync(join(PROJECT_ROOT, f), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!),
+    );
+    const shown = blocks.find((b) => /^vtysh:/m.test(b));
+    expect(shown, 'a yaml block starting a `vtysh:` list in README.md or docs/').toBeDefined();
+    const intent = readFileSync(join(PROJECT_ROOT, 'intent.yaml'), 'utf8');
+    expect(intent).toContain(shown!.trim());
   });
 });
