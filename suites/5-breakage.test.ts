@@ -11,7 +11,7 @@
  *     containerlab: the running lab's pool reconfigured, then restored: helpers/lab/pool-change.ts)
  * (Config-level breakage of the files themselves is caught earlier, by `check`: test/unit.)
  */
-import { bringUp, CONVERGENCE_DEADLINE_SECONDS } from '../helpers/lab/bring-up.js';
+import { bringUp, convergenceDeadlineSeconds } from '../helpers/lab/bring-up.js';
 import { poolChangeMethod, withChangedPool } from '../helpers/lab/pool-change.js';
 import { recordMetric } from '../helpers/report/metrics.js';
 import { describe, expect, it } from 'vitest';
@@ -207,7 +207,7 @@ describe('breaking the lab breaks the right claim', () => {
         converged: async (view) =>
           void (await waitUntil(() => convergenceProblem(view), {
             what: 'the lab to converge on the changed pool',
-            deadline: new Deadline(CONVERGENCE_DEADLINE_SECONDS[view.provider] * 1000),
+            deadline: new Deadline(convergenceDeadlineSeconds(view.provider) * 1000),
           })),
       },
     );

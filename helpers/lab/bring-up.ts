@@ -24,6 +24,20 @@ import { claimLab } from './claim.js';
  */
 export const CONVERGENCE_DEADLINE_SECONDS: Record<ProviderName, number> = { netns: 30, containerlab: 120 };
 
+/**
+ * The deadline this run waits for: the provider's, or ANYCAST_VERIFY_CONVERGENCE_SECONDS (a
+ * lab known to need longer, or a test of a lab that must not converge, which need not wait 30 s
+ * to learn it). A value that is not a positive number is refused by name, never read as 0.
+ */
+export function convergenceDeadlineSeconds(provider: ProviderName, env = process.env): number {
+  const raw = env.ANYCAST_VERIFY_CONVERGENCE_SECONDS;
+  if (raw === undefined || raw === '') return CONVERGENCE_DEADLINE_SECONDS[provider];
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`ANYCAST_VERIFY_CONVERGENCE_SECONDS: expected a number of seconds > 0, got "${raw}"`);
+  return n;
+}
+
 export type Convergence = { converged: true; seconds: number } | { converged: false; seconds: number; problem: string };
 
 /** Waits until the lab converges or the deadline passes; a daemon that dies ends the wait at once. */
@@ -31,7 +45,7 @@ export async function waitConverged(
   lab: LabHandle,
   opts: Pick<UpOptions, 'progress' | 'signal'>,
 ): Promise<Convergence> {
-  const seconds = CONVERGENCE_DEADLINE_SECONDS[lab.provider];
+  const seconds = convergenceDeadlineSeconds(lab.provider);
   const t0 = performance.now();
   try {
     await opts.progress.step('BGP converged (every session Established, every FIB as the configs install)', () =>

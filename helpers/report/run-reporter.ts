@@ -8,7 +8,7 @@
  * JUnit XML comes from vitest's own junit reporter (reports/junit.xml).
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import { reportsDir } from './reports-dir.js';
 import { buildSummary, claimOf, type TestRecord } from './run-summary.js';
@@ -67,5 +67,11 @@ export default class RunReporter implements Reporter {
       t.artefacts.filter((a) => a.endsWith('.svg')).map((href) => ({ title: claimOf(t.name), href })),
     );
     writeFileSync(join(dir, 'index.html'), renderSummaryHtml(doc, timelines));
+    // The last lines of a run: the verdict and where to read why.
+    const c = doc.counts;
+    process.stdout.write(
+      `\nanycast-verify: ${doc.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${c.passed} passed, ${c.failed} failed${c.unverified ? `, ${c.unverified} not verified` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}\n` +
+        `anycast-verify: report: ${relative(process.cwd(), join(dir, 'index.html')) || 'index.html'} (summary.md, results.json beside it)\n`,
+    );
   }
 }

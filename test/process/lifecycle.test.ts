@@ -190,7 +190,12 @@ describe('a lab that does not converge', () => {
         cwd: PROJECT_ROOT,
         reject: false,
         all: true,
-        env: { ANYCAST_VERIFY_DIR: copy.root, ANYCAST_VERIFY_REPORTS: reports },
+        // A lab that cannot converge need not be waited on for the full 30 s to learn it.
+        env: {
+          ANYCAST_VERIFY_DIR: copy.root,
+          ANYCAST_VERIFY_REPORTS: reports,
+          ANYCAST_VERIFY_CONVERGENCE_SECONDS: '5',
+        },
       },
     );
     expect(r.exitCode, r.all).toBe(1);
@@ -200,6 +205,7 @@ describe('a lab that does not converge', () => {
     const converged = results.tests.find((t) => t.name.includes('the lab converged after bring-up'));
     expect(converged?.state).toBe('failed');
     expect(converged?.error).toContain('spine: session to 10.0.3.11');
+    expect(converged?.error).toContain('not converged 5 s after the daemons answered');
     // The other suite ran and names its own broken claims.
     expect(results.tests.filter((t) => t.file.includes('2-vip-routes')).length).toBeGreaterThan(0);
     expect(results.tests.filter((t) => t.file.includes('2-vip-routes') && t.state === 'failed').length).toBeGreaterThan(

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { convergenceProblem } from '../../helpers/lab/convergence.js';
+import { CONVERGENCE_DEADLINE_SECONDS, convergenceDeadlineSeconds } from '../../helpers/lab/bring-up.js';
 import { vipRouteFib } from '../../helpers/checks/vip-route-checks.js';
 import { expectedVipRoutes } from '../../helpers/model/expected-routes.js';
 import { loadLabModel, type LabModel } from '../../helpers/model/lab-model.js';
@@ -68,5 +69,19 @@ describe('convergence waits for what the configs install', () => {
     const model = loadLabModel({ root: labCopy().root });
     const problem = await convergenceProblem(fakeLab(model, (r, c) => (r === 'spine' ? c.slice(0, 1) : c)));
     expect(problem).toMatch(/spine's kernel routes \S+ via \[[\d.]+\], expected exactly/);
+  });
+});
+
+describe('the convergence deadline', () => {
+  it("is the provider's unless ANYCAST_VERIFY_CONVERGENCE_SECONDS says otherwise; a bad value is refused by name", () => {
+    expect(convergenceDeadlineSeconds('netns', {})).toBe(CONVERGENCE_DEADLINE_SECONDS.netns);
+    expect(convergenceDeadlineSeconds('containerlab', { ANYCAST_VERIFY_CONVERGENCE_SECONDS: '' })).toBe(
+      CONVERGENCE_DEADLINE_SECONDS.containerlab,
+    );
+    expect(convergenceDeadlineSeconds('netns', { ANYCAST_VERIFY_CONVERGENCE_SECONDS: '2.5' })).toBe(2.5);
+    for (const bad of ['abc', '0', '-3'])
+      expect(() => convergenceDeadlineSeconds('netns', { ANYCAST_VERIFY_CONVERGENCE_SECONDS: bad })).toThrow(
+        `ANYCAST_VERIFY_CONVERGENCE_SECONDS: expected a number of seconds > 0, got "${bad}"`,
+      );
   });
 });
