@@ -8,6 +8,7 @@ import type { LabModel } from '../model/lab-model.js';
 import { run } from '../runtime/command.js';
 import { runtimeChoice } from '../runtimes/resolve.js';
 import { builtRuntime } from '../runtimes/store.js';
+import { runtimeEnv } from '../runtimes/in-runtime.js';
 import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { findSchemas, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../model/schema-validate.js';
@@ -54,7 +55,7 @@ export async function checkWithTools(model: LabModel): Promise<string[]> {
  * (`unshare --user --map-root-user`, user_namespaces(7)), which changes nothing on the host.
  */
 export function chrootArgv(runtimeRoot: string, argv: readonly string[], uid = process.getuid?.() ?? 0): string[] {
-  const chroot = ['chroot', runtimeRoot, ...argv];
+  const chroot = ['chroot', runtimeRoot, ...runtimeEnv(argv)];
   return uid === 0 ? chroot : ['unshare', '--user', '--map-root-user', ...chroot];
 }
 

@@ -1,5 +1,7 @@
 /** Running host commands with execa: one place for timeouts and readable failures. */
 import { execa } from 'execa';
+import { access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export interface RunResult {
   stdout: string;
@@ -45,8 +47,21 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   return result;
 }
 
-/** True when `name` is an executable on PATH (or an absolute executable path). */
-export async function haveCommand(name: string): Promise<boolean> {
-  const r = await run(['sh', '-c', `command -v "$1"`, 'sh', name], { reject: false });
-  return r.exitCode === 0;
+/** True when `name` is an executable on PATH (or an absolute executable path): looked up as exec(3) does, with no shell. */
+export async function haveCommand(name: string, path = process.env.PATH ?? ''): Promise<boolean> {
+  const candidates = name.includes('/')
+    ? [name]
+    : path
+        .split(':')
+        .filter(Boolean)
+        .map((d) => join(d, name));
+  for (const c of candidates) {
+    try {
+      await access(c, constants.X_OK);
+      return true;
+    } catch {
+      // not here: the next PATH entry
+    }
+  }
+  return false;
 }

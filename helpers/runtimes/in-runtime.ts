@@ -10,13 +10,20 @@
  */
 import { runRoot } from '../runtime/run-state.js';
 
+/** Debian's default PATH for root, where the runtime's packages install their programs. */
+export const RUNTIME_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** `argv` run with the runtime's PATH, for a command chrooted into the runtime. */
+export const runtimeEnv = (argv: readonly string[]): string[] => ['/usr/bin/env', `PATH=${RUNTIME_PATH}`, ...argv];
+
 const SCRIPT = [
   'root=$1; run=$2; host=$3; shift 3',
   'mount -t proc proc "$root/proc" || exit 126',
   'mkdir -p "$root$run" && mount --bind "$run" "$root$run" || exit 126',
   // A UTS namespace of its own when a hostname is asked for (GoBGP sends it in its FQDN capability).
   '[ -z "$host" ] || hostname "$host" || exit 126',
-  'exec chroot "$root" "$@"',
+  // The runtime's own PATH: what the host's PATH holds says nothing about the runtime's tree.
+  `exec chroot "$root" /usr/bin/env PATH=${RUNTIME_PATH} "$@"`,
 ].join('\n');
 
 export interface InRuntimeOptions {

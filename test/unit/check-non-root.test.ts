@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { chrootArgv } from '../../helpers/lab/check.js';
+import { runtimeEnv } from '../../helpers/runtimes/in-runtime.js';
 import { runtimeChoice } from '../../helpers/runtimes/resolve.js';
 import { builtRuntime } from '../../helpers/runtimes/store.js';
 import { CLI } from '../support/host.js';
@@ -17,8 +18,9 @@ const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 
 describe('check as a normal user', () => {
   it('enters the runtime through a user namespace unless it is root', () => {
-    expect(chrootArgv('/rt', ['vtysh'], 0)).toEqual(['chroot', '/rt', 'vtysh']);
-    expect(chrootArgv('/rt', ['vtysh'], 1000)).toEqual(['unshare', '--user', '--map-root-user', 'chroot', '/rt', 'vtysh']);
+    const inside = ['chroot', '/rt', ...runtimeEnv(['vtysh'])];
+    expect(chrootArgv('/rt', ['vtysh'], 0)).toEqual(inside);
+    expect(chrootArgv('/rt', ['vtysh'], 1000)).toEqual(['unshare', '--user', '--map-root-user', ...inside]);
   });
 
   it('the untouched seed lab passes, and a broken frr.conf line is still caught by FRR', async (ctx) => {

@@ -18,7 +18,7 @@ import {
 } from '../../runtime/run-state.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
-import { inRuntime } from '../../runtimes/in-runtime.js';
+import { inRuntime, runtimeEnv } from '../../runtimes/in-runtime.js';
 import { spawn as spawnChild } from 'node:child_process';
 import {
   type SpeakerRestart,
@@ -29,6 +29,7 @@ import {
 } from '../api/lab-handle.js';
 import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
 import { injectNetnsFault } from './faults.js';
+import { HOST_TOOLS } from './host-tools.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
 import { addressOwner } from '../../model/expected-routes.js';
@@ -46,22 +47,17 @@ export class NetnsProvider implements LabProvider {
     if (process.getuid?.() !== 0)
       missing.push('root is needed to create network namespaces: run as root (e.g. sudo -E npm test)');
     // The host only builds namespaces and enters them; FRR, GoBGP and the node tools come from the runtime.
-    for (const [cmd, pkg] of [
-      ['ip', 'iproute2'],
-      ['unshare', 'util-linux'],
-      ['mount', 'mount'],
-      ['chroot', 'coreutils'],
-      ['hostname', 'hostname'],
-    ] as const) {
+    for (const { cmd, pkg } of HOST_TOOLS)
       if (!(await haveCommand(cmd))) missing.push(`${cmd} not found (apt-get install -y ${pkg})`);
-    }
+    let runtimeRoot: string | undefined;
     try {
       const choice = runtimeChoice(this.model.root, opts.runtime);
-      if (!builtRuntime(choice.suite)) missing.push(new RuntimeMissingError(choice.suite).message);
+      runtimeRoot = builtRuntime(choice.suite)?.root;
+      if (!runtimeRoot) missing.push(new RuntimeMissingError(choice.suite).message);
     } catch (err) {
       missing.push((err as Error).message);
     }
-    if (missing.length === 0 && process.getuid?.() === 0) missing.push(...(await kernelProblems()));
+    if (missing.length === 0 && runtimeRoot) missing.push(...(await kernelProblems(runtimeRoot)));
     if (missing.length) throw new PreflightError(missing);
   }
 
@@ -223,22 +219,38 @@ export class NetnsProvider implements LabProvider {
 }
 
 /**
- * Probes the kernel features the lab needs inside a throw-away anonymous network namespace
- * (`unshare --net`: it vanishes with the probe, nothing touches the host's own namespace).
+ * What the kernel must offer, each probed in a throw-away network namespace (`unshare --net`:
+ * it vanishes with the probe, nothing touches the host's own). Each probe runs the tool the lab itself runs: `ip` from the host (iproute2, a
+ * host requirement), `nft` from the runtime, as the silent-drop fault runs it. A probe whose
+ * tool is missing names the tool, never a kernel feature.
  */
-async function kernelProblems(): Promise<string[]> {
-  const probes: [string, string][] = [
-    ['ip link add avp0 type veth peer name avp1', 'veth pairs (CONFIG_VETH)'],
-    ['ip link add avbr0 type bridge', 'Linux bridges (CONFIG_BRIDGE)'],
-    ['nft add table inet avprobe', 'nftables (CONFIG_NF_TABLES, CONFIG_NF_TABLES_INET)'],
-    ['test -e /proc/sys/net/ipv4/fib_multipath_hash_policy', 'ECMP routing (CONFIG_IP_ROUTE_MULTIPATH)'],
-    ['test -e /proc/sys/net/ipv4/fib_multipath_hash_fields', 'custom ECMP hash fields (Linux 5.12 or newer)'],
+async function kernelProblems(runtimeRoot: string): Promise<string[]> {
+  const fromRuntime = (argv: string[]) => ['chroot', runtimeRoot, ...runtimeEnv(argv)];
+  const probes: { argv: string[]; what: string }[] = [
+    { argv: ['ip', 'link', 'add', 'avp0', 'type', 'veth', 'peer', 'name', 'avp1'], what: 'veth pairs (CONFIG_VETH)' },
+    { argv: ['ip', 'link', 'add', 'avbr0', 'type', 'bridge'], what: 'Linux bridges (CONFIG_BRIDGE)' },
+    {
+      argv: fromRuntime(['nft', 'add', 'table', 'inet', 'avprobe']),
+      what: 'nftables (CONFIG_NF_TABLES, CONFIG_NF_TABLES_INET)',
+    },
   ];
   const out: string[] = [];
-  for (const [cmd, what] of probes) {
-    const r = await run(['unshare', '--net', 'sh', '-c', cmd], { reject: false });
-    if (r.exitCode !== 0)
-      out.push(`the kernel lacks ${what}: \`${cmd}\` failed (${r.stderr.trim() || `exit ${r.exitCode}`})`);
+  // Sysctls the routers set: their files exist in every namespace if the kernel has the feature.
+  for (const [file, what] of [
+    ['/proc/sys/net/ipv4/fib_multipath_hash_policy', 'ECMP routing (CONFIG_IP_ROUTE_MULTIPATH)'],
+    ['/proc/sys/net/ipv4/fib_multipath_hash_fields', 'custom ECMP hash fields (Linux 5.12 or newer)'],
+  ] as const)
+    if (!existsSync(file)) out.push(`the kernel lacks ${what}: ${file} does not exist`);
+  for (const { argv, what } of probes) {
+    const r = await run(['unshare', '--net', '--', ...argv], { reject: false });
+    if (r.exitCode === 0) continue;
+    const cmd = argv.join(' ');
+    // 127: exec found no such program (unshare, chroot and sh all say so with 127).
+    if (r.exitCode === 127 || /No such file or directory|not found/.test(r.stderr))
+      out.push(
+        `a tool is missing, not a kernel feature: \`${cmd}\` could not run (${r.stderr.trim() || `exit ${r.exitCode}`})`,
+      );
+    else out.push(`the kernel lacks ${what}: \`${cmd}\` failed (${r.stderr.trim() || `exit ${r.exitCode}`})`);
   }
   return out;
 }
