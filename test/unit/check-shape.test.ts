@@ -1,8 +1,8 @@
 /**
  * The one check shape (helpers/checks/check.ts) on the session claims, against a stand-in lab:
  * each aspect is its own check returning sentences; oneReading/allOf ask each router once per
- * reading; the sentences are the ones the breakage suite matches; and the README's worked
- * example is the code the suites run.
+ * reading; the sentences are the ones the breakage suite matches; and the worked example in
+ * docs/intent-and-mutation-score.md is the code the suites run.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,10 +85,13 @@ describe('the session claims, one check per aspect', () => {
   });
 });
 
-describe('README "Writing a new check"', () => {
+describe('docs/intent-and-mutation-score.md "Writing a new check"', () => {
   it('shows the declared claim and its test as they stand in suites/claims.ts and suites/2-vip-routes.test.ts', () => {
-    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Writing a new check'), readme.indexOf('## Reports'));
+    const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'intent-and-mutation-score.md'), 'utf8');
+    const start = doc.indexOf('## Writing a new check');
+    expect(start, 'the section').toBeGreaterThanOrEqual(0);
+    const next = doc.indexOf('\n## ', start + 1);
+    const section = doc.slice(start, next < 0 ? undefined : next);
     const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const claims = readFileSync(join(PROJECT_ROOT, 'suites/claims.ts'), 'utf8');
     const suite = readFileSync(join(PROJECT_ROOT, 'suites/2-vip-routes.test.ts'), 'utf8');
