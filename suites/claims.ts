@@ -1,4 +1,4 @@
-/** Declared claims: intents stated by hand, not derived from the files (README "Writing a new check"). */
+/** Declared claims: intents stated by hand, not derived from the files (docs/intent-and-mutation-score.md, "Writing a new check"). */
 import type { VtyshJsonExpectation } from '../helpers/checks/json-subset.js';
 
 // leaf1 must receive the VIP with AS path length 3. Declared, not derived: in the seed lab leaf1 hears it from
