@@ -3,7 +3,7 @@
  * capabilities the sessions actually negotiated, never typed in as a number. Each budget
  * carries its formula so the report can show it next to the measurement.
  *
- * Why the formulas look like this (measured on this lab, see the README):
+ * Why the formulas look like this (measured on this lab, see docs/failover.md):
  * - A node reaches its leaf through its cluster network's bridge, so a node-side link
  *   failure or silent drop drops no carrier on the leaf: only hold-timer expiry finds it.
  * - With graceful restart negotiated and the N-bit set (RFC 8538), FRR treats a hold-timer
@@ -48,7 +48,7 @@ export interface FaultSpec {
    * only in the withdrawal transient: from the first router on the victim's path that
    * changes (its leaf) until the ECMP router drops the victim, traffic the ECMP router still
    * hashes to that leaf finds no route there (a black hole) or is sent back (a micro-loop),
-   * depending on which path the ECMP router advertised to the leaf (README, findings).
+   * depending on which path the ECMP router advertised to the leaf (docs/versions-and-findings.md, findings).
    */
   dataPlaneAlive: boolean;
   /** Injection → every ECMP router holds only the surviving clusters' next hops. */

@@ -20,7 +20,7 @@ import { claimLab } from './claim.js';
  * How long convergence may take after the daemons answer. netns: FRR's first-update delay and
  * update coalescing plus GoBGP's first dial, measured at 1–3 s here, with room for a loaded
  * CI host. containerlab: Cilium's agent reconciles and dials after the CRDs are applied, on a
- * GitHub runner (README, "The real lab").
+ * GitHub runner (docs/real-lab.md).
  */
 export const CONVERGENCE_DEADLINE_SECONDS: Record<ProviderName, number> = { netns: 30, containerlab: 120 };
 

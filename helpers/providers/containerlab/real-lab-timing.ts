@@ -3,7 +3,7 @@
  * each term comes from. The netns lab has none of these paths (its faults act on the wire
  * directly, its speaker is restarted only by the restore), so it adds nothing.
  *
- * Sources, and how far each was verified here (README, "What is verified where"):
+ * Sources, and how far each was verified here (docs/real-lab.md, "What is verified where, in full"):
  * - kubelet's container restart back-off: k8s.io/client-go v0.33.7 (the staging copy of
  *   Kubernetes v1.33.7) util/flowcontrol/backoff.go:119-130 IsInBackOffSince is false for a
  *   container with no back-off entry, and :96-109 Next creates the entry only then (initial
