@@ -80,7 +80,10 @@ describe('running FRR and node commands from a runtime', () => {
     expect(argv.slice(0, 4)).toEqual(['ip', 'netns', 'exec', 'av-x-leaf1']);
     expect(argv.slice(-3)).toEqual(['vtysh', '-c', 'show version']);
     expect(argv).toContain('/rt/trixie/root');
-    expect(argv.join(' ')).toMatch(/exec chroot "\$root" "\$@"/);
+    // The runtime's own PATH inside: the host's says nothing about the runtime's tree.
+    expect(argv.join(' ')).toMatch(
+      /exec chroot "\$root" \/usr\/bin\/env PATH=\/usr\/local\/sbin:[^ ]*:\/usr\/sbin:[^ ]* "\$@"/,
+    );
     expect(inRuntime('ns', '/r', ['gobgpd'], { hostname: 'cluster01' }).slice(4, 7)).toEqual([
       'unshare',
       '--uts',

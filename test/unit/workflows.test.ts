@@ -127,7 +127,8 @@ describe("scripts/fetch-schemas.sh follows the leg's versions", () => {
       copyFileSync(join(PROJECT_ROOT, 'versions.env'), join(root, 'versions.env'));
       writeFileSync(
         join(root, 'bin', 'curl'),
-        `#!/bin/sh\nfor a in "$@"; do case "$a" in http*) echo "$a" >> "${root}/urls";; esac; done\nexit 0\n`,
+        // Records each URL and writes an empty file where -o says (the script hashes what it got).
+        `#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift;; http*) echo "$1" >> "${root}/urls";; esac; shift; done\n: > "$out"\n`,
         { mode: 0o755 },
       );
       const base = Object.fromEntries(
