@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything anycast-verify needs on a Debian/Ubuntu host (run as root):
-#   1. from apt: debootstrap (builds the runtimes), iproute2 (namespaces, veths), util-linux;
+#   1. from apt: debootstrap (builds the runtimes), and the host programs the lab runs
+#      (helpers/providers/netns/host-tools.ts): iproute2, util-linux, mount, coreutils, hostname,
+#      dash; all but the first two are part of every Debian and Ubuntu base system;
 #   2. the npm dependencies (npm ci);
 #   3. the runtime the lab runs FRR and GoBGP from: a Debian root filesystem in
 #      /var/cache/anycast-verify/runtimes (about a minute the first time, instant after).
@@ -10,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(debootstrap iproute2 util-linux)
+packages=(debootstrap iproute2 util-linux mount coreutils hostname dash)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
