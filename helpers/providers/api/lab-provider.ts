@@ -40,3 +40,8 @@ export class PreflightError extends Error {
     this.name = 'PreflightError';
   }
 }
+
+/** Thrown by `attach` when the lab is not up (the CLI exits 3: not ready, see helpers/cli/exit-codes.ts). */
+export class LabNotUpError extends Error {
+  override name = 'LabNotUpError';
+}

@@ -27,7 +27,13 @@ import {
   type SpawnedProcess,
   type SpeakerPeerView,
 } from '../api/lab-handle.js';
-import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
+import {
+  LabNotUpError,
+  PreflightError,
+  type DownOptions,
+  type LabProvider,
+  type UpOptions,
+} from '../api/lab-provider.js';
 import { injectNetnsFault } from './faults.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
@@ -211,7 +217,7 @@ export class NetnsProvider implements LabProvider {
   async attach(): Promise<LabHandle> {
     const state = readState(this.model.name);
     if (!state?.ready)
-      throw new Error(
+      throw new LabNotUpError(
         `lab "${this.model.name}" is not up (no ready run state in ${runDir(this.model.name)}); run \`npx anycast-verify up\``,
       );
     if (!state.runtime)
