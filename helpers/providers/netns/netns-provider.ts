@@ -39,7 +39,7 @@ import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from '.
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
 import { addressOwner } from '../../model/expected-routes.js';
 import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
-import { frrPathspace, nsName } from './naming.js';
+import { frrPathspace, nsName, withFrrPathspace } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
 
@@ -259,6 +259,17 @@ async function existingNamespaces(names: string[]): Promise<string[]> {
   return names.filter((n) => existing.has(n));
 }
 
+/**
+ * The host argv that runs `argv` inside a node of the netns lab: from the runtime, except the
+ * host's own Node.js programs; on a router, an FRR tool reaches that router's daemons
+ * (withFrrPathspace), as it does in the router's container on containerlab.
+ */
+export function netnsNodeArgv(model: LabModel, runtimeRoot: string, node: string, argv: readonly string[]): string[] {
+  const ns = nsName(model.name, node);
+  if (argv[0] === process.execPath) return ['ip', 'netns', 'exec', ns, ...argv];
+  return inRuntime(ns, runtimeRoot, model.routers[node] ? withFrrPathspace(model.name, node, argv) : argv);
+}
+
 export class NetnsHandle implements LabHandle {
   readonly provider = 'netns' as const;
   readonly sharedKernel = true;
@@ -274,8 +285,7 @@ export class NetnsHandle implements LabHandle {
    * anycast-verify's own Node.js programs (probe, echo), which run on the host's Node.js.
    */
   private nodeArgv(node: string, argv: string[]): string[] {
-    const ns = nsName(this.model.name, node);
-    return argv[0] === process.execPath ? ['ip', 'netns', 'exec', ns, ...argv] : inRuntime(ns, this.runtime.root, argv);
+    return netnsNodeArgv(this.model, this.runtime.root, node, argv);
   }
 
   exec(node: string, argv: string[], opts?: Parameters<LabHandle['exec']>[2]) {
