@@ -5,8 +5,8 @@
  *   1   a claim failed: a lab test failed, `compare` found a regression, the lab did not converge
  *   2   the lab files are invalid (a LabConfigError: every problem with its file, field and line)
  *   3   the host or the lab is not ready for the command: a tool or kernel feature is missing
- *       (PreflightError), no runtime is built or buildable for the pins, or the lab is not up
- *       (`status`, `exec` before `up`)
+ *       (PreflightError), no runtime is built or buildable for the pins, the lab is not up
+ *       (`status`, `exec` before `up`) or is up already (a second `up`)
  *   64  a usage error: unknown command or option, missing argument, a bad option value
  *   70  an internal error: anything unexpected (a crash, a command of ours that failed)
  *   130 / 143 interrupted by SIGINT / SIGTERM, after the cleanup (helpers/runtime/interrupts.ts)
@@ -21,7 +21,7 @@
  */
 import { CommanderError, InvalidArgumentError } from 'commander';
 import { LabConfigError } from '../model/errors.js';
-import { LabNotUpError, PreflightError } from '../providers/api/lab-provider.js';
+import { LabBusyError, LabNotUpError, PreflightError } from '../providers/api/lab-provider.js';
 import { RuntimeMissingError } from '../runtimes/store.js';
 import { RuntimeChoiceError } from '../runtimes/catalog.js';
 import { RuntimeBuildError } from '../runtimes/build.js';
@@ -43,7 +43,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const NOT_READY = [PreflightError, RuntimeMissingError, RuntimeChoiceError, RuntimeBuildError, LabNotUpError];
+const NOT_READY = [
+  PreflightError,
+  RuntimeMissingError,
+  RuntimeChoiceError,
+  RuntimeBuildError,
+  LabNotUpError,
+  LabBusyError,
+];
 
 /** How an error thrown out of a command ends the process: its exit code, and what to print (nothing if commander printed it). */
 export function exitFor(err: unknown): { code: number; message?: string } {

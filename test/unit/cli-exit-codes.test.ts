@@ -17,7 +17,7 @@ import { EXIT, exitFor, UsageError } from '../../helpers/cli/exit-codes.js';
 import { integerOption, nonNegativeNumber } from '../../helpers/cli/option-values.js';
 import { NotConvergedError } from '../../helpers/lab/bring-up.js';
 import { LabConfigError } from '../../helpers/model/errors.js';
-import { LabNotUpError, PreflightError } from '../../helpers/providers/api/lab-provider.js';
+import { LabBusyError, LabNotUpError, PreflightError } from '../../helpers/providers/api/lab-provider.js';
 import type { RunResults } from '../../helpers/report/compare.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -277,6 +277,7 @@ describe('each error class to its code', () => {
     [new LabConfigError([{ file: 'f', field: 'x', message: 'bad' }]), EXIT.invalidLab],
     [new PreflightError(['no ip']), EXIT.notReady],
     [new LabNotUpError('not up'), EXIT.notReady],
+    [new LabBusyError('already up'), EXIT.notReady],
     [new NotConvergedError('leaf1: session Active'), EXIT.failed],
     [new UsageError('wrong'), EXIT.usage],
     [new InvalidArgumentError('not a number'), EXIT.usage],

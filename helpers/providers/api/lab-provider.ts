@@ -45,3 +45,8 @@ export class PreflightError extends Error {
 export class LabNotUpError extends Error {
   override name = 'LabNotUpError';
 }
+
+/** Thrown by `up` when a lab of that name is up already (the CLI exits 3, as for a lab not up). */
+export class LabBusyError extends Error {
+  override name = 'LabBusyError';
+}
