@@ -14,6 +14,9 @@ export interface GlobalOpts {
   quiet?: boolean;
 }
 
+export const DEFAULT_TOPOLOGY = 'containerlab/anycast.clab.yml';
+export const DEFAULT_FIXTURES = 'fixtures';
+
 const GLOBAL_KEYS = ['dir', 'topology', 'fixtures', 'provider', 'quiet'] as const;
 
 /**
@@ -27,8 +30,8 @@ export function addGlobalOptions(cmd: Command, withDefaults: boolean): Command {
   const d = <T>(v: T) => (withDefaults ? v : undefined);
   return cmd
     .option('-C, --dir <path>', 'project folder holding containerlab/ and fixtures/', d(process.cwd()))
-    .option('--topology <file>', 'containerlab topology, relative to --dir', d('containerlab/anycast.clab.yml'))
-    .option('--fixtures <dir>', 'fixtures folder, relative to --dir', d('fixtures'))
+    .option('--topology <file>', 'containerlab topology, relative to --dir', d(DEFAULT_TOPOLOGY))
+    .option('--fixtures <dir>', 'fixtures folder, relative to --dir', d(DEFAULT_FIXTURES))
     .addOption(new Option('-p, --provider <name>', 'lab provider (env ANYCAST_VERIFY_PROVIDER)').choices(PROVIDERS))
     .option('-q, --quiet', 'no progress output');
 }

@@ -17,10 +17,13 @@ import { stderrProgress, type Progress } from '../runtime/progress.js';
 import { buildRuntime } from '../runtimes/build.js';
 import { RUNTIME_SUITES, isRuntimeSuite, type RuntimeSuite } from '../runtimes/catalog.js';
 import { reportsDir } from '../report/reports-dir.js';
+import { UsageError } from './exit-codes.js';
+import { integerOption } from './option-values.js';
+import { PACKAGE_ROOT, suitesEnv, vitestBin } from './commands/test.js';
 
 interface MatrixOptions {
   runtimes: string;
-  repeat: string;
+  repeat: number;
   from?: string;
 }
 
@@ -35,25 +38,27 @@ export function addMatrixCommand(program: Command, projectRoot: () => string, qu
       `comma-separated runtimes, oldest first (${RUNTIME_SUITES.join(',')})`,
       RUNTIME_SUITES.join(','),
     )
-    .option('--repeat <n>', 'runs per runtime; each side is folded as a baseline (worst timing) before comparing', '1')
+    .option(
+      '--repeat <n>',
+      'runs per runtime; each side is folded as a baseline (worst timing) before comparing',
+      integerOption(1),
+      1,
+    )
     .option('--from <dir>', 'build the report from <dir>/<runtime>/<n>/results.json instead of running anything')
     .action(async (o: MatrixOptions) => {
-      const root = projectRoot();
+      const root = resolve(projectRoot());
       const suites = o.runtimes
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
       for (const s of suites)
         if (!isRuntimeSuite(s))
-          throw new Error(`--runtimes: unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')})`);
-      const repeat = Number(o.repeat);
-      if (!Number.isInteger(repeat) || repeat < 1)
-        throw new Error(`--repeat: expected a whole number ≥ 1, got "${o.repeat}"`);
+          throw new UsageError(`--runtimes: unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')})`);
       const progress = stderrProgress({ quiet: quiet(), prefix: 'matrix' });
       const reports = reportsDir(root);
       const { cols, interrupted } = o.from
         ? { cols: collected(resolve(o.from), suites as RuntimeSuite[]), interrupted: false }
-        : await runAll(root, reports, suites as RuntimeSuite[], repeat, progress);
+        : await runAll(root, reports, suites as RuntimeSuite[], o.repeat, progress);
       const matrix = buildMatrix(cols);
       mkdirSync(reports, { recursive: true });
       writeFileSync(join(reports, 'matrix.json'), JSON.stringify(matrix, null, 2));
@@ -69,14 +74,14 @@ export function addMatrixCommand(program: Command, projectRoot: () => string, qu
 function collected(dir: string, suites: RuntimeSuite[]): MatrixColumn[] {
   return suites.map((runtime) => {
     const base = join(dir, runtime);
-    if (!existsSync(base)) throw new Error(`--from: no results for runtime ${runtime} in ${base}`);
+    if (!existsSync(base)) throw new UsageError(`--from: no results for runtime ${runtime} in ${base}`);
     const files = existsSync(join(base, 'results.json'))
       ? [join(base, 'results.json')]
       : readdirSync(base)
           .filter((e) => existsSync(join(base, e, 'results.json')))
           .sort()
           .map((e) => join(base, e, 'results.json'));
-    if (files.length === 0) throw new Error(`--from: no results.json under ${base}`);
+    if (files.length === 0) throw new UsageError(`--from: no results.json under ${base}`);
     return { runtime, runs: files.map(readResults) };
   });
 }
@@ -88,6 +93,7 @@ async function runAll(
   repeat: number,
   progress: Progress,
 ): Promise<{ cols: MatrixColumn[]; interrupted: boolean }> {
+  const bin = vitestBin();
   rmSync(join(reports, 'matrix'), { recursive: true, force: true });
   const cols: MatrixColumn[] = [];
   // The child gets Ctrl-C too (same process group) and removes its lab itself; this stops starting new runs.
@@ -105,11 +111,12 @@ async function runAll(
       for (let n = 1; n <= repeat && !interrupted(); n++) {
         progress.info(`runtime ${suite}, run ${n}/${repeat}: the lab suites on a fresh lab (a few minutes)`);
         const t0 = performance.now();
-        const r = await execa('npx', ['vitest', 'run', '--project', 'lab'], {
-          cwd: root,
+        // vitest from this package (its config, suites/), the lab from the -C folder, as `test` runs it.
+        const r = await execa(process.execPath, [bin, 'run', '--project', 'lab'], {
+          cwd: PACKAGE_ROOT,
           reject: false,
           stdio: 'inherit',
-          env: { ANYCAST_VERIFY_RUNTIME: suite },
+          env: suitesEnv({ dir: root, reports, runtime: suite }),
         });
         const file = join(reports, 'results.json');
         if (!existsSync(file))

@@ -16,6 +16,7 @@ import {
 } from '../runtimes/catalog.js';
 import { runtimeChoice } from '../runtimes/resolve.js';
 import { allRuntimes, runtimesDir } from '../runtimes/store.js';
+import { UsageError } from './exit-codes.js';
 
 interface RuntimeRow {
   suite: RuntimeSuite;
@@ -88,7 +89,7 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
         suites.length === 0 ? [runtimeChoice(root).suite] : suites.includes('all') ? [...RUNTIME_SUITES] : suites;
       for (const s of wanted)
         if (!isRuntimeSuite(s))
-          throw new Error(`unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')}, all)`);
+          throw new UsageError(`unknown runtime "${s}" (choose from: ${RUNTIME_SUITES.join(', ')}, all)`);
       const progress = stderrProgress({ quiet: quiet(), prefix: 'runtimes' });
       // Ctrl-C: stop the build and remove its partial folder before exiting.
       const interrupts = new Interrupts({ progress, what: 'the build', then: 'nothing half-built is kept' });

@@ -70,6 +70,11 @@ export async function waitConverged(
   }
 }
 
+/** The lab came up but did not converge as its configs say (the CLI exits 1: a claim failed). */
+export class NotConvergedError extends Error {
+  override name = 'NotConvergedError';
+}
+
 /**
  * Claim, `provider.up`, then the convergence wait. `require`: not converging removes the lab
  * and throws. `report`: the lab stays up and the result says why it did not converge. A
@@ -85,7 +90,7 @@ export async function bringUp(
   try {
     const lab = await provider.up(opts);
     const convergence = await waitConverged(lab, opts);
-    if (!convergence.converged && mode === 'require') throw new Error(convergence.problem);
+    if (!convergence.converged && mode === 'require') throw new NotConvergedError(convergence.problem);
     markReady(lab.model.name);
     return { lab, convergence };
   } catch (err) {

@@ -4,7 +4,7 @@
  * a run that died is removed first. Then the record names this process as the owner, and the
  * reaper watches it, so a lab whose owner dies mid-way (SIGKILL) is removed.
  */
-import type { LabProvider, UpOptions } from '../providers/api/lab-provider.js';
+import { LabBusyError, type LabProvider, type UpOptions } from '../providers/api/lab-provider.js';
 import { isSameProcessAlive, processStartTime, readState, writeState } from '../runtime/run-state.js';
 import { startReaper } from './reaper.js';
 
@@ -17,7 +17,7 @@ export async function claimLab(provider: LabProvider, opts: Pick<UpOptions, 'pro
     if (ownerAlive || (prev.owner.persistent && prev.ready)) {
       const down =
         provider.name === 'netns' ? 'npx anycast-verify down' : `npx anycast-verify --provider ${provider.name} down`;
-      throw new Error(
+      throw new LabBusyError(
         `lab "${lab}" is already up (started by pid ${prev.owner.pid}: ${prev.owner.command}${ownerAlive ? ', still running' : ''}); run \`${down}\` first`,
       );
     }

@@ -105,7 +105,8 @@ describe('signals during `up`', () => {
     expect(first.exitCode, first.stderr).toBe(0);
     const owner = readState(model.name)!.owner.pid;
     const second = await execa(process.execPath, [CLI, '-C', copy.root, 'up'], { reject: false });
-    expect(second.exitCode).toBe(1);
+    // 3: the lab is not in the state `up` needs (helpers/cli/exit-codes.ts).
+    expect(second.exitCode).toBe(3);
     expect(second.stderr).toContain(`lab "${model.name}" is already up (started by pid ${owner}`);
     for (let i = 0; i < 2; i++)
       expect((await execa(process.execPath, [CLI, '-C', copy.root, 'down'], { reject: false })).exitCode).toBe(0);

@@ -1,6 +1,7 @@
 /** `anycast-verify baseline <results...>`: a baseline for `compare`, folded from several runs. */
 import type { Command } from 'commander';
-import { baselineFrom, readResults } from '../../report/compare.js';
+import { baselineFrom } from '../../report/compare.js';
+import { resultsArgument } from './compare.js';
 
 export function addBaselineCommand(program: Command): void {
   program
@@ -10,7 +11,7 @@ export function addBaselineCommand(program: Command): void {
     )
     .argument('<results...>', 'reports/results.json files of several runs')
     .action((files: string[]) => {
-      const runs = files.map(readResults);
+      const runs = files.map((f) => resultsArgument(f, 'results'));
       process.stdout.write(
         `${JSON.stringify({ note: `worst of ${runs.length} runs`, ...baselineFrom(runs) }, null, 2)}\n`,
       );

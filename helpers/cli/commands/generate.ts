@@ -1,16 +1,15 @@
 /** `anycast-verify generate`: a lab of N clusters × M nodes × K services × C clients × S spines in the seed's formats. */
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { validateOptions, type GenerateOptions } from '../../generate/generate-lab.js';
 import { writeGeneratedLab } from '../../generate/write-lab.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
+import { UsageError } from '../exit-codes.js';
+import { integerOption } from '../option-values.js';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${v}" is not an integer`);
-  return n;
-};
+// Whole numbers here; validateOptions then names each option's own range.
+const int = integerOption(0);
 
 export function addGenerateCommand(program: Command, globals: () => GlobalOpts): void {
   program
@@ -27,10 +26,10 @@ export function addGenerateCommand(program: Command, globals: () => GlobalOpts):
     .option('--force', 'write into a folder that is not empty')
     .action((o: GenerateOptions & { out: string; force?: boolean }) => {
       const bad = validateOptions(o);
-      if (bad.length) throw new InvalidArgumentError(bad.join('; '));
+      if (bad.length) throw new UsageError(bad.join('; '));
       const out = resolve(o.out);
       if (existsSync(out) && readdirSync(out).length && !o.force)
-        throw new Error(`${out} is not empty; --force writes into it anyway`);
+        throw new UsageError(`${out} is not empty; --force writes into it anyway`);
       const project = loadModel(globals()).root;
       const written = writeGeneratedLab(o, project, out);
       process.stdout.write(`wrote ${written} files to ${out}; \`npx anycast-verify -C ${o.out} check\` checks them\n`);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { initialIntent } from '../../lab/intent.js';
 import { DEFAULT_INTENT } from '../../model/intent.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
+import { UsageError } from '../exit-codes.js';
 
 export function addIntentCommand(program: Command, globals: () => GlobalOpts): void {
   program
@@ -29,7 +30,7 @@ export function addIntentCommand(program: Command, globals: () => GlobalOpts): v
       const text = initialIntent(model);
       if (o.stdout) return void process.stdout.write(text);
       if (existsSync(file) && !o.force)
-        throw new Error(`${file} exists; --force replaces it (or --stdout prints the new one)`);
+        throw new UsageError(`${file} exists; --force replaces it (or --stdout prints the new one)`);
       writeFileSync(file, text);
       process.stdout.write(
         `wrote ${file}: edit it into what must hold whatever the files say, then run \`anycast-verify check\`\n`,

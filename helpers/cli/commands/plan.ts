@@ -5,6 +5,7 @@ import { CONVERGENCE_DEADLINE_SECONDS } from '../../lab/bring-up.js';
 import { downPlan, formatPlan, upPlan } from '../../providers/containerlab/plan.js';
 import { loadVersions } from '../../model/version-pins.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
+import { UsageError } from '../exit-codes.js';
 
 export function addPlanCommand(program: Command, globals: () => GlobalOpts): void {
   program
@@ -16,7 +17,7 @@ export function addPlanCommand(program: Command, globals: () => GlobalOpts): voi
       const opts = globals();
       const name = providerName(opts.provider);
       if (name !== 'containerlab')
-        throw new Error(
+        throw new UsageError(
           '`plan` describes the containerlab provider: use `anycast-verify --provider containerlab plan` (the netns provider has no external commands to show)',
         );
       const model = loadModel(opts);

@@ -3,18 +3,21 @@ import type { Command } from 'commander';
 import { createProvider, providerName } from '../../lab/select-provider.js';
 import { reap } from '../../lab/reaper.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
+import { integerOption } from '../option-values.js';
 
 export function addReapCommand(program: Command, globals: () => GlobalOpts): void {
   program
     .command('reap', { hidden: true })
     .description('internal: remove the lab once its owner process has died without removing it')
-    .requiredOption('--owner <pid>', 'owner PID')
-    .requiredOption('--owner-start <ticks>', 'owner start time (/proc/PID/stat field 22)')
-    .action(async (o: { owner: string; ownerStart: string }) => {
+    .requiredOption('--owner <pid>', 'owner PID', integerOption(1))
+    .requiredOption('--owner-start <ticks>', 'owner start time (/proc/PID/stat field 22)', (v) =>
+      String(integerOption(0)(v)),
+    )
+    .action(async (o: { owner: number; ownerStart: string }) => {
       const opts = globals();
       const model = loadModel(opts);
       await reap(await createProvider(providerName(opts.provider), model), model.name, {
-        pid: Number(o.owner),
+        pid: o.owner,
         startTime: o.ownerStart,
       });
     });

@@ -7,6 +7,8 @@ import { bringUp } from '../../lab/bring-up.js';
 import { Interrupts } from '../../runtime/interrupts.js';
 import { describeHashing, HASH_POLICY, parseHashing, sameHashing, type FabricHashing } from '../../model/hashing.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
+import { RUNTIME_SUITES } from '../../runtimes/catalog.js';
+import { UsageError } from '../exit-codes.js';
 
 function hashPolicy(v: string): FabricHashing {
   try {
@@ -32,7 +34,9 @@ export function addUpCommand(program: Command, globals: () => GlobalOpts): void 
       new Option(
         '--runtime <suite>',
         'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)',
-      ).env('ANYCAST_VERIFY_RUNTIME'),
+      )
+        .choices(RUNTIME_SUITES)
+        .env('ANYCAST_VERIFY_RUNTIME'),
     )
     .action(async (o: { hashPolicy?: FabricHashing; runtime?: string }) => {
       const opts = globals();
@@ -40,7 +44,7 @@ export function addUpCommand(program: Command, globals: () => GlobalOpts): void 
       const files = loadModel(opts);
       // The override goes into the model, so the provider applies it and `status` and the reports read it back from the routers.
       if (o.hashPolicy && name === 'containerlab' && !sameHashing(o.hashPolicy, files.hashing)) {
-        throw new Error(
+        throw new UsageError(
           `--hash-policy: the real lab applies the topology's sysctls (${describeHashing(files.hashing)}); set ${HASH_POLICY} there instead`,
         );
       }

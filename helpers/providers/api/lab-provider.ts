@@ -40,3 +40,13 @@ export class PreflightError extends Error {
     this.name = 'PreflightError';
   }
 }
+
+/** Thrown by `attach` when the lab is not up (the CLI exits 3: not ready, see helpers/cli/exit-codes.ts). */
+export class LabNotUpError extends Error {
+  override name = 'LabNotUpError';
+}
+
+/** Thrown by `up` when a lab of that name is up already (the CLI exits 3, as for a lab not up). */
+export class LabBusyError extends Error {
+  override name = 'LabBusyError';
+}

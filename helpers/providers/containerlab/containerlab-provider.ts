@@ -19,7 +19,13 @@ import {
   type SpawnedProcess,
   type SpeakerPeerView,
 } from '../api/lab-handle.js';
-import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
+import {
+  LabNotUpError,
+  PreflightError,
+  type DownOptions,
+  type LabProvider,
+  type UpOptions,
+} from '../api/lab-provider.js';
 import {
   deleteObject,
   KUBE_CALL_SECONDS,
@@ -210,7 +216,7 @@ export class ContainerlabProvider implements LabProvider {
 
   async attach(): Promise<LabHandle> {
     if (readState(this.model.name)?.ready !== true)
-      throw new Error(
+      throw new LabNotUpError(
         `lab "${this.model.name}" is not up on the containerlab provider; run \`npx anycast-verify --provider containerlab up\``,
       );
     return new ContainerlabHandle(this.model);

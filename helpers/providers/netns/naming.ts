@@ -8,6 +8,27 @@ export function frrPathspace(lab: string, router: string): string {
   return `av-${lab}-${router}`;
 }
 
+/**
+ * A command for a router's namespace, with the router's FRR pathspace added where an FRR tool
+ * needs it to find that router's daemons: `vtysh` gets `-N <pathspace>` (as `docker exec <router>
+ * vtysh` reaches the router's FRR on containerlab), and frrinit.sh / watchfrr.sh with only an
+ * action get the pathspace as their second argument. A command that names a pathspace already,
+ * or any other command, is left as it is.
+ */
+export function withFrrPathspace(lab: string, router: string, argv: readonly string[]): string[] {
+  const [cmd, ...rest] = argv;
+  const tool = cmd?.split('/').at(-1);
+  if (tool === 'vtysh') {
+    const named = rest.some(
+      (a) => a === '-N' || a.startsWith('-N') || a === '--pathspace' || a.startsWith('--pathspace='),
+    );
+    return named ? [...argv] : [cmd!, '-N', frrPathspace(lab, router), ...rest];
+  }
+  if ((tool === 'frrinit.sh' || tool === 'watchfrr.sh') && rest.length === 1)
+    return [cmd!, rest[0]!, frrPathspace(lab, router)];
+  return [...argv];
+}
+
 /** The bridge device inside a bridge node's namespace. */
 export const BRIDGE_DEVICE = 'br0';
 

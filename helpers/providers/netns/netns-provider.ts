@@ -27,14 +27,20 @@ import {
   type SpawnedProcess,
   type SpeakerPeerView,
 } from '../api/lab-handle.js';
-import { PreflightError, type DownOptions, type LabProvider, type UpOptions } from '../api/lab-provider.js';
+import {
+  LabNotUpError,
+  PreflightError,
+  type DownOptions,
+  type LabProvider,
+  type UpOptions,
+} from '../api/lab-provider.js';
 import { injectNetnsFault } from './faults.js';
 import { HOST_TOOLS } from './host-tools.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
 import { addressOwner } from '../../model/expected-routes.js';
 import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
-import { frrPathspace, nsName } from './naming.js';
+import { frrPathspace, nsName, withFrrPathspace } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
 
@@ -207,7 +213,7 @@ export class NetnsProvider implements LabProvider {
   async attach(): Promise<LabHandle> {
     const state = readState(this.model.name);
     if (!state?.ready)
-      throw new Error(
+      throw new LabNotUpError(
         `lab "${this.model.name}" is not up (no ready run state in ${runDir(this.model.name)}); run \`npx anycast-verify up\``,
       );
     if (!state.runtime)
@@ -265,6 +271,17 @@ async function existingNamespaces(names: string[]): Promise<string[]> {
   return names.filter((n) => existing.has(n));
 }
 
+/**
+ * The host argv that runs `argv` inside a node of the netns lab: from the runtime, except the
+ * host's own Node.js programs; on a router, an FRR tool reaches that router's daemons
+ * (withFrrPathspace), as it does in the router's container on containerlab.
+ */
+export function netnsNodeArgv(model: LabModel, runtimeRoot: string, node: string, argv: readonly string[]): string[] {
+  const ns = nsName(model.name, node);
+  if (argv[0] === process.execPath) return ['ip', 'netns', 'exec', ns, ...argv];
+  return inRuntime(ns, runtimeRoot, model.routers[node] ? withFrrPathspace(model.name, node, argv) : argv);
+}
+
 export class NetnsHandle implements LabHandle {
   readonly provider = 'netns' as const;
   readonly sharedKernel = true;
@@ -280,8 +297,7 @@ export class NetnsHandle implements LabHandle {
    * anycast-verify's own Node.js programs (probe, echo), which run on the host's Node.js.
    */
   private nodeArgv(node: string, argv: string[]): string[] {
-    const ns = nsName(this.model.name, node);
-    return argv[0] === process.execPath ? ['ip', 'netns', 'exec', ns, ...argv] : inRuntime(ns, this.runtime.root, argv);
+    return netnsNodeArgv(this.model, this.runtime.root, node, argv);
   }
 
   exec(node: string, argv: string[], opts?: Parameters<LabHandle['exec']>[2]) {

@@ -1,0 +1,127 @@
+/**
+ * `anycast-verify test [-C dir] [--runtime R] [suites...]`: the lab suites (suites/, vitest
+ * project `lab`) on the lab in the `-C` folder: a fresh lab is brought up, every claim is
+ * tested, the lab is removed; then the verdict and where the report is. The unit tests are
+ * not run: they test this tool, not the lab (`npm run test:unit` in a checkout).
+ *
+ * vitest runs from this package (its vitest.config.ts and suites/), reading the lab from
+ * ANYCAST_VERIFY_DIR, writing the report to <dir>/reports (ANYCAST_VERIFY_REPORTS moves it).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { execa } from 'execa';
+import { createProvider, providerName } from '../../lab/select-provider.js';
+import { PreflightError } from '../../providers/api/lab-provider.js';
+import { readResults } from '../../report/compare.js';
+import { reportsDir } from '../../report/reports-dir.js';
+import { exitCodeFor } from '../../runtime/interrupts.js';
+import { stderrProgress } from '../../runtime/progress.js';
+import { RUNTIME_SUITES } from '../../runtimes/catalog.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { DEFAULT_FIXTURES, DEFAULT_TOPOLOGY, loadModel, type GlobalOpts } from '../global-options.js';
+
+/** This package's folder: vitest.config.ts and suites/ are there. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** vitest's command line, from this package's dependencies; a PreflightError if it is not installed. */
+export function vitestBin(packageRoot = PACKAGE_ROOT): string {
+  try {
+    const pkg = createRequire(join(packageRoot, 'package.json')).resolve('vitest/package.json');
+    return join(dirname(pkg), 'vitest.mjs');
+  } catch {
+    throw new PreflightError([
+      `the lab suites run with vitest, a development dependency of anycast-verify: run \`npm ci\` in ${packageRoot}`,
+    ]);
+  }
+}
+
+/** The environment vitest runs the suites with: the lab folder, the report folder, and the provider and runtime asked for. */
+export function suitesEnv(o: {
+  dir: string;
+  reports: string;
+  provider?: string;
+  runtime?: string;
+}): Record<string, string> {
+  return {
+    ANYCAST_VERIFY_DIR: o.dir,
+    ANYCAST_VERIFY_REPORTS: o.reports,
+    ...(o.provider ? { ANYCAST_VERIFY_PROVIDER: o.provider } : {}),
+    ...(o.runtime ? { ANYCAST_VERIFY_RUNTIME: o.runtime } : {}),
+  };
+}
+
+export function addTestCommand(program: Command, globals: () => GlobalOpts): void {
+  program
+    .command('test')
+    .description(
+      'run the lab suites on the lab in the -C folder (a fresh lab, removed after); print the verdict and where the report is (reports/index.html)',
+    )
+    .argument('[suites...]', 'only the suite files whose name contains one of these (e.g. 0-smoke 4-failover)')
+    .addOption(
+      new Option(
+        '--runtime <suite>',
+        'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)',
+      )
+        .choices(RUNTIME_SUITES)
+        .env('ANYCAST_VERIFY_RUNTIME'),
+    )
+    .action(async (filters: string[], o: { runtime?: string }) => {
+      const opts = globals();
+      // The suites load the lab from ANYCAST_VERIFY_DIR with the standard layout only.
+      if (opts.topology !== DEFAULT_TOPOLOGY || opts.fixtures !== DEFAULT_FIXTURES)
+        throw new UsageError(
+          `test: the suites read ${DEFAULT_TOPOLOGY} and ${DEFAULT_FIXTURES}/ of the -C folder; --topology and --fixtures are not passed on`,
+        );
+      const dir = resolve(opts.dir);
+      const progress = stderrProgress({ quiet: opts.quiet, prefix: 'test' });
+      // Before minutes of bring-up: the files are a lab (exit 2), the host can run it (exit 3).
+      const model = loadModel(opts);
+      await (await createProvider(providerName(opts.provider), model)).preflight({ runtime: o.runtime });
+      const bin = vitestBin();
+      const reports = reportsDir(dir);
+      const results = join(reports, 'results.json');
+      progress.info(`the lab suites on lab "${model.name}" from ${dir} (a fresh lab; a few minutes)`);
+      const started = Date.now();
+      const child = execa(process.execPath, [bin, 'run', '--project', 'lab', ...filters], {
+        cwd: PACKAGE_ROOT,
+        reject: false,
+        stdio: 'inherit',
+        env: suitesEnv({ dir, reports, provider: opts.provider, runtime: o.runtime }),
+      });
+      // Ctrl-C reaches the suites too (same process group) and they remove their lab; a SIGTERM
+      // sent to this process alone is passed on. Either way, wait for the suites to finish.
+      let interrupted: NodeJS.Signals | undefined;
+      const onSignal = (sig: NodeJS.Signals) => {
+        interrupted = sig;
+        progress.info(`${sig}: the suites remove their lab, then stop`);
+        if (sig === 'SIGTERM') child.kill('SIGTERM');
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const r = await child.finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      });
+      if (interrupted) {
+        process.exitCode = exitCodeFor(interrupted);
+        return;
+      }
+      if (!existsSync(results) || statSync(results).mtimeMs < started)
+        throw new Error(`the suites wrote no ${results} (vitest exit ${r.exitCode}); see the output above`);
+      const tests = readResults(results).tests;
+      const count = (state: string) => tests.filter((t) => t.state === state).length;
+      const failed = count('failed');
+      const skipped = count('skipped');
+      const ok = failed === 0 && r.exitCode === 0;
+      const verdict = ok
+        ? `passed: ${count('passed')} of ${tests.length} tests${skipped ? ` (${skipped} skipped)` : ''}`
+        : failed
+          ? `FAILED: ${failed} of ${tests.length} tests failed`
+          : `FAILED: vitest exited ${r.exitCode} (an error outside the tests; see the output above)`;
+      process.stdout.write(`${verdict}\nreport: ${join(reports, 'index.html')}\n`);
+      process.exitCode = ok ? EXIT.ok : EXIT.failed;
+    });
+}
