@@ -67,7 +67,7 @@ const at = (file: string, line?: number) => (line ? `${file}:${line}` : file);
 const split = (owner: string) => owner.split(':') as [string, string];
 
 /** Whether two interfaces (`node:iface`) share a network: one link between them, or links to one bridge. */
-export function shareNetwork(links: TopoLink[], bridges: string[], x: string, y: string): boolean {
+function shareNetwork(links: TopoLink[], bridges: string[], x: string, y: string): boolean {
   const peersOf = (end: string) =>
     links.flatMap((l) => {
       const a = `${l.a.node}:${l.a.iface}`;
