@@ -12,6 +12,7 @@ import type { FrrBgp, FrrNeighbor } from './frr-config.js';
 import type { ClusterModel, SpeakerIntent, SpeakerPeer } from './clusters.js';
 import type { TopoLink } from './topology.js';
 import { pathToString } from './yaml-file.js';
+import { checkRouterSessions, passwordDifference } from './bgp-sessions.js';
 
 /** An address configured in the lab: who holds it (`node:iface`), and the file, field and line that configure it. */
 interface Owned {
@@ -30,29 +31,6 @@ interface Fabric {
 
 type CrossCheck = (fabric: Fabric, problems: ProblemList) => void;
 
-/**
- * How two passwords differ, without printing either (no message shows a password): a
- * difference in whitespace only is shown JSON-quoted, since it is invisible otherwise (a
- * trailing "\n" from `echo ... | base64` is the usual one); any other only by lengths or
- * the first position that differs.
- */
-export function passwordDifference(a: string, aName: string, b: string, bName: string): string {
-  if (a.trim() === b.trim()) {
-    const lead = (s: string) => s.slice(0, s.length - s.trimStart().length);
-    const trail = (s: string) => s.slice(s.trimEnd().length);
-    const parts: string[] = [];
-    if (lead(a) !== lead(b))
-      parts.push(`leading ${JSON.stringify(lead(a))} (${aName}) vs ${JSON.stringify(lead(b))} (${bName})`);
-    if (trail(a) !== trail(b))
-      parts.push(`trailing ${JSON.stringify(trail(a))} (${aName}) vs ${JSON.stringify(trail(b))} (${bName})`);
-    return `only in whitespace: ${parts.join(', ')}`;
-  }
-  if (a.length !== b.length) return `(${a.length} vs ${b.length} characters; values not shown)`;
-  let i = 0;
-  while (a[i] === b[i]) i++;
-  return `(same length, first difference at character ${i + 1}; values not shown)`;
-}
-
 /** The checks that read the addresses, in the order they report. */
 const CROSS_CHECKS: CrossCheck[] = [
   checkUniqueAddresses,
@@ -61,6 +39,7 @@ const CROSS_CHECKS: CrossCheck[] = [
   checkBgpdStarts,
   checkPeeredNodesRunSpeakers,
   checkSpeakerPeers,
+  checkFrrSessions,
   checkPoolOverlaps,
 ];
 
@@ -395,6 +374,11 @@ function checkSpeakerPeer(
     });
   }
   checkRouterNeighbor(router, bgp, node, cluster, sp, peer, problems);
+}
+
+/** 5d. Every FRR router's neighbours, checked from both ends (helpers/model/bgp-sessions.ts). */
+function checkFrrSessions({ model, owned }: Fabric, problems: ProblemList): void {
+  checkRouterSessions(model, owned, problems);
 }
 
 /** Whether a link joins the router's interface to the bridge. */

@@ -10,11 +10,16 @@ import { readTextFile, type ProblemList } from './errors.js';
 export interface FrrNeighbor {
   address: string;
   remoteAs?: number;
+  /** The line of `neighbor X remote-as` (`line` is the neighbour's first statement). */
+  remoteAsLine?: number;
   password?: string;
+  /** The line of `neighbor X password` (`line` is the neighbour's first statement). */
+  passwordLine?: number;
   passive: boolean;
   description?: string;
   /** `neighbor X timers <keepalive> <hold>` */
   timers?: { keepalive: number; hold: number };
+  timersLine?: number;
   line: number;
 }
 
@@ -23,6 +28,8 @@ export interface FrrBgp {
   routerId?: string;
   /** `timers bgp <keepalive> <hold>`; FRR's defaults are 60/180. */
   timers: { keepalive: number; hold: number };
+  /** The line of `timers bgp`; none when FRR's defaults apply. */
+  timersLine?: number;
   multipathRelax: boolean;
   /** `maximum-paths N` under address-family ipv4 unicast (FRR's default is its compile-time MULTIPATH_NUM). */
   maximumPaths?: number;
@@ -152,9 +159,10 @@ export function parseFrrConfigText(text: string, file: string, problems: Problem
       }
       if (w[0] === 'bgp' && w[1] === 'router-id' && w[2]) bgp.routerId = w[2];
       else if (t === 'bgp bestpath as-path multipath-relax') bgp.multipathRelax = true;
-      else if (w[0] === 'timers' && w[1] === 'bgp' && w[2] && w[3])
+      else if (w[0] === 'timers' && w[1] === 'bgp' && w[2] && w[3]) {
         bgp.timers = { keepalive: Number(w[2]), hold: Number(w[3]) };
-      else if (t === 'bgp graceful-restart') bgp.gracefulRestart = 'restart';
+        bgp.timersLine = line;
+      } else if (t === 'bgp graceful-restart') bgp.gracefulRestart = 'restart';
       else if (t === 'bgp graceful-restart-disable') bgp.gracefulRestart = 'disable';
       else if (w[0] === 'neighbor' && w[1]) {
         const n = (bgp.neighbors[w[1]] ??= { address: w[1], passive: false, line });
@@ -169,13 +177,19 @@ export function parseFrrConfigText(text: string, file: string, problems: Problem
               message:
                 'anycast-verify needs a numeric remote-as (not internal/external or a peer-group) to check it against the Cilium config',
             });
-          else n.remoteAs = asn;
-        } else if (rest[0] === 'password' && rest[1]) n.password = rest.slice(1).join(' ');
-        else if (rest[0] === 'passive') n.passive = true;
+          else {
+            n.remoteAs = asn;
+            n.remoteAsLine = line;
+          }
+        } else if (rest[0] === 'password' && rest[1]) {
+          n.password = rest.slice(1).join(' ');
+          n.passwordLine = line;
+        } else if (rest[0] === 'passive') n.passive = true;
         else if (rest[0] === 'description') n.description = rest.slice(1).join(' ');
-        else if (rest[0] === 'timers' && rest[1] && /^\d+$/.test(rest[1]) && rest[2])
+        else if (rest[0] === 'timers' && rest[1] && /^\d+$/.test(rest[1]) && rest[2]) {
           n.timers = { keepalive: Number(rest[1]), hold: Number(rest[2]) };
-        else if (rest[0] === 'peer-group' || rest[0] === 'interface')
+          n.timersLine = line;
+        } else if (rest[0] === 'peer-group' || rest[0] === 'interface')
           problems.add({
             file,
             field: t,

@@ -5,6 +5,7 @@
 import type { Problem } from './errors.js';
 import type { LabModel } from './lab-model.js';
 import { poolConflicts } from './lb-ipam.js';
+import { sessionTimerWarnings } from './bgp-sessions.js';
 
 export function modelWarnings(model: LabModel): Problem[] {
   const out: Problem[] = [];
@@ -27,5 +28,6 @@ export function modelWarnings(model: LabModel): Problem[] {
         field: `${pod.namespace}/${pod.deployment}`,
         message: `pod ${pod.name} on ${pod.node} never becomes ready: ${pod.notReady}; it is no backend, and with externalTrafficPolicy Local its node does not advertise the VIP`,
       });
+  out.push(...sessionTimerWarnings(model));
   return out;
 }

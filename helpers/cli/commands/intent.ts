@@ -2,6 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { checkWithTools } from '../../lab/check.js';
 import { initialIntent } from '../../lab/intent.js';
 import { DEFAULT_INTENT } from '../../model/intent.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
@@ -16,7 +17,7 @@ export function addIntentCommand(program: Command, globals: () => GlobalOpts): v
     .option('--init', 'write intent.yaml from the files as they are now')
     .option('--force', 'with --init: replace an existing intent.yaml')
     .option('--stdout', 'with --init: print it instead of writing it')
-    .action((o: { init?: boolean; force?: boolean; stdout?: boolean }) => {
+    .action(async (o: { init?: boolean; force?: boolean; stdout?: boolean }) => {
       const model = loadModel(globals());
       const file = resolve(model.root, DEFAULT_INTENT);
       if (!o.init) {
@@ -27,6 +28,9 @@ export function addIntentCommand(program: Command, globals: () => GlobalOpts): v
         );
         return;
       }
+      // An intent written from broken files would declare the breakage: refuse as `check` does
+      // (loadModel has thrown for the model's own problems; these are FRR's and the schemas').
+      for (const n of await checkWithTools(model)) process.stderr.write(`anycast-verify: not checked: ${n}\n`);
       const text = initialIntent(model);
       if (o.stdout) return void process.stdout.write(text);
       if (existsSync(file) && !o.force)
