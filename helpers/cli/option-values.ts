@@ -4,7 +4,8 @@
  * never a NaN passed on: `Number('abc')` in the regression gate compared as "no regression".
  * Only plain decimal notation is taken: no '', ' ', '0x10', '1e3', 'Infinity'.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { RUNTIME_SUITES } from '../runtimes/catalog.js';
 
 const INTEGER = /^[0-9]+$/;
 const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
@@ -28,3 +29,12 @@ export function nonNegativeNumber(v: string): number {
   if (!DECIMAL.test(v.trim())) throw new InvalidArgumentError('expected a number ≥ 0 (e.g. 0.25)');
   return Number(v);
 }
+
+/** `--runtime <suite>` (netns), one of the known runtimes, or ANYCAST_VERIFY_RUNTIME: `up` and `test` take the same. */
+export const runtimeOption = () =>
+  new Option(
+    '--runtime <suite>',
+    'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)',
+  )
+    .choices(RUNTIME_SUITES)
+    .env('ANYCAST_VERIFY_RUNTIME');

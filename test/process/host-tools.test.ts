@@ -8,14 +8,10 @@
 import { execa } from 'execa';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { describe, expect, it } from 'vitest';
 import { HOST_TOOLS } from '../../helpers/providers/netns/host-tools.js';
-import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
 import { haveCommand } from '../../helpers/runtime/command.js';
-import { silentProgress } from '../../helpers/runtime/progress.js';
-import { CLI, expectHostClean } from '../support/host.js';
-import { labCopy } from '../support/lab-copy.js';
+import { CLI, expectHostClean, namedCopy } from '../support/host.js';
 
 /** A folder holding only the listed host tools, as links to this host's own, for PATH. */
 async function reducedPath(root: string, tools: readonly string[]): Promise<string> {
@@ -29,14 +25,6 @@ async function reducedPath(root: string, tools: readonly string[]): Promise<stri
     symlinkSync(at!, join(bin, t));
   }
   return bin;
-}
-
-function namedCopy(name: string) {
-  const c = labCopy();
-  c.edit('containerlab/anycast.clab.yml', /^name: \S+$/m, `name: ${name}`);
-  const model = loadLabModel({ root: c.root });
-  onTestFinished(() => new NetnsProvider(model).down({ progress: silentProgress }));
-  return { copy: c, model };
 }
 
 describe('the host needs only HOST_TOOLS and Node.js', () => {

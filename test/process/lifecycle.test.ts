@@ -9,25 +9,15 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { execa } from 'execa';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
 import { bringUp } from '../../helpers/lab/bring-up.js';
 import { readState, runRoot } from '../../helpers/runtime/run-state.js';
 import { silentProgress } from '../../helpers/runtime/progress.js';
 import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
-import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
-import { CLI, expectHostClean, leftovers, outputContains, startCli } from '../support/host.js';
+import { PROJECT_ROOT } from '../support/lab-copy.js';
+import { CLI, expectHostClean, leftovers, namedCopy, outputContains, startCli } from '../support/host.js';
 
 const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-
-function namedCopy(name: string) {
-  const c = labCopy();
-  c.edit('containerlab/anycast.clab.yml', /^name: \S+$/m, `name: ${name}`);
-  const model = loadLabModel({ root: c.root });
-  // Whatever the test's outcome, its lab goes: a failed assertion must not leave daemons behind.
-  onTestFinished(() => new NetnsProvider(model).down({ progress: silentProgress }));
-  return { copy: c, model };
-}
 
 /** Ends a CLI child still running when its test ends (a marker that never came, say). */
 function reapChild(child: { pid?: number; exitCode?: number | null }) {

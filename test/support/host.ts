@@ -12,9 +12,22 @@ import { findLabProcesses } from '../../helpers/providers/netns/processes.js';
 import { frrPathspace } from '../../helpers/providers/netns/naming.js';
 import { runDir, runRoot } from '../../helpers/runtime/run-state.js';
 import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
-import { PROJECT_ROOT } from './lab-copy.js';
+import { onTestFinished } from 'vitest';
+import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
+import { silentProgress } from '../../helpers/runtime/progress.js';
+import { labCopy, PROJECT_ROOT } from './lab-copy.js';
 
 export const CLI = join(PROJECT_ROOT, 'bin', 'anycast-verify.mjs');
+
+/** A copy of the lab under its own name (so it never touches the suites' lab), whose lab goes when the test ends, whatever its outcome. */
+export function namedCopy(name: string) {
+  const copy = labCopy();
+  copy.edit('containerlab/anycast.clab.yml', /^name: \S+$/m, `name: ${name}`);
+  const model = loadLabModel({ root: copy.root });
+  onTestFinished(() => new NetnsProvider(model).down({ progress: silentProgress }));
+  return { copy, model };
+}
 
 export async function leftovers(model: LabModel): Promise<string[]> {
   const lab = model.name;

@@ -7,11 +7,12 @@
  * vitest runs from this package (its vitest.config.ts and suites/), reading the lab from
  * ANYCAST_VERIFY_DIR, writing the report to <dir>/reports (ANYCAST_VERIFY_REPORTS moves it).
  */
+import { runtimeOption } from '../option-values.js';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { execa } from 'execa';
 import { createProvider, providerName } from '../../lab/select-provider.js';
 import { PreflightError } from '../../providers/api/lab-provider.js';
@@ -19,7 +20,6 @@ import { readResults } from '../../report/compare.js';
 import { reportsDir } from '../../report/reports-dir.js';
 import { exitCodeFor } from '../../runtime/interrupts.js';
 import { stderrProgress } from '../../runtime/progress.js';
-import { RUNTIME_SUITES } from '../../runtimes/catalog.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { DEFAULT_FIXTURES, DEFAULT_TOPOLOGY, loadModel, type GlobalOpts } from '../global-options.js';
 
@@ -60,14 +60,7 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
       'run the lab suites on the lab in the -C folder (a fresh lab, removed after); print the verdict and where the report is (reports/index.html)',
     )
     .argument('[suites...]', 'only the suite files whose name contains one of these (e.g. 0-smoke 4-failover)')
-    .addOption(
-      new Option(
-        '--runtime <suite>',
-        'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)',
-      )
-        .choices(RUNTIME_SUITES)
-        .env('ANYCAST_VERIFY_RUNTIME'),
-    )
+    .addOption(runtimeOption())
     .action(async (filters: string[], o: { runtime?: string }) => {
       const opts = globals();
       // The suites load the lab from ANYCAST_VERIFY_DIR with the standard layout only.

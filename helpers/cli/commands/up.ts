@@ -1,4 +1,5 @@
 /** `anycast-verify up [--hash-policy P] [--runtime R]`: the lab built, started and converged, left running. */
+import { runtimeOption } from '../option-values.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { withHashing } from '../../model/lab-model.js';
 import { createProvider, providerName } from '../../lab/select-provider.js';
@@ -7,7 +8,6 @@ import { bringUp } from '../../lab/bring-up.js';
 import { Interrupts } from '../../runtime/interrupts.js';
 import { describeHashing, HASH_POLICY, parseHashing, sameHashing, type FabricHashing } from '../../model/hashing.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
-import { RUNTIME_SUITES } from '../../runtimes/catalog.js';
 import { UsageError } from '../exit-codes.js';
 
 function hashPolicy(v: string): FabricHashing {
@@ -30,14 +30,7 @@ export function addUpCommand(program: Command, globals: () => GlobalOpts): void 
         "override the routers' fib_multipath_hash_policy (and _fields), e.g. 0 or 3:0x0037",
       ).argParser(hashPolicy),
     )
-    .addOption(
-      new Option(
-        '--runtime <suite>',
-        'netns: run FRR and GoBGP from this runtime (see `runtimes`; default: closest to versions.env)',
-      )
-        .choices(RUNTIME_SUITES)
-        .env('ANYCAST_VERIFY_RUNTIME'),
-    )
+    .addOption(runtimeOption())
     .action(async (o: { hashPolicy?: FabricHashing; runtime?: string }) => {
       const opts = globals();
       const name = providerName(opts.provider);
