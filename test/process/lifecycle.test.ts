@@ -167,12 +167,9 @@ describe('reports of a run on a lab from another folder (ANYCAST_VERIFY_DIR)', (
 describe('a lab that does not converge', () => {
   it('fails the smoke "converged" test with the reason, and every suite still runs and reports', async () => {
     const { copy } = namedCopy('pt-noconv');
-    // Valid files, broken intent: the spine expects the wrong AS from leaf3, so that session never comes up.
-    copy.edit(
-      'containerlab/configs/spine.frr.conf',
-      'neighbor 10.0.3.11 remote-as 65003',
-      'neighbor 10.0.3.11 remote-as 65033',
-    );
+    // Files `check` accepts cannot be made never to converge any more (a one-sided or mis-AS'd
+    // session is refused before bring-up), so the lab gets a deadline no lab meets: 50 ms
+    // after its daemons answer, before any speaker's first dial ([1, 2) s on GoBGP 3.36).
     const reports = join(copy.root, 'run-reports');
     const r = await execa(
       process.execPath,
@@ -181,11 +178,10 @@ describe('a lab that does not converge', () => {
         cwd: PROJECT_ROOT,
         reject: false,
         all: true,
-        // A lab that cannot converge need not be waited on for the full 30 s to learn it.
         env: {
           ANYCAST_VERIFY_DIR: copy.root,
           ANYCAST_VERIFY_REPORTS: reports,
-          ANYCAST_VERIFY_CONVERGENCE_SECONDS: '5',
+          ANYCAST_VERIFY_CONVERGENCE_SECONDS: '0.05',
         },
       },
     );
@@ -195,13 +191,12 @@ describe('a lab that does not converge', () => {
     };
     const converged = results.tests.find((t) => t.name.includes('the lab converged after bring-up'));
     expect(converged?.state).toBe('failed');
-    expect(converged?.error).toContain('spine: session to 10.0.3.11');
-    expect(converged?.error).toContain('not converged 5 s after the daemons answered');
-    // The other suite ran and names its own broken claims.
-    expect(results.tests.filter((t) => t.file.includes('2-vip-routes')).length).toBeGreaterThan(0);
-    expect(results.tests.filter((t) => t.file.includes('2-vip-routes') && t.state === 'failed').length).toBeGreaterThan(
-      0,
-    );
+    // The reason names the state at the deadline: a session not yet up.
+    expect(converged?.error).toMatch(/^not converged 0\.05 s after the daemons answered: .*session to/);
+    // The other suite ran all the same and reported each of its tests.
+    const routes = results.tests.filter((t) => t.file.includes('2-vip-routes'));
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.every((t) => t.state === 'passed' || t.state === 'failed')).toBe(true);
   }, 180_000);
 });
 
