@@ -8,7 +8,9 @@
  * capabilities actually negotiated (the formula goes in the report). During a fault that
  * kills the node's data plane, no request may be answered by it; during one that leaves the
  * data plane up (withdrawal, speaker crash with graceful restart), a request may be lost only
- * in the withdrawal transient, each loss attributed.
+ * in the withdrawal transient, each loss attributed. A request the probe could not send (its
+ * bind or connect failed inside the client) is a harness error: never counted as lost, and
+ * every fault's first claim is that there was none (missing evidence is never a pass).
  *
  * A speaker crash has one of two expected outcomes, derived per provider from what restarts
  * the speaker and how soon (helpers/faults/budgets.ts crashOutcome; the test records it as
@@ -28,7 +30,14 @@ import { grSettleProblem } from '../helpers/faults/negotiated.js';
 import { outageStats, type OutageStats } from '../helpers/faults/outage.js';
 import { monitorRoutes, type FibChange } from '../helpers/observe/route-monitor.js';
 import { startPacketTrail, type PacketTrail, type TrailPacket } from '../helpers/observe/packet-trail.js';
-import { attributeLosses, countVerdicts, type LostRequest } from '../helpers/observe/loss-attribution.js';
+import {
+  attributeLosses,
+  countVerdicts,
+  describeHarnessError,
+  splitFailures,
+  type HarnessError,
+  type LostRequest,
+} from '../helpers/observe/loss-attribution.js';
 import { firstPathChange, unexpectedLosses, type RequestSpan } from '../helpers/faults/allowed-losses.js';
 import { startProbe, type ProbeRecord, type RunningProbe } from '../helpers/traffic/probe.js';
 import { renderTimeline } from '../helpers/report/timeline-svg.js';
@@ -76,6 +85,7 @@ function writeArtefacts(
   fib: ReturnType<typeof monitorRoutes>,
   marks: { t: number; label: string }[],
   losses: (LostRequest & { client: string })[],
+  harness: HarnessError[],
   tFault: number,
 ): void {
   const file = `${spec.kind}.svg`;
@@ -94,16 +104,17 @@ function writeArtefacts(
   );
   writeFileSync(
     join(reports, `${spec.kind}.json`),
-    JSON.stringify({ spec, ...raw, fib: fib.changes, losses, records }, null, 1),
+    JSON.stringify({ spec, ...raw, fib: fib.changes, losses, harness, records }, null, 1),
   );
   writeFileSync(
     join(reports, `${spec.kind}.losses.txt`),
-    losses
-      .map(
+    [
+      ...harness.map((h) => describeHarnessError(h, tFault)),
+      ...losses.map(
         (l) =>
           `${((l.t - tFault) / 1000).toFixed(3)} s ${l.client} port ${l.sport} (${l.err}): ${l.verdict}: ${l.detail}`,
-      )
-      .join('\n') + '\n',
+      ),
+    ].join('\n') + '\n',
   );
   recordArtefact(task, `timelines/${file}`);
   recordArtefact(task, `timelines/${spec.kind}.losses.txt`);
@@ -211,9 +222,34 @@ class FaultRun {
   }
 }
 
-/** Every failed request, with its client. */
-function failedRequests(records: Record<string, ProbeRecord[]>): (ProbeRecord & { client: string })[] {
-  return Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client })));
+/**
+ * Every failed request, with its client: those that left the client (lost, for the network to
+ * explain) apart from those the probe could not send (harness errors, never counted as lost).
+ */
+function failedRequests(records: Record<string, ProbeRecord[]>): {
+  lost: (ProbeRecord & { client: string })[];
+  harness: HarnessError[];
+} {
+  return splitFailures(
+    Object.entries(records).flatMap(([client, recs]) => recs.filter((r) => !r.ok).map((r) => ({ ...r, client }))),
+  );
+}
+
+function recordHarnessErrors(task: RunnerTask, harness: HarnessError[]): void {
+  recordMetric(task, {
+    key: 'failover.harness',
+    name: 'requests the probe could not send (harness errors)',
+    value: harness.length,
+    budget: 0,
+  });
+}
+
+/** First claim of every fault: the probe sent every request, so the evidence is whole (a harness error is neither a loss nor a pass). */
+function judgeHarness(harness: HarnessError[], tFault: number): void {
+  expect(
+    harness.map((h) => describeHarnessError(h, tFault)),
+    'harness errors: requests the probe could not send (not network loss; see probe.mjs on source ports)',
+  ).toEqual([]);
 }
 
 /** Each failed request with the place and cause of its death, from the packet trail and the FIB history. */
@@ -366,17 +402,19 @@ async function speakerBack(task: RunnerTask, holds: Outcome, sessionBefore: Leaf
 
 interface HoldsFindings {
   losses: LostRequest[];
+  harness: HarnessError[];
   /** The ECMP routers' next-hop changes since the fault. */
   ecmpMoves: FibChange[];
   clients: ClientStats;
 }
 
 function fabricHoldsFindings(fib: FaultRun['fib'], fault: Fault, seen: HoldsSeen): HoldsFindings {
-  const losses = attributeFailures(failedRequests(seen.observed.records), seen.observed, fib, fault.tFault);
+  const { lost, harness } = failedRequests(seen.observed.records);
+  const losses = attributeFailures(lost, seen.observed, fib, fault.tFault);
   const ecmpMoves = fib.changes.filter(
     (c) => c.source === 'event' && c.t >= fault.tFault && ecmpRouters.includes(c.router),
   );
-  return { losses, ecmpMoves, clients: clientStats(seen.observed.records, fault.tInjected, seen.tRestore) };
+  return { losses, harness, ecmpMoves, clients: clientStats(seen.observed.records, fault.tInjected, seen.tRestore) };
 }
 
 function recordFabricHolds(
@@ -403,6 +441,7 @@ function recordFabricHolds(
     value: found.ecmpMoves.length,
     budget: 0,
   });
+  recordHarnessErrors(task, found.harness);
   recordLossCauses(task, found.losses);
   recordMetric(task, {
     key: 'failover.unexplained',
@@ -419,11 +458,13 @@ function recordFabricHolds(
     run.fib,
     run.marks,
     found.losses,
+    found.harness,
     tFault,
   );
 }
 
 function judgeFabricHolds({ tFault }: Fault, holds: Outcome, seen: HoldsSeen, found: HoldsFindings): void {
+  judgeHarness(found.harness, tFault);
   expect(
     seen.observed.missed,
     'the route monitors saw every FIB change (their last state matches a fresh dump)',
@@ -532,6 +573,7 @@ async function fabricBack(run: FaultRun, spec: FaultSpec, tRestore: number): Pro
 
 interface MovesFindings {
   losses: (LostRequest & RequestSpan)[];
+  harness: HarnessError[];
   /** The victim path's first change (see firstPathChange). */
   tFirstChange?: number;
   monitorLagMs?: number;
@@ -545,7 +587,7 @@ function fabricMovesFindings(fib: FaultRun['fib'], fault: Fault, seen: MovesSeen
   const { spec, tFault } = fault;
   const { tDetect, tRestore, tBack, observed } = seen;
   // Every failed request, with the place and cause of its death.
-  const failed = failedRequests(observed.records);
+  const { lost: failed, harness } = failedRequests(observed.records);
   const losses = attributeFailures(failed, observed, fib, tFault).map((l, i) => ({
     ...l,
     ms: failed[i]!.ms,
@@ -573,6 +615,7 @@ function fabricMovesFindings(fib: FaultRun['fib'], fault: Fault, seen: MovesSeen
   });
   return {
     losses,
+    harness,
     tFirstChange,
     monitorLagMs,
     unexpected,
@@ -621,6 +664,7 @@ function recordFabricMoves(task: RunnerTask, run: FaultRun, fault: Fault, seen: 
       value: monitorLagMs,
       unit: 'ms',
     });
+  recordHarnessErrors(task, found.harness);
   recordLossCauses(task, found.losses);
   recordMetric(task, {
     key: 'failover.unexplained',
@@ -652,6 +696,7 @@ function recordFabricMoves(task: RunnerTask, run: FaultRun, fault: Fault, seen: 
     run.fib,
     run.marks,
     found.losses,
+    found.harness,
     tFault,
   );
 }
@@ -660,6 +705,7 @@ function recordFabricMoves(task: RunnerTask, run: FaultRun, fault: Fault, seen: 
 function judgeFabricMoves({ spec, tFault }: Fault, seen: MovesSeen, found: MovesFindings): void {
   const { tDetect } = seen;
   const { tFirstChange, detectS, backS } = found;
+  judgeHarness(found.harness, tFault);
   expect(
     seen.observed.missed,
     'the route monitors saw every FIB change (their last state matches a fresh dump)',

@@ -188,6 +188,19 @@ describe(`established connections through faults on ${victim} (${victimCluster})
         const back = await predictAll(held.flatMap((h) => h.soFar()).filter((c) => aliveAt(c, tRestore)));
         const tEnd = now();
         conns = (await Promise.all(held.map((h) => h.stop()))).flat();
+        // A connection the script could not even open (bind or connect failed inside the client)
+        // is a harness error: it is neither a break nor a pass, and fails the test by name.
+        const harness = held.flatMap((h) => h.harness());
+        recordMetric(task, {
+          key: 'rehash.harness',
+          name: 'connections the script could not open (harness errors)',
+          value: harness.length,
+          budget: 0,
+        });
+        expect(
+          harness.map((h) => `${((h.t - tFault) / 1000).toFixed(3)} s ${h.client} port ${h.sport}: ${h.cause}`),
+          'harness errors: connections the script could not open (not network breaks; see probe.mjs on source ports)',
+        ).toEqual([]);
 
         const judged = judgeRehash(
           conns,

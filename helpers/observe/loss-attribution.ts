@@ -28,6 +28,39 @@ export interface FailedRequest {
   t: number;
   sport?: number;
   err?: string;
+  /** The probe never sent it (see HarnessError); such a request is never attributed as a loss. */
+  harness?: string;
+  holders?: string[];
+}
+
+/**
+ * A request the probe could not send: its bind or connect failed inside the client before any
+ * packet left it (EADDRINUSE, EADDRNOTAVAIL, ENOBUFS…). No network evidence can exist for it,
+ * so it is neither lost nor a pass: the suites report it as a harness error and fail.
+ */
+export interface HarnessError {
+  client: string;
+  t: number;
+  sport?: number;
+  cause: string;
+  /** The client's sockets on that port when it failed. */
+  holders: string[];
+}
+
+/** Failed requests split into those that left the client (the network's to explain) and those the harness never sent. */
+export function splitFailures<R extends FailedRequest>(failed: R[]): { lost: R[]; harness: HarnessError[] } {
+  const lost: R[] = [];
+  const harness: HarnessError[] = [];
+  for (const f of failed)
+    if (f.harness === undefined) lost.push(f);
+    else harness.push({ client: f.client, t: f.t, sport: f.sport, cause: f.harness, holders: f.holders ?? [] });
+  return { lost, harness };
+}
+
+/** One line for a harness error, relative to t0. */
+export function describeHarnessError(h: HarnessError, t0: number): string {
+  const held = h.holders.length ? `; port held by ${h.holders.join(', ')}` : '';
+  return `${((h.t - t0) / 1000).toFixed(3)} s ${h.client} port ${h.sport}: harness error, never sent (${h.cause})${held}`;
 }
 
 export interface LostRequest extends FailedRequest {
@@ -69,6 +102,13 @@ export function attributeLosses(
   ctx: AttributionContext,
   t0: number,
 ): LostRequest[] {
+  // A request that never left the client has no trail: attributing it would call it "unknown"
+  // and count it as a loss. Refused outright, so a caller that forgot splitFailures fails loudly.
+  const unsent = failed.find((f) => f.harness !== undefined);
+  if (unsent)
+    throw new Error(
+      `attributeLosses: ${unsent.client} port ${unsent.sport} was never sent (${unsent.harness}): a harness error, not a loss (split it out with splitFailures)`,
+    );
   const rel = (t: number) => `${((t - t0) / 1000).toFixed(3)} s`;
   const bySport = new Map<string, TrailPacket[]>();
   for (const p of packets) {

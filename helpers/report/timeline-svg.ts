@@ -1,6 +1,7 @@
 /**
  * The failover timeline picture: one lane per client, one tick per request at its start
- * time, coloured by the cluster that answered, failures as red crosses; vertical lines for
+ * time, coloured by the cluster that answered, failures as red crosses, requests the probe
+ * could not send (harness errors, not losses) as black circles; vertical lines for
  * the fault, the moment the fabric dropped the failed cluster, the restore and the fail-back.
  * Below them, one lane per router: its FIB entry for the VIP over time (one band per next-hop
  * set, red where it held no route), from the route monitors' event stamps.
@@ -10,7 +11,7 @@ export interface TimelineInput {
   title: string;
   /** Epoch ms of time zero (the fault). */
   t0: number;
-  lanes: { name: string; requests: { t: number; ok: boolean; cluster?: string }[] }[];
+  lanes: { name: string; requests: { t: number; ok: boolean; cluster?: string; harness?: string }[] }[];
   marks: { t: number; label: string }[];
   clusters: string[];
   /** Each router's next hops for the VIP, as a list of changes (the first is its state at the start). */
@@ -73,7 +74,11 @@ export function renderTimeline(input: TimelineInput): string {
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${y}" y2="${y}" stroke="#eee"/>`);
     for (const r of lane.requests) {
       const cx = x(r.t).toFixed(1);
-      if (r.ok)
+      if (r.harness !== undefined)
+        parts.push(
+          `<circle cx="${cx}" cy="${y}" r="3" fill="none" stroke="black"><title>${esc(r.harness)}</title></circle>`,
+        );
+      else if (r.ok)
         parts.push(
           `<line x1="${cx}" x2="${cx}" y1="${y - 12}" y2="${y + 12}" stroke="${colour(r.cluster)}" stroke-width="1"/>`,
         );

@@ -10,10 +10,20 @@ export interface FlowResult {
   error?: string;
 }
 
+/**
+ * The flows' source ports, [from, to): curl binds them without SO_REUSEADDR and leaves each in
+ * TIME_WAIT for 60 s, so they lie apart from the ranges the failover probe and the held
+ * connections bind in the same client (helpers/traffic/probe.mjs explains the plan), and below
+ * the kernel's ephemeral range.
+ */
+export const FLOW_PORTS = { from: 4000, to: 8000 };
+
 /** Distinct source ports, never reused within this process (a reused port may sit in TIME_WAIT). */
 const used = new Set<number>();
-export function freshPorts(n: number, lo = 20000, hi = 60000): number[] {
+export function freshPorts(n: number, lo = FLOW_PORTS.from, hi = FLOW_PORTS.to): number[] {
   const out: number[] = [];
+  const free = hi - lo - [...used].filter((p) => p >= lo && p < hi).length;
+  if (n > free) throw new Error(`freshPorts: ${n} ports asked, ${free} unused left in ${lo}-${hi - 1}`);
   while (out.length < n) {
     const p = lo + Math.floor(Math.random() * (hi - lo));
     if (!used.has(p)) {

@@ -7,11 +7,14 @@
 //                                                                          any answer from another cluster
 //   {"ev":"broke","c":<id>,"t":...,"how":"reset|timeout|closed|connect","err":"...","lastOk":<t>}
 //   {"ev":"end","c":<id>,"t":...,"requests":<n>}                           still up when stopped
+//   {"ev":"harness","c":<id>,"slot":<n>,"sport":<port>,"t":...,"cause":"..."}  never sent: its bind or
+//                                                                          connect failed inside the client
 // A slot whose connection broke opens a new one (new id, next port) after --reopen-ms, so the
 // client keeps --connections open through a fault and its fail-back, as a real client pool does.
 // HTTP is written by hand on a raw socket so that nothing reconnects behind our back (an HTTP
 // agent would silently open a new socket, hiding the very break we measure).
 // Bounded by --seconds, stops on SIGTERM. Plain JavaScript: it starts in milliseconds.
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 
@@ -45,9 +48,19 @@ const endAt = Date.now() + Number(values.seconds) * 1000;
 const now = () => Math.round((performance.timeOrigin + performance.now()) * 10) / 10;
 // (The port and output helpers repeat probe.mjs's on purpose: on the real lab each script is
 // copied alone into a sidecar, so neither may import a sibling file.)
-// Ports taken in turn from a range, starting at a random point so back-to-back runs differ;
-// a port comes round again only after 40 000 connections, long after any TIME_WAIT.
-const PORTS = { from: 20000, to: 60000 };
+// Ports taken in turn from a range of their own, starting at a random point so back-to-back
+// runs differ: below the kernel's ephemeral range (32768-60999 by default; refused at start-up
+// if the namespace's overlaps) and apart from the failover probe's and the flows' ranges, so no
+// socket without SO_REUSEADDR (curl's, or one the kernel bound) ever holds one (see probe.mjs).
+// A port comes round again only after 4000 connections, long after any TIME_WAIT.
+const PORTS = { from: 8000, to: 12000 };
+const [ephLo, ephHi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+if (PORTS.from <= ephHi && ephLo < PORTS.to) {
+  process.stderr.write(
+    `held-connections.mjs: source ports ${PORTS.from}-${PORTS.to - 1} overlap the namespace's ephemeral range ${ephLo}-${ephHi}\n`,
+  );
+  process.exit(2);
+}
 let nextPort = values['first-port']
   ? Number(values['first-port'])
   : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
@@ -56,6 +69,17 @@ const takePort = () => {
   nextPort = nextPort + 1 >= PORTS.to ? PORTS.from : nextPort + 1;
   return p;
 };
+const LOCAL_CODES = new Set([
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+  'ENOBUFS',
+  'ENOMEM',
+  'EMFILE',
+  'ENFILE',
+  'EACCES',
+  'EPERM',
+  'EINVAL',
+]);
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const request = `GET / HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: anycast-verify-held\r\n\r\n`;
 
@@ -150,9 +174,13 @@ function open(slot) {
       c.cluster = cluster;
     }
   });
-  sock.on('error', (e) =>
-    broke(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'error', e.code ?? e.message),
-  );
+  sock.on('error', (e) => {
+    // Failed inside the client before any packet left (bind or a local connect error): a
+    // harness error, reported as such (probe.mjs localCause), never as a connection that broke.
+    if (!c.connected && (e.syscall === 'bind' || LOCAL_CODES.has(e.code)))
+      emit({ ev: 'harness', c: c.id, slot, sport: c.sport, t: now(), cause: e.message });
+    broke(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'error', e.code ?? e.message);
+  });
   sock.on('close', () => broke('closed', 'the server closed the connection'));
 }
 

@@ -13,7 +13,16 @@ type HeldEvent =
   | { ev: 'open'; c: number; slot: number; sport: number; t: number }
   | { ev: 'served'; c: number; t: number; cluster?: string }
   | { ev: 'broke'; c: number; t: number; how: BreakKind | 'connect'; err?: string; lastOk?: number }
-  | { ev: 'end'; c: number; t: number; requests: number };
+  | { ev: 'end'; c: number; t: number; requests: number }
+  | { ev: 'harness'; c: number; slot: number; sport: number; t: number; cause: string };
+
+/** A connection the script could not open: its bind or connect failed inside the client (never a break). */
+export interface HeldHarnessError {
+  client: string;
+  t: number;
+  sport: number;
+  cause: string;
+}
 
 export type BreakKind = 'reset' | 'timeout' | 'closed' | 'error';
 
@@ -44,11 +53,21 @@ export interface HeldOptions {
 /** The request timeout and interval the suite uses: a request every 100 ms (issue #12), an answer within 1 s. */
 export const HELD_DEFAULTS: Omit<HeldOptions, 'maxSeconds'> = { connections: 64, intervalMs: 100, timeoutMs: 1000 };
 
+/** The harness errors in the script's output: connections it could not even try. */
+export function parseHeldHarness(client: string, text: string): HeldHarnessError[] {
+  return events(text).flatMap((e) => (e.ev === 'harness' ? [{ client, t: e.t, sport: e.sport, cause: e.cause }] : []));
+}
+
+function events(text: string): HeldEvent[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as HeldEvent);
+}
+
 export function parseHeld(client: string, text: string): HeldConnection[] {
   const byId = new Map<number, HeldConnection>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const e = JSON.parse(line) as HeldEvent;
+  for (const e of events(text)) {
     if (e.ev === 'open') byId.set(e.c, { client, id: e.c, slot: e.slot, sport: e.sport, openedAt: e.t, servedBy: [] });
     const c = byId.get(e.c);
     // A connection that never connected has no record: its slot simply opens the next one.
@@ -66,6 +85,8 @@ export interface RunningHeld {
   client: string;
   /** Connections so far (re-parsed from everything printed). */
   soFar(): HeldConnection[];
+  /** Connections the script could not open (harness errors), so far. */
+  harness(): HeldHarnessError[];
   stop(): Promise<HeldConnection[]>;
 }
 
@@ -92,6 +113,10 @@ export function startHeld(lab: LabHandle, client: string, target: string, opts: 
     soFar: () => {
       const out = p.output();
       return parseHeld(client, out.slice(0, out.lastIndexOf('\n') + 1));
+    },
+    harness: () => {
+      const out = p.output();
+      return parseHeldHarness(client, out.slice(0, out.lastIndexOf('\n') + 1));
     },
     async stop() {
       p.stop();

@@ -2,116 +2,251 @@
 // The failover probe: runs inside a client's network namespace and opens a fresh TCP
 // connection to the VIP every --interval-ms, each with a short timeout, recording one JSON
 // line per request: {"t": start (epoch ms), "ms": duration, "sport", "ok", "cluster", "err"}.
-// Each request binds its own source port, taken in turn from a range, so a request that never
-// connected still has a port: the failover suite finds its packets by it. A port comes round
-// again only after the whole range (40 000 requests, minutes at 100/s), long after the
-// server's TIME_WAIT for it (60 s, TCP_TIMEWAIT_LEN) has ended.
+// A request the probe could not send at all (its bind or connect failed inside the client,
+// before any packet left) is recorded as {"ok": false, "harness": "<cause>", "holders": [...]}:
+// a fault of the test harness, never a lost request.
+//
+// Source ports. Each request binds its own source port, taken in turn from PROBE_PORTS, so a
+// request that never connected still has a port: the failover suite finds its packets by it.
+// Binding a port fails (EADDRINUSE) while another socket without SO_REUSEADDR holds it: a
+// socket the kernel bound for a connect() (ephemeral, from net.ipv4.ip_local_port_range) or
+// the TIME_WAIT such a socket leaves for 60 s; curl's --local-port flows of the client-paths
+// suite are the same. The probe's own sockets never block it (Node sets SO_REUSEADDR on every
+// bound socket, and none of them listens). So the range is, by construction:
+// - outside the namespace's ephemeral range, which the probe reads at start-up and refuses to
+//   overlap (the kernel hands out no port outside it; nothing needs a privileged sysctl, so
+//   this also holds in the real lab's unprivileged sidecar);
+// - disjoint from every other port range the harness binds in a client (held-connections.mjs,
+//   traffic/flows.ts; test/unit/source-ports.test.ts checks the three);
+// - large enough that no port comes round within one run (checked at start-up too), so a
+//   request's packets are told apart by port and never meet a lingering socket of the probe's
+//   own with the same four-tuple (which would fail connect() with EADDRNOTAVAIL).
+// Letting the kernel choose would avoid EADDRINUSE too, but the kernel may give a port back
+// to the same VIP within seconds, and a port is only known after connect() returns: neither
+// suits a trail searched by port.
 // Bounded by --seconds and --max-requests, and stops on SIGTERM: it never runs on its own.
-// Plain JavaScript so it starts in milliseconds inside a namespace (no TypeScript loader).
+// Plain JavaScript so it starts in milliseconds inside a namespace (no TypeScript loader); it
+// imports no sibling file, since the real lab copies it alone into a sidecar.
+import { readFileSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: {
-    // Names the lab this process belongs to, so a cleanup can find it by its command line.
-    lab: { type: 'string' },
-    target: { type: 'string' },
-    'interval-ms': { type: 'string', default: '10' },
-    'timeout-ms': { type: 'string', default: '300' },
-    seconds: { type: 'string', default: '60' },
-    'max-requests': { type: 'string', default: '20000' },
-    // First source port; by default a random one, so back-to-back runs do not reuse ports.
-    'first-port': { type: 'string' },
-  },
-});
-if (!values.target) {
-  process.stderr.write(
-    'usage: probe.mjs --target <vip>:<port> [--interval-ms 10] [--timeout-ms 300] [--seconds 60] [--max-requests 20000]\n',
-  );
-  process.exit(2);
+/** The probe's source ports, [from, to): below Linux's default ephemeral range (32768-60999). */
+export const PROBE_PORTS = { from: 12000, to: 32000 };
+
+/** `net.ipv4.ip_local_port_range` as the kernel prints it ("32768\t60999"), as [from, to). */
+export function parsePortRange(text) {
+  const [lo, hi] = text.trim().split(/\s+/).map(Number);
+  if (!Number.isInteger(lo) || !Number.isInteger(hi)) throw new Error(`not a port range: "${text.trim()}"`);
+  return { from: lo, to: hi + 1 };
 }
-const [host, port] = [
-  values.target.slice(0, values.target.lastIndexOf(':')),
-  Number(values.target.slice(values.target.lastIndexOf(':') + 1)),
-];
-const interval = Number(values['interval-ms']);
-const timeout = Number(values['timeout-ms']);
-const maxRequests = Number(values['max-requests']);
-const endAt = Date.now() + Number(values.seconds) * 1000;
-const now = () => performance.timeOrigin + performance.now();
-const PORTS = { from: 20000, to: 60000 };
-let nextPort = values['first-port']
-  ? Number(values['first-port'])
-  : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
-const takePort = () => {
-  const p = nextPort;
-  nextPort = nextPort + 1 >= PORTS.to ? PORTS.from : nextPort + 1;
-  return p;
+
+/** Why `range` cannot serve `requests` requests in a namespace whose ephemeral range is `ephemeral`; undefined when it can. */
+export function portRangeProblem(range, ephemeral, requests) {
+  if (range.from < 1024 || range.to > 65536 || range.from >= range.to)
+    return `bad port range ${range.from}-${range.to - 1}`;
+  if (range.from < ephemeral.to && ephemeral.from < range.to)
+    return `source ports ${range.from}-${range.to - 1} overlap the namespace's ephemeral range ${ephemeral.from}-${ephemeral.to - 1} (net.ipv4.ip_local_port_range): the kernel could hand them to other sockets`;
+  if (requests > range.to - range.from)
+    return `${requests} requests would reuse source ports within one run (only ${range.to - range.from} in ${range.from}-${range.to - 1})`;
+  return undefined;
+}
+
+/** The i-th port taken in turn from `range`, starting at `first`. */
+export function portAt(range, first, i) {
+  const size = range.to - range.from;
+  return range.from + ((((first - range.from + i) % size) + size) % size);
+}
+
+/** Error codes of a bind or connect that failed inside the client, before any packet left it. */
+const LOCAL_CODES = new Set([
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+  'ENOBUFS',
+  'ENOMEM',
+  'EMFILE',
+  'ENFILE',
+  'EACCES',
+  'EPERM',
+  'EINVAL',
+]);
+
+/**
+ * The cause, when a request's error arose in the client before any packet left it (a harness
+ * fault); undefined for what the network did (timeout, reset, refused, unreachable).
+ */
+export function localCause(err) {
+  if (err.syscall === 'bind' || LOCAL_CODES.has(err.code)) return err.message;
+  return undefined;
+}
+
+const TCP_STATES = {
+  '01': 'ESTABLISHED',
+  '02': 'SYN_SENT',
+  '03': 'SYN_RECV',
+  '04': 'FIN_WAIT1',
+  '05': 'FIN_WAIT2',
+  '06': 'TIME_WAIT',
+  '07': 'CLOSE',
+  '08': 'CLOSE_WAIT',
+  '09': 'LAST_ACK',
+  '0A': 'LISTEN',
+  '0B': 'CLOSING',
 };
 
-let sent = 0;
-let inflight = 0;
-let stopping = false;
-const out = [];
-const flush = () => {
-  if (out.length) process.stdout.write(out.splice(0).join('\n') + '\n');
-};
+/** "0B64A8C0:4E20" (little-endian IPv4 as /proc/net/tcp prints it) → "192.168.100.11:20000". */
+function procAddress(hex) {
+  const [ip, port] = hex.split(':');
+  const v4 =
+    ip.length === 8
+      ? ip
+          .match(/../g)
+          .reverse()
+          .map((b) => parseInt(b, 16))
+          .join('.')
+      : `[${ip}]`;
+  return `${v4}:${parseInt(port, 16)}`;
+}
 
-function one() {
-  const t = now();
-  sent++;
-  inflight++;
-  const sport = takePort();
-  let settled = false;
-  const finish = (rec) => {
-    if (settled) return;
-    settled = true;
-    inflight--;
-    out.push(JSON.stringify({ t: Math.round(t * 10) / 10, ms: Math.round((now() - t) * 10) / 10, sport, ...rec }));
-    // Lines go out at once so the harness can follow the run live.
-    flush();
+/**
+ * The namespace's sockets on local port `port` (from /proc/net/tcp and tcp6, which show the
+ * reader's own namespace), one "STATE local -> remote" each: what held a port the probe could not bind.
+ */
+export function portHolders(procNetTcp, port) {
+  return procNetTcp
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => /^\d+:$/.test(f[0] ?? '') && parseInt(f[1].split(':')[1], 16) === port)
+    .map((f) => `${TCP_STATES[f[3]] ?? f[3]} ${procAddress(f[1])} -> ${procAddress(f[2])}`);
+}
+
+function readHolders(port) {
+  const read = (f) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
   };
-  const req = request(
-    { host, port, localPort: sport, path: '/', agent: false, timeout, headers: { connection: 'close' } },
-    (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => {
-        const m = /cluster=(\S+)/.exec(body);
-        finish({
-          ok: res.statusCode === 200,
-          cluster: m ? m[1] : undefined,
-          err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`,
-        });
-      });
-    },
-  );
-  req.on('timeout', () => req.destroy(new Error('timeout')));
-  req.on('error', (e) => finish({ ok: false, err: e.message }));
-  req.end();
+  return portHolders(`${read('/proc/net/tcp')}\n${read('/proc/net/tcp6')}`, port);
 }
 
-const timer = setInterval(() => {
-  if (stopping || Date.now() >= endAt || sent >= maxRequests) return stop();
-  one();
-}, interval);
+function main() {
+  const { values } = parseArgs({
+    options: {
+      // Names the lab this process belongs to, so a cleanup can find it by its command line.
+      lab: { type: 'string' },
+      target: { type: 'string' },
+      'interval-ms': { type: 'string', default: '10' },
+      'timeout-ms': { type: 'string', default: '300' },
+      seconds: { type: 'string', default: '60' },
+      'max-requests': { type: 'string', default: '20000' },
+      // First source port; by default a random one in PROBE_PORTS, so back-to-back runs start apart.
+      'first-port': { type: 'string' },
+    },
+  });
+  if (!values.target) {
+    process.stderr.write(
+      'usage: probe.mjs --target <vip>:<port> [--interval-ms 10] [--timeout-ms 300] [--seconds 60] [--max-requests 20000]\n',
+    );
+    process.exit(2);
+  }
+  const sep = values.target.lastIndexOf(':');
+  const host = values.target.slice(0, sep);
+  const port = Number(values.target.slice(sep + 1));
+  const interval = Number(values['interval-ms']);
+  const timeout = Number(values['timeout-ms']);
+  const maxRequests = Math.min(
+    Number(values['max-requests']),
+    Math.ceil((Number(values.seconds) * 1000) / interval) + 1,
+  );
+  // A port plan the kernel would not honour is refused before the first request: exit 2 names it.
+  const ephemeral = parsePortRange(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'));
+  const problem = portRangeProblem(PROBE_PORTS, ephemeral, maxRequests);
+  if (problem) {
+    process.stderr.write(`probe.mjs: ${problem}\n`);
+    process.exit(2);
+  }
+  const first = values['first-port']
+    ? Number(values['first-port'])
+    : PROBE_PORTS.from + Math.floor(Math.random() * (PROBE_PORTS.to - PROBE_PORTS.from));
+  run({ host, port, interval, timeout, maxRequests, endAt: Date.now() + Number(values.seconds) * 1000, first });
+}
 
-function stop() {
-  if (stopping) return;
-  stopping = true;
-  clearInterval(timer);
-  const wait = setInterval(() => {
-    if (inflight === 0) {
-      clearInterval(wait);
+function run({ host, port, interval, timeout, maxRequests, endAt, first }) {
+  const now = () => performance.timeOrigin + performance.now();
+  let sent = 0;
+  let inflight = 0;
+  let stopping = false;
+  const out = [];
+  const flush = () => {
+    if (out.length) process.stdout.write(out.splice(0).join('\n') + '\n');
+  };
+
+  function one() {
+    const t = now();
+    const sport = portAt(PROBE_PORTS, first, sent);
+    sent++;
+    inflight++;
+    let settled = false;
+    const finish = (rec) => {
+      if (settled) return;
+      settled = true;
+      inflight--;
+      out.push(JSON.stringify({ t: Math.round(t * 10) / 10, ms: Math.round((now() - t) * 10) / 10, sport, ...rec }));
+      // Lines go out at once so the harness can follow the run live.
+      flush();
+    };
+    const req = request(
+      { host, port, localPort: sport, path: '/', agent: false, timeout, headers: { connection: 'close' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => {
+          const m = /cluster=(\S+)/.exec(body);
+          finish({
+            ok: res.statusCode === 200,
+            cluster: m ? m[1] : undefined,
+            err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`,
+          });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => {
+      const harness = localCause(e);
+      // Who held the port, read at once: the evidence for the harness error.
+      finish(harness ? { ok: false, harness, holders: readHolders(sport) } : { ok: false, err: e.message });
+    });
+    req.end();
+  }
+
+  const timer = setInterval(() => {
+    if (stopping || Date.now() >= endAt || sent >= maxRequests) return stop();
+    one();
+  }, interval);
+
+  function stop() {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(timer);
+    const wait = setInterval(() => {
+      if (inflight === 0) {
+        clearInterval(wait);
+        flush();
+        process.exit(0);
+      }
+    }, 10);
+    setTimeout(() => {
       flush();
       process.exit(0);
-    }
-  }, 10);
-  setTimeout(() => {
-    flush();
-    process.exit(0);
-  }, timeout + 200);
+    }, timeout + 200);
+  }
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+
+// Run only as a program: the unit tests import the port plan above without starting a probe.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) main();

@@ -13,6 +13,14 @@ export interface ProbeRecord {
   ok: boolean;
   cluster?: string;
   err?: string;
+  /**
+   * Set when the probe could not send the request at all: its bind or connect failed inside the
+   * client before any packet left (probe.mjs localCause). The cause, e.g. "bind EADDRINUSE
+   * 0.0.0.0:20001": a fault of the harness, never a lost request.
+   */
+  harness?: string;
+  /** With `harness`: the client's sockets on that port at that moment ("TIME_WAIT a:p -> b:q"). */
+  holders?: string[];
 }
 
 export interface RunningProbe {

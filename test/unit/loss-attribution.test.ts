@@ -2,12 +2,18 @@
  * The failover suite's evidence chain, on captured text: `ip -ts monitor route` and
  * `tcpdump -v` output (formats as iproute2 6.1–6.x and tcpdump 4.99 print them) parsed into
  * FIB histories and SYN trails, each kind of loss named, and the rule for which losses a
- * fault may cause.
+ * fault may cause; a request the probe never sent is a harness error, never a loss.
  */
 import { describe, expect, it } from 'vitest';
 import { parseRouteMonitor } from '../../helpers/observe/route-monitor.js';
 import { parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
-import { attributeLosses, type AttributionContext } from '../../helpers/observe/loss-attribution.js';
+import {
+  attributeLosses,
+  describeHarnessError,
+  splitFailures,
+  type AttributionContext,
+} from '../../helpers/observe/loss-attribution.js';
+import { outageStats } from '../../helpers/faults/outage.js';
 import { firstPathChange, unexpectedLosses, type FaultWindows } from '../../helpers/faults/allowed-losses.js';
 
 const VIP = '172.30.0.10';
@@ -297,5 +303,60 @@ describe('unexpectedLosses', () => {
     expect(unexpectedLosses([loss(1120, 'unknown', 'leaf2', 1121)], partial)).toEqual([]);
     expect(unexpectedLosses([loss(1500, 'unknown', 'leaf2', 1501)], partial)).toHaveLength(1);
     expect(unexpectedLosses([loss(1050, 'unknown', 'leaf2', 1051)], { ...partial, dataPlaneAlive: false })).toEqual([]);
+  });
+});
+
+describe('harness errors: requests the probe could not send', () => {
+  const t0 = 1795798058000;
+  const sent = { client: 'client', t: t0 + 100, ms: 300, sport: 20001, ok: false, err: 'timeout' };
+  const unsent = {
+    client: 'client',
+    t: t0 + 110,
+    ms: 1,
+    sport: 20002,
+    ok: false,
+    harness: 'bind EADDRINUSE 0.0.0.0:20002',
+    holders: ['TIME_WAIT 192.168.100.11:20002 -> 172.30.0.10:80'],
+  };
+  const ctx: AttributionContext = {
+    clientAddress: { client: '192.168.100.11' },
+    nodeCluster: {},
+    routers: [],
+    fibAt: () => undefined,
+    gaps: {},
+  };
+
+  it('are split out of the failures and surfaced with their cause and what held the port, never as lost', () => {
+    const { lost, harness } = splitFailures([sent, unsent]);
+    expect(lost).toEqual([sent]);
+    expect(harness).toEqual([
+      { client: 'client', t: t0 + 110, sport: 20002, cause: unsent.harness, holders: unsent.holders },
+    ]);
+    expect(describeHarnessError(harness[0]!, t0)).toBe(
+      '0.110 s client port 20002: harness error, never sent (bind EADDRINUSE 0.0.0.0:20002); port held by TIME_WAIT 192.168.100.11:20002 -> 172.30.0.10:80',
+    );
+    // What is left is attributed as before: the sent request is a loss without a trail.
+    expect(attributeLosses(lost, [], ctx, t0).map((l) => [l.sport, l.verdict])).toEqual([[20001, 'unknown']]);
+  });
+
+  it('are refused by the attribution, which would otherwise count them as lost "unknown"', () => {
+    expect(() => attributeLosses([sent, unsent], [], ctx, t0)).toThrow(
+      /port 20002 was never sent \(bind EADDRINUSE 0\.0\.0\.0:20002\): a harness error, not a loss/,
+    );
+  });
+
+  it('count neither as requests nor as lost, and do not stretch the outage window', () => {
+    const ok = (t: number) => ({ t, ms: 2, sport: 1, ok: true, cluster: 'cluster02' });
+    // Network failures at 1000 and 1200; a harness error at 12 000 would otherwise make an 11 s outage.
+    const records = [ok(900), { ...sent, t: 1000 }, { ...sent, t: 1200 }, ok(1300), { ...unsent, t: 12_000 }];
+    expect(outageStats(records, 'cluster01', 0, 20_000)).toEqual({
+      requests: 4,
+      lost: 2,
+      harness: 1,
+      outageSeconds: 0.2,
+      firstFailure: 1000,
+      lastFailure: 1200,
+      answeredByFailed: 0,
+    });
   });
 });
