@@ -20,6 +20,11 @@ export default defineConfig({
           // (one busy core), 5.1 s with a second lab coming up beside it, which timed one out.
           // The timeout is no claim about the product; it only has to outlast a loaded host.
           testTimeout: 30_000,
+          // One module registry per worker instead of one per file: the unit tests hold no
+          // state between files (env stubs and spies are restored after each test). Measured
+          // 2026-12-02 on 2 cores: 72 s isolated, 42 s not; green with the files in three
+          // orders (`--sequence.shuffle.files --sequence.seed=7`, `=1234`, and the default).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
