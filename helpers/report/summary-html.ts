@@ -65,7 +65,7 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
   }
   if (s.projects.length)
     out.push(
-      `<ul>${s.projects.map((p) => `<li>${mark(p.failed === 0 ? 'passed' : 'failed')} ${escapeHtml(p.name)} tests: ${p.passed} of ${p.total} passed</li>`).join('')}</ul>`,
+      `<ul>${s.projects.map((p) => `<li>${mark(p.failed === 0 ? 'passed' : 'failed')} ${escapeHtml(p.name)} tests: ${p.passed} of ${p.total} passed${p.total - p.passed - p.failed ? ` (${p.total - p.passed - p.failed} not verified or skipped)` : ''}</li>`).join('')}</ul>`,
     );
   for (const suite of s.suites) {
     out.push(

@@ -41,7 +41,9 @@ export function renderSummaryMarkdown(s: RunSummary): string {
     out.push('');
   }
   for (const p of s.projects)
-    out.push(`- ${p.failed === 0 ? MARK.passed : MARK.failed} ${p.name} tests: ${p.passed} of ${p.total} passed`);
+    out.push(
+      `- ${p.failed === 0 ? MARK.passed : MARK.failed} ${p.name} tests: ${p.passed} of ${p.total} passed${p.total - p.passed - p.failed ? ` (${p.total - p.passed - p.failed} not verified or skipped)` : ''}`,
+    );
   if (s.projects.length) out.push('');
   for (const suite of s.suites) {
     out.push(`## ${suite.title}: ${suite.passed} of ${suite.total} passed`, '');
