@@ -3,8 +3,8 @@
  * user namespace (chroot needs CAP_SYS_CHROOT), and a dry run that cannot start is a
  * "not checked" note, never a problem in a file FRR did not read.
  */
-import { chmodSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { chrootArgv } from '../../helpers/lab/check.js';
@@ -30,8 +30,15 @@ describe('check as a normal user', () => {
     const c = labCopy();
     // mkdtemp makes 0700 folders: open the copy to the normal user, as a user's own checkout would be.
     chmodSync(dirname(c.root), 0o755);
+    // The normal user's temp folder (tsx caches there) inside the copy, so it goes with it.
+    const tmp = join(dirname(c.root), 'tmp');
+    mkdirSync(tmp, { mode: 0o777 });
+    chmodSync(tmp, 0o777);
     const asNobody = () =>
-      execa(NOBODY[0]!, [...NOBODY.slice(1), process.execPath, CLI, '-C', c.root, 'check'], { reject: false });
+      execa(NOBODY[0]!, [...NOBODY.slice(1), process.execPath, CLI, '-C', c.root, 'check'], {
+        reject: false,
+        env: { TMPDIR: tmp },
+      });
     const ok = await asNobody();
     expect(ok.stderr).not.toMatch(/problem/);
     expect(ok.stderr).not.toMatch(/FRR configs not loaded/);
