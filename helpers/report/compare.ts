@@ -4,12 +4,13 @@
  * connections than the baseline's band, is a regression. Timings compare as: now > baseline
  * × (1 + ratio) + slack seconds; counts as: now > the baseline's band (its budget).
  */
+import { notVerifiedReason } from './not-verified.js';
 import { readFileSync } from 'node:fs';
 import { isTiming, type Metric } from './metrics.js';
 
 export interface RunResults {
   lab?: { provider?: string; bringUpSeconds?: number; versions?: Record<string, string> };
-  tests: { name: string; state: string; metrics?: Metric[] }[];
+  tests: { name: string; state: string; note?: string; metrics?: Metric[] }[];
 }
 
 export interface Tolerance {
@@ -87,7 +88,12 @@ export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = 
     if (b.state === 'passed' && (!n || n.state !== 'passed'))
       out.push({
         test: b.name,
-        what: n ? `passed in the baseline, ${n.state} now` : 'passed in the baseline, missing now',
+        // Evidence that went missing is a regression too: a claim not verified now is no pass.
+        what: !n
+          ? 'passed in the baseline, missing now'
+          : notVerifiedReason(n.note) !== undefined
+            ? `passed in the baseline, not verified now: ${notVerifiedReason(n.note)}`
+            : `passed in the baseline, ${n.state} now`,
       });
     if (!n) continue;
     for (const bm of (b.metrics ?? []).filter(isGuardedCount)) {

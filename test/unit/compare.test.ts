@@ -38,6 +38,13 @@ describe('compare (the regression gate)', () => {
     expect(compareRuns(run('failed', 24), run('passed', 24))).toEqual([
       { test: 'sessions ok', what: 'passed in the baseline, failed now' },
     ]));
+  it('flags a check that passed in the baseline and is not verified now (missing evidence is no pass)', () => {
+    const now = run('skipped', 24);
+    now.tests[0]!.note = 'not verified: no intent.yaml';
+    expect(compareRuns(now, run('passed', 24))).toEqual([
+      { test: 'sessions ok', what: 'passed in the baseline, not verified now: no intent.yaml' },
+    ]);
+  });
   it('flags a missing check', () =>
     expect(compareRuns({ tests: [] }, run('passed', 24)).map((r) => r.what)).toContain(
       'passed in the baseline, missing now',

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { notVerifiedReason } from '../../report/not-verified.js';
 import { execa } from 'execa';
 import { createProvider, providerName } from '../../lab/select-provider.js';
 import { PreflightError } from '../../providers/api/lab-provider.js';
@@ -107,10 +108,15 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
       const tests = readResults(results).tests;
       const count = (state: string) => tests.filter((t) => t.state === state).length;
       const failed = count('failed');
-      const skipped = count('skipped');
+      // Not verified (missing evidence, named in the report) apart from plain skips.
+      const unverified = tests.filter((t) => t.state === 'skipped' && notVerifiedReason(t.note) !== undefined).length;
+      const skipped = count('skipped') - unverified;
+      const aside = [unverified ? `${unverified} not verified` : '', skipped ? `${skipped} skipped` : '']
+        .filter(Boolean)
+        .join(', ');
       const ok = failed === 0 && r.exitCode === 0;
       const verdict = ok
-        ? `passed: ${count('passed')} of ${tests.length} tests${skipped ? ` (${skipped} skipped)` : ''}`
+        ? `passed: ${count('passed')} of ${tests.length} tests${aside ? ` (${aside}: see the report)` : ''}`
         : failed
           ? `FAILED: ${failed} of ${tests.length} tests failed`
           : `FAILED: vitest exited ${r.exitCode} (an error outside the tests; see the output above)`;
