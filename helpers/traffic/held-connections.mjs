@@ -13,10 +13,12 @@
 // client keeps --connections open through a fault and its fail-back, as a real client pool does.
 // HTTP is written by hand on a raw socket so that nothing reconnects behind our back (an HTTP
 // agent would silently open a new socket, hiding the very break we measure).
-// Bounded by --seconds, stops on SIGTERM. Plain JavaScript: it starts in milliseconds.
+// Bounded by --seconds, stops on SIGTERM. Plain JavaScript: it starts in milliseconds; its one
+// sibling import, client-ports.mjs, is copied beside it into the real lab's sidecar.
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
+import { HELD_PORTS, localCause, parsePortRange, portAt, portRangeProblem } from './client-ports.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -46,40 +48,25 @@ const timeout = Number(values['timeout-ms']);
 const reopenMs = Number(values['reopen-ms']);
 const endAt = Date.now() + Number(values.seconds) * 1000;
 const now = () => Math.round((performance.timeOrigin + performance.now()) * 10) / 10;
-// (The port and output helpers repeat probe.mjs's on purpose: on the real lab each script is
-// copied alone into a sidecar, so neither may import a sibling file.)
-// Ports taken in turn from a range of their own, starting at a random point so back-to-back
-// runs differ: below the kernel's ephemeral range (32768-60999 by default; refused at start-up
-// if the namespace's overlaps) and apart from the failover probe's and the flows' ranges, so no
-// socket without SO_REUSEADDR (curl's, or one the kernel bound) ever holds one (see probe.mjs).
-// A port comes round again only after 4000 connections, long after any TIME_WAIT.
-const PORTS = { from: 8000, to: 12000 };
-const [ephLo, ephHi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-if (PORTS.from <= ephHi && ephLo < PORTS.to) {
-  process.stderr.write(
-    `held-connections.mjs: source ports ${PORTS.from}-${PORTS.to - 1} overlap the namespace's ephemeral range ${ephLo}-${ephHi}\n`,
-  );
+// Ports taken in turn from HELD_PORTS (client-ports.mjs), starting at a random point so
+// back-to-back runs differ: below the kernel's ephemeral range (refused at start-up if the
+// namespace's overlaps) and apart from the failover probe's and the flows' ranges, so no socket
+// without SO_REUSEADDR (curl's, or one the kernel bound) ever holds one (see probe.mjs).
+// Connections reuse ports in turn (requests 0: no "once per run" bound, unlike the probe).
+const problem = portRangeProblem(
+  HELD_PORTS,
+  parsePortRange(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')),
+  0,
+);
+if (problem) {
+  process.stderr.write(`held-connections.mjs: ${problem}\n`);
   process.exit(2);
 }
-let nextPort = values['first-port']
+const first = values['first-port']
   ? Number(values['first-port'])
-  : PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from));
-const takePort = () => {
-  const p = nextPort;
-  nextPort = nextPort + 1 >= PORTS.to ? PORTS.from : nextPort + 1;
-  return p;
-};
-const LOCAL_CODES = new Set([
-  'EADDRINUSE',
-  'EADDRNOTAVAIL',
-  'ENOBUFS',
-  'ENOMEM',
-  'EMFILE',
-  'ENFILE',
-  'EACCES',
-  'EPERM',
-  'EINVAL',
-]);
+  : HELD_PORTS.from + Math.floor(Math.random() * (HELD_PORTS.to - HELD_PORTS.from));
+let taken = 0;
+const takePort = () => portAt(HELD_PORTS, first, taken++);
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const request = `GET / HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: anycast-verify-held\r\n\r\n`;
 
@@ -176,9 +163,9 @@ function open(slot) {
   });
   sock.on('error', (e) => {
     // Failed inside the client before any packet left (bind or a local connect error): a
-    // harness error, reported as such (probe.mjs localCause), never as a connection that broke.
-    if (!c.connected && (e.syscall === 'bind' || LOCAL_CODES.has(e.code)))
-      emit({ ev: 'harness', c: c.id, slot, sport: c.sport, t: now(), cause: e.message });
+    // harness error, reported as such, never as a connection that broke.
+    const cause = c.connected ? undefined : localCause(e);
+    if (cause) emit({ ev: 'harness', c: c.id, slot, sport: c.sport, t: now(), cause });
     broke(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'reset' : 'error', e.code ?? e.message);
   });
   sock.on('close', () => broke('closed', 'the server closed the connection'));

@@ -7,6 +7,8 @@ import {
   CONTAINER_PROCESS_MAX_SECONDS,
   containerProcessArgv,
 } from '../../helpers/providers/containerlab/container-process.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import {
@@ -167,9 +169,29 @@ describe('the probe sidecar', () => {
     expect(sidecarSpec('clab-anycast-client', PROBE_SCRIPT, ['--target', '172.30.0.10:80'])).toEqual({
       image: 'node:22-alpine',
       networkMode: 'container:clab-anycast-client',
-      copy: [{ source: PROBE_SCRIPT, target: '/probe.mjs' }],
-      command: ['node', '/probe.mjs', '--target', '172.30.0.10:80'],
+      copy: [
+        { source: PROBE_SCRIPT, target: '/anycast-verify/probe.mjs' },
+        { source: join(dirname(PROBE_SCRIPT), 'client-ports.mjs'), target: '/anycast-verify/client-ports.mjs' },
+      ],
+      command: ['node', '/anycast-verify/probe.mjs', '--target', '172.30.0.10:80'],
     });
+  });
+
+  it('copies every sibling file each client script imports, and nothing that does not exist', async () => {
+    const { sidecarSpec } = await import('../../helpers/providers/containerlab/probe-sidecar.js');
+    const { PROBE_SCRIPT } = await import('../../helpers/traffic/probe.js');
+    const { HELD_SCRIPT } = await import('../../helpers/traffic/held-connections.js');
+    for (const script of [PROBE_SCRIPT, HELD_SCRIPT]) {
+      const copied = sidecarSpec('c', script, []).copy;
+      const imports = [...readFileSync(script, 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]!);
+      expect(imports.length, script).toBeGreaterThan(0);
+      for (const f of imports)
+        expect(
+          copied.map((c) => c.target),
+          script,
+        ).toContain(`/anycast-verify/${f}`);
+      for (const c of copied) expect(existsSync(c.source), c.source).toBe(true);
+    }
   });
 
   it("is for the probe only: observers run in the node's own container, stoppable by their in-container PID", () => {

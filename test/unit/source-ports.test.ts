@@ -3,34 +3,28 @@
  * outside the kernel's ephemeral range, apart from one another, never reused within a probe
  * run; and a bind or connect that fails inside the client named as a harness error.
  */
-import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROBE_SCRIPT } from '../../helpers/traffic/probe.js';
-import { HELD_SCRIPT, parseHeld, parseHeldHarness } from '../../helpers/traffic/held-connections.js';
+import { parseHeld, parseHeldHarness } from '../../helpers/traffic/held-connections.js';
 import { FLOW_PORTS, freshPorts } from '../../helpers/traffic/flows.js';
 
 interface Range {
   from: number;
   to: number;
 }
-/** probe.mjs's exports (plain JavaScript, so typed here); importing it starts no probe. */
+/** client-ports.mjs's exports (plain JavaScript, so typed here), which probe.mjs and held-connections.mjs share. */
 interface ProbePlan {
   PROBE_PORTS: Range;
+  HELD_PORTS: Range;
   parsePortRange(text: string): Range;
   portRangeProblem(range: Range, ephemeral: Range, requests: number): string | undefined;
   portAt(range: Range, first: number, i: number): number;
   localCause(err: Partial<NodeJS.ErrnoException>): string | undefined;
   portHolders(procNetTcp: string, port: number): string[];
 }
-const plan = (await import(pathToFileURL(PROBE_SCRIPT).href)) as ProbePlan;
-
-/** held-connections.mjs runs on import, so its range is read from its source. */
-function heldPorts(): Range {
-  const m = /const PORTS = \{ from: (\d+), to: (\d+) \}/.exec(readFileSync(HELD_SCRIPT, 'utf8'));
-  if (!m) throw new Error('held-connections.mjs: no `const PORTS = { from: N, to: M }`');
-  return { from: Number(m[1]), to: Number(m[2]) };
-}
+const plan = (await import(pathToFileURL(join(dirname(PROBE_SCRIPT), 'client-ports.mjs')).href)) as ProbePlan;
 
 const LINUX_DEFAULT = plan.parsePortRange('32768\t60999\n');
 const overlap = (a: Range, b: Range) => a.from < b.to && b.from < a.to;
@@ -42,7 +36,7 @@ describe('source port plan', () => {
   });
 
   it("the probe's, the held connections' and the flows' ranges are apart and outside Linux's default ephemeral range", () => {
-    const ranges = { probe: plan.PROBE_PORTS, held: heldPorts(), flows: FLOW_PORTS };
+    const ranges = { probe: plan.PROBE_PORTS, held: plan.HELD_PORTS, flows: FLOW_PORTS };
     for (const [name, r] of Object.entries(ranges)) {
       expect(overlap(r, LINUX_DEFAULT), `${name} ${r.from}-${r.to - 1} against the ephemeral range`).toBe(false);
       expect(r.from, `${name} above the privileged ports`).toBeGreaterThanOrEqual(1024);

@@ -4,6 +4,7 @@
  * connections leave from the client's address exactly as in the netns lab. This also works
  * where the host cannot enter a container's namespace (Docker Desktop).
  */
+import { basename, dirname, join } from 'node:path';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { SpawnedProcess } from '../api/lab-handle.js';
 
@@ -17,13 +18,26 @@ export interface SidecarSpec {
   command: string[];
 }
 
-/** What the sidecar is: the probe script copied into a Node.js container inside the client's network namespace. */
+/** The folder the script and what it imports land in, inside the sidecar. */
+const SIDECAR_DIR = '/anycast-verify';
+
+/** What a client script imports from beside it (helpers/traffic/), copied with it. */
+export const CLIENT_SCRIPT_IMPORTS = ['client-ports.mjs'];
+
+/**
+ * What the sidecar is: the client script (probe.mjs, held-connections.mjs) and its sibling
+ * imports copied into one folder of a Node.js container inside the client's network namespace.
+ */
 export function sidecarSpec(clientContainer: string, scriptPath: string, args: string[]): SidecarSpec {
+  const script = `${SIDECAR_DIR}/${basename(scriptPath)}`;
   return {
     image: PROBE_IMAGE,
     networkMode: `container:${clientContainer}`,
-    copy: [{ source: scriptPath, target: '/probe.mjs' }],
-    command: ['node', '/probe.mjs', ...args],
+    copy: [
+      { source: scriptPath, target: script },
+      ...CLIENT_SCRIPT_IMPORTS.map((f) => ({ source: join(dirname(scriptPath), f), target: `${SIDECAR_DIR}/${f}` })),
+    ],
+    command: ['node', script, ...args],
   };
 }
 
