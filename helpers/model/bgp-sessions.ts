@@ -18,7 +18,8 @@
  * where it must not change.
  */
 import type { Problem, ProblemList } from './errors.js';
-import { cidrContains, parseCidr, type Cidr } from './ipv4.js';
+import { cidrContains, type Cidr } from './ipv4.js';
+import { addressOwner, addressTowards } from './expected-routes.js';
 import type { LabModel, RouterModel } from './lab-model.js';
 import { neighborTimers, type FrrBgp, type FrrNeighbor } from './frr-config.js';
 import type { TopoLink } from './topology.js';
@@ -265,35 +266,23 @@ export function sessionTimerWarnings(model: LabModel): Problem[] {
   return out;
 }
 
-/** The router's own address on the subnet that holds `ip` (not `ip` itself). */
-function ownIpTowards(r: RouterModel, ip: string): string | undefined {
-  for (const a of Object.values(r.interfaces).flat()) {
-    const c = parseCidr(a);
-    if (c.address !== ip && cidrContains(c, ip)) return c.address;
-  }
-  return undefined;
-}
-
-const holds = (r: RouterModel, ip: string) =>
-  Object.values(r.interfaces).some((as) => as.some((a) => a.split('/')[0] === ip));
-
 /** The other end's offer for A's neighbour `ip`: a router's (said once per session, from the end whose name sorts first) or a node's PeerConfig. */
 function otherEndTimers(
   model: LabModel,
   router: string,
   ip: string,
 ): { peer: string; hold: number; keepalive: number; at: string } | undefined {
-  const r = model.routers[router]!;
-  const myAddr = ownIpTowards(r, ip);
+  const myAddr = addressTowards(model, router, ip)?.address;
   if (!myAddr) return undefined;
-  const b = Object.values(model.routers).find((b) => holds(b, ip));
+  const owner = addressOwner(model, ip);
+  const b = owner === undefined ? undefined : model.routers[owner];
   if (b) {
     const pbgp = b.frr.bgp;
     const back = pbgp?.neighbors[myAddr];
     if (!pbgp || !back || b.name < router) return undefined;
     return { peer: b.name, ...neighborTimers(pbgp, myAddr), at: at(b.frr.file, timersAt(pbgp, back).line) };
   }
-  const node = Object.values(model.k8sNodes).find((n) => n.ip === ip);
+  const node = owner === undefined ? undefined : model.k8sNodes[owner];
   const p = node && model.clusters[node.cluster]?.speakers[node.name]?.peers.find((p) => p.address === myAddr);
   if (!node || !p) return undefined;
   return {
