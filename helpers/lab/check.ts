@@ -8,7 +8,7 @@ import type { LabModel } from '../model/lab-model.js';
 import { run } from '../runtime/command.js';
 import { runtimeChoice } from '../runtimes/resolve.js';
 import { builtRuntime } from '../runtimes/store.js';
-import { runtimeEnv } from '../runtimes/in-runtime.js';
+import { chrootArgv } from '../runtimes/in-runtime.js';
 import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { findSchemas, validateManifestsAgainstCrds, validateTopologyAgainstSchema } from '../model/schema-validate.js';
@@ -47,16 +47,6 @@ export async function checkWithTools(model: LabModel): Promise<string[]> {
   // The notes go with a rejection too, so nobody takes "only these problems" for "all checked".
   if (problems.length) throw new LabConfigError(problems, notes);
   return notes;
-}
-
-/**
- * The argv that runs `argv` chrooted into the runtime. chroot needs CAP_SYS_CHROOT: root has
- * it; a normal user gets it inside a user namespace of its own where it is mapped to root
- * (`unshare --user --map-root-user`, user_namespaces(7)), which changes nothing on the host.
- */
-export function chrootArgv(runtimeRoot: string, argv: readonly string[], uid = process.getuid?.() ?? 0): string[] {
-  const chroot = ['chroot', runtimeRoot, ...runtimeEnv(argv)];
-  return uid === 0 ? chroot : ['unshare', '--user', '--map-root-user', ...chroot];
 }
 
 /** The dry run could not start (no user namespaces, a runtime we cannot enter): the files were never read. */

@@ -16,6 +16,16 @@ export const RUNTIME_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
 /** `argv` run with the runtime's PATH, for a command chrooted into the runtime. */
 export const runtimeEnv = (argv: readonly string[]): string[] => ['/usr/bin/env', `PATH=${RUNTIME_PATH}`, ...argv];
 
+/**
+ * The argv that runs `argv` chrooted into the runtime. chroot needs CAP_SYS_CHROOT: root has
+ * it; a normal user gets it inside a user namespace of its own where it is mapped to root
+ * (`unshare --user --map-root-user`, user_namespaces(7)), which changes nothing on the host.
+ */
+export function chrootArgv(runtimeRoot: string, argv: readonly string[], uid = process.getuid?.() ?? 0): string[] {
+  const chroot = ['chroot', runtimeRoot, ...runtimeEnv(argv)];
+  return uid === 0 ? chroot : ['unshare', '--user', '--map-root-user', ...chroot];
+}
+
 const SCRIPT = [
   'root=$1; run=$2; host=$3; shift 3',
   'mount -t proc proc "$root/proc" || exit 126',

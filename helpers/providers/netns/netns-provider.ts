@@ -18,7 +18,7 @@ import {
 } from '../../runtime/run-state.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
-import { inRuntime, runtimeEnv } from '../../runtimes/in-runtime.js';
+import { chrootArgv, inRuntime } from '../../runtimes/in-runtime.js';
 import { spawn as spawnChild } from 'node:child_process';
 import {
   type SpeakerRestart,
@@ -231,12 +231,11 @@ export class NetnsProvider implements LabProvider {
  * tool is missing names the tool, never a kernel feature.
  */
 async function kernelProblems(runtimeRoot: string): Promise<string[]> {
-  const fromRuntime = (argv: string[]) => ['chroot', runtimeRoot, ...runtimeEnv(argv)];
   const probes: { argv: string[]; what: string }[] = [
     { argv: ['ip', 'link', 'add', 'avp0', 'type', 'veth', 'peer', 'name', 'avp1'], what: 'veth pairs (CONFIG_VETH)' },
     { argv: ['ip', 'link', 'add', 'avbr0', 'type', 'bridge'], what: 'Linux bridges (CONFIG_BRIDGE)' },
     {
-      argv: fromRuntime(['nft', 'add', 'table', 'inet', 'avprobe']),
+      argv: chrootArgv(runtimeRoot, ['nft', 'add', 'table', 'inet', 'avprobe']),
       what: 'nftables (CONFIG_NF_TABLES, CONFIG_NF_TABLES_INET)',
     },
   ];
