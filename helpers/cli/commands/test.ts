@@ -8,16 +8,15 @@
  * ANYCAST_VERIFY_DIR, writing the report to <dir>/reports (ANYCAST_VERIFY_REPORTS moves it).
  */
 import { runtimeOption } from '../option-values.js';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { notVerifiedReason } from '../../report/not-verified.js';
 import { execa } from 'execa';
 import { createProvider, providerName } from '../../lab/select-provider.js';
 import { PreflightError } from '../../providers/api/lab-provider.js';
-import { readResults } from '../../report/compare.js';
+import { buildSummary, type RunResults } from '../../report/run-summary.js';
 import { reportsDir } from '../../report/reports-dir.js';
 import { exitCodeFor } from '../../runtime/interrupts.js';
 import { stderrProgress } from '../../runtime/progress.js';
@@ -105,20 +104,18 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
       }
       if (!existsSync(results) || statSync(results).mtimeMs < started)
         throw new Error(`the suites wrote no ${results} (vitest exit ${r.exitCode}); see the output above`);
-      const tests = readResults(results).tests;
-      const count = (state: string) => tests.filter((t) => t.state === state).length;
-      const failed = count('failed');
-      // Not verified (missing evidence, named in the report) apart from plain skips.
-      const unverified = tests.filter((t) => t.state === 'skipped' && notVerifiedReason(t.note) !== undefined).length;
-      const skipped = count('skipped') - unverified;
+      // Counted as the report counts them: not verified (missing evidence) apart from plain skips.
+      const run = JSON.parse(readFileSync(results, 'utf8')) as RunResults;
+      const total = run.tests.length;
+      const { passed, failed, skipped, unverified } = buildSummary(run).counts;
       const aside = [unverified ? `${unverified} not verified` : '', skipped ? `${skipped} skipped` : '']
         .filter(Boolean)
         .join(', ');
       const ok = failed === 0 && r.exitCode === 0;
       const verdict = ok
-        ? `passed: ${count('passed')} of ${tests.length} tests${aside ? ` (${aside}: see the report)` : ''}`
+        ? `passed: ${passed} of ${total} tests${aside ? ` (${aside}: see the report)` : ''}`
         : failed
-          ? `FAILED: ${failed} of ${tests.length} tests failed`
+          ? `FAILED: ${failed} of ${total} tests failed`
           : `FAILED: vitest exited ${r.exitCode} (an error outside the tests; see the output above)`;
       process.stdout.write(`${verdict}\nreport: ${join(reports, 'index.html')}\n`);
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
