@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import { reportsDir } from './reports-dir.js';
-import { buildSummary, claimOf, type TestRecord } from './run-summary.js';
+import { buildSummary, claimOf, notRunAside, type TestRecord } from './run-summary.js';
 import { renderSummaryMarkdown } from './summary-md.js';
 import { renderSummaryHtml } from './summary-html.js';
 
@@ -70,7 +70,7 @@ export default class RunReporter implements Reporter {
     // The last lines of a run: the verdict and where to read why.
     const c = doc.counts;
     process.stdout.write(
-      `\nanycast-verify: ${doc.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${c.passed} passed, ${c.failed} failed${c.unverified ? `, ${c.unverified} not verified` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}\n` +
+      `\nanycast-verify: ${doc.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${c.passed} passed, ${c.failed} failed${notRunAside(c) ? `, ${notRunAside(c)}` : ''}\n` +
         `anycast-verify: report: ${relative(process.cwd(), join(dir, 'index.html')) || 'index.html'} (summary.md, results.json beside it)\n`,
     );
   }

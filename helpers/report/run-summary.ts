@@ -84,6 +84,16 @@ export interface RunSummary {
   links: Link[];
 }
 
+/** "2 not verified, 1 skipped" (or ''): the tests a run neither passed nor failed, as every rendering says them. */
+export function notRunAside(counts: Pick<RunSummary['counts'], 'unverified' | 'skipped'>): string {
+  return [
+    counts.unverified ? `${counts.unverified} not verified` : '',
+    counts.skipped ? `${counts.skipped} skipped` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
 const status = (t: Pick<TestRecord, 'state' | 'note'>): Status =>
   t.state === 'passed'
     ? 'passed'

@@ -4,7 +4,7 @@
  * (no emoji font needed), links to each timeline, losses list, state dump, results.json and
  * junit.xml, and the failover timelines themselves.
  */
-import type { Link, RunSummary, Status } from './run-summary.js';
+import { notRunAside, type Link, type RunSummary, type Status } from './run-summary.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -41,7 +41,7 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
     `<h1>anycast-verify <span class="verdict ${s.verdict}">${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</span></h1>`,
   );
   out.push(
-    `<p><strong>${s.counts.passed} passed, ${s.counts.failed} failed</strong>${s.counts.unverified ? `, ${s.counts.unverified} not verified` : ''}${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s</p>`,
+    `<p><strong>${s.counts.passed} passed, ${s.counts.failed} failed</strong>${notRunAside(s.counts) ? `, ${notRunAside(s.counts)}` : ''} in ${s.wallSeconds.toFixed(0)} s</p>`,
   );
   if (s.lab) out.push(`<p class="meta">${escapeHtml(s.lab)}</p>`);
   out.push(`<p>${s.links.map(a).join(' · ')}</p>`);

@@ -3,7 +3,7 @@
  * reading in a terminal. Short by design (about a screen for the seed lab); every metric is in
  * results.json.
  */
-import type { ClaimRow, Link, RunSummary, Status } from './run-summary.js';
+import { notRunAside, type ClaimRow, type Link, type RunSummary, type Status } from './run-summary.js';
 
 const MARK: Record<Status, string> = { passed: '✅', failed: '❌', skipped: '➖', unverified: '⚠️' };
 
@@ -18,7 +18,7 @@ export function renderSummaryMarkdown(s: RunSummary): string {
   const out: string[] = [];
   out.push(`# anycast-verify: ${s.verdict === 'pass' ? '✅ PASS' : '❌ FAIL'}`, '');
   out.push(
-    `**${s.counts.passed} passed, ${s.counts.failed} failed**${s.counts.unverified ? `, ${s.counts.unverified} not verified` : ''}${s.counts.skipped ? `, ${s.counts.skipped} skipped` : ''} in ${s.wallSeconds.toFixed(0)} s${s.lab ? `  \n${s.lab}` : ''}`,
+    `**${s.counts.passed} passed, ${s.counts.failed} failed**${notRunAside(s.counts) ? `, ${notRunAside(s.counts)}` : ''} in ${s.wallSeconds.toFixed(0)} s${s.lab ? `  \n${s.lab}` : ''}`,
     '',
   );
   if (s.failures.length) {

@@ -16,7 +16,7 @@ import type { Command } from 'commander';
 import { execa } from 'execa';
 import { createProvider, providerName } from '../../lab/select-provider.js';
 import { PreflightError } from '../../providers/api/lab-provider.js';
-import { buildSummary, type RunResults } from '../../report/run-summary.js';
+import { buildSummary, notRunAside, type RunResults } from '../../report/run-summary.js';
 import { reportsDir } from '../../report/reports-dir.js';
 import { exitCodeFor } from '../../runtime/interrupts.js';
 import { stderrProgress } from '../../runtime/progress.js';
@@ -107,10 +107,9 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
       // Counted as the report counts them: not verified (missing evidence) apart from plain skips.
       const run = JSON.parse(readFileSync(results, 'utf8')) as RunResults;
       const total = run.tests.length;
-      const { passed, failed, skipped, unverified } = buildSummary(run).counts;
-      const aside = [unverified ? `${unverified} not verified` : '', skipped ? `${skipped} skipped` : '']
-        .filter(Boolean)
-        .join(', ');
+      const { counts } = buildSummary(run);
+      const { passed, failed } = counts;
+      const aside = notRunAside(counts);
       const ok = failed === 0 && r.exitCode === 0;
       const verdict = ok
         ? `passed: ${passed} of ${total} tests${aside ? ` (${aside}: see the report)` : ''}`
