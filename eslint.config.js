@@ -1,12 +1,17 @@
 // Lint rules (typescript-eslint's recommended set) plus the two architecture rules of the
-// folder tree: a provider never reaches up into bring-up, the claims or the traffic tools
-// (helpers/providers/api/ is the seam), and no module imports itself back through a cycle.
+// folder tree: each room of helpers/ imports only the rooms below it, and no module imports
+// itself back through a cycle. Two size limits keep code readable: no function in helpers/ over
+// 80 lines, no test file over 300.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { ROOMS as ROOM_LIST } from './helpers/rooms.mjs';
+
+/** helpers/ rooms, lowest first (helpers/rooms.mjs, drawn in docs/architecture.md). */
+const ROOMS = ROOM_LIST.map(([room]) => room);
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'reports/', '.schemas/', 'coverage/'] },
@@ -35,22 +40,31 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['helpers/providers/**'],
+  // The rooms of helpers/, lowest first: a room imports only rooms before it (and itself),
+  // so every arrow points down and no lower room reaches into a higher one. docs/architecture.md
+  // draws the same order. The providers' seam is helpers/providers/api/.
+  ...ROOMS.map((room, i) => ({
+    files: [`helpers/${room}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(lab|checks|traffic)/',
-              message:
-                'providers start and remove labs; bring-up, claims and traffic live above them (helpers/lab, helpers/checks, helpers/traffic) and use the seam in helpers/providers/api/',
+              regex: `^(\\.\\./)+(${ROOMS.slice(i + 1).join('|')})/`,
+              message: `helpers/${room}/ sits below ${ROOMS.slice(i + 1).join(', ')}: it may import only ${ROOMS.slice(0, i + 1).join(', ')} (docs/architecture.md)`,
             },
           ],
         },
       ],
     },
+  })),
+  // A helper over 80 lines holds several jobs; split it into named ones.
+  { files: ['helpers/**'], rules: { 'max-lines-per-function': ['error', { max: 80 }] } },
+  // A test file over 300 lines holds several subjects; split it into focused files.
+  {
+    files: ['test/**/*.test.ts', 'suites/**/*.test.ts'],
+    rules: { 'max-lines': ['error', { max: 300 }] },
   },
   prettier,
 );

@@ -2,6 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import FileOrderSequencer from './suites/setup/file-order.js';
 import { reportsDir } from './helpers/report/reports-dir.js';
+import { scenarioLabCount } from './helpers/lab/scenario-labs.js';
+import { providerName } from './helpers/lab/select-provider.js';
+
+// Copies of the lab the fault and breakage scenarios run on, side by side (helpers/lab/lab-pool.ts);
+// 0 on a provider that cannot run a copy: then one lab, one suite file at a time.
+const SCENARIO_LABS = scenarioLabCount(providerName());
+// Every scenario suite (4, 5, 6, 7) starts at once and queues its leases (the pool grants the
+// longest scenario first), with one more worker for the read-only suites.
+const LAB_FILES_AT_ONCE = 5;
 
 export default defineConfig({
   test: {
@@ -44,8 +53,11 @@ export default defineConfig({
           include: ['suites/**/*.test.ts'],
           globalSetup: ['suites/setup/global-lab.ts'],
           setupFiles: ['suites/setup/lab-health.ts'],
-          // One lab, shared: suite files run one at a time, in the order below, against it.
-          fileParallelism: false,
+          // The read-only suites share the run's lab; each scenario leases a copy of its own, so
+          // the files run side by side (the scenario suites first: they hold the critical path).
+          // Without copies: one lab, one file at a time, in file-name order.
+          fileParallelism: SCENARIO_LABS > 0,
+          maxWorkers: SCENARIO_LABS > 0 ? LAB_FILES_AT_ONCE : 1,
           sequence: { sequencer: FileOrderSequencer, groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 120_000,

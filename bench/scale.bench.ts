@@ -19,14 +19,18 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { writeGeneratedLab } from '../helpers/generate/write-lab.js';
-import { allVipsPlan, withdrawAllVips } from '../helpers/faults/all-vips.js';
+import { allVipsPlan } from '../helpers/faults/all-vips.js';
+import { faultTarget } from '../helpers/faults/fault-target.js';
+import { runFault } from '../helpers/experiment/run-fault.js';
+import { allVipsScenario } from '../helpers/experiment/all-vips-scenario.js';
+import type { ObserverFactory } from '../helpers/experiment/timeline.js';
 import { bringUp } from '../helpers/lab/bring-up.js';
 import { createProvider } from '../helpers/lab/select-provider.js';
 import { loadLabModel } from '../helpers/model/lab-model.js';
-import { silentProgress, stderrProgress } from '../helpers/runtime/progress.js';
-import { Interrupts } from '../helpers/runtime/interrupts.js';
+import { silentProgress, stderrProgress } from '../helpers/os/progress.js';
+import { Interrupts } from '../helpers/os/interrupts.js';
 import type { LabProvider } from '../helpers/providers/api/lab-provider.js';
-import { readState } from '../helpers/runtime/run-state.js';
+import { readState } from '../helpers/os/run-state.js';
 import {
   scaleTable,
   scalePlot,
@@ -34,7 +38,8 @@ import {
   type ScaleFigure,
   type ScaleRun,
 } from '../helpers/report/bench-scale.js';
-import { median, timingProgress } from './support.js';
+import type { RunResults } from '../helpers/report/run-summary.js';
+import { labCpuSeconds, median, timingProgress } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -68,7 +73,7 @@ const interrupts = new Interrupts({
   then: 'removing its lab and temp folder',
 });
 interrupts.afterwards(async () => {
-  // The suites' vitest tears its own lab down on SIGINT (helpers/runtime/interrupts.ts).
+  // The suites' vitest tears its own lab down on SIGINT (helpers/os/interrupts.ts).
   current.suites?.kill('SIGINT');
   await current.suites?.catch(() => undefined);
   await current.provider?.down({ progress: silentProgress }).catch(() => undefined);
@@ -88,29 +93,6 @@ function labMemoryMiB(lab: string): number {
   return kib / 1024;
 }
 
-/** CPU seconds (user + system, with reaped children) of the lab's recorded processes, by kind: where bring-up and convergence spend. */
-function labCpuSeconds(lab: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of readState(lab)?.processes ?? []) {
-    const kind = p.what.startsWith('frr ')
-      ? p.what.slice(4)
-      : p.what.startsWith('gobgpd')
-        ? 'gobgpd'
-        : p.what.split(' ')[0]!;
-    try {
-      // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th, cutime and cstime follow.
-      const f = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0);
-      out[kind] = (out[kind] ?? 0) + ticks / CLOCK_TICKS;
-    } catch {
-      // gone: not counted
-    }
-  }
-  return out;
-}
-/** USER_HZ: 100 on Linux for every architecture the kernel exports /proc times in. */
-const CLOCK_TICKS = 100;
-
 async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & { versions?: Record<string, string> }> {
   const model = loadLabModel({ root: dir });
   const provider = await createProvider('netns', model);
@@ -125,18 +107,31 @@ async function runOnce(dir: string, withVersions: boolean): Promise<ScaleRun & {
     const memory = [labMemoryMiB(model.name)];
     const cpu = labCpuSeconds(model.name);
     const plan = allVipsPlan(lab);
-    const { move: withdraw, restore } = await withdrawAllVips(lab, plan, 60_000);
-    memory.push(labMemoryMiB(model.name));
-    const back = await restore(60_000);
-    const problems = [...withdraw.notMoved, ...back.notMoved, ...withdraw.blackHoled, ...back.blackHoled];
+    // The lab's memory with every VIP withdrawn, sampled by an observer once the fabric has moved.
+    const memoryWithdrawn: ObserverFactory<void> = () => ({
+      ready: async () => undefined,
+      settled: async (phase) => void (phase === 'moved' && memory.push(labMemoryMiB(model.name))),
+      stop: async () => undefined,
+      abort: async () => undefined,
+    });
+    const tl = await runFault(lab, allVipsScenario(faultTarget(lab), plan, 60_000), { memory: memoryWithdrawn });
+    const [withdraw, back] = [tl.moved!, tl.back!];
+    const problems = [
+      ...tl.late,
+      ...withdraw.notReached,
+      ...back.notReached,
+      ...withdraw.blackHoled,
+      ...back.blackHoled,
+    ];
     if (problems.length) throw new Error(`the failover did not complete: ${problems.slice(0, 3).join('; ')}`);
+    const seconds = (t: number | undefined, t0: number) => (t === undefined ? NaN : (t - t0) / 1000);
     measured = {
       versions: withVersions ? await lab.versions() : undefined,
       converge: steps['BGP converged'] ?? NaN,
       upToConverged,
       bringUp: upToConverged - (steps['BGP converged'] ?? NaN),
-      withdrawAll: withdraw.seconds ?? NaN,
-      restoreAll: back.seconds ?? NaN,
+      withdrawAll: seconds(withdraw.t, tl.tFault),
+      restoreAll: seconds(back.t, tl.tRestore),
       memoryMiB: Math.max(...memory),
       routeEvents: withdraw.events,
       cpu,
@@ -166,10 +161,7 @@ async function suitesWall(
     await current.suites;
     current.suites = undefined;
     const seconds = (now() - t0) / 1000;
-    const r = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
-      counts: { passed?: number; failed?: number };
-      tests: { file: string; name: string; state: string; error?: string }[];
-    };
+    const r = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as RunResults;
     const failing = r.tests.filter((t) => t.state === 'failed').map((t) => `${t.file} › ${t.name}: ${t.error ?? ''}`);
     return { seconds, passed: r.counts.passed ?? 0, failed: r.counts.failed ?? 0, failing };
   } finally {

@@ -5,9 +5,9 @@
  * the clusters and seeing the client's own address.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { sessionEstablished } from '../helpers/checks/session-checks.js';
-import { httpGetMany, type ProbeResult } from '../helpers/clients/http-probe.js';
-import { labSessions } from '../helpers/lab/sessions.js';
+import { sessionEstablished } from '../helpers/claims/session-claims.js';
+import { httpGetMany, type ProbeResult } from '../helpers/readers/http-probe.js';
+import { labSessions } from '../helpers/model/lab-sessions.js';
 import { advertisedVips, vipPort } from '../helpers/model/expected-routes.js';
 import { useLab } from './lab.js';
 

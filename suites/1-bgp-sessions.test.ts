@@ -7,7 +7,7 @@
  * the real lab).
  */
 import { describe, expect, it } from 'vitest';
-import { oneReading } from '../helpers/checks/check.js';
+import { oneReading } from '../helpers/claims/claim-shape.js';
 import {
   sessionAsns,
   sessionEstablished,
@@ -16,8 +16,8 @@ import {
   sessionPrefixes,
   sessionSpeaker,
   sessionTimers,
-} from '../helpers/checks/session-checks.js';
-import { labSessions } from '../helpers/lab/sessions.js';
+} from '../helpers/claims/session-claims.js';
+import { labSessions } from '../helpers/model/lab-sessions.js';
 import { useLab } from './lab.js';
 
 const lab = await useLab();

@@ -8,14 +8,14 @@
  * suite says "not verified" in one test, and the run's verdict stays the network's.
  */
 import { describe, expect, it } from 'vitest';
-import { sessionEstablished } from '../helpers/checks/session-checks.js';
-import { frozenRoutes } from '../helpers/clients/frr.js';
-import { httpGetMany, type ProbeResult } from '../helpers/clients/http-probe.js';
-import { vipForwardedOver } from '../helpers/checks/intent-checks.js';
-import { vtyshJsonClaim } from '../helpers/checks/json-subset.js';
+import { sessionEstablished } from '../helpers/claims/session-claims.js';
+import { frozenRoutes } from '../helpers/readers/frr.js';
+import { httpGetMany, type ProbeResult } from '../helpers/readers/http-probe.js';
+import { vipForwardedOver } from '../helpers/claims/intent-claims.js';
+import { vtyshJsonClaim } from '../helpers/claims/json-subset.js';
 import { notVerified } from '../helpers/report/not-verified.js';
-import { intentProblems } from '../helpers/lab/intent.js';
-import { labSessions } from '../helpers/lab/sessions.js';
+import { intentProblems } from '../helpers/model/intent-problems.js';
+import { labSessions } from '../helpers/model/lab-sessions.js';
 import { formatProblem } from '../helpers/model/errors.js';
 import { declaredPair } from '../helpers/model/intent.js';
 import { useLab } from './lab.js';

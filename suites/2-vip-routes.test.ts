@@ -7,8 +7,8 @@
  * stale anywhere. (A lab's own vtysh JSON claims live in its intent.yaml: suite 2-intent.)
  */
 import { describe, expect, it } from 'vitest';
-import { frozenRoutes } from '../helpers/clients/frr.js';
-import { nothingStale, vipRouteFib, vipRouteRib, wantsEcmp } from '../helpers/checks/vip-route-checks.js';
+import { frozenRoutes } from '../helpers/readers/frr.js';
+import { nothingStale, vipRouteFib, vipRouteRib, wantsEcmp } from '../helpers/claims/vip-route-claims.js';
 import { expectedVipRoutes } from '../helpers/model/expected-routes.js';
 import { useLab } from './lab.js';
 

@@ -15,8 +15,9 @@ import { predictFlows, predictability } from '../helpers/traffic/path-prediction
 import { freshPorts, runFlows } from '../helpers/traffic/flows.js';
 import { binomialBand, Z } from '../helpers/traffic/binomial.js';
 import { recordMetric } from '../helpers/report/metrics.js';
+import { PATH_KEYS } from '../helpers/report/metric-keys.js';
 import { useLab } from './lab.js';
-import { readHashing, setHashing } from '../helpers/lab/hashing.js';
+import { readHashing, setHashing } from '../helpers/readers/hash-policy.js';
 import type { FabricHashing } from '../helpers/model/hashing.js';
 
 const lab = await useLab();
@@ -101,9 +102,9 @@ describe.each([
         task,
       }) => {
         const m = await measure(client);
-        recordMetric(task, { key: 'paths.agreement', name: 'agreement', value: (100 * m.agree) / FLOWS, unit: '%' });
+        recordMetric(task, { key: PATH_KEYS.agreement, name: 'agreement', value: (100 * m.agree) / FLOWS, unit: '%' });
         for (const [c, n] of Object.entries(m.share))
-          recordMetric(task, { key: `paths.flows.${c}`, name: `flows to ${c}`, value: n, unit: `of ${FLOWS}` });
+          recordMetric(task, { key: PATH_KEYS.flows(c), name: `flows to ${c}`, value: n, unit: `of ${FLOWS}` });
         expect(
           m.failed.map((f) => `${f.sport}: ${f.error}`),
           'flows that got no answer',
@@ -124,7 +125,7 @@ describe.each([
               [to, [...new Set(m.observed.filter((o) => o.dst === to && o.cluster).map((o) => o.cluster!))]] as const,
           );
           recordMetric(task, {
-            key: 'paths.pinnedTo',
+            key: PATH_KEYS.pinnedTo,
             name: 'pinned to',
             value: pinned.map(([to, cs]) => (vips.length > 1 ? `${to}: ${cs.join(', ')}` : cs.join(', '))).join('; '),
           });
@@ -134,7 +135,7 @@ describe.each([
           const band = binomialBand(FLOWS, 1 / clusters.length);
           for (const c of clusters) {
             recordMetric(task, {
-              key: `paths.shareBand.${c}`,
+              key: PATH_KEYS.shareBand(c),
               name: `share band for ${c}`,
               value: `${band.low}..${band.high}`,
               formula: `${FLOWS}/${clusters.length} ± ${Z}·σ`,
@@ -152,9 +153,9 @@ describe.each([
         task,
       }) => {
         const m = await measure(client);
-        recordMetric(task, { key: 'paths.prediction', name: 'prediction', value: `not possible: ${can.reason}` });
+        recordMetric(task, { key: PATH_KEYS.prediction, name: 'prediction', value: `not possible: ${can.reason}` });
         recordMetric(task, {
-          key: 'paths.agreement',
+          key: PATH_KEYS.agreement,
           name: 'agreement (informative)',
           value: (100 * m.agree) / FLOWS,
           unit: '%',

@@ -9,72 +9,72 @@
  * whole FIB; at K VIPs (a generated lab) it is the scale claim, and its time is the figure
  * `npm run bench` reports.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { allVipsPlan, pairsNotAt, withdrawAllVips, type AllVipsMove } from '../helpers/faults/all-vips.js';
-import { budgetFault, faultTarget, settleBeforeFault } from '../helpers/faults/fault-target.js';
+import { describe, expect, it, type RunnerTask } from 'vitest';
+import { allVipsPlan, pairsNotAt } from '../helpers/faults/all-vips.js';
+import { faultTarget, scenarioWeights, settleBeforeFault } from '../helpers/faults/fault-target.js';
+import { runFault } from '../helpers/experiment/run-fault.js';
+import { allVipsScenario } from '../helpers/experiment/all-vips-scenario.js';
+import type { FaultTimeline } from '../helpers/experiment/timeline.js';
+import type { FibReach } from '../helpers/observe/route-monitor.js';
 import { recordMetric } from '../helpers/report/metrics.js';
-import type { RunnerTask } from 'vitest';
-import { useLab } from './lab.js';
+import { ALL_VIPS_KEYS } from '../helpers/report/metric-keys.js';
+import { suiteScenarioLab, useLab } from './lab.js';
 
 const lab = await useLab();
 const plan = allVipsPlan(lab);
 const target = faultTarget(lab);
-let restore: ((deadlineMs: number) => Promise<AllVipsMove>) | undefined;
+let tl: FaultTimeline<unknown> | undefined;
+// A withdrawal of every VIP at once weighs what one VIP's withdrawal does (its budgets).
+const { 'vip-withdrawn': weight } = await scenarioWeights(lab, target, ['vip-withdrawn']);
+// The three tests build on each other (preconditions, withdraw, restored): one lab for all.
+const own = suiteScenarioLab('every VIP fails over at once', weight);
 
 function record(
   task: RunnerTask,
   phase: 'fault' | 'failBack',
-  m: AllVipsMove,
+  r: FibReach,
+  t0: number,
   budget: { seconds: number; formula: string },
 ) {
-  if (m.seconds !== undefined)
+  if (r.t !== undefined)
     recordMetric(task, {
-      key: `allVips.${phase}`,
+      key: ALL_VIPS_KEYS.move(phase),
       name: `${phase === 'fault' ? 'withdrawal' : 'restore'} of ${plan.vips.length} VIPs reaches every ECMP router`,
-      value: Number(m.seconds.toFixed(3)),
+      value: Number(((r.t - t0) / 1000).toFixed(3)),
       unit: 's',
       budget: budget.seconds,
       formula: budget.formula,
     });
-  recordMetric(task, { key: `allVips.${phase}.events`, name: 'route events on the ECMP routers', value: m.events });
+  recordMetric(task, { key: ALL_VIPS_KEYS.events(phase), name: 'route events on the ECMP routers', value: r.events });
 }
 
-function expectMoved(m: AllVipsMove, budgetSeconds: number) {
-  expect(m.notMoved, 'every (ECMP router, VIP) pair in its new set').toEqual([]);
-  expect(m.blackHoled, 'no VIP without a route at an ECMP router on the way').toEqual([]);
-  expect(m.seconds, 'an event stamp for every pair (a pair that moved unseen means a missed event)').toBeDefined();
-  expect(m.seconds!).toBeLessThanOrEqual(budgetSeconds);
+function expectReached(r: FibReach, t0: number, budgetSeconds: number) {
+  expect(r.notReached, 'every (ECMP router, VIP) pair in its new set').toEqual([]);
+  expect(r.blackHoled, 'no VIP without a route at an ECMP router on the way').toEqual([]);
+  expect(r.t, 'an event stamp for every pair (a pair that moved unseen means a missed event)').toBeDefined();
+  expect((r.t! - t0) / 1000).toBeLessThanOrEqual(budgetSeconds);
 }
-
-// A failed withdrawal test leaves the VIPs withdrawn: put them back for whatever runs next.
-afterAll(async () => {
-  await restore?.(30_000);
-});
 
 describe(`every VIP of ${plan.victimCluster} (${plan.vips.length}) fails over at once`, () => {
   it(`preconditions: ECMP routers (${plan.routers.join(', ') || 'none'}) hold every VIP over every cluster`, async () => {
     expect(plan.routers.length, 'a router where the clusters meet').toBeGreaterThan(0);
-    await settleBeforeFault(lab, target);
-    expect(await pairsNotAt(lab, plan, plan.full)).toEqual([]);
+    await settleBeforeFault(own(), faultTarget(own()));
+    expect(await pairsNotAt(own(), plan, plan.full)).toEqual([]);
   });
 
   it(`withdrawn on ${plan.victimNodes.join(', ')}: every ECMP router moves every VIP to the survivors`, async ({
     task,
   }) => {
-    const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
-    const w = await withdrawAllVips(lab, plan, spec.detect.seconds * 1000 + 5000);
-    restore = w.restore;
-    const m = w.move;
-    record(task, 'fault', m, spec.detect);
-    expectMoved(m, spec.detect.seconds);
+    // The experiment withdraws, waits, restores and waits again; the next test judges the return.
+    tl = await runFault(own(), allVipsScenario(faultTarget(own()), plan), {});
+    expect(tl.missed, 'the route monitors saw every FIB change (their last state matches a fresh dump)').toEqual([]);
+    record(task, 'fault', tl.moved!, tl.tFault, tl.spec.detect);
+    expectReached(tl.moved!, tl.tFault, tl.spec.detect.seconds);
   });
 
-  it('restored: every ECMP router holds every VIP over every cluster again', async ({ task }) => {
-    expect(restore, 'the withdrawal ran').toBeDefined();
-    const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
-    const m = await restore!(spec.failBack.seconds * 1000 + 5000);
-    restore = undefined;
-    record(task, 'failBack', m, spec.failBack);
-    expectMoved(m, spec.failBack.seconds);
+  it('restored: every ECMP router holds every VIP over every cluster again', ({ task }) => {
+    expect(tl, 'the withdrawal ran').toBeDefined();
+    record(task, 'failBack', tl!.back!, tl!.tRestore, tl!.spec.failBack);
+    expectReached(tl!.back!, tl!.tRestore, tl!.spec.failBack.seconds);
   });
 });

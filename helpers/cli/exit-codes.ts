@@ -9,7 +9,7 @@
  *       (`status`, `exec` before `up`) or is up already (a second `up`)
  *   64  a usage error: unknown command or option, missing argument, a bad option value
  *   70  an internal error: anything unexpected (a crash, a command of ours that failed)
- *   130 / 143 interrupted by SIGINT / SIGTERM, after the cleanup (helpers/runtime/interrupts.ts)
+ *   130 / 143 interrupted by SIGINT / SIGTERM, after the cleanup (helpers/os/interrupts.ts)
  *
  * `exec` is the exception: once the command ran, its own exit code is passed through.
  *

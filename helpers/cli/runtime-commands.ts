@@ -1,10 +1,10 @@
 /**
  * `anycast-verify runtimes [list|build]`: the FRR + GoBGP runtimes the netns lab runs from.
  */
-import { Interrupts } from '../runtime/interrupts.js';
+import { Interrupts } from '../os/interrupts.js';
 import type { Command } from 'commander';
 import { loadVersions, type Versions } from '../model/version-pins.js';
-import { stderrProgress } from '../runtime/progress.js';
+import { stderrProgress } from '../os/progress.js';
 import { buildRuntime } from '../runtimes/build.js';
 import {
   CILIUM_EMBEDS,

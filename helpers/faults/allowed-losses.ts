@@ -13,9 +13,11 @@
  *   ECMP router's next-hop set changed: hash-threshold ECMP remaps a share of flows when the
  *   set changes, and a connection remapped to a cluster without its state is reset (seen when
  *   the fabric drops the victim with the data plane still up, and at fail-back).
+ * - after the restore, a request the victim received whose answer had no way back: the victim's
+ *   leaf held no route to the client then (its routes to the clients return with its sessions).
  * Anything else is unexpected. A loss without a trail is unexpected too, unless a capture was
  * missing (a container without tcpdump on the real lab): then it is judged by its start time
- * alone against the same windows, and the report says so.
+ * alone against the same windows, and the fault is reported not verified (suite 4), never passed.
  */
 import type { LostRequest } from '../observe/loss-attribution.js';
 
@@ -35,6 +37,12 @@ export interface FaultWindows {
   dataPlaneAlive: boolean;
   /** False when some node could not be captured: trail-less losses are then judged by time. */
   trailComplete: boolean;
+  /**
+   * Whether the victim's leaf held no route back to `client` at some moment in [from, to] (the
+   * route monitor's history of the client's prefix there). A fault that cuts the leaf off the
+   * fabric takes its routes to the clients with it, and they return only after its sessions do.
+   */
+  noRouteBack?(client: string, from: number, to: number): boolean;
 }
 
 export interface RequestSpan {
@@ -86,6 +94,15 @@ export function unexpectedLosses(
     } else {
       if (transientAt(l, w.tRestore, w.tBack)) continue;
       if (byTime(l) && open(l, w.tRestore, w.tBack)) continue;
+      // The request reached the victim, and its answer found no way back: the leaf's route to the
+      // client was not back yet (the fail-back waits for it: helpers/experiment/run-fault.ts).
+      if (
+        l.verdict === 'unanswered-at-node' &&
+        l.where === w.victim &&
+        l.t <= w.tBack &&
+        w.noRouteBack?.(l.client, l.t, l.t + l.ms)
+      )
+        continue;
       out.push({
         loss: l,
         why: 'after the restore, and neither a fail-back transient nor a reset of a connection the ECMP change rehashed',

@@ -16,12 +16,18 @@
  */
 import type { SpeakerPeer } from '../model/clusters.js';
 import type { FaultKind, SpeakerRestart } from '../providers/api/lab-handle.js';
+import { FAULT_KINDS } from '../providers/api/fault-kinds.js';
 import type { GobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
+import { hopAllowance, reconnectAllowance, speakerStartAllowance } from './hop-allowance.js';
 
-/** Allowance per BGP hop for an UPDATE to be processed and the FIB to follow (measured ~0.06 s). */
-export const PER_HOP_SECONDS = 0.5;
-/** Starting a speaker process and loading its routes (measured ~0.3 s for the emulated node). */
-export const SPEAKER_START_SECONDS = 1;
+/** Allowance per BGP hop for an UPDATE to be processed and the FIB to follow: FRR's holds plus the measured work (./hop-allowance.ts). */
+export const PER_HOP = hopAllowance();
+export const PER_HOP_SECONDS = PER_HOP.seconds;
+/** `2 hops × 77 ms` with the per-hop figure's source once, for a budget's formula. */
+const hopsTimes = (n: number) => `${n} hop${n === 1 ? '' : 's'} × ${(PER_HOP_SECONDS * 1000).toFixed(0)} ms`;
+
+/** Starting a speaker process and loading its routes: the band of the measured starts (./hop-allowance.ts). */
+export const SPEAKER_START = speakerStartAllowance();
 
 export interface NegotiatedSession {
   holdSeconds: number;
@@ -31,6 +37,36 @@ export interface NegotiatedSession {
   nBit: boolean;
   /** The node's advertised restart time (seconds). */
   restartSeconds: number;
+}
+
+/**
+ * Where the victim attaches to the fabric: its leaf and the routers linked above it, and the
+ * longest time any of them may hold back the first UPDATE to a peer whose session just came up.
+ * FRR (bgpd) coalesces a new update group's first announcements for
+ * C = min(10 000 ms, 1000 ms + 50 ms × S), unless `coalesce-time` is set (bgpd/bgp_updgrp.h:31-37
+ * @ frr-10.3). S is the instance's peer structs when bgpd last created one (bgpd/bgpd.c:1980-1993
+ * @ frr-10.3, in peer_create; nothing lowers it on delete): the configured peers, plus the second
+ * struct bgpd creates for each connection it accepts while the peer's own is open
+ * (bgp_accept, bgpd/bgp_network.c:604-616 @ frr-10.3: at most one per configured peer). So
+ * S ≤ 2 × P, P the configured peers: measured on the seed's spine (P = 3) after one re-opened
+ * session, 1.20 s from Established to the first UPDATE (S = 4), bound 1.30 s (docs/failover.md).
+ * A session dropped at an interface-down reconnects as soon as the peer is reachable again, with
+ * no ConnectRetry wait (bgpd/bgp_fsm.c:2419-2424 @ frr-10.3, bgp_fsm_nht_update); the re-opening
+ * itself is measured work (reconnectAllowance, ./hop-allowance.ts).
+ */
+export interface FabricFacts {
+  leaf: string;
+  upstream: string[];
+  coalesce: Budget;
+}
+
+/** The longest update-group coalesce time of an FRR instance with `peers` configured peers (see FabricFacts). */
+export function coalesceBudget(router: string, peers: number): Budget {
+  const ms = Math.min(10_000, 1000 + 50 * 2 * peers);
+  return {
+    seconds: ms / 1000,
+    formula: `${router}'s update-group coalesce time min(10 s, 1 s + 2 × ${peers} peers × 50 ms)`,
+  };
 }
 
 export interface Budget {
@@ -82,14 +118,15 @@ export interface ProviderFactors {
   detect?: Budget;
   failBack?: Budget;
   speakerRestart?: SpeakerRestart;
+  /** Where the victim attaches to the fabric, for faults on the fabric's side of its path. */
+  fabric?: FabricFacts;
 }
 
-export const FAULT_TITLES: Record<FaultKind, string> = {
-  'vip-withdrawn': 'VIP withdrawn by the cluster (advertisement removed)',
-  'node-link-down': "node's link down",
-  'speaker-crash': "node's BGP speaker crashes (SIGKILL, as a crashed cilium-agent)",
-  'silent-drop': 'node silently drops everything (nftables)',
-};
+/** Each kind's title, from the catalogue (helpers/providers/api/fault-kinds.ts). */
+export const FAULT_TITLES = Object.fromEntries(Object.entries(FAULT_KINDS).map(([k, v]) => [k, v.title])) as Record<
+  FaultKind,
+  string
+>;
 
 export function faultSpec(
   kind: FaultKind,
@@ -99,7 +136,7 @@ export function faultSpec(
   gobgp: GobgpBehaviour,
   provider: ProviderFactors = {},
 ): FaultSpec {
-  const spec = baseSpec(kind, s, peer, hops, gobgp);
+  const spec = baseSpec(kind, s, peer, hops, gobgp, provider.fabric);
   const add = (b: Budget, extra: Budget): Budget => ({
     ...b,
     seconds: b.seconds + extra.seconds,
@@ -143,19 +180,110 @@ export function crashOutcome(
   };
 }
 
+/** A fault's budgets before the provider's own allowances: the BGP propagation and the transient, then by kind. */
 function baseSpec(
   kind: FaultKind,
   s: NegotiatedSession,
   peer: SpeakerPeer,
   hops: number,
   gobgp: GobgpBehaviour,
+  fabric?: FabricFacts,
 ): FaultSpec {
-  const prop = { seconds: hops * PER_HOP_SECONDS, formula: `${hops} hops × ${PER_HOP_SECONDS} s` };
+  const prop = { seconds: hops * PER_HOP_SECONDS, formula: hopsTimes(hops) };
   // The leaf is the first hop; the transient lasts the remaining hops up to the ECMP router.
   const transient = {
     seconds: (hops - 1) * PER_HOP_SECONDS,
-    formula: `${hops - 1} hop${hops === 2 ? '' : 's'} from the victim's leaf to the ECMP router × ${PER_HOP_SECONDS} s`,
+    formula: `${hopsTimes(hops - 1)} from the victim's leaf to the ECMP router`,
   };
+  switch (kind) {
+    case 'vip-withdrawn':
+      return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop, transient };
+    case 'speaker-crash':
+      return speakerCrashSpec({ s, peer, gobgp, prop, transient });
+    case 'node-link-down':
+    case 'silent-drop':
+      return sessionLostSpec(kind, { s, peer, gobgp, prop, transient });
+    case 'uplink-down':
+      return uplinkDownSpec(fabric!, transient);
+  }
+}
+
+/**
+ * The leaf loses its links to the routers above it: they see their interfaces go down, the
+ * kernel flushes the next hops through them at once and bgpd drops the session (no timer). At
+ * the restore the session comes back as soon as the peer is reachable (bgpd's next-hop tracking
+ * ends the ConnectRetry wait; the re-opening is measured work), and each side holds its first
+ * UPDATE for its coalesce time.
+ */
+function uplinkDownSpec(f: FabricFacts, transient: Budget): FaultSpec {
+  const kind = 'uplink-down';
+  const reconnect = reconnectAllowance();
+  return {
+    kind,
+    title: FAULT_TITLES[kind],
+    dataPlaneAlive: false,
+    detect: { seconds: transient.seconds, formula: `link down, no timer: ${transient.formula}` },
+    failBack: {
+      seconds: reconnect.seconds + f.coalesce.seconds + transient.seconds,
+      formula: `link up, ${reconnect.formula} + ${f.coalesce.formula} + ${transient.formula}`,
+    },
+    transient,
+  };
+}
+
+/**
+ * The speaker crashes, the node's data plane keeps serving: the leaf drops the path when the
+ * TCP session closes, or with GR after the restart time; fail-back waits for the restarted
+ * speaker's first dial.
+ */
+/** What every node-side fault's budgets are made of: the session as negotiated, the speaker's peer and GoBGP, and the per-hop allowances. */
+interface SpecInputs {
+  s: NegotiatedSession;
+  peer: SpeakerPeer;
+  gobgp: GobgpBehaviour;
+  prop: Budget;
+  transient: Budget;
+}
+
+function speakerCrashSpec({ s, peer, gobgp, prop, transient }: SpecInputs): FaultSpec {
+  const kind = 'speaker-crash';
+  const firstDial = gobgp.firstDial(peer.connectRetrySeconds);
+  return {
+    kind,
+    title: FAULT_TITLES[kind],
+    dataPlaneAlive: true,
+    detect: s.gracefulRestart
+      ? {
+          seconds: s.restartSeconds + prop.seconds,
+          formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}`,
+        }
+      : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
+    ...(s.gracefulRestart
+      ? {
+          notBefore: {
+            seconds: s.restartSeconds,
+            formula: `GR restart time ${s.restartSeconds} s (stale routes kept)`,
+          },
+        }
+      : {}),
+    failBack: {
+      seconds: SPEAKER_START.seconds + firstDial.max + prop.seconds,
+      formula: `speaker start ≤ ${SPEAKER_START.seconds.toFixed(2)} s + first dial ≤ ${firstDial.max} s (${firstDial.formula}) + ${prop.formula}`,
+      jitterSeconds: firstDial.max - firstDial.min,
+    },
+    transient,
+  };
+}
+
+/**
+ * The node goes dark (link down, or silently dropping): no carrier drops on the leaf, so only
+ * the hold timer finds it (plus the GR restart time when the N-bit keeps stale routes); at the
+ * restore the speaker redials from somewhere in its retry cycle.
+ */
+function sessionLostSpec(
+  kind: 'node-link-down' | 'silent-drop',
+  { s, peer, gobgp, prop, transient }: SpecInputs,
+): FaultSpec {
   const gr = s.gracefulRestart && s.nBit;
   // After a long outage the speaker is cycling through retries (its idle hold ended long
   // ago): at the restore a dial may be hanging on a dead peer (up to the dial timeout), and
@@ -168,66 +296,33 @@ function baseSpec(
     // The restore lands at any phase of the dial/retry cycle.
     jitterSeconds: dialTimeout + retry.max,
   };
-  const firstDial = gobgp.firstDial(peer.connectRetrySeconds);
-  switch (kind) {
-    case 'vip-withdrawn':
-      return { kind, title: FAULT_TITLES[kind], dataPlaneAlive: true, detect: prop, failBack: prop, transient };
-    case 'speaker-crash':
-      return {
-        kind,
-        title: FAULT_TITLES[kind],
-        dataPlaneAlive: true,
-        detect: s.gracefulRestart
-          ? {
-              seconds: s.restartSeconds + prop.seconds,
-              formula: `GR restart time ${s.restartSeconds} s + ${prop.formula}`,
-            }
-          : { seconds: prop.seconds, formula: `TCP close (no GR) + ${prop.formula}` },
-        ...(s.gracefulRestart
-          ? {
-              notBefore: {
-                seconds: s.restartSeconds,
-                formula: `GR restart time ${s.restartSeconds} s (stale routes kept)`,
-              },
-            }
-          : {}),
-        failBack: {
-          seconds: SPEAKER_START_SECONDS + firstDial.max + prop.seconds,
-          formula: `speaker start ${SPEAKER_START_SECONDS} s + first dial ≤ ${firstDial.max} s (${firstDial.formula}) + ${prop.formula}`,
-          jitterSeconds: firstDial.max - firstDial.min,
+  return {
+    kind,
+    title: FAULT_TITLES[kind],
+    dataPlaneAlive: false,
+    // The last keepalive came at any phase of its interval before the fault.
+    detect: gr
+      ? {
+          seconds: s.holdSeconds + s.restartSeconds + prop.seconds,
+          formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}`,
+          jitterSeconds: peer.keepaliveSeconds,
+        }
+      : {
+          seconds: s.holdSeconds + prop.seconds,
+          formula: `hold ${s.holdSeconds} s + ${prop.formula}`,
+          jitterSeconds: peer.keepaliveSeconds,
         },
-        transient,
-      };
-    case 'node-link-down':
-    case 'silent-drop':
-      return {
-        kind,
-        title: FAULT_TITLES[kind],
-        dataPlaneAlive: false,
-        // The last keepalive came at any phase of its interval before the fault.
-        detect: gr
-          ? {
-              seconds: s.holdSeconds + s.restartSeconds + prop.seconds,
-              formula: `hold ${s.holdSeconds} s + GR restart time ${s.restartSeconds} s (N-bit: hold expiry keeps stale routes) + ${prop.formula}`,
-              jitterSeconds: peer.keepaliveSeconds,
-            }
-          : {
-              seconds: s.holdSeconds + prop.seconds,
-              formula: `hold ${s.holdSeconds} s + ${prop.formula}`,
-              jitterSeconds: peer.keepaliveSeconds,
-            },
-        // The last keepalive may have come up to one interval before the fault.
-        notBefore: gr
-          ? {
-              seconds: s.holdSeconds - peer.keepaliveSeconds + s.restartSeconds,
-              formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s + GR restart time ${s.restartSeconds} s`,
-            }
-          : {
-              seconds: s.holdSeconds - peer.keepaliveSeconds,
-              formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s`,
-            },
-        failBack: redial,
-        transient,
-      };
-  }
+    // The last keepalive may have come up to one interval before the fault.
+    notBefore: gr
+      ? {
+          seconds: s.holdSeconds - peer.keepaliveSeconds + s.restartSeconds,
+          formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s + GR restart time ${s.restartSeconds} s`,
+        }
+      : {
+          seconds: s.holdSeconds - peer.keepaliveSeconds,
+          formula: `hold ${s.holdSeconds} s − keepalive ${peer.keepaliveSeconds} s`,
+        },
+    failBack: redial,
+    transient,
+  };
 }

@@ -4,15 +4,19 @@
  * connections) and the held-connections suite (established ones) hit the same node the
  * same way, so they share this.
  */
-import { convergenceProblem } from '../lab/convergence.js';
-import { labSessions, type LabSession } from '../lab/sessions.js';
+import { convergenceProblem } from '../claims/convergence.js';
+import { labSessions, type LabSession } from '../model/lab-sessions.js';
 import { advertisedVips, expectedVipRoutes, vipService, type ExpectedVipRoute } from '../model/expected-routes.js';
 import type { ServiceModel } from '../model/clusters.js';
+import { networkOf, parseCidr } from '../model/ipv4.js';
 import type { FaultKind, LabHandle } from '../providers/api/lab-handle.js';
-import { Deadline, waitUntil } from '../runtime/poll.js';
+import { Deadline, waitUntil } from '../os/poll.js';
 import { gobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
-import { faultSpec, type FaultSpec, type NegotiatedSession } from './budgets.js';
+import { coalesceBudget, faultSpec, type FabricFacts, type FaultSpec, type NegotiatedSession } from './budgets.js';
+import type { LabModel } from '../model/lab-model.js';
+import { uplinkEnds } from '../model/uplinks.js';
 import { grSettleProblem, negotiatedSession } from './negotiated.js';
+import { injectionAllowance, type Allowance } from './hop-allowance.js';
 
 export interface FaultTarget {
   /** The first advertised VIP, the clusters advertising it, and its Service. */
@@ -30,8 +34,9 @@ export interface FaultTarget {
   survivors: Map<string, string[]>;
   /** BGP hops from the node to the ECMP point: the AS-path length the ECMP router sees for the victim's path. */
   hops: number;
-  /** Each client's own address. */
+  /** Each client's own address, and the prefix of its network (the route the fabric reaches it by). */
   clientAddress: Record<string, string>;
+  clientPrefix: Record<string, string>;
   /**
    * Why these suites cannot aim at this lab, if they cannot: a fault on one node fails its
    * cluster only when that node is the cluster's one speaker. With several, the leaf's ECMP
@@ -41,7 +46,8 @@ export interface FaultTarget {
   unsupported?: string;
 }
 
-export function faultTarget(lab: LabHandle): FaultTarget {
+/** What the fault suites aim at: only the lab's model is read (the gate-mutant harness calls it with a model alone). */
+export function faultTarget(lab: Pick<LabHandle, 'model'>): FaultTarget {
   const model = lab.model;
   const [vip, clusters] = [...advertisedVips(model)][0]!;
   const service = vipService(model, vip)!;
@@ -74,6 +80,9 @@ export function faultTarget(lab: LabHandle): FaultTarget {
     clientAddress: Object.fromEntries(
       Object.values(model.hosts).map((h) => [h.name, h.addresses[0]!.cidr.split('/')[0]!]),
     ),
+    clientPrefix: Object.fromEntries(
+      Object.values(model.hosts).map((h) => [h.name, networkOf(parseCidr(h.addresses[0]!.cidr))]),
+    ),
   };
 }
 
@@ -103,9 +112,54 @@ export async function budgetFault(
   // What restarts a crashed speaker, and how soon, decides what the fabric must do (budgets.ts crashOutcome).
   const speakerRestart = kind === 'speaker-crash' ? await lab.speakerRestart(t.victim, gobgp) : undefined;
   const spec = faultSpec(kind, negotiated, t.session.speakerPeer!, t.hops, gobgp, {
-    detect: lab.detectAllowance?.(kind),
-    failBack: lab.failBackAllowance?.(kind),
+    ...providerAllowances(lab, kind),
     speakerRestart,
+    fabric: fabricFacts(lab.model, t.session.a.node),
   });
   return { spec, negotiated };
+}
+
+/**
+ * What a provider adds to a fault's budgets for its own path (LabHandle.detectAllowance,
+ * failBackAllowance). A provider that says nothing is the embedded lab: its withdrawal (and the
+ * re-advertisement at the restore) costs the measured injection (./hop-allowance.ts).
+ */
+export function providerAllowances(
+  lab: Pick<LabHandle, 'detectAllowance' | 'failBackAllowance'>,
+  kind: FaultKind,
+): { detect?: Allowance; failBack?: Allowance } {
+  const embedded = kind === 'vip-withdrawn' ? injectionAllowance() : undefined;
+  return {
+    detect: lab.detectAllowance ? lab.detectAllowance(kind) : embedded,
+    failBack: lab.failBackAllowance ? lab.failBackAllowance(kind) : embedded,
+  };
+}
+
+/** The victim's leaf, the routers linked above it, and the longest update-group coalesce time among them (FabricFacts). */
+export function fabricFacts(model: LabModel, leaf: string): FabricFacts {
+  const upstream = [...new Set(uplinkEnds(model, leaf).map((e) => e.node))];
+  const peers = (r: string) => Object.keys(model.routers[r]?.frr.bgp?.neighbors ?? {}).length;
+  const slowest = [leaf, ...upstream].reduce((a, b) => (peers(b) > peers(a) ? b : a));
+  return { leaf, upstream, coalesce: coalesceBudget(slowest, peers(slowest)) };
+}
+
+/**
+ * Each fault's expected length in seconds, its detect plus fail-back budget on this lab: the
+ * scenario-lab pool starts the longest first (the run's critical path). A fault this lab cannot
+ * budget (unsupported on the provider) weighs 0.
+ */
+export async function scenarioWeights(
+  lab: LabHandle,
+  t: FaultTarget,
+  kinds: readonly FaultKind[],
+): Promise<Record<FaultKind, number>> {
+  const weigh = async (kind: FaultKind) => {
+    if (t.unsupported || !t.session) return 0;
+    const { spec } = await budgetFault(lab, t, kind).catch(() => ({ spec: undefined }));
+    return spec ? spec.detect.seconds + spec.failBack.seconds : 0;
+  };
+  return Object.fromEntries(await Promise.all(kinds.map(async (k) => [k, await weigh(k)]))) as Record<
+    FaultKind,
+    number
+  >;
 }

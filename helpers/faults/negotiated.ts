@@ -1,6 +1,6 @@
 /** Reads, from the leaf's side, what a node's session actually negotiated: the input of the failover budgets. */
-import { bgpNeighbors } from '../clients/frr.js';
-import type { LabSession } from '../lab/sessions.js';
+import { bgpNeighbors } from '../readers/frr.js';
+import type { LabSession } from '../model/lab-sessions.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import type { NegotiatedSession } from './budgets.js';
 

@@ -1,7 +1,7 @@
 /** Writes a generated lab into a folder, then the intent its files give (loading it on the way: a generated lab must load). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { initialIntent } from '../lab/intent.js';
+import { initialIntent } from '../model/intent-problems.js';
 import { loadLabModel } from '../model/lab-model.js';
 import { generateLab, type GenerateOptions } from './generate-lab.js';
 

@@ -9,11 +9,11 @@
  * (`require`), while a test run keeps it (`report`) so every suite still runs and says which
  * claim breaks and why, and the smoke suite's "converged" test fails with the problem.
  */
-import { convergenceProblem } from './convergence.js';
-import { AbortedError, Deadline, StopWaiting, WaitTimeoutError, waitUntil } from '../runtime/poll.js';
+import { convergenceProblem } from '../claims/convergence.js';
+import { AbortedError, Deadline, StopWaiting, WaitTimeoutError, waitUntil } from '../os/poll.js';
 import type { LabHandle, ProviderName } from '../providers/api/lab-handle.js';
 import type { LabProvider, UpOptions } from '../providers/api/lab-provider.js';
-import { markReady } from '../runtime/run-state.js';
+import { markReady } from '../os/run-state.js';
 import { claimLab } from './claim.js';
 
 /**

@@ -5,7 +5,7 @@
  * reaper watches it, so a lab whose owner dies mid-way (SIGKILL) is removed.
  */
 import { LabBusyError, type LabProvider, type UpOptions } from '../providers/api/lab-provider.js';
-import { isSameProcessAlive, processStartTime, readState, writeState } from '../runtime/run-state.js';
+import { isSameProcessAlive, processStartTime, readState, writeState, type LabState } from '../os/run-state.js';
 import { startReaper } from './reaper.js';
 
 export async function claimLab(provider: LabProvider, opts: Pick<UpOptions, 'progress' | 'persistent'>): Promise<void> {
@@ -26,16 +26,28 @@ export async function claimLab(provider: LabProvider, opts: Pick<UpOptions, 'pro
     );
     await provider.down({ progress: opts.progress });
   }
-  const owner = { pid: process.pid, startTime: processStartTime(process.pid) ?? '?' };
-  writeState({
-    lab,
+  const state = claimRecord(provider, opts.persistent);
+  writeState(state);
+  startReaper(model, provider.name, state.owner);
+}
+
+/** The record a claim starts: this process the owner, nothing made yet, and the files the lab is built from. */
+export function claimRecord(provider: Pick<LabProvider, 'name' | 'model'>, persistent: boolean): LabState {
+  return {
+    lab: provider.model.name,
     provider: provider.name,
-    owner: { ...owner, persistent: opts.persistent, command: process.argv.slice(1).join(' ') },
+    owner: {
+      pid: process.pid,
+      startTime: processStartTime(process.pid) ?? '?',
+      persistent,
+      command: process.argv.slice(1).join(' '),
+    },
     createdAt: new Date().toISOString(),
     namespaces: [],
     processes: [],
     paths: [],
     ready: false,
-  });
-  startReaper(model, provider.name, owner);
+    // A test run that reuses this lab loads its model from here (helpers/lab/lab-source.ts).
+    model: provider.model.source,
+  };
 }

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import type { LabProvider } from '../providers/api/lab-provider.js';
-import type { Progress } from '../runtime/progress.js';
-import { dumpState } from '../report/state-dump.js';
+import type { Progress } from '../os/progress.js';
+import { dumpState } from './state-dump.js';
 
 /** Where the teardown's dump goes, inside the run's reports folder. */
 export const TEARDOWN_DUMP = 'lab-state-at-teardown';

@@ -20,8 +20,9 @@
 import type { Problem, ProblemList } from './errors.js';
 import { cidrContains, type Cidr } from './ipv4.js';
 import { addressOwner, addressTowards } from './expected-routes.js';
-import type { LabModel, RouterModel } from './lab-model.js';
-import { neighborTimers, type FrrBgp, type FrrNeighbor } from './frr-config.js';
+import type { K8sNodeModel, LabModel, RouterModel } from './lab-model.js';
+import { acceptsRemoteAs, asTowards, neighborTimers, remoteAsAdmits, remoteAsText } from './frr-config.js';
+import type { FrrBgp, FrrNeighbor } from './frr-config.js';
 import type { TopoLink } from './topology.js';
 
 /** An address configured in the lab: who holds it (`node:iface`), and the file and line that configure it. */
@@ -95,6 +96,21 @@ export function checkRouterSessions(model: LabModel, owned: OwnedAddress[], prob
   }
 }
 
+/** One neighbour statement being checked: the lab, its addresses, the router that configures it, and where problems go. */
+interface NeighborCheck {
+  model: LabModel;
+  owned: OwnedAddress[];
+  r: RouterModel;
+  nb: FrrNeighbor;
+  problems: ProblemList;
+}
+
+/** Reports a problem on the neighbour's first statement (`neighbor X …`). */
+function neighborProblem({ r, nb, problems }: NeighborCheck, message: string): void {
+  problems.add({ file: r.frr.file, field: `neighbor ${nb.address}`, line: nb.line, message });
+}
+
+/** One neighbour of a router: it has a remote-as, and its address is a BGP speaker's (a router's or a node's) that peers back. */
 function checkNeighbor(
   model: LabModel,
   owned: OwnedAddress[],
@@ -103,110 +119,131 @@ function checkNeighbor(
   nb: FrrNeighbor,
   problems: ProblemList,
 ): void {
-  const file = r.frr.file;
+  const check: NeighborCheck = { model, owned, r, nb, problems };
   const x = nb.address;
-  const here = at(file, nb.remoteAsLine ?? nb.line);
-  const statement = `"neighbor ${x} remote-as ${nb.remoteAs}"`;
-  if (nb.remoteAs === undefined) {
-    problems.add({
-      file,
-      field: `neighbor ${x}`,
-      line: nb.line,
-      message: `no "neighbor ${x} remote-as": FRR creates no neighbour without one (and refuses its other statements)`,
-    });
+  if (nb.remoteAs === undefined && nb.remoteAsKind === undefined) {
+    neighborProblem(
+      check,
+      `no "neighbor ${x} remote-as": FRR creates no neighbour without one (and refuses its other statements)`,
+    );
     return;
   }
   const o = owned.find((o) => o.cidr.address === x);
   if (!o) {
-    problems.add({
-      file,
-      field: `neighbor ${x}`,
-      line: nb.line,
-      message: `${x} is not an address of any FRR router or Kubernetes node in ${model.topology.file}: the session has no other end`,
-    });
+    neighborProblem(
+      check,
+      `${x} is not an address of any FRR router or Kubernetes node in ${model.topology.file}: the session has no other end`,
+    );
     return;
   }
   const [peer, peerIface] = split(o.owner);
   if (peer === r.name) {
-    problems.add({
-      file,
-      field: `neighbor ${x}`,
-      line: nb.line,
-      message: `${x} is ${r.name}'s own address (${peerIface}, ${at(o.file, o.line)})`,
-    });
+    neighborProblem(check, `${x} is ${r.name}'s own address (${peerIface}, ${at(o.file, o.line)})`);
     return;
   }
   if (model.hosts[peer]) {
-    problems.add({
-      file,
-      field: `neighbor ${x}`,
-      line: nb.line,
-      message: `${x} is host ${peer}'s address (${at(o.file, o.line)}), and a host runs no BGP`,
-    });
+    neighborProblem(check, `${x} is host ${peer}'s address (${at(o.file, o.line)}), and a host runs no BGP`);
     return;
   }
   const node = model.k8sNodes[peer];
   if (node) {
-    // The node's side (its peers, their ASNs, MD5) is checked from Cilium's end in cross-checks.ts; a
-    // node without a speaker is reported there too. Here: that the speaker has this router as a peer.
-    const sp = model.clusters[node.cluster]?.speakers[peer];
-    if (!sp || sp.peers.some((p) => owned.some((m) => m.cidr.address === p.address && split(m.owner)[0] === r.name)))
-      return;
-    const cc = sp.peers[0]?.source.clusterConfig ?? `fixtures/cilium/${node.cluster}/`;
-    problems.add({
-      file,
-      field: `neighbor ${x}`,
-      line: nb.line,
-      message: `${r.name} peers with node ${peer} of cluster ${node.cluster}, but no peer of its CiliumBGPClusterConfig (${cc}) is an address of ${r.name} (its peers: ${sp.peers.map((p) => p.address).join(', ') || 'none'}): the session is configured on one side only and never comes up`,
-    });
+    checkNodePeersBack(check, peer, node);
     return;
   }
   const b = model.routers[peer];
   if (!b) return; // a bridge holds no address
-  const mine = ownAddressTowards(owned, r.name, x);
+  checkRouterPeer(check, bgp, o, b);
+}
+
+/**
+ * A router's neighbour that is a Kubernetes node: the node's speaker has the router as a peer.
+ * The node's side (its peers, their ASNs, MD5) is checked from Cilium's end in cross-checks.ts; a
+ * node without a speaker is reported there too.
+ */
+function checkNodePeersBack(check: NeighborCheck, peer: string, node: K8sNodeModel): void {
+  const { model, owned, r } = check;
+  const sp = model.clusters[node.cluster]?.speakers[peer];
+  if (!sp || sp.peers.some((p) => owned.some((m) => m.cidr.address === p.address && split(m.owner)[0] === r.name)))
+    return;
+  const cc = sp.peers[0]?.source.clusterConfig ?? `fixtures/cilium/${node.cluster}/`;
+  neighborProblem(
+    check,
+    `${r.name} peers with node ${peer} of cluster ${node.cluster}, but no peer of its CiliumBGPClusterConfig (${cc}) is an address of ${r.name} (its peers: ${sp.peers.map((p) => p.address).join(', ') || 'none'}): the session is configured on one side only and never comes up`,
+  );
+}
+
+/**
+ * A router's neighbour that is another router B (`o` is the address's owner on B): directly
+ * connected, B runs BGP with the ASN this end expects, B has the statement back, and the two
+ * agree on MD5.
+ */
+function checkRouterPeer(check: NeighborCheck, bgp: FrrBgp, o: OwnedAddress, b: RouterModel): void {
+  const { model, owned, r, nb, problems } = check;
+  const [peer, peerIface] = split(o.owner);
+  const mine = ownAddressTowards(owned, r.name, nb.address);
   if (!mine || !shareNetwork(model.links, model.bridges, mine.owner, o.owner)) {
-    problems.add({
-      file,
-      field: `neighbor ${x}`,
-      line: nb.line,
-      message: `${x} is ${peer}'s ${peerIface} (${at(o.file, o.line)}), on no network ${r.name} shares with ${peer}${mine ? ` (${r.name}'s ${split(mine.owner)[1]} is in its subnet but not linked to ${peer}:${peerIface} in ${model.topology.file})` : ''}: FRR's eBGP needs a directly connected neighbour (TTL 1), and ebgp-multihop/update-source are not modelled`,
-    });
+    neighborProblem(
+      check,
+      `${nb.address} is ${peer}'s ${peerIface} (${at(o.file, o.line)}), on no network ${r.name} shares with ${peer}${mine ? ` (${r.name}'s ${split(mine.owner)[1]} is in its subnet but not linked to ${peer}:${peerIface} in ${model.topology.file})` : ''}: FRR's eBGP needs a directly connected neighbour (TTL 1), and ebgp-multihop/update-source are not modelled`,
+    );
     return;
   }
   const pbgp = b.frr.bgp;
   if (!pbgp) {
-    problems.add({
-      file,
-      field: `neighbor ${x}`,
-      line: nb.line,
-      message: `${peer} runs no BGP (${b.frr.file} has no "router bgp"), but ${r.name} peers with it`,
-    });
+    neighborProblem(check, `${peer} runs no BGP (${b.frr.file} has no "router bgp"), but ${r.name} peers with it`);
     return;
   }
-  if (pbgp.asn !== nb.remoteAs) {
+  const remoteAs = remoteAsText(nb);
+  const theirAs = asTowards(pbgp, mine.cidr.address);
+  const ok =
+    nb.remoteAs === undefined
+      ? remoteAsAdmits(bgp, nb, theirAs)
+      : acceptsRemoteAs(pbgp, mine.cidr.address, nb.remoteAs);
+  if (!ok) {
+    const la = pbgp.neighbors[mine.cidr.address]?.localAs;
+    const theirs = la
+      ? `${peer}'s "neighbor ${mine.cidr.address} local-as ${la.asn}" (${at(b.frr.file, la.line)})`
+      : `${peer}'s "router bgp ${pbgp.asn}" (${at(b.frr.file, pbgp.line)})`;
     problems.add({
-      file,
-      field: `neighbor ${x} remote-as`,
+      file: r.frr.file,
+      field: `neighbor ${nb.address} remote-as`,
       line: nb.remoteAsLine ?? nb.line,
-      message: `${nb.remoteAs} does not match ${peer}'s "router bgp ${pbgp.asn}" (${at(b.frr.file, pbgp.line)}): FRR refuses ${peer}'s OPEN (Bad Peer AS) and the session never comes up`,
+      message: `${remoteAs}${nb.remoteAsKind ? ` (${asTowards(bgp, nb.address)} is ${r.name}'s AS)` : ''} does not match ${theirs}: FRR refuses ${peer}'s OPEN (Bad Peer AS) and the session never comes up`,
     });
   }
-  const myAddr = mine.cidr.address;
-  const back = pbgp.neighbors[myAddr];
+  const back = pbgp.neighbors[mine.cidr.address];
   if (!back) {
-    const other = Object.values(pbgp.neighbors).find((n) =>
-      owned.some((m) => m.cidr.address === n.address && split(m.owner)[0] === r.name),
-    );
-    problems.add({
-      file: b.frr.file,
-      field: `neighbor ${myAddr}`,
-      line: pbgp.line,
-      message: `${peer} has no neighbor ${myAddr} (${r.name}'s ${split(mine.owner)[1]}), but ${r.name} peers with ${peer} at ${here} (${statement})${other ? `; ${peer}'s neighbor ${other.address} (${at(b.frr.file, other.line)}) is another address of ${r.name}` : ''}: the session is configured on one side only and never comes up`,
-    });
+    reportNoStatementBack(check, remoteAs, mine, peer, b, pbgp);
     return;
   }
   // What both ends must agree on, said once per session (from the end whose name sorts first).
   if (r.name < peer) checkPassword({ a: r, b, aNb: nb, bNb: back }, problems);
+}
+
+/**
+ * B has no neighbour for this router's address on their shared network (`mine`): the session is
+ * one-sided. Reported in B's file, naming any other address of this router that B peers with instead.
+ */
+function reportNoStatementBack(
+  { owned, r, nb, problems }: NeighborCheck,
+  remoteAs: string,
+  mine: OwnedAddress,
+  peer: string,
+  b: RouterModel,
+  pbgp: FrrBgp,
+): void {
+  const myAddr = mine.cidr.address;
+  const here = at(r.frr.file, nb.remoteAsLine ?? nb.line);
+  const statement = `"neighbor ${nb.address} remote-as ${remoteAs}"`;
+  const other = Object.values(pbgp.neighbors).find((n) =>
+    owned.some((m) => m.cidr.address === n.address && split(m.owner)[0] === r.name),
+  );
+  problems.add({
+    file: b.frr.file,
+    field: `neighbor ${myAddr}`,
+    line: pbgp.line,
+    message: `${peer} has no neighbor ${myAddr} (${r.name}'s ${split(mine.owner)[1]}), but ${r.name} peers with ${peer} at ${here} (${statement})${other ? `; ${peer}'s neighbor ${other.address} (${at(b.frr.file, other.line)}) is another address of ${r.name}` : ''}: the session is configured on one side only and never comes up`,
+  });
 }
 
 /** MD5 on both ends or neither, and the same password: TCP drops every segment otherwise, and the session never opens. */

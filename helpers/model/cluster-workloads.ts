@@ -3,6 +3,7 @@
  * places on the nodes (with their whoami identity), and each Service with the VIP LB-IPAM
  * hands it and the pods it selects.
  */
+import { placementNodes } from './pod-placement.js';
 import type { ProblemList } from './errors.js';
 import type { IpPool } from './cilium-crds.js';
 import type { ConfigMap, Deployment, Service } from './kube-objects.js';
@@ -51,7 +52,7 @@ export interface ServiceModel {
 
 const ECHO_IMAGE = /^(docker\.io\/)?traefik\/whoami(:|@|$)/;
 
-/** Places each Deployment's replicas round-robin on the cluster's nodes and resolves the echo identity. */
+/** Places each Deployment's replicas round-robin on the nodes its pods may run on (pod-placement.ts) and resolves the echo identity. */
 export function placePods(
   cluster: string,
   nodes: K8sNodeModel[],
@@ -60,7 +61,8 @@ export function placePods(
   problems: ProblemList,
 ): EchoPod[] {
   const pods: EchoPod[] = [];
-  for (const { d, doc } of deployments) {
+  for (const dep of deployments) {
+    const { d, doc } = dep;
     const ns = d.metadata.namespace ?? 'default';
     const c = d.spec.template.spec.containers[0]!;
     if (d.spec.template.spec.containers.length > 1 || !ECHO_IMAGE.test(c.image)) {
@@ -80,9 +82,11 @@ export function placePods(
           line: doc.lineOf(['spec', 'template', 'spec', 'containers', 0, 'readinessProbe', kind]),
           message: `${kind === 'exec' ? 'an' : 'a'} ${kind} readiness probe is not emulated (the netns lab runs httpGet and tcpSocket probes against the echo server)`,
         });
+    const eligible = placementNodes(dep, cluster, nodes, problems);
+    if (!eligible) continue;
     const replicas = d.spec.replicas ?? 1;
-    for (let i = 0; i < replicas && nodes.length > 0; i++) {
-      const node = nodes[i % nodes.length]!;
+    for (let i = 0; i < replicas && eligible.length > 0; i++) {
+      const node = eligible[i % eligible.length]!;
       const podName = `${d.metadata.name}-netns-${i}`;
       const env = resolveEnv(
         c.env ?? [],

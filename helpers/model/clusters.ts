@@ -5,6 +5,7 @@
  * This is the spec the netns provider's emulated node runs, and the expectation the
  * suites check on either provider.
  */
+import { checkServiceFields, type LabClient } from './service-fields.js';
 import type { ProblemList } from './errors.js';
 import type { Advertisement, ClusterConfig, IpPool, PeerConfig } from './cilium-crds.js';
 import type { K8sNodeModel } from './lab-model.js';
@@ -45,11 +46,12 @@ export function resolveClusters(
   nodes: Record<string, K8sNodeModel>,
   manifests: Record<string, Manifest[]>,
   problems: ProblemList,
+  clients: LabClient[] = [],
 ): Record<string, ClusterModel> {
   const out: Record<string, ClusterModel> = {};
   for (const name of names) {
     const clusterNodes = Object.values(nodes).filter((n) => n.cluster === name);
-    out[name] = resolveCluster(name, clusterNodes, manifests[name] ?? [], problems);
+    out[name] = resolveCluster(name, clusterNodes, manifests[name] ?? [], problems, clients);
   }
   return out;
 }
@@ -59,10 +61,12 @@ function resolveCluster(
   nodes: K8sNodeModel[],
   manifests: Manifest[],
   problems: ProblemList,
+  clients: LabClient[],
 ): ClusterModel {
   const { objects, unreadablePools } = checkClusterObjects(readClusterObjects(name, manifests, problems), problems);
   const pods = placePods(name, nodes, objects.deployments, objects.configMaps, problems);
   const services = resolveServices(name, objects, pods, unreadablePools, problems);
+  checkServiceFields(objects.services, clients, problems);
   checkAdvertisementsSelectServices(name, objects, problems);
   checkFamiliesSelectAdvertisements(name, objects, problems);
   const speakers = resolveSpeakers(name, nodes, objects, services, problems);

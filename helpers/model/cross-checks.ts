@@ -8,11 +8,12 @@ import type { ProblemList } from './errors.js';
 import { cidrContains, parseCidr, rangesOverlap, intToIp, type Cidr } from './ipv4.js';
 import { poolRanges } from './lb-ipam.js';
 import type { K8sNodeModel, LabModel, RouterModel } from './lab-model.js';
-import type { FrrBgp, FrrNeighbor } from './frr-config.js';
+import { acceptsRemoteAs, remoteAsAdmits, remoteAsText, type FrrBgp, type FrrNeighbor } from './frr-config.js';
 import type { ClusterModel, SpeakerIntent, SpeakerPeer } from './clusters.js';
 import type { TopoLink } from './topology.js';
 import { pathToString } from './yaml-file.js';
 import { checkRouterSessions, passwordDifference } from './bgp-sessions.js';
+import { bfdProblems } from './policy-notes.js';
 
 /** An address configured in the lab: who holds it (`node:iface`), and the file, field and line that configure it. */
 interface Owned {
@@ -51,6 +52,7 @@ export function runCrossChecks(model: LabModel, problems: ProblemList): void {
   const used = checkLinks(model, problems);
   const owned = ownedAddresses(model, used, problems);
   for (const check of CROSS_CHECKS) check({ model, owned }, problems);
+  bfdProblems(model, problems);
 }
 
 /** 1. Links: both ends exist, no interface used twice, bridges only on bridge nodes. Returns the interfaces used (`node:iface`), with the line of their link. */
@@ -365,12 +367,15 @@ function checkSpeakerPeer(
     });
     return;
   }
-  if (bgp.asn !== peer.asn) {
+  if (!acceptsRemoteAs(bgp, node.ip, peer.asn)) {
+    const la = bgp.neighbors[node.ip]?.localAs;
     problems.add({
       file: cc,
       field: `${at.field}.peerASN`,
       line: at.lines.peerASN,
-      message: `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})`,
+      message: la
+        ? `${peer.asn} does not match ${router.name}'s "neighbor ${node.ip} local-as ${la.asn}" (${router.frr.file}:${la.line})`
+        : `${peer.asn} does not match ${router.name}'s "router bgp ${bgp.asn}" (${router.frr.file}:${bgp.line})`,
     });
   }
   checkRouterNeighbor(router, bgp, node, cluster, sp, peer, problems);
@@ -411,12 +416,12 @@ function checkRouterNeighbor(
     });
     return;
   }
-  if (nb.remoteAs !== sp.localASN) {
+  if (!remoteAsAdmits(bgp, nb, sp.localASN)) {
     problems.add({
       file: router.frr.file,
       field: `neighbor ${node.ip} remote-as`,
       line: nb.line,
-      message: `${nb.remoteAs ?? '(none)'} does not match cluster ${cluster.name}'s localASN ${sp.localASN} (${cc})`,
+      message: `${remoteAsText(nb)} does not match cluster ${cluster.name}'s localASN ${sp.localASN} (${cc})`,
     });
   }
   if (nb.password !== peer.password) {

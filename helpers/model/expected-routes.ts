@@ -1,12 +1,17 @@
 /**
  * What every router should hold for each VIP, derived from the configs alone: the BGP
- * graph (FRR neighbours + the clusters' speakers), shortest AS paths from the clusters
- * that advertise the VIP, and ECMP where `multipath-relax` and `maximum-paths` allow it.
- * The suites compare live state against this; nothing here is hard-coded.
+ * graph (FRR neighbours + the clusters' speakers), the paths each router accepts, prefers and
+ * advertises under its routing policy (path-derivation.ts: local preference, AS path length,
+ * MED, the route-maps and lists of the derived subset), and ECMP where `multipath-relax` and
+ * `maximum-paths` allow it. The suites compare live state against this; nothing here is
+ * hard-coded.
  */
-import { parseCidr, cidrContains } from './ipv4.js';
-import type { LabModel } from './lab-model.js';
-import type { ServiceModel, SpeakerIntent } from './clusters.js';
+import type { LabModel, RouterModel } from './lab-model.js';
+import type { ServiceModel } from './clusters.js';
+import { routerView, settledBestPaths, type PathInfo, type RouterView } from './path-derivation.js';
+import type { LearnedPath } from './best-path.js';
+
+export { addressOwner, addressTowards, interfaceTowards, speakerOf } from './lab-addresses.js';
 
 export interface ExpectedPath {
   /** Next-hop address (the neighbour's address as configured on this router). */
@@ -20,6 +25,8 @@ export interface ExpectedPath {
   asPaths: string[];
   /** Clusters the path can lead to. */
   clusters: string[];
+  /** The local preference the router gives the path (100 unless policy sets it). */
+  localPref: number;
 }
 
 export interface ExpectedVipRoute {
@@ -41,17 +48,13 @@ export interface ExpectedVipRoute {
    * meeting point): its ECMP spreads over routers, as its config allows (`multipath`).
    */
   meetingPoint: boolean;
-  /** When a meeting point's config prevents that ECMP: why, naming the file. */
+  /**
+   * When a meeting point's config prevents that ECMP, or when the router learns paths to more
+   * clusters than it selects because of routing policy: why, naming the files and lines.
+   */
   whyNotEcmp?: string;
-}
-
-/** Node that owns an address (router interface, host or Kubernetes node), if any. */
-export function addressOwner(model: LabModel, ip: string): string | undefined {
-  for (const r of Object.values(model.routers))
-    for (const addrs of Object.values(r.interfaces)) if (addrs.some((a) => a.split('/')[0] === ip)) return r.name;
-  for (const n of Object.values(model.k8sNodes)) if (n.ip === ip) return n.name;
-  for (const h of Object.values(model.hosts)) if (h.addresses.some((a) => a.cidr.split('/')[0] === ip)) return h.name;
-  return undefined;
+  /** Routing policy (a route-map, a list, graceful-shutdown) changed what this router selects: what, in words. */
+  policy?: string;
 }
 
 /** The Service that holds a VIP (the first one, in cluster order), if any. */
@@ -83,131 +86,84 @@ export function advertisedVips(model: LabModel): Map<string, string[]> {
   return out;
 }
 
-export function speakerOf(model: LabModel, node: string): SpeakerIntent | undefined {
-  const n = model.k8sNodes[node];
-  return n ? model.clusters[n.cluster]?.speakers[node] : undefined;
-}
-
-/** Per router, the AS paths (as lists) of its best paths for one VIP. */
-type Table = Map<string, { asns: number[]; cluster: string }[]>;
-
+/** What every BGP router should hold for each advertised VIP (a router that learns none is left out). */
 export function expectedVipRoutes(model: LabModel): ExpectedVipRoute[] {
   const out: ExpectedVipRoute[] = [];
   const routers = Object.values(model.routers).filter((r) => r.frr.bgp);
   for (const [vip] of advertisedVips(model)) {
     const prefix = `${vip}/32`;
-    const learned = (table: Table, router: string): ExpectedPath[] => {
-      const r = model.routers[router]!;
-      const bgp = r.frr.bgp!;
-      const paths: ExpectedPath[] = [];
-      for (const nb of Object.values(bgp.neighbors)) {
-        const owner = addressOwner(model, nb.address);
-        if (!owner) continue;
-        const sp = speakerOf(model, owner);
-        if (sp) {
-          // A speaker sends the VIP only to peers its export policy selects, i.e. to one of this router's addresses.
-          const sends = sp.peers.some(
-            (p) => ownsAddress(model, router, p.address) && p.advertise.some((a) => a.prefix === prefix),
-          );
-          if (sends)
-            paths.push({
-              nextHop: nb.address,
-              via: owner,
-              asPaths: [String(sp.localASN)],
-              clusters: [model.k8sNodes[owner]!.cluster],
-            });
-          continue;
-        }
-        const ownerAsn = model.routers[owner]?.frr.bgp?.asn;
-        if (ownerAsn === undefined) continue;
-        // The neighbour sends its one best path; any of its equal bests may be the one. AS-path loops are rejected.
-        const offers = (table.get(owner) ?? [])
-          .map((b) => ({ asns: [ownerAsn, ...b.asns], cluster: b.cluster }))
-          .filter((o) => !o.asns.includes(bgp.asn));
-        if (offers.length > 0) {
-          paths.push({
-            nextHop: nb.address,
-            via: owner,
-            asPaths: [...new Set(offers.map((o) => o.asns.join(' ')))],
-            clusters: [...new Set(offers.map((o) => o.cluster))],
-          });
-        }
-      }
-      if (paths.length === 0) return [];
-      const len = (p: ExpectedPath) => p.asPaths[0]!.split(' ').length;
-      const min = Math.min(...paths.map(len));
-      return paths.filter((p) => len(p) === min);
-    };
-    // Relax until stable (the lab is small; the round count bounds any loop).
-    let table: Table = new Map();
-    for (let round = 0; round <= routers.length; round++) {
-      const next: Table = new Map();
-      for (const r of routers) {
-        const best = learned(table, r.name);
-        if (best.length > 0)
-          next.set(
-            r.name,
-            best.flatMap((p) =>
-              p.asPaths.map((a, i) => ({
-                asns: a.split(' ').map(Number),
-                cluster: p.clusters[Math.min(i, p.clusters.length - 1)]!,
-              })),
-            ),
-          );
-      }
-      const same = JSON.stringify([...next]) === JSON.stringify([...table]);
-      table = next;
-      if (same) break;
-    }
+    const table = settledBestPaths(model, routers, prefix);
     for (const r of routers) {
-      const candidates = learned(table, r.name);
-      if (candidates.length === 0) continue;
-      const bgp = r.frr.bgp!;
-      const multipath =
-        candidates.length === 1 || bgp.multipathRelax || new Set(candidates.flatMap((c) => c.asPaths)).size === 1;
-      const maxPaths = bgp.maximumPaths ?? 64;
-      const installed = multipath ? Math.min(candidates.length, maxPaths) : 1;
-      // With several spines, leaf1's paths (one per spine) each lead to every cluster: the clusters'
-      // paths met at the spines already, so leaf1 is no meeting point. Counting it as one would make
-      // the first meeting point leaf1 (suite 5 breaks it there and expects one cluster) and, in the
-      // fault suites, make it an ECMP router that loses every path with the victim cluster.
-      const reached = new Set(candidates.flatMap((c) => c.clusters));
-      const meetingPoint =
-        candidates.length > 1 && reached.size > 1 && candidates.some((c) => c.clusters.length < reached.size);
-      const whyNotEcmp = !meetingPoint
-        ? undefined
-        : !multipath
-          ? `${r.frr.file} has no "bgp bestpath as-path multipath-relax": the paths' AS paths differ (${candidates.map((c) => c.asPaths[0]).join(' vs ')}), so FRR installs only one`
-          : installed < candidates.length
-            ? `${r.frr.file} sets "maximum-paths ${maxPaths}", below the ${candidates.length} paths`
-            : undefined;
-      out.push({ router: r.name, vip, candidates, multipath, installed, meetingPoint, whyNotEcmp });
+      const view = routerView(model, table, r.name, prefix);
+      if (view.selection.best.length === 0) continue;
+      out.push(expectedRoute(r, vip, view));
     }
   }
   return out;
 }
 
-function ownsAddress(model: LabModel, router: string, ip: string): boolean {
-  const r = model.routers[router];
-  return !!r && Object.values(r.interfaces).some((addrs) => addrs.some((a) => a.split('/')[0] === ip));
-}
-
-/** The router's own interface and address on the subnet that holds `ip` (a directly connected neighbour). */
-export function addressTowards(
-  model: LabModel,
-  router: string,
-  ip: string,
-): { iface: string; address: string } | undefined {
-  const r = model.routers[router];
-  if (!r) return undefined;
-  for (const [iface, addrs] of Object.entries(r.interfaces)) {
-    const a = addrs.find((x) => cidrContains(parseCidr(x), ip));
-    if (a) return { iface, address: a.split('/')[0]! };
+/** The selected paths grouped by next hop: a neighbour's equal alternatives are one candidate. */
+function candidatesOf(best: LearnedPath<PathInfo>[]): ExpectedPath[] {
+  const byHop = new Map<string, ExpectedPath>();
+  for (const p of best) {
+    const c = byHop.get(p.info.nextHop) ?? {
+      nextHop: p.info.nextHop,
+      via: p.info.via,
+      asPaths: [],
+      clusters: [],
+      localPref: p.attrs.localPref,
+    };
+    const path = p.attrs.asns.join(' ');
+    if (!c.asPaths.includes(path)) c.asPaths.push(path);
+    if (!c.clusters.includes(p.info.cluster)) c.clusters.push(p.info.cluster);
+    byHop.set(p.info.nextHop, c);
   }
-  return undefined;
+  return [...byHop.values()];
 }
 
-/** The router interface whose subnet holds `ip`. */
-export function interfaceTowards(model: LabModel, router: string, ip: string): string | undefined {
-  return addressTowards(model, router, ip)?.iface;
+/** What one router installs for a VIP from what it selects, as its config allows, and whether it is a meeting point. */
+function expectedRoute(r: RouterModel, vip: string, view: RouterView): ExpectedVipRoute {
+  const bgp = r.frr.bgp!;
+  const candidates = candidatesOf(view.selection.best);
+  const multipath = candidates.length === 1 || view.selection.multipath;
+  const maxPaths = bgp.maximumPaths ?? 64;
+  const installed = multipath ? Math.min(candidates.length, maxPaths) : 1;
+  // With several spines, leaf1's paths (one per spine) each lead to every cluster: the clusters'
+  // paths met at the spines already, so leaf1 is no meeting point. Counting it as one would make
+  // the first meeting point leaf1 (suite 5 breaks it there and expects one cluster) and, in the
+  // fault suites, make it an ECMP router that loses every path with the victim cluster.
+  const reached = new Set(candidates.flatMap((c) => c.clusters));
+  const meetingPoint =
+    candidates.length > 1 && reached.size > 1 && candidates.some((c) => c.clusters.length < reached.size);
+  const policy = policyEffect(r, vip, view, reached);
+  const whyNotEcmp = !meetingPoint
+    ? policy
+    : !multipath
+      ? `${r.frr.file} has no "bgp bestpath as-path multipath-relax": the paths come from different neighbouring ASes (${candidates.map((c) => c.asPaths[0]).join(' vs ')}), so FRR installs only one`
+      : installed < candidates.length
+        ? `${r.frr.file} sets "maximum-paths ${maxPaths}", below the ${candidates.length} paths`
+        : undefined;
+  return { router: r.name, vip, candidates, multipath, installed, meetingPoint, whyNotEcmp, policy };
+}
+
+/**
+ * When routing policy keeps a router from a cluster it would otherwise reach (a path to it lost
+ * the selection with a policy trail, or policy dropped it), or set the attributes of a path it
+ * selects: what, naming the files and lines. Undefined when policy changed nothing here.
+ */
+function policyEffect(r: RouterModel, vip: string, view: RouterView, reached: Set<string>): string | undefined {
+  const missed = (cluster: string) => !reached.has(cluster);
+  const trail = (t: string[]) => (t.length ? ` (${t.join('; ')})` : '');
+  const shaped = view.selection.best.filter((p) => p.attrs.trail.length > 0);
+  const parts = view.selection.lost
+    .filter((l) => missed(l.path.info.cluster) && (l.path.attrs.trail.length > 0 || shaped.length > 0))
+    .map(
+      (l) => `the path via ${l.path.info.via} to ${l.path.info.cluster} loses: ${l.why}${trail(l.path.attrs.trail)}`,
+    );
+  const isPolicyDrop = (why: string) => !/\(loop\)$/.test(why);
+  for (const d of view.dropped.filter((d) => missed(d.info.cluster) && isPolicyDrop(d.why)))
+    parts.push(`the path via ${d.info.via} to ${d.info.cluster} is dropped: ${d.why}`);
+  const selected = shaped.map((p) => `via ${p.info.via}${trail(p.attrs.trail)}`).join(', ');
+  if (parts.length === 0) return selected ? `${r.name} selects ${vip} with policy applied: ${selected}` : undefined;
+  return `${r.name} selects ${vip} towards ${[...reached].join(' and ')} only: ${parts.join('; ')}${selected ? `; it selects ${selected}` : ''}`;
 }

@@ -1,15 +1,58 @@
 /**
  * Reads the parts of an FRR integrated config (frr.conf) that the lab model needs:
- * interface addresses, the BGP instance, its neighbours and the knobs the suites check.
- * FRR itself runs the file (in both providers); this reader only extracts facts, so any
- * statement it does not know is simply left to FRR. `vtysh --dryrun` (see checks) is what
- * proves the file parses.
+ * interface addresses, the BGP instance, its neighbours and peer-groups (frr-neighbors.ts),
+ * its routing policy (frr-policy.ts, frr-route-map.ts) and the knobs the suites check.
+ * FRR itself runs the file (in both providers); `vtysh --dryrun` (see checks) is what proves
+ * it parses. A statement that changes which sessions come up or which paths win, and whose
+ * effect the derived expectations do not follow, is accepted with a "not derived" note
+ * (`notes`), never silently: intent.yaml and the live lab judge it. Defaults are FRR's at
+ * frr-10.3 and frr-10.5.1 (bgpd/bgp_vty.c, bgpd/bgp_vty.h: FRR_CFG_DEFAULT_*).
  */
-import { readTextFile, type ProblemList } from './errors.js';
+import { readTextFile, type Problem, type ProblemList } from './errors.js';
+import { bgpListStatement, emptyPolicy, openRouteMap, prefixListStatement } from './frr-policy.js';
+import type { FrrPolicy, RouteMapEntry } from './frr-policy.js';
+import { routeMapClause } from './frr-route-map.js';
+import {
+  addressFamilyNeighbor,
+  inheritFromPeerGroups,
+  neighborStatement,
+  noNeighborStatement,
+} from './frr-neighbors.js';
+import { intIn, invalid, notDerived, type Statement, type StatementSink } from './frr-statement.js';
+
+/** A route-map, prefix-list or filter-list a neighbour names, and the line that names it. */
+export interface NeighborRef {
+  name: string;
+  line: number;
+}
+
+/** A neighbour's IPv4 unicast settings (its address family's statements, or the same written under router bgp). */
+export interface NeighborIpv4 {
+  /** `neighbor X activate` (true) or `no neighbor X activate` (false); unset: `bgp default ipv4-unicast` decides. */
+  activated?: boolean;
+  routeMapIn?: NeighborRef;
+  routeMapOut?: NeighborRef;
+  prefixListIn?: NeighborRef;
+  prefixListOut?: NeighborRef;
+  filterListIn?: NeighborRef;
+  filterListOut?: NeighborRef;
+  distributeListIn?: NeighborRef;
+  distributeListOut?: NeighborRef;
+  /** `allowas-in [N|origin]`: how often this router's own AS may be in a path it accepts (3 without N). */
+  allowasIn?: number | 'origin';
+}
 
 export interface FrrNeighbor {
+  /** The neighbour's address (a peer-group's name, for a peer-group). */
   address: string;
+  /** A peer-group (`neighbor NAME peer-group`), not a neighbour. */
+  isGroup?: boolean;
+  /** `neighbor X peer-group PG`: what X does not set, it inherits from PG (inheritFromPeerGroups). */
+  peerGroup?: string;
+  peerGroupLine?: number;
   remoteAs?: number;
+  /** `neighbor X remote-as external|internal`: any AS but this router's, or this router's. */
+  remoteAsKind?: 'external' | 'internal';
   /** The line of `neighbor X remote-as` (`line` is the neighbour's first statement). */
   remoteAsLine?: number;
   password?: string;
@@ -20,13 +63,22 @@ export interface FrrNeighbor {
   /** `neighbor X timers <keepalive> <hold>` */
   timers?: { keepalive: number; hold: number };
   timersLine?: number;
+  /** `neighbor X local-as N [no-prepend [replace-as [dual-as]]]`: the AS this router is towards X. */
+  localAs?: { asn: number; noPrepend: boolean; replaceAs: boolean; dualAs: boolean; line: number };
+  /** `neighbor X bfd [strict]`: BFD for the session (bfdd must run). */
+  bfd?: { line: number; strict: boolean };
+  /** `neighbor X graceful-shutdown`: paths from X get GRACEFUL_SHUTDOWN and local preference 0. */
+  gracefulShutdown?: boolean;
+  /** `no neighbor X send-community`: no standard communities sent to X. */
+  noSendCommunity?: boolean;
+  ipv4: NeighborIpv4;
   line: number;
 }
 
 export interface FrrBgp {
   asn: number;
   routerId?: string;
-  /** `timers bgp <keepalive> <hold>`; FRR's defaults are 60/180. */
+  /** `timers bgp <keepalive> <hold>`; FRR's defaults are 60/180 (traditional) or 3/9 (datacenter). */
   timers: { keepalive: number; hold: number };
   /** The line of `timers bgp`; none when FRR's defaults apply. */
   timersLine?: number;
@@ -34,7 +86,21 @@ export interface FrrBgp {
   /** `maximum-paths N` under address-family ipv4 unicast (FRR's default is its compile-time MULTIPATH_NUM). */
   maximumPaths?: number;
   gracefulRestart: 'helper' | 'restart' | 'disable';
+  /** `bgp ebgp-requires-policy`: on by default, off under `frr defaults datacenter` (BGP_EBGP_REQUIRES_POLICY). */
+  ebgpRequiresPolicy: boolean;
+  /** The line that set it (none: the profile's default). */
+  ebgpRequiresPolicyLine?: number;
+  /** `bgp graceful-shutdown` (RFC 8326). */
+  gracefulShutdown: boolean;
+  /** `bgp default local-preference N` (100). */
+  defaultLocalPref: number;
+  /** `bgp always-compare-med`. */
+  alwaysCompareMed: boolean;
+  /** `no bgp default ipv4-unicast`: neighbours exchange IPv4 routes only once activated. */
+  defaultIpv4Unicast: boolean;
   neighbors: Record<string, FrrNeighbor>;
+  /** `neighbor NAME peer-group` */
+  peerGroups: Record<string, FrrNeighbor>;
   networks: string[];
   line: number;
 }
@@ -42,29 +108,22 @@ export interface FrrBgp {
 export interface FrrConfig {
   file: string;
   hostname?: string;
+  /** `frr defaults traditional|datacenter` (else the daemons file's frr_profile, else traditional, as Debian builds FRR). */
+  profile: 'traditional' | 'datacenter';
+  /** The line of `frr defaults` (none: the profile comes from elsewhere). */
+  profileLine?: number;
   /** Interface name → IPv4 addresses in CIDR form. */
   interfaces: Record<string, { addresses: string[]; line: number }>;
   bgp?: FrrBgp;
+  policy: FrrPolicy;
+  /** Valid statements whose effect the derived expectations do not follow: accepted, and said. */
+  notes: Problem[];
 }
 
-/** FRR's defaults for `frr defaults traditional`. */
+/** FRR's timer defaults for `frr defaults traditional`. */
 export const FRR_DEFAULT_TIMERS = { keepalive: 60, hold: 180 } as const;
-
-/**
- * Neighbour statements that change nothing the suites derive (what the session negotiates is
- * read elsewhere: timers, password, passive, remote-as). Any other neighbour statement
- * (`shutdown`, `route-map`, `prefix-list`, `allowas-in`, `local-as`, `weight`, ...) changes
- * which sessions come up or which paths win, which the derived expectations would not follow:
- * it is rejected by name, never ignored.
- */
-const NEIGHBOR_NEUTRAL = new Set([
-  'description',
-  'activate',
-  'soft-reconfiguration',
-  'send-community',
-  'capability',
-  'bfd',
-]);
+/** FRR's timer defaults for `frr defaults datacenter` (bgpd/bgp_vty.h BGP_KEEPALIVE, BGP_HOLDTIME). */
+export const FRR_DATACENTER_TIMERS = { keepalive: 3, hold: 9 } as const;
 
 export function parseFrrConfig(file: string, shownAs: string, problems: ProblemList): FrrConfig | undefined {
   const text = readTextFile(file, shownAs, problems);
@@ -72,138 +131,221 @@ export function parseFrrConfig(file: string, shownAs: string, problems: ProblemL
   return parseFrrConfigText(text, shownAs, problems);
 }
 
+/** The facts the model needs from one frr.conf's text, statement by statement; what is invalid goes to `problems`. */
 export function parseFrrConfigText(text: string, file: string, problems: ProblemList): FrrConfig {
-  const notModelled = (statement: string, line: number) =>
-    problems.add({
-      file,
-      field: statement,
-      line,
-      message:
-        'not modelled by anycast-verify: it changes which sessions come up or which paths win, and the expectations derived from the files would not follow it',
-    });
-  const cfg: FrrConfig = { file, interfaces: {} };
-  let block: 'none' | 'interface' | 'bgp' | 'bgp-af' | 'other' = 'none';
-  let iface: string | undefined;
-  let af: string | undefined;
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
-    const line = i + 1;
+  const cfg: FrrConfig = { file, profile: 'traditional', interfaces: {}, policy: emptyPolicy(), notes: [] };
+  const state: ParseState = { file, problems, notes: cfg.notes, cfg, block: 'none' };
+  text.split('\n').forEach((raw, i) => {
     const s = raw.replace(/\s+$/, '');
     const t = s.trim();
     if (t === '' || t.startsWith('!')) return;
-    const indented = /^\s/.test(s);
-    const w = t.split(/\s+/);
-    if (!indented) {
-      // A top-level statement closes any block (FRR writes `exit`, older files rely on indentation).
-      block = 'none';
-      if (w[0] === 'hostname' && w[1]) cfg.hostname = w[1];
-      else if (w[0] === 'interface' && w[1]) {
-        block = 'interface';
-        iface = w[1];
-        cfg.interfaces[iface] ??= { addresses: [], line };
-      } else if (w[0] === 'router' && w[1] === 'bgp') {
-        if (w.length > 3) {
-          problems.add({ file, field: t, line, message: 'BGP VRF instances are not supported by anycast-verify' });
-          block = 'other';
-          return;
-        }
-        const asn = Number(w[2]);
-        if (!Number.isInteger(asn) || asn < 1 || asn > 4294967295) {
-          problems.add({ file, field: t, line, message: 'expected an ASN from 1 to 4294967295' });
-          block = 'other';
-          return;
-        }
-        if (cfg.bgp)
-          problems.add({ file, field: t, line, message: `a second "router bgp" (first at line ${cfg.bgp.line})` });
-        cfg.bgp = {
-          asn,
-          timers: { ...FRR_DEFAULT_TIMERS },
-          multipathRelax: false,
-          gracefulRestart: 'helper',
-          neighbors: {},
-          networks: [],
-          line,
-        };
-        block = 'bgp';
-      } else if (w[0] === 'exit' || w[0] === 'end') block = 'none';
-      else if (['router', 'vrf', 'route-map', 'line', 'key', 'segment-routing', 'bfd'].includes(w[0]!)) block = 'other';
-      return;
-    }
-    if (block === 'interface' && iface) {
-      if (w[0] === 'ip' && w[1] === 'address' && w[2]) cfg.interfaces[iface]!.addresses.push(w[2]);
-      else if (t === 'exit') block = 'none';
-      return;
-    }
-    if ((block === 'bgp' || block === 'bgp-af') && cfg.bgp) {
-      const bgp = cfg.bgp;
-      if (w[0] === 'address-family') {
-        block = 'bgp-af';
-        af = w.slice(1).join(' ');
-        return;
-      }
-      if (w[0] === 'exit-address-family') {
-        block = 'bgp';
-        af = undefined;
-        return;
-      }
-      if (t === 'exit') {
-        block = 'none';
-        return;
-      }
-      if (block === 'bgp-af') {
-        if ((af === 'ipv4 unicast' || af === 'ipv4') && w[0] === 'maximum-paths' && w[1] && /^\d+$/.test(w[1]))
-          bgp.maximumPaths = Number(w[1]);
-        if ((af === 'ipv4 unicast' || af === 'ipv4') && w[0] === 'network' && w[1]) bgp.networks.push(w[1]);
-        if (w[0] === 'neighbor' && w[2] && !NEIGHBOR_NEUTRAL.has(w[2])) notModelled(t, line);
-        return;
-      }
-      if (w[0] === 'bgp' && w[1] === 'router-id' && w[2]) bgp.routerId = w[2];
-      else if (t === 'bgp bestpath as-path multipath-relax') bgp.multipathRelax = true;
-      else if (w[0] === 'timers' && w[1] === 'bgp' && w[2] && w[3]) {
-        bgp.timers = { keepalive: Number(w[2]), hold: Number(w[3]) };
-        bgp.timersLine = line;
-      } else if (t === 'bgp graceful-restart') bgp.gracefulRestart = 'restart';
-      else if (t === 'bgp graceful-restart-disable') bgp.gracefulRestart = 'disable';
-      else if (w[0] === 'neighbor' && w[1]) {
-        const n = (bgp.neighbors[w[1]] ??= { address: w[1], passive: false, line });
-        const rest = w.slice(2);
-        if (rest[0] === 'remote-as') {
-          const asn = Number(rest[1]);
-          if (!Number.isInteger(asn))
-            problems.add({
-              file,
-              field: t,
-              line,
-              message:
-                'anycast-verify needs a numeric remote-as (not internal/external or a peer-group) to check it against the Cilium config',
-            });
-          else {
-            n.remoteAs = asn;
-            n.remoteAsLine = line;
-          }
-        } else if (rest[0] === 'password' && rest[1]) {
-          n.password = rest.slice(1).join(' ');
-          n.passwordLine = line;
-        } else if (rest[0] === 'passive') n.passive = true;
-        else if (rest[0] === 'description') n.description = rest.slice(1).join(' ');
-        else if (rest[0] === 'timers' && rest[1] && /^\d+$/.test(rest[1]) && rest[2]) {
-          n.timers = { keepalive: Number(rest[1]), hold: Number(rest[2]) };
-          n.timersLine = line;
-        } else if (rest[0] === 'peer-group' || rest[0] === 'interface')
-          problems.add({
-            file,
-            field: t,
-            line,
-            message:
-              'peer-groups and unnumbered neighbours are not supported by anycast-verify (each neighbour is checked against the topology by address)',
-          });
-        else if (rest[0] && rest[0] !== 'remote-as' && !NEIGHBOR_NEUTRAL.has(rest[0])) notModelled(t, line);
-      } else if (w[0] === 'neighbor' && w.length === 1) {
-        problems.add({ file, field: t, line, message: 'neighbor without an address' });
-      }
-    }
+    const statement: Statement = { line: i + 1, t, w: t.split(/\s+/) };
+    if (!/^\s/.test(s)) topLevelStatement(state, statement);
+    else if (state.block === 'interface' && state.iface) interfaceStatement(state, statement, state.iface);
+    else if (state.block === 'route-map' && state.routeMap) {
+      if (t === 'exit') state.block = 'none';
+      else routeMapClause(state, state.routeMap, statement);
+    } else if ((state.block === 'bgp' || state.block === 'bgp-af') && state.cfg.bgp)
+      bgpStatement(state, statement, state.cfg.bgp);
   });
+  if (cfg.bgp) inheritFromPeerGroups(cfg.bgp);
   return cfg;
+}
+
+/** The reader's place in the file: the config so far, and the block an indented statement belongs to. */
+interface ParseState extends StatementSink {
+  cfg: FrrConfig;
+  block: 'none' | 'interface' | 'bgp' | 'bgp-af' | 'route-map' | 'other';
+  /** The interface block's interface. */
+  iface?: string;
+  /** The address family of a `bgp-af` block ("ipv4 unicast"). */
+  af?: string;
+  /** The route-map entry a `route-map` block adds clauses to. */
+  routeMap?: RouteMapEntry;
+}
+
+/** An unindented statement: opens a block (interface, router bgp, route-map, any other), sets the hostname or the profile, or defines a list. */
+function topLevelStatement(state: ParseState, statement: Statement): void {
+  const { w } = statement;
+  // A top-level statement closes any block (FRR writes `exit`, older files rely on indentation).
+  state.block = 'none';
+  if (w[0] === 'hostname' && w[1]) state.cfg.hostname = w[1];
+  else if (w[0] === 'frr' && w[1] === 'defaults') {
+    if (w[2] === 'traditional' || w[2] === 'datacenter')
+      Object.assign(state.cfg, { profile: w[2], profileLine: statement.line });
+    else invalid(state, statement, 'expected frr defaults traditional|datacenter');
+  } else if (w[0] === 'interface' && w[1]) {
+    state.block = 'interface';
+    state.iface = w[1];
+    state.cfg.interfaces[state.iface] ??= { addresses: [], line: statement.line };
+  } else if (w[0] === 'router' && w[1] === 'bgp') openRouterBgp(state, statement);
+  else if (w[0] === 'route-map') {
+    state.routeMap = openRouteMap(state, state.cfg.policy, statement);
+    state.block = state.routeMap ? 'route-map' : 'other';
+  } else if (w[0] === 'ip' && w[1] === 'prefix-list') prefixListStatement(state, state.cfg.policy, statement);
+  else if (w[0] === 'bgp' && bgpListStatement(state, state.cfg.policy, statement)) return;
+  else if (w[0] === 'exit' || w[0] === 'end') state.block = 'none';
+  else if (['router', 'vrf', 'line', 'key', 'segment-routing', 'bfd'].includes(w[0]!)) state.block = 'other';
+}
+
+/** `router bgp <asn>`: the BGP instance, with FRR's defaults (of the file's profile) until its statements say otherwise. */
+function openRouterBgp(state: ParseState, statement: Statement): void {
+  const { cfg } = state;
+  const { line, w } = statement;
+  state.block = 'other';
+  if (w[3] === 'vrf') return notDerived(state, statement, 'a BGP instance in a VRF: the lab derives the default VRF');
+  const asn = intIn(w[2], 1, 4294967295);
+  if (asn === undefined || w.length > 3) return invalid(state, statement, 'expected router bgp ASN (1 to 4294967295)');
+  if (cfg.bgp) return invalid(state, statement, `a second "router bgp" (first at line ${cfg.bgp.line})`);
+  const datacenter = cfg.profile === 'datacenter';
+  cfg.bgp = {
+    asn,
+    timers: { ...(datacenter ? FRR_DATACENTER_TIMERS : FRR_DEFAULT_TIMERS) },
+    multipathRelax: false,
+    gracefulRestart: 'helper',
+    ebgpRequiresPolicy: !datacenter,
+    gracefulShutdown: false,
+    defaultLocalPref: 100,
+    alwaysCompareMed: false,
+    defaultIpv4Unicast: true,
+    neighbors: {},
+    peerGroups: {},
+    networks: [],
+    line,
+  };
+  state.block = 'bgp';
+}
+
+/** A statement inside `interface X`: its IPv4 addresses. */
+function interfaceStatement(state: ParseState, { t, w }: Statement, iface: string): void {
+  if (w[0] === 'ip' && w[1] === 'address' && w[2]) state.cfg.interfaces[iface]!.addresses.push(w[2]);
+  else if (t === 'exit') state.block = 'none';
+}
+
+/** A statement inside `router bgp` or one of its address families. */
+function bgpStatement(state: ParseState, statement: Statement, bgp: FrrBgp): void {
+  const { t, w } = statement;
+  if (w[0] === 'address-family') {
+    state.block = 'bgp-af';
+    state.af = w.slice(1).join(' ');
+    if (state.af === 'ipv4') state.af = 'ipv4 unicast';
+    return;
+  }
+  if (w[0] === 'exit-address-family') {
+    state.block = 'bgp';
+    state.af = undefined;
+    return;
+  }
+  if (t === 'exit') {
+    state.block = state.block === 'bgp-af' ? 'bgp' : 'none';
+    return;
+  }
+  if (state.block === 'bgp-af') addressFamilyStatement(state, statement, bgp);
+  else if (w[0] === 'neighbor' && w[1]) neighborStatement(state, bgp, statement);
+  else if (w[0] === 'neighbor') invalid(state, statement, 'neighbor without an address');
+  else if (w[0] === 'no' && w[1] === 'neighbor') noNeighborStatement(state, bgp, statement);
+  else instanceStatement(state, statement, bgp);
+}
+
+/** `router bgp` statements that change nothing the suites derive. */
+const INSTANCE_NEUTRAL = [
+  /^bgp log-neighbor-changes$/,
+  /^no bgp log-neighbor-changes$/,
+  /^(no )?bgp (deterministic-med|suppress-duplicates|hard-administrative-reset)$/,
+  /^(no )?bgp default (show-hostname|show-nexthop-hostname)$/,
+  /^(no )?bgp network import-check$/,
+  /^(no )?bgp graceful-restart notification$/,
+  /^bgp graceful-restart (restart-time|stalepath-time|select-defer-time) \d+$/,
+  /^bgp bestpath compare-routerid$/,
+  /^coalesce-time \d+$/,
+];
+
+/** The BGP instance's own statements: router-id, timers, multipath, graceful restart and shutdown, policy defaults. */
+function instanceStatement(state: ParseState, statement: Statement, bgp: FrrBgp): void {
+  const { line, t, w } = statement;
+  if (w[0] === 'bgp' && w[1] === 'router-id' && w[2]) bgp.routerId = w[2];
+  else if (t === 'bgp bestpath as-path multipath-relax') bgp.multipathRelax = true;
+  else if (w[0] === 'timers' && w[1] === 'bgp' && w[2] && w[3]) {
+    bgp.timers = { keepalive: Number(w[2]), hold: Number(w[3]) };
+    bgp.timersLine = line;
+  } else if (t === 'bgp graceful-restart') bgp.gracefulRestart = 'restart';
+  else if (t === 'bgp graceful-restart-disable') bgp.gracefulRestart = 'disable';
+  else if (t === 'bgp ebgp-requires-policy' || t === 'no bgp ebgp-requires-policy')
+    Object.assign(bgp, { ebgpRequiresPolicy: w[0] === 'bgp', ebgpRequiresPolicyLine: line });
+  else if (t === 'bgp graceful-shutdown') bgp.gracefulShutdown = true;
+  else if (t === 'bgp always-compare-med') bgp.alwaysCompareMed = true;
+  else if (t === 'no bgp default ipv4-unicast') bgp.defaultIpv4Unicast = false;
+  else if (t === 'bgp default ipv4-unicast') bgp.defaultIpv4Unicast = true;
+  else if (
+    w[0] === 'bgp' &&
+    w[1] === 'default' &&
+    w[2] === 'local-preference' &&
+    intIn(w[3], 0, 4294967295) !== undefined
+  )
+    bgp.defaultLocalPref = Number(w[3]);
+  else if (!INSTANCE_NEUTRAL.some((re) => re.test(t))) notDerived(state, statement);
+}
+
+/** A statement inside an address family: IPv4's `maximum-paths`, `network` and neighbour statements; other families are not the VIP's. */
+function addressFamilyStatement(state: ParseState, statement: Statement, bgp: FrrBgp): void {
+  const { w } = statement;
+  if (state.af !== 'ipv4 unicast') return;
+  if (w[0] === 'maximum-paths' && intIn(w[1], 1, 4096) !== undefined) bgp.maximumPaths = Number(w[1]);
+  else if (w[0] === 'maximum-paths' && w[1] === 'ibgp') return;
+  else if (w[0] === 'network' && w[1]) bgp.networks.push(w[1]);
+  else if (w[0] === 'neighbor' && w[1]) {
+    const n = bgp.neighbors[w[1]] ?? bgp.peerGroups[w[1]];
+    if (n) addressFamilyNeighbor(state, n, statement, w.slice(2));
+    else invalid(state, statement, `no neighbor or peer-group ${w[1]} under router bgp (FRR refuses the statement)`);
+  } else if (w[0] === 'no' && w[1] === 'neighbor') noNeighborStatement(state, bgp, statement);
+  else notDerived(state, statement);
+}
+
+/**
+ * The AS a router is towards one neighbour: its `local-as` when set (the OPEN carries it; with
+ * dual-as FRR accepts the `router bgp` AS as well), else its `router bgp` AS.
+ */
+export function asTowards(bgp: FrrBgp, address: string): number {
+  return bgp.neighbors[address]?.localAs?.asn ?? bgp.asn;
+}
+
+/**
+ * Whether a neighbour statement's remote-as admits `peerAs`: equal to a numeric remote-as;
+ * `external` any AS but the one this router is towards it; `internal` that one.
+ */
+export function remoteAsAdmits(bgp: FrrBgp, nb: FrrNeighbor, peerAs: number): boolean {
+  if (nb.remoteAs !== undefined) return nb.remoteAs === peerAs;
+  const mine = asTowards(bgp, nb.address);
+  return nb.remoteAsKind === 'external' ? peerAs !== mine : nb.remoteAsKind === 'internal' && peerAs === mine;
+}
+
+/** A neighbour's remote-as as written: the number, `external` or `internal`. */
+export const remoteAsText = (nb: FrrNeighbor) => String(nb.remoteAs ?? nb.remoteAsKind ?? '(none)');
+
+/** Whether a peer expecting `remoteAs` from this router (at `address`) gets an OPEN it accepts. */
+export function acceptsRemoteAs(bgp: FrrBgp, address: string, remoteAs: number): boolean {
+  const la = bgp.neighbors[address]?.localAs;
+  return remoteAs === asTowards(bgp, address) || (!!la?.dualAs && remoteAs === bgp.asn);
+}
+
+/**
+ * The profile the daemons start with (`frr_profile` in the daemons file, passed as -F) where
+ * frr.conf names none: its defaults for what the file does not set (timers, ebgp-requires-policy).
+ */
+export function withDaemonsProfile(cfg: FrrConfig, profile: string | undefined): FrrConfig {
+  if (cfg.profileLine !== undefined || (profile !== 'datacenter' && profile !== 'traditional')) return cfg;
+  const bgp = cfg.bgp;
+  const datacenter = profile === 'datacenter';
+  if (!bgp) return { ...cfg, profile };
+  return {
+    ...cfg,
+    profile,
+    bgp: {
+      ...bgp,
+      timers: bgp.timersLine ? bgp.timers : { ...(datacenter ? FRR_DATACENTER_TIMERS : FRR_DEFAULT_TIMERS) },
+      ebgpRequiresPolicy: bgp.ebgpRequiresPolicyLine ? bgp.ebgpRequiresPolicy : !datacenter,
+    },
+  };
 }
 
 /** The hold/keepalive FRR will offer to one neighbour: per-neighbour timers win over `timers bgp`. */

@@ -13,6 +13,8 @@ export interface FrrDaemons {
   options: Record<string, string[]>;
   /** Line of each daemon's `NAME=yes|no`, for messages. */
   lines: Record<string, number>;
+  /** `frr_profile="traditional|datacenter"`: the daemons' -F (frrcommon.sh), unless frr.conf says `frr defaults`. */
+  profile?: { name: string; line: number };
 }
 
 const ALWAYS = ['zebra', 'staticd'];
@@ -46,6 +48,7 @@ export function parseDaemons(file: string, shownAs: string, problems: ProblemLis
   const enabled = [...ALWAYS];
   const options: Record<string, string[]> = {};
   const lines: Record<string, number> = {};
+  let profile: FrrDaemons['profile'];
   text.split('\n').forEach((raw, i) => {
     const t = raw.trim();
     if (t === '' || t.startsWith('#')) return;
@@ -56,7 +59,8 @@ export function parseDaemons(file: string, shownAs: string, problems: ProblemLis
     }
     const [, key, value] = m as unknown as [string, string, string];
     const unquoted = value.replace(/^"(.*)"$/, '$1').trim();
-    if (key.endsWith('_options')) {
+    if (key === 'frr_profile') profile = { name: unquoted, line: i + 1 };
+    else if (key.endsWith('_options')) {
       options[key.slice(0, -'_options'.length)] = unquoted === '' ? [] : unquoted.split(/\s+/);
     } else if (KNOWN.includes(key)) {
       lines[key] = i + 1;
@@ -65,5 +69,5 @@ export function parseDaemons(file: string, shownAs: string, problems: ProblemLis
       if (unquoted === 'yes' && !enabled.includes(key)) enabled.push(key);
     }
   });
-  return { file: shownAs, enabled, options, lines };
+  return { file: shownAs, enabled, options, lines, ...(profile ? { profile } : {}) };
 }

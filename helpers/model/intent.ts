@@ -60,7 +60,7 @@ export const intentSchema = z.strictObject({
     .default([]),
   /**
    * Claims over a router's vtysh JSON, as FRR topotests' json_cmp: `expected` must be a subset
-   * of `<command> json` on `router` (helpers/checks/json-subset.ts). For what no derivation
+   * of `<command> json` on `router` (helpers/claims/json-subset.ts). For what no derivation
    * covers and this lab's owner wants held, e.g. the AS path a leaf hears the VIP with.
    */
   vtysh: z
@@ -85,7 +85,7 @@ export function declaredPair(entry: Intent['sessions'][number]): [string, string
   return Array.isArray(entry) ? entry : entry.between;
 }
 
-/** A session as the files give it (helpers/lab/sessions.ts), for comparing with the intent. */
+/** A session as the files give it (helpers/model/lab-sessions.ts), for comparing with the intent. */
 export interface SessionFacts {
   nodes: [string, string];
   asns: [number, number];
@@ -124,7 +124,7 @@ export const overRouters = (model: LabModel, over: string[]) => over.every((n) =
 
 /**
  * Every divergence between what the files give and what the intent declares, each at its
- * intent line. `sessions` are the lab's BGP sessions as node pairs (helpers/lab/sessions.ts).
+ * intent line. `sessions` are the lab's BGP sessions as node pairs (helpers/model/lab-sessions.ts).
  */
 export function intentDivergences(model: LabModel, loaded: LoadedIntent, sessions: SessionFacts[]): Problem[] {
   const { intent, doc } = loaded;

@@ -6,6 +6,7 @@ import type { Problem } from './errors.js';
 import type { LabModel } from './lab-model.js';
 import { poolConflicts } from './lb-ipam.js';
 import { sessionTimerWarnings } from './bgp-sessions.js';
+import { policyWarnings } from './policy-notes.js';
 
 export function modelWarnings(model: LabModel): Problem[] {
   const out: Problem[] = [];
@@ -29,5 +30,6 @@ export function modelWarnings(model: LabModel): Problem[] {
         message: `pod ${pod.name} on ${pod.node} never becomes ready: ${pod.notReady}; it is no backend, and with externalTrafficPolicy Local its node does not advertise the VIP`,
       });
   out.push(...sessionTimerWarnings(model));
+  out.push(...policyWarnings(model));
   return out;
 }

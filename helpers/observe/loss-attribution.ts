@@ -96,21 +96,52 @@ export interface AttributionContext {
   gaps: Record<string, string>;
 }
 
+/** Each failed request with its verdict and the evidence for it, in the order given. */
 export function attributeLosses(
   failed: FailedRequest[],
   packets: TrailPacket[],
   ctx: AttributionContext,
   t0: number,
 ): LostRequest[] {
-  // A request that never left the client has no trail: attributing it would call it "unknown"
-  // and count it as a loss. Refused outright, so a caller that forgot splitFailures fails loudly.
+  refuseUnsent(failed);
+  const shared: Attribution = {
+    ctx,
+    byClientPort: packetsByClientPort(packets),
+    gapNote: incompleteCapturesNote(ctx.gaps),
+    rel: (t: number) => `${((t - t0) / 1000).toFixed(3)} s`,
+  };
+  return failed.map((f) => attributeRequest(f, shared));
+}
+
+/** What every request's attribution shares: the context, the packets indexed once, and how times and gaps read. */
+interface Attribution {
+  ctx: AttributionContext;
+  /** Packets by the client end of their connection (`address:port`). */
+  byClientPort: Map<string, TrailPacket[]>;
+  /** Appended where a missing capture could be why nothing was seen: names the incomplete ones ('' when none). */
+  gapNote: string;
+  /** An epoch ms as seconds since t0, for the sentences. */
+  rel: (t: number) => string;
+}
+
+/**
+ * A request that never left the client has no trail: attributing it would call it "unknown"
+ * and count it as a loss. Refused outright, so a caller that forgot splitFailures fails loudly.
+ */
+function refuseUnsent(failed: FailedRequest[]): void {
   const unsent = failed.find((f) => f.harness !== undefined);
   if (unsent)
     throw new Error(
       `attributeLosses: ${unsent.client} port ${unsent.sport} was never sent (${unsent.harness}): a harness error, not a loss (split it out with splitFailures)`,
     );
-  const rel = (t: number) => `${((t - t0) / 1000).toFixed(3)} s`;
-  const bySport = new Map<string, TrailPacket[]>();
+}
+
+/**
+ * Every packet under the client end of its connection: a SYN by its source, a reset by its
+ * destination, an ICMP error by the packet it quotes (one that quotes none is left out).
+ */
+function packetsByClientPort(packets: TrailPacket[]): Map<string, TrailPacket[]> {
+  const byClientPort = new Map<string, TrailPacket[]>();
   for (const p of packets) {
     const key =
       p.kind === 'icmp'
@@ -120,131 +151,141 @@ export function attributeLosses(
         : p.kind === 'syn'
           ? `${p.src}:${p.sport}`
           : `${p.dst}:${p.dport}`;
-    if (key) (bySport.get(key) ?? bySport.set(key, []).get(key)!).push(p);
+    if (key) (byClientPort.get(key) ?? byClientPort.set(key, []).get(key)!).push(p);
   }
-  const gapNote = Object.keys(ctx.gaps).length
-    ? ` (incomplete captures: ${Object.entries(ctx.gaps)
+  return byClientPort;
+}
+
+/** The note naming the incomplete captures, for verdicts that a missing capture could explain. */
+function incompleteCapturesNote(gaps: Record<string, string>): string {
+  return Object.keys(gaps).length
+    ? ` (incomplete captures: ${Object.entries(gaps)
         .map(([n, g]) => `${n}: ${g}`)
         .join('; ')})`
     : '';
-  return failed.map((f): LostRequest => {
-    const addr = ctx.clientAddress[f.client];
-    if (f.sport === undefined || !addr)
-      return { ...f, verdict: 'unknown', path: [], detail: `no source port recorded for it, so no trail${gapNote}` };
-    // Only this request's packets: a port is reused at the earliest minutes later.
-    const mine = (bySport.get(`${addr}:${f.sport}`) ?? []).filter((p) => p.t >= f.t - 50 && p.t <= f.t + 5000);
-    const syns = mine.filter((p) => p.kind === 'syn');
-    const icmpPkt = mine.find((p) => p.kind === 'icmp' && p.dst === addr && p.dir === 'Out');
-    const icmp = icmpPkt ? { from: icmpPkt.src, what: icmpPkt.icmp! } : undefined;
-    const icmpNote = icmp ? `; ICMP ${icmp.what} from ${icmp.from}` : '; no ICMP error came back';
-    const reset = mine.find((p) => p.kind === 'rst' && p.dir === 'Out' && ctx.nodeCluster[p.node]);
-    if (reset) {
-      const resetBy = ctx.nodeCluster[reset.node]!;
-      const synAt = syns.find((p) => p.dir === 'In' && ctx.nodeCluster[p.node]);
-      const from = synAt && ctx.nodeCluster[synAt.node] !== resetBy ? ctx.nodeCluster[synAt.node] : undefined;
-      const opened = synAt ? `its SYN reached ${synAt.node} (${ctx.nodeCluster[synAt.node]}) at ${rel(synAt.t)}; ` : '';
-      return {
-        ...f,
-        verdict: 'reset',
-        where: reset.node,
-        at: reset.t,
-        path: [],
-        ...(from ? { rehashedFrom: from } : {}),
-        detail: `${opened}${reset.node} (${resetBy}) reset it at ${rel(reset.t)}: it had no connection for it${from ? ' (the path changed while it was open)' : ''}`,
-      };
-    }
-    if (!syns.length)
-      return {
-        ...f,
-        verdict: 'unknown',
-        path: [],
-        detail: `its SYN (port ${f.sport}) was not captured anywhere${gapNote}`,
-      };
-    const arrivals = syns.filter((p) => p.dir === 'In');
-    const path = arrivals.map((p) => p.node);
-    const last = arrivals.at(-1);
-    if (!last)
-      return { ...f, verdict: 'unknown', path, detail: `its SYN left ${f.client} but no router received it${gapNote}` };
-    const sentOn = syns.some(
-      (p) => p.node === last.node && p.dir === 'Out' && p.t >= last.t && p.ipId === last.ipId && p.ttl <= last.ttl,
-    );
-    const visits = new Map<string, number>();
-    for (const n of path) visits.set(n, (visits.get(n) ?? 0) + 1);
-    const looped = [...visits].filter(([, c]) => c > 1).map(([n]) => n);
-    if (ctx.nodeCluster[last.node]) {
-      return {
-        ...f,
-        verdict: 'unanswered-at-node',
-        where: last.node,
-        at: last.t,
-        path,
-        detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${icmpNote}`,
-      };
-    }
-    const fib = ctx.routers.includes(last.node) ? ctx.fibAt(last.node, last.t) : undefined;
-    const fibText = (r: string, t: number) => `${r} → [${ctx.fibAt(r, t)?.join(', ') ?? '?'}]`;
-    if (looped.length) {
-      return {
-        ...f,
-        verdict: 'micro-loop',
-        where: last.node,
-        at: last.t,
-        fib,
-        icmp,
-        path,
-        detail: `its SYN looped ${looped.join('↔')} (${looped.map((r) => fibText(r, last.t)).join(', ')}) until its TTL ran out at ${last.node} at ${rel(last.t)}${icmpNote}`,
-      };
-    }
-    if (sentOn) {
-      const out = syns.filter((p) => p.node === last.node && p.dir === 'Out').at(-1)!;
-      return {
-        ...f,
-        verdict: 'lost-towards-node',
-        where: last.node,
-        at: out.t,
-        fib,
-        icmp,
-        path,
-        detail: `${last.node} sent its SYN on (${out.dev}) at ${rel(out.t)} and nothing received it${icmpNote}${gapNote}`,
-      };
-    }
-    if (fib && fib.length === 0) {
-      return {
-        ...f,
-        verdict: 'black-hole',
-        where: last.node,
-        at: last.t,
-        fib,
-        icmp,
-        path,
-        detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there${icmpNote}`,
-      };
-    }
-    // ICMP "net unreachable" from the router where it died is the kernel's own word that it had
-    // no route (ip_error), even when the route monitor had not yet read the deletion.
-    if (icmp && /^net \S+ unreachable$/.test(icmp.what) && icmpPkt!.node === last.node) {
-      return {
-        ...f,
-        verdict: 'black-hole',
-        where: last.node,
-        at: last.t,
-        fib,
-        icmp,
-        path,
-        detail: `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there (its ICMP net unreachable says so; the route monitor still showed [${fib?.join(', ') ?? '?'}], not yet read)${icmpNote}`,
-      };
-    }
+}
+
+/** One request's verdict: a reset if a cluster reset it, else where its SYN was last seen arriving. */
+function attributeRequest(f: FailedRequest, shared: Attribution): LostRequest {
+  const { ctx, gapNote } = shared;
+  const addr = ctx.clientAddress[f.client];
+  if (f.sport === undefined || !addr)
+    return { ...f, verdict: 'unknown', path: [], detail: `no source port recorded for it, so no trail${gapNote}` };
+  // Only this request's packets: a port is reused at the earliest minutes later.
+  const mine = (shared.byClientPort.get(`${addr}:${f.sport}`) ?? []).filter(
+    (p) => p.t >= f.t - 50 && p.t <= f.t + 5000,
+  );
+  const syns = mine.filter((p) => p.kind === 'syn');
+  const icmpPkt = mine.find((p) => p.kind === 'icmp' && p.dst === addr && p.dir === 'Out');
+  const reset = mine.find((p) => p.kind === 'rst' && p.dir === 'Out' && ctx.nodeCluster[p.node]);
+  if (reset) return resetVerdict(f, reset, syns, shared);
+  if (!syns.length)
     return {
       ...f,
-      verdict: 'dropped-with-route',
+      verdict: 'unknown',
+      path: [],
+      detail: `its SYN (port ${f.sport}) was not captured anywhere${gapNote}`,
+    };
+  const arrivals = syns.filter((p) => p.dir === 'In');
+  const path = arrivals.map((p) => p.node);
+  const last = arrivals.at(-1);
+  if (!last)
+    return { ...f, verdict: 'unknown', path, detail: `its SYN left ${f.client} but no router received it${gapNote}` };
+  return verdictWhereItDied(f, { syns, path, last, icmpPkt }, shared);
+}
+
+/** A cluster reset the request; when its SYN had reached another cluster, the path changed under it. */
+function resetVerdict(f: FailedRequest, reset: TrailPacket, syns: TrailPacket[], shared: Attribution): LostRequest {
+  const { ctx, rel } = shared;
+  const resetBy = ctx.nodeCluster[reset.node]!;
+  const synAt = syns.find((p) => p.dir === 'In' && ctx.nodeCluster[p.node]);
+  const from = synAt && ctx.nodeCluster[synAt.node] !== resetBy ? ctx.nodeCluster[synAt.node] : undefined;
+  const opened = synAt ? `its SYN reached ${synAt.node} (${ctx.nodeCluster[synAt.node]}) at ${rel(synAt.t)}; ` : '';
+  return {
+    ...f,
+    verdict: 'reset',
+    where: reset.node,
+    at: reset.t,
+    path: [],
+    ...(from ? { rehashedFrom: from } : {}),
+    detail: `${opened}${reset.node} (${resetBy}) reset it at ${rel(reset.t)}: it had no connection for it${from ? ' (the path changed while it was open)' : ''}`,
+  };
+}
+
+/** The trail of a request that no cluster reset: its SYNs, the nodes they arrived at, the last arrival, the ICMP error back. */
+interface SynTrail {
+  syns: TrailPacket[];
+  path: string[];
+  last: TrailPacket;
+  icmpPkt?: TrailPacket;
+}
+
+/** Why the SYN went no further than its last arrival: a node that never answered, a loop, a lost hop, or the FIB there. */
+function verdictWhereItDied(f: FailedRequest, trail: SynTrail, shared: Attribution): LostRequest {
+  const { ctx, rel, gapNote } = shared;
+  const { syns, path, last, icmpPkt } = trail;
+  const icmp = icmpPkt ? { from: icmpPkt.src, what: icmpPkt.icmp! } : undefined;
+  const icmpNote = icmp ? `; ICMP ${icmp.what} from ${icmp.from}` : '; no ICMP error came back';
+  const sentOn = syns.some(
+    (p) => p.node === last.node && p.dir === 'Out' && p.t >= last.t && p.ipId === last.ipId && p.ttl <= last.ttl,
+  );
+  const looped = nodesSeenTwice(path);
+  if (ctx.nodeCluster[last.node]) {
+    return {
+      ...f,
+      verdict: 'unanswered-at-node',
       where: last.node,
       at: last.t,
-      fib,
-      icmp,
       path,
-      detail: `its SYN died at ${last.node} at ${rel(last.t)} although it held [${fib?.join(', ') ?? '?'}]${icmpNote}`,
+      detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${icmpNote}`,
     };
+  }
+  const fib = ctx.routers.includes(last.node) ? ctx.fibAt(last.node, last.t) : undefined;
+  const fibText = (r: string, t: number) => `${r} → [${ctx.fibAt(r, t)?.join(', ') ?? '?'}]`;
+  // Every verdict below names the router where it died, with its FIB and the ICMP error back.
+  const diedAt = (verdict: LossVerdict, detail: string, at = last.t): LostRequest => ({
+    ...f,
+    verdict,
+    where: last.node,
+    at,
+    fib,
+    icmp,
+    path,
+    detail,
   });
+  if (looped.length)
+    return diedAt(
+      'micro-loop',
+      `its SYN looped ${looped.join('↔')} (${looped.map((r) => fibText(r, last.t)).join(', ')}) until its TTL ran out at ${last.node} at ${rel(last.t)}${icmpNote}`,
+    );
+  if (sentOn) {
+    const out = syns.filter((p) => p.node === last.node && p.dir === 'Out').at(-1)!;
+    return diedAt(
+      'lost-towards-node',
+      `${last.node} sent its SYN on (${out.dev}) at ${rel(out.t)} and nothing received it${icmpNote}${gapNote}`,
+      out.t,
+    );
+  }
+  if (fib && fib.length === 0)
+    return diedAt('black-hole', `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there${icmpNote}`);
+  // ICMP "net unreachable" from the router where it died is the kernel's own word that it had
+  // no route (ip_error), even when the route monitor had not yet read the deletion.
+  if (icmp && /^net \S+ unreachable$/.test(icmp.what) && icmpPkt!.node === last.node)
+    return diedAt(
+      'black-hole',
+      `its SYN died at ${last.node} at ${rel(last.t)}: no route to the VIP there (its ICMP net unreachable says so; the route monitor still showed [${fib?.join(', ') ?? '?'}], not yet read)${icmpNote}`,
+    );
+  return diedAt(
+    'dropped-with-route',
+    `its SYN died at ${last.node} at ${rel(last.t)} although it held [${fib?.join(', ') ?? '?'}]${icmpNote}`,
+  );
+}
+
+/** The nodes a path visits more than once (a loop), in the order first seen. */
+function nodesSeenTwice(path: string[]): string[] {
+  const visits = new Map<string, number>();
+  for (const n of path) visits.set(n, (visits.get(n) ?? 0) + 1);
+  return [...visits].filter(([, c]) => c > 1).map(([n]) => n);
 }
 
 /** Verdict → count, for the report. */

@@ -1,158 +1,201 @@
 /**
- * Every router's kernel FIB entry for the VIP, event by event: `ip -ts monitor route` in each
- * router (the kernel's rtnetlink notifications, stamped by `ip` as it reads them, to the
- * microsecond), seeded with one `ip -j route show` per router taken after the monitors run.
- * This is the failover suite's clock for "when did each router move": no polling, so a FIB
- * change is known to about a millisecond even on a loaded host, and every router on the
- * clients' paths is watched, not only the ECMP points.
+ * The fault experiments' one clock for "when did each router's FIB change": `ip -ts monitor
+ * route link` in each watched router (the kernel's rtnetlink notifications, stamped by `ip` as
+ * it reads them, to the microsecond; a link going down stands for the next hops the kernel
+ * flushes without a route event: helpers/observe/route-events.ts), seeded with one dump of each router's table taken after the
+ * monitors run. Any number of prefixes per router: one VIP for the failover suites, every VIP
+ * of a cluster for suite 7 and the scale bench. No polling decides a time: a poll only says
+ * when to stop waiting, so a FIB change is known to about a millisecond even on a loaded host.
  *
  * A monitor that missed an event would draw a wrong history, so `stop()` compares each
  * router's last monitored state with a fresh dump and reports any difference.
  */
-import { kernelNextHops } from '../clients/frr.js';
+import { kernelNextHops } from '../readers/frr.js';
+import {
+  barePrefix,
+  parseMonitor,
+  sortedHops,
+  withLinkFlushes,
+  type LinkChange,
+  type RouteChange,
+} from './route-events.js';
 import type { LabHandle, SpawnedProcess } from '../providers/api/lab-handle.js';
+import { Deadline, waitUntil, WaitTimeoutError } from '../os/poll.js';
+import { epochNow } from '../os/epoch-clock.mjs';
 
-export interface FibChange {
-  /** Epoch ms: when `ip monitor` read the kernel's notification (for the seed: when the snapshot was taken). */
-  t: number;
-  router: string;
-  /** Gateways of the route, sorted; empty when the router holds no route for the VIP. */
-  nextHops: string[];
-  /** "event" from the monitor, "snapshot" from the dump that seeds it. */
-  source: 'event' | 'snapshot';
+export type { RouteChange } from './route-events.js';
+export { parseRouteEvents, parseRouteMonitor } from './route-events.js';
+
+/** `router prefix`: the key of one watched (router, prefix) pair in a wanted state. */
+export const pairKey = (router: string, prefix: string): string => `${router} ${barePrefix(prefix)}`;
+
+/** When a wanted FIB state was reached, from the monitor's stamps. */
+export interface FibReach {
+  /** The first moment at or after `since` when every pair held its wanted next hops at once (epoch ms). */
+  t?: number;
+  /** Per router: the first moment all its pairs held their wanted next hops at once (epoch ms). */
+  perRouter: Record<string, number>;
+  /** Pairs not in their wanted state at the last record (`router prefix: holds [...], wanted [...]`). */
+  notReached: string[];
+  /** Pairs that held no route at some moment on the way (a black hole at that router). */
+  blackHoled: string[];
+  /** Route events of the wanted pairs since `since`. */
+  events: number;
 }
 
-export interface FibHistory {
-  changes: FibChange[];
-  /** Each router's current next hops as monitored (undefined before its snapshot). */
-  current(router: string): string[] | undefined;
-  /** Next hops `router` held at epoch ms `t` (undefined before its first record). */
-  at(router: string, t: number): string[] | undefined;
-  /** The first moment at or after `since` when `ok` holds for every router in `routers`, or undefined. */
-  firstTimeAll(routers: string[], since: number, ok: (router: string, hops: string[]) => boolean): number | undefined;
-  /** Stops the monitors; resolves with every router whose monitored state differs from a final dump. */
+export interface RouteMonitor {
+  /** Resolves once every monitor runs and every router's table has been dumped. */
+  ready: Promise<void>;
+  /** Every change so far, in time order. */
+  readonly changes: RouteChange[];
+  /** Next hops `router` held for `prefix` (default: the first watched) at epoch ms `t`. */
+  at(router: string, t: number, prefix?: string): string[] | undefined;
+  /** What the monitor saw of a wanted state since `since` (see FibReach). */
+  reached(want: Map<string, string[]>, since: number): FibReach;
+  /** Stops the monitors; resolves with every pair whose monitored state differs from a final dump. */
   stop(): Promise<string[]>;
 }
 
-/** How long `ip monitor` gets to subscribe before the snapshot (a miss is caught by stop()'s check). */
+/** How long `ip monitor` gets to subscribe before the dump (a miss is caught by stop()'s check). */
 const SUBSCRIBE_MS = 150;
 
-/** A change of one prefix's route on one router, as `ip monitor route` reported it. */
-export type PrefixChange = FibChange & { prefix: string };
-
 /**
- * Parses `ip -ts monitor route` output (TZ=UTC) into route changes of every prefix on `router`
- * (main table; a host route's prefix as `ip` prints it, without /32). A route is one line, its
- * multipath next hops on following lines that start with a tab; "Deleted" removes it.
+ * Replays `changes` (time order) over the wanted pairs: the first moment all hold at once at or
+ * after `since`, per router the same, and the pairs that passed through "no route".
  */
-export function parseRouteEvents(text: string, router: string): PrefixChange[] {
-  const out: PrefixChange[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m =
-      /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)\] (Deleted )?(?:(?:unicast|blackhole|unreachable|prohibit) )?(\S+) (.*)$/.exec(
-        lines[i]!,
-      );
-    if (!m) continue;
-    const [, stamp, deleted, prefix, rest] = m;
-    const hops: string[] = [];
-    const via = /\bvia (?:inet )?(\S+)/.exec(rest!);
-    if (via) hops.push(via[1]!);
-    while (lines[i + 1]?.startsWith('\t')) {
-      const nh = /\bvia (?:inet )?(\S+)/.exec(lines[++i]!);
-      if (nh) hops.push(nh[1]!);
+export function reachedIn(changes: RouteChange[], want: Map<string, string[]>, since: number): FibReach {
+  const state = new Map<string, string[]>();
+  const holds = (k: string) => state.get(k)?.join() === want.get(k)!.join();
+  const byRouter = new Map<string, string[]>();
+  for (const k of want.keys()) byRouter.set(k.split(' ')[0]!, [...(byRouter.get(k.split(' ')[0]!) ?? []), k]);
+  const perRouter: Record<string, number> = {};
+  const blackHoled = new Set<string>();
+  let t: number | undefined;
+  let events = 0;
+  const look = (at: number) => {
+    for (const [router, keys] of byRouter)
+      if (perRouter[router] === undefined && keys.every(holds)) perRouter[router] = at;
+    if (t === undefined && [...want.keys()].every(holds)) t = at;
+  };
+  let looked = false;
+  for (const c of changes) {
+    const k = pairKey(c.router, c.prefix);
+    if (!want.has(k)) continue;
+    if (c.t >= since && !looked) {
+      look(since);
+      looked = true;
     }
-    // Only the table the fabric forwards with: local/other tables never carry the VIP's BGP route.
-    if (/\btable (?!main\b)\S+/.test(rest!)) continue;
-    out.push({
-      t: Date.parse(`${stamp!.slice(0, 23)}Z`) + Number(`0.${stamp!.slice(23)}`),
-      router,
-      prefix: prefix!,
-      nextHops: deleted ? [] : hops.sort(),
-      source: 'event',
-    });
+    state.set(k, c.nextHops);
+    if (c.t < since) continue;
+    if (c.source === 'event') events++;
+    if (c.nextHops.length === 0) blackHoled.add(k);
+    look(c.t);
   }
-  return out;
+  if (!looked) look(since);
+  const notReached = [...want]
+    .filter(([k]) => !holds(k))
+    .map(([k, hops]) => `${k}: holds [${state.get(k)?.join(', ') ?? '?'}], wanted [${hops.join(', ')}]`);
+  return { t, perRouter, notReached: notReached.sort(), blackHoled: [...blackHoled].sort(), events };
 }
 
-/** The changes of `prefix` (a.b.c.d or a.b.c.d/32) on `router` in `ip -ts monitor route` output. */
-export function parseRouteMonitor(text: string, router: string, prefix: string): FibChange[] {
-  const bare = prefix.replace(/\/32$/, '');
-  return parseRouteEvents(text, router)
-    .filter((c) => c.prefix === bare || c.prefix === prefix)
-    .map(({ prefix: _p, ...c }) => c);
-}
-
-export function monitorRoutes(
-  lab: LabHandle,
-  routers: string[],
-  prefix: string,
-): FibHistory & { ready: Promise<void> } {
+/** Watches `prefixes` on `routers` from now on (see the file's comment). */
+export function monitorRoutes(lab: LabHandle, routers: string[], prefixes: string[]): RouteMonitor {
   const monitors = new Map<string, SpawnedProcess>(
-    routers.map((r) => [r, lab.spawn(r, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'route'])]),
+    routers.map((r) => [r, lab.spawn(r, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'route', 'link'])]),
   );
-  const snapshots: FibChange[] = [];
-  const now = () => performance.timeOrigin + performance.now();
+  const watched = new Set(prefixes.map(barePrefix));
+  const seen = { routes: [] as RouteChange[], links: [] as LinkChange[] };
+  let changes: RouteChange[] = [];
+  /** Something arrived since `changes` was last replayed. */
+  let dirty = false;
+  const parsedUpTo = new Map<string, number>();
+  const now = epochNow;
+  const dump = async (router: string): Promise<RouteChange[]> => {
+    const t = now();
+    const hops = await Promise.all(prefixes.map((p) => kernelNextHops(lab, router, p)));
+    return prefixes.map((p, i) => ({
+      t,
+      router,
+      prefix: barePrefix(p),
+      ...sortedHops(hops[i]!.map((h) => ({ via: h.gateway, dev: h.dev }))),
+      source: 'snapshot' as const,
+    }));
+  };
   const ready = (async () => {
     await new Promise((res) => setTimeout(res, SUBSCRIBE_MS));
-    await Promise.all(
-      routers.map(async (r) => {
-        const t = now();
-        const hops = (await kernelNextHops(lab, r, prefix)).map((h) => h.gateway).sort();
-        snapshots.push({ t, router: r, nextHops: hops, source: 'snapshot' });
-      }),
-    );
+    seen.routes.push(...(await Promise.all(routers.map(dump))).flat());
+    dirty = true;
   })();
-  const changes: FibChange[] = [];
-  let stopping: Promise<string[]> | undefined;
+  // Parses only whole lines printed since the last read (a multipath route's tab lines follow its head at once).
   const refresh = () => {
-    const events = routers.flatMap((r) => parseRouteMonitor(monitors.get(r)!.output(), r, prefix));
-    // An event the snapshot already reflects (read before the dump) changes nothing in the replay.
-    changes.splice(0, changes.length, ...[...snapshots, ...events].sort((a, b) => a.t - b.t));
+    for (const [r, m] of monitors) {
+      const out = m.output();
+      const end = out.lastIndexOf('\n') + 1;
+      const from = parsedUpTo.get(r) ?? 0;
+      if (end <= from) continue;
+      parsedUpTo.set(r, end);
+      const fresh = parseMonitor(out.slice(from, end), r);
+      seen.routes.push(...fresh.routes.filter((c) => watched.has(c.prefix)));
+      seen.links.push(...fresh.links);
+      dirty = true;
+    }
+    // An event the dump already reflects (read before it) changes nothing in the replay.
+    if (dirty) changes = withLinkFlushes(seen.routes, seen.links);
+    dirty = false;
     return changes;
   };
-  const at = (router: string, t: number) => {
+  const at = (router: string, t: number, prefix = prefixes[0]!) => {
     let hops: string[] | undefined;
-    for (const c of refresh()) if (c.router === router && c.t <= t) hops = c.nextHops;
+    const p = barePrefix(prefix);
+    for (const c of refresh()) if (c.router === router && c.prefix === p && c.t <= t) hops = c.nextHops;
     return hops;
+  };
+  let stopping: Promise<string[]> | undefined;
+  const finish = async (): Promise<string[]> => {
+    await ready.catch(() => undefined);
+    const last = await Promise.all(routers.map((r) => dump(r).catch(() => [])));
+    for (const m of monitors.values()) m.stop();
+    await Promise.all([...monitors.values()].map((m) => m.done.catch(() => undefined)));
+    return last.flat().flatMap((d) => {
+      const monitored = at(d.router, Number.POSITIVE_INFINITY, d.prefix);
+      return monitored?.join() === d.nextHops.join()
+        ? []
+        : [`${d.router} ${d.prefix}: monitored [${monitored?.join(', ')}], kernel holds [${d.nextHops.join(', ')}]`];
+    });
   };
   return {
     ready,
     get changes() {
       return refresh();
     },
-    current: (r) => at(r, Number.POSITIVE_INFINITY),
     at,
-    firstTimeAll(rs, since, ok) {
-      const all = refresh();
-      const state = new Map<string, string[]>();
-      const holds = () => rs.every((r) => state.has(r) && ok(r, state.get(r)!));
-      for (const c of all.filter((x) => x.t < since)) state.set(c.router, c.nextHops);
-      if (holds()) return since;
-      for (const c of all.filter((x) => x.t >= since)) {
-        state.set(c.router, c.nextHops);
-        if (holds()) return c.t;
-      }
-      return undefined;
-    },
-    stop() {
-      return (stopping ??= finish());
-    },
+    reached: (want, since) => reachedIn(refresh(), want, since),
+    stop: () => (stopping ??= finish()),
   };
-  async function finish(): Promise<string[]> {
-    await ready.catch(() => undefined);
-    const differing: string[] = [];
-    await Promise.all(
-      routers.map(async (r) => {
-        const actual = (await kernelNextHops(lab, r, prefix).catch(() => undefined))?.map((h) => h.gateway).sort();
-        const monitored = at(r, Number.POSITIVE_INFINITY);
-        if (actual && monitored && actual.join() !== monitored.join())
-          differing.push(`${r}: monitored [${monitored.join(', ')}], kernel holds [${actual.join(', ')}]`);
-      }),
-    );
-    for (const m of monitors.values()) m.stop();
-    await Promise.all([...monitors.values()].map((m) => m.done));
-    refresh();
-    return differing;
-  }
+}
+
+/**
+ * Waits until every pair of `want` holds its next hops at once, at or after `since`, by the
+ * monitor's stamps; resolves with what was reached (with `t` undefined when the deadline passed
+ * first, and `notReached` naming the pairs still off). The one implementation of "every ECMP
+ * router moved" and "every ECMP router is back", for every fault experiment.
+ */
+export async function waitReached(
+  monitor: RouteMonitor,
+  want: Map<string, string[]>,
+  since: number,
+  what: string,
+  deadline: Deadline,
+): Promise<FibReach> {
+  await waitUntil(
+    async () => {
+      const r = monitor.reached(want, since);
+      return r.t !== undefined ? undefined : `${r.notReached.length} not there yet, e.g. ${r.notReached[0]}`;
+    },
+    { what, deadline, intervalMs: 20 },
+  ).catch((err: unknown) => {
+    // Too late is a finding the caller records (t undefined); an interrupt is not.
+    if (!(err instanceof WaitTimeoutError)) throw err;
+  });
+  return monitor.reached(want, since);
 }

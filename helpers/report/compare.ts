@@ -1,15 +1,22 @@
 /**
- * The regression gate between two runs: a check that passed in the baseline and fails (or
- * is gone) now, a convergence/failover time that grew beyond the tolerance, or more broken
- * connections than the baseline's band, is a regression. Timings compare as: now > baseline
- * × (1 + ratio) + slack seconds; counts as: now > the baseline's band (its budget).
+ * The regression gate between two runs: a check that passed in the baseline and fails (or is
+ * gone, or is not verified) now is a regression; so is, against a banded baseline (built from
+ * ≥ 10 runs by ./band-baseline.ts), a waterfall link above its band or a random wait outside its
+ * window, and a failover total above its band (./link-gate.ts, the rule in ./bands.ts and
+ * docs/failover.md#the-regression-gate); and more broken connections than the baseline's
+ * binomial band. A baseline built before bands keeps the old rule (now > baseline × (1 + ratio)
+ * + slack + its jitter window) and the verdict calls it provisional.
  */
 import { notVerifiedReason } from './not-verified.js';
 import { readFileSync } from 'node:fs';
 import { isTiming, type Metric } from './metrics.js';
+import { FAILOVER_KEYS, REHASH_KEYS, type KeyFamily } from './metric-keys.js';
+import type { LabInfo } from './lab-info.js';
+import { checkBandedTest, kindExcursions, type BaselineTest, type GateCheck } from './link-gate.js';
 
 export interface RunResults {
-  lab?: { provider?: string; bringUpSeconds?: number; versions?: Record<string, string> };
+  /** The run's lab.json (./lab-info.ts); partial, as a baseline or an older results file may hold less. */
+  lab?: Partial<LabInfo>;
   tests: { name: string; state: string; note?: string; metrics?: Metric[] }[];
 }
 
@@ -22,6 +29,11 @@ export interface Tolerance {
 
 export const DEFAULT_TOLERANCE: Tolerance = { ratio: 0.25, slackSeconds: 0.5 };
 
+/** A guard pattern for every key of a family: `failover.outage.*`. */
+function everyKeyOf(family: KeyFamily): string {
+  return `${family.prefix}*`;
+}
+
 /**
  * The timings the gate guards, by metric key (a trailing `*` is any last part: one per
  * client). Why these: they are what a user of the fabric lives through in a failover, how
@@ -30,7 +42,7 @@ export const DEFAULT_TOLERANCE: Tolerance = { ratio: 0.25, slackSeconds: 0.5 };
  * The other timings (the withdrawal transient, the speaker back after a crash) are held only
  * to their budgets, by the suites themselves.
  */
-export const GUARDED_TIMINGS = ['failover.moved', 'failover.back', 'failover.outage.*'];
+export const GUARDED_TIMINGS = [FAILOVER_KEYS.moved, FAILOVER_KEYS.back, everyKeyOf(FAILOVER_KEYS.outage)];
 
 const matches = (patterns: string[], key?: string) =>
   patterns.some((p) => (p.endsWith('.*') ? key?.startsWith(p.slice(0, -1)) : key === p));
@@ -44,7 +56,7 @@ export const isGuardedTiming = (m: Metric): m is Metric & { value: number } =>
  * when it exceeds the baseline's band (its budget, the band's upper end from the ECMP
  * algorithm and the next-hop sets), e.g. a fabric that stopped hashing resiliently.
  */
-export const GUARDED_COUNTS = ['rehash.fault.broken', 'rehash.failBack.brokenAfterMove'];
+export const GUARDED_COUNTS = [REHASH_KEYS.faultBroken, REHASH_KEYS.failBackBrokenAfterMove];
 
 export const isGuardedCount = (m: Metric): m is Metric & { value: number } =>
   typeof m.value === 'number' && m.unit === undefined && matches(GUARDED_COUNTS, m.key);
@@ -78,46 +90,132 @@ export interface Regression {
   what: string;
 }
 
-export function compareRuns(now: RunResults, base: RunResults, tol: Tolerance = DEFAULT_TOLERANCE): Regression[] {
+/** What `compare` says: the regressions, what every guarded value was held to, and how far to trust the baseline. */
+export interface GateVerdict {
+  regressions: Regression[];
+  /** Every guarded link and total with its limit and the suite's budget (banded baselines only). */
+  checks: GateCheck[];
+  /** Why the baseline is not a full one (built before bands, or from fewer than 10 runs), when it is not. */
+  provisional?: string;
+  /** What differs between the two labs' versions: the bands are the baseline's, the random waits' windows this run's. */
+  versions?: string;
+}
+
+/** The versions whose change moves timings (a bump is what the gate is run for, so it is said, not refused). */
+function versionChange(now: RunResults, base: RunResults): string | undefined {
+  const diff = (['runtime', 'frr', 'gobgp'] as const).flatMap((v) => {
+    const [b, n] = [base.lab?.versions?.[v], now.lab?.versions?.[v]];
+    return b && n && b !== n ? [`${v} ${b} → ${n}`] : [];
+  });
+  return diff.length
+    ? `versions: ${diff.join(', ')} since the baseline; links are held to the baseline's bands, random waits to this run's windows`
+    : undefined;
+}
+
+/** A baseline with samples per run (`anycast-verify baseline`, format 2). */
+export interface Baseline extends RunResults {
+  format?: number;
+  note?: string;
+  /** How many results files it was built from. */
+  runs?: number;
+  /** Set when it was built from fewer than MIN_BASELINE_RUNS runs on purpose (--provisional). */
+  provisional?: string;
+  tests: BaselineTest[];
+}
+
+export const BASELINE_FORMAT = 2;
+const isBanded = (b: Baseline) => b.format === BASELINE_FORMAT;
+
+/** The gate's verdict on `now` against `base`: links and totals by their bands when the baseline has samples, by the old rule otherwise. */
+export function gateRuns(now: RunResults, base: Baseline, tol: Tolerance = DEFAULT_TOLERANCE): GateVerdict {
   requireKeys(now, 'the current results file');
   requireKeys(base, 'the baseline');
   const out: Regression[] = [];
+  const checks: GateCheck[] = [];
   const byName = new Map(now.tests.map((t) => [t.name, t]));
+  const kinds = isBanded(base) ? kindExcursions(base.tests, now.lab ?? base.lab) : undefined;
   for (const b of base.tests) {
     const n = byName.get(b.name);
-    if (b.state === 'passed' && (!n || n.state !== 'passed'))
+    if (b.state === 'passed' && (!n || n.state !== 'passed')) out.push({ test: b.name, what: stateChange(n) });
+    if (!n) continue;
+    out.push(...countRegressions(b, n));
+    if (isBanded(base)) {
+      const c = checkBandedTest({ base: b, now: n, lab: now.lab ?? base.lab, kinds });
+      checks.push(...c);
+      out.push(...c.filter((x) => x.regression).map((x) => ({ test: b.name, what: x.regression! })));
+    } else out.push(...legacyTimingRegressions(b, n, tol));
+  }
+  out.push(...labRegressions(now, base, tol));
+  const provisional = !isBanded(base)
+    ? 'provisional: built before bands; regenerate (scripts/make-baseline.sh <runtime> 10): the links are not guarded, the totals by the old rule (baseline × 1.25 + 0.5 s + jitter window)'
+    : base.provisional
+      ? `provisional: ${base.provisional}`
+      : undefined;
+  const versions = versionChange(now, base);
+  return { regressions: out, checks, ...(provisional ? { provisional } : {}), ...(versions ? { versions } : {}) };
+}
+
+export function compareRuns(now: RunResults, base: Baseline, tol: Tolerance = DEFAULT_TOLERANCE): Regression[] {
+  return gateRuns(now, base, tol).regressions;
+}
+
+function stateChange(n: RunResults['tests'][number] | undefined): string {
+  // Evidence that went missing is a regression too: a claim not verified now is no pass.
+  return !n
+    ? 'passed in the baseline, missing now'
+    : notVerifiedReason(n.note) !== undefined
+      ? `passed in the baseline, not verified now: ${notVerifiedReason(n.note)}`
+      : `passed in the baseline, ${n.state} now`;
+}
+
+/** Counts (binomial): above the baseline's band (its budget, the band's upper end) is a regression. */
+function countRegressions(b: RunResults['tests'][number], n: RunResults['tests'][number]): Regression[] {
+  const out: Regression[] = [];
+  for (const bm of (b.metrics ?? []).filter(isGuardedCount)) {
+    const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
+    const limit = Math.max(bm.budget ?? bm.value, bm.value);
+    if (nm && typeof nm.value === 'number' && nm.value > limit)
       out.push({
         test: b.name,
-        // Evidence that went missing is a regression too: a claim not verified now is no pass.
-        what: !n
-          ? 'passed in the baseline, missing now'
-          : notVerifiedReason(n.note) !== undefined
-            ? `passed in the baseline, not verified now: ${notVerifiedReason(n.note)}`
-            : `passed in the baseline, ${n.state} now`,
+        what: `${nm.name}: ${nm.value}, baseline ${bm.value} (limit ${limit}: the baseline's band${bm.formula ? `, ${bm.formula}` : ''})`,
       });
-    if (!n) continue;
-    for (const bm of (b.metrics ?? []).filter(isGuardedCount)) {
-      const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
-      const limit = Math.max(bm.budget ?? bm.value, bm.value);
-      if (nm && typeof nm.value === 'number' && nm.value > limit)
-        out.push({
-          test: b.name,
-          what: `${nm.name}: ${nm.value}, baseline ${bm.value} (limit ${limit}: the baseline's band${bm.formula ? `, ${bm.formula}` : ''})`,
-        });
-    }
-    for (const bm of (b.metrics ?? []).filter(isGuardedTiming)) {
-      const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
-      if (!nm || typeof nm.value !== 'number') continue;
-      // A random wait inside the timing (its jitter window) is no regression: allow its width.
-      const jitter = Math.max(bm.jitterSeconds ?? 0, nm.jitterSeconds ?? 0);
-      const limit = bm.value * (1 + tol.ratio) + tol.slackSeconds + jitter;
-      if (nm.value > limit)
-        out.push({
-          test: b.name,
-          what: `${nm.name}: ${nm.value.toFixed(3)} s, baseline ${bm.value.toFixed(3)} s (limit ${limit.toFixed(3)} s = baseline × ${1 + tol.ratio} + ${tol.slackSeconds} s${jitter ? ` + jitter window ${jitter} s` : ''})`,
-        });
-    }
   }
+  return out;
+}
+
+/** The rule for a baseline built before bands (one worst value per timing): baseline × (1 + ratio) + slack + its jitter window. */
+function legacyTimingRegressions(
+  b: RunResults['tests'][number],
+  n: RunResults['tests'][number],
+  tol: Tolerance,
+): Regression[] {
+  const out: Regression[] = [];
+  for (const bm of (b.metrics ?? []).filter(isGuardedTiming)) {
+    const nm = (n.metrics ?? []).find((m) => m.key === bm.key);
+    if (!nm || typeof nm.value !== 'number') continue;
+    // A random wait inside the timing (its jitter window) is no regression: allow its width.
+    const jitter = Math.max(bm.jitterSeconds ?? 0, nm.jitterSeconds ?? 0);
+    const limit = bm.value * (1 + tol.ratio) + tol.slackSeconds + jitter;
+    if (nm.value > limit)
+      out.push({
+        test: b.name,
+        what: `${nm.name}: ${nm.value.toFixed(3)} s, baseline ${bm.value.toFixed(3)} s (limit ${limit.toFixed(3)} s = baseline × ${1 + tol.ratio} + ${tol.slackSeconds} s${jitter ? ` + jitter window ${jitter} s` : ''})`,
+      });
+  }
+  return out;
+}
+
+/** The run as a whole: the mode the scenarios ran in, and the bring-up. */
+function labRegressions(now: RunResults, base: RunResults, tol: Tolerance): Regression[] {
+  const out: Regression[] = [];
+  // Scenarios side by side share the host's CPU: their timings are not comparable with runs one
+  // after another (docs/scenario-labs.md, measured 2026-12-03). A run of another mode is named.
+  const [bs, ns] = [base.lab?.scenarioLabs, now.lab?.scenarioLabs];
+  if (bs !== undefined && ns !== undefined && (bs === 0) !== (ns === 0))
+    out.push({
+      test: '(run mode)',
+      what: `not comparable: the baseline ran the fault scenarios ${bs ? `on ${bs} lab copies side by side` : 'one after another'}, this run ${ns ? `on ${ns} copies side by side` : 'one after another'}; compare runs of one mode (--scenario-labs)`,
+    });
   const bu = base.lab?.bringUpSeconds;
   const nu = now.lab?.bringUpSeconds;
   if (bu !== undefined && nu !== undefined && nu > bu * (1 + tol.ratio) + tol.slackSeconds) {

@@ -6,6 +6,7 @@
  * by name under "Not verified". A plain skip (no such note) stays a skip.
  */
 import type { TestContext } from 'vitest';
+import { UnsupportedFaultError } from '../providers/api/fault-kinds.js';
 
 export const NOT_VERIFIED = 'not verified: ';
 
@@ -19,4 +20,12 @@ export function notVerified(ctx: Pick<TestContext, 'skip'>, why: string): never 
 /** The reason of a not-verified test, from its skip note; undefined for anything else. */
 export function notVerifiedReason(note: string | undefined): string | undefined {
   return note?.startsWith(NOT_VERIFIED) ? note.slice(NOT_VERIFIED.length) : undefined;
+}
+
+/** A catch handler: a fault kind this provider does not build is not verified (named); anything else is rethrown. */
+export function notVerifiedUnsupported(ctx: Pick<TestContext, 'skip'>): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof UnsupportedFaultError) notVerified(ctx, err.message);
+    throw err;
+  };
 }

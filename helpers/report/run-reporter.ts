@@ -7,10 +7,11 @@
  *   reports/index.html     the same as a self-contained page, with the failover timelines
  * JUnit XML comes from vitest's own junit reporter (reports/junit.xml).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import { reportsDir } from './reports-dir.js';
+import { readLabInfo } from './lab-info.js';
 import { buildSummary, claimOf, notRunAside, type TestRecord } from './run-summary.js';
 import { renderSummaryMarkdown } from './summary-md.js';
 import { renderSummaryHtml } from './summary-html.js';
@@ -45,12 +46,12 @@ export default class RunReporter implements Reporter {
         });
       }
     }
-    const labFile = join(dir, 'lab.json');
     // Only this run's: a unit-only run, or one whose bring-up failed, must not report an older lab.
-    const lab =
-      existsSync(labFile) && statSync(labFile).mtimeMs >= this.started
-        ? (JSON.parse(readFileSync(labFile, 'utf8')) as Record<string, unknown>)
-        : undefined;
+    const labRead = readLabInfo(dir, { since: this.started });
+    const lab = labRead.status === 'ok' ? labRead.info : undefined;
+    // A damaged file, or none from a run whose lab suites ran, is said; the report goes on without the lab line.
+    if (labRead.status === 'malformed' || (labRead.status === 'missing' && tests.some((t) => t.project === 'lab')))
+      process.stderr.write(`anycast-verify: ${labRead.problem}; the report has no lab versions\n`);
     const counts = { passed: 0, failed: 0, skipped: 0, pending: 0 } as Record<string, number>;
     for (const t of tests) counts[t.state] = (counts[t.state] ?? 0) + 1;
     const results = {

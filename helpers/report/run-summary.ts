@@ -5,6 +5,8 @@
  * renderings of this (summary-md.ts, summary-html.ts); every metric stays in results.json.
  */
 import type { Metric } from './metrics.js';
+import { FAILOVER_KEYS } from './metric-keys.js';
+import type { LabInfo } from './lab-info.js';
 import { notVerifiedReason } from './not-verified.js';
 
 export interface TestRecord {
@@ -24,7 +26,8 @@ export interface RunResults {
   startedAt?: string;
   wallSeconds: number;
   counts: Record<string, number>;
-  lab?: Record<string, unknown>;
+  /** This run's reports/lab.json (./lab-info.ts), when it has a valid one. */
+  lab?: LabInfo;
   tests: TestRecord[];
 }
 
@@ -53,6 +56,8 @@ export interface FaultRow {
   movedBudget?: string;
   back?: string;
   backBudget?: string;
+  /** Data-plane downtime per client, from the probe: first to last failed request ("client 0.21 s, client02 0.19 s"). */
+  downtime: string;
   /** "client 3, client02 2" */
   lost: string;
   /** "black-hole 4, micro-loop 1" (or "none") */
@@ -147,15 +152,21 @@ function measuredOf(metrics: Metric[]): string | undefined {
 
 function faultRow(t: TestRecord, fault: string): FaultRow {
   const by = (key: string) => t.metrics.find((m) => m.key === key);
-  const moved = by('failover.moved');
-  const back = by('failover.back');
-  const lost = t.metrics
-    .filter((m) => m.key.startsWith('failover.lost.'))
-    .map((m) => `${m.key.slice('failover.lost.'.length)} ${m.value}`);
-  const causes = t.metrics
-    .filter((m) => m.key.startsWith('failover.cause.'))
-    .map((m) => `${m.key.slice('failover.cause.'.length)} ${m.value}`);
-  const unexplained = by('failover.unexplained');
+  const moved = by(FAILOVER_KEYS.moved);
+  const back = by(FAILOVER_KEYS.back);
+  /** "<who> <value>" for each metric of a family: "client02 3". */
+  const perMember = (family: { who(key: string): string | undefined }) =>
+    t.metrics.flatMap((m) => {
+      const who = family.who(m.key);
+      return who === undefined ? [] : [`${who} ${m.value}`];
+    });
+  const lost = perMember(FAILOVER_KEYS.lost);
+  const downtime = t.metrics.flatMap((m) => {
+    const who = FAILOVER_KEYS.outage.who(m.key);
+    return who === undefined ? [] : [`${who} ${num(m.value, m.unit)}`];
+  });
+  const causes = perMember(FAILOVER_KEYS.cause);
+  const unexplained = by(FAILOVER_KEYS.unexplained);
   return {
     status: status(t),
     fault,
@@ -163,6 +174,7 @@ function faultRow(t: TestRecord, fault: string): FaultRow {
     movedBudget: moved?.budget !== undefined ? `${moved.budget} s = ${moved.formula}` : undefined,
     back: num(back?.value, back?.unit),
     backBudget: back?.budget !== undefined ? `${back.budget} s = ${back.formula}` : undefined,
+    downtime: downtime.join(', ') || '—',
     lost: lost.join(', ') || '—',
     causes:
       [
@@ -176,19 +188,25 @@ function faultRow(t: TestRecord, fault: string): FaultRow {
   };
 }
 
-function labLine(lab: Record<string, unknown> | undefined): string | undefined {
+function labLine(lab: LabInfo | undefined): string | undefined {
   if (!lab) return undefined;
-  const v = (lab.versions ?? {}) as Record<string, string>;
-  const parts = [`lab "${String(lab.lab)}" on ${String(lab.provider)}`];
+  const v = lab.versions;
+  const parts = [`lab "${lab.lab}" on ${lab.provider}`];
   if (v.runtime) parts.push(`runtime ${v.runtime}`);
   if (v.frr)
     parts.push(`FRR ${v.frr}${v['frr pinned'] && v['frr pinned'] !== v.frr ? ` (pinned ${v['frr pinned']})` : ''}`);
   if (v.gobgp) parts.push(`GoBGP ${v.gobgp}${v['gobgp pinned'] ? ` (pinned ${v['gobgp pinned']})` : ''}`);
   if (v.cilium) parts.push(`Cilium ${v.cilium}`);
   if (v.kernel) parts.push(`kernel ${v.kernel}`);
-  const h = lab.hashing as { policy?: number } | undefined;
-  if (h?.policy !== undefined) parts.push(`ECMP hash policy ${h.policy}`);
-  if (typeof lab.bringUpSeconds === 'number') parts.push(`bring-up ${lab.bringUpSeconds.toFixed(2)} s`);
+  // A string is why the policy could not be read from the routers.
+  if (typeof lab.hashing === 'object') parts.push(`ECMP hash policy ${lab.hashing.policy}`);
+  if (lab.bringUpSeconds !== undefined) parts.push(`bring-up ${lab.bringUpSeconds.toFixed(2)} s`);
+  if (lab.scenarioLabs !== undefined)
+    parts.push(
+      lab.scenarioLabs
+        ? `fault scenarios on ${lab.scenarioLabs} lab copies side by side`
+        : 'fault scenarios one after another',
+    );
   return parts.join(' · ');
 }
 
@@ -225,7 +243,7 @@ export function buildSummary(r: RunResults): RunSummary {
     const ts = r.tests.filter((t) => t.project === 'lab' && t.file === file);
     const claimFor = claimer(ts.map((t) => t.name));
     const claim = (t: TestRecord) => claimFor(t.name);
-    const isFault = (t: TestRecord) => t.metrics.some((m) => m.key === 'failover.moved');
+    const isFault = (t: TestRecord) => t.metrics.some((m) => m.key === FAILOVER_KEYS.moved);
     const faults = ts.filter(isFault).map((t) => faultRow(t, claim(t)));
     return {
       file,

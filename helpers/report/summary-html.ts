@@ -73,11 +73,11 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
     );
     if (suite.faults?.length) {
       out.push(
-        '<div class="table"><table><thead><tr><th></th><th>fault</th><th>fabric moved after</th><th>failed back after</th><th>lost requests</th><th>causes</th><th></th></tr></thead><tbody>',
+        '<div class="table"><table><thead><tr><th></th><th>fault</th><th>control plane: fabric moved after</th><th>failed back after</th><th>data plane: downtime per client</th><th>lost requests</th><th>causes</th><th></th></tr></thead><tbody>',
       );
       for (const f of suite.faults) {
         out.push(
-          `<tr><td>${mark(f.status)}</td><td>${text(f.fault)}</td><td>${text(f.moved)}<br><span class="meta">budget ${text(f.movedBudget)}</span></td><td>${text(f.back)}<br><span class="meta">budget ${text(f.backBudget)}</span></td><td>${text(f.lost)}</td><td>${text(f.causes)}</td><td>${f.links.map(a).join('<br>')}</td></tr>`,
+          `<tr><td>${mark(f.status)}</td><td>${text(f.fault)}</td><td>${text(f.moved)}<br><span class="meta">budget ${text(f.movedBudget)}</span></td><td>${text(f.back)}<br><span class="meta">budget ${text(f.backBudget)}</span></td><td>${text(f.downtime)}</td><td>${text(f.lost)}</td><td>${text(f.causes)}</td><td>${f.links.map(a).join('<br>')}</td></tr>`,
         );
       }
       out.push('</tbody></table></div>');

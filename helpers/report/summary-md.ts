@@ -49,12 +49,12 @@ export function renderSummaryMarkdown(s: RunSummary): string {
     out.push(`## ${suite.title}: ${suite.passed} of ${suite.total} passed`, '');
     if (suite.faults?.length) {
       out.push(
-        '| | fault | fabric moved after | failed back after | lost requests | causes | |',
-        '|---|---|---|---|---|---|---|',
+        '| | fault | control plane: fabric moved after | failed back after | data plane: downtime per client | lost requests | causes | |',
+        '|---|---|---|---|---|---|---|---|',
       );
       for (const f of suite.faults) {
         out.push(
-          `| ${MARK[f.status]} | ${cell(f.fault)} | ${cell(f.moved)} (budget ${cell(f.movedBudget)}) | ${cell(f.back)} (budget ${cell(f.backBudget)}) | ${cell(f.lost)} | ${cell(f.causes)} | ${f.links.map(link).join(' ')} |`,
+          `| ${MARK[f.status]} | ${cell(f.fault)} | ${cell(f.moved)} (budget ${cell(f.movedBudget)}) | ${cell(f.back)} (budget ${cell(f.backBudget)}) | ${cell(f.downtime)} | ${cell(f.lost)} | ${cell(f.causes)} | ${f.links.map(link).join(' ')} |`,
         );
       }
       out.push('');

@@ -45,7 +45,46 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The SVG: request lanes, FIB lanes, the time axis, the marks, then the legend. */
 export function renderTimeline(input: TimelineInput): string {
+  const frame = timelineFrame(input);
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${frame.width}" height="${frame.height}" viewBox="0 0 ${frame.width} ${frame.height}" font-family="sans-serif" font-size="12">`,
+  );
+  parts.push(`<rect width="100%" height="100%" fill="white"/>`);
+  parts.push(`<text x="${frame.left}" y="20" font-size="14" font-weight="bold">${esc(input.title)}</text>`);
+  drawRequestLanes(parts, input, frame);
+  drawFibLanes(parts, input, frame);
+  drawTimeAxis(parts, input, frame);
+  drawMarks(parts, input, frame);
+  drawLegend(parts, input, frame);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** The picture's layout: its size and margins, where each block of lanes starts, and time → x. */
+interface TimelineFrame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  /** Height of a client's lane, and y of the first. */
+  laneH: number;
+  top: number;
+  /** Height of a router's FIB lane, and y of the first. */
+  fibH: number;
+  fibTop: number;
+  /** y of the time axis, below every lane. */
+  axisY: number;
+  /** The time span shown (epoch ms). */
+  tMin: number;
+  tMax: number;
+  x: (t: number) => number;
+}
+
+/** The layout for this input: the time span covers every request, mark and t0. */
+function timelineFrame(input: TimelineInput): TimelineFrame {
   const times = [...input.lanes.flatMap((l) => l.requests.map((r) => r.t)), ...input.marks.map((m) => m.t), input.t0];
   const fibLanes = input.fibLanes ?? [];
   const tMin = Math.min(...times);
@@ -60,14 +99,15 @@ export function renderTimeline(input: TimelineInput): string {
   const fibH = 24;
   const fibTop = top + input.lanes.length * laneH + 10;
   const height = fibTop + fibLanes.length * fibH + 80;
+  const axisY = fibTop + fibLanes.length * fibH + 5;
   const x = (t: number) => left + ((t - tMin) / (tMax - tMin)) * (width - left - right);
+  return { width, height, left, right, laneH, top, fibH, fibTop, axisY, tMin, tMax, x };
+}
+
+/** One lane per client: a tick per answered request in its cluster's colour, a cross per failure, a circle per harness error. */
+function drawRequestLanes(parts: string[], input: TimelineInput, frame: TimelineFrame): void {
+  const { left, right, width, top, laneH, x } = frame;
   const colour = (c?: string) => PALETTE[Math.max(0, input.clusters.indexOf(c ?? ''))] ?? '#777';
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-  );
-  parts.push(`<rect width="100%" height="100%" fill="white"/>`);
-  parts.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">${esc(input.title)}</text>`);
   input.lanes.forEach((lane, i) => {
     const y = top + i * laneH + laneH / 2;
     parts.push(`<text x="8" y="${y + 4}">${esc(lane.name)}</text>`);
@@ -85,6 +125,12 @@ export function renderTimeline(input: TimelineInput): string {
       else parts.push(`<path d="M${Number(cx) - 3},${y - 3} l6,6 m0,-6 l-6,6" stroke="#d62728" stroke-width="1.5"/>`);
     }
   });
+}
+
+/** One lane per router: a band per FIB state, one colour per next-hop set across all routers, red for no route. */
+function drawFibLanes(parts: string[], input: TimelineInput, frame: TimelineFrame): void {
+  const { fibTop, fibH, tMin, tMax, x } = frame;
+  const fibLanes = input.fibLanes ?? [];
   const hopSets = [
     ...new Set(fibLanes.flatMap((l) => l.changes.filter((c) => c.nextHops.length).map((c) => c.nextHops.join(', ')))),
   ];
@@ -106,7 +152,11 @@ export function renderTimeline(input: TimelineInput): string {
         parts.push(`<text x="${(x1 + 3).toFixed(1)}" y="${y + 15}" font-size="10">${esc(label)}</text>`);
     });
   });
-  const axisY = fibTop + fibLanes.length * fibH + 5;
+}
+
+/** Seconds from the fault, ticked every 0.5, 1, 5 or 10 s as the span needs. */
+function drawTimeAxis(parts: string[], input: TimelineInput, frame: TimelineFrame): void {
+  const { axisY, tMin, tMax, x } = frame;
   const span = (tMax - tMin) / 1000;
   const step = span > 60 ? 10 : span > 20 ? 5 : span > 5 ? 1 : 0.5;
   for (let s = Math.ceil((tMin - input.t0) / 1000 / step) * step; s <= (tMax - input.t0) / 1000; s += step) {
@@ -115,6 +165,11 @@ export function renderTimeline(input: TimelineInput): string {
       `<line x1="${xx}" x2="${xx}" y1="${axisY}" y2="${axisY + 5}" stroke="#333"/><text x="${xx}" y="${axisY + 18}" text-anchor="middle">${Number(s.toFixed(1))} s</text>`,
     );
   }
+}
+
+/** A dashed line per mark (fault, restore…), labels staggered over three rows and kept inside on the right. */
+function drawMarks(parts: string[], input: TimelineInput, frame: TimelineFrame): void {
+  const { top, axisY, width, right, x } = frame;
   input.marks.forEach((m, i) => {
     const xx = x(m.t);
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${top - 8}" y2="${axisY}" stroke="#333" stroke-dasharray="4 3"/>`);
@@ -123,15 +178,17 @@ export function renderTimeline(input: TimelineInput): string {
       `<text x="${nearRight ? xx - 3 : xx + 3}" y="${top - 10 - (i % 3) * 12}"${nearRight ? ' text-anchor="end"' : ''}>${esc(m.label)}</text>`,
     );
   });
-  const ly = axisY + 40;
-  const lx = clusterLegend(parts, input.clusters, { x: left, y: ly, verb: 'answered by', step: 170 });
+}
+
+/** The clusters' colours, the failure cross, and (with FIB lanes) the no-route colour. */
+function drawLegend(parts: string[], input: TimelineInput, frame: TimelineFrame): void {
+  const ly = frame.axisY + 40;
+  const lx = clusterLegend(parts, input.clusters, { x: frame.left, y: ly, verb: 'answered by', step: 170 });
   parts.push(
     `<path d="M${lx},${ly - 8} l8,8 m0,-8 l-8,8" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 14}" y="${ly}">failed request</text>`,
   );
-  if (fibLanes.length)
+  if (input.fibLanes?.length)
     parts.push(
       `<rect x="${lx + 130}" y="${ly - 9}" width="10" height="10" fill="${NO_ROUTE}"/><text x="${lx + 144}" y="${ly}">router holds no route (FIB bands: next hops, from route-monitor events)</text>`,
     );
-  parts.push('</svg>');
-  return parts.join('\n');
 }

@@ -25,7 +25,7 @@ import {
 import { join } from 'node:path';
 import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
-import type { Progress } from '../runtime/progress.js';
+import type { Progress } from '../os/progress.js';
 import { RUNTIME_PACKAGES, SUITE_SHIPS, type RuntimeSuite } from './catalog.js';
 import { builtRuntime, runtimeFolder, runtimesDir, type BuiltRuntime, type RuntimeManifest } from './store.js';
 import { upstreamVersion } from './versions.js';
@@ -92,12 +92,38 @@ export async function buildRuntime(suite: RuntimeSuite, opts: BuildOptions): Pro
   }
 }
 
+/** Builds the runtime's root in `partial`: debootstrap, the packages, then what they need; returns its manifest. */
 async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOptions): Promise<RuntimeManifest> {
   const t0 = performance.now();
   const root = join(partial, 'root');
   mkdirSync(root, { recursive: true });
   const mirror = debianMirror();
-  const sh = (title: string, argv: string[], explain: (out: string) => string) =>
+  const sh = buildStep(suite, opts);
+  opts.progress.info(
+    `building runtime "${suite}" (expected FRR ${SUITE_SHIPS[suite].frr}, GoBGP ${SUITE_SHIPS[suite].gobgp}) from ${mirror}; about a minute`,
+  );
+  await bootstrapDebian(sh, suite, root, mirror);
+  prepareRoot(root);
+  await installPackages(sh, suite, root, mirror);
+  addLocalhost(root);
+  const packages = await installedPackages(root);
+  return {
+    suite,
+    packages,
+    frr: upstreamVersion(packages.frr ?? '?'),
+    gobgp: upstreamVersion(packages.gobgpd ?? '?'),
+    mirror,
+    builtAt: new Date().toISOString(),
+    buildSeconds: Math.round((performance.now() - t0) / 100) / 10,
+  };
+}
+
+/** Runs one build command as a progress step; a failure is explained from its output (`explain`), with the output's tail. */
+type BuildStep = (title: string, argv: string[], explain: (out: string) => string) => Promise<string>;
+
+/** The build's steps: Debian's non-interactive environment, cancelled by the build's signal, and nothing kept on abort. */
+function buildStep(suite: RuntimeSuite, opts: BuildOptions): BuildStep {
+  return (title, argv, explain) =>
     opts.progress.step(title, async () => {
       const r = await execa(argv[0]!, argv.slice(1), {
         reject: false,
@@ -113,10 +139,10 @@ async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOption
         );
       return r.all ?? '';
     });
+}
 
-  opts.progress.info(
-    `building runtime "${suite}" (expected FRR ${SUITE_SHIPS[suite].frr}, GoBGP ${SUITE_SHIPS[suite].gobgp}) from ${mirror}; about a minute`,
-  );
+/** debootstrap minbase into `root`, in a private mount namespace; an unreachable mirror is named as such. */
+async function bootstrapDebian(sh: BuildStep, suite: RuntimeSuite, root: string, mirror: string): Promise<void> {
   await sh(
     `debootstrap --variant=minbase ${suite}`,
     ['unshare', '--mount', '--propagation', 'private', 'debootstrap', '--variant=minbase', suite, root, mirror],
@@ -127,11 +153,19 @@ async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOption
         ? `could not fetch Debian "${suite}" from ${mirror} (offline? set ANYCAST_VERIFY_DEBIAN_MIRROR to a reachable mirror)`
         : `debootstrap of "${suite}" failed`,
   );
+}
+
+/** Before apt runs inside: no service may start there, and apt resolves names as the host does. */
+function prepareRoot(root: string): void {
   // Services never start inside the runtime: the lab starts every daemon itself.
   const policy = join(root, 'usr/sbin/policy-rc.d');
   writeFileSync(policy, '#!/bin/sh\nexit 101\n');
   chmodSync(policy, 0o755);
   if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', join(root, 'etc/resolv.conf'));
+}
+
+/** apt-get install of the runtime's packages inside the root (with its own /proc, in a private mount namespace). */
+async function installPackages(sh: BuildStep, suite: RuntimeSuite, root: string, mirror: string): Promise<void> {
   const inChroot = (script: string) => [
     'unshare',
     '--mount',
@@ -159,24 +193,22 @@ async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOption
           ? `could not fetch packages for "${suite}" from ${mirror} (offline?): ${pkgs}`
           : `installing ${pkgs} in runtime "${suite}" failed`,
   );
-  // minbase has no localhost in /etc/hosts: GoBGP looks it up for its API listener.
+}
+
+/** minbase has no localhost in /etc/hosts: GoBGP looks it up for its API listener. */
+function addLocalhost(root: string): void {
   const hosts = join(root, 'etc/hosts');
   if (!existsSync(hosts) || !/^127\.0\.0\.1\s+localhost\b/m.test(readFileSync(hosts, 'utf8')))
     appendFileSync(hosts, '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n');
+}
+
+/** The runtime's packages and their Debian versions, as dpkg inside the root reports them (for the manifest). */
+async function installedPackages(root: string): Promise<Record<string, string>> {
   const q = await execa('chroot', [root, 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n', ...RUNTIME_PACKAGES]);
-  const packages = Object.fromEntries(
+  return Object.fromEntries(
     q.stdout
       .trim()
       .split('\n')
       .map((l) => l.split(' ') as [string, string]),
   );
-  return {
-    suite,
-    packages,
-    frr: upstreamVersion(packages.frr ?? '?'),
-    gobgp: upstreamVersion(packages.gobgpd ?? '?'),
-    mirror,
-    builtAt: new Date().toISOString(),
-    buildSeconds: Math.round((performance.now() - t0) / 100) / 10,
-  };
 }

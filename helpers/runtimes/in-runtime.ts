@@ -8,7 +8,7 @@
  * The run folder appears at the same path inside and outside, so config files, logs and
  * pid files have one name for the host and for the daemon.
  */
-import { runRoot } from '../runtime/run-state.js';
+import { runRoot } from '../os/run-state.js';
 
 /** Debian's default PATH for root, where the runtime's packages install their programs. */
 export const RUNTIME_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -29,11 +29,14 @@ export function chrootArgv(runtimeRoot: string, argv: readonly string[], uid = p
 const SCRIPT = [
   'root=$1; run=$2; host=$3; shift 3',
   'mount -t proc proc "$root/proc" || exit 126',
-  'mkdir -p "$root$run" && mount --bind "$run" "$root$run" || exit 126',
+  // The mount point stays in the runtime's tree once made: mkdir only the first time.
+  '{ [ -d "$root$run" ] || mkdir -p "$root$run"; } && mount --bind "$run" "$root$run" || exit 126',
   // A UTS namespace of its own when a hostname is asked for (GoBGP sends it in its FQDN capability).
   '[ -z "$host" ] || hostname "$host" || exit 126',
   // The runtime's own PATH: what the host's PATH holds says nothing about the runtime's tree.
-  `exec chroot "$root" /usr/bin/env PATH=${RUNTIME_PATH} "$@"`,
+  // chroot(1) looks the command up in it inside the new root (execvp), as env(1) did, one exec fewer.
+  `export PATH=${RUNTIME_PATH}`,
+  'exec chroot "$root" "$@"',
 ].join('\n');
 
 export interface InRuntimeOptions {

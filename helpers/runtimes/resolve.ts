@@ -4,7 +4,7 @@
  * `--runtime` / ANYCAST_VERIFY_RUNTIME, and required to be built.
  */
 import { loadVersions } from '../model/version-pins.js';
-import type { LabRuntime } from '../runtime/run-state.js';
+import type { LabRuntime } from '../os/run-state.js';
 import { chooseRuntime, type RuntimeChoice } from './catalog.js';
 import { requireRuntime } from './store.js';
 

@@ -3,6 +3,7 @@
  * cluster answered. One shell loop inside the client runs them all (one exec, not N).
  */
 import type { LabHandle } from '../providers/api/lab-handle.js';
+import { parseEchoReply } from '../readers/echo-reply.mjs';
 
 export interface FlowResult {
   sport: number;
@@ -48,14 +49,20 @@ export async function runFlows(
     ['env', `URL=http://${vip}:${port}/`, 'sh', '-c', script, 'flows', ...sports.map(String)],
     { timeoutMs: sports.length * 3000 + 5000 },
   );
+  return parseFlows(r.stdout, sports);
+}
+
+/** The flows' loop output ("<sport>\t<first line of curl's output>" each), one result per port asked. */
+export function parseFlows(stdout: string, sports: number[]): FlowResult[] {
   const bySport = new Map<number, string>();
-  for (const line of r.stdout.split('\n')) {
+  for (const line of stdout.split('\n')) {
     const [p, rest] = line.split('\t');
     if (p) bySport.set(Number(p), rest ?? '');
   }
   return sports.map((sport) => {
+    // The reply's first line only (head -n 1): whoami's "Name: cluster=…", or curl's error.
     const first = bySport.get(sport) ?? '';
-    const m = /^Name: .*cluster=(\S+)/.exec(first);
-    return m ? { sport, cluster: m[1] } : { sport, error: first || 'no output' };
+    const cluster = parseEchoReply(first).cluster;
+    return cluster ? { sport, cluster } : { sport, error: first || 'no output' };
   });
 }

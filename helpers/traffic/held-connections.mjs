@@ -9,16 +9,20 @@
 //   {"ev":"end","c":<id>,"t":...,"requests":<n>}                           still up when stopped
 //   {"ev":"harness","c":<id>,"slot":<n>,"sport":<port>,"t":...,"cause":"..."}  never sent: its bind or
 //                                                                          connect failed inside the client
+//   {"ev":"sweep","t":...}      every connection open now has been answered on a request sent at or after t
 // A slot whose connection broke opens a new one (new id, next port) after --reopen-ms, so the
 // client keeps --connections open through a fault and its fail-back, as a real client pool does.
 // HTTP is written by hand on a raw socket so that nothing reconnects behind our back (an HTTP
 // agent would silently open a new socket, hiding the very break we measure).
-// Bounded by --seconds, stops on SIGTERM. Plain JavaScript: it starts in milliseconds; its one
-// sibling import, client-ports.mjs, is copied beside it into the real lab's sidecar.
+// Bounded by --seconds, stops on SIGTERM. Plain JavaScript: it starts in milliseconds; its
+// imports, client-ports.mjs and ../readers/echo-reply.mjs, are copied with it into the real
+// lab's sidecar (CLIENT_SCRIPT_IMPORTS).
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { HELD_PORTS, localCause, parsePortRange, portAt, portRangeProblem } from './client-ports.mjs';
+import { parseEchoReply } from '../readers/echo-reply.mjs';
+import { epochNow } from '../os/epoch-clock.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +51,7 @@ const interval = Number(values['interval-ms']);
 const timeout = Number(values['timeout-ms']);
 const reopenMs = Number(values['reopen-ms']);
 const endAt = Date.now() + Number(values.seconds) * 1000;
-const now = () => Math.round((performance.timeOrigin + performance.now()) * 10) / 10;
+const now = () => Math.round(epochNow() * 10) / 10;
 // Ports taken in turn from HELD_PORTS (client-ports.mjs), starting at a random point so
 // back-to-back runs differ: below the kernel's ephemeral range (refused at start-up if the
 // namespace's overlaps) and apart from the failover probe's and the flows' ranges, so no socket
@@ -114,6 +118,7 @@ function open(slot) {
     pending: undefined,
     buf: '',
     done: false,
+    createdAt: now(),
   };
   live.add(c);
   const sock = connect({ host, port, localPort: c.sport, noDelay: true });
@@ -156,7 +161,8 @@ function open(slot) {
       c.pending = undefined;
       c.requests++;
       c.lastOk = now();
-      const cluster = /cluster=(\S+)/.exec(body)?.[1];
+      c.answeredSent = c.sentAt;
+      const cluster = parseEchoReply(body).cluster;
       if (cluster !== c.cluster) emit({ ev: 'served', c: c.id, t: c.lastOk, cluster });
       c.cluster = cluster;
     }
@@ -172,6 +178,18 @@ function open(slot) {
 }
 
 for (let s = 0; s < N; s++) setTimeout(() => open(s), (s * interval) / N);
+
+// The sweep: the latest t such that every connection open now has had a request sent at or
+// after t answered (one opened later counts from its opening). A connection that has not
+// answered since holds it back until it answers or breaks, so a sweep past a FIB change proves
+// every connection has met the new FIB: the observer waits for it instead of a fixed time.
+let swept = -Infinity;
+setInterval(() => {
+  if (stopping || live.size === 0) return;
+  let t = Infinity;
+  for (const c of live) t = Math.min(t, c.answeredSent ?? c.createdAt);
+  if (t > swept) emit({ ev: 'sweep', t: (swept = t) });
+}, interval).unref();
 
 function stop() {
   if (stopping) return;

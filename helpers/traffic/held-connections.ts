@@ -14,7 +14,8 @@ type HeldEvent =
   | { ev: 'served'; c: number; t: number; cluster?: string }
   | { ev: 'broke'; c: number; t: number; how: BreakKind | 'connect'; err?: string; lastOk?: number }
   | { ev: 'end'; c: number; t: number; requests: number }
-  | { ev: 'harness'; c: number; slot: number; sport: number; t: number; cause: string };
+  | { ev: 'harness'; c: number; slot: number; sport: number; t: number; cause: string }
+  | { ev: 'sweep'; t: number };
 
 /** A connection the script could not open: its bind or connect failed inside the client (never a break). */
 export interface HeldHarnessError {
@@ -69,6 +70,7 @@ export function parseHeld(client: string, text: string): HeldConnection[] {
   const byId = new Map<number, HeldConnection>();
   for (const e of events(text)) {
     if (e.ev === 'open') byId.set(e.c, { client, id: e.c, slot: e.slot, sport: e.sport, openedAt: e.t, servedBy: [] });
+    if (e.ev === 'sweep') continue;
     const c = byId.get(e.c);
     // A connection that never connected has no record: its slot simply opens the next one.
     if (!c) continue;
@@ -87,6 +89,8 @@ export interface RunningHeld {
   soFar(): HeldConnection[];
   /** Connections the script could not open (harness errors), so far. */
   harness(): HeldHarnessError[];
+  /** The script's latest sweep (epoch ms): every connection open has been answered on a request sent at or after it. */
+  lastSweep(): number | undefined;
   stop(): Promise<HeldConnection[]>;
 }
 
@@ -117,6 +121,12 @@ export function startHeld(lab: LabHandle, client: string, target: string, opts: 
     harness: () => {
       const out = p.output();
       return parseHeldHarness(client, out.slice(0, out.lastIndexOf('\n') + 1));
+    },
+    lastSweep: () => {
+      const out = p.output();
+      const at = out.lastIndexOf('{"ev":"sweep"');
+      const end = out.indexOf('\n', at);
+      return at < 0 || end < 0 ? undefined : (JSON.parse(out.slice(at, end)) as { t: number }).t;
     },
     async stop() {
       p.stop();

@@ -26,12 +26,15 @@
 // suits a trail searched by port.
 // Bounded by --seconds and --max-requests, and stops on SIGTERM: it never runs on its own.
 // Plain JavaScript so it starts in milliseconds inside a namespace (no TypeScript loader); its
-// one sibling import, client-ports.mjs, is copied beside it into the real lab's sidecar.
+// imports, client-ports.mjs, ../readers/echo-reply.mjs and ../os/epoch-clock.mjs, are copied with it into the real
+// lab's sidecar (CLIENT_SCRIPT_IMPORTS).
 import { readFileSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { localCause, parsePortRange, portAt, portRangeProblem, PROBE_PORTS, readHolders } from './client-ports.mjs';
+import { parseEchoReply } from '../readers/echo-reply.mjs';
+import { epochNow } from '../os/epoch-clock.mjs';
 
 function main() {
   const { values } = parseArgs({
@@ -76,7 +79,7 @@ function main() {
 }
 
 function run({ host, port, interval, timeout, maxRequests, endAt, first }) {
-  const now = () => performance.timeOrigin + performance.now();
+  const now = epochNow;
   let sent = 0;
   let inflight = 0;
   let stopping = false;
@@ -106,10 +109,9 @@ function run({ host, port, interval, timeout, maxRequests, endAt, first }) {
         res.setEncoding('utf8');
         res.on('data', (c) => (body += c));
         res.on('end', () => {
-          const m = /cluster=(\S+)/.exec(body);
           finish({
             ok: res.statusCode === 200,
-            cluster: m ? m[1] : undefined,
+            cluster: parseEchoReply(body).cluster,
             err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`,
           });
         });

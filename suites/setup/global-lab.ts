@@ -5,76 +5,54 @@
  * ANYCAST_VERIFY_KEEP=1 to leave the run's lab up afterwards for debugging.
  */
 import type { TestProject } from 'vitest/node';
-import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { loadLabModel, type ModelSource } from '../../helpers/model/lab-model.js';
+import { requestedFiles, runLab } from '../../helpers/lab/lab-source.js';
 import { createProvider, providerName } from '../../helpers/lab/select-provider.js';
 import { bringUp, waitConverged, type Convergence } from '../../helpers/lab/bring-up.js';
-import { checkWithTools } from '../../helpers/lab/check.js';
-import { stderrProgress } from '../../helpers/runtime/progress.js';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { checkWithTools } from '../../helpers/runtimes/tool-checks.js';
+import { stderrProgress } from '../../helpers/os/progress.js';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
-import type { LabModel } from '../../helpers/model/lab-model.js';
 import { MATRIX_REPORT_ENTRIES } from '../../helpers/report/matrix.js';
 import { reportsDir } from '../../helpers/report/reports-dir.js';
 import { teardownLab } from '../../helpers/lab/teardown.js';
-import { Interrupts } from '../../helpers/runtime/interrupts.js';
-import { readHashing } from '../../helpers/lab/hashing.js';
+import { Interrupts } from '../../helpers/os/interrupts.js';
+import { labInfoOf, writeLabInfo } from '../../helpers/report/lab-info.js';
 import { modelWarnings } from '../../helpers/model/warnings.js';
 import { formatProblem } from '../../helpers/model/errors.js';
-
-/** What the report needs to know about the lab this run used (the hash policy as the routers run it). */
-async function writeLabInfo(reports: string, lab: LabHandle, model: LabModel, bringUpSeconds?: number): Promise<void> {
-  const timers = Object.values(model.clusters).flatMap((c) =>
-    Object.values(c.speakers).flatMap((s) =>
-      s.peers.map((p) => ({
-        node: s.node,
-        peer: p.address,
-        hold: p.holdSeconds,
-        keepalive: p.keepaliveSeconds,
-        connectRetry: p.connectRetrySeconds,
-        gracefulRestart: p.gracefulRestart ?? null,
-      })),
-    ),
-  );
-  writeFileSync(
-    join(reports, 'lab.json'),
-    JSON.stringify(
-      {
-        lab: model.name,
-        provider: lab.provider,
-        versions: await lab.versions(),
-        hashing: await readHashing(lab).catch((e: Error) => e.message),
-        timers,
-        bringUpSeconds,
-      },
-      null,
-      2,
-    ),
-  );
-}
+import { LabPool, type PoolAccess } from '../../helpers/lab/lab-pool.js';
+import { scenarioLabCount } from '../../helpers/lab/scenario-labs.js';
+import { summarisePool, SCENARIO_LABS_FILE } from '../../helpers/lab/pool-log.js';
+import { writeFileSync } from 'node:fs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     labProvider: string;
-    labRoot: string;
+    /** The files (and hash-policy override) the run's lab was built from: workers load exactly this (suites/lab.ts). */
+    labSource: ModelSource;
     /** The run's one reports folder (helpers/report/reports-dir.ts). */
     reportsDir: string;
     /** Whether bring-up converged, and if not, why (helpers/lab/bring-up.ts). */
     convergence: Convergence;
+    /** Where the scenario suites lease copies of the lab (size 0: none, they use the run's lab). */
+    scenarioLabs: PoolAccess;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // ANYCAST_VERIFY_DIR points the suites at another project folder (containerlab/ + fixtures/).
-  const root = process.env.ANYCAST_VERIFY_DIR ?? project.config.root;
-  const model = loadLabModel({ root });
+  // ANYCAST_VERIFY_DIR (and _TOPOLOGY, _FIXTURES) point the suites at another lab's files;
+  // a reused lab is read as `up` built it (helpers/lab/lab-source.ts).
+  const reuse = process.env.ANYCAST_VERIFY_REUSE === '1';
+  const progress = stderrProgress({ prefix: 'lab' });
+  const { model, note } = runLab(loadLabModel(requestedFiles(project.config.root)), reuse);
+  if (note) progress.info(note);
   const notChecked = await checkWithTools(model);
   const provider = await createProvider(providerName(), model);
   project.provide('labProvider', provider.name);
-  project.provide('labRoot', root);
+  project.provide('labSource', model.source);
   const reports = reportsDir(project.config.root);
   project.provide('reportsDir', reports);
-  const progress = stderrProgress({ prefix: 'lab' });
   for (const n of notChecked) progress.info(`not checked: ${n}`);
   for (const w of modelWarnings(model)) progress.info(`warning: ${formatProblem(w)}`);
   // Each run starts with a clean reports folder (but for junit.xml, which vitest opened already, and a matrix run's own files).
@@ -82,19 +60,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   for (const entry of readdirSync(reports))
     if (entry !== 'junit.xml' && !MATRIX_REPORT_ENTRIES.includes(entry))
       rmSync(join(reports, entry), { recursive: true, force: true });
-  if (process.env.ANYCAST_VERIFY_REUSE === '1') {
+  if (reuse) {
+    // A reused lab is the user's: the scenarios run on it, one after another, and nothing else comes up.
+    project.provide('scenarioLabs', { socket: '', size: 0 });
     const lab = await provider.attach();
     project.provide('convergence', await waitConverged(lab, { progress }));
-    await writeLabInfo(reports, lab, model);
+    writeLabInfo(reports, await labInfoOf(lab, model, { scenarioLabs: 0 }));
     progress.info(`reusing the running lab "${model.name}"`);
     return async () => {};
   }
   await provider.preflight();
   // Ctrl-C or SIGTERM at any moment: during bring-up, it stops and removes what it made; after
-  // it, the lab is removed here. Either way the run then exits (helpers/runtime/interrupts.ts).
+  // it, the lab is removed here. Either way the run then exits (helpers/os/interrupts.ts).
   // Exiting from here skips vitest's own clean-up: remove its temp folder (transformed modules) too.
+  let pool: LabPool | undefined;
   const removeLabAndVitestTmp = async () => {
-    await provider.down({ progress });
+    await Promise.all([provider.down({ progress }), pool?.stop()]);
     rmSync(project.tmpDir, { recursive: true, force: true });
   };
   const interrupts = new Interrupts({
@@ -103,6 +84,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
     then: 'removing the lab',
     force: removeLabAndVitestTmp,
   });
+  // The scenario labs come up one at a time beside the run's lab (bring-up is CPU-bound); the
+  // scenario suites lease them as they come (helpers/lab/lab-pool.ts).
+  const copies = scenarioLabCount(provider.name);
+  if (copies > 0) {
+    pool = new LabPool({
+      model,
+      size: copies,
+      bringUpsAtOnce: 1,
+      up: async (m) => {
+        const copyProvider = await createProvider(provider.name, m);
+        const copyProgress = stderrProgress({ prefix: `lab ${m.name}` });
+        await bringUp(
+          copyProvider,
+          { progress: copyProgress, persistent: false, signal: interrupts.signal },
+          'require',
+        );
+        return { down: () => copyProvider.down({ progress: copyProgress }) };
+      },
+      say: (copy, message) => progress.info(`${copy}: ${message}`),
+    });
+    progress.info(`${copies} scenario labs (copies of "${model.name}") come up beside it for the fault suites`);
+  }
   const t0 = performance.now();
   let lab: LabHandle;
   let convergence: Convergence;
@@ -115,6 +118,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ));
   } catch (err) {
     interrupts.dispose();
+    await pool?.stop();
     if (interrupts.exitCode !== undefined) {
       rmSync(project.tmpDir, { recursive: true, force: true });
       process.exit(interrupts.exitCode);
@@ -122,6 +126,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw err;
   }
   interrupts.afterwards(removeLabAndVitestTmp);
+  // The pool's socket lives in the lab's run folder, which claiming the lab may have just
+  // removed (a lab left behind by a dead run goes first): it listens only once the lab is ours.
+  project.provide('scenarioLabs', pool ? await pool.start(false) : { socket: '', size: 0 });
+  // The copies come up after the run's lab, not beside it: the read-only suites start sooner,
+  // and by the time the first copy is up every scenario suite has asked for one, so the pool
+  // can start the longest scenario first. A run of named files waits for a suite to ask.
+  if (!runsSomeFilesOnly(project)) pool?.warmUp();
   const bringUpSeconds = (performance.now() - t0) / 1000;
   project.provide('convergence', convergence);
   if (convergence.converged) progress.info(`lab "${model.name}" converged in ${bringUpSeconds.toFixed(2)} s`);
@@ -129,12 +140,44 @@ export default async function setup(project: TestProject): Promise<() => Promise
     progress.info(
       `lab "${model.name}" did NOT converge within ${convergence.seconds.toFixed(0)} s; the suites run anyway and say which claims fail: ${convergence.problem}`,
     );
-  await writeLabInfo(reports, lab, model, convergence.converged ? bringUpSeconds : undefined);
+  writeLabInfo(
+    reports,
+    await labInfoOf(lab, model, {
+      bringUpSeconds: convergence.converged ? bringUpSeconds : undefined,
+      scenarioLabs: copies,
+    }),
+  );
   return async () => {
     interrupts.dispose();
     // A failed run's lab state goes into the reports before the lab goes (helpers/lab/teardown.ts).
     const failed =
       project.vitest.state.getCountOfFailedTests() > 0 || project.vitest.state.getFailedFilepaths().length > 0;
-    await teardownLab({ provider, lab, reports, failed, keep: process.env.ANYCAST_VERIFY_KEEP === '1', progress });
+    if (pool) writePoolSummary(reports, pool, progress);
+    await Promise.all([
+      teardownLab({ provider, lab, reports, failed, keep: process.env.ANYCAST_VERIFY_KEEP === '1', progress }),
+      pool?.stop(),
+    ]);
   };
+}
+
+/**
+ * Whether the run names test files (`vitest run suites/0-smoke.test.ts`): then the scenario labs
+ * come up only when a suite leases one, so a run of read-only suites never pays for them.
+ * vitest keeps the filters in an internal field; without it the labs come up at once (slower for
+ * such a run, never wrong).
+ */
+function runsSomeFilesOnly(project: TestProject): boolean {
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  return Array.isArray(filters) && filters.length > 0;
+}
+
+/** Where the scenario part of the run spent its time (reports/scenario-labs.json, and one line). */
+function writePoolSummary(reports: string, pool: LabPool, progress: { info(m: string): void }): void {
+  const summary = summarisePool(pool.log);
+  writeFileSync(join(reports, SCENARIO_LABS_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+  const cp = summary.criticalPath;
+  if (cp)
+    progress.info(
+      `scenario labs: critical path ${cp.copy}, ${cp.seconds} s after the pool started (${cp.chain.join(', ')}); slowest scenario: ${summary.slowest?.label} (${summary.slowest?.seconds} s)`,
+    );
 }

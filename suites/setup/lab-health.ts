@@ -1,7 +1,7 @@
 /** Before every lab test: the lab's daemons are all alive. After a failing one: a state dump of the whole lab under reports/<test>/. */
 import { join } from 'node:path';
 import { beforeEach, inject } from 'vitest';
-import { dumpState, safeName } from '../../helpers/report/state-dump.js';
+import { dumpState, safeName } from '../../helpers/lab/state-dump.js';
 import { recordArtefact } from '../../helpers/report/metrics.js';
 import { useLab } from '../lab.js';
 

@@ -10,7 +10,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOST_TOOLS } from '../../helpers/providers/netns/host-tools.js';
-import { haveCommand } from '../../helpers/runtime/command.js';
+import { haveCommand } from '../../helpers/os/command.js';
 import { CLI, expectHostClean, namedCopy } from '../support/host.js';
 
 /** A folder holding only the listed host tools, as links to this host's own, for PATH. */

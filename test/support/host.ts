@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import type { LabModel } from '../../helpers/model/lab-model.js';
 import { findLabProcesses } from '../../helpers/providers/netns/processes.js';
 import { frrPathspace } from '../../helpers/providers/netns/naming.js';
-import { runDir, runRoot } from '../../helpers/runtime/run-state.js';
-import { Deadline, waitUntil } from '../../helpers/runtime/poll.js';
+import { runDir, runRoot } from '../../helpers/os/run-state.js';
+import { Deadline, waitUntil } from '../../helpers/os/poll.js';
 import { onTestFinished } from 'vitest';
-import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { loadLabModel, withLabName } from '../../helpers/model/lab-model.js';
+import { poolLabName } from '../../helpers/lab/lab-pool.js';
 import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
-import { silentProgress } from '../../helpers/runtime/progress.js';
+import { silentProgress } from '../../helpers/os/progress.js';
 import { labCopy, PROJECT_ROOT } from './lab-copy.js';
 
 export const CLI = join(PROJECT_ROOT, 'bin', 'anycast-verify.mjs');
@@ -25,18 +26,37 @@ export function namedCopy(name: string) {
   const copy = labCopy();
   copy.edit('containerlab/anycast.clab.yml', /^name: \S+$/m, `name: ${name}`);
   const model = loadLabModel({ root: copy.root });
-  onTestFinished(() => new NetnsProvider(model).down({ progress: silentProgress }));
+  onTestFinished(async () => {
+    await new NetnsProvider(model).down({ progress: silentProgress });
+    // Scenario-lab copies a killed run left (their reaper removes them too; this is the backstop).
+    for (let i = 0; i < COPIES_LOOKED_FOR; i++) {
+      const copyModel = withLabName(model, poolLabName(model.name, i));
+      if (existsSync(runDir(copyModel.name))) await new NetnsProvider(copyModel).down({ progress: silentProgress });
+    }
+  });
   return { copy, model };
 }
 
+/** What is left of the lab on the host, its scenario-lab copies included (helpers/lab/lab-pool.ts). */
 export async function leftovers(model: LabModel): Promise<string[]> {
-  const lab = model.name;
   const out: string[] = [];
   const ns = (await execa('ip', ['netns', 'list'])).stdout
     .split('\n')
     .map((l) => l.split(' ')[0]!)
-    .filter((n) => n.startsWith(`av-${lab}-`));
+    .filter((n) => n.startsWith(`av-${model.name}-`));
   if (ns.length) out.push(`namespaces: ${ns.join(', ')}`);
+  for (const lab of [model.name, ...Array.from({ length: COPIES_LOOKED_FOR }, (_, i) => poolLabName(model.name, i))])
+    out.push(...leftoversNamed(model, lab));
+  // The shared root goes too, unless another lab (the suites' own, say) is using it.
+  if (existsSync(runRoot()) && readdirSync(runRoot()).length === 0) out.push(`empty run root ${runRoot()}`);
+  return out;
+}
+
+/** More scenario-lab copies than any test here asks for. */
+const COPIES_LOOKED_FOR = 8;
+
+function leftoversNamed(model: LabModel, lab: string): string[] {
+  const out: string[] = [];
   const procs = findLabProcesses(
     lab,
     runDir(lab),
@@ -54,10 +74,8 @@ export async function leftovers(model: LabModel): Promise<string[]> {
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .filter((l) => l.includes(runtimesDir()));
-  if (mounts.length) out.push(`mounts: ${mounts.join('; ')}`);
+  if (mounts.length && lab === model.name) out.push(`mounts: ${mounts.join('; ')}`);
   if (existsSync(runDir(lab))) out.push(`run folder ${runDir(lab)}`);
-  // The shared root goes too, unless another lab (the suites' own, say) is using it.
-  if (existsSync(runRoot()) && readdirSync(runRoot()).length === 0) out.push(`empty run root ${runRoot()}`);
   return out;
 }
 

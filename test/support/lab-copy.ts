@@ -17,14 +17,14 @@ export interface LabCopy {
   edit(file: string, from: string | RegExp, to: string): void;
 }
 
-export function labCopy(): LabCopy {
+/** A copy of the lab in `from` (default: this package's seed lab). */
+export function labCopy(from = PROJECT_ROOT): LabCopy {
   // One level below a folder of its own, so nothing else in the system temp folder sits beside it.
   const base = mkdtempSync(join(tmpdir(), 'anycast-verify-test-'));
   const root = join(base, 'lab');
-  cpSync(join(PROJECT_ROOT, 'containerlab'), join(root, 'containerlab'), { recursive: true });
-  cpSync(join(PROJECT_ROOT, 'fixtures'), join(root, 'fixtures'), { recursive: true });
-  if (existsSync(join(PROJECT_ROOT, 'intent.yaml')))
-    cpSync(join(PROJECT_ROOT, 'intent.yaml'), join(root, 'intent.yaml'));
+  cpSync(join(from, 'containerlab'), join(root, 'containerlab'), { recursive: true });
+  cpSync(join(from, 'fixtures'), join(root, 'fixtures'), { recursive: true });
+  if (existsSync(join(from, 'intent.yaml'))) cpSync(join(from, 'intent.yaml'), join(root, 'intent.yaml'));
   onTestFinished(() => rmSync(base, { recursive: true, force: true }));
   const read = (f: string) => readFileSync(join(root, f), 'utf8');
   const write = (f: string, t: string) => {

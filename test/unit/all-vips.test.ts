@@ -1,19 +1,20 @@
 /**
- * The all-VIPs withdrawal's verdict from route events (helpers/faults/all-vips.ts): when the
- * last (ECMP router, VIP) pair reached its new set, which pair passed through "no route", and
- * that a pair without an event has no time (so a missed event cannot pass as a fast move).
+ * A fault's verdict from route events (helpers/observe/route-monitor.ts reachedIn, the one clock
+ * of every fault experiment): when every (ECMP router, VIP) pair held its new set at once, which
+ * pair passed through "no route", and that a pair without an event has no time (so a missed
+ * event cannot pass as a fast move); and what the all-VIPs and one-node faults aim at.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allVipsPlan, summarise, type AllVipsPlan } from '../../helpers/faults/all-vips.js';
+import { allVipsPlan, type AllVipsPlan } from '../../helpers/faults/all-vips.js';
 import { faultTarget } from '../../helpers/faults/fault-target.js';
 import { generateLab } from '../../helpers/generate/generate-lab.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
-import type { PrefixChange } from '../../helpers/observe/route-monitor.js';
+import { reachedIn, type RouteChange } from '../../helpers/observe/route-monitor.js';
 
 const plan: AllVipsPlan = {
   victimCluster: 'cluster01',
@@ -29,7 +30,7 @@ const plan: AllVipsPlan = {
     ['spine 172.30.0.11', ['10.0.3.11']],
   ]),
 };
-const ev = (t: number, prefix: string, nextHops: string[]): PrefixChange => ({
+const ev = (t: number, prefix: string, nextHops: string[]): RouteChange => ({
   t,
   router: 'spine',
   prefix,
@@ -37,48 +38,55 @@ const ev = (t: number, prefix: string, nextHops: string[]): PrefixChange => ({
   source: 'event',
 });
 
-describe('summarise', () => {
-  it('times the move by the last pair to reach its new set', () => {
-    const s = summarise(
-      plan,
+describe('reachedIn: when every wanted (router, prefix) pair held its next hops at once', () => {
+  it('is the moment the last pair arrived; events count only the wanted pairs', () => {
+    const s = reachedIn(
+      [ev(1100, '172.30.0.10', ['10.0.3.11']), ev(1105, '10.9.9.0/24', []), ev(1120, '172.30.0.11', ['10.0.3.11'])],
       plan.survivors,
-      [ev(1120, '172.30.0.11', ['10.0.3.11']), ev(1100, '172.30.0.10', ['10.0.3.11']), ev(1105, '10.9.9.0/24', [])],
       1000,
     );
-    expect(s.seconds).toBeCloseTo(0.12, 6);
-    expect(s.perRouter).toEqual({ spine: expect.closeTo(0.12, 6) });
+    expect(s.t).toBe(1120);
+    expect(s.perRouter).toEqual({ spine: 1120 });
     expect(s.blackHoled).toEqual([]);
-    expect(s.events).toBe(3);
+    expect(s.notReached).toEqual([]);
+    expect(s.events).toBe(2);
   });
 
-  it('names a VIP that passed through "no route", and takes the later arrival as its time', () => {
-    const s = summarise(
-      plan,
+  it('names a VIP that passed through "no route", and takes its later arrival', () => {
+    const s = reachedIn(
+      [ev(1050, '172.30.0.10', []), ev(1100, '172.30.0.11', ['10.0.3.11']), ev(1300, '172.30.0.10', ['10.0.3.11'])],
       plan.survivors,
-      [ev(1050, '172.30.0.10', []), ev(1300, '172.30.0.10', ['10.0.3.11']), ev(1100, '172.30.0.11', ['10.0.3.11'])],
       1000,
     );
     expect(s.blackHoled).toEqual(['spine 172.30.0.10']);
-    expect(s.seconds).toBeCloseTo(0.3, 6);
+    expect(s.t).toBe(1300);
   });
 
-  it('gives no time when a pair has no event reaching its set', () => {
-    const s = summarise(plan, plan.survivors, [ev(1100, '172.30.0.10', ['10.0.3.11'])], 1000);
-    expect(s.seconds).toBeUndefined();
+  it('gives no time when a pair has no event reaching its set, and names it', () => {
+    const s = reachedIn([ev(1100, '172.30.0.10', ['10.0.3.11'])], plan.survivors, 1000);
+    expect(s.t).toBeUndefined();
+    expect(s.notReached).toEqual(['spine 172.30.0.11: holds [?], wanted [10.0.3.11]']);
   });
 
-  it('does not count a pair that reached its set and then left it', () => {
-    const s = summarise(
-      plan,
-      plan.survivors,
+  it('names a pair that reached its set and then left it, though all once held at once', () => {
+    const s = reachedIn(
       [
         ev(1100, '172.30.0.10', ['10.0.3.11']),
         ev(1100, '172.30.0.11', ['10.0.3.11']),
         ev(1200, '172.30.0.11', ['10.0.2.11', '10.0.3.11']),
       ],
+      plan.survivors,
       1000,
     );
-    expect(s.seconds).toBeUndefined();
+    expect(s.t).toBe(1100);
+    expect(s.notReached).toEqual(['spine 172.30.0.11: holds [10.0.2.11, 10.0.3.11], wanted [10.0.3.11]']);
+  });
+
+  it('starts from the state before `since` (a seed dump), so a pair already there counts from since', () => {
+    const seed = { ...ev(900, '172.30.0.10', ['10.0.3.11']), source: 'snapshot' as const };
+    const s = reachedIn([seed, ev(1150, '172.30.0.11', ['10.0.3.11'])], plan.survivors, 1000);
+    expect(s.t).toBe(1150);
+    expect(s.events).toBe(1);
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { faultSpec } from '../../helpers/faults/budgets.js';
+import { coalesceBudget, faultSpec, PER_HOP_SECONDS, SPEAKER_START } from '../../helpers/faults/budgets.js';
+import { reconnectAllowance } from '../../helpers/faults/hop-allowance.js';
+import { fabricFacts, providerAllowances } from '../../helpers/faults/fault-target.js';
+import { injectionAllowance } from '../../helpers/faults/hop-allowance.js';
+
+/** The seed's victim is 2 BGP hops from its ECMP router. */
+const TWO_HOPS = 2 * PER_HOP_SECONDS;
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { gobgpBehaviour } from '../../helpers/runtimes/gobgp-behaviour.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
@@ -16,23 +22,35 @@ import {
   PLEG_RELIST_SECONDS,
 } from '../../helpers/providers/containerlab/real-lab-timing.js';
 import type { FaultKind, LabHandle, SpeakerRestart } from '../../helpers/providers/api/lab-handle.js';
-import type { LabRuntime } from '../../helpers/runtime/run-state.js';
+import type { LabRuntime } from '../../helpers/os/run-state.js';
 
 const peer = loadLabModel({ root: PROJECT_ROOT }).clusters.cluster01!.speakers.cluster01!.peers[0]!;
 const gr = { holdSeconds: 9, gracefulRestart: true, nBit: true, restartSeconds: 15 };
 
 describe('failover budgets follow the GoBGP version and the negotiated session', () => {
   it('a crashed speaker fails back after its start plus its first dial: [1,2) s on 3.36, [5,10) s on 3.10', () => {
-    expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.seconds).toBe(1 + 2 + 1);
-    expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.10.0')).failBack.seconds).toBe(1 + 10 + 1);
+    expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.seconds).toBeCloseTo(
+      SPEAKER_START.seconds + 2 + TWO_HOPS,
+      9,
+    );
+    expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('3.10.0')).failBack.seconds).toBeCloseTo(
+      SPEAKER_START.seconds + 10 + TWO_HOPS,
+      9,
+    );
     expect(faultSpec('speaker-crash', gr, peer, 2, gobgpBehaviour('4.8.0')).failBack.formula).toMatch(
       /first dial ≤ 2 s/,
     );
   });
 
   it('after a hold-timer fault: a hanging dial plus the longest retry wait, per version', () => {
-    expect(faultSpec('silent-drop', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.seconds).toBe(4 + 10 + 1);
-    expect(faultSpec('silent-drop', gr, peer, 2, gobgpBehaviour('4.8.0')).failBack.seconds).toBe(4 + 5 + 1);
+    expect(faultSpec('silent-drop', gr, peer, 2, gobgpBehaviour('3.36.0')).failBack.seconds).toBeCloseTo(
+      4 + 10 + TWO_HOPS,
+      9,
+    );
+    expect(faultSpec('silent-drop', gr, peer, 2, gobgpBehaviour('4.8.0')).failBack.seconds).toBeCloseTo(
+      4 + 5 + TWO_HOPS,
+      9,
+    );
   });
 
   it('with graceful restart the fabric may not move before the restart time (a crash) or hold − keepalive + restart (hold expiry)', () => {
@@ -85,9 +103,9 @@ describe('speaker crash: the expected outcome follows what restarts the speaker,
       failBack: handle.failBackAllowance?.('speaker-crash'),
       speakerRestart: restart,
     });
-    expect(spec.detect.seconds).toBe(15 + 1);
+    expect(spec.detect.seconds).toBeCloseTo(15 + TWO_HOPS, 9);
     expect(spec.notBefore?.seconds).toBe(15);
-    expect(spec.failBack.seconds).toBe(1 + 2 + 1);
+    expect(spec.failBack.seconds).toBeCloseTo(SPEAKER_START.seconds + 2 + TWO_HOPS, 9);
   });
 
   it('containerlab, first crash of the agent: kubelet restarts it at once, it redials within the GR restart time → the fabric holds', () => {
@@ -145,20 +163,21 @@ describe("each provider's own control-plane path is in the budget", () => {
     gobgp: '3.36.0',
   } as unknown as LabRuntime);
   const spec = (h: LabHandle, kind: FaultKind) =>
-    faultSpec(kind, gr, peer, 2, gobgpBehaviour('3.37.0'), {
-      detect: h.detectAllowance?.(kind),
-      failBack: h.failBackAllowance?.(kind),
-    });
+    faultSpec(kind, gr, peer, 2, gobgpBehaviour('3.37.0'), providerAllowances(h, kind));
 
-  it('VIP withdrawn: containerlab adds the API → watch → reconcile path to detect and fail-back; netns adds nothing', () => {
-    expect(spec(netns, 'vip-withdrawn').detect).toEqual({ seconds: 1, formula: '2 hops × 0.5 s' });
-    expect(spec(netns, 'vip-withdrawn').failBack.seconds).toBe(1);
-    const c = spec(containerlab, 'vip-withdrawn');
-    expect(c.detect.seconds).toBe(1 + CONTROL_PLANE_SECONDS);
-    expect(c.detect.formula).toMatch(
-      /^2 hops × 0\.5 s \+ control plane ≤ 2 s \(API delete → agent watch → BGP reconcile → GoBGP withdraw/,
+  it('VIP withdrawn: containerlab adds the API → watch → reconcile path to detect and fail-back; netns its measured injection', () => {
+    const inj = injectionAllowance();
+    expect(spec(netns, 'vip-withdrawn').detect.seconds).toBeCloseTo(TWO_HOPS + inj.seconds, 9);
+    expect(spec(netns, 'vip-withdrawn').detect.formula).toMatch(
+      /^2 hops × \d+ ms \+ the command reaching the speaker ≤ \d+ ms \(max .* runs, 2 cores/,
     );
-    expect(c.failBack.seconds).toBe(1 + CONTROL_PLANE_SECONDS);
+    expect(spec(netns, 'vip-withdrawn').failBack.seconds).toBeCloseTo(TWO_HOPS + inj.seconds, 9);
+    const c = spec(containerlab, 'vip-withdrawn');
+    expect(c.detect.seconds).toBeCloseTo(TWO_HOPS + CONTROL_PLANE_SECONDS, 9);
+    expect(c.detect.formula).toMatch(
+      /^2 hops × \d+ ms \+ control plane ≤ 2 s \(API delete → agent watch → BGP reconcile → GoBGP withdraw/,
+    );
+    expect(c.failBack.seconds).toBeCloseTo(TWO_HOPS + CONTROL_PLANE_SECONDS, 9);
     expect(c.failBack.formula).toMatch(/API apply/);
   });
 
@@ -170,5 +189,32 @@ describe("each provider's own control-plane path is in the budget", () => {
       expect(spec(containerlab, kind).failBack.seconds).toBeGreaterThan(spec(netns, kind).failBack.seconds);
       expect(spec(netns, kind).failBack.formula, kind).not.toMatch(/docker exec/);
     }
+  });
+});
+
+describe('a fault on the fabric side of the victim (uplink-down)', () => {
+  const model = loadLabModel({ root: PROJECT_ROOT });
+
+  it("finds the seed's leaf2, the spine above it, and the spine's longest coalesce time (3 peers, up to 6 peer structs: 1.30 s)", () => {
+    const f = fabricFacts(model, 'leaf2');
+    expect(f.upstream).toEqual(['spine']);
+    expect(f.coalesce.seconds).toBeCloseTo(1.3, 6);
+    expect(f.coalesce.formula).toMatch(/spine's update-group coalesce time/);
+  });
+
+  it('coalesce time: 1 s + 50 ms per peer struct (up to two per configured peer), at most 10 s (FRR bgpd heuristic)', () => {
+    expect(coalesceBudget('r', 0).seconds).toBe(1);
+    expect(coalesceBudget('r', 10).seconds).toBe(2);
+    expect(coalesceBudget('r', 500).seconds).toBe(10);
+  });
+
+  it('detects with no timer, and fails back after the re-opened session, the coalesce time and the hops above the leaf', () => {
+    const spec = faultSpec('uplink-down', gr, peer, 2, gobgpBehaviour('3.36.0'), {
+      fabric: fabricFacts(model, 'leaf2'),
+    });
+    expect(spec.detect.seconds).toBeCloseTo(PER_HOP_SECONDS, 9);
+    expect(spec.failBack.seconds).toBeCloseTo(reconnectAllowance().seconds + 1.3 + PER_HOP_SECONDS, 6);
+    expect(spec.failBack.formula).toMatch(/the session re-opened ≤ \d+ ms \(max/);
+    expect(spec.dataPlaneAlive).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkWithTools } from '../../helpers/lab/check.js';
+import { checkWithTools } from '../../helpers/runtimes/tool-checks.js';
 import { LabConfigError } from '../../helpers/model/errors.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { findSchemas, TOOL_SCHEMAS } from '../../helpers/model/schema-validate.js';

@@ -1,5 +1,5 @@
 /**
- * The one check shape (helpers/checks/check.ts) on the session claims, against a stand-in lab:
+ * The one check shape (helpers/claims/claim-shape.ts) on the session claims, against a stand-in lab:
  * each aspect is its own check returning sentences; oneReading/allOf ask each router once per
  * reading; the sentences are the ones the breakage suite matches; and the README's worked
  * example is the code the suites run.
@@ -8,9 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { oneReading } from '../../helpers/checks/check.js';
-import { sessionAsConfigured, sessionEstablished } from '../../helpers/checks/session-checks.js';
-import { labSessions } from '../../helpers/lab/sessions.js';
+import { oneReading } from '../../helpers/claims/claim-shape.js';
+import { sessionAsConfigured, sessionEstablished } from '../../helpers/claims/session-claims.js';
+import { labSessions } from '../../helpers/model/lab-sessions.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import type { LabHandle, SpeakerPeerView } from '../../helpers/providers/api/lab-handle.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';

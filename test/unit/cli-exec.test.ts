@@ -11,6 +11,7 @@ import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { netnsNodeArgv } from '../../helpers/providers/netns/netns-provider.js';
 import { frrPathspace, withFrrPathspace } from '../../helpers/providers/netns/naming.js';
 import { PACKAGE_ROOT, suitesEnv, vitestBin } from '../../helpers/cli/commands/test.js';
+import { requestedFiles } from '../../helpers/lab/lab-source.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
 const model = loadLabModel({ root: PROJECT_ROOT });
@@ -93,6 +94,24 @@ describe('test: the suites from this package on the -C folder', () => {
     expect(suitesEnv({ dir: '/l', reports: '/r', provider: 'containerlab', runtime: 'sid' })).toMatchObject({
       ANYCAST_VERIFY_PROVIDER: 'containerlab',
       ANYCAST_VERIFY_RUNTIME: 'sid',
+    });
+    // 0 is an answer (scenarios one after another), not "unset".
+    expect(suitesEnv({ dir: '/l', reports: '/r', scenarioLabs: 0 })).toMatchObject({
+      ANYCAST_VERIFY_SCENARIO_LABS: '0',
+    });
+  });
+
+  it("--topology and --fixtures reach the suites' global setup as the files it loads", () => {
+    const env = suitesEnv({ dir: '/labs/a', reports: '/r', topology: 'lab/other.clab.yml', fixtures: 'fx' });
+    expect(requestedFiles('/package', env)).toEqual({
+      root: '/labs/a',
+      topologyFile: 'lab/other.clab.yml',
+      fixturesDir: 'fx',
+    });
+    expect(requestedFiles('/package', suitesEnv({ dir: '/labs/a', reports: '/r' }))).toEqual({
+      root: '/labs/a',
+      topologyFile: undefined,
+      fixturesDir: undefined,
     });
   });
 });

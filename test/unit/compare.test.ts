@@ -5,12 +5,14 @@ import { describe, expect, it } from 'vitest';
 import {
   baselineFrom,
   compareRuns,
+  GUARDED_COUNTS,
   GUARDED_TIMINGS,
   isGuardedTiming,
   readResults,
   type RunResults,
 } from '../../helpers/report/compare.js';
 import { isTiming } from '../../helpers/report/metrics.js';
+import { FAILOVER_KEYS, REHASH_KEYS } from '../../helpers/report/metric-keys.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
 const run = (state: string, moved: number, bringUp = 9, movedName = 'fabric moved to survivors after'): RunResults => ({
@@ -85,6 +87,21 @@ describe('compare (the regression gate)', () => {
   it('ignores counters and flags a slower bring-up', () => {
     expect(compareRuns(run('passed', 24, 20), run('passed', 24, 9)).map((r) => r.test)).toEqual(['(lab bring-up)']);
   });
+  it('names a run whose scenarios ran in another mode than the baseline (side by side vs one after another)', () => {
+    const mode = (n: number | undefined): RunResults => ({
+      ...run('passed', 24),
+      lab: { bringUpSeconds: 9, scenarioLabs: n },
+    });
+    expect(compareRuns(mode(2), mode(0))).toEqual([
+      {
+        test: '(run mode)',
+        what: 'not comparable: the baseline ran the fault scenarios one after another, this run on 2 copies side by side; compare runs of one mode (--scenario-labs)',
+      },
+    ]);
+    // Two copies or three: both side by side; a baseline from before the field: not judged.
+    expect(compareRuns(mode(3), mode(2))).toEqual([]);
+    expect(compareRuns(mode(2), mode(undefined))).toEqual([]);
+  });
   it('rejects a baseline from before metrics had keys, saying how to regenerate it, instead of passing', () => {
     expect(() => compareRuns(run('passed', 31), keyless(run('passed', 24)))).toThrow(
       /^the baseline was written before metrics had keys .*"failover silent-drop: fabric moved to survivors after".*Regenerate it/,
@@ -140,10 +157,25 @@ describe('the committed baselines', () => {
     expect(compareRuns(b, b)).toEqual([]);
   });
 
-  it('every guarded key is one the failover suite records', () => {
-    const suite = readFileSync(join(PROJECT_ROOT, 'suites', '4-failover.test.ts'), 'utf8');
-    for (const p of GUARDED_TIMINGS)
-      expect(suite, p).toContain(p.endsWith('.*') ? `key: \`${p.slice(0, -1)}\${` : `key: '${p}'`);
+  // The writers are type-checked against the keys (metric-keys.ts); this checks they still
+  // write the guarded ones at all (suites 4 and 6 record through these two files).
+  it.each([
+    ['failover-report', 'FAILOVER_KEYS', FAILOVER_KEYS, GUARDED_TIMINGS],
+    ['rehash-report', 'REHASH_KEYS', REHASH_KEYS, GUARDED_COUNTS],
+  ] as const)('every guarded key is one %s records', (file, group, keys, guarded) => {
+    const suite = readFileSync(join(PROJECT_ROOT, 'helpers', 'report', `${file}.ts`), 'utf8');
+    for (const p of guarded) {
+      const family = p.endsWith('.*') ? p.slice(0, -1) : undefined;
+      const name = Object.entries(keys).find(([, k]) => (typeof k === 'string' ? k === p : k.prefix === family))?.[0];
+      expect(name, `${p} is one of ${group}`).toBeDefined();
+      const written = family
+        ? [`key: \`${family}\${`, `key: ${group}.${name}(`]
+        : [`key: '${p}'`, `key: ${group}.${name},`, `(${group}.${name},`];
+      expect(
+        written.some((w) => suite.includes(w)),
+        `${file} writes ${p} as one of: ${written.join(' / ')}`,
+      ).toBe(true);
+    }
   });
 });
 

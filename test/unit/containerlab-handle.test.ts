@@ -8,7 +8,7 @@ import {
   containerProcessArgv,
 } from '../../helpers/providers/containerlab/container-process.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import {
@@ -18,7 +18,7 @@ import {
   parseIpRoutes,
   versionAtLeast,
 } from '../../helpers/providers/containerlab/containerlab-provider.js';
-import type { RunOptions, RunResult } from '../../helpers/runtime/command.js';
+import type { RunOptions, RunResult } from '../../helpers/os/command.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
 const model = loadLabModel({ root: PROJECT_ROOT });
@@ -170,26 +170,40 @@ describe('the probe sidecar', () => {
       image: 'node:22-alpine',
       networkMode: 'container:clab-anycast-client',
       copy: [
-        { source: PROBE_SCRIPT, target: '/anycast-verify/probe.mjs' },
-        { source: join(dirname(PROBE_SCRIPT), 'client-ports.mjs'), target: '/anycast-verify/client-ports.mjs' },
+        { source: PROBE_SCRIPT, target: '/anycast-verify/traffic/probe.mjs' },
+        { source: join(dirname(PROBE_SCRIPT), 'client-ports.mjs'), target: '/anycast-verify/traffic/client-ports.mjs' },
+        {
+          source: join(dirname(PROBE_SCRIPT), '../readers/echo-reply.mjs'),
+          target: '/anycast-verify/readers/echo-reply.mjs',
+        },
+        {
+          source: join(dirname(PROBE_SCRIPT), '../os/epoch-clock.mjs'),
+          target: '/anycast-verify/os/epoch-clock.mjs',
+        },
       ],
-      command: ['node', '/anycast-verify/probe.mjs', '--target', '172.30.0.10:80'],
+      command: ['node', '/anycast-verify/traffic/probe.mjs', '--target', '172.30.0.10:80'],
     });
   });
 
-  it('copies every sibling file each client script imports, and nothing that does not exist', async () => {
+  it('copies every file each client script imports (and what those import), where the import finds it, and nothing that does not exist', async () => {
     const { sidecarSpec } = await import('../../helpers/providers/containerlab/probe-sidecar.js');
     const { PROBE_SCRIPT } = await import('../../helpers/traffic/probe.js');
     const { HELD_SCRIPT } = await import('../../helpers/traffic/held-connections.js');
     for (const script of [PROBE_SCRIPT, HELD_SCRIPT]) {
       const copied = sidecarSpec('c', script, []).copy;
-      const imports = [...readFileSync(script, 'utf8').matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]!);
-      expect(imports.length, script).toBeGreaterThan(0);
-      for (const f of imports)
-        expect(
-          copied.map((c) => c.target),
-          script,
-        ).toContain(`/anycast-verify/${f}`);
+      const targetOf = new Map(copied.map((c) => [resolve(c.source), c.target]));
+      // Every relative import, followed through the imported files: each must land where the importer looks.
+      const todo = [script];
+      for (let file = todo.pop(); file; file = todo.pop()) {
+        for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)) {
+          const source = resolve(dirname(file), spec!);
+          expect(targetOf.get(source), `${file} imports ${spec}`).toBe(
+            posix.join(posix.dirname(targetOf.get(file)!), spec!),
+          );
+          todo.push(source);
+        }
+      }
+      expect(copied.length, script).toBeGreaterThan(1);
       for (const c of copied) expect(existsSync(c.source), c.source).toBe(true);
     }
   });

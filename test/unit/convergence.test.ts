@@ -4,9 +4,9 @@
  * fails by name in suite 2, instead of bring-up timing out with no test to say why.
  */
 import { describe, expect, it } from 'vitest';
-import { convergenceProblem } from '../../helpers/lab/convergence.js';
+import { convergenceProblem } from '../../helpers/claims/convergence.js';
 import { CONVERGENCE_DEADLINE_SECONDS, convergenceDeadlineSeconds } from '../../helpers/lab/bring-up.js';
-import { vipRouteFib } from '../../helpers/checks/vip-route-checks.js';
+import { vipRouteFib } from '../../helpers/claims/vip-route-claims.js';
 import { expectedVipRoutes } from '../../helpers/model/expected-routes.js';
 import { loadLabModel, type LabModel } from '../../helpers/model/lab-model.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { grSettleProblem } from '../../helpers/faults/negotiated.js';
-import { labSessions } from '../../helpers/lab/sessions.js';
+import { labSessions } from '../../helpers/model/lab-sessions.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { HASH_FIELDS, HASH_POLICY, hashingOf, hashingSysctls, parseHashing } from '../../helpers/model/hashing.js';
 import { loadLabModel, withHashing } from '../../helpers/model/lab-model.js';
-import { readHashing } from '../../helpers/lab/hashing.js';
+import { readHashing } from '../../helpers/readers/hash-policy.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import { CLI } from '../support/host.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { intentProblems } from '../../helpers/lab/intent.js';
+import { intentProblems } from '../../helpers/model/intent-problems.js';
 import { formatProblem } from '../../helpers/model/errors.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { CLI } from '../support/host.js';

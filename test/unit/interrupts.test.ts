@@ -1,10 +1,10 @@
 /**
- * The one Ctrl-C policy (helpers/runtime/interrupts.ts), driven by emitting the signal events
+ * The one Ctrl-C policy (helpers/os/interrupts.ts), driven by emitting the signal events
  * on this process (the listeners run, no signal is sent) with process.exit stubbed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Interrupts } from '../../helpers/runtime/interrupts.js';
-import type { Progress } from '../../helpers/runtime/progress.js';
+import { Interrupts } from '../../helpers/os/interrupts.js';
+import type { Progress } from '../../helpers/os/progress.js';
 
 function recorder(): Progress & { lines: string[] } {
   const lines: string[] = [];

@@ -1,10 +1,10 @@
 /**
- * The subset matcher behind one-off vtysh JSON claims (helpers/checks/json-subset.ts): the
+ * The subset matcher behind one-off vtysh JSON claims (helpers/claims/json-subset.ts): the
  * expected JSON is a subset of the actual one, null means absent, lists match element-wise,
  * and every difference names its path, what was expected and what was found.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonSubsetProblems, vtyshJsonClaim } from '../../helpers/checks/json-subset.js';
+import { jsonSubsetProblems, vtyshJsonClaim } from '../../helpers/claims/json-subset.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 
 const where = 'leaf1 show bgp ipv4 unicast 172.30.0.10/32 json';

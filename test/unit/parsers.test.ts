@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseEchoReply } from '../../helpers/clients/echo-reply.js';
 import { parseFrrConfigText } from '../../helpers/model/frr-config.js';
 import { ProblemList } from '../../helpers/model/errors.js';
 import { parseExecLine } from '../../helpers/model/host-exec.js';
 import { selectorMatches } from '../../helpers/model/label-selector.js';
 import { parseGobgpNeighbors } from '../../helpers/providers/netns/gobgp-state.js';
-
-describe('echo reply', () => {
-  it('reads cluster, node, pod and the client address:port as the server saw it', () => {
-    const r = parseEchoReply(
-      'Name: cluster=c1 node=n1 pod=p1\r\nHostname: p1\r\nIP: 127.0.0.1\r\nRemoteAddr: 192.168.100.11:40001\r\nGET / HTTP/1.1\r\n',
-    );
-    expect(r).toEqual({
-      cluster: 'c1',
-      node: 'n1',
-      pod: 'p1',
-      hostname: 'p1',
-      remoteIp: '192.168.100.11',
-      remotePort: 40001,
-    });
-  });
-});
 
 describe('FRR config reader', () => {
   it('reads interfaces, neighbours, timers and multipath knobs', () => {
@@ -41,11 +24,16 @@ describe('FRR config reader', () => {
     expect(c.bgp!.neighbors['10.0.0.2']).toMatchObject({ remoteAs: 65001, password: 's3', passive: true, line: 8 });
   });
 
-  it('reports a neighbour it cannot check against the Cilium side, with its line', () => {
+  it('reads remote-as external/internal, and reports a remote-as that is none of ASN, external, internal, with its line', () => {
     const p = new ProblemList();
-    parseFrrConfigText('router bgp 65000\n neighbor 10.0.0.2 remote-as external\n', 'r.conf', p);
+    const c = parseFrrConfigText(
+      'router bgp 65000\n neighbor 10.0.0.2 remote-as external\n neighbor 10.0.0.3 remote-as ebgp\n',
+      'r.conf',
+      p,
+    );
+    expect(c.bgp!.neighbors['10.0.0.2']).toMatchObject({ remoteAsKind: 'external', remoteAsLine: 2 });
     expect(p.items).toEqual([
-      expect.objectContaining({ file: 'r.conf', line: 2, field: 'neighbor 10.0.0.2 remote-as external' }),
+      expect.objectContaining({ file: 'r.conf', line: 3, field: 'neighbor 10.0.0.3 remote-as ebgp' }),
     ]);
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadLabModel, type LabModel } from '../../helpers/model/lab-model.js';
 import { ContainerlabHandle } from '../../helpers/providers/containerlab/containerlab-provider.js';
-import { withChangedPool, type PoolChangeDeps } from '../../helpers/lab/pool-change.js';
+import { withChangedPool, type PoolChangeDeps } from '../../suites/breakage/pool-change.js';
 import { advertisedVips } from '../../helpers/model/expected-routes.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 import type { LabProvider } from '../../helpers/providers/api/lab-provider.js';

@@ -1,10 +1,10 @@
 /**
- * Route reads at scale (helpers/clients/frr.ts): reads of one router made together share one
+ * Route reads at scale (helpers/readers/frr.ts): reads of one router made together share one
  * dump of its whole table, a lone read stays a per-prefix command, a frozen view dumps once,
  * and the table JSON and the per-prefix JSON give the same view of a path.
  */
 import { describe, expect, it } from 'vitest';
-import { bgpPaths, frozenRoutes, kernelNextHops } from '../../helpers/clients/frr.js';
+import { bgpPaths, frozenRoutes, kernelNextHops } from '../../helpers/readers/frr.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
 
 // FRR 10.3's two shapes of the same two paths (spine, 172.30.0.10/32), trimmed to the fields read.

@@ -77,6 +77,7 @@ function seedLikeRun(): RunResults {
           },
           { key: 'failover.lost.client', name: 'client: lost', value: 2 },
           { key: 'failover.lost.client02', name: 'client02: lost', value: 1 },
+          { key: 'failover.outage.client', name: 'client: outage window', value: 0.214, unit: 's' },
         ],
         artefacts: [`timelines/${kind}.svg`, `timelines/${kind}.losses.txt`],
       }),
@@ -97,6 +98,7 @@ function seedLikeRun(): RunResults {
       provider: 'netns',
       versions: { frr: '10.3', 'frr pinned': '10.5.1', gobgp: '3.36.0', runtime: 'trixie' },
       hashing: { policy: 3 },
+      timers: [],
       bringUpSeconds: 3.4,
     },
     tests,
@@ -119,11 +121,13 @@ describe('summary.md', () => {
     expect(md).toContain('[state dump vip_routes_spine_in_its_kernel_FIB/](vip_routes_spine_in_its_kernel_FIB/)');
   });
 
-  it('shows each failover fault in one row, with both timings against their budgets and formulas', () => {
+  it('shows each failover fault in one row: both timings against their budgets, the downtime per client', () => {
     const rows = md.split('\n').filter((l) => FAULTS.some((k) => l.includes(`| ${k}:`)));
     expect(rows).toHaveLength(FAULTS.length);
     expect(rows[1]).toContain('1.15 s (budget 2 s = formula 1)');
     expect(rows[1]).toContain('client 2, client02 1');
+    // Data-plane downtime per client beside the control plane's times.
+    expect(rows[1]).toContain('| client 0.214 s |');
     expect(rows[3]).toContain('**unexplained 1**');
     expect(rows[0]).toContain('[timeline](timelines/vip-withdrawn.svg)');
   });

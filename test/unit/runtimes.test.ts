@@ -82,7 +82,7 @@ describe('running FRR and node commands from a runtime', () => {
     expect(argv).toContain('/rt/trixie/root');
     // The runtime's own PATH inside: the host's says nothing about the runtime's tree.
     expect(argv.join(' ')).toMatch(
-      /exec chroot "\$root" \/usr\/bin\/env PATH=\/usr\/local\/sbin:[^ ]*:\/usr\/sbin:[^ ]* "\$@"/,
+      /export PATH=\/usr\/local\/sbin:[^ ]*:\/usr\/sbin:[^ ]*\nexec chroot "\$root" "\$@"/,
     );
     expect(inRuntime('ns', '/r', ['gobgpd'], { hostname: 'cluster01' }).slice(4, 7)).toEqual([
       'unshare',

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { teardownLab, TEARDOWN_DUMP } from '../../helpers/lab/teardown.js';
 import type { LabHandle } from '../../helpers/providers/api/lab-handle.js';
-import { silentProgress } from '../../helpers/runtime/progress.js';
+import { silentProgress } from '../../helpers/os/progress.js';
 
 function fakes(opts: { dumpFails?: boolean } = {}) {
   const order: string[] = [];

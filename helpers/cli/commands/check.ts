@@ -1,9 +1,10 @@
 /** `anycast-verify check [--json]`: the lab's files validated, each and against each other, starting nothing. */
 import type { Command } from 'commander';
-import { checkWithTools } from '../../lab/check.js';
-import { intentProblems } from '../../lab/intent.js';
+import { checkWithTools } from '../../runtimes/tool-checks.js';
+import { intentProblems } from '../../model/intent-problems.js';
 import { formatProblem, LabConfigError, type Problem } from '../../model/errors.js';
 import { modelWarnings } from '../../model/warnings.js';
+import { policyNotes } from '../../model/policy-notes.js';
 import { EXIT } from '../exit-codes.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
 
@@ -17,6 +18,11 @@ export interface CheckReport {
   lab?: string;
   problems: Problem[];
   warnings: Problem[];
+  /**
+   * Said, not wrong: statements accepted but not derived ("not derived: judged by intent.yaml
+   * and the live lab"), what BFD towards a Cilium node means, where policy shaped a derived route.
+   */
+  notes: Problem[];
   notChecked: string[];
 }
 
@@ -39,15 +45,24 @@ export function addCheckCommand(program: Command, globals: () => GlobalOpts): vo
         if (diverging.length) throw new LabConfigError(diverging, notChecked);
       } catch (err) {
         if (!o.json || !(err instanceof LabConfigError)) throw err;
-        json({ ok: false, lab: model?.name, problems: err.problems, warnings: [], notChecked: err.notChecked });
+        json({
+          ok: false,
+          lab: model?.name,
+          problems: err.problems,
+          warnings: [],
+          notes: [],
+          notChecked: err.notChecked,
+        });
         process.exitCode = EXIT.invalidLab;
         return;
       }
       const warnings = modelWarnings(model);
+      const notes = policyNotes(model);
       if (!model.intent) notChecked.push(NO_INTENT);
-      if (o.json) return void json({ ok: true, lab: model.name, problems: [], warnings, notChecked });
+      if (o.json) return void json({ ok: true, lab: model.name, problems: [], warnings, notes, notChecked });
       for (const n of notChecked) process.stderr.write(`anycast-verify: not checked: ${n}\n`);
       for (const w of warnings) process.stderr.write(`anycast-verify: warning: ${formatProblem(w)}\n`);
+      for (const n of notes) process.stderr.write(`anycast-verify: note: ${formatProblem(n)}\n`);
       process.stdout.write(
         `ok: ${model.topology.file}, ${Object.keys(model.routers).length} FRR configs and the fixtures of ${Object.keys(model.clusters).length} clusters are consistent${model.intent ? `, and keep ${model.intent.doc.file}` : ''}\n`,
       );

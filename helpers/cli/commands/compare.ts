@@ -1,6 +1,7 @@
-/** `anycast-verify compare <results> <baseline> [--json]`: the regression gate over two results files. */
+/** `anycast-verify compare <results> <baseline> [--json] [--limits]`: the regression gate over two results files. */
 import type { Command } from 'commander';
-import { compareRuns, DEFAULT_TOLERANCE, readResults, type RunResults } from '../../report/compare.js';
+import { DEFAULT_TOLERANCE, gateRuns, readResults, type RunResults } from '../../report/compare.js';
+import { limitsTable, verdictText } from '../../report/gate-text.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { nonNegativeNumber } from '../option-values.js';
 
@@ -17,31 +18,35 @@ export function addCompareCommand(program: Command): void {
   program
     .command('compare')
     .description(
-      'regression gate: fail when a check that passed in the baseline fails now, or a convergence/failover time grew beyond the tolerance',
+      'regression gate: fail when a check that passed in the baseline fails now, or a waterfall link or failover time left its band (or a random wait its window)',
     )
     .argument('<results>', 'reports/results.json of this run')
-    .argument('<baseline>', 'a baseline results file (baselines/<provider>.json)')
-    .option('--ratio <r>', 'relative growth allowed for timings', nonNegativeNumber, DEFAULT_TOLERANCE.ratio)
-    .option('--slack <seconds>', 'absolute slack for timings', nonNegativeNumber, DEFAULT_TOLERANCE.slackSeconds)
+    .argument('<baseline>', 'a baseline (baselines/<provider>-<runtime>.json, from `anycast-verify baseline`)')
+    .option(
+      '--ratio <r>',
+      'relative growth allowed for timings, against a baseline built before bands only',
+      nonNegativeNumber,
+      DEFAULT_TOLERANCE.ratio,
+    )
+    .option(
+      '--slack <seconds>',
+      'absolute slack for timings, against a baseline built before bands only',
+      nonNegativeNumber,
+      DEFAULT_TOLERANCE.slackSeconds,
+    )
+    .option('--limits', "after the verdict, every guarded value's limit next to the suite's budget (markdown table)")
     .option('--json', 'machine-readable output on stdout (the exit code is the same)')
-    .action((results: string, baseline: string, o: { ratio: number; slack: number; json?: boolean }) => {
-      const tolerance = { ratio: o.ratio, slackSeconds: o.slack };
-      const regressions = compareRuns(
-        resultsArgument(results, 'results'),
-        resultsArgument(baseline, 'baseline'),
-        tolerance,
-      );
-      process.exitCode = regressions.length === 0 ? EXIT.ok : EXIT.failed;
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify({ results, baseline, tolerance, regressions }, null, 2)}\n`);
-        return;
-      }
-      if (regressions.length === 0) {
-        process.stdout.write(`no regression against ${baseline}\n`);
-        return;
-      }
-      process.stdout.write(
-        `${regressions.length} regression${regressions.length === 1 ? '' : 's'} against ${baseline}:\n${regressions.map((r) => `  - ${r.test}: ${r.what}`).join('\n')}\n`,
-      );
-    });
+    .action(
+      (results: string, baseline: string, o: { ratio: number; slack: number; json?: boolean; limits?: boolean }) => {
+        const tolerance = { ratio: o.ratio, slackSeconds: o.slack };
+        const verdict = gateRuns(resultsArgument(results, 'results'), resultsArgument(baseline, 'baseline'), tolerance);
+        process.exitCode = verdict.regressions.length === 0 ? EXIT.ok : EXIT.failed;
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify({ results, baseline, tolerance, ...verdict }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(verdictText(verdict, baseline));
+        if (o.limits && verdict.checks.length) process.stdout.write(`\n${limitsTable(verdict.checks)}\n`);
+      },
+    );
 }

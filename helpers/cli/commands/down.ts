@@ -1,7 +1,7 @@
 /** `anycast-verify down`: the lab removed, whole (an interrupt waits for the cleanup to finish). */
 import type { Command } from 'commander';
 import { createProvider, providerName } from '../../lab/select-provider.js';
-import { stderrProgress } from '../../runtime/progress.js';
+import { stderrProgress } from '../../os/progress.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
 
 export function addDownCommand(program: Command, globals: () => GlobalOpts): void {

@@ -2,8 +2,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkWithTools } from '../../lab/check.js';
-import { initialIntent } from '../../lab/intent.js';
+import { checkWithTools } from '../../runtimes/tool-checks.js';
+import { initialIntent } from '../../model/intent-problems.js';
 import { DEFAULT_INTENT } from '../../model/intent.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
 import { UsageError } from '../exit-codes.js';

@@ -1,7 +1,7 @@
 /** `anycast-verify status [--json]`: what the running lab holds. */
 import type { Command } from 'commander';
 import { createProvider, providerName } from '../../lab/select-provider.js';
-import { formatStatus, labStatus } from '../../lab/status.js';
+import { formatStatus, labStatus } from '../../readers/lab-status.js';
 import { loadModel, type GlobalOpts } from '../global-options.js';
 
 export function addStatusCommand(program: Command, globals: () => GlobalOpts): void {

@@ -5,9 +5,10 @@
  * not run: they test this tool, not the lab (`npm run test:unit` in a checkout).
  *
  * vitest runs from this package (its vitest.config.ts and suites/), reading the lab from
- * ANYCAST_VERIFY_DIR, writing the report to <dir>/reports (ANYCAST_VERIFY_REPORTS moves it).
+ * ANYCAST_VERIFY_DIR (with --topology and --fixtures, helpers/lab/lab-source.ts), writing the
+ * report to <dir>/reports (ANYCAST_VERIFY_REPORTS moves it).
  */
-import { runtimeOption } from '../option-values.js';
+import { integerOption, runtimeOption } from '../option-values.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -18,10 +19,11 @@ import { createProvider, providerName } from '../../lab/select-provider.js';
 import { PreflightError } from '../../providers/api/lab-provider.js';
 import { buildSummary, notRunAside, type RunResults } from '../../report/run-summary.js';
 import { reportsDir } from '../../report/reports-dir.js';
-import { exitCodeFor } from '../../runtime/interrupts.js';
-import { stderrProgress } from '../../runtime/progress.js';
-import { EXIT, UsageError } from '../exit-codes.js';
-import { DEFAULT_FIXTURES, DEFAULT_TOPOLOGY, loadModel, type GlobalOpts } from '../global-options.js';
+import { exitCodeFor } from '../../os/interrupts.js';
+import { stderrProgress } from '../../os/progress.js';
+import { EXIT } from '../exit-codes.js';
+import { loadModel, type GlobalOpts } from '../global-options.js';
+import { SUITES_ENV } from '../../lab/lab-source.js';
 
 /** This package's folder: vitest.config.ts and suites/ are there. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -38,18 +40,27 @@ export function vitestBin(packageRoot = PACKAGE_ROOT): string {
   }
 }
 
-/** The environment vitest runs the suites with: the lab folder, the report folder, and the provider and runtime asked for. */
+/**
+ * The environment vitest runs the suites with: the lab's folder and files (read back by
+ * helpers/lab/lab-source.ts), the report folder, and the provider and runtime asked for.
+ */
 export function suitesEnv(o: {
   dir: string;
   reports: string;
+  topology?: string;
+  fixtures?: string;
   provider?: string;
   runtime?: string;
+  scenarioLabs?: number;
 }): Record<string, string> {
   return {
-    ANYCAST_VERIFY_DIR: o.dir,
+    [SUITES_ENV.dir]: o.dir,
     ANYCAST_VERIFY_REPORTS: o.reports,
+    ...(o.topology ? { [SUITES_ENV.topology]: o.topology } : {}),
+    ...(o.fixtures ? { [SUITES_ENV.fixtures]: o.fixtures } : {}),
     ...(o.provider ? { ANYCAST_VERIFY_PROVIDER: o.provider } : {}),
     ...(o.runtime ? { ANYCAST_VERIFY_RUNTIME: o.runtime } : {}),
+    ...(o.scenarioLabs !== undefined ? { ANYCAST_VERIFY_SCENARIO_LABS: String(o.scenarioLabs) } : {}),
   };
 }
 
@@ -61,13 +72,13 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
     )
     .argument('[suites...]', 'only the suite files whose name contains one of these (e.g. 0-smoke 4-failover)')
     .addOption(runtimeOption())
-    .action(async (filters: string[], o: { runtime?: string }) => {
+    .option(
+      '--scenario-labs <n>',
+      'copies of the lab the fault and breakage scenarios run on side by side (0: one after another on the one lab; default: one per core, as memory allows)',
+      integerOption(0),
+    )
+    .action(async (filters: string[], o: { runtime?: string; scenarioLabs?: number }) => {
       const opts = globals();
-      // The suites load the lab from ANYCAST_VERIFY_DIR with the standard layout only.
-      if (opts.topology !== DEFAULT_TOPOLOGY || opts.fixtures !== DEFAULT_FIXTURES)
-        throw new UsageError(
-          `test: the suites read ${DEFAULT_TOPOLOGY} and ${DEFAULT_FIXTURES}/ of the -C folder; --topology and --fixtures are not passed on`,
-        );
       const dir = resolve(opts.dir);
       const progress = stderrProgress({ quiet: opts.quiet, prefix: 'test' });
       // Before minutes of bring-up: the files are a lab (exit 2), the host can run it (exit 3).
@@ -82,7 +93,16 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
         cwd: PACKAGE_ROOT,
         reject: false,
         stdio: 'inherit',
-        env: suitesEnv({ dir, reports, provider: opts.provider, runtime: o.runtime }),
+        // --topology and --fixtures stay relative to the folder, as the suites resolve them there.
+        env: suitesEnv({
+          dir,
+          reports,
+          topology: opts.topology,
+          fixtures: opts.fixtures,
+          provider: opts.provider,
+          runtime: o.runtime,
+          scenarioLabs: o.scenarioLabs,
+        }),
       });
       // Ctrl-C reaches the suites too (same process group) and they remove their lab; a SIGTERM
       // sent to this process alone is passed on. Either way, wait for the suites to finish.

@@ -4,8 +4,10 @@
  * the netns lab here and on containerlab + minikube + Cilium on a GitHub runner.
  */
 import type { LabModel } from '../../model/lab-model.js';
-import type { RunOptions, RunResult } from '../../runtime/command.js';
+import type { RunOptions, RunResult } from '../../os/command.js';
 import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
+import type { FaultKind } from './fault-kinds.js';
+export type { FaultKind } from './fault-kinds.js';
 
 export type ProviderName = 'netns' | 'containerlab';
 
@@ -25,9 +27,6 @@ export interface SpeakerPeerView {
   /** Graceful restart as the speaker applied it. */
   gracefulRestart?: { enabled: boolean; restartTimeSeconds?: number };
 }
-
-/** The faults a suite can inject on a Kubernetes node (see helpers/faults/). */
-export type FaultKind = 'vip-withdrawn' | 'node-link-down' | 'speaker-crash' | 'silent-drop';
 
 /** A long-running process inside a node (the traffic probe). */
 export interface SpawnedProcess {

@@ -4,7 +4,7 @@
  * both, the same way for every provider (helpers/lab/bring-up.ts).
  */
 import type { LabModel } from '../../model/lab-model.js';
-import type { Progress } from '../../runtime/progress.js';
+import type { Progress } from '../../os/progress.js';
 import type { LabHandle, ProviderName } from './lab-handle.js';
 
 export interface UpOptions {

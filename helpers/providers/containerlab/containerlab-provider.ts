@@ -8,9 +8,9 @@
 import { cpus, totalmem } from 'node:os';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { LabModel } from '../../model/lab-model.js';
-import { haveCommand, run, type RunOptions } from '../../runtime/command.js';
-import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
-import { readState, removeRunDir } from '../../runtime/run-state.js';
+import { haveCommand, run, type RunOptions } from '../../os/command.js';
+import { AbortedError, Deadline, waitUntil } from '../../os/poll.js';
+import { readState, removeRunDir } from '../../os/run-state.js';
 import {
   type Allowance,
   type SpeakerRestart,
@@ -19,6 +19,7 @@ import {
   type SpawnedProcess,
   type SpeakerPeerView,
 } from '../api/lab-handle.js';
+import { UnsupportedFaultError } from '../api/fault-kinds.js';
 import {
   LabNotUpError,
   PreflightError,
@@ -356,6 +357,8 @@ export class ContainerlabHandle implements LabHandle {
             await this.exec(node, ['iptables', '-t', 'raw', '-D', 'OUTPUT', '-o', n.iface, '-j', 'DROP']);
           },
         };
+      default:
+        throw new UnsupportedFaultError('containerlab', kind);
     }
   }
 

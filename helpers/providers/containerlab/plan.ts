@@ -100,136 +100,160 @@ export function helmValues(cluster: string): string[] {
   ];
 }
 
+// Indexed rather than imported: an import line would move NODE_RESOURCES off line 43, which docs/scale.md cites.
+type ClusterModel = LabModel['clusters'][string];
+
+/** Bring-up, in order: tools, each cluster's network and minikube node, Cilium, the fabric, then each cluster's config and readiness. */
 export function upPlan(model: LabModel, v: Versions): PlanStep[] {
-  const steps: PlanStep[] = [];
-  const topo = relative(model.root, model.topology.path);
   const clusters = Object.values(model.clusters);
-  steps.push(
+  return [
+    ...hostPreflightSteps(clusters.length),
+    ...clusters.flatMap((c) => c.nodes.flatMap((n) => minikubeNodeSteps(model, c.name, n, v))),
+    ...clusters.map((c) => ciliumInstallStep(c, v)),
+    fabricDeployStep(model, v),
+    ...clusters.flatMap(clusterConfigSteps),
+  ];
+}
+
+/** The tools' versions (recorded with the run), and inotify limits raised for the clusters' nodes. */
+function hostPreflightSteps(clusterCount: number): PlanStep[] {
+  return [
     { kind: 'command', title: 'docker engine version', argv: ['docker', 'version', '--format', '{{.Server.Version}}'] },
     { kind: 'command', title: 'containerlab version', argv: ['containerlab', 'version'] },
     { kind: 'command', title: 'minikube version', argv: ['minikube', 'version', '--short'] },
     { kind: 'command', title: 'helm version', argv: ['helm', 'version', '--short'] },
     {
       kind: 'command',
-      title: `inotify limits for ${clusters.length} minikube cluster${clusters.length === 1 ? '' : 's'} (kubelet and systemd in each node watch files)`,
+      title: `inotify limits for ${clusterCount} minikube cluster${clusterCount === 1 ? '' : 's'} (kubelet and systemd in each node watch files)`,
       argv: ['sudo', 'sysctl', '-w', 'fs.inotify.max_user_instances=512', 'fs.inotify.max_user_watches=524288'],
     },
-  );
-  for (const c of clusters) {
-    for (const n of c.nodes) {
-      const node = model.k8sNodes[n]!;
-      const net = parseCidr(node.cidr);
-      const subnet = networkOf(net);
-      const gateway = intToIp(net.first + 1);
-      steps.push({
-        kind: 'command',
-        title: `docker network for ${c.name} (Linux bridge ${node.bridge}, as the topology's bridge node)`,
-        argv: [
-          'docker',
-          'network',
-          'create',
-          '--driver',
-          'bridge',
-          '--subnet',
-          subnet,
-          '--gateway',
-          gateway,
-          '--ip-range',
-          dockerIpRange(node.cidr, routerAddressesOn(model, node.bridge)),
-          '-o',
-          `com.docker.network.bridge.name=${node.bridge}`,
-          '--label',
-          'created_by.anycast-verify=true',
-          n,
-        ],
-      });
-      steps.push({
-        kind: 'command',
-        title: `minikube cluster ${c.name}, node ${n} at ${node.ip}, no CNI`,
-        argv: [
-          'minikube',
-          'start',
-          '-p',
-          n,
-          '--driver=docker',
-          `--network=${n}`,
-          `--static-ip=${node.ip}`,
-          '--cni=false',
-          `--kubernetes-version=${v.K8S_VERSION}`,
-          `--cpus=${NODE_RESOURCES.cpus}`,
-          `--memory=${NODE_RESOURCES.memory}`,
-          '--wait=apiserver,system_pods',
-        ],
-      });
-    }
-  }
-  for (const c of clusters) {
-    const ctx = c.nodes[0]!;
-    steps.push({
+  ];
+}
+
+/** One Kubernetes node: its docker network (the topology's bridge, an IP range clear of the routers), then minikube on it. */
+function minikubeNodeSteps(model: LabModel, cluster: string, n: string, v: Versions): PlanStep[] {
+  const node = model.k8sNodes[n]!;
+  const net = parseCidr(node.cidr);
+  const subnet = networkOf(net);
+  const gateway = intToIp(net.first + 1);
+  return [
+    {
       kind: 'command',
-      title: `Cilium ${v.CILIUM_VERSION} with the BGP control plane in ${c.name}`,
+      title: `docker network for ${cluster} (Linux bridge ${node.bridge}, as the topology's bridge node)`,
       argv: [
-        'helm',
-        'upgrade',
-        '--install',
-        'cilium',
-        'oci://quay.io/cilium/charts/cilium',
-        '--version',
-        v.CILIUM_VERSION,
-        '--kube-context',
-        ctx,
-        '--namespace',
-        'kube-system',
-        ...helmValues(c.name).flatMap((x) => ['--set', x]),
-        '--wait',
-        '--timeout',
-        '10m',
+        'docker',
+        'network',
+        'create',
+        '--driver',
+        'bridge',
+        '--subnet',
+        subnet,
+        '--gateway',
+        gateway,
+        '--ip-range',
+        dockerIpRange(node.cidr, routerAddressesOn(model, node.bridge)),
+        '-o',
+        `com.docker.network.bridge.name=${node.bridge}`,
+        '--label',
+        'created_by.anycast-verify=true',
+        n,
       ],
-    });
-  }
-  steps.push({
+    },
+    {
+      kind: 'command',
+      title: `minikube cluster ${cluster}, node ${n} at ${node.ip}, no CNI`,
+      argv: [
+        'minikube',
+        'start',
+        '-p',
+        n,
+        '--driver=docker',
+        `--network=${n}`,
+        `--static-ip=${node.ip}`,
+        '--cni=false',
+        `--kubernetes-version=${v.K8S_VERSION}`,
+        `--cpus=${NODE_RESOURCES.cpus}`,
+        `--memory=${NODE_RESOURCES.memory}`,
+        '--wait=apiserver,system_pods',
+      ],
+    },
+  ];
+}
+
+/** Cilium with the BGP control plane, by helm, in the cluster's kube context (its first node's profile). */
+function ciliumInstallStep(c: ClusterModel, v: Versions): PlanStep {
+  return {
+    kind: 'command',
+    title: `Cilium ${v.CILIUM_VERSION} with the BGP control plane in ${c.name}`,
+    argv: [
+      'helm',
+      'upgrade',
+      '--install',
+      'cilium',
+      'oci://quay.io/cilium/charts/cilium',
+      '--version',
+      v.CILIUM_VERSION,
+      '--kube-context',
+      c.nodes[0]!,
+      '--namespace',
+      'kube-system',
+      ...helmValues(c.name).flatMap((x) => ['--set', x]),
+      '--wait',
+      '--timeout',
+      '10m',
+    ],
+  };
+}
+
+/** The FRR routers and clients, by containerlab, at the pinned FRR version. */
+function fabricDeployStep(model: LabModel, v: Versions): PlanStep {
+  const topo = relative(model.root, model.topology.path);
+  return {
     kind: 'command',
     title: `containerlab fabric (FRR ${v.FRR_VERSION})`,
     argv: ['sudo', '-E', 'containerlab', 'deploy', '-t', topo, '--reconfigure'],
     env: { FRR_VERSION: v.FRR_VERSION },
+  };
+}
+
+/** One cluster once Cilium runs: its CRDs registered, the fixtures applied, then each VIP assigned and each node's BGP peers up. */
+function clusterConfigSteps(c: ClusterModel): PlanStep[] {
+  const ctx = c.nodes[0]!;
+  const steps: PlanStep[] = [];
+  steps.push({
+    kind: 'wait',
+    title: `Cilium CRDs registered in ${c.name}`,
+    context: ctx,
+    until: { what: 'crds-established', crds: CILIUM_CRDS },
+    budgetSeconds: 120,
   });
-  for (const c of clusters) {
-    const ctx = c.nodes[0]!;
+  c.manifests.forEach((m) => {
     steps.push({
-      kind: 'wait',
-      title: `Cilium CRDs registered in ${c.name}`,
+      kind: 'k8s',
+      title: `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`,
       context: ctx,
-      until: { what: 'crds-established', crds: CILIUM_CRDS },
-      budgetSeconds: 120,
+      call: `server-side apply (field manager anycast-verify, force) ${m.apiVersion} ${m.kind} ${m.name}`,
+      manifest: { file: m.doc.file, index: m.doc.index },
     });
-    c.manifests.forEach((m) => {
-      steps.push({
-        kind: 'k8s',
-        title: `apply ${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`,
-        context: ctx,
-        call: `server-side apply (field manager anycast-verify, force) ${m.apiVersion} ${m.kind} ${m.name}`,
-        manifest: { file: m.doc.file, index: m.doc.index },
-      });
-    });
-    for (const { key, namespace, name, vip } of c.services) {
-      if (vip)
-        steps.push({
-          kind: 'wait',
-          title: `LB-IPAM gives ${key} ${vip} in ${c.name}`,
-          context: ctx,
-          until: { what: 'service-ingress-ip', namespace, name, ip: vip },
-          budgetSeconds: 120,
-        });
-    }
-    for (const n of c.nodes) {
+  });
+  for (const { key, namespace, name, vip } of c.services) {
+    if (vip)
       steps.push({
         kind: 'wait',
-        title: `node ${n}'s BGP peers established`,
+        title: `LB-IPAM gives ${key} ${vip} in ${c.name}`,
         context: ctx,
-        until: { what: 'bgp-peers-established', node: n },
-        budgetSeconds: 180,
+        until: { what: 'service-ingress-ip', namespace, name, ip: vip },
+        budgetSeconds: 120,
       });
-    }
+  }
+  for (const n of c.nodes) {
+    steps.push({
+      kind: 'wait',
+      title: `node ${n}'s BGP peers established`,
+      context: ctx,
+      until: { what: 'bgp-peers-established', node: n },
+      budgetSeconds: 180,
+    });
   }
   return steps;
 }

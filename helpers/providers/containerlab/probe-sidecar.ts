@@ -4,7 +4,7 @@
  * connections leave from the client's address exactly as in the netns lab. This also works
  * where the host cannot enter a container's namespace (Docker Desktop).
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { SpawnedProcess } from '../api/lab-handle.js';
 
@@ -21,22 +21,28 @@ export interface SidecarSpec {
 /** The folder the script and what it imports land in, inside the sidecar. */
 const SIDECAR_DIR = '/anycast-verify';
 
-/** What a client script imports from beside it (helpers/traffic/), copied with it. */
-export const CLIENT_SCRIPT_IMPORTS = ['client-ports.mjs'];
+/**
+ * What a client script imports, relative to the script (helpers/traffic/), copied with it.
+ * The sidecar keeps the layout of helpers/ (the script in traffic/, the echo-reply parser in
+ * readers/), so the script's own `../readers/…` import resolves there as in the checkout.
+ */
+export const CLIENT_SCRIPT_IMPORTS = ['client-ports.mjs', '../readers/echo-reply.mjs', '../os/epoch-clock.mjs'];
 
 /**
- * What the sidecar is: the client script (probe.mjs, held-connections.mjs) and its sibling
- * imports copied into one folder of a Node.js container inside the client's network namespace.
+ * What the sidecar is: the client script (probe.mjs, held-connections.mjs) and its imports
+ * copied into one folder of a Node.js container inside the client's network namespace.
  */
 export function sidecarSpec(clientContainer: string, scriptPath: string, args: string[]): SidecarSpec {
-  const script = `${SIDECAR_DIR}/${basename(scriptPath)}`;
+  const script = posix.join(SIDECAR_DIR, basename(dirname(scriptPath)), basename(scriptPath));
+  const copy = CLIENT_SCRIPT_IMPORTS.map((f) => {
+    const target = posix.join(posix.dirname(script), f);
+    if (!target.startsWith(`${SIDECAR_DIR}/`)) throw new Error(`${f}: a client script's import must stay in helpers/`);
+    return { source: join(dirname(scriptPath), f), target };
+  });
   return {
     image: PROBE_IMAGE,
     networkMode: `container:${clientContainer}`,
-    copy: [
-      { source: scriptPath, target: script },
-      ...CLIENT_SCRIPT_IMPORTS.map((f) => ({ source: join(dirname(scriptPath), f), target: `${SIDECAR_DIR}/${f}` })),
-    ],
+    copy: [{ source: scriptPath, target: script }, ...copy],
     command: ['node', script, ...args],
   };
 }

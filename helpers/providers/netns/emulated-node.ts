@@ -10,16 +10,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterModel, EchoPod, SpeakerIntent } from '../../model/clusters.js';
 import type { K8sNodeModel } from '../../model/lab-model.js';
-import { run } from '../../runtime/command.js';
-import { Deadline, waitUntil } from '../../runtime/poll.js';
-import type { ProcessRecord } from '../../runtime/run-state.js';
+import { run } from '../../os/command.js';
+import { Deadline, waitUntil } from '../../os/poll.js';
+import type { ProcessRecord } from '../../os/run-state.js';
 import { originationMrt } from './mrt-rib.js';
 import { gobgpConfig, originatedPrefixes } from './gobgp-config.js';
 import { GOBGP_API, nsName } from './naming.js';
 import { spawnDetached, logTail } from './processes.js';
+import { inNetns, listeningSockets } from '../../os/listening.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
 import { gobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
-import type { LabRuntime } from '../../runtime/run-state.js';
+import type { LabRuntime } from '../../os/run-state.js';
 
 const ECHO_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'echo-server.mjs');
 
@@ -28,7 +29,7 @@ const ECHO_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'echo-server.m
  * that selects it (a pod behind K Services answers on K VIPs, as Cilium's datapath would
  * steer each VIP to it); resolves when every listener answers. The VIPs go onto the node's
  * loopback in one `ip -batch` (stand-in for Cilium's capture of LB traffic), so a node with
- * a thousand VIPs costs one command, not a thousand.
+ * a thousand VIPs costs one command, not a thousand; readiness is read from /proc, not `ss`.
  */
 export async function startEchoPods(
   rt: LabRuntime,
@@ -65,11 +66,14 @@ export async function startEchoPods(
     ),
   );
   const want = [...pods.values()].flatMap((p) => p.listen.map((l) => `${l.vip}:${l.port}`));
-  // One socket listing per poll for the whole node (per listener it would be K commands).
+  // The node's listening sockets, read from /proc of its pods (no process per poll): a pod
+  // counts once `ip netns exec` has put it in the node's namespace.
+  const nsPath = `/run/netns/${ns}`;
   await waitUntil(
     async () => {
-      const r = await run(inRuntime(ns, rt.root, ['ss', '-Hltn']), { reject: false });
-      const listening = new Set(r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[3]));
+      const listening = new Set(
+        records.filter((r) => inNetns(r.pid, nsPath)).flatMap((r) => [...listeningSockets(r.pid)]),
+      );
       const missing = want.filter((w) => !listening.has(w));
       return missing.length
         ? `${missing.length} of ${want.length} not listening yet, e.g. ${missing[0]} (${[...pods.keys()].map((p) => logTail(join(workDir, `${node.name}-${p}.log`), 2)).join('; ')})`
@@ -78,7 +82,7 @@ export async function startEchoPods(
     {
       what: `the echo pods on ${node.name} to listen on ${want.length} VIP:port`,
       deadline: new Deadline(5000 + 5 * want.length),
-      intervalMs: 20,
+      intervalMs: 10,
       graceMs: 0,
     },
   );
@@ -137,8 +141,12 @@ export async function startSpeaker(
     { hostname: intent.node },
   );
   const rec = spawnDetached(intent.node, 'gobgpd (emulated cilium-agent BGP)', argv, log);
+  const nsPath = `/run/netns/${ns}`;
   await waitUntil(
     async () => {
+      // The gRPC port listening first, read from /proc (no process); then the API must answer.
+      if (!(inNetns(rec.pid, nsPath) && listeningSockets(rec.pid).has(GOBGP_API)))
+        return `API not listening yet (${logTail(log, 3)})`;
       const r = await gobgp(rt, lab, intent.node, ['global']).catch((e: Error) => ({
         stdout: '',
         stderr: e.message,
@@ -149,7 +157,7 @@ export async function startSpeaker(
     {
       what: `gobgpd on ${intent.node} to answer on ${GOBGP_API}`,
       deadline: new Deadline(5000),
-      intervalMs: 20,
+      intervalMs: 10,
       graceMs: 0,
     },
   );

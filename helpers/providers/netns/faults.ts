@@ -7,11 +7,15 @@
  *   speaker-crash   SIGKILL of the node's GoBGP (a crashed cilium-agent: TCP closes, no NOTIFICATION);
  *                   the data plane keeps serving
  *   silent-drop     nftables drops everything in and out of the node (found only by hold-timer expiry)
+ *   uplink-down     every link from the node's leaf to a router above it goes down, on the upper
+ *                   router's side (its kernel and bgpd see the interface go down at once)
  */
+import { addressOwner } from '../../model/expected-routes.js';
 import { routeReplaceArgs } from '../../model/host-exec.js';
+import { uplinkEnds } from '../../model/uplinks.js';
 import type { LabModel } from '../../model/lab-model.js';
-import { run } from '../../runtime/command.js';
-import { readState, runDir, writeState, type LabRuntime } from '../../runtime/run-state.js';
+import { run } from '../../os/command.js';
+import { readState, runDir, writeState, type LabRuntime } from '../../os/run-state.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
 import type { FaultKind } from '../api/lab-handle.js';
 import { advertise, startSpeaker, withdraw } from './emulated-node.js';
@@ -78,6 +82,16 @@ export async function injectNetnsFault(
       return {
         restore: async () => void (await run(inRuntime(ns, rt.root, ['nft', 'delete', 'table', 'inet', NFT_TABLE]))),
       };
+    }
+    case 'uplink-down': {
+      // The leaf the node peers with, and the far end of each of its links to another router.
+      const leaf = addressOwner(model, intent.peers[0]!.address)!;
+      const ends = uplinkEnds(model, leaf);
+      if (!ends.length) throw new Error(`${leaf} (the leaf of ${node}) has no link to another router`);
+      const set = (state: 'up' | 'down') =>
+        Promise.all(ends.map((e) => run(['ip', '-n', nsName(lab, e.node), 'link', 'set', e.iface, state])));
+      await set('down');
+      return { restore: async () => void (await set('up')) };
     }
   }
 }

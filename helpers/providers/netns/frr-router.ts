@@ -1,21 +1,43 @@
 /**
- * Runs one router's FRR inside its namespace, from the lab's runtime, the way the official
- * FRR image does (docker/debian/docker-start: source frrcommon.sh, then watchfrr in the
- * foreground with `daemon_list`): watchfrr starts zebra, mgmtd (FRR ≥ 9), staticd and what
- * the router's `daemons` file enables, and applies the integrated frr.conf to every daemon
- * with `vtysh -b` (frrcommon.sh `all_start` → `vtysh_b`). So every line of frr.conf reaches
- * the daemon that owns it (a static route included), as on the real lab.
+ * Runs one router's FRR inside its namespace, from the lab's runtime, with the official FRR
+ * image's pieces (docker/debian/docker-start: source frrcommon.sh, watchfrr with
+ * `daemon_list`): zebra, mgmtd (FRR ≥ 9), staticd and what the router's `daemons` file
+ * enables, each started by frrcommon.sh's own `daemon_start`, then watchfrr, then the
+ * integrated frr.conf applied to every daemon (watchfrr included) by one `vtysh -b`. So every
+ * line of frr.conf reaches the daemon that owns it (a static route included), as on the real lab.
+ *
+ * The image lets watchfrr start the daemons: it finds none up and runs `watchfrr.sh restart
+ * all` (frrcommon.sh `all_stop`, then `all_start`: `daemon_start --all` per daemon, then
+ * `vtysh -b`), and says "all daemons up" only once that job has exited and it reconnects
+ * (watchfrr.c:396-466, 893-913, 740-760 @frr-10.3). Here the same `daemon_start --all` runs
+ * first, in the shell that then becomes watchfrr: each `daemon -d` returns only once the
+ * daemon's vty socket listens (libfrr.c:870-990, 1078-1101, 1188-1240), so watchfrr connects
+ * to every daemon at once and restarts none (its `wakeup_init`, watchfrr.c:575-587, 1297-1307).
+ * Then `vtysh -b --no-fork` sends frr.conf through one vtysh instead of one forked child per
+ * daemon: each line goes to exactly the daemons that own it either way
+ * (vtysh.c:858-960, vtysh_config.c:666-760 @frr-10.3), and the forks cost ~0.2 s of CPU per
+ * router here. One difference only on a broken config: without forks, a line one daemon
+ * rejects is not sent on to the daemons after it in vtysh's list (vtysh.c:921-940).
  *
  * The pathspace (-N) isolates this router's files: /etc/frr/<pathspace>/ (daemons, frr.conf,
  * vtysh.conf) and /run/frr/<pathspace>/ (sockets, pid files) inside the runtime.
  */
-import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { RouterModel } from '../../model/lab-model.js';
 import { inRuntime } from '../../runtimes/in-runtime.js';
-import { run } from '../../runtime/command.js';
-import { Deadline, StopWaiting, waitUntil } from '../../runtime/poll.js';
-import { isSameProcessAlive, type ProcessRecord } from '../../runtime/run-state.js';
+import { run } from '../../os/command.js';
+import { Deadline, StopWaiting, waitUntil } from '../../os/poll.js';
+import { isSameProcessAlive, type ProcessRecord } from '../../os/run-state.js';
 import { frrPathspace, nsName } from './naming.js';
 import { logTail, recordFromPidFile, spawnDetached } from './processes.js';
 
@@ -77,18 +99,9 @@ export function daemonsFileFor(original: string, logDir: string): string {
   return `${original.trimEnd()}\n\n# added by anycast-verify: one log file per daemon in the lab's run folder\n${logs.join('\n')}\n`;
 }
 
-/** Starts the router's FRR; resolves once watchfrr reports every daemon up, with the records (watchfrr first). */
-export async function startFrrRouter(
-  lab: string,
-  router: RouterModel,
-  runtimeRoot: string,
-  workDir: string,
-): Promise<ProcessRecord[]> {
-  const ns = nsName(lab, router.name);
-  const ps = frrPathspace(lab, router.name);
-  const paths = frrPaths(runtimeRoot, lab, router.name);
+/** The router's folders, and frr.conf, daemons and vtysh.conf as FRR reads them (owned by the runtime's frr user). */
+function writeRouterFiles(router: RouterModel, runtimeRoot: string, paths: FrrRouterPaths, dir: string): void {
   const ids = frrIds(runtimeRoot);
-  const dir = join(workDir, router.name);
   for (const d of [dir, paths.runtime, paths.etc]) {
     mkdirSync(d, { recursive: true });
     chownSync(d, ids.uid, ids.gid);
@@ -107,9 +120,47 @@ export async function startFrrRouter(
   }
   // Kept beside the logs so a state dump shows exactly what FRR was given.
   copyFileSync(join(paths.etc, 'daemons'), join(dir, 'daemons'));
+}
 
+/**
+ * The shell that starts a router's FRR and then becomes its watchfrr (the PID stays the same):
+ * the router's sysctls (set before zebra starts, as the container's are), frrcommon.sh's
+ * `daemon_start --all` for each daemon of `daemon_list` (what watchfrr's `restart all` job
+ * runs, without the `vtysh -b` it ends with), then watchfrr on that list as docker-start runs
+ * it. `-N <pathspace>` is in its argv from the start, so a cleanup finds it by its marker.
+ */
+const START_SCRIPT = [
+  // frrcommon.sh's callers define its log functions; these are watchfrr.sh's (tools/watchfrr.sh.in:10-24 @frr-10.3).
+  'log_success_msg() { :; }',
+  'log_warning_msg() { echo "$@" >&2; [ -x /usr/bin/logger ] && echo "$@" | /usr/bin/logger -t watchfrr.sh -p daemon.warn; }',
+  'log_failure_msg() { echo "$@" >&2; [ -x /usr/bin/logger ] && echo "$@" | /usr/bin/logger -t watchfrr.sh -p daemon.err; }',
+  '[ $# -le 2 ] || sysctl -q -w "${@:3}" || exit 1',
+  '. /usr/lib/frr/frrcommon.sh || exit 1',
+  'daemon_list daemons',
+  'for d in $daemons; do daemon_start --all "$d"; done',
+  'exec /usr/lib/frr/watchfrr -N "$FRR_PATHSPACE" $daemons',
+].join('\n');
+
+/**
+ * Starts the router's FRR: `record` gets watchfrr the moment it is spawned; resolves once
+ * watchfrr reports every daemon up and `vtysh -b` has applied frr.conf, with the daemons'
+ * records.
+ */
+export async function startFrrRouter(
+  lab: string,
+  router: RouterModel,
+  runtimeRoot: string,
+  workDir: string,
+  record: (watchfrr: ProcessRecord) => void = () => {},
+): Promise<ProcessRecord[]> {
+  const ns = nsName(lab, router.name);
+  const ps = frrPathspace(lab, router.name);
+  const paths = frrPaths(runtimeRoot, lab, router.name);
+  const dir = join(workDir, router.name);
+  writeRouterFiles(router, runtimeRoot, paths, dir);
   const log = join(dir, 'watchfrr.log');
-  // As docker-start, plus -N: watchfrr passes FRR_PATHSPACE on to watchfrr.sh, frrcommon.sh and vtysh -b.
+  const sysctls = Object.entries(router.sysctls).map(([k, v]) => `${k}=${v}`);
+  // FRR_PATHSPACE: frrcommon.sh derives the pathspace's folders and `-N` from it, as under watchfrr.
   const watchfrr = spawnDetached(
     router.name,
     'frr watchfrr',
@@ -118,10 +169,15 @@ export async function startFrrRouter(
       `FRR_PATHSPACE=${ps}`,
       'bash',
       '-c',
-      '. /usr/lib/frr/frrcommon.sh && exec /usr/lib/frr/watchfrr -N "$FRR_PATHSPACE" $(daemon_list)',
+      START_SCRIPT,
+      'frr-start',
+      '-N',
+      ps,
+      ...sysctls,
     ]),
     log,
   );
+  record(watchfrr);
   await waitUntil(
     async () => {
       if (!isSameProcessAlive(watchfrr))
@@ -131,13 +187,21 @@ export async function startFrrRouter(
         : `not all daemons up yet (${logTail(log, 2)})`;
     },
     {
-      what: `FRR on ${router.name} to start every daemon and load frr.conf`,
+      what: `FRR on ${router.name} to start every daemon`,
       deadline: new Deadline(30_000),
-      intervalMs: 25,
+      intervalMs: 10,
       graceMs: 0,
     },
   );
-  const records: ProcessRecord[] = [watchfrr];
+  // frr.conf to every daemon and watchfrr, as `vtysh_b` in frrcommon.sh (its output in watchfrr's
+  // log as there, and its exit status ignored as there: a line a daemon rejects is for the
+  // claims to find, not a failed start).
+  const applied = await run(inRuntime(ns, runtimeRoot, ['vtysh', '-N', ps, '-b', '--no-fork']), {
+    reject: false,
+    timeoutMs: 30_000,
+  });
+  appendFileSync(log, `${applied.stdout}${applied.stderr}`);
+  const records: ProcessRecord[] = [];
   for (const f of readdirSync(paths.runtime)
     .filter((f) => f.endsWith('.pid') && f !== 'watchfrr.pid')
     .sort()) {

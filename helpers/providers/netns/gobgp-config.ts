@@ -8,7 +8,7 @@
  * a global import policy that rejects everything but local routes, and a global export
  * policy that rejects everything but the exact VIP /32s selected for that neighbour.
  */
-import type { SpeakerIntent } from '../../model/clusters.js';
+import type { SpeakerIntent, SpeakerPeer } from '../../model/clusters.js';
 import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
 
 /**
@@ -21,7 +21,38 @@ import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
  */
 export const CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS = 5;
 
+/** gobgpd's config file content (as JSON) for one emulated node: global, neighbours, export sets and policies. */
 export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Record<string, unknown> {
+  const { prefixSets, neighborSets, policies, exporting } = policyDefinitions(intent);
+  return {
+    global: {
+      config: { as: intent.localASN, 'router-id': intent.routerId, port: -1 },
+      'apply-policy': {
+        config: {
+          'import-policy-list': ['allow-local'],
+          'default-import-policy': 'reject-route',
+          'export-policy-list': exporting ? ['service-export'] : [],
+          'default-export-policy': 'reject-route',
+        },
+      },
+    },
+    neighbors: intent.peers.map((peer) => gobgpNeighbor(peer, gobgp)),
+    'defined-sets': { 'prefix-sets': prefixSets, 'neighbor-sets': neighborSets },
+    'policy-definitions': policies,
+  };
+}
+
+/**
+ * The policies Cilium defines: `allow-local` (import), and `service-export` with one statement
+ * per peer that is sent VIPs, matching that peer's exact /32s and its address. `exporting` is
+ * false when no peer is sent any (then no export policy exists, and everything is rejected).
+ */
+function policyDefinitions(intent: SpeakerIntent): {
+  prefixSets: unknown[];
+  neighborSets: unknown[];
+  policies: unknown[];
+  exporting: boolean;
+} {
   const prefixSets: unknown[] = [];
   const neighborSets: unknown[] = [];
   const statements: unknown[] = [];
@@ -58,61 +89,50 @@ export function gobgpConfig(intent: SpeakerIntent, gobgp: GobgpBehaviour): Recor
     },
   ];
   if (statements.length > 0) policies.push({ name: 'service-export', statements });
+  return { prefixSets, neighborSets, policies, exporting: statements.length > 0 };
+}
 
+/** One neighbour as Cilium configures it from a PeerConfig: timers, MD5, multihop, graceful restart, families; dial out only. */
+function gobgpNeighbor(peer: SpeakerPeer, gobgp: GobgpBehaviour): Record<string, unknown> {
   return {
-    global: {
-      config: { as: intent.localASN, 'router-id': intent.routerId, port: -1 },
-      'apply-policy': {
-        config: {
-          'import-policy-list': ['allow-local'],
-          'default-import-policy': 'reject-route',
-          'export-policy-list': statements.length > 0 ? ['service-export'] : [],
-          'default-export-policy': 'reject-route',
-        },
+    config: {
+      'neighbor-address': peer.address,
+      'peer-as': peer.asn,
+      ...(peer.password ? { 'auth-password': peer.password } : {}),
+    },
+    timers: {
+      config: {
+        'connect-retry': peer.connectRetrySeconds,
+        'hold-time': peer.holdSeconds,
+        'keepalive-interval': peer.keepaliveSeconds,
+        // Set as Cilium sets it (no effect on any fault here: see above). GoBGP < 3.15 drops
+        // the field from the API, through which a config file's peers go too (v3.10.0
+        // grpc_server.go:694-699, pkg/config/config.go:171-172), and falls back to its 30 s
+        // default (internal/pkg/config/default.go:126-127); the behaviour table says which applies.
+        ...(gobgp.idleHoldAfterReset.honoured
+          ? { 'idle-hold-time-after-reset': CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS }
+          : {}),
       },
     },
-    neighbors: intent.peers.map((peer) => ({
-      config: {
-        'neighbor-address': peer.address,
-        'peer-as': peer.asn,
-        ...(peer.password ? { 'auth-password': peer.password } : {}),
-      },
-      timers: {
-        config: {
-          'connect-retry': peer.connectRetrySeconds,
-          'hold-time': peer.holdSeconds,
-          'keepalive-interval': peer.keepaliveSeconds,
-          // Set as Cilium sets it (no effect on any fault here: see above). GoBGP < 3.15 drops
-          // the field from the API, through which a config file's peers go too (v3.10.0
-          // grpc_server.go:694-699, pkg/config/config.go:171-172), and falls back to its 30 s
-          // default (internal/pkg/config/default.go:126-127); the behaviour table says which applies.
-          ...(gobgp.idleHoldAfterReset.honoured
-            ? { 'idle-hold-time-after-reset': CILIUM_IDLE_HOLD_AFTER_RESET_SECONDS }
-            : {}),
-        },
-      },
-      transport: { config: { 'remote-port': peer.port, 'passive-mode': false } },
-      ...(peer.ebgpMultihop > 1
-        ? { 'ebgp-multihop': { config: { enabled: true, 'multihop-ttl': peer.ebgpMultihop } } }
-        : {}),
-      ...(peer.gracefulRestart
-        ? {
-            'graceful-restart': {
-              config: {
-                enabled: true,
-                'restart-time': peer.gracefulRestart.restartTimeSeconds,
-                'notification-enabled': true,
-              },
+    transport: { config: { 'remote-port': peer.port, 'passive-mode': false } },
+    ...(peer.ebgpMultihop > 1
+      ? { 'ebgp-multihop': { config: { enabled: true, 'multihop-ttl': peer.ebgpMultihop } } }
+      : {}),
+    ...(peer.gracefulRestart
+      ? {
+          'graceful-restart': {
+            config: {
+              enabled: true,
+              'restart-time': peer.gracefulRestart.restartTimeSeconds,
+              'notification-enabled': true,
             },
-          }
-        : {}),
-      'afi-safis': peer.families.map((f) => ({
-        config: { 'afi-safi-name': `${f.afi}-${f.safi}`, enabled: true },
-        ...(peer.gracefulRestart ? { 'mp-graceful-restart': { config: { enabled: true } } } : {}),
-      })),
+          },
+        }
+      : {}),
+    'afi-safis': peer.families.map((f) => ({
+      config: { 'afi-safi-name': `${f.afi}-${f.safi}`, enabled: true },
+      ...(peer.gracefulRestart ? { 'mp-graceful-restart': { config: { enabled: true } } } : {}),
     })),
-    'defined-sets': { 'prefix-sets': prefixSets, 'neighbor-sets': neighborSets },
-    'policy-definitions': policies,
   };
 }
 

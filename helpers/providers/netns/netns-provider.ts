@@ -6,8 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { LabModel } from '../../model/lab-model.js';
-import { run, haveCommand } from '../../runtime/command.js';
-import { AbortedError, Deadline, waitUntil } from '../../runtime/poll.js';
+import { run, haveCommand } from '../../os/command.js';
+import { AbortedError } from '../../os/poll.js';
 import {
   isSameProcessAlive,
   readState,
@@ -15,7 +15,9 @@ import {
   runDir,
   writeState,
   type LabRuntime,
-} from '../../runtime/run-state.js';
+  type LabState,
+} from '../../os/run-state.js';
+import type { Progress } from '../../os/progress.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
 import { chrootArgv, inRuntime } from '../../runtimes/in-runtime.js';
@@ -68,109 +70,15 @@ export class NetnsProvider implements LabProvider {
   }
 
   async up(opts: UpOptions): Promise<LabHandle> {
-    const { progress } = opts;
-    const lab = this.model.name;
     const rt = resolveLabRuntime(this.model.root, opts.runtime);
-    const state = readState(lab);
-    if (!state)
-      throw new Error(
-        `lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`,
-      );
-    const work = runDir(lab);
-    mkdirSync(work, { recursive: true });
-    // Namespaces of this lab's names without a record (a run killed before its first write).
-    const stray = await existingNamespaces(labNamespaces(this.model));
-    if (stray.length) {
-      progress.info(`removing unrecorded namespaces of lab "${lab}": ${stray.join(', ')}`);
-      await deleteNamespaces(stray);
-    }
-    state.runtime = rt;
-    const save = () => writeState(state);
-    save();
-    progress.info(
-      `runtime ${rt.suite}: FRR ${rt.frr} (pinned ${rt.requested.frr}), GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`,
-    );
+    const bringUp = await claimBringUp(this.model, rt, opts);
     const handle = new NetnsHandle(this.model, rt);
-    const signal = opts.signal;
-    const checkAbort = () => {
-      if (signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
-    };
-    checkAbort();
-    await progress.step(`namespaces for ${Object.keys(this.model.topology.nodes).length} nodes`, () =>
-      createNamespaces(this.model, (ns) => {
-        state.namespaces.push(ns);
-        save();
-      }),
-    );
-    checkAbort();
-    await progress.step(`links, addresses, routes (${this.model.links.length} links)`, () =>
-      wireFabric(this.model, { runtimeRoot: rt.root }),
-    );
-    checkAbort();
-    for (const r of Object.values(this.model.routers)) {
-      const p = frrPaths(rt.root, lab, r.name);
-      state.paths.push(p.runtime, p.etc);
-    }
-    save();
-    // Each router is ready once watchfrr has every daemon up with frr.conf applied and bgpd answers.
-    const routerUp = new Map(
-      Object.values(this.model.routers).map((r) => [
-        r.name,
-        (async () => {
-          state.processes.push(...(await startFrrRouter(lab, r, rt.root, work)));
-          save();
-          await waitUntil(
-            async () =>
-              (await netnsVtysh(rt.root, lab, r.name, 'show bgp summary json').catch(() => undefined))
-                ? undefined
-                : 'bgpd does not answer',
-            {
-              what: `${r.name} to answer vtysh`,
-              deadline: new Deadline(10_000),
-              intervalMs: 20,
-              signal,
-            },
-          );
-        })(),
-      ]),
-    );
-    const routers = progress.step(`FRR ${rt.frr} on ${routerUp.size} routers`, () => Promise.all(routerUp.values()));
-    // Echo pods start alongside FRR. Each speaker starts once its pods answer and the routers
-    // it peers with are up, as on a real lab where the fabric is up before Cilium dials it: a
-    // first dial that finds no bgpd would push the session to the next retry
-    // (helpers/runtimes/gobgp-behaviour.ts).
-    const podsUp = new Map(
-      Object.values(this.model.clusters).flatMap((c) =>
-        c.nodes.map((n) => [
-          n,
-          (async () => {
-            state.processes.push(...(await startEchoPods(rt, lab, this.model.k8sNodes[n]!, c, work)));
-            save();
-          })(),
-        ]),
-      ),
-    );
-    const pods = progress.step(`echo pods on ${[...podsUp.keys()].join(', ')}`, () => Promise.all(podsUp.values()));
-    const speakers = Object.values(this.model.clusters).flatMap((c) => Object.values(c.speakers));
-    const nodes = progress.step(
-      `emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`,
-      () =>
-        Promise.all(
-          speakers.map(async (intent) => {
-            const peers = intent.peers
-              .map((p) => addressOwner(this.model, p.address))
-              .filter((r): r is string => !!r && routerUp.has(r));
-            for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))]))
-              if (r.status === 'rejected') throw r.reason;
-            checkAbort();
-            state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
-            save();
-          }),
-        ),
-    );
-    // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
-    for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
-    checkAbort();
+    bringUp.checkAbort();
+    await buildNetwork(bringUp);
+    bringUp.checkAbort();
+    recordFrrPaths(bringUp);
+    await startLabProcesses(bringUp);
+    bringUp.checkAbort();
     // On failure bring-up removes what was made; `ready` is its to set, after the convergence wait (helpers/lab/bring-up.ts).
     return handle;
   }
@@ -222,6 +130,154 @@ export class NetnsProvider implements LabProvider {
       );
     return new NetnsHandle(this.model, state.runtime);
   }
+}
+
+/** One netns bring-up under way: the lab's record (saved after everything made) and what its steps share. */
+interface BringUp {
+  model: LabModel;
+  lab: string;
+  rt: LabRuntime;
+  state: LabState;
+  /** Writes the record, so `down` (or the next `up`) finds whatever was made so far. */
+  save: () => void;
+  /** The run's folder: configs and logs of the processes. */
+  work: string;
+  progress: Progress;
+  signal?: AbortSignal;
+  /** Throws once the bring-up is aborted (Ctrl-C). */
+  checkAbort: () => void;
+}
+
+/**
+ * Takes over the lab's record, claimed by bring-up first: removes namespaces a killed run left
+ * unrecorded, records the runtime, and says which one runs.
+ */
+async function claimBringUp(model: LabModel, rt: LabRuntime, opts: UpOptions): Promise<BringUp> {
+  const { progress, signal } = opts;
+  const lab = model.name;
+  const state = readState(lab);
+  if (!state)
+    throw new Error(
+      `lab "${lab}" was not claimed: bring it up through helpers/lab/bring-up.ts, which records its owner first`,
+    );
+  const work = runDir(lab);
+  mkdirSync(work, { recursive: true });
+  // Namespaces of this lab's names without a record (a run killed before its first write).
+  const stray = await existingNamespaces(labNamespaces(model));
+  if (stray.length) {
+    progress.info(`removing unrecorded namespaces of lab "${lab}": ${stray.join(', ')}`);
+    await deleteNamespaces(stray);
+  }
+  state.runtime = rt;
+  const save = () => writeState(state);
+  save();
+  progress.info(
+    `runtime ${rt.suite}: FRR ${rt.frr} (pinned ${rt.requested.frr}), GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`,
+  );
+  const checkAbort = () => {
+    if (signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
+  };
+  return { model, lab, rt, state, save, work, progress, signal, checkAbort };
+}
+
+/** A namespace per node (each recorded as made), then the links, addresses and routes between them. */
+async function buildNetwork(bringUp: BringUp): Promise<void> {
+  const { model, state, save, progress } = bringUp;
+  await progress.step(`namespaces for ${Object.keys(model.topology.nodes).length} nodes`, () =>
+    createNamespaces(model, (ns) => {
+      state.namespaces.push(ns);
+      save();
+    }),
+  );
+  bringUp.checkAbort();
+  await progress.step(`links, addresses, routes (${model.links.length} links)`, () => wireFabric(model));
+}
+
+/** The FRR folders each router will use, recorded before any router starts. */
+function recordFrrPaths(bringUp: BringUp): void {
+  for (const r of Object.values(bringUp.model.routers)) {
+    const p = frrPaths(bringUp.rt.root, bringUp.lab, r.name);
+    bringUp.state.paths.push(p.runtime, p.etc);
+  }
+  bringUp.save();
+}
+
+/** FRR on every router, echo pods on every node, then each node's speaker; resolves once all have settled. */
+async function startLabProcesses(bringUp: BringUp): Promise<void> {
+  const { progress, rt } = bringUp;
+  const routerUp = startRouters(bringUp);
+  const routers = progress.step(`FRR ${rt.frr} on ${routerUp.size} routers`, () => Promise.all(routerUp.values()));
+  const podsUp = startPods(bringUp);
+  const pods = progress.step(`echo pods on ${[...podsUp.keys()].join(', ')}`, () => Promise.all(podsUp.values()));
+  const nodes = startSpeakers(bringUp, routerUp, podsUp);
+  // Both must have finished (settled) before anything is torn down, or a late start could outlive `down`.
+  for (const r of await Promise.allSettled([routers, pods, nodes])) if (r.status === 'rejected') throw r.reason;
+}
+
+/** Starts every router's FRR at once: router name → ready. */
+function startRouters(bringUp: BringUp): Map<string, Promise<void>> {
+  const { model, lab, rt, state, save, work } = bringUp;
+  // Each router is ready once watchfrr has every daemon up and `vtysh -b` has applied frr.conf
+  // to each of them (bgpd included: it has answered every line of its config by then).
+  return new Map(
+    Object.values(model.routers).map((r) => [
+      r.name,
+      (async () => {
+        const daemons = await startFrrRouter(lab, r, rt.root, work, (watchfrr) => {
+          state.processes.push(watchfrr);
+          save();
+        });
+        state.processes.push(...daemons);
+        save();
+      })(),
+    ]),
+  );
+}
+
+/** Starts every Kubernetes node's echo pods at once, alongside FRR: node → started. */
+function startPods(bringUp: BringUp): Map<string, Promise<void>> {
+  const { model, lab, rt, state, save, work } = bringUp;
+  return new Map(
+    Object.values(model.clusters).flatMap((c) =>
+      c.nodes.map((n) => [
+        n,
+        (async () => {
+          state.processes.push(...(await startEchoPods(rt, lab, model.k8sNodes[n]!, c, work)));
+          save();
+        })(),
+      ]),
+    ),
+  );
+}
+
+/**
+ * Each speaker starts once its pods answer and the routers it peers with are up, as on a real
+ * lab where the fabric is up before Cilium dials it: a first dial that finds no bgpd would push
+ * the session to the next retry (helpers/runtimes/gobgp-behaviour.ts).
+ */
+function startSpeakers(
+  bringUp: BringUp,
+  routerUp: Map<string, Promise<void>>,
+  podsUp: Map<string, Promise<void>>,
+): Promise<void[]> {
+  const { model, lab, rt, state, save, work, progress } = bringUp;
+  const speakers = Object.values(model.clusters).flatMap((c) => Object.values(c.speakers));
+  return progress.step(
+    `emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`,
+    () =>
+      Promise.all(
+        speakers.map(async (intent) => {
+          const peers = intent.peers
+            .map((p) => addressOwner(model, p.address))
+            .filter((r): r is string => !!r && routerUp.has(r));
+          for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))]))
+            if (r.status === 'rejected') throw r.reason;
+          bringUp.checkAbort();
+          state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
+          save();
+        }),
+      ),
+  );
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { isSameProcessAlive, processStartTime, type ProcessRecord } from '../../runtime/run-state.js';
-import { sleep } from '../../runtime/poll.js';
+import { isSameProcessAlive, processStartTime, type ProcessRecord } from '../../os/run-state.js';
+import { sleep } from '../../os/poll.js';
 
 /**
  * Starts argv (an `ip netns exec …` line) detached (own process group, output to a log) and

@@ -1,0 +1,139 @@
+/**
+ * What a failover timeline shows, for suite 4 to record and judge: every failed request split
+ * into harness errors and losses, each loss attributed to a place and cause (packet trail and
+ * FIB history) and checked against the causes this fault allows; each client's requests during
+ * the fault; the moved and fail-back times; and, when the fabric should hold, the ECMP changes
+ * that should not have happened. Pure: no lab, only the timeline and the target.
+ */
+import { firstPathChange, unexpectedLosses, type RequestSpan } from '../faults/allowed-losses.js';
+import type { FaultTarget } from '../faults/fault-target.js';
+import { outageStats, type OutageStats } from '../faults/outage.js';
+import { attributeLosses, splitFailures, type HarnessError, type LostRequest } from '../observe/loss-attribution.js';
+import type { RouteChange } from '../observe/route-monitor.js';
+import { ownCaptureGaps } from '../observe/packet-trail.js';
+import type { LabModel } from '../model/lab-model.js';
+import type { ProbeRecords } from './probe-observer.js';
+import type { FaultTimeline } from './timeline.js';
+import type { Trail } from './trail-observer.js';
+import type { BgpSeen } from './bgp-observer.js';
+import { advertisementPath, buildWaterfall, type Waterfall } from './waterfall.js';
+import { expectedVipRoutes } from '../model/expected-routes.js';
+
+export type FailoverTimeline = FaultTimeline<{ probes: ProbeRecords; trail: Trail; bgp: BgpSeen }>;
+export type ClientStats = [client: string, stats: OutageStats][];
+export type Loss = LostRequest & RequestSpan;
+
+export interface FailoverFindings {
+  harness: HarnessError[];
+  losses: Loss[];
+  /** Losses without a cause this fault allows (fabric moves), or every loss (fabric holds). */
+  unexpected: { loss: LostRequest; why: string }[];
+  clients: ClientStats;
+  /** Seconds from the fault to every ECMP router moved, and from the restore to every one back. */
+  movedS?: number;
+  backS?: number;
+  /** The victim path's first change (see firstPathChange) and how late the monitor stamped it. */
+  tFirstChange?: number;
+  monitorLagMs?: number;
+  /** Fabric holds: the ECMP routers' next-hop changes since the fault (there should be none). */
+  ecmpMoves: RouteChange[];
+  /** Per ECMP router, the chain of events of the move and of the fail-back (fabric moves only). */
+  waterfalls: Waterfall[];
+  /** Per node, why its packet trail is incomplete: what tcpdump said, and own SYNs a client's capture lacks. */
+  gaps: Record<string, string>;
+}
+
+/** The routers between the clients and the victim: its leaf and the ECMP routers. */
+const onPathOf = (t: FaultTarget) => [...new Set([t.session.a.node, ...t.ecmpRouters])];
+
+export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverTimeline): FailoverFindings {
+  const { probes, trail } = tl.observed;
+  const failed = Object.entries(probes).flatMap(([client, recs]) =>
+    recs.filter((r) => !r.ok).map((r) => ({ ...r, client })),
+  );
+  const { lost, harness } = splitFailures(failed);
+  // A capture that silently missed its own client's SYNs is a gap like one that reported drops.
+  const gaps = { ...ownCaptureGaps(lost, trail.packets), ...trail.gaps };
+  const nodeCluster = Object.fromEntries(Object.entries(m.k8sNodes).map(([n, k]) => [n, k.cluster]));
+  const ctx = {
+    clientAddress: target.clientAddress,
+    nodeCluster,
+    routers: Object.keys(m.routers),
+    fibAt: (r: string, t: number) => tl.fibAt(r, t),
+    gaps,
+  };
+  const losses = attributeLosses(lost, trail.packets, ctx, tl.tFault).map((l, i) => ({ ...l, ms: lost[i]!.ms }));
+  const events = tl.fib.filter((c) => c.source === 'event' && c.t >= tl.tFault && c.prefix === target.vip);
+  const ecmpMoves = events.filter((c) => target.ecmpRouters.includes(c.router));
+  const tEnd = tl.tRestore;
+  const clients: ClientStats = Object.entries(probes).map(([c, recs]) => [
+    c,
+    outageStats(recs, target.victimCluster, tl.tInjected, tEnd),
+  ]);
+  const base = { harness, losses, clients, ecmpMoves, waterfalls: waterfallsOf(m, target, tl), gaps };
+  const tMoved = tl.moved?.t;
+  const tBack = tl.back?.t;
+  if (tl.speakerBack || tMoved === undefined || tBack === undefined) {
+    const why = tl.speakerBack
+      ? 'the fabric was to hold'
+      : 'no window: the fabric did not move and come back within the wait';
+    return { ...base, unexpected: losses.map((loss) => ({ loss, why })) };
+  }
+  const onPath = onPathOf(target);
+  const first = firstPathChange(events.find((c) => onPath.includes(c.router))?.t, losses, onPath, tl.tFault, tMoved);
+  const unexpected = unexpectedLosses(losses, {
+    tFault: tl.tFault,
+    tDetect: tMoved,
+    tRestore: tl.tRestore,
+    tBack,
+    ecmpChanges: ecmpMoves.map((c) => c.t),
+    onPath,
+    victim: target.victim,
+    dataPlaneAlive: tl.spec.dataPlaneAlive,
+    trailComplete: Object.keys(gaps).length === 0,
+    noRouteBack: (client, from, to) => noRouteBack(tl, target, client, from, to),
+  });
+  return {
+    ...base,
+    unexpected,
+    movedS: (tMoved - tl.tFault) / 1000,
+    backS: (tBack - tl.tRestore) / 1000,
+    tFirstChange: first.t,
+    monitorLagMs: first.monitorLagMs,
+  };
+}
+
+/** Whether the victim's leaf held no route to `client`'s prefix at some moment in [from, to] (the monitor's history). */
+function noRouteBack(tl: FailoverTimeline, target: FaultTarget, client: string, from: number, to: number): boolean {
+  const leaf = target.session.a.node;
+  const prefix = target.clientPrefix[client];
+  if (!prefix) return false;
+  const moments = [
+    from,
+    ...tl.fib.filter((c) => c.router === leaf && c.prefix === prefix && c.t > from && c.t <= to).map((c) => c.t),
+  ];
+  return moments.some((t) => tl.fibAt(leaf, t, prefix)?.length === 0);
+}
+
+/** The move's and the fail-back's chains of events, per ECMP router, each ending where that router reached its set. */
+function waterfallsOf(m: LabModel, target: FaultTarget, tl: FailoverTimeline): Waterfall[] {
+  const routes = expectedVipRoutes(m);
+  const { messages, segments } = tl.observed.bgp;
+  const ev = { messages, segments, fib: tl.fib };
+  return target.ecmpRouters.flatMap((r) => {
+    const path = advertisementPath(routes, target.vip, target.victimCluster, r);
+    const moved = tl.moved?.perRouter[r];
+    const back = tl.back?.perRouter[r];
+    return [
+      ...(moved !== undefined ? [buildWaterfall(m, 'fault', path, target.vip, ev, tl.tFault, moved)] : []),
+      ...(back !== undefined
+        ? [
+            buildWaterfall(m, 'failBack', path, target.vip, ev, tl.tRestore, back, {
+              // A crashed speaker's restore is its new process starting: a link of its own before the dial.
+              started: tl.kind === 'speaker-crash' ? tl.tRestored : undefined,
+            }),
+          ]
+        : []),
+    ];
+  });
+}

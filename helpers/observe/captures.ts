@@ -1,0 +1,48 @@
+/**
+ * tcpdump in several namespaces at once, from the lab runtime: started together, ready once
+ * each says it is listening (or has exited), stopped together. What a capture could not see is
+ * said per node (no capture at all, or packets the kernel dropped before tcpdump read them),
+ * never guessed: the packet trail and the BGP capture both judge with it.
+ */
+import type { LabHandle, SpawnedProcess } from '../providers/api/lab-handle.js';
+
+export interface Captures {
+  /** Resolves once every capture is listening (or has failed to start), at most 3 s. */
+  ready: Promise<void>;
+  /** Stops them; resolves with each node's output and, per node, why its capture is incomplete. */
+  stop(): Promise<{ outputs: Map<string, string>; gaps: Record<string, string> }>;
+}
+
+const READY_MS = 3000;
+
+export function startCaptures(lab: LabHandle, nodes: string[], filter: string): Captures {
+  const captures = new Map<string, SpawnedProcess>(
+    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', filter])]),
+  );
+  const listening = (p: SpawnedProcess) => /listening on/.test(p.errorOutput?.() ?? '');
+  const ready = (async () => {
+    const until = Date.now() + READY_MS;
+    const exited = new Set<string>();
+    for (const [n, p] of captures) void p.done.then(() => exited.add(n));
+    while (Date.now() < until && ![...captures].every(([n, p]) => listening(p) || exited.has(n)))
+      await new Promise((res) => setTimeout(res, 20));
+  })();
+  let stopping: ReturnType<Captures['stop']> | undefined;
+  const finish: Captures['stop'] = async () => {
+    await ready;
+    for (const p of captures.values()) p.stop();
+    const outputs = new Map<string, string>();
+    const gaps: Record<string, string> = {};
+    for (const [n, p] of captures) {
+      const r = await p.done;
+      outputs.set(n, r.stdout);
+      const dropped = /(\d+) packets? dropped by kernel/.exec(r.stderr);
+      if (!/listening on/.test(r.stderr))
+        gaps[n] = `no capture: ${r.stderr.trim().split('\n').at(-1) || `tcpdump exited ${r.exitCode}`}`;
+      else if (dropped && Number(dropped[1]) > 0)
+        gaps[n] = `${dropped[1]} packets dropped by the kernel before tcpdump read them`;
+    }
+    return { outputs, gaps };
+  };
+  return { ready, stop: () => (stopping ??= finish()) };
+}

@@ -1,0 +1,50 @@
+/**
+ * Every fault the lab can inject, what it does, and which fault suites run it. The fault suites
+ * iterate this list, so a new kind is three edits: its entry here, its injection in the netns
+ * provider (helpers/providers/netns/faults.ts; the containerlab provider refuses a kind it does
+ * not build, by name, and the suites report it not verified there), and its budgets from the
+ * timers (helpers/faults/budgets.ts).
+ */
+
+/** The suites that run faults: fresh connections (suite 4) and established ones (suite 6). */
+export type FaultSuite = 'failover' | 'held-connections';
+
+export interface FaultKindInfo {
+  title: string;
+  suites: readonly FaultSuite[];
+}
+
+export const FAULT_KINDS = {
+  'vip-withdrawn': {
+    title: 'VIP withdrawn by the cluster (advertisement removed)',
+    suites: ['failover', 'held-connections'],
+  },
+  'node-link-down': { title: "node's link down", suites: ['failover', 'held-connections'] },
+  'speaker-crash': {
+    title: "node's BGP speaker crashes (SIGKILL, as a crashed cilium-agent)",
+    suites: ['failover'],
+  },
+  'silent-drop': { title: 'node silently drops everything (nftables)', suites: ['failover'] },
+  'uplink-down': {
+    title: "the node's leaf loses its uplinks (links down on the upstream routers' side)",
+    suites: ['failover', 'held-connections'],
+  },
+} as const satisfies Record<string, FaultKindInfo>;
+
+/** A fault, injected for one victim Kubernetes node (on the node, or on the fabric's side of its path). */
+export type FaultKind = keyof typeof FAULT_KINDS;
+
+/** The kinds a fault suite runs, in the catalogue's order. */
+export function faultKindsOf(suite: FaultSuite): FaultKind[] {
+  return (Object.keys(FAULT_KINDS) as FaultKind[]).filter((k) =>
+    (FAULT_KINDS[k].suites as readonly FaultSuite[]).includes(suite),
+  );
+}
+
+/** A provider that does not build a fault kind says so with this error; the suites mark the fault not verified there. */
+export class UnsupportedFaultError extends Error {
+  constructor(provider: string, kind: FaultKind) {
+    super(`the ${provider} provider does not inject ${kind} (${FAULT_KINDS[kind].title})`);
+    this.name = 'UnsupportedFaultError';
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Which losses a fault may cause: the first path change (a lost packet's kernel time when it
+ * precedes the route monitor's stamp), and the losses outside the windows the fault allows.
+ */
+import { describe, expect, it } from 'vitest';
+import { firstPathChange, unexpectedLosses, type FaultWindows } from '../../helpers/faults/allowed-losses.js';
+
+describe('firstPathChange', () => {
+  const l = (at: number, verdict = 'micro-loop', where = 'spine') =>
+    ({ client: 'c', t: at - 1, verdict, where, at, path: [], detail: '' }) as never;
+  it("takes a lost packet's kernel time when it precedes the monitor's stamp, and reports the lag", () => {
+    expect(firstPathChange(1100, [l(1098.9), l(1120)], ['spine', 'leaf2'], 1000, 1150)).toEqual({
+      t: 1098.9,
+      monitorLagMs: 1100 - 1098.9,
+    });
+  });
+  it("keeps the monitor's stamp otherwise, and ignores losses off the path or of other kinds", () => {
+    expect(
+      firstPathChange(
+        1100,
+        [l(1120), l(1050, 'reset', 'cluster02'), l(1050, 'black-hole', 'leaf1')],
+        ['spine', 'leaf2'],
+        1000,
+        1150,
+      ),
+    ).toEqual({ t: 1100 });
+    expect(firstPathChange(undefined, [], ['spine'], 1000, 1150)).toEqual({ t: undefined });
+  });
+});
+
+describe('unexpectedLosses', () => {
+  const w: FaultWindows = {
+    tFault: 1000,
+    tDetect: 1150,
+    tRestore: 2000,
+    tBack: 2100,
+    ecmpChanges: [1150, 2100],
+    onPath: ['leaf2', 'spine'],
+    victim: 'cluster01',
+    dataPlaneAlive: true,
+    trailComplete: true,
+  };
+  const loss = (t: number, verdict: string, where: string, at: number, ms = 5) =>
+    ({ client: 'c', t, ms, verdict, where, at, path: [], detail: '' }) as never;
+
+  it('allows the withdrawal transient on the victim path, between the fault and the move', () => {
+    expect(
+      unexpectedLosses([loss(1120, 'black-hole', 'leaf2', 1121), loss(1140, 'micro-loop', 'spine', 1141)], w),
+    ).toEqual([]);
+    // Before the route monitor's first stamp is fine: its stamps trail the kernel; the packet's do not.
+    expect(unexpectedLosses([loss(1010, 'micro-loop', 'spine', 1011)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(1160, 'black-hole', 'leaf2', 1161)], w).map((u) => u.why)).toEqual([
+      expect.stringContaining('withdrawal transient'),
+    ]);
+    expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf1', 1121)], w)).toHaveLength(1);
+  });
+
+  it('with the data plane up, a lost request at the dead-node side is unexpected; with it down, it is the fault', () => {
+    const l = loss(1050, 'lost-towards-node', 'leaf2', 1051);
+    expect(unexpectedLosses([l], w)).toHaveLength(1);
+    expect(unexpectedLosses([l], { ...w, dataPlaneAlive: false })).toEqual([]);
+  });
+
+  it('allows a reset only for a connection open while an ECMP set changed (the rehash), during the fault or after the restore', () => {
+    expect(unexpectedLosses([loss(2090, 'reset', 'cluster02', 2101, 20)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(2200, 'reset', 'cluster02', 2201, 20)], w)).toHaveLength(1);
+    // Open when the fabric dropped the victim (ECMP change at 1150), reset 200 ms later on the retransmission.
+    expect(unexpectedLosses([loss(1140, 'reset', 'cluster02', 1345, 206)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(1160, 'reset', 'cluster02', 1365, 206)], w)).toHaveLength(1);
+    // A short connection that died of the change before the monitor stamped it (stamp 2100, request 2095–2098):
+    // allowed only with the packet proof that its SYN went to another cluster than the one that reset it.
+    const quick = { ...(loss(2095, 'reset', 'cluster01', 2097, 3) as object), rehashedFrom: 'cluster02' } as never;
+    expect(unexpectedLosses([quick], w)).toEqual([]);
+    expect(unexpectedLosses([loss(2095, 'reset', 'cluster01', 2097, 3)], w)).toHaveLength(1);
+  });
+
+  it('a loss that ended before the fault, or has no trail although every capture ran, is unexpected', () => {
+    expect(
+      unexpectedLosses([loss(900, 'black-hole', 'leaf2', 901, 5), loss(1120, 'unknown', 'leaf2', 1121)], w),
+    ).toHaveLength(2);
+  });
+
+  it('with a capture missing, a trail-less loss is judged by when it was open, against the same windows', () => {
+    const partial = { ...w, trailComplete: false };
+    expect(unexpectedLosses([loss(1120, 'unknown', 'leaf2', 1121)], partial)).toEqual([]);
+    expect(unexpectedLosses([loss(1500, 'unknown', 'leaf2', 1501)], partial)).toHaveLength(1);
+    expect(unexpectedLosses([loss(1050, 'unknown', 'leaf2', 1051)], { ...partial, dataPlaneAlive: false })).toEqual([]);
+  });
+});

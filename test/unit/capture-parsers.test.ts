@@ -1,0 +1,84 @@
+/**
+ * The failover suite's captures, parsed from their text: `ip -ts monitor route` (iproute2
+ * 6.1–6.x) into the VIP's FIB history, and `tcpdump -v` (4.99) into SYNs, resets and ICMP
+ * errors with the request each one quotes.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseRouteMonitor } from '../../helpers/observe/route-monitor.js';
+import { ownCaptureGaps, parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
+import { ICMP, RST, SYN, VIP } from '../support/tcpdump-text.js';
+
+const T = (s: string) => Date.parse(`${s}Z`);
+
+describe('parseRouteMonitor', () => {
+  const text = [
+    '[2026-11-27T16:47:37.375987] 172.30.0.10 nhid 18 proto bgp metric 20 ',
+    '\tnexthop via 10.0.3.11 dev eth3 weight 1 ',
+    '\tnexthop via 10.0.2.11 dev eth2 weight 1 ',
+    '[2026-11-27T16:47:37.400000] local 10.0.2.1 dev eth2 table local proto kernel scope host src 10.0.2.1 ',
+    '[2026-11-27T16:47:39.056014] 172.30.0.10 nhid 20 via 10.0.3.11 dev eth3 proto bgp metric 20 ',
+    '[2026-11-27T16:47:39.100000] 172.30.0.100 nhid 20 via 10.0.3.11 dev eth3 proto bgp metric 20 ',
+    '[2026-11-27T16:47:40.031687] Deleted 172.30.0.10 nhid 20 via 10.0.3.11 dev eth3 proto bgp metric 20 ',
+  ].join('\n');
+
+  it('turns multipath, single-path and deleted routes of the VIP into next-hop sets, to the microsecond', () => {
+    const changes = parseRouteMonitor(text, 'spine', VIP);
+    expect(changes.map((c) => c.nextHops)).toEqual([['10.0.2.11', '10.0.3.11'], ['10.0.3.11'], []]);
+    expect(changes[1]!.t).toBeCloseTo(T('2026-11-27T16:47:39.056') + 0.014, 3);
+    expect(changes.every((c) => c.router === 'spine' && c.source === 'event')).toBe(true);
+  });
+
+  it('ignores other prefixes, including ones the VIP is a prefix of', () => {
+    expect(parseRouteMonitor(text, 'spine', '172.30.0.100').map((c) => c.nextHops)).toEqual([['10.0.3.11']]);
+    expect(parseRouteMonitor(text, 'spine', '10.9.9.9')).toEqual([]);
+  });
+});
+
+describe('parseTcpdump', () => {
+  it('reads SYNs, resets and ICMP errors with the port of the request they quote', () => {
+    const pkts = parseTcpdump(
+      [
+        SYN('1795798058.100000', 'eth1', 'In', 63, 5, '192.168.100.11', 31111),
+        ICMP('1795798058.100100', 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 31111),
+        RST('1795798058.2', 'eth0', '192.168.100.11', 31112),
+        'tcpdump: listening on any',
+      ].join('\n'),
+      'leaf2',
+    );
+    expect(pkts.map((p) => [p.kind, p.dir, p.ttl, p.kind === 'rst' ? p.dport : (p.sport ?? p.quoted?.sport)])).toEqual([
+      ['syn', 'In', 63, 31111],
+      ['icmp', 'Out', 64, 31111],
+      ['rst', 'Out', 64, 31112],
+    ]);
+    expect(pkts[0]!.t).toBeCloseTo(1795798058100, 3);
+    expect(pkts[1]!.icmp).toBe('net 172.30.0.10 unreachable');
+  });
+});
+
+describe('ownCaptureGaps', () => {
+  const syn = (node: string, sport: number): TrailPacket => ({
+    t: 0,
+    node,
+    dev: 'eth0',
+    dir: 'Out',
+    ttl: 64,
+    ipId: 1,
+    src: '10.0.0.1',
+    dst: '172.30.0.10',
+    kind: 'syn',
+    sport,
+    dport: 80,
+  });
+  it("names a client whose own capture lacks its lost requests' SYNs, and no other", () => {
+    const lost = [
+      { client: 'client', sport: 1 },
+      { client: 'client', sport: 2 },
+      { client: 'client02', sport: 3 },
+    ];
+    // client02's SYN was captured at client02 (and wherever it went); client's at the spine only.
+    expect(ownCaptureGaps(lost, [syn('client02', 3), syn('spine', 1), syn('spine', 2)])).toEqual({
+      client: '2 SYNs its probe sent are missing from its own capture (tcpdump fell behind or stopped)',
+    });
+    expect(ownCaptureGaps(lost, [syn('client', 1), syn('client', 2), syn('client02', 3)])).toEqual({});
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * The one parser of the echo service's reply (helpers/readers/echo-reply.mjs), as every reader
+ * of it uses it: the curl probes, suite 3's flows, and the client scripts (probe.mjs,
+ * held-connections.mjs) run as programs against the netns lab's own echo server on loopback.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { parseEchoReply } from '../../helpers/readers/echo-reply.mjs';
+import { parseManyReplies } from '../../helpers/readers/http-probe.js';
+import { parseFlows } from '../../helpers/traffic/flows.js';
+import { PROBE_SCRIPT } from '../../helpers/traffic/probe.js';
+import { HELD_SCRIPT } from '../../helpers/traffic/held-connections.js';
+import { PROJECT_ROOT } from '../support/lab-copy.js';
+
+const ECHO_SERVER = join(PROJECT_ROOT, 'helpers', 'providers', 'netns', 'echo-server.mjs');
+const NAME = 'cluster=cluster01 node=cluster01-node pod=echo-1';
+/** A reply as whoami writes it: the request's headers echoed after the fields. */
+const REPLY = `Name: ${NAME}\r\nHostname: echo-1\r\nIP: 10.244.0.5\r\nRemoteAddr: 192.168.100.11:40001\r\nGET / HTTP/1.1\r\nHost: 172.30.0.10\r\nX-Note: cluster=elsewhere\r\n\r\n`;
+
+describe('the echo reply', () => {
+  it('names the cluster, node and pod that served, and the client address:port as the server saw it', () => {
+    expect(parseEchoReply(REPLY)).toEqual({
+      cluster: 'cluster01',
+      node: 'cluster01-node',
+      pod: 'echo-1',
+      hostname: 'echo-1',
+      remoteIp: '192.168.100.11',
+      remotePort: 40001,
+    });
+  });
+
+  it('reads the cluster from the Name line only: an echoed header or a missing name is no cluster', () => {
+    expect(parseEchoReply(REPLY.replace(/^Name: .*\r\n/, '')).cluster).toBeUndefined();
+    expect(parseEchoReply('Name: cluster= node=n\n').cluster).toBeUndefined();
+    expect(parseEchoReply('Name: node=n cluster=a=b\n').cluster).toBe('a=b');
+    expect(parseEchoReply('RemoteAddr: [fd00::11]:40001').remoteIp).toBe('fd00::11');
+    expect(parseEchoReply('curl: (28) Connection timed out after 2001 milliseconds')).toEqual({});
+  });
+
+  it("reads curl's replies (one or many) and the flows' first lines the same way", () => {
+    const many = parseManyReplies(`${REPLY}\n@@anycast-verify@@ http://172.30.0.10:80/ 0 \n`, [
+      { vip: '172.30.0.10', port: 80 },
+    ]);
+    expect(many.get('172.30.0.10:80')).toEqual({ ok: true, reply: parseEchoReply(REPLY) });
+    // The flows keep curl's first line: the Name line, with whoami's \r, or curl's error.
+    expect(parseFlows(`4001\tName: ${NAME}\r\n4002\tcurl: (7) Failed to connect\n`, [4001, 4002, 4003])).toEqual([
+      { sport: 4001, cluster: 'cluster01' },
+      { sport: 4002, error: 'curl: (7) Failed to connect' },
+      { sport: 4003, error: 'no output' },
+    ]);
+  });
+
+  it('has no second parser: nothing else in helpers/ matches "cluster=" itself', () => {
+    const files = readdirSync(join(PROJECT_ROOT, 'helpers'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(ts|mjs)$/.test(f) && !f.endsWith('echo-reply.mjs'))
+      .filter((f) => /cluster=\(|[/'"`]cluster=/.test(readFileSync(join(PROJECT_ROOT, 'helpers', f), 'utf8')));
+    expect(files).toEqual([]);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+/** The netns lab's echo server on loopback (a socket in this namespace; nothing added to it). */
+async function withEchoServer(fn: (target: string) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const server = execa(process.execPath, [
+    ECHO_SERVER,
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--hostname',
+    'echo-1',
+    '--name',
+    NAME,
+  ]);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.once('data', () => resolve());
+      server.once('exit', (code) => reject(new Error(`echo-server.mjs exited ${code}`)));
+    });
+    await fn(`127.0.0.1:${port}`);
+  } finally {
+    server.kill('SIGTERM');
+    await server.catch(() => undefined);
+  }
+}
+
+describe('the client scripts read the echo server through the same parser', () => {
+  it('probe.mjs records the cluster of every answer', async () => {
+    await withEchoServer(async (target) => {
+      const r = await execa(process.execPath, [
+        PROBE_SCRIPT,
+        '--target',
+        target,
+        '--seconds',
+        '0.3',
+        '--interval-ms',
+        '50',
+        // Generous: a loaded host must not turn a slow answer into a lost one here.
+        '--timeout-ms',
+        '3000',
+      ]);
+      const records = r.stdout.split('\n').map((l) => JSON.parse(l) as { ok: boolean; cluster?: string });
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.filter((x) => !x.ok || x.cluster !== 'cluster01')).toEqual([]);
+    });
+  });
+
+  it('held-connections.mjs reports the cluster each connection is served by', async () => {
+    await withEchoServer(async (target) => {
+      const r = await execa(process.execPath, [
+        HELD_SCRIPT,
+        '--target',
+        target,
+        '--connections',
+        '2',
+        '--seconds',
+        '1',
+        '--timeout-ms',
+        '3000',
+      ]);
+      const events = r.stdout.split('\n').map((l) => JSON.parse(l) as { ev: string; cluster?: string });
+      // "served" is printed for a connection's first answer, and whenever another cluster answers.
+      const served = events.filter((e) => e.ev === 'served');
+      expect(served.length).toBeGreaterThan(0);
+      expect(served.filter((e) => e.cluster !== 'cluster01')).toEqual([]);
+    });
+  });
+});
