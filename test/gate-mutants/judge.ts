@@ -142,7 +142,11 @@ export function measuredSamples(runs: RunResults[]): {
         if (t.name.includes('vip-withdrawn:') && event === 'tx') injectionMs.push(m.value);
         if (t.name.includes('speaker-crash:') && event === 'start') speakerStartMs.push(m.value);
         if (event === 'up') reconnectMs.push(m.value);
-      } else if (event === 'tx' || event === 'fib') hopExcessMs.push(Math.round((m.value - holds[event]) * 100) / 100);
+      }
+      // A hop is a router's work after it received the change (FRR's holds apply from rx); the
+      // victim's own sends (GoBGP after its dial) are not an FRR hop.
+      else if ((event === 'tx' || event === 'fib') && m.link?.after.endsWith('.rx'))
+        hopExcessMs.push(Math.round((m.value - holds[event]) * 100) / 100);
     }
   }
   return { hopExcessMs, injectionMs, speakerStartMs, reconnectMs };
