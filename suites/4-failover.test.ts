@@ -33,6 +33,7 @@ import { trailObserver } from '../helpers/experiment/trail-observer.js';
 import { bgpObserver } from '../helpers/experiment/bgp-observer.js';
 import {
   failoverFindings,
+  unexplainedPhases,
   type FailoverFindings,
   type FailoverTimeline,
 } from '../helpers/experiment/failover-findings.js';
@@ -107,6 +108,7 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
   expect(f.backS!, `failed back after ${f.backS!.toFixed(2)} s (budget ${spec.failBack.formula})`).toBeLessThanOrEqual(
     spec.failBack.seconds,
   );
+  expect(unexplainedPhases(f, tl), 'the move and the fail-back are each the sum of a waterfall of events').toEqual([]);
   for (const [client, st] of f.clients) {
     expect(st.requests, `${client} kept probing during the fault`).toBeGreaterThan(0);
     if (spec.dataPlaneAlive) continue;

@@ -16,7 +16,7 @@ import type { ProbeRecords } from './probe-observer.js';
 import type { FaultTimeline } from './timeline.js';
 import type { Trail } from './trail-observer.js';
 import type { BgpSeen } from './bgp-observer.js';
-import { advertisementPath, buildWaterfall, type Waterfall } from './waterfall.js';
+import { advertisementPath, buildReturnWaterfall, buildWaterfall, type Waterfall } from './waterfall.js';
 import { expectedVipRoutes } from '../model/expected-routes.js';
 
 export type FailoverTimeline = FaultTimeline<{ probes: ProbeRecords; trail: Trail; bgp: BgpSeen }>;
@@ -120,20 +120,64 @@ function waterfallsOf(m: LabModel, target: FaultTarget, tl: FailoverTimeline): W
   const routes = expectedVipRoutes(m);
   const { messages, segments } = tl.observed.bgp;
   const ev = { messages, segments, fib: tl.fib };
-  return target.ecmpRouters.flatMap((r) => {
-    const path = advertisementPath(routes, target.vip, target.victimCluster, r);
-    const moved = tl.moved?.perRouter[r];
-    const back = tl.back?.perRouter[r];
-    return [
-      ...(moved !== undefined ? [buildWaterfall(m, 'fault', path, target.vip, ev, tl.tFault, moved)] : []),
-      ...(back !== undefined
-        ? [
-            buildWaterfall(m, 'failBack', path, target.vip, ev, tl.tRestore, back, {
-              // A crashed speaker's restore is its new process starting: a link of its own before the dial.
-              started: tl.kind === 'speaker-crash' ? tl.tRestored : undefined,
-            }),
-          ]
-        : []),
-    ];
+  return target.ecmpRouters
+    .flatMap((r) => {
+      const path = advertisementPath(routes, target.vip, target.victimCluster, r);
+      const moved = tl.moved?.perRouter[r];
+      const back = tl.back?.perRouter[r];
+      return [
+        ...(moved !== undefined ? [buildWaterfall(m, 'fault', path, target.vip, ev, tl.tFault, moved)] : []),
+        ...(back !== undefined
+          ? [
+              buildWaterfall(m, 'failBack', path, target.vip, ev, tl.tRestore, back, {
+                // A crashed speaker's restore is its new process starting: a link of its own before the dial.
+                started: tl.kind === 'speaker-crash' ? tl.tRestored : undefined,
+              }),
+            ]
+          : []),
+      ];
+    })
+    .concat(returnWaterfall(m, target, tl));
+}
+
+/**
+ * The way back to the clients, when the fail-back had to wait for it: the victim's leaf (not an
+ * ECMP router) changed its route to a client after the restore. The chain of the prefix it got
+ * back last, ending where the leaf held all its routes to the clients again.
+ */
+function returnWaterfall(m: LabModel, target: FaultTarget, tl: FailoverTimeline): Waterfall[] {
+  const leaf = target.session.a.node;
+  const tEnd = tl.back?.perRouter[leaf];
+  if (tEnd === undefined || target.ecmpRouters.includes(leaf)) return [];
+  const prefixes = new Set(Object.values(target.clientPrefix));
+  const last = tl.fib
+    .filter((c) => c.router === leaf && prefixes.has(c.prefix) && c.source === 'event')
+    .filter((c) => c.t >= tl.tRestore && c.t <= tEnd)
+    .at(-1);
+  if (!last) return [];
+  const { messages, segments } = tl.observed.bgp;
+  return [buildReturnWaterfall(m, leaf, last.prefix, { messages, segments, fib: tl.fib }, tl.tRestore, tEnd)];
+}
+
+/**
+ * Whether each phase's time is the sum of its waterfall's links: the chain that ends last (the
+ * move's, or the fail-back's including its way back to the clients) ends where the phase ended.
+ * A phase that ended on a router no chain follows is named: its time is not explained.
+ */
+export function unexplainedPhases(f: FailoverFindings, tl: FailoverTimeline): string[] {
+  const phases = [
+    { name: 'move', end: tl.moved?.t, of: (w: Waterfall) => w.phase === 'fault' },
+    { name: 'fail-back', end: tl.back?.t, of: (w: Waterfall) => w.phase !== 'fault' },
+  ];
+  return phases.flatMap(({ name, end, of }) => {
+    if (end === undefined) return [];
+    const chains = f.waterfalls.filter(of);
+    const last = Math.max(...chains.map((w) => w.links.find((l) => l.event === 'moved')?.t ?? -Infinity));
+    // The stamps are µs; a link is recorded to 0.01 ms.
+    return Math.abs(last - end) <= 0.01
+      ? []
+      : [
+          `${name}: the chains end ${Number.isFinite(last) ? `${(last - end).toFixed(2)} ms from` : 'nowhere near'} the phase's end (${chains.map((w) => w.path.join('→')).join(', ') || 'no chain'})`,
+        ];
   });
 }

@@ -18,7 +18,15 @@ import type { LabModel } from '../model/lab-model.js';
 import type { BgpMessage, BgpSegment } from '../observe/bgp-messages.js';
 import type { RouteChange } from '../observe/route-monitor.js';
 
-export type WaterfallPhase = 'fault' | 'failBack';
+/** The move, the fail-back (the VIP's way in), and the fail-back's way back to the clients (the victim's leaf's routes to them). */
+export type WaterfallPhase = 'fault' | 'failBack' | 'return';
+
+/** How the report names each phase. */
+export const PHASE_LABEL: Record<WaterfallPhase, string> = {
+  fault: 'move',
+  failBack: 'fail-back',
+  return: 'fail-back, the way back',
+};
 
 /** One link: from the event it follows to this one. */
 export interface WaterfallLink {
@@ -147,41 +155,72 @@ export function buildWaterfall(
     from = r;
   }
   add(routers.at(-1) ?? victim!, 'moved', tEnd, true);
-  if (phase === 'failBack') links.push(...reopened(model, path.slice(1), ev, t0));
   return { phase, path, t0, links, missing };
 }
 
 /**
- * Each session between two routers on the path that the restore re-opened (a SYN between them
- * after t0), as an `up` link after t0: both ends Established (each received the other's first
- * KEEPALIVE). FRR reconnects on its own when the link returns (next-hop tracking), so this is
- * work, not a random wait; it starts the update-group coalesce time of the first UPDATE. It is a
- * side branch (not critical): what waits on it may be a route the chain does not follow (the
- * return path to the clients).
+ * The fail-back's way back to the clients, when the victim's leaf lost its routes to them (its
+ * uplinks went down): the leaf's route to `prefix` returns with an UPDATE from the router above
+ * it, sent on a session the restore re-opened. The chain: that session `up` (both ends
+ * Established; FRR reconnects on its own at the link-up, next-hop tracking: work, not a random
+ * wait), the upstream's `tx` of the prefix (its update-group coalesce time), the leaf's `rx` and
+ * `fib`, then `moved` at `tEnd`, the moment the leaf held all its routes to the clients again.
  */
-function reopened(model: LabModel, routers: string[], ev: Evidence, t0: number): WaterfallLink[] {
-  const out: WaterfallLink[] = [];
-  for (const [i, b] of routers.entries()) {
-    const a = routers[i - 1];
-    if (!a) continue;
-    const between = (src: string, dst: string, x: string, y: string) =>
-      addressOwner(model, src) === x && addressOwner(model, dst) === y;
-    const syn = firstAfter(
-      ev.segments,
-      t0,
-      (s) => s.flags === 'SYN' && (between(s.src, s.dst, a, b) || between(s.src, s.dst, b, a)),
-    );
-    if (!syn) continue;
-    const keepalive = (at: string, from: string) =>
-      firstAfter(
-        ev.messages,
-        syn.t,
-        (m) => m.node === at && m.dir === 'In' && m.type === 'KEEPALIVE' && between(m.src, m.dst, from, at),
-      )?.t;
-    const [ta, tb] = [keepalive(a, b), keepalive(b, a)];
-    if (ta === undefined || tb === undefined) continue;
-    const t = Math.max(ta, tb);
-    out.push({ node: b, event: 'up', t, seconds: (t - t0) / 1000, after: 't0', critical: false });
+export function buildReturnWaterfall(
+  model: LabModel,
+  leaf: string,
+  prefix: string,
+  ev: Evidence,
+  t0: number,
+  tEnd: number,
+): Waterfall {
+  const links: WaterfallLink[] = [];
+  const missing: string[] = [];
+  let chain = { id: 't0', t: t0 };
+  const add = (node: string, event: WaterfallLink['event'], t: number | undefined) => {
+    if (t === undefined || t > tEnd) return undefined;
+    links.push({ node, event, t, seconds: (t - chain.t) / 1000, after: chain.id, critical: true });
+    chain = { id: `${node}.${event}`, t };
+    return chain;
+  };
+  const announces = (m: BgpMessage) => m.type === 'UPDATE' && m.announced.includes(prefix);
+  const got = firstAfter(ev.messages, t0, (m) => m.node === leaf && m.dir === 'In' && announces(m));
+  const upstream = got && addressOwner(model, got.src);
+  if (!upstream) {
+    missing.push(`${leaf} rx: no UPDATE for ${prefix} received`);
+    add(leaf, 'moved', tEnd);
+    return { phase: 'return', path: [leaf], t0, links, missing };
   }
-  return out;
+  add(upstream, 'up', reopenedAt(model, upstream, leaf, ev, t0));
+  const sent = firstAfter(
+    ev.messages,
+    chain.t,
+    (m) => m.node === upstream && m.dir === 'Out' && addressOwner(model, m.dst) === leaf && announces(m),
+  );
+  if (!add(upstream, 'tx', sent?.t)) missing.push(`${upstream} tx: no UPDATE for ${prefix} sent`);
+  add(leaf, 'rx', got.t);
+  const change = firstAfter(ev.fib, chain.t, (c) => c.router === leaf && c.prefix === prefix && c.source === 'event');
+  if (!add(leaf, 'fib', change?.t)) missing.push(`${leaf} fib: no FIB change for ${prefix}`);
+  add(leaf, 'moved', tEnd);
+  return { phase: 'return', path: [upstream, leaf], t0, links, missing };
+}
+
+/** When the session between routers `a` and `b` that the restore re-opened (a SYN between them after t0) had both ends Established (each received the other's first KEEPALIVE). */
+function reopenedAt(model: LabModel, a: string, b: string, ev: Evidence, t0: number): number | undefined {
+  const between = (src: string, dst: string, x: string, y: string) =>
+    addressOwner(model, src) === x && addressOwner(model, dst) === y;
+  const syn = firstAfter(
+    ev.segments,
+    t0,
+    (s) => s.flags === 'SYN' && (between(s.src, s.dst, a, b) || between(s.src, s.dst, b, a)),
+  );
+  if (!syn) return undefined;
+  const keepalive = (at: string, from: string) =>
+    firstAfter(
+      ev.messages,
+      syn.t,
+      (m) => m.node === at && m.dir === 'In' && m.type === 'KEEPALIVE' && between(m.src, m.dst, from, at),
+    )?.t;
+  const [ta, tb] = [keepalive(a, b), keepalive(b, a)];
+  return ta === undefined || tb === undefined ? undefined : Math.max(ta, tb);
 }

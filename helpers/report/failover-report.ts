@@ -12,6 +12,7 @@ import { recordMetric } from './metrics.js';
 import { FAILOVER_KEYS, WATERFALL_KEYS } from './metric-keys.js';
 import { renderTimeline } from './timeline-svg.js';
 import { renderWaterfalls } from './waterfall-svg.js';
+import { PHASE_LABEL } from '../experiment/waterfall.js';
 
 const at = (t: number, t0: number) => `${((t - t0) / 1000).toFixed(3)} s`;
 
@@ -55,7 +56,7 @@ function recordWaterfalls(task: RunnerTask, f: FailoverFindings): void {
     for (const l of w.links)
       recordMetric(task, {
         key: WATERFALL_KEYS.link(`${w.phase}.${l.node}.${l.event}`),
-        name: `${w.phase === 'fault' ? 'move' : 'fail-back'}: ${l.node} ${l.event} after ${l.after}${l.critical ? '' : ' (side branch)'}`,
+        name: `${PHASE_LABEL[w.phase]}: ${l.node} ${l.event} after ${l.after}${l.critical ? '' : ' (side branch)'}`,
         value: Number((l.seconds * 1000).toFixed(2)),
         unit: 'ms',
         link: { after: l.after, critical: l.critical },
@@ -63,7 +64,7 @@ function recordWaterfalls(task: RunnerTask, f: FailoverFindings): void {
     if (w.missing.length)
       recordMetric(task, {
         key: WATERFALL_KEYS.link(`${w.phase}.missing`),
-        name: `${w.phase === 'fault' ? 'move' : 'fail-back'}: events not in the evidence`,
+        name: `${PHASE_LABEL[w.phase]}: events not in the evidence`,
         value: w.missing.length,
         formula: w.missing.join('; '),
       });

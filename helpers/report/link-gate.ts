@@ -25,6 +25,7 @@ import { FAILOVER_KEYS, WATERFALL_KEYS } from './metric-keys.js';
 import type { Metric } from './metrics.js';
 import { faultOfTest, randomWait, type LinkId, type WaitWindow } from './random-waits.js';
 import type { LabInfo } from './lab-info.js';
+import { PHASE_LABEL, type WaterfallPhase } from '../experiment/waterfall.js';
 
 /** A metric of a banded baseline: the worst value (as before) and the sample of every run, run by run (null: that run had none). */
 export interface BaselineMetric extends Metric {
@@ -137,7 +138,7 @@ const phaseBudget = (c: TestContext, phase: string) => {
     : { budget: m.budget * 1000, budgetWhat: `${phase === 'fault' ? 'move' : 'fail-back'} budget` };
 };
 
-const phaseName = (p: string) => (p === 'fault' ? 'move' : p === 'failBack' ? 'fail-back' : p);
+const phaseName = (p: string) => PHASE_LABEL[p as WaterfallPhase] ?? p;
 
 /** Every waterfall link and total of one test, checked against the banded baseline. */
 export function checkBandedTest(c: TestContext): GateCheck[] {

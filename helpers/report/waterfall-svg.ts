@@ -5,7 +5,7 @@
  * two panels on the same rows: the whole phase to scale, and its last 400 ms, where the
  * per-hop links live (a hold-timer fault's first link is seconds long, the hops are ~50 ms).
  */
-import type { Waterfall, WaterfallLink } from '../experiment/waterfall.js';
+import { PHASE_LABEL, type Waterfall, type WaterfallLink } from '../experiment/waterfall.js';
 import { esc } from './timeline-svg.js';
 
 const ROW = 20;
@@ -57,7 +57,7 @@ export function renderWaterfalls(title: string, waterfalls: Waterfall[]): string
   waterfalls.forEach((w, i) => {
     const y0 = 30 + i * block;
     const end = w.links.at(-1)?.t ?? w.t0;
-    parts.push(`<text x="10" y="${y0 + 10}" font-weight="bold">${w.phase === 'fault' ? 'move' : 'fail-back'}</text>`);
+    parts.push(`<text x="10" y="${y0 + 10}" font-weight="bold">${PHASE_LABEL[w.phase]}</text>`);
     w.links.forEach((l, r) =>
       parts.push(
         `<text x="10" y="${y0 + 29 + r * ROW}">${esc(`${l.node} ${l.event}${l.critical ? '' : ' (side)'}`)}</text>`,

@@ -5,7 +5,7 @@
  * victim's dial, links that add up to the phase's time, and missing evidence named.
  */
 import { describe, expect, it } from 'vitest';
-import { advertisementPath, buildWaterfall } from '../../helpers/experiment/waterfall.js';
+import { advertisementPath, buildReturnWaterfall, buildWaterfall } from '../../helpers/experiment/waterfall.js';
 import { expectedVipRoutes } from '../../helpers/model/expected-routes.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import type { BgpMessage, BgpSegment } from '../../helpers/observe/bgp-messages.js';
@@ -152,36 +152,69 @@ describe('the waterfall of a failover', () => {
     expect(sum(w.links)).toBeCloseTo(1.6, 9);
   });
 
-  it("a link's return: the re-opened fabric session is an `up` link after the restore (both ends Established), off the chain", () => {
-    const seg = (t: number, node: string, dir: 'In' | 'Out', src: string, dst: string): BgpSegment => ({
+  it("the way back to the clients after a link's return: the re-opened session, the upstream's coalesced UPDATE, the leaf's rx and FIB", () => {
+    const CLIENTS = '192.168.100.0/24';
+    const seg = (t: number): BgpSegment => ({
       t: T0 + t,
-      node,
-      dir,
-      src,
-      dst,
+      node: 'leaf2',
+      dir: 'Out',
+      src: '10.0.2.11',
+      dst: '10.0.2.1',
       flags: 'SYN',
     });
-    const keepalive = (t: number, node: string, src: string, dst: string): BgpMessage => ({
-      ...msg(t, node, 'In', src, []),
-      dst,
-      type: 'KEEPALIVE',
+    const m = (
+      t: number,
+      node: string,
+      dir: 'In' | 'Out',
+      src: string,
+      type: BgpMessage['type'],
+      a: string[] = [],
+    ) => ({
+      ...msg(t, node, dir, src, [], a),
+      dst: src === '10.0.2.1' ? '10.0.2.11' : '10.0.2.1',
+      type,
     });
-    const w = buildWaterfall(
+    const w = buildReturnWaterfall(
       model,
-      'failBack',
-      path,
-      VIP,
+      'leaf2',
+      CLIENTS,
       {
-        messages: [keepalive(22, 'leaf2', '10.0.2.1', '10.0.2.11'), keepalive(25, 'spine', '10.0.2.11', '10.0.2.1')],
-        segments: [seg(21, 'leaf2', 'Out', '10.0.2.11', '10.0.2.1')],
-        fib: [fib(13, 'spine', ['10.0.2.11', '10.0.3.11'])],
+        messages: [
+          m(22, 'leaf2', 'In', '10.0.2.1', 'KEEPALIVE'),
+          m(25, 'spine', 'In', '10.0.2.11', 'KEEPALIVE'),
+          m(1225, 'spine', 'Out', '10.0.2.1', 'UPDATE', [CLIENTS]),
+          m(1226, 'leaf2', 'In', '10.0.2.1', 'UPDATE', [CLIENTS]),
+        ],
+        segments: [seg(21)],
+        fib: [{ t: T0 + 1287, router: 'leaf2', prefix: CLIENTS, nextHops: ['10.0.2.1'], source: 'event' }],
       },
       T0,
-      T0 + 13,
+      T0 + 1287,
     );
-    // The spine's FIB came back before the session (zebra re-activates the next hop at the link-up).
-    expect(show(w.links)).toEqual(['spine.fib 13 after t0', 'spine.moved 0 after spine.fib', 'spine.up 25 after t0']);
-    expect(w.links.find((l) => l.event === 'up')?.critical).toBe(false);
-    expect(sum(w.links)).toBeCloseTo(0.013, 9);
+    expect(w.phase).toBe('return');
+    expect(w.path).toEqual(['spine', 'leaf2']);
+    expect(show(w.links)).toEqual([
+      'spine.up 25 after t0',
+      'spine.tx 1200 after spine.up',
+      'leaf2.rx 1 after spine.tx',
+      'leaf2.fib 61 after leaf2.rx',
+      'leaf2.moved 0 after leaf2.fib',
+    ]);
+    expect(w.missing).toEqual([]);
+    // The fail-back's time is the sum of the chain.
+    expect(sum(w.links)).toBeCloseTo(1.287, 9);
+  });
+
+  it('the way back with no UPDATE received names what is missing', () => {
+    const w = buildReturnWaterfall(
+      model,
+      'leaf2',
+      '192.168.100.0/24',
+      { messages: [], segments: [], fib: [] },
+      T0,
+      T0 + 900,
+    );
+    expect(w.missing).toEqual(['leaf2 rx: no UPDATE for 192.168.100.0/24 received']);
+    expect(show(w.links)).toEqual(['leaf2.moved 900 after t0']);
   });
 });
