@@ -123,15 +123,20 @@ function waterfallsOf(m: LabModel, target: FaultTarget, tl: FailoverTimeline): W
   return target.ecmpRouters
     .flatMap((r) => {
       const path = advertisementPath(routes, target.vip, target.victimCluster, r);
+      // uplink-down takes the links above the victim's leaf: their routers follow the link, not an UPDATE.
+      const fromLink = tl.kind === 'uplink-down';
       const moved = tl.moved?.perRouter[r];
       const back = tl.back?.perRouter[r];
       return [
-        ...(moved !== undefined ? [buildWaterfall(m, 'fault', path, target.vip, ev, tl.tFault, moved)] : []),
+        ...(moved !== undefined
+          ? [buildWaterfall(m, 'fault', path, target.vip, ev, tl.tFault, moved, { fromLink })]
+          : []),
         ...(back !== undefined
           ? [
               buildWaterfall(m, 'failBack', path, target.vip, ev, tl.tRestore, back, {
                 // A crashed speaker's restore is its new process starting: a link of its own before the dial.
                 started: tl.kind === 'speaker-crash' ? tl.tRestored : undefined,
+                fromLink,
               }),
             ]
           : []),

@@ -102,7 +102,7 @@ export function buildWaterfall(
   ev: Evidence,
   t0: number,
   tEnd: number,
-  opts: { started?: number } = {},
+  opts: { started?: number; fromLink?: boolean } = {},
 ): Waterfall {
   const prefix = cidr(vip);
   const bare = prefix.replace(/\/32$/, '');
@@ -118,23 +118,30 @@ export function buildWaterfall(
     return at;
   };
   const need = (found: unknown, what: string) => void (found || missing.push(what));
-  const [victim, ...routers] = path;
-  // A restarted speaker first starts (its process up: deterministic work), then dials (GoBGP's random wait).
-  if (phase === 'failBack' && opts.started !== undefined) add(victim!, 'start', opts.started, true);
-  // A fail-back that had to re-open the session starts with the victim's dial (absent when the session stayed up).
-  if (phase === 'failBack')
-    add(
-      victim!,
-      'dial',
-      firstAfter(ev.segments, t0, (s) => s.node === victim && s.dir === 'Out' && s.flags === 'SYN')?.t,
-      true,
-    );
+  const [victim, ...below] = path;
+  // A fault on the links above the victim's leaf: the router above it follows the link (zebra drops
+  // or re-activates the next hop), no UPDATE; the victim and its leaf are not on the chain.
+  const fromLink = opts.fromLink === true && below.length > 1;
+  const routers = fromLink ? below.slice(1) : below;
   const towards = (node: string, to: string | undefined) => (m: BgpMessage) =>
     m.node === node && m.dir === 'Out' && (!to || addressOwner(model, m.dst) === to) && touches(m, prefix);
-  const sent = firstAfter(ev.messages, chain.t, towards(victim!, routers[0]));
-  const victimTx = add(victim!, 'tx', sent?.t, true);
-  if (phase === 'failBack') need(victimTx, `${victim} tx: no UPDATE for ${prefix} sent`);
-  let from = victim!;
+  let victimTx: { id: string; t: number } | undefined;
+  if (!fromLink) {
+    // A restarted speaker first starts (its process up: deterministic work), then dials (GoBGP's random wait).
+    if (phase === 'failBack' && opts.started !== undefined) add(victim!, 'start', opts.started, true);
+    // A fail-back that had to re-open the session starts with the victim's dial (absent when the session stayed up).
+    if (phase === 'failBack')
+      add(
+        victim!,
+        'dial',
+        firstAfter(ev.segments, t0, (s) => s.node === victim && s.dir === 'Out' && s.flags === 'SYN')?.t,
+        true,
+      );
+    const sent = firstAfter(ev.messages, chain.t, towards(victim!, routers[0]));
+    victimTx = add(victim!, 'tx', sent?.t, true);
+    if (phase === 'failBack') need(victimTx, `${victim} tx: no UPDATE for ${prefix} sent`);
+  }
+  let from = fromLink ? below[0]! : victim!;
   for (const [i, r] of routers.entries()) {
     const last = i === routers.length - 1;
     const received = firstAfter(
@@ -143,8 +150,10 @@ export function buildWaterfall(
       (m) => m.node === r && m.dir === 'In' && addressOwner(model, m.src) === from && touches(m, prefix),
     );
     const rx = add(r, 'rx', received?.t, true);
-    // Nothing to receive when the victim's session itself died (hold timer, link): the router's own timers start it.
-    if (!rx && (from !== victim || victimTx)) missing.push(`${r} rx: no UPDATE for ${prefix} from ${from}`);
+    // Nothing to receive when the victim's session itself died (hold timer, link): the router's own
+    // timers start it; nor at the router whose own link the fault took.
+    if (!rx && !(fromLink && i === 0) && (from !== victim || victimTx))
+      missing.push(`${r} rx: no UPDATE for ${prefix} from ${from}`);
     const trigger = chain;
     if (!last) {
       const out = firstAfter(ev.messages, trigger.t, towards(r, routers[i + 1]));

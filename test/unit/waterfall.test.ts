@@ -217,4 +217,30 @@ describe('the waterfall of a failover', () => {
     expect(w.missing).toEqual(['leaf2 rx: no UPDATE for 192.168.100.0/24 received']);
     expect(show(w.links)).toEqual(['leaf2.moved 900 after t0']);
   });
+
+  it("a fault on the leaf's uplinks: the router above follows its own link, no UPDATE expected, nothing missing", () => {
+    const w = buildWaterfall(
+      model,
+      'failBack',
+      path,
+      VIP,
+      { messages: [], segments: [], fib: [fib(13, 'spine', ['10.0.2.11', '10.0.3.11'])] },
+      T0,
+      T0 + 13,
+      { fromLink: true },
+    );
+    expect(show(w.links)).toEqual(['spine.fib 13 after t0', 'spine.moved 0 after spine.fib']);
+    expect(w.missing).toEqual([]);
+    // Without it, the same evidence names the BGP events a node-side fault would have shown.
+    const asIfNodeSide = buildWaterfall(
+      model,
+      'failBack',
+      path,
+      VIP,
+      { messages: [], segments: [], fib: [] },
+      T0,
+      T0 + 13,
+    );
+    expect(asIfNodeSide.missing.length).toBeGreaterThan(0);
+  });
 });
