@@ -18,6 +18,7 @@ import type { Trail } from './trail-observer.js';
 import type { BgpSeen } from './bgp-observer.js';
 import { advertisementPath, buildReturnWaterfall, buildWaterfall, type Waterfall } from './waterfall.js';
 import { expectedVipRoutes } from '../model/expected-routes.js';
+import { FAULT_KINDS } from '../providers/api/fault-kinds.js';
 
 export type FailoverTimeline = FaultTimeline<{ probes: ProbeRecords; trail: Trail; bgp: BgpSeen }>;
 export type ClientStats = [client: string, stats: OutageStats][];
@@ -123,8 +124,8 @@ function waterfallsOf(m: LabModel, target: FaultTarget, tl: FailoverTimeline): W
   return target.ecmpRouters
     .flatMap((r) => {
       const path = advertisementPath(routes, target.vip, target.victimCluster, r);
-      // uplink-down takes the links above the victim's leaf: their routers follow the link, not an UPDATE.
-      const fromLink = tl.kind === 'uplink-down';
+      // A fault on the links above the victim's leaf: their routers follow the link, not an UPDATE.
+      const fromLink = FAULT_KINDS[tl.kind].acts === 'uplinks';
       const moved = tl.moved?.perRouter[r];
       const back = tl.back?.perRouter[r];
       return [

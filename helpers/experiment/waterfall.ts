@@ -91,6 +91,33 @@ function firstAfter<T extends { t: number }>(xs: T[], t: number, ok: (x: T) => b
 }
 
 /**
+ * A chain under construction, shared by both builders: each link measured from the event it
+ * follows (the chain's last critical one unless said), none after `tEnd` (the phase's end), and
+ * the events the evidence lacks.
+ */
+function newChain(t0: number, tEnd: number) {
+  const links: WaterfallLink[] = [];
+  const missing: string[] = [];
+  let last = { id: 't0', t: t0 };
+  /** Adds the event after `from`; returns it when found. */
+  const add = (node: string, event: WaterfallLink['event'], t: number | undefined, critical: boolean, from = last) => {
+    if (t === undefined || t > tEnd) return undefined;
+    links.push({ node, event, t, seconds: (t - from.t) / 1000, after: from.id, critical });
+    const at = { id: `${node}.${event}`, t };
+    if (critical) last = at;
+    return at;
+  };
+  return {
+    links,
+    missing,
+    add,
+    get last() {
+      return last;
+    },
+  };
+}
+
+/**
  * The chain of one phase from `t0` to `tEnd` (the moment the ECMP router reached its set).
  * `model` names which addresses belong to which node (a capture sees addresses).
  */
@@ -106,17 +133,8 @@ export function buildWaterfall(
 ): Waterfall {
   const prefix = cidr(vip);
   const bare = prefix.replace(/\/32$/, '');
-  const links: WaterfallLink[] = [];
-  const missing: string[] = [];
-  let chain = { id: 't0', t: t0 };
-  /** Adds the event after `from` (the chain's last event unless said); returns it when found. */
-  const add = (node: string, event: WaterfallLink['event'], t: number | undefined, critical: boolean, from = chain) => {
-    if (t === undefined || t > tEnd) return undefined;
-    links.push({ node, event, t, seconds: (t - from.t) / 1000, after: from.id, critical });
-    const at = { id: `${node}.${event}`, t };
-    if (critical) chain = at;
-    return at;
-  };
+  const chain = newChain(t0, tEnd);
+  const { add, links, missing } = chain;
   const need = (found: unknown, what: string) => void (found || missing.push(what));
   const [victim, ...below] = path;
   // A fault on the links above the victim's leaf: the router above it follows the link (zebra drops
@@ -137,7 +155,7 @@ export function buildWaterfall(
         firstAfter(ev.segments, t0, (s) => s.node === victim && s.dir === 'Out' && s.flags === 'SYN')?.t,
         true,
       );
-    const sent = firstAfter(ev.messages, chain.t, towards(victim!, routers[0]));
+    const sent = firstAfter(ev.messages, chain.last.t, towards(victim!, routers[0]));
     victimTx = add(victim!, 'tx', sent?.t, true);
     if (phase === 'failBack') need(victimTx, `${victim} tx: no UPDATE for ${prefix} sent`);
   }
@@ -146,7 +164,7 @@ export function buildWaterfall(
     const last = i === routers.length - 1;
     const received = firstAfter(
       ev.messages,
-      chain.t,
+      chain.last.t,
       (m) => m.node === r && m.dir === 'In' && addressOwner(model, m.src) === from && touches(m, prefix),
     );
     const rx = add(r, 'rx', received?.t, true);
@@ -154,7 +172,7 @@ export function buildWaterfall(
     // timers start it; nor at the router whose own link the fault took.
     if (!rx && !(fromLink && i === 0) && (from !== victim || victimTx))
       missing.push(`${r} rx: no UPDATE for ${prefix} from ${from}`);
-    const trigger = chain;
+    const trigger = chain.last;
     if (!last) {
       const out = firstAfter(ev.messages, trigger.t, towards(r, routers[i + 1]));
       need(add(r, 'tx', out?.t, true), `${r} tx: no UPDATE for ${prefix} sent on`);
@@ -183,15 +201,9 @@ export function buildReturnWaterfall(
   t0: number,
   tEnd: number,
 ): Waterfall {
-  const links: WaterfallLink[] = [];
-  const missing: string[] = [];
-  let chain = { id: 't0', t: t0 };
-  const add = (node: string, event: WaterfallLink['event'], t: number | undefined) => {
-    if (t === undefined || t > tEnd) return undefined;
-    links.push({ node, event, t, seconds: (t - chain.t) / 1000, after: chain.id, critical: true });
-    chain = { id: `${node}.${event}`, t };
-    return chain;
-  };
+  const chain = newChain(t0, tEnd);
+  const { links, missing } = chain;
+  const add = (node: string, event: WaterfallLink['event'], t: number | undefined) => chain.add(node, event, t, true);
   const announces = (m: BgpMessage) => m.type === 'UPDATE' && m.announced.includes(prefix);
   const got = firstAfter(ev.messages, t0, (m) => m.node === leaf && m.dir === 'In' && announces(m));
   const upstream = got && addressOwner(model, got.src);
@@ -203,12 +215,16 @@ export function buildReturnWaterfall(
   add(upstream, 'up', reopenedAt(model, upstream, leaf, ev, t0));
   const sent = firstAfter(
     ev.messages,
-    chain.t,
+    chain.last.t,
     (m) => m.node === upstream && m.dir === 'Out' && addressOwner(model, m.dst) === leaf && announces(m),
   );
   if (!add(upstream, 'tx', sent?.t)) missing.push(`${upstream} tx: no UPDATE for ${prefix} sent`);
   add(leaf, 'rx', got.t);
-  const change = firstAfter(ev.fib, chain.t, (c) => c.router === leaf && c.prefix === prefix && c.source === 'event');
+  const change = firstAfter(
+    ev.fib,
+    chain.last.t,
+    (c) => c.router === leaf && c.prefix === prefix && c.source === 'event',
+  );
   if (!add(leaf, 'fib', change?.t)) missing.push(`${leaf} fib: no FIB change for ${prefix}`);
   add(leaf, 'moved', tEnd);
   return { phase: 'return', path: [upstream, leaf], t0, links, missing };

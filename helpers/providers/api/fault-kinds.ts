@@ -12,22 +12,30 @@ export type FaultSuite = 'failover' | 'held-connections';
 export interface FaultKindInfo {
   title: string;
   suites: readonly FaultSuite[];
+  /**
+   * Where it acts: on the victim node, or on the links above the victim's leaf (the routers there
+   * follow their own link, no UPDATE: helpers/experiment/waterfall.ts starts the chain with them).
+   */
+  acts: 'node' | 'uplinks';
 }
 
 export const FAULT_KINDS = {
   'vip-withdrawn': {
     title: 'VIP withdrawn by the cluster (advertisement removed)',
     suites: ['failover', 'held-connections'],
+    acts: 'node',
   },
-  'node-link-down': { title: "node's link down", suites: ['failover', 'held-connections'] },
+  'node-link-down': { title: "node's link down", suites: ['failover', 'held-connections'], acts: 'node' },
   'speaker-crash': {
     title: "node's BGP speaker crashes (SIGKILL, as a crashed cilium-agent)",
     suites: ['failover'],
+    acts: 'node',
   },
-  'silent-drop': { title: 'node silently drops everything (nftables)', suites: ['failover'] },
+  'silent-drop': { title: 'node silently drops everything (nftables)', suites: ['failover'], acts: 'node' },
   'uplink-down': {
     title: "the node's leaf loses its uplinks (links down on the upstream routers' side)",
     suites: ['failover', 'held-connections'],
+    acts: 'uplinks',
   },
 } as const satisfies Record<string, FaultKindInfo>;
 
