@@ -9,20 +9,9 @@ import { bandBaseline, TooFewRunsError } from '../../helpers/report/band-baselin
 import { BAND_K, bandOf, LINK_RESOLUTION_MS, median } from '../../helpers/faults/bands.js';
 import { gateRuns, type RunResults } from '../../helpers/report/compare.js';
 import { limitsTable, verdictText } from '../../helpers/report/gate-text.js';
-import type { Metric } from '../../helpers/report/metrics.js';
+import { chainMs, link, noise } from '../support/waterfall-metrics.js';
 
 const TEST = "failover: faults on cluster01 > node-link-down: node's link down";
-
-/** A small, repeatable spread (no Math.random): run i's noise in [0, 1) ms. */
-const noise = (i: number, salt: number) => ((i * 7 + salt * 3) % 10) / 10;
-
-const link = (key: string, value: number, after: string, critical = true): Metric => ({
-  key: `waterfall.${key}`,
-  name: `${key} after ${after}`,
-  value,
-  unit: 'ms',
-  link: { after, critical },
-});
 
 interface Shift {
   /** ms added to a waterfall link, by key. */
@@ -48,8 +37,7 @@ function run(i: number, shift: Shift = {}): RunResults {
     link('failBack.spine.rx', 0.01, 'leaf2.tx'),
     link('failBack.spine.fib', 61 + noise(i, 6), 'spine.rx'),
   ];
-  const sum = (phase: string) =>
-    links.filter((l) => l.key.includes(`.${phase}.`) && l.link!.critical).reduce((a, l) => a + (l.value as number), 0);
+  const sum = (phase: string) => chainMs(links, phase);
   return {
     lab: {
       provider: 'netns',

@@ -8,19 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { bandBaseline } from '../../helpers/report/band-baseline.js';
 import { gateRuns, type RunResults } from '../../helpers/report/compare.js';
-import type { Metric } from '../../helpers/report/metrics.js';
+import { chainMs, link, noise } from '../support/waterfall-metrics.js';
 import { flagsOf, hits, judgeClean, judgePlant, verdictTables, allCaught } from '../gate-mutants/judge.js';
 import { plantsFor } from '../gate-mutants/plants.js';
 
 const TEST = 'failover: faults on cluster01 > vip-withdrawn: VIP withdrawn by the cluster (advertisement removed)';
-const noise = (i: number, salt: number) => ((i * 7 + salt * 3) % 10) / 10;
-const link = (key: string, value: number, after: string, critical = true): Metric => ({
-  key: `waterfall.${key}`,
-  name: `${key} after ${after}`,
-  value,
-  unit: 'ms',
-  link: { after, critical },
-});
 
 /** Run i of vip-withdrawn on the seed's path; `slow` adds ms to links by key; the injection spreads 100-300 ms. */
 function run(i: number, slow: Record<string, number> = {}): RunResults {
@@ -34,9 +26,7 @@ function run(i: number, slow: Record<string, number> = {}): RunResults {
     link(`${p}.spine.rx`, 0.01, 'leaf2.tx'),
     link(`${p}.spine.fib`, 61.5 + noise(i, 5 + j) + s(`${p}.spine.fib`), 'spine.rx'),
   ]);
-  const total = (p: string) =>
-    links.filter((l) => l.key.includes(`.${p}.`) && l.link!.critical).reduce((a, l) => a + (l.value as number), 0) /
-    1000;
+  const total = (p: string) => chainMs(links, p) / 1000;
   return {
     lab: { provider: 'netns', versions: { provider: 'netns', runtime: 'trixie', frr: '10.3', gobgp: '3.36.0' } },
     tests: [
