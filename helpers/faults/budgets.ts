@@ -231,11 +231,6 @@ function uplinkDownSpec(f: FabricFacts, transient: Budget): FaultSpec {
   };
 }
 
-/**
- * The speaker crashes, the node's data plane keeps serving: the leaf drops the path when the
- * TCP session closes, or with GR after the restart time; fail-back waits for the restarted
- * speaker's first dial.
- */
 /** What every node-side fault's budgets are made of: the session as negotiated, the speaker's peer and GoBGP, and the per-hop allowances. */
 interface SpecInputs {
   s: NegotiatedSession;
@@ -245,6 +240,11 @@ interface SpecInputs {
   transient: Budget;
 }
 
+/**
+ * The speaker crashes, the node's data plane keeps serving: the leaf drops the path when the
+ * TCP session closes, or with GR after the restart time; fail-back waits for the restarted
+ * speaker's first dial.
+ */
 function speakerCrashSpec({ s, peer, gobgp, prop, transient }: SpecInputs): FaultSpec {
   const kind = 'speaker-crash';
   const firstDial = gobgp.firstDial(peer.connectRetrySeconds);
