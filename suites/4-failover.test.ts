@@ -91,6 +91,10 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
     ),
     'every lost request has a cause this fault allows',
   ).toEqual([]);
+  expect(
+    f.relapses.map((c) => `${at(c.t, tFault)} ${c.router}: [${c.nextHops.join(', ')}]`),
+    'the fabric stayed moved until the restore (no ECMP router changed its set again)',
+  ).toEqual([]);
   const movedS = f.movedS!;
   if (spec.dataPlaneAlive && f.tFirstChange !== undefined)
     expect(

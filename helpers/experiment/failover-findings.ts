@@ -16,7 +16,13 @@ import type { ProbeRecords } from './probe-observer.js';
 import type { FaultTimeline } from './timeline.js';
 import type { Trail } from './trail-observer.js';
 import type { BgpSeen } from './bgp-observer.js';
-import { advertisementPath, buildReturnWaterfall, buildWaterfall, type Waterfall } from './waterfall.js';
+import {
+  advertisementPath,
+  buildReturnWaterfall,
+  buildWaterfall,
+  transientWindows,
+  type Waterfall,
+} from './waterfall.js';
 import { expectedVipRoutes } from '../model/expected-routes.js';
 import { FAULT_KINDS } from '../providers/api/fault-kinds.js';
 
@@ -38,6 +44,11 @@ export interface FailoverFindings {
   monitorLagMs?: number;
   /** Fabric holds: the ECMP routers' next-hop changes since the fault (there should be none). */
   ecmpMoves: RouteChange[];
+  /**
+   * Fabric moves: ECMP routers' VIP changes after every one had moved and before the restore,
+   * away from the set it had moved to (the fabric must stay moved: a flap back is a finding).
+   */
+  relapses: RouteChange[];
   /** Per ECMP router, the chain of events of the move and of the fail-back (fabric moves only). */
   waterfalls: Waterfall[];
   /** Per node, why its packet trail is incomplete: what tcpdump said, and own SYNs a client's capture lacks. */
@@ -71,7 +82,8 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
     c,
     outageStats(recs, target.victimCluster, tl.tInjected, tEnd),
   ]);
-  const base = { harness, losses, clients, ecmpMoves, waterfalls: waterfallsOf(m, target, tl), gaps };
+  const waterfalls = waterfallsOf(m, target, tl);
+  const base = { harness, losses, clients, ecmpMoves, waterfalls, gaps, relapses: [] as RouteChange[] };
   const tMoved = tl.moved?.t;
   const tBack = tl.back?.t;
   if (tl.speakerBack || tMoved === undefined || tBack === undefined) {
@@ -89,19 +101,43 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
     tBack,
     ecmpChanges: ecmpMoves.map((c) => c.t),
     onPath,
+    transients: transientWindows(waterfalls),
     victim: target.victim,
     dataPlaneAlive: tl.spec.dataPlaneAlive,
     trailComplete: Object.keys(gaps).length === 0,
     noRouteBack: (client, from, to) => noRouteBack(tl, target, client, from, to),
   });
+  const same = (a: string[] | undefined, b: string[]) =>
+    a !== undefined && [...a].sort().join() === [...b].sort().join();
+  const relapses = ecmpMoves.filter(
+    (c) => c.t > tMoved && c.t < tl.tRestore && !same(tl.fibAt(c.router, tMoved, target.vip), c.nextHops),
+  );
   return {
     ...base,
+    relapses,
     unexpected,
     movedS: (tMoved - tl.tFault) / 1000,
     backS: (tBack - tl.tRestore) / 1000,
     tFirstChange: first.t,
     monitorLagMs: first.monitorLagMs,
   };
+}
+
+/**
+ * The ECMP routers' changes after the fabric had moved (`tMoved`) and before the restore that
+ * left the set each had moved to (`movedSet`): the fabric must stay moved until the restore.
+ */
+export function relapsesOf(
+  ecmpMoves: RouteChange[],
+  tMoved: number,
+  tRestore: number,
+  movedSet: (router: string) => string[] | undefined,
+): RouteChange[] {
+  const key = (hops: string[]) => [...hops].sort().join();
+  return ecmpMoves.filter((c) => {
+    const moved = movedSet(c.router);
+    return c.t > tMoved && c.t < tRestore && (moved === undefined || key(moved) !== key(c.nextHops));
+  });
 }
 
 /** Whether the victim's leaf held no route to `client`'s prefix at some moment in [from, to] (the monitor's history). */

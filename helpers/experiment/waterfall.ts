@@ -17,6 +17,7 @@ import { addressOwner, type ExpectedVipRoute } from '../model/expected-routes.js
 import type { LabModel } from '../model/lab-model.js';
 import type { BgpMessage, BgpSegment } from '../observe/bgp-messages.js';
 import type { RouteChange } from '../observe/route-monitor.js';
+import type { TransientWindow } from '../faults/allowed-losses.js';
 
 /** The move, the fail-back (the VIP's way in), and the fail-back's way back to the clients (the victim's leaf's routes to them). */
 export type WaterfallPhase = 'fault' | 'failBack' | 'return';
@@ -248,4 +249,31 @@ function reopenedAt(model: LabModel, a: string, b: string, ev: Evidence, t0: num
     )?.t;
   const [ta, tb] = [keepalive(a, b), keepalive(b, a)];
   return ta === undefined || tb === undefined ? undefined : Math.max(ta, tb);
+}
+
+/**
+ * Where and when the VIP's chains let a router drop or loop requests towards the victim: per
+ * router on a chain, from the start of its first link there (the event its change follows) to
+ * the chain's end. The way back to the clients (`return`) carries no request towards the VIP.
+ */
+export function transientWindows(ws: Waterfall[]): TransientWindow[] {
+  return ws.flatMap((w) => {
+    const end = w.links.find((l) => l.event === 'moved')?.t;
+    if (w.phase === 'return' || end === undefined) return [];
+    const first = new Map<string, TransientWindow>();
+    for (const l of w.links) {
+      if (l.event === 'moved') continue;
+      const from = l.t - l.seconds * 1000;
+      const seen = first.get(l.node);
+      if (!seen || from < seen.from)
+        first.set(l.node, {
+          phase: w.phase === 'fault' ? 'fault' : 'back',
+          router: l.node,
+          from,
+          to: end,
+          link: `${l.node}.${l.event}`,
+        });
+    }
+    return [...first.values()];
+  });
 }

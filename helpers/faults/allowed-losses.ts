@@ -2,12 +2,17 @@
  * Which attributed losses a fault may cause, and when: the failover suite's rule for "every lost
  * request is explained". A loss is allowed only with a named cause, at the place and in the
  * window where that cause can occur:
- * - withdrawal transient (black hole or micro-loop at a router on the victim's path), from
- *   the fault until every ECMP router has dropped the victim (and, after the restore, until
- *   every ECMP router has taken it back). The window opens at the fault, not at the route
- *   monitor's first stamp: `ip monitor` stamps a change when it reads the notification, up to
- *   a few ms after the kernel made it, while a looping or dropped SYN carries the kernel's own
- *   capture time — the loss itself is the earlier evidence that the FIB had changed;
+ * - withdrawal transient (black hole or micro-loop), only inside a link of the phase's waterfall
+ *   at the router where the SYN died or looped: from the start of that router's first link on a
+ *   chain of the victim's advertisement (the event its change follows: the UPDATE it received, the
+ *   fault for a hold-timer expiry) to the end of that chain. The requests go towards the victim's
+ *   VIP, so only the chains of the VIP count (the move's, the fail-back's), never the way back to
+ *   the clients. A router no link names (off the victim's path, or its events missing from the
+ *   evidence) explains nothing, and the same holds after the restore: a black hole or loop during
+ *   fail-back needs a fail-back link at its router. The window opens at the link's start, not at
+ *   the route monitor's stamp: `ip monitor` stamps a change when it reads the notification, up
+ *   to a few ms after the kernel made it, while a looping or dropped SYN carries the kernel's own
+ *   capture time;
  * - with the victim's data plane down, requests sent towards it until the fabric moved;
  * - at any time after the fault, a reset by a cluster for a connection that was open while an
  *   ECMP router's next-hop set changed: hash-threshold ECMP remaps a share of flows when the
@@ -21,6 +26,21 @@
  */
 import type { LostRequest } from '../observe/loss-attribution.js';
 
+/**
+ * Where and when a link of a waterfall lets a router drop or loop requests towards the victim's
+ * VIP (helpers/experiment/waterfall.ts transientWindows).
+ */
+export interface TransientWindow {
+  /** The move (before the restore) or the fail-back. */
+  phase: 'fault' | 'back';
+  router: string;
+  /** From the start of the router's first link on the chain (the event it follows) to the chain's end, epoch ms. */
+  from: number;
+  to: number;
+  /** The link that opens it, e.g. `leaf2.rx`. */
+  link: string;
+}
+
 export interface FaultWindows {
   /** The fault's injection began (a request open at that moment may be hit). */
   tFault: number;
@@ -33,6 +53,8 @@ export interface FaultWindows {
   ecmpChanges: number[];
   /** The routers between the clients and the victim (its leaf, the ECMP routers). */
   onPath: string[];
+  /** Where and when each phase's waterfall allows a black hole or a micro-loop. */
+  transients: TransientWindow[];
   victim: string;
   dataPlaneAlive: boolean;
   /** False when some node could not be captured: trail-less losses are then judged by time. */
@@ -58,7 +80,6 @@ export function unexpectedLosses(
   w: FaultWindows,
 ): { loss: LostRequest; why: string }[] {
   const out: { loss: LostRequest; why: string }[] = [];
-  const transientAt = (l: LostRequest, from: number, to: number) => transientOnPath(l, w.onPath, from, to);
   const byTime = (l: LostRequest & RequestSpan) => l.verdict === 'unknown' && !w.trailComplete;
   const open = (l: RequestSpan, from: number, to: number) => l.t + l.ms >= from && l.t <= to;
   for (const l of losses) {
@@ -76,7 +97,12 @@ export function unexpectedLosses(
     } else if (rehashed) {
       continue;
     } else if (l.t < w.tRestore) {
-      if (transientAt(l, w.tFault, w.tDetect)) continue;
+      const transient = transientWhy(l, w.transients, 'fault', w.tFault);
+      if (transient === true) continue;
+      if (transient !== undefined) {
+        out.push({ loss: l, why: transient });
+        continue;
+      }
       if (byTime(l) && open(l, w.tFault, w.tDetect)) continue;
       if (
         !w.dataPlaneAlive &&
@@ -92,7 +118,12 @@ export function unexpectedLosses(
           : 'not explained by the dead node or the withdrawal transient',
       });
     } else {
-      if (transientAt(l, w.tRestore, w.tBack)) continue;
+      const transient = transientWhy(l, w.transients, 'back', w.tFault);
+      if (transient === true) continue;
+      if (transient !== undefined) {
+        out.push({ loss: l, why: transient });
+        continue;
+      }
       if (byTime(l) && open(l, w.tRestore, w.tBack)) continue;
       // The request reached the victim, and its answer found no way back: the leaf's route to the
       // client was not back yet (the fail-back waits for it: helpers/experiment/run-fault.ts).
@@ -110,6 +141,34 @@ export function unexpectedLosses(
     }
   }
   return out;
+}
+
+/**
+ * For a black hole or a micro-loop: true when a link of the phase's waterfall at a router where
+ * it died (or one of the routers it looped between) covers its time, else why not. Undefined
+ * for the other verdicts.
+ */
+function transientWhy(
+  l: LostRequest,
+  windows: TransientWindow[],
+  phase: TransientWindow['phase'],
+  t0: number,
+): true | string | undefined {
+  if (l.verdict !== 'black-hole' && l.verdict !== 'micro-loop') return undefined;
+  const routers = l.verdict === 'micro-loop' ? loopedAt(l) : l.where !== undefined ? [l.where] : [];
+  const mine = windows.filter((w) => w.phase === phase && routers.includes(w.router));
+  const name = phase === 'fault' ? "the move's" : "the fail-back's";
+  if (l.at !== undefined && mine.some((w) => l.at! >= w.from && l.at! <= w.to)) return true;
+  if (!mine.length) return `a ${l.verdict} at ${routers.join('/') || '?'}, where no link of ${name} waterfall runs`;
+  const s = (t: number) => ((t - t0) / 1000).toFixed(3);
+  const span = (w: TransientWindow) => `${w.link} ${s(w.from)}–${s(w.to)} s`;
+  return `a ${l.verdict} at ${routers.join('/')} at ${l.at !== undefined ? `${s(l.at)} s` : 'an unknown time'}, outside ${name} waterfall links there (${mine.map(span).join(', ')})`;
+}
+
+/** The routers a looping SYN was seen at twice (the loop), or where it died. */
+function loopedAt(l: LostRequest): string[] {
+  const twice = l.path.filter((n, i) => l.path.indexOf(n) !== i);
+  return [...new Set(twice.length ? twice : l.where !== undefined ? [l.where] : [])];
 }
 
 /** A loss that shows a router on the victim's path had changed its FIB (no route, or a route back) at a time in [from, to]. */

@@ -36,6 +36,14 @@ describe('unexpectedLosses', () => {
     tBack: 2100,
     ecmpChanges: [1150, 2100],
     onPath: ['leaf2', 'spine'],
+    // The move: leaf2's link opens at the fault (its hold timer), the spine's at leaf2's UPDATE;
+    // the fail-back: leaf2's at the victim's UPDATE (2010), the spine's at leaf2's (2040).
+    transients: [
+      { phase: 'fault', router: 'leaf2', from: 1000, to: 1150, link: 'leaf2.fib' },
+      { phase: 'fault', router: 'spine', from: 1005, to: 1150, link: 'spine.rx' },
+      { phase: 'back', router: 'leaf2', from: 2010, to: 2100, link: 'leaf2.rx' },
+      { phase: 'back', router: 'spine', from: 2040, to: 2100, link: 'spine.rx' },
+    ],
     victim: 'cluster01',
     dataPlaneAlive: true,
     trailComplete: true,
@@ -43,16 +51,33 @@ describe('unexpectedLosses', () => {
   const loss = (t: number, verdict: string, where: string, at: number, ms = 5) =>
     ({ client: 'c', t, ms, verdict, where, at, path: [], detail: '' }) as never;
 
-  it('allows the withdrawal transient on the victim path, between the fault and the move', () => {
+  it('allows a black hole or a loop only inside a waterfall link at the router where it happened', () => {
     expect(
       unexpectedLosses([loss(1120, 'black-hole', 'leaf2', 1121), loss(1140, 'micro-loop', 'spine', 1141)], w),
     ).toEqual([]);
-    // Before the route monitor's first stamp is fine: its stamps trail the kernel; the packet's do not.
-    expect(unexpectedLosses([loss(1010, 'micro-loop', 'spine', 1011)], w)).toEqual([]);
-    expect(unexpectedLosses([loss(1160, 'black-hole', 'leaf2', 1161)], w).map((u) => u.why)).toEqual([
-      expect.stringContaining('withdrawal transient'),
+    // Before the route monitor's stamp is fine (its stamps trail the kernel), but not before the link opened.
+    expect(unexpectedLosses([loss(1005, 'micro-loop', 'spine', 1006)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(1001, 'black-hole', 'spine', 1002)], w).map((u) => u.why)).toEqual([
+      "a black-hole at spine at 0.002 s, outside the move's waterfall links there (spine.rx 0.005–0.150 s)",
     ]);
-    expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf1', 1121)], w)).toHaveLength(1);
+    expect(unexpectedLosses([loss(1160, 'black-hole', 'leaf2', 1161)], w)).toHaveLength(1);
+    expect(unexpectedLosses([loss(1120, 'black-hole', 'leaf1', 1121)], w).map((u) => u.why)).toEqual([
+      "a black-hole at leaf1, where no link of the move's waterfall runs",
+    ]);
+  });
+
+  it('a loop counts at every router it went round, not only where its TTL ran out', () => {
+    const looped = {
+      ...(loss(1002, 'micro-loop', 'spine', 1003) as object),
+      path: ['leaf1', 'spine', 'leaf2', 'spine', 'leaf2', 'spine'],
+    } as never;
+    expect(unexpectedLosses([looped], w)).toEqual([]);
+  });
+
+  it('after the restore, a black hole or a loop needs a fail-back link at its router', () => {
+    expect(unexpectedLosses([loss(2050, 'micro-loop', 'spine', 2051)], w)).toEqual([]);
+    expect(unexpectedLosses([loss(2020, 'black-hole', 'spine', 2021)], w)).toHaveLength(1);
+    expect(unexpectedLosses([loss(2050, 'black-hole', 'leaf2', 2051)], { ...w, transients: [] })).toHaveLength(1);
   });
 
   it('with the data plane up, a lost request at the dead-node side is unexpected; with it down, it is the fault', () => {
