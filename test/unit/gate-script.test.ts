@@ -53,6 +53,13 @@ describe('scripts/gate.sh', () => {
           metrics: [
             { key: 'failover.moved', name: 'moved after', value: 0.2, unit: 's', budget: 1 },
             {
+              key: 'waterfall.fault.spine.rx',
+              name: 'move: spine rx after t0',
+              value: 138,
+              unit: 'ms',
+              link: { after: 't0', critical: true },
+            },
+            {
               key: 'waterfall.fault.spine.fib',
               name: 'move: spine fib after spine.rx',
               value: 62,
@@ -77,6 +84,9 @@ describe('scripts/gate.sh', () => {
       /\| vip-withdrawn \| waterfall\.fault\.spine\.fib \| 62\.00 ms \| ≤ 62\.01 ms \| \d+\.\d\d ms \(per-hop allowance/,
     );
     expect(readFileSync(join(dir, 'compare.txt'), 'utf8')).not.toMatch(/\| fault/);
+    // The fault's waterfall drawn with its bands, linked from the summary.
+    expect(summary).toMatch(/waterfall against its bands: \[gate\/vip-withdrawn\.svg\]\(gate\/vip-withdrawn\.svg\)/);
+    expect(readFileSync(join(dir, 'gate', 'vip-withdrawn.svg'), 'utf8')).toContain('62.0 ms (band ≤ 62.0 ms)');
   });
 
   it('says "not verified" and fails when the suites left no results', () => {

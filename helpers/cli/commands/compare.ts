@@ -1,5 +1,8 @@
-/** `anycast-verify compare <results> <baseline> [--json] [--limits]`: the regression gate over two results files. */
+/** `anycast-verify compare <results> <baseline> [--json] [--limits] [--pictures <dir>]`: the regression gate over two results files. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { gatePictures } from '../../report/gate-pictures.js';
 import { DEFAULT_TOLERANCE, gateRuns, readResults, type RunResults } from '../../report/compare.js';
 import { limitsTable, verdictText } from '../../report/gate-text.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -35,12 +38,25 @@ export function addCompareCommand(program: Command): void {
       DEFAULT_TOLERANCE.slackSeconds,
     )
     .option('--limits', "after the verdict, every guarded value's limit next to the suite's budget (markdown table)")
+    .option(
+      '--pictures <dir>',
+      "write each fault's waterfall with the band or window the gate held every link to (<dir>/<fault>.svg)",
+    )
     .option('--json', 'machine-readable output on stdout (the exit code is the same)')
     .action(
-      (results: string, baseline: string, o: { ratio: number; slack: number; json?: boolean; limits?: boolean }) => {
+      (
+        results: string,
+        baseline: string,
+        o: { ratio: number; slack: number; json?: boolean; limits?: boolean; pictures?: string },
+      ) => {
         const tolerance = { ratio: o.ratio, slackSeconds: o.slack };
-        const verdict = gateRuns(resultsArgument(results, 'results'), resultsArgument(baseline, 'baseline'), tolerance);
+        const now = resultsArgument(results, 'results');
+        const verdict = gateRuns(now, resultsArgument(baseline, 'baseline'), tolerance);
         process.exitCode = verdict.regressions.length === 0 ? EXIT.ok : EXIT.failed;
+        if (o.pictures) {
+          mkdirSync(o.pictures, { recursive: true });
+          for (const p of gatePictures(now, verdict.checks)) writeFileSync(join(o.pictures, p.name), p.svg);
+        }
         if (o.json) {
           process.stdout.write(`${JSON.stringify({ results, baseline, tolerance, ...verdict }, null, 2)}\n`);
           return;
