@@ -172,7 +172,7 @@ function waterfallsOf(m: LabModel, target: FaultTarget, tl: FailoverTimeline): W
           ? [
               buildWaterfall(m, 'failBack', path, target.vip, ev, tl.tRestore, back, {
                 // A crashed speaker's restore is its new process starting: a link of its own before the dial.
-                started: tl.kind === 'speaker-crash' ? tl.tRestored : undefined,
+                started: FAULT_KINDS[tl.kind].seenBy === 'restart' ? tl.tRestored : undefined,
                 fromLink,
               }),
             ]

@@ -24,8 +24,7 @@
  * works: the event lands up to one hop's processing after the window, so a window is widened
  * by the largest band of the same fault phase's deterministic links (`tail`).
  */
-import type { FaultKind } from '../providers/api/fault-kinds.js';
-import { FAULT_KINDS } from '../providers/api/fault-kinds.js';
+import { FAULT_KINDS, type FaultKind } from '../providers/api/fault-kinds.js';
 import { speakerStartAllowance } from '../faults/hop-allowance.js';
 import { gobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
 import type { LabInfo, LabTimers } from './lab-info.js';
@@ -75,10 +74,11 @@ export function randomWait(
   // command to the victim's UPDATE is the injection's own latency (netns: a gobgp CLI process
   // starting and reaching gobgpd over gRPC, 100-300 ms and growing with the host's load;
   // containerlab: the API change reaching cilium-agent), not the network's work.
-  if (w.fault === 'vip-withdrawn' && link.event === 'tx')
+  const seenBy = FAULT_KINDS[w.fault].seenBy;
+  if (seenBy === 'update' && link.event === 'tx')
     return { notGuarded: "the fault's own injection (the command reaching the speaker), not the network's work" };
-  const holdFault = w.fault === 'node-link-down' || w.fault === 'silent-drop';
-  const dial = link.phase === 'failBack' && link.event === 'dial' && (holdFault || w.fault === 'speaker-crash');
+  const holdFault = seenBy === 'hold-timer';
+  const dial = link.phase === 'failBack' && link.event === 'dial' && (holdFault || seenBy === 'restart');
   const keepalivePhase = link.phase === 'fault' && holdFault && (link.event === 'tx' || link.event === 'fib');
   if (!dial && !keepalivePhase) return undefined;
   const version = w.lab?.versions?.gobgp;
@@ -94,7 +94,7 @@ export function randomWait(
     };
   }
   const g = gobgpBehaviour(version!);
-  if (w.fault === 'speaker-crash') {
+  if (seenBy === 'restart') {
     const first = g.firstDial(t.connectRetry);
     const start = speakerStartAllowance().seconds;
     // The first-dial timer starts while the speaker comes up (GoBGP adds the peer from its

@@ -7,6 +7,8 @@ import { bandBaseline } from '../../helpers/report/band-baseline.js';
 import { MIN_BASELINE_RUNS } from '../../helpers/faults/bands.js';
 import { gateRuns, type RunResults } from '../../helpers/report/compare.js';
 import { WATERFALL_KEYS } from '../../helpers/report/metric-keys.js';
+import { faultOfTest } from '../../helpers/report/random-waits.js';
+import { FAULT_KINDS } from '../../helpers/providers/api/fault-kinds.js';
 import type { Plant } from './plants.js';
 import { FRR_HOLDS_MS } from '../../helpers/faults/hop-allowance.js';
 
@@ -135,12 +137,14 @@ export function measuredSamples(runs: RunResults[]): {
   const speakerStartMs: number[] = [];
   const reconnectMs: number[] = [];
   for (const t of runs.flatMap((r) => r.tests)) {
+    const kind = faultOfTest(t.name);
     for (const m of t.metrics ?? []) {
       const event = WATERFALL_KEYS.link.who(m.key)?.split('.')[2];
       if (typeof m.value !== 'number' || !event || m.unit !== 'ms') continue;
       if (m.link?.after === 't0') {
-        if (t.name.includes('vip-withdrawn:') && event === 'tx') injectionMs.push(m.value);
-        if (t.name.includes('speaker-crash:') && event === 'start') speakerStartMs.push(m.value);
+        const seenBy = kind && FAULT_KINDS[kind].seenBy;
+        if (seenBy === 'update' && event === 'tx') injectionMs.push(m.value);
+        if (seenBy === 'restart' && event === 'start') speakerStartMs.push(m.value);
         if (event === 'up') reconnectMs.push(m.value);
       }
       // A hop is a router's work after it received the change (FRR's holds apply from rx); the

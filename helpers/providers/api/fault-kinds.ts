@@ -17,6 +17,15 @@ export interface FaultKindInfo {
    * follow their own link, no UPDATE: helpers/experiment/waterfall.ts starts the chain with them).
    */
   acts: 'node' | 'uplinks';
+  /**
+   * How the fabric learns of it, which names the waterfall's first links and the gate's random
+   * waits (helpers/report/random-waits.ts): `update`, the victim itself sends the change (the
+   * command reaching it is the injection's latency); `hold-timer`, only its leaf's hold timer
+   * finds it (the keepalive phase is a random wait; the fail-back starts with GoBGP's dial);
+   * `restart`, its speaker is gone and the restore starts a new process (a `start` link, then
+   * the dial); `link`, the routers above follow their own link.
+   */
+  seenBy: 'update' | 'hold-timer' | 'restart' | 'link';
 }
 
 export const FAULT_KINDS = {
@@ -24,18 +33,31 @@ export const FAULT_KINDS = {
     title: 'VIP withdrawn by the cluster (advertisement removed)',
     suites: ['failover', 'held-connections'],
     acts: 'node',
+    seenBy: 'update',
   },
-  'node-link-down': { title: "node's link down", suites: ['failover', 'held-connections'], acts: 'node' },
+  'node-link-down': {
+    title: "node's link down",
+    suites: ['failover', 'held-connections'],
+    acts: 'node',
+    seenBy: 'hold-timer',
+  },
   'speaker-crash': {
     title: "node's BGP speaker crashes (SIGKILL, as a crashed cilium-agent)",
     suites: ['failover'],
     acts: 'node',
+    seenBy: 'restart',
   },
-  'silent-drop': { title: 'node silently drops everything (nftables)', suites: ['failover'], acts: 'node' },
+  'silent-drop': {
+    title: 'node silently drops everything (nftables)',
+    suites: ['failover'],
+    acts: 'node',
+    seenBy: 'hold-timer',
+  },
   'uplink-down': {
     title: "the node's leaf loses its uplinks (links down on the upstream routers' side)",
     suites: ['failover', 'held-connections'],
     acts: 'uplinks',
+    seenBy: 'link',
   },
 } as const satisfies Record<string, FaultKindInfo>;
 
