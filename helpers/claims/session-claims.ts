@@ -107,7 +107,8 @@ export const sessionPrefixes: Check<LabSession> = async (lab, s) => {
     s.a.node,
     s.b.address,
     s.b.asn,
-    s.speakerPeer.advertise.map((x) => x.prefix),
+    s.speakerPeer.advertise,
+    s.speakerPeer.asn,
   );
   const want = kept.map((x) => `${x.prefix} [${x.asPath}] IGP`).sort();
   return got.join() === want.join()

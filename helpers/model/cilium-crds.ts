@@ -5,6 +5,7 @@
  * so a user never wonders whether a setting took effect.
  */
 import { z } from 'zod';
+import { CILIUM_WELL_KNOWN, LARGE_COMMUNITY, STANDARD_COMMUNITY } from './cilium-attributes.js';
 import { labelSelectorSchema } from './label-selector.js';
 import { metadataShape } from './k8s-metadata.js';
 
@@ -127,6 +128,36 @@ export const peerConfigSchema = z
   })
   .strict();
 
+const u32 = (s: string) => s.split(':').every((x) => Number(x) <= 4294967295);
+/** BGPAttributes (./cilium-attributes.ts says where it was read). */
+const attributesSchema = z
+  .object({
+    communities: z
+      .object({
+        standard: z
+          .array(
+            z
+              .string()
+              .regex(STANDARD_COMMUNITY, 'a standard community is AA:NN (each 0-65535) or one 32-bit decimal')
+              .refine(u32, 'a 32-bit community is at most 4294967295'),
+          )
+          .optional(),
+        wellKnown: z.array(z.enum(Object.keys(CILIUM_WELL_KNOWN) as [string, ...string[]])).optional(),
+        large: z
+          .array(
+            z
+              .string()
+              .regex(LARGE_COMMUNITY, 'a large community is three 32-bit decimals, A:B:C')
+              .refine(u32, 'each part of a large community is at most 4294967295'),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    localPreference: z.number().int().min(0).max(4294967295).optional(),
+  })
+  .strict();
+
 export const advertisementSchema = z
   .object({
     apiVersion: ciliumApi,
@@ -148,7 +179,7 @@ export const advertisementSchema = z
                   .strict()
                   .optional(),
                 selector: labelSelectorSchema.optional(),
-                attributes: z.record(z.string(), z.unknown()).optional(),
+                attributes: attributesSchema.optional(),
                 interface: z.record(z.string(), z.unknown()).optional(),
               })
               .strict(),

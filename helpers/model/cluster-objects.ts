@@ -208,11 +208,6 @@ function checkAdvertisement(a: Advertisement, doc: YamlDoc, problems: ProblemLis
       if (e.service.aggregationLengthIPv4 !== undefined || e.service.aggregationLengthIPv6 !== undefined)
         problems.add({ ...at('service'), message: 'aggregation is not emulated' });
     }
-    if (e.attributes)
-      problems.add({
-        ...at('attributes'),
-        message: 'path attributes (communities, local preference) are not emulated',
-      });
     if (e.interface) problems.add({ ...at('interface'), message: 'Interface advertisements are not emulated' });
   });
 }

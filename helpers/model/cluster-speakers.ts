@@ -15,11 +15,14 @@ import { pathToString, type YamlDoc } from './yaml-file.js';
 import { ipv4Error, isIPv4 } from './ipv4.js';
 import type { ClusterObjects, ServiceDoc } from './cluster-objects.js';
 import type { ServiceModel } from './cluster-workloads.js';
+import { mergeAttributes, pathAttributes, type PathAttributes } from './cilium-attributes.js';
 
 export interface AdvertisedPrefix {
   prefix: string;
   /** Service the prefix belongs to, namespace/name. */
   service: string;
+  /** The path attributes the advertisements that select it set (merged as Cilium merges them: ./cilium-attributes.ts). */
+  attributes: PathAttributes;
 }
 
 export interface SpeakerPeer {
@@ -289,15 +292,22 @@ function peerFamilies(
     }
     usable.push({ afi: f.afi, safi: 'unicast' });
     if (f.afi !== 'ipv4' || !f.advertisements) return; // nil selector: nothing advertised (Cilium semantics)
-    for (const a of selectedVipPrefixes(ctx, f.advertisements))
-      if (!advertise.some((x) => x.prefix === a.prefix)) advertise.push(a);
+    for (const a of selectedVipPrefixes(ctx, f.advertisements)) {
+      const seen = advertise.findIndex((x) => x.prefix === a.prefix);
+      if (seen < 0) advertise.push(a);
+      else
+        advertise[seen] = {
+          ...advertise[seen]!,
+          attributes: mergeAttributes(advertise[seen]!.attributes, a.attributes),
+        };
+    }
   });
   return { families: usable, advertise };
 }
 
 /**
  * The /32 of each VIP the advertisements `selector` picks export from the node, in order, repeats
- * included: LoadBalancerIP of each LB-IPAM Service with a VIP that a Service advertisement selects;
+ * included (each with the attributes of the advertisement that picked it): LoadBalancerIP of each LB-IPAM Service with a VIP that a Service advertisement selects;
  * with externalTrafficPolicy Local, only from a node with a ready local backend.
  */
 function selectedVipPrefixes(
@@ -317,7 +327,7 @@ function selectedVipPrefixes(
         // keeps only ready or serving-terminating endpoints of the EndpointSlice).
         if (model.externalTrafficPolicy === 'Local' && !model.pods.some((p) => p.node === node.name && p.ready))
           continue;
-        out.push({ prefix: `${model.vip}/32`, service: model.key });
+        out.push({ prefix: `${model.vip}/32`, service: model.key, attributes: pathAttributes(entry.attributes) });
       }
     }
   }

@@ -6,6 +6,7 @@
  * (route-propagation.ts); each router selects among what it learns (best-path.ts). Relaxed
  * round by round until nothing changes (the round count bounds any loop).
  */
+import type { PathAttributes } from './cilium-attributes.js';
 import type { LabModel, RouterModel } from './lab-model.js';
 import { addressOwner, addressTowards, ownsAddress, speakerOf } from './lab-addresses.js';
 import { receiveFrom, sendTo, type Crossing } from './route-propagation.js';
@@ -65,10 +66,12 @@ export function routerView(model: LabModel, table: BestTable, router: string, pr
     const sp = speakerOf(model, owner);
     if (sp) {
       // A speaker sends the prefix only to peers its export policy selects, i.e. to one of this router's addresses.
-      const sends = sp.peers.some(
+      const peer = sp.peers.find(
         (p) => ownsAddress(model, router, p.address) && p.advertise.some((a) => a.prefix === prefix),
       );
-      const offer: RouteAttrs = { asns: [sp.localASN], localPref: 100, med: 0, communities: [], trail: [] };
+      const sends = peer !== undefined;
+      const adv = peer?.advertise.find((a) => a.prefix === prefix);
+      const offer = speakerOffer(sp.localASN, peer?.asn, adv?.attributes);
       const info = { nextHop: nb.address, via: owner, cluster: model.k8sNodes[owner]!.cluster };
       if (sends) take(receiveFrom(r.frr, nb, prefix, offer), sp.localASN, info);
       continue;
@@ -88,6 +91,22 @@ export function routerView(model: LabModel, table: BestTable, router: string, pr
 }
 
 /**
+ * What a cluster's speaker offers a peer for one prefix: its AS, the communities its
+ * advertisements set (./cilium-attributes.ts), and their local preference only on an iBGP
+ * session (GoBGP drops LOCAL_PREF towards any other peer; FRR takes a missing one as 100).
+ */
+function speakerOffer(localAsn: number, peerAsn: number | undefined, a: PathAttributes | undefined): RouteAttrs {
+  const ibgp = peerAsn === localAsn;
+  return {
+    asns: ibgp ? [] : [localAsn],
+    localPref: ibgp && a?.localPreference !== undefined ? a.localPreference : 100,
+    med: 0,
+    communities: a?.communities ?? [],
+    trail: a?.communities.length ? [`the speaker's advertisement sets community ${a.communities.join(' ')}`] : [],
+  };
+}
+
+/**
  * What a router keeps of what a cluster's speaker offers it on one session (`show bgp neighbors
  * X routes`): each prefix with the AS path its inbound policy leaves; a prefix its policy drops
  * is absent.
@@ -97,13 +116,14 @@ export function acceptedFromSpeaker(
   router: string,
   nodeAddress: string,
   speakerAsn: number,
-  prefixes: string[],
+  prefixes: { prefix: string; attributes?: PathAttributes }[],
+  peerAsn?: number,
 ): { prefix: string; asPath: string }[] {
   const r = model.routers[router];
   const nb = r?.frr.bgp?.neighbors[nodeAddress];
   if (!r || !nb) return [];
-  return prefixes.flatMap((prefix) => {
-    const offer: RouteAttrs = { asns: [speakerAsn], localPref: 100, med: 0, communities: [], trail: [] };
+  return prefixes.flatMap(({ prefix, attributes }) => {
+    const offer = speakerOffer(speakerAsn, peerAsn, attributes);
     const c = receiveFrom(r.frr, nb, prefix, offer);
     return 'attrs' in c ? [{ prefix, asPath: c.attrs.asns.join(' ') }] : [];
   });

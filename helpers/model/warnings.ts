@@ -7,6 +7,7 @@ import type { LabModel } from './lab-model.js';
 import { poolConflicts } from './lb-ipam.js';
 import { sessionTimerWarnings } from './bgp-sessions.js';
 import { policyWarnings } from './policy-notes.js';
+import { sameAttributes } from './cilium-attributes.js';
 
 export function modelWarnings(model: LabModel): Problem[] {
   const out: Problem[] = [];
@@ -29,7 +30,31 @@ export function modelWarnings(model: LabModel): Problem[] {
         field: `${pod.namespace}/${pod.deployment}`,
         message: `pod ${pod.name} on ${pod.node} never becomes ready: ${pod.notReady}; it is no backend, and with externalTrafficPolicy Local its node does not advertise the VIP`,
       });
+  out.push(...attributeSplits(model));
   out.push(...sessionTimerWarnings(model));
   out.push(...policyWarnings(model));
+  return out;
+}
+
+/**
+ * A node whose peers get one VIP with different attributes (their PeerConfigs select different
+ * advertisements): Cilium exports per peer, the emulated node holds one path per prefix and
+ * sends every peer the merge (helpers/providers/netns/gobgp-config.ts originatedPaths).
+ */
+export function attributeSplits(model: LabModel): Problem[] {
+  const out: Problem[] = [];
+  for (const c of Object.values(model.clusters))
+    for (const sp of Object.values(c.speakers)) {
+      const prefixes = new Set(sp.peers.flatMap((p) => p.advertise.map((a) => a.prefix)));
+      for (const prefix of prefixes) {
+        const each = sp.peers.flatMap((p) => p.advertise.filter((a) => a.prefix === prefix).map((a) => ({ p, a })));
+        if (each.every(({ a }) => sameAttributes(a.attributes, each[0]!.a.attributes))) continue;
+        out.push({
+          file: each[0]!.p.source.peerConfig ?? each[0]!.p.source.clusterConfig,
+          field: `${sp.node} ${prefix}`,
+          message: `${sp.node}'s peers ${each.map(({ p }) => p.name).join(', ')} get ${prefix} with different attributes; Cilium exports per peer, the emulated node sends every peer their merge (the union of communities, the largest local preference)`,
+        });
+      }
+    }
   return out;
 }

@@ -39,7 +39,9 @@ describe('the seed lab model', () => {
         connectRetrySeconds: 5,
         gracefulRestart: { restartTimeSeconds: 15 },
         password: expect.any(String),
-        advertise: [{ prefix: '172.30.0.10/32', service: 'anycast-echo/echo' }],
+        advertise: [
+          { prefix: '172.30.0.10/32', service: 'anycast-echo/echo', attributes: { communities: [], large: [] } },
+        ],
       }),
     ]);
   });
@@ -166,11 +168,30 @@ describe('mutated copies of the lab files', () => {
     const c = labCopy();
     c.edit(
       'fixtures/cilium/bgp-advertisement.yaml',
-      '      selector:',
-      '      attributes:\n        communities:\n          standard: ["65000:100"]\n      selector:',
+      '          - LoadBalancerIP',
+      '          - LoadBalancerIP\n        aggregationLengthIPv4: 24',
     );
     expect(problemsOf(c.root).join('\n')).toMatch(
-      /bgp-advertisement\.yaml:\d+: spec\.advertisements\[0\]\.attributes: path attributes \(communities, local preference\) are not emulated/,
+      /bgp-advertisement\.yaml:\d+: spec\.advertisements\[0\]\.service: aggregation is not emulated/,
+    );
+  });
+
+  it("carries an advertisement's communities and local preference to the node's path; a malformed one is refused by line", () => {
+    const c = labCopy();
+    c.edit(
+      'fixtures/cilium/bgp-advertisement.yaml',
+      '      selector:',
+      '      attributes:\n        communities:\n          standard: ["65000:100", "4259840100"]\n          wellKnown: [planned-shut]\n          large: ["64512:1:2"]\n        localPreference: 200\n      selector:',
+    );
+    const m = loadLabModel({ root: c.root });
+    expect(m.clusters.cluster01!.speakers.cluster01!.peers[0]!.advertise[0]!.attributes).toEqual({
+      communities: ['65000:100', '65535:0'],
+      large: ['64512:1:2'],
+      localPreference: 200,
+    });
+    c.edit('fixtures/cilium/bgp-advertisement.yaml', '"65000:100"', '"65536:100"');
+    expect(problemsOf(c.root).join('\n')).toMatch(
+      /bgp-advertisement\.yaml:\d+: spec\.advertisements\[0\]\.attributes\.communities\.standard\[0\]: a standard community is AA:NN/,
     );
   });
 

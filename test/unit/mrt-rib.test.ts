@@ -64,6 +64,40 @@ describe('originationMrt', () => {
     expect(rib(recs[2]!)).toMatchObject({ seq: 1, prefix: '10.200.0.0/16' });
   });
 
+  it("adds the advertisement's LOCAL_PREF, COMMUNITIES and LARGE_COMMUNITY (optional transitive), each as RFC 4271/1997/8092 encode them", () => {
+    const [, entry] = records(
+      originationMrt(
+        [
+          {
+            prefix: '172.30.0.10/32',
+            attributes: { communities: ['65000:100', '65535:0'], large: ['64512:1:2'], localPreference: 200 },
+          },
+        ],
+        1_800_000_000,
+      ),
+    );
+    const b = entry!.body;
+    const o = 5 + 4 + 2 + 6;
+    const attrs = [...b.subarray(o + 2, o + 2 + b.readUInt16BE(o))];
+    expect(attrs).toEqual([
+      ...[0x40, 1, 1, 0],
+      ...[0x40, 3, 4, 0, 0, 0, 0],
+      ...[0x40, 5, 4, 0, 0, 0, 200],
+      ...[0xc0, 8, 8, 0xfd, 0xe8, 0, 100, 0xff, 0xff, 0, 0],
+      ...[0xc0, 32, 12, 0, 0, 0xfc, 0, 0, 0, 0, 1, 0, 0, 0, 2],
+    ]);
+  });
+
+  it('uses a two-octet length past 255 octets (the extended-length flag)', () => {
+    const many = Array.from({ length: 70 }, (_, i) => `65000:${i}`);
+    const [, entry] = records(
+      originationMrt([{ prefix: '172.30.0.10/32', attributes: { communities: many, large: [] } }]),
+    );
+    const b = entry!.body;
+    const at = 5 + 4 + 2 + 6 + 2 + 4 + 7;
+    expect([b[at], b[at + 1], b.readUInt16BE(at + 2)]).toEqual([0xd0, 8, 280]);
+  });
+
   it('refuses what is not an IPv4 prefix', () => {
     expect(() => originationMrt(['172.30.0/32'])).toThrow(/not an IPv4 prefix: 172.30.0\/32/);
     expect(() => originationMrt(['172.30.0.1/33'])).toThrow(/not an IPv4 prefix/);

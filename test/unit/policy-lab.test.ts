@@ -187,7 +187,7 @@ describe('remote-as external and internal (checked against the other end like a 
 
 describe("what a leaf keeps of its node's offer (suite 1's received-routes claim)", () => {
   const kept = (c: LabCopy) =>
-    acceptedFromSpeaker(loadLabModel({ root: c.root }), 'leaf2', '192.168.49.2', 65101, [`${VIP}/32`]);
+    acceptedFromSpeaker(loadLabModel({ root: c.root }), 'leaf2', '192.168.49.2', 65101, [{ prefix: `${VIP}/32` }]);
   it('the seed: the VIP, AS path the cluster AS', () =>
     expect(kept(labCopy())).toEqual([{ prefix: `${VIP}/32`, asPath: '65101' }]));
   it('an inbound route-map prepending: the longer path; ebgp-requires-policy without policy: nothing', () => {

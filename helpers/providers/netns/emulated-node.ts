@@ -14,7 +14,7 @@ import { run } from '../../os/command.js';
 import { Deadline, waitUntil } from '../../os/poll.js';
 import type { ProcessRecord } from '../../os/run-state.js';
 import { originationMrt } from './mrt-rib.js';
-import { gobgpConfig, originatedPrefixes } from './gobgp-config.js';
+import { gobgpConfig, originatedPaths, originatedPrefixes } from './gobgp-config.js';
 import { GOBGP_API, nsName } from './naming.js';
 import { spawnDetached, logTail } from './processes.js';
 import { inNetns, listeningSockets } from '../../os/listening.js';
@@ -188,7 +188,7 @@ export async function advertise(rt: LabRuntime, lab: string, intent: SpeakerInte
     port!,
   ]);
   const inject = execa(argv[0]!, argv.slice(1), { stdin: 'pipe', reject: false, timeout: 60_000 });
-  inject.stdin.write(originationMrt(prefixes));
+  inject.stdin.write(originationMrt(originatedPaths(intent)));
   const held = await waitUntil(
     async () => {
       if (inject.exitCode !== null) return `gobgp mrt inject exited early (${inject.exitCode})`;

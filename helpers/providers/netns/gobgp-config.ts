@@ -8,6 +8,8 @@
  * a global import policy that rejects everything but local routes, and a global export
  * policy that rejects everything but the exact VIP /32s selected for that neighbour.
  */
+import { mergeAttributes } from '../../model/cilium-attributes.js';
+import type { OriginatedPath } from './mrt-rib.js';
 import type { SpeakerIntent, SpeakerPeer } from '../../model/clusters.js';
 import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
 
@@ -138,5 +140,23 @@ function gobgpNeighbor(peer: SpeakerPeer, gobgp: GobgpBehaviour): Record<string,
 
 /** Every prefix the node originates (added to GoBGP's global RIB; export policy decides who gets it). */
 export function originatedPrefixes(intent: SpeakerIntent): string[] {
-  return [...new Set(intent.peers.flatMap((p) => p.advertise.map((a) => a.prefix)))];
+  return originatedPaths(intent).map((p) => p.prefix);
+}
+
+/**
+ * Every path the node originates, with its attributes. The emulation puts one path per prefix in
+ * GoBGP's global RIB, so a prefix whose advertisements differ from peer to peer carries the
+ * union (Cilium's own merge rule) to every peer; `check` warns where that differs from Cilium's
+ * per-peer export (helpers/model/warnings.ts).
+ */
+export function originatedPaths(intent: SpeakerIntent): OriginatedPath[] {
+  const out = new Map<string, OriginatedPath>();
+  for (const a of intent.peers.flatMap((p) => p.advertise)) {
+    const seen = out.get(a.prefix);
+    out.set(a.prefix, {
+      prefix: a.prefix,
+      attributes: seen ? mergeAttributes(seen.attributes, a.attributes) : a.attributes,
+    });
+  }
+  return [...out.values()];
 }

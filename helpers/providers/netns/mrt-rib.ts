@@ -10,14 +10,32 @@
  * CLI-added path (pkg/server/grpc_server.go:341 at v3.37.0, :520 at v4.0.0; the CLI's own
  * next hop is 0.0.0.0, cmd/gobgp/global.go:1841 at v3.37.0). The suites check the result on
  * the wire (AS paths, origin) at every router.
+ *
+ * A path an advertisement gives attributes (helpers/model/cilium-attributes.ts) also carries
+ * COMMUNITIES (RFC 1997, type 8), LARGE_COMMUNITY (RFC 8092, type 32) and LOCAL_PREF (type 5).
+ * `mrt inject` keeps every attribute of an IPv4 entry as it is (cmd/gobgp/mrt.go:143-153 at
+ * v3.37.0), and GoBGP itself drops LOCAL_PREF towards every peer but iBGP ones, as Cilium's
+ * documentation says (pkg/server/server.go:817-821 at v3.37.0).
  */
+import { NO_ATTRIBUTES, type PathAttributes } from '../../model/cilium-attributes.js';
+
+/** One originated path: the prefix and the attributes its advertisements set. */
+export interface OriginatedPath {
+  prefix: string;
+  attributes: PathAttributes;
+}
 
 const TABLE_DUMP_V2 = 13;
 const PEER_INDEX_TABLE = 1;
 const RIB_IPV4_UNICAST = 2;
 const ATTR_TRANSITIVE = 0x40;
+const ATTR_OPTIONAL = 0x80;
+const ATTR_EXTENDED_LENGTH = 0x10;
 const ORIGIN = 1;
 const NEXT_HOP = 3;
+const LOCAL_PREF = 5;
+const COMMUNITIES = 8;
+const LARGE_COMMUNITY = 32;
 const ORIGIN_IGP = 0;
 
 function record(subtype: number, body: Buffer, timestamp: number): Buffer {
@@ -31,8 +49,49 @@ function record(subtype: number, body: Buffer, timestamp: number): Buffer {
 
 const octets = (ip: string) => Buffer.from(ip.split('.').map(Number));
 
-function attribute(type: number, value: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([ATTR_TRANSITIVE, type, value.length]), value]);
+/** One path attribute: flags, type, length (two octets past 255, RFC 4271 §4.3), value. */
+function attribute(type: number, value: Buffer, flags = ATTR_TRANSITIVE): Buffer {
+  if (value.length <= 255) return Buffer.concat([Buffer.from([flags, type, value.length]), value]);
+  const head = Buffer.from([flags | ATTR_EXTENDED_LENGTH, type, 0, 0]);
+  head.writeUInt16BE(value.length, 2);
+  return Buffer.concat([head, value]);
+}
+
+/** Each part as a 32-bit or 16-bit big-endian word. */
+function words(parts: number[], bytes: 2 | 4): Buffer {
+  const b = Buffer.alloc(parts.length * bytes);
+  parts.forEach((p, i) => (bytes === 2 ? b.writeUInt16BE(p, i * 2) : b.writeUInt32BE(p, i * 4)));
+  return b;
+}
+
+/** The attributes an advertisement sets, encoded (none when it sets none). */
+function extraAttributes(a: PathAttributes): Buffer[] {
+  const out: Buffer[] = [];
+  if (a.localPreference !== undefined) out.push(attribute(LOCAL_PREF, words([a.localPreference], 4)));
+  const optional = ATTR_OPTIONAL | ATTR_TRANSITIVE;
+  if (a.communities.length)
+    out.push(
+      attribute(
+        COMMUNITIES,
+        words(
+          a.communities.flatMap((c) => c.split(':').map(Number)),
+          2,
+        ),
+        optional,
+      ),
+    );
+  if (a.large.length)
+    out.push(
+      attribute(
+        LARGE_COMMUNITY,
+        words(
+          a.large.flatMap((c) => c.split(':').map(Number)),
+          4,
+        ),
+        optional,
+      ),
+    );
+  return out;
 }
 
 /** One local peer (type 0x02: IPv4 address, 4-byte AS) with AS 0 and BGP ID 0.0.0.0. */
@@ -49,12 +108,16 @@ function peerIndexTable(timestamp: number): Buffer {
   return record(PEER_INDEX_TABLE, body, timestamp);
 }
 
-function ribEntry(sequence: number, prefix: string, timestamp: number): Buffer {
+function ribEntry(sequence: number, { prefix, attributes }: OriginatedPath, timestamp: number): Buffer {
   const [address, lenText] = prefix.split('/');
   const length = Number(lenText ?? 32);
   if (!address || !/^\d+\.\d+\.\d+\.\d+$/.test(address) || !(length >= 0 && length <= 32))
     throw new Error(`not an IPv4 prefix: ${prefix}`);
-  const attrs = Buffer.concat([attribute(ORIGIN, Buffer.from([ORIGIN_IGP])), attribute(NEXT_HOP, octets('0.0.0.0'))]);
+  const attrs = Buffer.concat([
+    attribute(ORIGIN, Buffer.from([ORIGIN_IGP])),
+    attribute(NEXT_HOP, octets('0.0.0.0')),
+    ...extraAttributes(attributes),
+  ]);
   const head = Buffer.alloc(5);
   head.writeUInt32BE(sequence, 0);
   head.writeUInt8(length, 4);
@@ -72,7 +135,11 @@ function ribEntry(sequence: number, prefix: string, timestamp: number): Buffer {
   return record(RIB_IPV4_UNICAST, body, timestamp);
 }
 
-/** The MRT file that originates `prefixes` (IPv4, a.b.c.d/len). */
-export function originationMrt(prefixes: readonly string[], now = Math.floor(Date.now() / 1000)): Buffer {
-  return Buffer.concat([peerIndexTable(now), ...prefixes.map((p, i) => ribEntry(i, p, now))]);
+/** The MRT file that originates `paths` (IPv4, a.b.c.d/len; a bare prefix sets no attributes). */
+export function originationMrt(
+  paths: readonly (OriginatedPath | string)[],
+  now = Math.floor(Date.now() / 1000),
+): Buffer {
+  const entries = paths.map((p) => (typeof p === 'string' ? { prefix: p, attributes: NO_ATTRIBUTES } : p));
+  return Buffer.concat([peerIndexTable(now), ...entries.map((p, i) => ribEntry(i, p, now))]);
 }
