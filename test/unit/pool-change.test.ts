@@ -43,9 +43,17 @@ beforeAll(async () => {
               kind: 'CiliumLoadBalancerIPPool',
               verbs: ['get', 'patch'],
             },
+            {
+              name: 'ciliumbgpadvertisements',
+              singularName: 'ciliumbgpadvertisement',
+              namespaced: false,
+              kind: 'CiliumBGPAdvertisement',
+              verbs: ['get', 'patch', 'delete'],
+            },
           ],
         });
       } else if (req.method === 'PATCH') json(200, JSON.parse(body));
+      else if (req.method === 'DELETE') json(200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
       else json(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
     });
   });
@@ -169,6 +177,32 @@ describe('changed VIP pool on a provider that runs a second lab (netns)', () => 
       'up',
       `check ${model.name}-pool`,
       `down ${model.name}-pool`,
+    ]);
+  });
+});
+
+describe('a drain advertisement on containerlab: applied, then deleted on restore', () => {
+  it('applies the changed advertisements, and restoring deletes the one only the changed model has', async () => {
+    requests.length = 0;
+    const handle = new ContainerlabHandle(model, {
+      run: (async () => ({ stdout: '', stderr: '', exitCode: 0 })) as never,
+      kubeConfig: kubeConfig(),
+    });
+    const copy = labCopy();
+    copy.write(
+      'fixtures/cilium/cluster01/drain.yaml',
+      'apiVersion: cilium.io/v2\nkind: CiliumBGPAdvertisement\nmetadata:\n  name: drain\n  labels: {advertise: bgp}\nspec:\n  advertisements:\n    - advertisementType: Service\n      service: {addresses: [LoadBalancerIP]}\n      selector: {matchLabels: {lbmode: bgp}}\n      attributes: {communities: {wellKnown: [planned-shut]}}\n',
+    );
+    const { restore } = await handle.reconfigure(loadLabModel({ root: copy.root }), ['CiliumBGPAdvertisement']);
+    await restore();
+    const writes = requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url.split('?')[0]}`);
+    expect(writes).toEqual([
+      'PATCH /apis/cilium.io/v2/ciliumbgpadvertisements/anycast-services',
+      'PATCH /apis/cilium.io/v2/ciliumbgpadvertisements/drain',
+      'PATCH /apis/cilium.io/v2/ciliumbgpadvertisements/anycast-services',
+      'PATCH /apis/cilium.io/v2/ciliumbgpadvertisements/anycast-services',
+      'PATCH /apis/cilium.io/v2/ciliumbgpadvertisements/anycast-services',
+      'DELETE /apis/cilium.io/v2/ciliumbgpadvertisements/drain',
     ]);
   });
 });

@@ -412,7 +412,21 @@ export class ContainerlabHandle implements LabHandle {
       }
     };
     await apply(changed);
-    return { lab: new ContainerlabHandle(changed, this.deps), restore: () => apply(this.model) };
+    // Restoring re-applies the lab's own objects and deletes those only the changed model has
+    // (an advertisement added to drain a cluster would otherwise stay).
+    const id = (d: { kind: string; doc: { data: unknown } }) => {
+      const meta = (d.doc.data as KubernetesObject).metadata;
+      return `${d.kind}/${meta?.namespace ?? ''}/${meta?.name ?? ''}`;
+    };
+    const restore = async () => {
+      await apply(this.model);
+      for (const c of Object.values(changed.clusters)) {
+        const own = new Set((this.model.clusters[c.name]?.manifests ?? []).map(id));
+        for (const doc of c.manifests.filter((x) => kinds.includes(x.kind) && !own.has(id(x))))
+          await deleteObject(this.kube(c.nodes[0]!), doc.doc.data as KubernetesObject);
+      }
+    };
+    return { lab: new ContainerlabHandle(changed, this.deps), restore };
   }
 
   async logs(): Promise<Record<string, string>> {

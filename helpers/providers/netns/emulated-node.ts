@@ -13,7 +13,7 @@ import type { K8sNodeModel } from '../../model/lab-model.js';
 import { run } from '../../os/command.js';
 import { Deadline, waitUntil } from '../../os/poll.js';
 import type { ProcessRecord } from '../../os/run-state.js';
-import { originationMrt } from './mrt-rib.js';
+import { originationMrt, type OriginatedPath } from './mrt-rib.js';
 import { gobgpConfig, originatedPaths, originatedPrefixes } from './gobgp-config.js';
 import { GOBGP_API, nsName } from './naming.js';
 import { spawnDetached, logTail } from './processes.js';
@@ -176,8 +176,8 @@ export async function startSpeaker(
  * end exits with paths still unsent (measured here on 3.36: 570 of 1000 arrived).
  */
 export async function advertise(rt: LabRuntime, lab: string, intent: SpeakerIntent): Promise<void> {
-  const prefixes = originatedPrefixes(intent);
-  if (!prefixes.length) return;
+  const paths = originatedPaths(intent);
+  if (!paths.length) return;
   const [, port] = GOBGP_API.split(':');
   // Through `cat |`: a child's stdin from Node is a socket, which /dev/stdin cannot open (ENXIO); cat's output is a pipe.
   const argv = inRuntime(nsName(lab, intent.node), rt.root, [
@@ -188,18 +188,16 @@ export async function advertise(rt: LabRuntime, lab: string, intent: SpeakerInte
     port!,
   ]);
   const inject = execa(argv[0]!, argv.slice(1), { stdin: 'pipe', reject: false, timeout: 60_000 });
-  inject.stdin.write(originationMrt(originatedPaths(intent)));
+  inject.stdin.write(originationMrt(paths));
   const held = await waitUntil(
     async () => {
       if (inject.exitCode !== null) return `gobgp mrt inject exited early (${inject.exitCode})`;
-      const missing = missingPrefixes(await globalRib(rt, lab, intent.node), prefixes);
-      return missing.length
-        ? `${missing.length} of ${prefixes.length} VIPs not in its RIB yet, e.g. ${missing[0]}`
-        : undefined;
+      const wrong = ribMismatches(await globalRib(rt, lab, intent.node), paths);
+      return wrong.length ? `${wrong.length} of ${paths.length} VIPs not as wanted yet, e.g. ${wrong[0]}` : undefined;
     },
     {
-      what: `gobgpd on ${intent.node} to originate ${prefixes.length} VIPs`,
-      deadline: new Deadline(10_000 + 10 * prefixes.length),
+      what: `gobgpd on ${intent.node} to originate ${paths.length} VIPs`,
+      deadline: new Deadline(10_000 + 10 * paths.length),
       intervalMs: 20,
       graceMs: 0,
     },
@@ -213,13 +211,32 @@ export async function advertise(rt: LabRuntime, lab: string, intent: SpeakerInte
   if (r.exitCode !== 0) throw new Error(`gobgp mrt inject on ${intent.node} failed (exit ${r.exitCode}): ${r.stderr}`);
 }
 
-/** The prefixes of the speaker's global RIB (`gobgp global rib -j`: only its own VIPs, as its import policy rejects the rest). */
-async function globalRib(rt: LabRuntime, lab: string, node: string): Promise<Set<string>> {
+/**
+ * The speaker's global RIB (`gobgp global rib -j`: only its own VIPs, as its import policy rejects
+ * the rest): per prefix, its standard communities as AA:NN (GoBGP prints them as 32-bit numbers).
+ */
+async function globalRib(rt: LabRuntime, lab: string, node: string): Promise<Map<string, string[]>> {
   const r = await gobgp(rt, lab, node, ['global', 'rib', '-a', 'ipv4', '-j']);
-  return new Set(Object.keys(JSON.parse(r.stdout || '{}') as Record<string, unknown>));
+  const rib = JSON.parse(r.stdout || '{}') as Record<string, { attrs?: { type: number; communities?: number[] }[] }[]>;
+  return new Map(
+    Object.entries(rib).map(([prefix, paths]) => [
+      prefix,
+      (paths[0]?.attrs?.find((a) => a.type === 8)?.communities ?? []).map((c) => `${c >>> 16}:${c & 0xffff}`).sort(),
+    ]),
+  );
 }
 
-export const missingPrefixes = (rib: Set<string>, want: readonly string[]) => want.filter((p) => !rib.has(p));
+/** The paths the RIB does not hold yet as wanted (absent, or with other communities), as sentences. */
+export function ribMismatches(rib: Map<string, string[]>, want: readonly OriginatedPath[]): string[] {
+  return want.flatMap(({ prefix, attributes }) => {
+    const got = rib.get(prefix);
+    if (!got) return [`${prefix} not in its RIB`];
+    const wanted = [...attributes.communities].sort();
+    return got.join() === wanted.join()
+      ? []
+      : [`${prefix} with communities [${got.join(' ')}], not [${wanted.join(' ')}]`];
+  });
+}
 
 /**
  * Withdraws the node's VIPs (its Services no longer selected): `rib del all` removes every
@@ -230,4 +247,23 @@ export const missingPrefixes = (rib: Set<string>, want: readonly string[]) => wa
 export async function withdraw(rt: LabRuntime, lab: string, intent: SpeakerIntent): Promise<void> {
   if (!originatedPrefixes(intent).length) return;
   await gobgp(rt, lab, intent.node, ['global', 'rib', 'del', 'all', '-a', 'ipv4']);
+}
+
+/**
+ * The node's speaker originates what `next` says instead of what `prev` said (its advertisements
+ * changed, as Cilium reconciles a changed CiliumBGPAdvertisement): a kept prefix with other
+ * attributes is added again, which replaces GoBGP's local path in place (one UPDATE, no
+ * withdrawal: measured here, `gobgp global rib` then holds one path with the new communities);
+ * a prefix no longer selected is deleted.
+ */
+export async function reoriginate(
+  rt: LabRuntime,
+  lab: string,
+  prev: SpeakerIntent,
+  next: SpeakerIntent,
+): Promise<void> {
+  const kept = new Set(originatedPrefixes(next));
+  for (const gone of originatedPrefixes(prev).filter((p) => !kept.has(p)))
+    await gobgp(rt, lab, next.node, ['global', 'rib', 'del', gone, '-a', 'ipv4']);
+  await advertise(rt, lab, next);
 }

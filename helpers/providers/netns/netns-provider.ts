@@ -41,7 +41,7 @@ import { HOST_TOOLS } from './host-tools.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
 import { addressOwner } from '../../model/expected-routes.js';
-import { gobgp, startEchoPods, startSpeaker } from './emulated-node.js';
+import { gobgp, reoriginate, startEchoPods, startSpeaker } from './emulated-node.js';
 import { frrPathspace, nsName, withFrrPathspace } from './naming.js';
 import { findLabProcesses, logTail, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
@@ -337,6 +337,9 @@ export function netnsNodeArgv(model: LabModel, runtimeRoot: string, node: string
   return inRuntime(ns, runtimeRoot, model.routers[node] ? withFrrPathspace(model.name, node, argv) : argv);
 }
 
+/** What `reconfigure` changes on a running netns lab. */
+const RECONFIGURABLE_KINDS = ['CiliumBGPAdvertisement'];
+
 export class NetnsHandle implements LabHandle {
   readonly provider = 'netns' as const;
   readonly sharedKernel = true;
@@ -414,6 +417,30 @@ export class NetnsHandle implements LabHandle {
           .map((p) => `${p.node}: ${p.what} (pid ${p.pid}) has died; last log lines:\n${logTail(p.log, 10)}`)
           .join('\n')
       : undefined;
+  }
+
+  /**
+   * Another model's CiliumBGPAdvertisements on the running lab, as Cilium reconciles a changed
+   * one: every node's speaker re-originates what the changed model says (emulated-node.ts
+   * reoriginate). Other kinds are refused by name: the netns lab runs a second lab for those.
+   */
+  async reconfigure(changed: LabModel, kinds: string[]): Promise<{ lab: LabHandle; restore: () => Promise<void> }> {
+    const other = kinds.filter((k) => !RECONFIGURABLE_KINDS.includes(k));
+    if (other.length)
+      throw new Error(
+        `reconfigure: the netns provider changes ${RECONFIGURABLE_KINDS.join(', ')} on a running lab, not ${other.join(', ')} (it runs a second lab for those)`,
+      );
+    if (changed.name !== this.model.name)
+      throw new Error(`reconfigure: the changed model names lab "${changed.name}", this lab is "${this.model.name}"`);
+    const speakers = (m: LabModel) => Object.values(m.clusters).flatMap((c) => Object.values(c.speakers));
+    const apply = async (from: LabModel, to: LabModel) => {
+      for (const next of speakers(to)) {
+        const prev = speakers(from).find((s) => s.node === next.node);
+        if (prev) await reoriginate(this.runtime, this.model.name, prev, next);
+      }
+    };
+    await apply(this.model, changed);
+    return { lab: new NetnsHandle(changed, this.runtime), restore: () => apply(changed, this.model) };
   }
 
   injectFault(kind: FaultKind, node: string) {
