@@ -76,6 +76,21 @@ export const WATERFALL_KEYS = {
   link: keyFamily('waterfall.'),
 } as const;
 
+/** Suite 8 (planned drain): what each step of a drain cost. */
+export const DRAIN_KEYS = {
+  /** Seconds from the drain to every meeting point off the cluster, and from the lift to every one back. */
+  seconds: 'drain.seconds',
+  liftSeconds: 'drain.liftSeconds',
+  lost: 'drain.lost',
+  broken: 'drain.broken',
+  /** The withdrawal and re-advertisement under the drain (the claim: 0 and 0). */
+  maintenanceLost: 'drain.maintenanceLost',
+  maintenanceBroken: 'drain.maintenanceBroken',
+  liftLost: 'drain.liftLost',
+  liftBroken: 'drain.liftBroken',
+  harness: 'drain.harness',
+} as const;
+
 /** Suite 6 (held connections): connections a fault and its fail-back break. */
 export const REHASH_KEYS = {
   harness: 'rehash.harness',
@@ -120,7 +135,8 @@ export type MetricKey =
   | KeysOf<typeof WATERFALL_KEYS>
   | KeysOf<typeof REHASH_KEYS>
   | KeysOf<typeof ALL_VIPS_KEYS>
-  | KeysOf<typeof BREAKAGE_KEYS>;
+  | KeysOf<typeof BREAKAGE_KEYS>
+  | KeysOf<typeof DRAIN_KEYS>;
 
 /** The groups above, for the tests that check the keys are distinct and families unambiguous. */
 export const METRIC_KEY_GROUPS = {
@@ -130,4 +146,5 @@ export const METRIC_KEY_GROUPS = {
   rehash: REHASH_KEYS,
   allVips: ALL_VIPS_KEYS,
   breakage: BREAKAGE_KEYS,
+  drain: DRAIN_KEYS,
 } as const;

@@ -1,0 +1,207 @@
+/**
+ * One planned drain, run the way an operator runs it, under the clients' fresh requests (the
+ * probe) and their held connections: drain the victim's cluster (helpers/faults/drains.ts),
+ * wait until every router where the clusters meet has left it, withdraw the cluster's VIP and
+ * restore it (the maintenance the drain is for), then lift the drain and wait until the fabric
+ * is back. Every moment is a route-monitor stamp or the BGP table's evidence, never a sleep:
+ * - drained: the route monitor sees every meeting point on the survivors only;
+ * - withdrawn / re-advertised: the victim's leaf no longer holds / again holds a path from it;
+ * - back: every meeting point holds every cluster again.
+ * The drain is held to the withdrawal's detect budget (the same UPDATE over the same hops or
+ * fewer), and each wait for the withdrawal to its own budget (helpers/faults/budgets.ts).
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { budgetFault, type FaultTarget } from '../faults/fault-target.js';
+import type { DrainPlan } from '../faults/drains.js';
+import { loadModelFrom } from '../model/lab-model.js';
+import { monitorRoutes, pairKey, waitReached, type RouteChange } from '../observe/route-monitor.js';
+import { Deadline, waitUntil } from '../os/poll.js';
+import type { LabHandle } from '../providers/api/lab-handle.js';
+import { HELD_DEFAULTS, startHeld, type HeldConnection } from '../traffic/held-connections.js';
+import { startProbe, type ProbeRecord } from '../traffic/probe.js';
+
+export const DRAIN_PROBE = { intervalMs: 10, timeoutMs: 300 };
+
+/** What one drain run saw: its moments (epoch ms), every request and held connection, every FIB change. */
+export interface DrainRun {
+  tDrain: number;
+  /** Every meeting point on the survivors only (undefined: not within the budget). */
+  tDrained?: number;
+  tWithdraw?: number;
+  tWithdrawn?: number;
+  tRestore?: number;
+  tRestored?: number;
+  tLift?: number;
+  tBack?: number;
+  /** The budget the drain and the fail-back were held to, with its formula. */
+  budget: { seconds: number; formula: string };
+  probes: Record<string, ProbeRecord[]>;
+  held: HeldConnection[];
+  fib: RouteChange[];
+  /** Route-monitor pairs whose last state differs from a fresh dump (a missed event). */
+  missed: string[];
+  /** Why the run stopped early, if it did. */
+  problem?: string;
+}
+
+/**
+ * Applies the plan; resolves with the handle that expects the drained lab and the undo. `start`
+ * is called the moment the change goes to the lab (after the tool's own preparation: loading the
+ * drained model is not the drain's cost).
+ */
+async function applyDrain(
+  lab: LabHandle,
+  plan: DrainPlan,
+  start: () => void,
+): Promise<{ view: LabHandle; lift: () => Promise<void> }> {
+  if (plan.method === 'advertisement') {
+    if (!lab.reconfigure) throw new Error(`the ${lab.provider} provider cannot change a running lab's advertisements`);
+    // The drained model: the lab's own fixtures plus the drain advertisement, loaded as `up` loads a lab.
+    const base = mkdtempSync(join(tmpdir(), 'anycast-verify-drain-'));
+    try {
+      const fixtures = join(base, 'fixtures');
+      cpSync(lab.model.source.fixturesDir, fixtures, { recursive: true });
+      for (const f of plan.files) {
+        mkdirSync(dirname(join(fixtures, f.path)), { recursive: true });
+        writeFileSync(join(fixtures, f.path), f.text);
+      }
+      const changed = loadModelFrom({ ...lab.model.source, fixturesDir: fixtures });
+      start();
+      const { lab: view, restore } = await lab.reconfigure(changed, ['CiliumBGPAdvertisement']);
+      return { view, lift: restore };
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  }
+  const configure = async (lines: string[], refresh: string[], router: string) => {
+    await lab.vtysh(router, ['configure terminal', ...lines, 'end'].join('\n'));
+    for (const r of refresh) await lab.vtysh(router, r);
+  };
+  start();
+  for (const r of plan.routers) await configure(r.apply, r.refresh, r.router);
+  return {
+    view: lab,
+    lift: async () => {
+      for (const r of plan.routers) await configure(r.lift, r.refresh, r.router);
+    },
+  };
+}
+
+/** Whether `leaf` holds a BGP path for the VIP from `address` (the victim's session). */
+async function leafHoldsPathFrom(lab: LabHandle, leaf: string, vip: string, address: string): Promise<boolean> {
+  const out = await lab.vtysh(leaf, `show bgp ipv4 unicast ${vip}/32 json`);
+  const paths = (JSON.parse(out || '{}') as { paths?: { peer?: { peerId?: string } }[] }).paths ?? [];
+  return paths.some((p) => p.peer?.peerId === address);
+}
+
+/** Every client's probe and held connections to the VIP, with the waits the drain's steps share. */
+function startTraffic(lab: LabHandle, target: FaultTarget, maxSeconds: number) {
+  const to = `${target.vip}:${target.service.port}`;
+  const clients = Object.keys(lab.model.hosts);
+  const probes = clients.map((c) => startProbe(lab, c, to, { ...DRAIN_PROBE, maxSeconds }));
+  const held = clients.map((c) => startHeld(lab, c, to, { ...HELD_DEFAULTS, maxSeconds }));
+  const wait = (what: string, ms: number, problem: () => Promise<string | undefined> | string | undefined) =>
+    waitUntil(async () => problem(), { what, deadline: new Deadline(ms), intervalMs: 20 });
+  return {
+    wait,
+    /** Every client answered, and every held connection swept, before anything changes. */
+    ready: () =>
+      wait('every client answered before the drain', 10_000, () =>
+        probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) &&
+        held.every((h) => h.lastSweep() !== undefined)
+          ? undefined
+          : 'no baseline yet',
+      ),
+    /** Every request started after `t` plus the timeout has ended, and every held connection was answered since `t`. */
+    settled: (what: string, t: number) =>
+      wait(`requests and held connections to settle after ${what}`, HELD_DEFAULTS.timeoutMs + 10_000, () => {
+        const p = probes.filter((x) => !x.soFar().some((r) => r.t >= t + DRAIN_PROBE.timeoutMs));
+        const h = held.filter((x) => (x.lastSweep() ?? 0) < t + HELD_DEFAULTS.timeoutMs);
+        return p.length || h.length ? `waiting for ${[...p, ...h].map((x) => x.client).join(', ')}` : undefined;
+      }),
+    stop: async () => {
+      const [p, h] = await Promise.all([
+        Promise.all(probes.map(async (x) => [x.client, await x.stop()] as const)),
+        Promise.all(held.map((x) => x.stop())),
+      ]);
+      return { probes: Object.fromEntries(p), held: h.flat() };
+    },
+  };
+}
+
+export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainPlan): Promise<DrainRun> {
+  const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
+  const budget = { seconds: spec.detect.seconds, formula: spec.detect.formula };
+  const backBudget = spec.failBack.seconds;
+  const maxSeconds = Math.ceil(4 * budget.seconds + 2 * backBudget + 60);
+  const leaf = target.session.a.node;
+  const victimAddress = target.session.b.address;
+  const keyed = (m: Map<string, string[]>) => new Map([...m].map(([r, hops]) => [pairKey(r, target.vip), hops]));
+  const fib = monitorRoutes(lab, [...new Set([...target.ecmpRouters, leaf])], [target.vip]);
+  const traffic = startTraffic(lab, target, maxSeconds);
+  const { wait, settled } = traffic;
+  const run: Partial<DrainRun> & { tDrain: number } = { tDrain: 0 };
+  let lift: (() => Promise<void>) | undefined;
+  let unwithdraw: (() => Promise<void>) | undefined;
+  try {
+    await fib.ready;
+    await traffic.ready();
+    const applied = await applyDrain(lab, plan, () => (run.tDrain = Date.now()));
+    lift = applied.lift;
+    const drained = await waitReached(
+      fib,
+      keyed(target.survivors),
+      run.tDrain,
+      'every meeting point off the drained cluster',
+      new Deadline(budget.seconds * 1000),
+    );
+    run.tDrained = drained.t;
+    if (drained.t === undefined)
+      throw new Error(`not drained within ${budget.formula}: ${drained.notReached.join('; ')}`);
+    await settled('the drain', drained.t);
+
+    // The maintenance the drain is for: the cluster withdraws its VIP, then advertises it again.
+    run.tWithdraw = Date.now();
+    const fault = await applied.view.injectFault('vip-withdrawn', target.victim);
+    unwithdraw = fault.restore;
+    await wait(`${leaf} to lose ${target.victim}'s path`, budget.seconds * 1000, async () =>
+      (await leafHoldsPathFrom(lab, leaf, target.vip, victimAddress)) ? 'still there' : undefined,
+    );
+    run.tWithdrawn = Date.now();
+    await settled('the withdrawal', run.tWithdrawn);
+    run.tRestore = Date.now();
+    unwithdraw = undefined;
+    await fault.restore();
+    await wait(`${leaf} to hold ${target.victim}'s path again`, backBudget * 1000, async () =>
+      (await leafHoldsPathFrom(lab, leaf, target.vip, victimAddress)) ? undefined : 'not yet',
+    );
+    run.tRestored = Date.now();
+    await settled('the re-advertisement', run.tRestored);
+
+    run.tLift = Date.now();
+    lift = undefined;
+    await applied.lift();
+    const back = await waitReached(
+      fib,
+      keyed(target.fullSet),
+      run.tLift,
+      'every meeting point on every cluster again',
+      new Deadline(budget.seconds * 1000),
+    );
+    run.tBack = back.t;
+    if (back.t === undefined) throw new Error(`not back within ${budget.formula}: ${back.notReached.join('; ')}`);
+    await settled('the lift', back.t);
+  } catch (err) {
+    run.problem = (err as Error).message;
+  } finally {
+    // Whatever failed, the lab goes back as it was: the VIP advertised, the drain lifted.
+    if (unwithdraw) await unwithdraw().catch(() => undefined);
+    if (lift) await lift().catch(() => undefined);
+  }
+  // The monitors stop even when a traffic process failed (its error is the run's).
+  const seen = await traffic.stop().finally(() => fib.stop().catch(() => undefined));
+  const missed = await fib.stop();
+  return { ...run, budget, ...seen, fib: fib.changes, missed };
+}
