@@ -22,6 +22,7 @@
  * The pathspace (-N) isolates this router's files: /etc/frr/<pathspace>/ (daemons, frr.conf,
  * vtysh.conf) and /run/frr/<pathspace>/ (sockets, pid files) inside the runtime.
  */
+import { compareVersions } from '../../runtimes/versions.js';
 import {
   appendFileSync,
   chownSync,
@@ -146,13 +147,23 @@ const START_SCRIPT = [
  * watchfrr reports every daemon up and `vtysh -b` has applied frr.conf, with the daemons'
  * records.
  */
+/**
+ * Whether this FRR's vtysh takes `--no-fork`: added in 9.0 (vtysh/vtysh_main.c long option
+ * "no-fork", absent at frr-8.4.4 and frr-8.5, present from frr-9.0 on, :218 at frr-10.3). Older
+ * ones refuse the whole command ("unrecognized option") and no line of frr.conf is sent.
+ */
+export function vtyshHasNoFork(frrVersion: string): boolean {
+  return compareVersions(frrVersion, '9.0', 2) >= 0;
+}
+
 export async function startFrrRouter(
   lab: string,
   router: RouterModel,
-  runtimeRoot: string,
+  runtime: { root: string; frr: string },
   workDir: string,
   record: (watchfrr: ProcessRecord) => void = () => {},
 ): Promise<ProcessRecord[]> {
+  const runtimeRoot = runtime.root;
   const ns = nsName(lab, router.name);
   const ps = frrPathspace(lab, router.name);
   const paths = frrPaths(runtimeRoot, lab, router.name);
@@ -196,11 +207,17 @@ export async function startFrrRouter(
   // frr.conf to every daemon and watchfrr, as `vtysh_b` in frrcommon.sh (its output in watchfrr's
   // log as there, and its exit status ignored as there: a line a daemon rejects is for the
   // claims to find, not a failed start).
-  const applied = await run(inRuntime(ns, runtimeRoot, ['vtysh', '-N', ps, '-b', '--no-fork']), {
+  const noFork = vtyshHasNoFork(runtime.frr) ? ['--no-fork'] : [];
+  const applied = await run(inRuntime(ns, runtimeRoot, ['vtysh', '-N', ps, '-b', ...noFork]), {
     reject: false,
     timeoutMs: 30_000,
   });
   appendFileSync(log, `${applied.stdout}${applied.stderr}`);
+  // A refused command line sent nothing at all: that is a failed start, not a config for the claims to judge.
+  if (/unrecognized option|invalid option|Try `vtysh --help'/.test(applied.stderr))
+    throw new Error(
+      `${router.name}: vtysh -b did not run, so FRR ${runtime.frr} got no configuration: ${applied.stderr.trim()}`,
+    );
   const records: ProcessRecord[] = [];
   for (const f of readdirSync(paths.runtime)
     .filter((f) => f.endsWith('.pid') && f !== 'watchfrr.pid')

@@ -223,7 +223,7 @@ function startRouters(bringUp: BringUp): Map<string, Promise<void>> {
     Object.values(model.routers).map((r) => [
       r.name,
       (async () => {
-        const daemons = await startFrrRouter(lab, r, rt.root, work, (watchfrr) => {
+        const daemons = await startFrrRouter(lab, r, rt, work, (watchfrr) => {
           state.processes.push(watchfrr);
           save();
         });
