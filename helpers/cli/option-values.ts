@@ -38,3 +38,10 @@ export const runtimeOption = () =>
   )
     .choices(RUNTIME_SUITES)
     .env('ANYCAST_VERIFY_RUNTIME');
+
+/** `--runtime-of <node=suite,…>` (netns, mixed versions), or ANYCAST_VERIFY_RUNTIME_OF: `up` and `test` take the same. */
+export const runtimeOfOption = () =>
+  new Option(
+    '--runtime-of <node=runtime,...>',
+    'netns, mixed versions: these routers (FRR) and Kubernetes nodes (GoBGP) run from another runtime, e.g. spine=sid',
+  ).env('ANYCAST_VERIFY_RUNTIME_OF');

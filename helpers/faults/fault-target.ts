@@ -108,7 +108,7 @@ export async function budgetFault(
   kind: FaultKind,
 ): Promise<{ spec: FaultSpec; negotiated: NegotiatedSession }> {
   const negotiated = await negotiatedSession(lab, t.session);
-  const gobgp = gobgpBehaviour(lab.speakerGobgpVersion());
+  const gobgp = gobgpBehaviour(lab.speakerGobgpVersion(t.victim));
   // What restarts a crashed speaker, and how soon, decides what the fabric must do (budgets.ts crashOutcome).
   const speakerRestart = kind === 'speaker-crash' ? await lab.speakerRestart(t.victim, gobgp) : undefined;
   const spec = faultSpec(kind, negotiated, t.session.speakerPeer!, t.hops, gobgp, {

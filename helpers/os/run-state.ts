@@ -58,6 +58,8 @@ export interface LabState {
   ready: boolean;
   /** netns: the runtime this lab runs from. */
   runtime?: LabRuntime;
+  /** netns: the routers and nodes that run from another runtime than the lab's (mixed versions). */
+  runtimeOf?: Record<string, LabRuntime>;
   /**
    * The files (and hash-policy override) the lab was built from, so a test run that reuses it
    * loads the same model (suites/setup/global-lab.ts). Absent in a record from before it was kept.

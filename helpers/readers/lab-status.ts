@@ -80,6 +80,9 @@ export function formatStatus(s: LabStatus): string {
     lines.push(
       `versions: FRR ${v.frr} (pinned ${v['frr pinned']}), GoBGP ${v.gobgp} (pinned ${v['gobgp pinned']})${v.runtime ? `, runtime ${v.runtime}` : ''}`,
     );
+  // Mixed versions: each router or node on another runtime than the lab's.
+  for (const [k, val] of Object.entries(v).filter(([k]) => k.startsWith('runtime of ')))
+    lines.push(`${k.slice('runtime of '.length)} runs ${val}`);
   lines.push('', 'nodes:');
   for (const n of s.nodes) lines.push(`  ${n.name.padEnd(14)} ${n.role}`);
   lines.push('', 'BGP sessions (router side):');

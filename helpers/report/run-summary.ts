@@ -198,6 +198,9 @@ function labLine(lab: LabInfo | undefined): string | undefined {
   if (v.gobgp) parts.push(`GoBGP ${v.gobgp}${v['gobgp pinned'] ? ` (pinned ${v['gobgp pinned']})` : ''}`);
   if (v.cilium) parts.push(`Cilium ${v.cilium}`);
   if (v.kernel) parts.push(`kernel ${v.kernel}`);
+  // Mixed versions: each router or node on another runtime than the lab's, named.
+  for (const [k, val] of Object.entries(v).filter(([k]) => k.startsWith('runtime of ')))
+    parts.push(`${k.slice('runtime of '.length)} on ${val}`);
   // A string is why the policy could not be read from the routers.
   if (typeof lab.hashing === 'object') parts.push(`ECMP hash policy ${lab.hashing.policy}`);
   if (lab.bringUpSeconds !== undefined) parts.push(`bring-up ${lab.bringUpSeconds.toFixed(2)} s`);

@@ -8,7 +8,7 @@
  * ANYCAST_VERIFY_DIR (with --topology and --fixtures, helpers/lab/lab-source.ts), writing the
  * report to <dir>/reports (ANYCAST_VERIFY_REPORTS moves it).
  */
-import { integerOption, runtimeOption } from '../option-values.js';
+import { integerOption, runtimeOfOption, runtimeOption } from '../option-values.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -51,6 +51,7 @@ export function suitesEnv(o: {
   fixtures?: string;
   provider?: string;
   runtime?: string;
+  runtimeOf?: string;
   scenarioLabs?: number;
 }): Record<string, string> {
   return {
@@ -60,6 +61,7 @@ export function suitesEnv(o: {
     ...(o.fixtures ? { [SUITES_ENV.fixtures]: o.fixtures } : {}),
     ...(o.provider ? { ANYCAST_VERIFY_PROVIDER: o.provider } : {}),
     ...(o.runtime ? { ANYCAST_VERIFY_RUNTIME: o.runtime } : {}),
+    ...(o.runtimeOf ? { ANYCAST_VERIFY_RUNTIME_OF: o.runtimeOf } : {}),
     ...(o.scenarioLabs !== undefined ? { ANYCAST_VERIFY_SCENARIO_LABS: String(o.scenarioLabs) } : {}),
   };
 }
@@ -72,18 +74,21 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
     )
     .argument('[suites...]', 'only the suite files whose name contains one of these (e.g. 0-smoke 4-failover)')
     .addOption(runtimeOption())
+    .addOption(runtimeOfOption())
     .option(
       '--scenario-labs <n>',
       'copies of the lab the fault and breakage scenarios run on side by side (0: one after another on the one lab; default: one per core, as memory allows)',
       integerOption(0),
     )
-    .action(async (filters: string[], o: { runtime?: string; scenarioLabs?: number }) => {
+    .action(async (filters: string[], o: { runtime?: string; runtimeOf?: string; scenarioLabs?: number }) => {
       const opts = globals();
       const dir = resolve(opts.dir);
       const progress = stderrProgress({ quiet: opts.quiet, prefix: 'test' });
       // Before minutes of bring-up: the files are a lab (exit 2), the host can run it (exit 3).
       const model = loadModel(opts);
-      await (await createProvider(providerName(opts.provider), model)).preflight({ runtime: o.runtime });
+      await (
+        await createProvider(providerName(opts.provider), model)
+      ).preflight({ runtime: o.runtime, runtimeOf: o.runtimeOf });
       const bin = vitestBin();
       const reports = reportsDir(dir);
       const results = join(reports, 'results.json');
@@ -101,6 +106,7 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
           fixtures: opts.fixtures,
           provider: opts.provider,
           runtime: o.runtime,
+          runtimeOf: o.runtimeOf,
           scenarioLabs: o.scenarioLabs,
         }),
       });

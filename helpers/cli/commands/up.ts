@@ -1,5 +1,5 @@
-/** `anycast-verify up [--hash-policy P] [--runtime R]`: the lab built, started and converged, left running. */
-import { runtimeOption } from '../option-values.js';
+/** `anycast-verify up [--hash-policy P] [--runtime R] [--runtime-of node=R,…]`: the lab built, started and converged, left running. */
+import { runtimeOfOption, runtimeOption } from '../option-values.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { withHashing } from '../../model/lab-model.js';
 import { createProvider, providerName } from '../../lab/select-provider.js';
@@ -31,7 +31,8 @@ export function addUpCommand(program: Command, globals: () => GlobalOpts): void 
       ).argParser(hashPolicy),
     )
     .addOption(runtimeOption())
-    .action(async (o: { hashPolicy?: FabricHashing; runtime?: string }) => {
+    .addOption(runtimeOfOption())
+    .action(async (o: { hashPolicy?: FabricHashing; runtime?: string; runtimeOf?: string }) => {
       const opts = globals();
       const name = providerName(opts.provider);
       const files = loadModel(opts);
@@ -44,7 +45,7 @@ export function addUpCommand(program: Command, globals: () => GlobalOpts): void 
       const model = o.hashPolicy ? withHashing(files, o.hashPolicy) : files;
       const provider = await createProvider(name, model);
       const progress = stderrProgress({ quiet: opts.quiet });
-      await provider.preflight({ runtime: o.runtime });
+      await provider.preflight({ runtime: o.runtime, runtimeOf: o.runtimeOf });
       const t0 = performance.now();
       const interrupts = new Interrupts({
         progress,
@@ -55,7 +56,7 @@ export function addUpCommand(program: Command, globals: () => GlobalOpts): void 
       try {
         await bringUp(
           provider,
-          { progress, persistent: true, signal: interrupts.signal, runtime: o.runtime },
+          { progress, persistent: true, signal: interrupts.signal, runtime: o.runtime, runtimeOf: o.runtimeOf },
           'require',
         );
       } catch (err) {

@@ -68,7 +68,7 @@ export interface LabHandle {
   /** The cluster-side view of a Kubernetes node's BGP sessions. */
   speakerPeers(node: string): Promise<SpeakerPeerView[]>;
   /** The GoBGP version the nodes' BGP speaker runs (emulated: the runtime's; real: the one the Cilium pin embeds). */
-  speakerGobgpVersion(): string;
+  speakerGobgpVersion(node?: string): string;
   /** Versions of the moving parts, for reports. */
   versions(): Promise<Record<string, string>>;
   /** Starts a long-running command inside a node (stdout collected). */

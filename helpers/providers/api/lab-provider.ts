@@ -15,6 +15,8 @@ export interface UpOptions {
   signal?: AbortSignal;
   /** netns: the runtime (Debian suite) to run FRR and GoBGP from; default: the one closest to versions.env. */
   runtime?: string;
+  /** netns: `node=runtime,…`, the routers and nodes that run from another runtime (mixed versions). */
+  runtimeOf?: string;
 }
 
 export interface DownOptions {
@@ -26,7 +28,7 @@ export interface LabProvider {
   /** The lab this provider starts and removes. */
   readonly model: LabModel;
   /** Checks the host can run this lab; throws a PreflightError listing what is missing and how to get it. */
-  preflight(opts?: { runtime?: string }): Promise<void>;
+  preflight(opts?: { runtime?: string; runtimeOf?: string }): Promise<void>;
   up(opts: UpOptions): Promise<LabHandle>;
   /** Idempotent: removes everything the lab made, running or half-made. */
   down(opts: DownOptions): Promise<void>;

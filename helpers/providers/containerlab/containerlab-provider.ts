@@ -126,8 +126,13 @@ export class ContainerlabProvider implements LabProvider {
     this.versions = loadVersions(model.root);
   }
 
-  async preflight(): Promise<void> {
+  async preflight(opts: { runtimeOf?: string } = {}): Promise<void> {
     const missing: string[] = [];
+    // Mixed versions are the netns runtimes' (one Debian suite per router or node); said, not ignored.
+    if (opts.runtimeOf ?? process.env.ANYCAST_VERIFY_RUNTIME_OF)
+      missing.push(
+        '--runtime-of (ANYCAST_VERIFY_RUNTIME_OF) is for the netns provider: on containerlab every router runs the FRR image of versions.env and every cluster the pinned Cilium',
+      );
     const tools: [keyof typeof MINIMUM, string[], string][] = [
       [
         'docker',

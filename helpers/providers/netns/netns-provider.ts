@@ -19,6 +19,7 @@ import {
 } from '../../os/run-state.js';
 import type { Progress } from '../../os/progress.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
+import { describeRuntimeOf, resolveRuntimeOf, runtimeFor } from '../../runtimes/runtime-of.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
 import { chrootArgv, inRuntime } from '../../runtimes/in-runtime.js';
 import { spawn as spawnChild } from 'node:child_process';
@@ -50,7 +51,7 @@ export class NetnsProvider implements LabProvider {
   readonly name = 'netns' as const;
   constructor(readonly model: LabModel) {}
 
-  async preflight(opts: { runtime?: string } = {}): Promise<void> {
+  async preflight(opts: { runtime?: string; runtimeOf?: string } = {}): Promise<void> {
     const missing: string[] = [];
     if (process.getuid?.() !== 0)
       missing.push('root is needed to create network namespaces: run as root (e.g. sudo -E npm test)');
@@ -65,14 +66,20 @@ export class NetnsProvider implements LabProvider {
     } catch (err) {
       missing.push((err as Error).message);
     }
+    try {
+      resolveRuntimeOf(this.model, opts.runtimeOf);
+    } catch (err) {
+      missing.push((err as Error).message);
+    }
     if (missing.length === 0 && runtimeRoot) missing.push(...(await kernelProblems(runtimeRoot)));
     if (missing.length) throw new PreflightError(missing);
   }
 
   async up(opts: UpOptions): Promise<LabHandle> {
     const rt = resolveLabRuntime(this.model.root, opts.runtime);
-    const bringUp = await claimBringUp(this.model, rt, opts);
-    const handle = new NetnsHandle(this.model, rt);
+    const of = resolveRuntimeOf(this.model, opts.runtimeOf);
+    const bringUp = await claimBringUp(this.model, rt, of, opts);
+    const handle = new NetnsHandle(this.model, rt, of);
     bringUp.checkAbort();
     await buildNetwork(bringUp);
     bringUp.checkAbort();
@@ -128,7 +135,7 @@ export class NetnsProvider implements LabProvider {
       throw new Error(
         `lab "${this.model.name}" was started by an older anycast-verify without a runtime; run \`npx anycast-verify down\` and up again`,
       );
-    return new NetnsHandle(this.model, state.runtime);
+    return new NetnsHandle(this.model, state.runtime, state.runtimeOf);
   }
 }
 
@@ -137,6 +144,8 @@ interface BringUp {
   model: LabModel;
   lab: string;
   rt: LabRuntime;
+  /** The runtime a router or node runs from (its own under mixed versions, else the lab's). */
+  rtOf: (node: string) => LabRuntime;
   state: LabState;
   /** Writes the record, so `down` (or the next `up`) finds whatever was made so far. */
   save: () => void;
@@ -152,7 +161,12 @@ interface BringUp {
  * Takes over the lab's record, claimed by bring-up first: removes namespaces a killed run left
  * unrecorded, records the runtime, and says which one runs.
  */
-async function claimBringUp(model: LabModel, rt: LabRuntime, opts: UpOptions): Promise<BringUp> {
+async function claimBringUp(
+  model: LabModel,
+  rt: LabRuntime,
+  of: Record<string, LabRuntime>,
+  opts: UpOptions,
+): Promise<BringUp> {
   const { progress, signal } = opts;
   const lab = model.name;
   const state = readState(lab);
@@ -169,15 +183,18 @@ async function claimBringUp(model: LabModel, rt: LabRuntime, opts: UpOptions): P
     await deleteNamespaces(stray);
   }
   state.runtime = rt;
+  state.runtimeOf = of;
   const save = () => writeState(state);
   save();
   progress.info(
     `runtime ${rt.suite}: FRR ${rt.frr} (pinned ${rt.requested.frr}), GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`,
   );
+  for (const line of describeRuntimeOf(of)) progress.info(`mixed versions: ${line}`);
   const checkAbort = () => {
     if (signal?.aborted) throw new AbortedError(`bring-up of lab "${lab}"`);
   };
-  return { model, lab, rt, state, save, work, progress, signal, checkAbort };
+  const rtOf = (node: string) => runtimeFor(rt, of, node);
+  return { model, lab, rt, rtOf, state, save, work, progress, signal, checkAbort };
 }
 
 /** A namespace per node (each recorded as made), then the links, addresses and routes between them. */
@@ -196,7 +213,7 @@ async function buildNetwork(bringUp: BringUp): Promise<void> {
 /** The FRR folders each router will use, recorded before any router starts. */
 function recordFrrPaths(bringUp: BringUp): void {
   for (const r of Object.values(bringUp.model.routers)) {
-    const p = frrPaths(bringUp.rt.root, bringUp.lab, r.name);
+    const p = frrPaths(bringUp.rtOf(r.name).root, bringUp.lab, r.name);
     bringUp.state.paths.push(p.runtime, p.etc);
   }
   bringUp.save();
@@ -204,9 +221,10 @@ function recordFrrPaths(bringUp: BringUp): void {
 
 /** FRR on every router, echo pods on every node, then each node's speaker; resolves once all have settled. */
 async function startLabProcesses(bringUp: BringUp): Promise<void> {
-  const { progress, rt } = bringUp;
+  const { progress, rtOf } = bringUp;
   const routerUp = startRouters(bringUp);
-  const routers = progress.step(`FRR ${rt.frr} on ${routerUp.size} routers`, () => Promise.all(routerUp.values()));
+  const frr = versionsOn([...routerUp.keys()], (r) => rtOf(r).frr, 'routers');
+  const routers = progress.step(`FRR ${frr}`, () => Promise.all(routerUp.values()));
   const podsUp = startPods(bringUp);
   const pods = progress.step(`echo pods on ${[...podsUp.keys()].join(', ')}`, () => Promise.all(podsUp.values()));
   const nodes = startSpeakers(bringUp, routerUp, podsUp);
@@ -216,14 +234,14 @@ async function startLabProcesses(bringUp: BringUp): Promise<void> {
 
 /** Starts every router's FRR at once: router name → ready. */
 function startRouters(bringUp: BringUp): Map<string, Promise<void>> {
-  const { model, lab, rt, state, save, work } = bringUp;
+  const { model, lab, rtOf, state, save, work } = bringUp;
   // Each router is ready once watchfrr has every daemon up and `vtysh -b` has applied frr.conf
   // to each of them (bgpd included: it has answered every line of its config by then).
   return new Map(
     Object.values(model.routers).map((r) => [
       r.name,
       (async () => {
-        const daemons = await startFrrRouter(lab, r, rt, work, (watchfrr) => {
+        const daemons = await startFrrRouter(lab, r, rtOf(r.name), work, (watchfrr) => {
           state.processes.push(watchfrr);
           save();
         });
@@ -236,13 +254,13 @@ function startRouters(bringUp: BringUp): Map<string, Promise<void>> {
 
 /** Starts every Kubernetes node's echo pods at once, alongside FRR: node → started. */
 function startPods(bringUp: BringUp): Map<string, Promise<void>> {
-  const { model, lab, rt, state, save, work } = bringUp;
+  const { model, lab, rtOf, state, save, work } = bringUp;
   return new Map(
     Object.values(model.clusters).flatMap((c) =>
       c.nodes.map((n) => [
         n,
         (async () => {
-          state.processes.push(...(await startEchoPods(rt, lab, model.k8sNodes[n]!, c, work)));
+          state.processes.push(...(await startEchoPods(rtOf(n), lab, model.k8sNodes[n]!, c, work)));
           save();
         })(),
       ]),
@@ -260,10 +278,11 @@ function startSpeakers(
   routerUp: Map<string, Promise<void>>,
   podsUp: Map<string, Promise<void>>,
 ): Promise<void[]> {
-  const { model, lab, rt, state, save, work, progress } = bringUp;
+  const { model, lab, rtOf, state, save, work, progress } = bringUp;
   const speakers = Object.values(model.clusters).flatMap((c) => Object.values(c.speakers));
+  const nodes = speakers.map((i) => i.node);
   return progress.step(
-    `emulated Cilium speakers (GoBGP ${rt.gobgp}) on ${speakers.map((i) => i.node).join(', ')}`,
+    `emulated Cilium speakers (GoBGP ${versionsOn(nodes, (n) => rtOf(n).gobgp, '')}) on ${nodes.join(', ')}`,
     () =>
       Promise.all(
         speakers.map(async (intent) => {
@@ -273,11 +292,22 @@ function startSpeakers(
           for (const r of await Promise.allSettled([podsUp.get(intent.node), ...peers.map((r) => routerUp.get(r))]))
             if (r.status === 'rejected') throw r.reason;
           bringUp.checkAbort();
-          state.processes.push(await startSpeaker(rt, lab, intent, work, { restarting: true }));
+          state.processes.push(await startSpeaker(rtOf(intent.node), lab, intent, work, { restarting: true }));
           save();
         }),
       ),
   );
+}
+
+/**
+ * The versions a set of routers or nodes runs, for a progress line: `10.3 on 4 routers`, or under
+ * mixed versions `10.3 on leaf1, leaf2, leaf3; 10.7.1 on spine`.
+ */
+function versionsOn(names: string[], version: (n: string) => string, noun: string): string {
+  const by = new Map<string, string[]>();
+  for (const n of names) by.set(version(n), [...(by.get(version(n)) ?? []), n]);
+  if (by.size === 1) return noun ? `${[...by.keys()][0]} on ${names.length} ${noun}` : [...by.keys()][0]!;
+  return [...by].map(([v, ns]) => `${v} on ${ns.join(', ')}`).join('; ');
 }
 
 /**
@@ -348,14 +378,21 @@ export class NetnsHandle implements LabHandle {
   constructor(
     readonly model: LabModel,
     readonly runtime: LabRuntime,
+    /** Routers and nodes that run from another runtime (mixed versions). */
+    readonly runtimeOf: Record<string, LabRuntime> = {},
   ) {}
+
+  /** The runtime `node` runs from: its own under mixed versions, else the lab's. */
+  rt(node: string): LabRuntime {
+    return runtimeFor(this.runtime, this.runtimeOf, node);
+  }
 
   /**
    * argv inside a node: from the runtime (the node's tools at the emulated versions), except
    * anycast-verify's own Node.js programs (probe, echo), which run on the host's Node.js.
    */
   private nodeArgv(node: string, argv: string[]): string[] {
-    return netnsNodeArgv(this.model, this.runtime.root, node, argv);
+    return netnsNodeArgv(this.model, this.rt(node).root, node, argv);
   }
 
   exec(node: string, argv: string[], opts?: Parameters<LabHandle['exec']>[2]) {
@@ -368,19 +405,19 @@ export class NetnsHandle implements LabHandle {
 
   async vtysh(router: string, command: string): Promise<string> {
     if (!this.model.routers[router]) throw new Error(`no FRR router "${router}" in the lab`);
-    return (await netnsVtysh(this.runtime.root, this.model.name, router, command)).stdout;
+    return (await netnsVtysh(this.rt(router).root, this.model.name, router, command)).stdout;
   }
 
   async speakerPeers(node: string): Promise<SpeakerPeerView[]> {
     const n = this.model.k8sNodes[node];
     if (!n) throw new Error(`no Kubernetes node "${node}" in the lab`);
     const intent = this.model.clusters[n.cluster]?.speakers[node];
-    const r = await gobgp(this.runtime, this.model.name, node, ['neighbor', '-j']);
+    const r = await gobgp(this.rt(node), this.model.name, node, ['neighbor', '-j']);
     const peers = parseGobgpNeighbors(r.stdout, intent?.localASN ?? 0);
     // `neighbor -j` carries no sent-route count; the Adj-RIB-Out does (what `cilium bgp peers` calls Advertised).
     await Promise.all(
       peers.map(async (p) => {
-        const out = await gobgp(this.runtime, this.model.name, node, [
+        const out = await gobgp(this.rt(node), this.model.name, node, [
           'neighbor',
           p.peerAddress,
           'adj-out',
@@ -436,15 +473,15 @@ export class NetnsHandle implements LabHandle {
     const apply = async (from: LabModel, to: LabModel) => {
       for (const next of speakers(to)) {
         const prev = speakers(from).find((s) => s.node === next.node);
-        if (prev) await reoriginate(this.runtime, this.model.name, prev, next);
+        if (prev) await reoriginate(this.rt(next.node), this.model.name, prev, next);
       }
     };
     await apply(this.model, changed);
-    return { lab: new NetnsHandle(changed, this.runtime), restore: () => apply(changed, this.model) };
+    return { lab: new NetnsHandle(changed, this.runtime, this.runtimeOf), restore: () => apply(changed, this.model) };
   }
 
   injectFault(kind: FaultKind, node: string) {
-    return injectNetnsFault(this.model, this.runtime, kind, node);
+    return injectNetnsFault(this.model, this.rt(node), kind, node);
   }
 
   /** Nothing supervises the emulated speaker: the fault's restore starts it again (./faults.ts). */
@@ -464,8 +501,8 @@ export class NetnsHandle implements LabHandle {
     return out;
   }
 
-  speakerGobgpVersion(): string {
-    return this.runtime.gobgp;
+  speakerGobgpVersion(node?: string): string {
+    return node ? this.rt(node).gobgp : this.runtime.gobgp;
   }
 
   async versions(): Promise<Record<string, string>> {
@@ -482,6 +519,10 @@ export class NetnsHandle implements LabHandle {
       cilium: `emulated from the CRDs (pinned ${rt.requested.cilium})`,
       kernel,
       node: process.version,
+      // Mixed versions: every router and node that runs from another runtime, by name.
+      ...Object.fromEntries(
+        describeRuntimeOf(this.runtimeOf).map((l) => [`runtime of ${l.split(':')[0]}`, l.split(': ')[1]!]),
+      ),
     };
   }
 }
