@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { sessionEstablished } from '../helpers/claims/session-claims.js';
 import { frozenRoutes } from '../helpers/readers/frr.js';
 import { httpGetMany, type ProbeResult } from '../helpers/readers/http-probe.js';
-import { vipForwardedOver } from '../helpers/claims/intent-claims.js';
+import { drainedUnreached, vipForwardedOver, vipPathsCarry } from '../helpers/claims/intent-claims.js';
 import { vtyshJsonClaim } from '../helpers/claims/json-subset.js';
 import { notVerified } from '../helpers/report/not-verified.js';
 import { intentProblems } from '../helpers/model/intent-problems.js';
@@ -58,7 +58,14 @@ describe('declared intent (intent.yaml)', () => {
           const r = await answer(client, v.address, v.port ?? 80);
           expect(r.error, `${client} → ${v.address}`).toBeUndefined();
           expect(v.clusters).toContain(r.reply?.cluster);
+          expect(v.drained, `${client} answered by a drained cluster`).not.toContain(r.reply?.cluster);
         });
+      for (const cluster of v.drained)
+        it(`the drained ${cluster} is reached from no router but its own leaf`, async () =>
+          expect(await drainedUnreached(lab, { vip: v.address, cluster })).toEqual([]));
+      for (const community of v.communities)
+        it(`every cluster's path carries ${community}, as its leaf receives it`, async () =>
+          expect(await vipPathsCarry(lab, { vip: v.address, clusters: v.clusters, community })).toEqual([]));
     });
   }
 

@@ -13,6 +13,7 @@ import type { ProblemList, Problem } from './errors.js';
 import type { LabModel } from './lab-model.js';
 import { advertisedVips, expectedVipRoutes, vipService, type ExpectedVipRoute } from './expected-routes.js';
 import { pathToString, readYamlDocs, validateDoc, type YamlDoc } from './yaml-file.js';
+import { parseCommunity } from './frr-policy.js';
 
 export const DEFAULT_INTENT = 'intent.yaml';
 
@@ -38,6 +39,22 @@ export const intentSchema = z.strictObject({
       ecmp: z.array(z.strictObject({ router: name, over: z.array(name).min(2) })).default([]),
       /** Clients that must reach it. */
       reachableFrom: z.array(name).default([]),
+      /**
+       * Clusters that advertise it but are drained: no router but the cluster's own leaf may
+       * forward the VIP to them, so they receive no new connection.
+       */
+      drained: z.array(name).default([]),
+      /** Communities every cluster's path for it carries, as its leaf receives it (AA:NN or a well-known name). */
+      communities: z
+        .array(
+          z
+            .string()
+            .refine(
+              (c) => parseCommunity(c) !== undefined,
+              'expected AA:NN (each 0-65535) or a well-known community name',
+            ),
+        )
+        .default([]),
     }),
   ),
   /**
@@ -164,6 +181,8 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
     v.reachableFrom.forEach((c, j) => {
       if (!model.hosts[c]) at(['vips', i, 'reachableFrom', j], `no client ${c} in the topology`);
     });
+    drainedDivergences(model, v, (j, message) => at(['vips', i, 'drained', j], message));
+    communityDivergences(model, v, (j, message) => at(['vips', i, 'communities', j], message));
   });
   intent.vtysh.forEach((c, i) => {
     if (!model.routers[c.router]) at(['vtysh', i, 'router'], `no FRR router ${c.router} in the topology`);
@@ -192,6 +211,60 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
       );
   });
   return out;
+}
+
+/** The routers with a path straight to one of `cluster`'s nodes for `vip`: its own leaves. */
+export function ownLeaves(model: LabModel, vip: string, cluster: string): string[] {
+  return expectedVipRoutes(model)
+    .filter((r) => r.vip === vip && r.candidates.some((c) => model.k8sNodes[c.via]?.cluster === cluster))
+    .map((r) => r.router);
+}
+
+/**
+ * A drained cluster may only be reached from its own leaf: every other router's installed paths
+ * for the VIP must lead elsewhere (and an ECMP claim over it contradicts the drain).
+ */
+function drainedDivergences(
+  model: LabModel,
+  v: Intent['vips'][number],
+  at: (j: number, message: string) => void,
+): void {
+  const routes = expectedVipRoutes(model).filter((r) => r.vip === v.address);
+  v.drained.forEach((cluster, j) => {
+    if (!v.clusters.includes(cluster))
+      return at(j, `${cluster} is not one of the clusters that advertise ${v.address} (${list(v.clusters)})`);
+    if (v.ecmp.some((e) => e.over.includes(cluster)))
+      return at(j, `intent declares ECMP over ${cluster} for ${v.address} and says it is drained`);
+    const own = ownLeaves(model, v.address, cluster);
+    for (const r of routes.filter((x) => !own.includes(x.router))) {
+      const over = spreadOver(r, false);
+      if (over.includes(cluster))
+        at(
+          j,
+          `the configs leave ${r.router} forwarding ${v.address} to ${cluster} (${r.installed > 1 ? `ECMP over ${list(over)}` : 'its one path'}), intent says ${cluster} is drained`,
+        );
+    }
+  });
+}
+
+/** Each cluster's speakers must advertise the VIP with the declared communities (their CiliumBGPAdvertisement attributes). */
+function communityDivergences(
+  model: LabModel,
+  v: Intent['vips'][number],
+  at: (j: number, message: string) => void,
+): void {
+  v.communities.forEach((c, j) => {
+    const want = parseCommunity(c)!;
+    for (const cluster of v.clusters)
+      for (const sp of Object.values(model.clusters[cluster]?.speakers ?? {})) {
+        const adv = sp.peers.flatMap((p) => p.advertise).find((a) => a.prefix === `${v.address}/32`);
+        if (adv && !adv.attributes.communities.includes(want))
+          at(
+            j,
+            `${sp.node} (${cluster}) advertises ${v.address} with communities [${adv.attributes.communities.join(' ') || 'none'}], intent says it carries ${c}`,
+          );
+      }
+  });
 }
 
 const serviceOf = (s: { key: string; port: number } | undefined) => ({ service: s?.key ?? '?', port: s?.port });

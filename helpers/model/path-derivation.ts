@@ -102,7 +102,9 @@ function speakerOffer(localAsn: number, peerAsn: number | undefined, a: PathAttr
     localPref: ibgp && a?.localPreference !== undefined ? a.localPreference : 100,
     med: 0,
     communities: a?.communities ?? [],
-    trail: a?.communities.length ? [`the speaker's advertisement sets community ${a.communities.join(' ')}`] : [],
+    // No trail: a community the cluster sets is no routing policy of the fabric (the notes would call
+    // every path "with policy applied"); what a router does with it adds its own line.
+    trail: [],
   };
 }
 
