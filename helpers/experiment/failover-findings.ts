@@ -107,11 +107,7 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
     trailComplete: Object.keys(gaps).length === 0,
     noRouteBack: (client, from, to) => noRouteBack(tl, target, client, from, to),
   });
-  const same = (a: string[] | undefined, b: string[]) =>
-    a !== undefined && [...a].sort().join() === [...b].sort().join();
-  const relapses = ecmpMoves.filter(
-    (c) => c.t > tMoved && c.t < tl.tRestore && !same(tl.fibAt(c.router, tMoved, target.vip), c.nextHops),
-  );
+  const relapses = relapsesOf(ecmpMoves, tMoved, tl.tRestore, (r) => tl.fibAt(r, tMoved, target.vip));
   return {
     ...base,
     relapses,
