@@ -92,17 +92,17 @@ export function unexpectedLosses(
       (l.rehashedFrom !== undefined
         ? w.ecmpChanges.some((c) => c >= l.t)
         : w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms));
+    // A black hole or loop: judged by the phase's waterfall at its router (true: a link covers it).
+    const transient = transientWhy(l, w.transients, l.t < w.tRestore ? 'fault' : 'back', w.tFault);
     if (l.t + l.ms < w.tFault) {
       out.push({ loss: l, why: 'lost before the fault began' });
     } else if (rehashed) {
       continue;
+    } else if (transient === true) {
+      continue;
+    } else if (transient !== undefined) {
+      out.push({ loss: l, why: transient });
     } else if (l.t < w.tRestore) {
-      const transient = transientWhy(l, w.transients, 'fault', w.tFault);
-      if (transient === true) continue;
-      if (transient !== undefined) {
-        out.push({ loss: l, why: transient });
-        continue;
-      }
       if (byTime(l) && open(l, w.tFault, w.tDetect)) continue;
       if (
         !w.dataPlaneAlive &&
@@ -118,12 +118,6 @@ export function unexpectedLosses(
           : 'not explained by the dead node or the withdrawal transient',
       });
     } else {
-      const transient = transientWhy(l, w.transients, 'back', w.tFault);
-      if (transient === true) continue;
-      if (transient !== undefined) {
-        out.push({ loss: l, why: transient });
-        continue;
-      }
       if (byTime(l) && open(l, w.tRestore, w.tBack)) continue;
       // The request reached the victim, and its answer found no way back: the leaf's route to the
       // client was not back yet (the fail-back waits for it: helpers/experiment/run-fault.ts).
