@@ -138,8 +138,14 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
   const maxSeconds = Math.ceil(4 * budget.seconds + 2 * backBudget + 60);
   const leaf = target.session.a.node;
   const victimAddress = target.session.b.address;
-  const keyed = (m: Map<string, string[]>) => new Map([...m].map(([r, hops]) => [pairKey(r, target.vip), hops]));
   const fib = monitorRoutes(lab, [...new Set([...target.ecmpRouters, leaf])], [target.vip]);
+  /** When every meeting point held `want` (per router), from `since` and within the budget; throws past it. */
+  const reach = async (want: Map<string, string[]>, since: number, what: string, state: string) => {
+    const keyed = new Map([...want].map(([r, hops]) => [pairKey(r, target.vip), hops]));
+    const r = await waitReached(fib, keyed, since, what, new Deadline(budget.seconds * 1000));
+    if (r.t === undefined) throw new Error(`not ${state} within ${budget.formula}: ${r.notReached.join('; ')}`);
+    return r.t;
+  };
   const traffic = startTraffic(lab, target, maxSeconds);
   const { wait, settled } = traffic;
   const run: Partial<DrainRun> & { tDrain: number } = { tDrain: 0 };
@@ -150,17 +156,8 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
     await traffic.ready();
     const applied = await applyDrain(lab, plan, () => (run.tDrain = Date.now()));
     lift = applied.lift;
-    const drained = await waitReached(
-      fib,
-      keyed(target.survivors),
-      run.tDrain,
-      'every meeting point off the drained cluster',
-      new Deadline(budget.seconds * 1000),
-    );
-    run.tDrained = drained.t;
-    if (drained.t === undefined)
-      throw new Error(`not drained within ${budget.formula}: ${drained.notReached.join('; ')}`);
-    await settled('the drain', drained.t);
+    run.tDrained = await reach(target.survivors, run.tDrain, 'every meeting point off the drained cluster', 'drained');
+    await settled('the drain', run.tDrained);
 
     // The maintenance the drain is for: the cluster withdraws its VIP, then advertises it again.
     run.tWithdraw = Date.now();
@@ -183,16 +180,8 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
     run.tLift = Date.now();
     lift = undefined;
     await applied.lift();
-    const back = await waitReached(
-      fib,
-      keyed(target.fullSet),
-      run.tLift,
-      'every meeting point on every cluster again',
-      new Deadline(budget.seconds * 1000),
-    );
-    run.tBack = back.t;
-    if (back.t === undefined) throw new Error(`not back within ${budget.formula}: ${back.notReached.join('; ')}`);
-    await settled('the lift', back.t);
+    run.tBack = await reach(target.fullSet, run.tLift, 'every meeting point on every cluster again', 'back');
+    await settled('the lift', run.tBack);
   } catch (err) {
     run.problem = (err as Error).message;
   } finally {
