@@ -68,29 +68,14 @@ function words(parts: number[], bytes: 2 | 4): Buffer {
 function extraAttributes(a: PathAttributes): Buffer[] {
   const out: Buffer[] = [];
   if (a.localPreference !== undefined) out.push(attribute(LOCAL_PREF, words([a.localPreference], 4)));
-  const optional = ATTR_OPTIONAL | ATTR_TRANSITIVE;
-  if (a.communities.length)
-    out.push(
-      attribute(
-        COMMUNITIES,
-        words(
-          a.communities.flatMap((c) => c.split(':').map(Number)),
-          2,
-        ),
-        optional,
-      ),
-    );
-  if (a.large.length)
-    out.push(
-      attribute(
-        LARGE_COMMUNITY,
-        words(
-          a.large.flatMap((c) => c.split(':').map(Number)),
-          4,
-        ),
-        optional,
-      ),
-    );
+  // Communities as their parts, each a 16-bit (AA:NN) or a 32-bit (A:B:C, large) word; optional transitive.
+  const list = (type: number, values: string[], bytes: 2 | 4) => {
+    if (!values.length) return;
+    const parts = values.flatMap((c) => c.split(':').map(Number));
+    out.push(attribute(type, words(parts, bytes), ATTR_OPTIONAL | ATTR_TRANSITIVE));
+  };
+  list(COMMUNITIES, a.communities, 2);
+  list(LARGE_COMMUNITY, a.large, 4);
   return out;
 }
 
