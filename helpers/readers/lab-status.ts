@@ -1,4 +1,5 @@
 /** The lab at a glance: nodes, every BGP session with its state, and each VIP's routes per router. */
+import { nodesOnOtherRuntimes } from '../runtimes/runtime-of.js';
 import { bgpNeighbors, kernelNextHops } from './frr.js';
 import { advertisedVips } from '../model/expected-routes.js';
 import type { LabHandle, SpeakerPeerView } from '../providers/api/lab-handle.js';
@@ -81,8 +82,7 @@ export function formatStatus(s: LabStatus): string {
       `versions: FRR ${v.frr} (pinned ${v['frr pinned']}), GoBGP ${v.gobgp} (pinned ${v['gobgp pinned']})${v.runtime ? `, runtime ${v.runtime}` : ''}`,
     );
   // Mixed versions: each router or node on another runtime than the lab's.
-  for (const [k, val] of Object.entries(v).filter(([k]) => k.startsWith('runtime of ')))
-    lines.push(`${k.slice('runtime of '.length)} runs ${val}`);
+  for (const [node, runtime] of nodesOnOtherRuntimes(v)) lines.push(`${node} runs ${runtime}`);
   lines.push('', 'nodes:');
   for (const n of s.nodes) lines.push(`  ${n.name.padEnd(14)} ${n.role}`);
   lines.push('', 'BGP sessions (router side):');

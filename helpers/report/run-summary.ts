@@ -4,6 +4,7 @@
  * per claim, and the failover suite as one row per fault. summary.md and index.html are two
  * renderings of this (summary-md.ts, summary-html.ts); every metric stays in results.json.
  */
+import { nodesOnOtherRuntimes } from '../runtimes/runtime-of.js';
 import type { Metric } from './metrics.js';
 import { FAILOVER_KEYS } from './metric-keys.js';
 import type { LabInfo } from './lab-info.js';
@@ -199,8 +200,7 @@ function labLine(lab: LabInfo | undefined): string | undefined {
   if (v.cilium) parts.push(`Cilium ${v.cilium}`);
   if (v.kernel) parts.push(`kernel ${v.kernel}`);
   // Mixed versions: each router or node on another runtime than the lab's, named.
-  for (const [k, val] of Object.entries(v).filter(([k]) => k.startsWith('runtime of ')))
-    parts.push(`${k.slice('runtime of '.length)} on ${val}`);
+  for (const [node, runtime] of nodesOnOtherRuntimes(v)) parts.push(`${node} on ${runtime}`);
   // A string is why the policy could not be read from the routers.
   if (typeof lab.hashing === 'object') parts.push(`ECMP hash policy ${lab.hashing.policy}`);
   if (lab.bringUpSeconds !== undefined) parts.push(`bring-up ${lab.bringUpSeconds.toFixed(2)} s`);

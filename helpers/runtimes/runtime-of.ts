@@ -49,7 +49,24 @@ export function resolveRuntimeOf(
 export const runtimeFor = (lab: LabRuntime, of: Record<string, LabRuntime> | undefined, node: string): LabRuntime =>
   of?.[node] ?? lab;
 
+const runtimeText = (r: LabRuntime) => `${r.suite} (FRR ${r.frr}, GoBGP ${r.gobgp})`;
+
 /** One line per node whose runtime is not the lab's: `spine: sid (FRR 10.7.1, GoBGP 4.8.0)`. */
 export function describeRuntimeOf(of: Record<string, LabRuntime> | undefined): string[] {
-  return Object.entries(of ?? {}).map(([n, r]) => `${n}: ${r.suite} (FRR ${r.frr}, GoBGP ${r.gobgp})`);
+  return Object.entries(of ?? {}).map(([n, r]) => `${n}: ${runtimeText(r)}`);
+}
+
+/** How a lab's versions (lab.json) name a node's own runtime: `runtime of spine`. */
+const RUNTIME_OF_KEY = 'runtime of ';
+
+/** The versions entries for the nodes whose runtime is not the lab's. */
+export function runtimeOfVersions(of: Record<string, LabRuntime> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(of ?? {}).map(([n, r]) => [`${RUNTIME_OF_KEY}${n}`, runtimeText(r)]));
+}
+
+/** Read back from a lab's versions: each node on its own runtime, and that runtime's text. */
+export function nodesOnOtherRuntimes(versions: Record<string, string>): [node: string, runtime: string][] {
+  return Object.entries(versions)
+    .filter(([k]) => k.startsWith(RUNTIME_OF_KEY))
+    .map(([k, v]) => [k.slice(RUNTIME_OF_KEY.length), v]);
 }

@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { describeRuntimeOf, parseRuntimeOf, resolveRuntimeOf, runtimeFor } from '../../helpers/runtimes/runtime-of.js';
+import {
+  describeRuntimeOf,
+  nodesOnOtherRuntimes,
+  parseRuntimeOf,
+  resolveRuntimeOf,
+  runtimeFor,
+  runtimeOfVersions,
+} from '../../helpers/runtimes/runtime-of.js';
 import type { LabRuntime } from '../../helpers/os/run-state.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -36,5 +43,9 @@ describe('--runtime-of', () => {
     const lab = rt('trixie', '10.3', '3.36.0');
     expect([runtimeFor(lab, of, 'spine').suite, runtimeFor(lab, of, 'leaf1').suite]).toEqual(['sid', 'trixie']);
     expect(describeRuntimeOf(of)).toEqual(['spine: sid (FRR 10.7.1, GoBGP 4.8.0)']);
+    // lab.json carries it as a versions entry, and status and the summary read it back by node.
+    const versions = { frr: '10.3', ...runtimeOfVersions(of) };
+    expect(versions).toEqual({ frr: '10.3', 'runtime of spine': 'sid (FRR 10.7.1, GoBGP 4.8.0)' });
+    expect(nodesOnOtherRuntimes(versions)).toEqual([['spine', 'sid (FRR 10.7.1, GoBGP 4.8.0)']]);
   });
 });

@@ -19,7 +19,7 @@ import {
 } from '../../os/run-state.js';
 import type { Progress } from '../../os/progress.js';
 import { resolveLabRuntime, runtimeChoice } from '../../runtimes/resolve.js';
-import { describeRuntimeOf, resolveRuntimeOf, runtimeFor } from '../../runtimes/runtime-of.js';
+import { describeRuntimeOf, resolveRuntimeOf, runtimeFor, runtimeOfVersions } from '../../runtimes/runtime-of.js';
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
 import { chrootArgv, inRuntime } from '../../runtimes/in-runtime.js';
 import { spawn as spawnChild } from 'node:child_process';
@@ -520,9 +520,7 @@ export class NetnsHandle implements LabHandle {
       kernel,
       node: process.version,
       // Mixed versions: every router and node that runs from another runtime, by name.
-      ...Object.fromEntries(
-        describeRuntimeOf(this.runtimeOf).map((l) => [`runtime of ${l.split(':')[0]}`, l.split(': ')[1]!]),
-      ),
+      ...runtimeOfVersions(this.runtimeOf),
     };
   }
 }
