@@ -4,7 +4,7 @@
  */
 import { kernelNextHops, vtyshJson } from '../readers/frr.js';
 import { parseCommunity } from '../model/frr-policy.js';
-import { addressOwner } from '../model/expected-routes.js';
+import { addressOwner, expectedVipRoutes } from '../model/expected-routes.js';
 import { overRouters, ownLeaves } from '../model/intent.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import type { Check } from './claim-shape.js';
@@ -66,8 +66,9 @@ export const drainedUnreached: Check<{ vip: string; cluster: string }> = async (
 export const vipPathsCarry: Check<{ vip: string; clusters: string[]; community: string }> = async (lab, e) => {
   const want = parseCommunity(e.community);
   const out: string[] = [];
+  const routes = expectedVipRoutes(lab.model);
   for (const cluster of e.clusters)
-    for (const leaf of ownLeaves(lab.model, e.vip, cluster)) {
+    for (const leaf of ownLeaves(lab.model, e.vip, cluster, routes)) {
       const r = await vtyshJson<{ paths?: { peer?: { peerId?: string }; community?: { string?: string } }[] }>(
         lab,
         leaf,

@@ -213,9 +213,14 @@ export function intentDivergences(model: LabModel, loaded: LoadedIntent, session
   return out;
 }
 
-/** The routers with a path straight to one of `cluster`'s nodes for `vip`: its own leaves. */
-export function ownLeaves(model: LabModel, vip: string, cluster: string): string[] {
-  return expectedVipRoutes(model)
+/** The routers with a path straight to one of `cluster`'s nodes for `vip`: its own leaves (`routes`: the derived ones, when at hand). */
+export function ownLeaves(
+  model: LabModel,
+  vip: string,
+  cluster: string,
+  routes: ExpectedVipRoute[] = expectedVipRoutes(model),
+): string[] {
+  return routes
     .filter((r) => r.vip === vip && r.candidates.some((c) => model.k8sNodes[c.via]?.cluster === cluster))
     .map((r) => r.router);
 }
@@ -235,7 +240,7 @@ function drainedDivergences(
       return at(j, `${cluster} is not one of the clusters that advertise ${v.address} (${list(v.clusters)})`);
     if (v.ecmp.some((e) => e.over.includes(cluster)))
       return at(j, `intent declares ECMP over ${cluster} for ${v.address} and says it is drained`);
-    const own = ownLeaves(model, v.address, cluster);
+    const own = ownLeaves(model, v.address, cluster, routes);
     for (const r of routes.filter((x) => !own.includes(x.router))) {
       const over = spreadOver(r, false);
       if (over.includes(cluster))
