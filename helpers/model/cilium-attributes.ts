@@ -93,4 +93,14 @@ export function mergeAttributes(x: PathAttributes, y: PathAttributes): PathAttri
   };
 }
 
+/** One entry per prefix, in first-seen order, each with the merge of every entry's attributes for it. */
+export function mergeByPrefix<T extends { prefix: string; attributes: PathAttributes }>(xs: T[]): T[] {
+  const out = new Map<string, T>();
+  for (const x of xs) {
+    const seen = out.get(x.prefix);
+    out.set(x.prefix, seen ? { ...seen, attributes: mergeAttributes(seen.attributes, x.attributes) } : x);
+  }
+  return [...out.values()];
+}
+
 export const sameAttributes = (x: PathAttributes, y: PathAttributes) => JSON.stringify(x) === JSON.stringify(y);

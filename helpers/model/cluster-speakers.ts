@@ -15,7 +15,7 @@ import { pathToString, type YamlDoc } from './yaml-file.js';
 import { ipv4Error, isIPv4 } from './ipv4.js';
 import type { ClusterObjects, ServiceDoc } from './cluster-objects.js';
 import type { ServiceModel } from './cluster-workloads.js';
-import { mergeAttributes, pathAttributes, type PathAttributes } from './cilium-attributes.js';
+import { mergeByPrefix, pathAttributes, type PathAttributes } from './cilium-attributes.js';
 
 export interface AdvertisedPrefix {
   prefix: string;
@@ -292,17 +292,9 @@ function peerFamilies(
     }
     usable.push({ afi: f.afi, safi: 'unicast' });
     if (f.afi !== 'ipv4' || !f.advertisements) return; // nil selector: nothing advertised (Cilium semantics)
-    for (const a of selectedVipPrefixes(ctx, f.advertisements)) {
-      const seen = advertise.findIndex((x) => x.prefix === a.prefix);
-      if (seen < 0) advertise.push(a);
-      else
-        advertise[seen] = {
-          ...advertise[seen]!,
-          attributes: mergeAttributes(advertise[seen]!.attributes, a.attributes),
-        };
-    }
+    advertise.push(...selectedVipPrefixes(ctx, f.advertisements));
   });
-  return { families: usable, advertise };
+  return { families: usable, advertise: mergeByPrefix(advertise) };
 }
 
 /**

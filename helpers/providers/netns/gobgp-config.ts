@@ -8,7 +8,7 @@
  * a global import policy that rejects everything but local routes, and a global export
  * policy that rejects everything but the exact VIP /32s selected for that neighbour.
  */
-import { mergeAttributes } from '../../model/cilium-attributes.js';
+import { mergeByPrefix } from '../../model/cilium-attributes.js';
 import type { OriginatedPath } from './mrt-rib.js';
 import type { SpeakerIntent, SpeakerPeer } from '../../model/clusters.js';
 import type { GobgpBehaviour } from '../../runtimes/gobgp-behaviour.js';
@@ -150,13 +150,8 @@ export function originatedPrefixes(intent: SpeakerIntent): string[] {
  * per-peer export (helpers/model/warnings.ts).
  */
 export function originatedPaths(intent: SpeakerIntent): OriginatedPath[] {
-  const out = new Map<string, OriginatedPath>();
-  for (const a of intent.peers.flatMap((p) => p.advertise)) {
-    const seen = out.get(a.prefix);
-    out.set(a.prefix, {
-      prefix: a.prefix,
-      attributes: seen ? mergeAttributes(seen.attributes, a.attributes) : a.attributes,
-    });
-  }
-  return [...out.values()];
+  return mergeByPrefix(intent.peers.flatMap((p) => p.advertise)).map(({ prefix, attributes }) => ({
+    prefix,
+    attributes,
+  }));
 }
