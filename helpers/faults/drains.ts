@@ -88,7 +88,40 @@ function advertisementDrain(model: LabModel, target: FaultTarget): Advertisement
 function routerNeighbours(model: LabModel, router: string) {
   return labSessions(model)
     .filter((s) => s.a.kind === 'frr' && s.b.kind === 'frr' && (s.a.node === router || s.b.node === router))
-    .map((s) => (s.a.node === router ? { me: s.a, peer: s.b } : { me: s.b, peer: s.a }));
+    .map((s) => (s.a.node === router ? s.b : s.a));
+}
+
+/**
+ * One router's drain by a route-map of one `set` line on `neighbours` in direction `dir`: the
+ * route-map and its use, the undo of both, and the soft clear that applies each at once.
+ */
+function routeMapDrain(
+  router: string,
+  asn: number,
+  map: string,
+  set: string,
+  neighbours: string[],
+  dir: 'in' | 'out',
+): RouterDrain['routers'][number] {
+  const af = [`router bgp ${asn}`, 'address-family ipv4 unicast'];
+  return {
+    router,
+    apply: [
+      `route-map ${map} permit 10`,
+      set,
+      'exit',
+      ...af,
+      ...neighbours.map((a) => `neighbor ${a} route-map ${map} ${dir}`),
+    ],
+    lift: [
+      ...af,
+      ...neighbours.map((a) => `no neighbor ${a} route-map ${map} ${dir}`),
+      'exit-address-family',
+      'exit',
+      `no route-map ${map}`,
+    ],
+    refresh: neighbours.map((a) => `clear bgp ipv4 unicast ${a} soft ${dir}`),
+  };
 }
 
 function leafPrepend(model: LabModel, target: FaultTarget): RouterDrain | { unsupported: string } {
@@ -98,34 +131,15 @@ function leafPrepend(model: LabModel, target: FaultTarget): RouterDrain | { unsu
   const up = routerNeighbours(model, leaf);
   if (!up.length)
     return { unsupported: `${leaf}, the leaf of ${target.victim}, has no BGP neighbour among the routers` };
-  const taken = up.filter(({ peer }) => bgp.neighbors[peer.address]?.ipv4.routeMapOut);
+  const taken = up.filter((peer) => bgp.neighbors[peer.address]?.ipv4.routeMapOut);
   if (taken.length)
     return {
-      unsupported: `${leaf} already has a route-map out towards ${taken.map(({ peer }) => `${peer.node} (${bgp.neighbors[peer.address]!.ipv4.routeMapOut!.name})`).join(', ')}; a drain would replace it`,
+      unsupported: `${leaf} already has a route-map out towards ${taken.map((peer) => `${peer.node} (${bgp.neighbors[peer.address]!.ipv4.routeMapOut!.name})`).join(', ')}; a drain would replace it`,
     };
-  const af = [`router bgp ${bgp.asn}`, 'address-family ipv4 unicast'];
+  const addresses = up.map((peer) => peer.address);
   return {
     method: 'leaf-prepend',
-    routers: [
-      {
-        router: leaf,
-        apply: [
-          `route-map ${PREPEND_MAP} permit 10`,
-          `set as-path prepend ${bgp.asn} ${bgp.asn}`,
-          'exit',
-          ...af,
-          ...up.map(({ peer }) => `neighbor ${peer.address} route-map ${PREPEND_MAP} out`),
-        ],
-        lift: [
-          ...af,
-          ...up.map(({ peer }) => `no neighbor ${peer.address} route-map ${PREPEND_MAP} out`),
-          'exit-address-family',
-          'exit',
-          `no route-map ${PREPEND_MAP}`,
-        ],
-        refresh: up.map(({ peer }) => `clear bgp ipv4 unicast ${peer.address} soft out`),
-      },
-    ],
+    routers: [routeMapDrain(leaf, bgp.asn, PREPEND_MAP, `set as-path prepend ${bgp.asn} ${bgp.asn}`, addresses, 'out')],
   };
 }
 
@@ -140,25 +154,9 @@ function ecmpLocalPreference(model: LabModel, target: FaultTarget): RouterDrain 
       return {
         unsupported: `${e.router} already has a route-map in from ${taken.map((a) => `${a} (${bgp.neighbors[a]!.ipv4.routeMapIn!.name})`).join(', ')}; a drain would replace it`,
       };
-    const af = [`router bgp ${bgp.asn}`, 'address-family ipv4 unicast'];
-    routers.push({
-      router: e.router,
-      apply: [
-        `route-map ${LOCAL_PREF_MAP} permit 10`,
-        `set local-preference ${DRAIN_LOCAL_PREF}`,
-        'exit',
-        ...af,
-        ...towards.map((a) => `neighbor ${a} route-map ${LOCAL_PREF_MAP} in`),
-      ],
-      lift: [
-        ...af,
-        ...towards.map((a) => `no neighbor ${a} route-map ${LOCAL_PREF_MAP} in`),
-        'exit-address-family',
-        'exit',
-        `no route-map ${LOCAL_PREF_MAP}`,
-      ],
-      refresh: towards.map((a) => `clear bgp ipv4 unicast ${a} soft in`),
-    });
+    routers.push(
+      routeMapDrain(e.router, bgp.asn, LOCAL_PREF_MAP, `set local-preference ${DRAIN_LOCAL_PREF}`, towards, 'in'),
+    );
   }
   return routers.length
     ? { method: 'ecmp-local-preference', routers }
