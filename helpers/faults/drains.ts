@@ -84,7 +84,7 @@ function advertisementDrain(model: LabModel, target: FaultTarget): Advertisement
     : { unsupported: `${target.victimCluster} has no Service advertisement to add GRACEFUL_SHUTDOWN to` };
 }
 
-/** The FRR neighbours of `router` among the routers (address and the other end), with the one direction's route-map if any. */
+/** The far ends (node, address) of `router`'s BGP sessions with other FRR routers. */
 function routerNeighbours(model: LabModel, router: string) {
   return labSessions(model)
     .filter((s) => s.a.kind === 'frr' && s.b.kind === 'frr' && (s.a.node === router || s.b.node === router))
