@@ -6,7 +6,7 @@
  * where the link left it. The suites' own pictures (./failover-report.ts) have no baseline.
  */
 import { PHASE_LABEL, type Waterfall, type WaterfallLink, type WaterfallPhase } from '../experiment/waterfall.js';
-import type { GateCheck } from './link-gate.js';
+import { linkId, type GateCheck } from './link-gate.js';
 import type { RunResults } from './compare.js';
 import { WATERFALL_KEYS } from './metric-keys.js';
 import { faultOfTest } from './random-waits.js';
@@ -18,20 +18,19 @@ const PHASES = Object.keys(PHASE_LABEL) as WaterfallPhase[];
 export function waterfallsOfTest(test: RunResults['tests'][number]): Waterfall[] {
   const byPhase = new Map<WaterfallPhase, WaterfallLink[]>();
   for (const m of test.metrics ?? []) {
-    const parts = WATERFALL_KEYS.link.who(m.key)?.split('.');
-    const phase = parts?.[0] as WaterfallPhase;
-    if (parts?.length !== 3 || !PHASES.includes(phase) || typeof m.value !== 'number' || !m.link) continue;
+    const id = linkId(m);
+    const phase = id?.phase as WaterfallPhase;
+    if (!id || !PHASES.includes(phase) || typeof m.value !== 'number' || !m.link) continue;
     const links = byPhase.get(phase) ?? [];
-    const from = m.link.after === 't0' ? 0 : links.find((l) => `${l.node}.${l.event}` === m.link!.after)?.t;
+    const from = id.after === 't0' ? 0 : links.find((l) => `${l.node}.${l.event}` === id.after)?.t;
     // A link whose predecessor is not recorded cannot be placed: left out rather than guessed.
     if (from === undefined) continue;
-    const [, node, event] = parts as [string, string, WaterfallLink['event']];
     links.push({
-      node,
-      event,
+      node: id.node,
+      event: id.event as WaterfallLink['event'],
       t: from + m.value,
       seconds: m.value / 1000,
-      after: m.link.after,
+      after: id.after,
       critical: m.link.critical,
     });
     byPhase.set(phase, links);
