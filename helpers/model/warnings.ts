@@ -8,6 +8,7 @@ import { poolConflicts } from './lb-ipam.js';
 import { sessionTimerWarnings } from './bgp-sessions.js';
 import { policyWarnings } from './policy-notes.js';
 import { sameAttributes } from './cilium-attributes.js';
+import type { AdvertisedPrefix, SpeakerPeer } from './clusters.js';
 
 export function modelWarnings(model: LabModel): Problem[] {
   const out: Problem[] = [];
@@ -45,9 +46,11 @@ export function attributeSplits(model: LabModel): Problem[] {
   const out: Problem[] = [];
   for (const c of Object.values(model.clusters))
     for (const sp of Object.values(c.speakers)) {
-      const prefixes = new Set(sp.peers.flatMap((p) => p.advertise.map((a) => a.prefix)));
-      for (const prefix of prefixes) {
-        const each = sp.peers.flatMap((p) => p.advertise.filter((a) => a.prefix === prefix).map((a) => ({ p, a })));
+      // Each prefix with every peer that gets it, in one pass (a node may originate thousands).
+      const byPrefix = new Map<string, { p: SpeakerPeer; a: AdvertisedPrefix }[]>();
+      for (const p of sp.peers)
+        for (const a of p.advertise) byPrefix.set(a.prefix, [...(byPrefix.get(a.prefix) ?? []), { p, a }]);
+      for (const [prefix, each] of byPrefix) {
         if (each.every(({ a }) => sameAttributes(a.attributes, each[0]!.a.attributes))) continue;
         out.push({
           file: each[0]!.p.source.peerConfig ?? each[0]!.p.source.clusterConfig,
