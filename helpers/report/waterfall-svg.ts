@@ -23,7 +23,7 @@ export interface LinkBand {
   regression: boolean;
 }
 export type LinkBands = Map<string, LinkBand>;
-export const bandKey = (phase: string, l: Pick<WaterfallLink, 'node' | 'event'>) => `${phase}.${l.node}.${l.event}`;
+const bandKey = (phase: string, l: Pick<WaterfallLink, 'node' | 'event'>) => `${phase}.${l.node}.${l.event}`;
 
 function panel(
   w: Waterfall,
