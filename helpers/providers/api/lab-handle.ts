@@ -56,6 +56,19 @@ export interface SpeakerRestart {
   formula: string;
 }
 
+/** How an upgrade step stops what it upgrades: its own clean stop, or a crash (SIGKILL). */
+export type StopMode = 'clean' | 'crash';
+
+/** When an upgrade step stopped and started what it upgrades (epoch ms). */
+export interface UpgradeTiming {
+  /** The stop was sent. */
+  stopAt: number;
+  /** Every old process has gone. */
+  stoppedAt: number;
+  /** The new version answers (FRR: every daemon up and frr.conf applied; a speaker: its API answers and its VIPs are originated). */
+  startedAt: number;
+}
+
 export interface LabHandle {
   readonly provider: ProviderName;
   readonly model: LabModel;
@@ -95,6 +108,12 @@ export interface LabHandle {
    * lab's own objects again. Where a second lab cannot run beside this one.
    */
   reconfigure?(changed: LabModel, kinds: string[]): Promise<{ lab: LabHandle; restore: () => Promise<void> }>;
+  /**
+   * Restarts a router's FRR or a Kubernetes node's BGP speaker from another runtime with the same
+   * configuration (an upgrade step); resolves once the new version answers. Later reads of that
+   * node go to the new version. Absent where a provider cannot (containerlab: not built).
+   */
+  upgrade?(node: string, runtime: string, stop: StopMode): Promise<UpgradeTiming>;
   /** A sentence naming every lab daemon that has died, with its log tail; undefined when all run. */
   health(): Promise<string | undefined>;
 }

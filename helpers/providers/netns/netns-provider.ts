@@ -29,6 +29,8 @@ import {
   type LabHandle,
   type SpawnedProcess,
   type SpeakerPeerView,
+  type StopMode,
+  type UpgradeTiming,
 } from '../api/lab-handle.js';
 import {
   LabNotUpError,
@@ -38,6 +40,7 @@ import {
   type UpOptions,
 } from '../api/lab-provider.js';
 import { injectNetnsFault } from './faults.js';
+import { upgradeNetnsNode } from './upgrade.js';
 import { HOST_TOOLS } from './host-tools.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
@@ -478,6 +481,15 @@ export class NetnsHandle implements LabHandle {
     };
     await apply(this.model, changed);
     return { lab: new NetnsHandle(changed, this.runtime, this.runtimeOf), restore: () => apply(changed, this.model) };
+  }
+
+  /** An upgrade step (./upgrade.ts); this handle then reads the node from its new runtime. */
+  async upgrade(node: string, runtime: string, stop: StopMode): Promise<UpgradeTiming> {
+    const to = resolveLabRuntime(this.model.root, runtime);
+    const timing = await upgradeNetnsNode(this.model, node, this.rt(node), to, stop);
+    if (to.suite === this.runtime.suite) delete this.runtimeOf[node];
+    else this.runtimeOf[node] = to;
+    return timing;
   }
 
   injectFault(kind: FaultKind, node: string) {
