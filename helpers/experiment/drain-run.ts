@@ -17,10 +17,11 @@ import { budgetFault, type FaultTarget } from '../faults/fault-target.js';
 import type { DrainPlan } from '../faults/drains.js';
 import { loadModelFrom } from '../model/lab-model.js';
 import { monitorRoutes, pairKey, waitReached, type RouteChange } from '../observe/route-monitor.js';
-import { Deadline, waitUntil } from '../os/poll.js';
+import { Deadline } from '../os/poll.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
-import { HELD_DEFAULTS, startHeld, type HeldConnection } from '../traffic/held-connections.js';
-import { startProbe, type ProbeRecord } from '../traffic/probe.js';
+import type { HeldConnection } from '../traffic/held-connections.js';
+import type { ProbeRecord } from '../traffic/probe.js';
+import { startClientTraffic } from './client-traffic.js';
 
 export const DRAIN_PROBE = { intervalMs: 10, timeoutMs: 300 };
 
@@ -96,41 +97,6 @@ async function leafHoldsPathFrom(lab: LabHandle, leaf: string, vip: string, addr
   return paths.some((p) => p.peer?.peerId === address);
 }
 
-/** Every client's probe and held connections to the VIP, with the waits the drain's steps share. */
-function startTraffic(lab: LabHandle, target: FaultTarget, maxSeconds: number) {
-  const to = `${target.vip}:${target.service.port}`;
-  const clients = Object.keys(lab.model.hosts);
-  const probes = clients.map((c) => startProbe(lab, c, to, { ...DRAIN_PROBE, maxSeconds }));
-  const held = clients.map((c) => startHeld(lab, c, to, { ...HELD_DEFAULTS, maxSeconds }));
-  const wait = (what: string, ms: number, problem: () => Promise<string | undefined> | string | undefined) =>
-    waitUntil(async () => problem(), { what, deadline: new Deadline(ms), intervalMs: 20 });
-  return {
-    wait,
-    /** Every client answered, and every held connection swept, before anything changes. */
-    ready: () =>
-      wait('every client answered before the drain', 10_000, () =>
-        probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) &&
-        held.every((h) => h.lastSweep() !== undefined)
-          ? undefined
-          : 'no baseline yet',
-      ),
-    /** Every request started after `t` plus the timeout has ended, and every held connection was answered since `t`. */
-    settled: (what: string, t: number) =>
-      wait(`requests and held connections to settle after ${what}`, HELD_DEFAULTS.timeoutMs + 10_000, () => {
-        const p = probes.filter((x) => !x.soFar().some((r) => r.t >= t + DRAIN_PROBE.timeoutMs));
-        const h = held.filter((x) => (x.lastSweep() ?? 0) < t + HELD_DEFAULTS.timeoutMs);
-        return p.length || h.length ? `waiting for ${[...p, ...h].map((x) => x.client).join(', ')}` : undefined;
-      }),
-    stop: async () => {
-      const [p, h] = await Promise.all([
-        Promise.all(probes.map(async (x) => [x.client, await x.stop()] as const)),
-        Promise.all(held.map((x) => x.stop())),
-      ]);
-      return { probes: Object.fromEntries(p), held: h.flat() };
-    },
-  };
-}
-
 export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainPlan): Promise<DrainRun> {
   const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
   const budget = { seconds: spec.detect.seconds, formula: spec.detect.formula };
@@ -146,7 +112,7 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
     if (r.t === undefined) throw new Error(`not ${state} within ${budget.formula}: ${r.notReached.join('; ')}`);
     return r.t;
   };
-  const traffic = startTraffic(lab, target, maxSeconds);
+  const traffic = startClientTraffic(lab, target, DRAIN_PROBE, maxSeconds);
   const { wait, settled } = traffic;
   const run: Partial<DrainRun> & { tDrain: number } = { tDrain: 0 };
   let lift: (() => Promise<void>) | undefined;

@@ -1,0 +1,129 @@
+/**
+ * What an upgrade rehearsal cost, step by step (./rehearsal-run.ts): per client the requests
+ * lost against the step's predicted bound (helpers/faults/upgrades.ts predictStep), the held
+ * connections broken, and how long the meeting points held fewer clusters than all of them
+ * (seconds of a degraded ECMP set). A step's window runs from its first stop to the next step's
+ * (the last one: to the end of the run), so every request and break belongs to one step. Pure.
+ */
+import type { FaultTarget } from '../faults/fault-target.js';
+import { predictStep, type StepPrediction } from '../faults/upgrades.js';
+import type { LabModel } from '../model/lab-model.js';
+import type { RouteChange } from '../observe/route-monitor.js';
+import type { HeldConnection } from '../traffic/held-connections.js';
+import type { ProbeRecord } from '../traffic/probe.js';
+import { REHEARSAL_PROBE, type RehearsalRun, type StepRun } from './rehearsal-run.js';
+
+export interface ClientCost {
+  client: string;
+  requests: number;
+  lost: number;
+  prediction: StepPrediction;
+  /** The first and last lost request (epoch ms), for the report. */
+  firstLost?: number;
+  lastLost?: number;
+}
+
+export interface StepFindings {
+  run: StepRun;
+  from: number;
+  to: number;
+  clients: ClientCost[];
+  broken: HeldConnection[];
+  /** Seconds inside the window when some meeting point held the VIP over fewer clusters than all. */
+  degradedSeconds: number;
+  /** Routers that held no route for the VIP at some moment of the window. */
+  blackHoles: string[];
+  /** Sentences naming what broke the step's bound; empty when it kept it. */
+  overBound: string[];
+}
+
+export interface RehearsalFindings {
+  /** Requests the probe could not send (a harness fault, never a network loss). */
+  harness: (ProbeRecord & { client: string })[];
+  steps: StepFindings[];
+}
+
+/** Seconds inside [from, to) when some router of `routers` held other next hops than `full` for the VIP. */
+export function degradedSeconds(
+  fib: RouteChange[],
+  vip: string,
+  full: Map<string, string[]>,
+  from: number,
+  to: number,
+): number {
+  const want = new Map([...full].map(([r, h]) => [r, [...h].sort().join()]));
+  const state = new Map<string, boolean>([...want.keys()].map((r) => [r, false]));
+  let degradedSince: number | undefined;
+  let total = 0;
+  const anyDegraded = () => [...state.values()].some(Boolean);
+  for (const c of [...fib].filter((x) => x.prefix === vip && want.has(x.router)).sort((a, b) => a.t - b.t)) {
+    const was = anyDegraded();
+    state.set(c.router, [...c.nextHops].sort().join() !== want.get(c.router));
+    const is = anyDegraded();
+    if (!was && is) degradedSince = c.t;
+    if (was && !is && degradedSince !== undefined) {
+      total += Math.max(0, Math.min(c.t, to) - Math.max(degradedSince, from));
+      degradedSince = undefined;
+    }
+  }
+  if (degradedSince !== undefined) total += Math.max(0, to - Math.max(degradedSince, from));
+  return total / 1000;
+}
+
+export function rehearsalFindings(model: LabModel, target: FaultTarget, r: RehearsalRun): RehearsalFindings {
+  const records = Object.entries(r.probes).flatMap(([client, rs]) => rs.map((x) => ({ ...x, client })));
+  const steps = r.steps.map((run, i): StepFindings => {
+    const from = run.t0;
+    const to = r.steps[i + 1]?.t0 ?? r.tEnd;
+    const inWindow = (t: number) => t >= from && t < to;
+    const restartSeconds = run.restarts.reduce((s, x) => s + (x.timing.startedAt - x.timing.stopAt) / 1000, 0);
+    const gobgp = (v: string) => v.replace(/^GoBGP /, '');
+    const node = run.restarts.find((x) => x.from.startsWith('GoBGP'));
+    const clients = Object.keys(r.probes).map((client): ClientCost => {
+      const mine = records.filter((x) => x.client === client && !x.harness && inWindow(x.t));
+      const lost = mine.filter((x) => !x.ok);
+      return {
+        client,
+        requests: mine.length,
+        lost: lost.length,
+        ...(lost.length ? { firstLost: lost[0]!.t, lastLost: lost.at(-1)!.t } : {}),
+        prediction: predictStep({
+          model,
+          target,
+          step: run.step,
+          strategy: r.strategy,
+          client,
+          restartSeconds,
+          gobgpFrom: node ? gobgp(node.from) : '0',
+          gobgpTo: node ? gobgp(node.to) : '0',
+          probeIntervalMs: REHEARSAL_PROBE.intervalMs,
+        }),
+      };
+    });
+    const broken = r.held.filter((c) => c.brokeAt !== undefined && inWindow(c.brokeAt));
+    const blackHoles = [
+      ...new Set(r.fib.filter((c) => c.prefix === target.vip && inWindow(c.t) && !c.nextHops.length).map((c) => c.router)),
+    ].sort();
+    const overBound = clients
+      .filter((c) => c.lost > c.prediction.maxLost)
+      .map(
+        (c) =>
+          `${run.step.name}: ${c.client} lost ${c.lost} requests, over the ${c.prediction.case} bound of ${c.prediction.maxLost} (⌈${c.prediction.windowSeconds.toFixed(3)} s / ${REHEARSAL_PROBE.intervalMs} ms⌉ + 1; ${c.prediction.formula})`,
+      );
+    if (clients.every((c) => c.prediction.case === 'held') && broken.length)
+      overBound.push(
+        `${run.step.name}: ${broken.length} held connections broke where nothing the traffic uses should change (${clients[0]?.prediction.why})`,
+      );
+    return {
+      run,
+      from,
+      to,
+      clients,
+      broken,
+      degradedSeconds: degradedSeconds(r.fib, target.vip, target.fullSet, from, to),
+      blackHoles,
+      overBound,
+    };
+  });
+  return { harness: records.filter((x) => x.harness !== undefined), steps };
+}

@@ -1,0 +1,156 @@
+/**
+ * One upgrade rehearsal on a running lab, under the clients' fresh requests (the probe) and
+ * their held connections: each step restarts a router's FRR, or a cluster's speakers one node
+ * after another, from the new runtime (LabHandle.upgrade), waits until the lab has converged
+ * again (every session Established, every FIB as the configs install), then checks every
+ * session of what it upgraded as configured (capabilities, timers, graceful restart and its
+ * N-bit), now between an old and a new version. Every FIB change of the VIP on every router is
+ * recorded (the route monitor), so the findings can say how long the meeting points held less
+ * than every cluster. What each step's peers saw (FRR's last reset reason) is kept for the report.
+ */
+import { allOf } from '../claims/claim-shape.js';
+import { convergenceProblem } from '../claims/convergence.js';
+import { sessionEstablished, sessionGracefulRestart, sessionTimers } from '../claims/session-claims.js';
+import type { FaultTarget } from '../faults/fault-target.js';
+import { UPGRADE_STRATEGIES, type UpgradeStep, type UpgradeStrategy } from '../faults/upgrades.js';
+import { convergenceDeadlineSeconds } from '../lab/bring-up.js';
+import { labSessions } from '../model/lab-sessions.js';
+import { monitorRoutes, type RouteChange } from '../observe/route-monitor.js';
+import { Deadline, StopWaiting, waitUntil } from '../os/poll.js';
+import type { LabHandle, StopMode, UpgradeTiming } from '../providers/api/lab-handle.js';
+import { bgpNeighbors } from '../readers/frr.js';
+import type { HeldConnection } from '../traffic/held-connections.js';
+import type { ProbeRecord } from '../traffic/probe.js';
+import { startClientTraffic } from './client-traffic.js';
+
+/** The probe of a rehearsal: a request every 10 ms per client, lost after 300 ms (as the failover suites). */
+export const REHEARSAL_PROBE = { intervalMs: 10, timeoutMs: 300 };
+
+export interface NodeRestart {
+  node: string;
+  stop: StopMode;
+  /** The versions it ran and runs (FRR or GoBGP). */
+  from: string;
+  to: string;
+  timing: UpgradeTiming;
+  /** What each FRR peer says ended the session (its last reset reason), after the step. */
+  peersSaw: Record<string, string>;
+}
+
+export interface StepRun {
+  step: UpgradeStep;
+  /** The step began (its first stop was sent), epoch ms. */
+  t0: number;
+  restarts: NodeRestart[];
+  /** The lab converged again (undefined: not within the deadline; `problem` says what was missing). */
+  tConverged?: number;
+  /** Every session of what the step upgraded, checked as configured after it. */
+  sessionProblems: string[];
+  problem?: string;
+}
+
+export interface RehearsalRun {
+  strategy: UpgradeStrategy;
+  from: string;
+  to: string;
+  steps: StepRun[];
+  /** After the last step settled, epoch ms. */
+  tEnd: number;
+  probes: Record<string, ProbeRecord[]>;
+  held: HeldConnection[];
+  fib: RouteChange[];
+  /** Route-monitor pairs whose last state differs from a fresh dump (a missed event). */
+  missed: string[];
+  problem?: string;
+}
+
+/** What a router or node runs, for the report: FRR on a router, GoBGP on a node. */
+async function versionOf(lab: LabHandle, node: string): Promise<string> {
+  if (lab.model.routers[node]) {
+    const v = await lab.versions();
+    const own = v[`runtime of ${node}`];
+    return `FRR ${own ? (/FRR ([^,]+)/.exec(own)?.[1] ?? own) : v.frr}`;
+  }
+  return `GoBGP ${lab.speakerGobgpVersion(node)}`;
+}
+
+/** Each FRR peer's reason for the last reset of its session with `node`. */
+async function peersSaw(lab: LabHandle, node: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const s of labSessions(lab.model).filter((x) => x.a.node === node || x.b.node === node)) {
+    const [peer, address] = s.a.node === node ? [s.b, s.a.address] : [s.a, s.b.address];
+    if (peer.kind !== 'frr') continue;
+    const n = (await bgpNeighbors(lab, peer.node))[address];
+    out[peer.node] = String(n?.raw.lastResetDueTo ?? 'no reset recorded');
+  }
+  return out;
+}
+
+const checkSession = allOf(sessionEstablished, sessionTimers, sessionGracefulRestart);
+
+export async function runRehearsal(
+  lab: LabHandle,
+  target: FaultTarget,
+  steps: UpgradeStep[],
+  strategy: UpgradeStrategy,
+  from: string,
+  to: string,
+  progress: (line: string) => void = () => {},
+): Promise<RehearsalRun> {
+  if (!lab.upgrade) throw new Error(`the ${lab.provider} provider cannot restart a node on another version (not built)`);
+  const plan = UPGRADE_STRATEGIES[strategy];
+  const deadline = convergenceDeadlineSeconds(lab.provider);
+  const maxSeconds = steps.reduce((n, s) => n + s.nodes.length, 0) * (deadline + 20) + 60;
+  const fib = monitorRoutes(lab, Object.keys(lab.model.routers), [target.vip]);
+  const traffic = startClientTraffic(lab, target, REHEARSAL_PROBE, maxSeconds);
+  const runs: StepRun[] = [];
+  let problem: string | undefined;
+  try {
+    await fib.ready;
+    await traffic.ready();
+    for (const step of steps) {
+      const run: StepRun = { step, t0: Date.now(), restarts: [], sessionProblems: [] };
+      runs.push(run);
+      try {
+        for (const node of step.nodes) {
+          const stop = step.kind === 'router' ? plan.router : plan.node;
+          const before = await versionOf(lab, node);
+          progress(`${strategy}: ${node} (${before}) → ${to}, ${stop} stop`);
+          const timing = await lab.upgrade(node, to, stop);
+          // Converged again before the next node, as a rolling restart waits for each.
+          await waitUntil(
+            async () => {
+              const dead = await lab.health();
+              if (dead) throw new StopWaiting(`a daemon died after ${node} restarted:\n${dead}`);
+              return convergenceProblem(lab);
+            },
+            { what: `the lab to converge after ${node} restarted`, deadline: new Deadline(deadline * 1000), intervalMs: 50 },
+          );
+          run.restarts.push({
+            node,
+            stop,
+            from: before,
+            to: await versionOf(lab, node),
+            timing,
+            peersSaw: await peersSaw(lab, node),
+          });
+        }
+        run.tConverged = Date.now();
+        await traffic.settled(`${step.name}'s upgrade`, run.tConverged);
+        for (const s of labSessions(lab.model).filter((x) => step.nodes.includes(x.a.node) || step.nodes.includes(x.b.node)))
+          run.sessionProblems.push(...(await checkSession(lab, s)));
+      } catch (err) {
+        run.problem = (err as Error).message;
+        // A lab that did not come back is no ground for the next step.
+        break;
+      }
+    }
+  } catch (err) {
+    problem = (err as Error).message;
+  }
+  const tEnd = Date.now();
+  // The monitors stop even when a traffic process failed (its error is the run's).
+  const seen = await traffic.stop().finally(() => fib.stop().catch(() => undefined));
+  const missed = await fib.stop();
+  return { strategy, from, to, steps: runs, tEnd, ...seen, fib: fib.changes, missed, ...(problem ? { problem } : {}) };
+}

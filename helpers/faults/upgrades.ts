@@ -1,0 +1,259 @@
+/**
+ * An upgrade rehearsal's plan: the steps (one router, or one cluster's nodes one after another,
+ * as a DaemonSet rolls), how each strategy stops what it upgrades, the graceful-restart overlay,
+ * and what each step is predicted to cost each client. Pure: reads the model only.
+ *
+ * The prediction, per step and client, is a loss window W; the step may lose at most
+ * ⌈W / probe interval⌉ + 1 requests of that client (every request started inside the window,
+ * plus the one in flight at its start), and none when W = 0:
+ * - `held`: nothing the client's traffic uses changes. A node's speaker that closes its session
+ *   without a NOTIFICATION (a crash; cilium-agent's own stop, docs/upgrade-rehearsal.md), or
+ *   with a Cease its GoBGP does not turn into a Hard Reset, under graceful restart with the
+ *   N-bit: its leaf keeps the paths stale while the node's datapath keeps serving (RFC 4724 §4.2,
+ *   RFC 8538 §3). A router under the graceful-restart overlay: its zebra keeps its routes in the
+ *   kernel across the restart (`-r`), its neighbours keep its paths stale. W = 0.
+ * - `moves`: the step takes the cluster's path away and back (a flushed session), and the
+ *   client's traffic has another way meanwhile: each move costs the transient of a withdrawal,
+ *   hops × per hop (helpers/faults/budgets.ts PER_HOP). W = 2 × hops × per hop.
+ * - `cut`: every path of the client runs through what restarts and nothing holds it: W = the
+ *   step's own restart (stop sent → new version answering, measured and reported) + the way back:
+ *   the sessions re-opened (reconnectAllowance) and, on each of the n routers of the client's
+ *   path, the first UPDATE held for its update-group coalesce time and one hop of work
+ *   (coalesceBudget, PER_HOP). A node adds its GoBGP's first dial after start.
+ */
+import { cidrContains, parseCidr } from '../model/ipv4.js';
+import { expectedVipRoutes } from '../model/expected-routes.js';
+import type { LabModel } from '../model/lab-model.js';
+import { labSessions } from '../model/lab-sessions.js';
+import type { StopMode } from '../providers/api/lab-handle.js';
+import { gobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
+import { coalesceBudget, PER_HOP_SECONDS } from './budgets.js';
+import type { FaultTarget } from './fault-target.js';
+import { reconnectAllowance } from './hop-allowance.js';
+
+/**
+ * How cilium-agent's stop looks on the wire (what `plain` does to a node): it exits without
+ * stopping its BGP instances, so the kernel closes the sessions without a NOTIFICATION
+ * (docs/upgrade-rehearsal.md cites Cilium's source for it).
+ */
+export const CILIUM_AGENT_STOP: StopMode = 'crash';
+
+export const UPGRADE_STRATEGIES = {
+  plain: {
+    title: "FRR's service stop on each router; each node's speaker stopped as cilium-agent stops (no NOTIFICATION)",
+    router: 'clean',
+    node: CILIUM_AGENT_STOP,
+    overlay: false,
+  },
+  'graceful-restart': {
+    title:
+      'as plain, with graceful restart on the fabric sessions: an overlay on the configs (bgp graceful-restart, preserve-fw-state; zebra -r -K, bgpd -K)',
+    router: 'clean',
+    node: CILIUM_AGENT_STOP,
+    overlay: true,
+  },
+  'node-clean-stop': {
+    title: "as plain, but each node's GoBGP stopped cleanly (SIGTERM: a Cease to every peer)",
+    router: 'clean',
+    node: 'clean',
+    overlay: false,
+  },
+} as const satisfies Record<string, { title: string; router: StopMode; node: StopMode; overlay: boolean }>;
+
+export type UpgradeStrategy = keyof typeof UPGRADE_STRATEGIES;
+
+export function isUpgradeStrategy(s: string): s is UpgradeStrategy {
+  return Object.hasOwn(UPGRADE_STRATEGIES, s);
+}
+
+/** One step: a router, or a cluster whose speaker nodes restart one after another. */
+export interface UpgradeStep {
+  name: string;
+  kind: 'router' | 'cluster';
+  nodes: string[];
+}
+
+/**
+ * The steps in `order` (names of routers and clusters, comma-separated), or by default every
+ * router in the topology's order, then every cluster: the fabric first, as a version bump of
+ * FRR usually lands before Cilium's. A name that is neither is refused, naming the choices.
+ */
+export function upgradeSteps(model: LabModel, order?: string): UpgradeStep[] {
+  const routers = Object.keys(model.routers);
+  const clusters = Object.keys(model.clusters).filter((c) => Object.keys(model.clusters[c]!.speakers).length);
+  const names = order
+    ? order
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...routers, ...clusters];
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (seen.has(name)) throw new Error(`--order: ${name} named twice`);
+    seen.add(name);
+    if (routers.includes(name)) return { name, kind: 'router', nodes: [name] };
+    if (clusters.includes(name))
+      return { name, kind: 'cluster', nodes: Object.keys(model.clusters[name]!.speakers).sort() };
+    throw new Error(
+      `--order: "${name}" is no router or cluster with a BGP speaker of lab "${model.name}" (routers: ${routers.join(', ')}; clusters: ${clusters.join(', ')})`,
+    );
+  });
+}
+
+/**
+ * The graceful-restart overlay on a router's files, said in the report as an overlay, never as
+ * the user's config: graceful restart with the forwarding state preserved on every session of
+ * the default instance, zebra keeping its routes in the kernel when it stops (-r) and taking
+ * them over when it starts again (-K, swept after the restart time), bgpd starting as a
+ * restarting speaker (-K: the R-bit). Throws when the file has no `router bgp` line to extend.
+ */
+export function grOverlay(frrConf: string, daemons: string, restartSeconds = 120): { frrConf: string; daemons: string } {
+  const lines = frrConf.split('\n');
+  const at = lines.findIndex((l) => /^router bgp \d+\s*$/.test(l));
+  if (at < 0) throw new Error('graceful-restart overlay: no "router bgp <asn>" line for the default instance');
+  const gr = [' bgp graceful-restart', ' bgp graceful-restart preserve-fw-state'];
+  lines.splice(at + 1, 0, ...gr.filter((g) => !lines.includes(g)));
+  const withOption = (text: string, daemon: string, add: string) => {
+    const re = new RegExp(`^${daemon}_options="([^"]*)"`, 'm');
+    return re.test(text) ? text.replace(re, `${daemon}_options="$1 ${add}"`) : `${text.trimEnd()}\n${daemon}_options="${add}"\n`;
+  };
+  return {
+    frrConf: lines.join('\n'),
+    daemons: withOption(withOption(daemons, 'zebra', `-r -K ${restartSeconds}`), 'bgpd', '-K'),
+  };
+}
+
+/** The router a client's traffic enters the fabric at: the one with an interface in the client's network. */
+export function clientGateway(model: LabModel, client: string): string | undefined {
+  const ip = model.hosts[client]?.addresses[0]?.cidr.split('/')[0];
+  if (!ip) return undefined;
+  return Object.values(model.routers).find((r) =>
+    Object.values(r.interfaces)
+      .flat()
+      .some((c) => cidrContains(parseCidr(c), ip)),
+  )?.name;
+}
+
+/** Whether the client can still reach a router that serves the VIP from a cluster when `without` is gone. */
+function reachesClusterWithout(model: LabModel, target: FaultTarget, client: string, without: string[]): boolean {
+  const gw = clientGateway(model, client);
+  if (!gw || without.includes(gw)) return false;
+  const sessions = labSessions(model);
+  const serving = new Set(
+    sessions
+      .filter((s) => s.b.kind === 'speaker' && !without.includes(s.b.node) && target.clusters.includes(s.cluster ?? ''))
+      .map((s) => s.a.node),
+  );
+  const next = (r: string) =>
+    sessions
+      .filter((s) => s.a.kind === 'frr' && s.b.kind === 'frr' && (s.a.node === r || s.b.node === r))
+      .map((s) => (s.a.node === r ? s.b.node : s.a.node))
+      .filter((n) => !without.includes(n));
+  const seen = new Set([gw]);
+  const queue = [gw];
+  while (queue.length) {
+    const r = queue.shift()!;
+    if (serving.has(r)) return true;
+    for (const n of next(r)) if (!seen.has(n)) (seen.add(n), queue.push(n));
+  }
+  return false;
+}
+
+export interface StepPrediction {
+  client: string;
+  case: 'held' | 'moves' | 'cut';
+  /** Why this case, in a sentence. */
+  why: string;
+  /** The loss window (seconds), its formula, and the requests it allows. */
+  windowSeconds: number;
+  formula: string;
+  maxLost: number;
+}
+
+export interface PredictionInput {
+  model: LabModel;
+  target: FaultTarget;
+  step: UpgradeStep;
+  strategy: UpgradeStrategy;
+  client: string;
+  /** The step's own restart, stop sent → new version answering (seconds, measured). */
+  restartSeconds: number;
+  /** The GoBGP versions a node's speaker stops from and starts on. */
+  gobgpFrom: string;
+  gobgpTo: string;
+  probeIntervalMs: number;
+}
+
+const fmt = (s: number) => `${s.toFixed(3)} s`;
+
+export function predictStep(i: PredictionInput): StepPrediction {
+  const { model, target, step, client } = i;
+  const plan = UPGRADE_STRATEGIES[i.strategy];
+  const allow = (windowSeconds: number) =>
+    windowSeconds === 0 ? 0 : Math.ceil((windowSeconds * 1000) / i.probeIntervalMs) + 1;
+  const done = (c: StepPrediction['case'], why: string, windowSeconds: number, formula: string): StepPrediction => ({
+    client,
+    case: c,
+    why,
+    windowSeconds,
+    formula,
+    maxLost: allow(windowSeconds),
+  });
+  if (step.kind === 'cluster') {
+    const sessions = labSessions(model).filter((s) => step.nodes.includes(s.b.node));
+    const gr = sessions.every((s) => s.gracefulRestart);
+    const hardReset = gobgpBehaviour(i.gobgpFrom).ceaseIsHardReset;
+    if (gr && (plan.node === 'crash' || !hardReset))
+      return done(
+        'held',
+        plan.node === 'crash'
+          ? 'the speaker closes its sessions without a NOTIFICATION; with graceful restart its leaf keeps the paths stale while the datapath serves'
+          : `GoBGP ${i.gobgpFrom} sends a Cease, not a Hard Reset; with the N-bit its leaf keeps the paths stale while the datapath serves`,
+        0,
+        'nothing the traffic uses changes',
+      );
+    const why = !gr
+      ? 'no graceful restart on its sessions: its leaf drops its paths when the sessions close'
+      : `GoBGP ${i.gobgpFrom} stops with a Cease it sends as a Hard Reset (RFC 8538 N-bit): its leaf drops its paths at once`;
+    if (reachesClusterWithout(model, target, client, step.nodes)) {
+      const w = 2 * target.hops * PER_HOP_SECONDS;
+      return done('moves', why, w, `away and back: 2 × ${target.hops} hops × ${fmt(PER_HOP_SECONDS)}`);
+    }
+    return cut(i, why, gobgpBehaviour(i.gobgpTo).firstDial(0).max, done);
+  }
+  if (plan.overlay)
+    return done(
+      'held',
+      "graceful-restart overlay: the router's kernel keeps its routes across the restart and its neighbours keep its paths stale",
+      0,
+      'nothing the traffic uses changes',
+    );
+  const why = 'its neighbours drop its paths when its sessions close, and its zebra takes its routes out of the kernel';
+  if (reachesClusterWithout(model, target, client, step.nodes))
+    return done('moves', why, 2 * PER_HOP_SECONDS, `away and back: 2 × 1 hop × ${fmt(PER_HOP_SECONDS)}`);
+  return cut(i, why, 0, done);
+}
+
+/** The `cut` window: the restart itself, then the way back over the client's path. */
+function cut(
+  i: PredictionInput,
+  why: string,
+  dialSeconds: number,
+  done: (c: 'cut', why: string, w: number, f: string) => StepPrediction,
+): StepPrediction {
+  const gw = clientGateway(i.model, i.client);
+  const route = expectedVipRoutes(i.model).find((e) => e.router === gw && e.vip === i.target.vip);
+  const n = Math.max(1, ...(route?.candidates.flatMap((c) => c.asPaths.map((p) => p.split(' ').length)) ?? [1]));
+  const coalesce = Object.values(i.model.routers)
+    .map((r) => coalesceBudget(r.name, Object.keys(r.frr.bgp?.neighbors ?? {}).length))
+    .reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  const reconnect = reconnectAllowance();
+  const w = i.restartSeconds + dialSeconds + reconnect.seconds + n * (coalesce.seconds + PER_HOP_SECONDS);
+  const dial = dialSeconds ? ` + first dial ${fmt(dialSeconds)}` : '';
+  return done(
+    'cut',
+    `${why}; every path of ${i.client} runs through it`,
+    w,
+    `restart ${fmt(i.restartSeconds)}${dial} + re-open ${fmt(reconnect.seconds)} + ${n} routers × (coalesce ≤ ${fmt(coalesce.seconds)} (${coalesce.formula}) + ${fmt(PER_HOP_SECONDS)} per hop)`,
+  );
+}
