@@ -17,6 +17,7 @@ import { addUpCommand } from './commands/up.js';
 import { addStatusCommand } from './commands/status.js';
 import { addExecCommand } from './commands/exec.js';
 import { addDownCommand } from './commands/down.js';
+import { addRehearseCommand } from './commands/rehearse.js';
 import { addPlanCommand } from './commands/plan.js';
 import { addCompareCommand } from './commands/compare.js';
 import { addBaselineCommand } from './commands/baseline.js';
@@ -54,6 +55,7 @@ export function buildCli(): Command {
   addExecCommand(program, globals);
   addDownCommand(program, globals);
   addTestCommand(program, globals);
+  addRehearseCommand(program, globals);
   addPlanCommand(program, globals);
   addCompareCommand(program);
   addBaselineCommand(program);

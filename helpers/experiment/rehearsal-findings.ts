@@ -94,7 +94,7 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
           strategy: r.strategy,
           client,
           restartSeconds,
-          gobgpFrom: node ? gobgp(node.from) : '0',
+          gobgpAtStart: run.gobgpAtStart,
           gobgpTo: node ? gobgp(node.to) : '0',
           probeIntervalMs: REHEARSAL_PROBE.intervalMs,
         }),
@@ -102,7 +102,9 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
     });
     const broken = r.held.filter((c) => c.brokeAt !== undefined && inWindow(c.brokeAt));
     const blackHoles = [
-      ...new Set(r.fib.filter((c) => c.prefix === target.vip && inWindow(c.t) && !c.nextHops.length).map((c) => c.router)),
+      ...new Set(
+        r.fib.filter((c) => c.prefix === target.vip && inWindow(c.t) && !c.nextHops.length).map((c) => c.router),
+      ),
     ].sort();
     const overBound = clients
       .filter((c) => c.lost > c.prediction.maxLost)

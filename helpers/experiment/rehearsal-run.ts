@@ -41,6 +41,8 @@ export interface StepRun {
   step: UpgradeStep;
   /** The step began (its first stop was sent), epoch ms. */
   t0: number;
+  /** The GoBGP each node's speaker ran when the step began. */
+  gobgpAtStart: Record<string, string>;
   restarts: NodeRestart[];
   /** The lab converged again (undefined: not within the deadline; `problem` says what was missing). */
   tConverged?: number;
@@ -81,7 +83,10 @@ async function peersSaw(lab: LabHandle, node: string): Promise<Record<string, st
     const [peer, address] = s.a.node === node ? [s.b, s.a.address] : [s.a, s.b.address];
     if (peer.kind !== 'frr') continue;
     const n = (await bgpNeighbors(lab, peer.node))[address];
-    out[peer.node] = String(n?.raw.lastResetDueTo ?? 'no reset recorded');
+    // FRR 10.3 keeps no reason when the restarted peer's new connection came in first ("lastReset": "never").
+    out[peer.node] = String(
+      n?.raw.lastResetDueTo ?? `no reason recorded (lastReset: ${String(n?.raw.lastReset ?? '?')})`,
+    );
   }
   return out;
 }
@@ -96,8 +101,10 @@ export async function runRehearsal(
   from: string,
   to: string,
   progress: (line: string) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<RehearsalRun> {
-  if (!lab.upgrade) throw new Error(`the ${lab.provider} provider cannot restart a node on another version (not built)`);
+  if (!lab.upgrade)
+    throw new Error(`the ${lab.provider} provider cannot restart a node on another version (not built)`);
   const plan = UPGRADE_STRATEGIES[strategy];
   const deadline = convergenceDeadlineSeconds(lab.provider);
   const maxSeconds = steps.reduce((n, s) => n + s.nodes.length, 0) * (deadline + 20) + 60;
@@ -109,7 +116,12 @@ export async function runRehearsal(
     await fib.ready;
     await traffic.ready();
     for (const step of steps) {
-      const run: StepRun = { step, t0: Date.now(), restarts: [], sessionProblems: [] };
+      // Interrupted: no further step; the lab is removed by the caller.
+      if (signal?.aborted) throw new Error(`interrupted before step ${step.name}`);
+      const gobgpAtStart = Object.fromEntries(
+        Object.keys(lab.model.k8sNodes).map((n) => [n, lab.speakerGobgpVersion(n)]),
+      );
+      const run: StepRun = { step, t0: Date.now(), gobgpAtStart, restarts: [], sessionProblems: [] };
       runs.push(run);
       try {
         for (const node of step.nodes) {
@@ -124,7 +136,11 @@ export async function runRehearsal(
               if (dead) throw new StopWaiting(`a daemon died after ${node} restarted:\n${dead}`);
               return convergenceProblem(lab);
             },
-            { what: `the lab to converge after ${node} restarted`, deadline: new Deadline(deadline * 1000), intervalMs: 50 },
+            {
+              what: `the lab to converge after ${node} restarted`,
+              deadline: new Deadline(deadline * 1000),
+              intervalMs: 50,
+            },
           );
           run.restarts.push({
             node,
@@ -137,7 +153,9 @@ export async function runRehearsal(
         }
         run.tConverged = Date.now();
         await traffic.settled(`${step.name}'s upgrade`, run.tConverged);
-        for (const s of labSessions(lab.model).filter((x) => step.nodes.includes(x.a.node) || step.nodes.includes(x.b.node)))
+        for (const s of labSessions(lab.model).filter(
+          (x) => step.nodes.includes(x.a.node) || step.nodes.includes(x.b.node),
+        ))
           run.sessionProblems.push(...(await checkSession(lab, s)));
       } catch (err) {
         run.problem = (err as Error).message;

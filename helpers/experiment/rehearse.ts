@@ -31,6 +31,9 @@ export interface StrategyResult {
   strategy: UpgradeStrategy;
   /** The versions the lab ran before the first step. */
   versions: Record<string, string>;
+  /** The VIP the traffic went to, and every next hop each meeting point holds for it when nothing is wrong. */
+  vip?: string;
+  fullSet?: [router: string, nextHops: string[]][];
   run?: RehearsalRun;
   findings?: RehearsalFindings;
   /** Why the strategy did not run to its end (bring-up failed, a step failed). */
@@ -94,8 +97,15 @@ async function rehearseOne(o: RehearseOptions, strategy: UpgradeStrategy): Promi
     try {
       const versions = await lab.versions();
       const target = faultTarget(lab);
-      const run = await runRehearsal(lab, target, steps, strategy, o.from, o.to, (l) => o.progress.info(l));
-      return { strategy, versions, run, findings: rehearsalFindings(model, target, run) };
+      const run = await runRehearsal(lab, target, steps, strategy, o.from, o.to, (l) => o.progress.info(l), o.signal);
+      return {
+        strategy,
+        versions,
+        vip: target.vip,
+        fullSet: [...target.fullSet],
+        run,
+        findings: rehearsalFindings(model, target, run),
+      };
     } finally {
       await provider.down({ progress: o.progress });
     }

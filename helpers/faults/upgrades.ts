@@ -107,7 +107,11 @@ export function upgradeSteps(model: LabModel, order?: string): UpgradeStep[] {
  * them over when it starts again (-K, swept after the restart time), bgpd starting as a
  * restarting speaker (-K: the R-bit). Throws when the file has no `router bgp` line to extend.
  */
-export function grOverlay(frrConf: string, daemons: string, restartSeconds = 120): { frrConf: string; daemons: string } {
+export function grOverlay(
+  frrConf: string,
+  daemons: string,
+  restartSeconds = 120,
+): { frrConf: string; daemons: string } {
   const lines = frrConf.split('\n');
   const at = lines.findIndex((l) => /^router bgp \d+\s*$/.test(l));
   if (at < 0) throw new Error('graceful-restart overlay: no "router bgp <asn>" line for the default instance');
@@ -115,7 +119,9 @@ export function grOverlay(frrConf: string, daemons: string, restartSeconds = 120
   lines.splice(at + 1, 0, ...gr.filter((g) => !lines.includes(g)));
   const withOption = (text: string, daemon: string, add: string) => {
     const re = new RegExp(`^${daemon}_options="([^"]*)"`, 'm');
-    return re.test(text) ? text.replace(re, `${daemon}_options="$1 ${add}"`) : `${text.trimEnd()}\n${daemon}_options="${add}"\n`;
+    return re.test(text)
+      ? text.replace(re, `${daemon}_options="$1 ${add}"`)
+      : `${text.trimEnd()}\n${daemon}_options="${add}"\n`;
   };
   return {
     frrConf: lines.join('\n'),
@@ -154,14 +160,18 @@ function reachesClusterWithout(model: LabModel, target: FaultTarget, client: str
   while (queue.length) {
     const r = queue.shift()!;
     if (serving.has(r)) return true;
-    for (const n of next(r)) if (!seen.has(n)) (seen.add(n), queue.push(n));
+    for (const n of next(r)) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      queue.push(n);
+    }
   }
   return false;
 }
 
 export interface StepPrediction {
   client: string;
-  case: 'held' | 'moves' | 'cut';
+  case: 'held' | 'moves' | 'reselects' | 'cut';
   /** Why this case, in a sentence. */
   why: string;
   /** The loss window (seconds), its formula, and the requests it allows. */
@@ -178,8 +188,9 @@ export interface PredictionInput {
   client: string;
   /** The step's own restart, stop sent → new version answering (seconds, measured). */
   restartSeconds: number;
-  /** The GoBGP versions a node's speaker stops from and starts on. */
-  gobgpFrom: string;
+  /** The GoBGP each node's speaker ran when the step began. */
+  gobgpAtStart: Record<string, string>;
+  /** The GoBGP the step's nodes start on. */
   gobgpTo: string;
   probeIntervalMs: number;
 }
@@ -202,24 +213,44 @@ export function predictStep(i: PredictionInput): StepPrediction {
   if (step.kind === 'cluster') {
     const sessions = labSessions(model).filter((s) => step.nodes.includes(s.b.node));
     const gr = sessions.every((s) => s.gracefulRestart);
-    const hardReset = gobgpBehaviour(i.gobgpFrom).ceaseIsHardReset;
+    const gobgpFrom = i.gobgpAtStart[step.nodes[0]!] ?? '0';
+    const hardReset = gobgpBehaviour(gobgpFrom).ceaseIsHardReset;
     if (gr && (plan.node === 'crash' || !hardReset))
       return done(
         'held',
         plan.node === 'crash'
           ? 'the speaker closes its sessions without a NOTIFICATION; with graceful restart its leaf keeps the paths stale while the datapath serves'
-          : `GoBGP ${i.gobgpFrom} sends a Cease, not a Hard Reset; with the N-bit its leaf keeps the paths stale while the datapath serves`,
+          : `GoBGP ${gobgpFrom} sends a Cease, not a Hard Reset; with the N-bit its leaf keeps the paths stale while the datapath serves`,
         0,
         'nothing the traffic uses changes',
       );
     const why = !gr
       ? 'no graceful restart on its sessions: its leaf drops its paths when the sessions close'
-      : `GoBGP ${i.gobgpFrom} stops with a Cease it sends as a Hard Reset (RFC 8538 N-bit): its leaf drops its paths at once`;
+      : `GoBGP ${gobgpFrom} stops with a Cease it sends as a Hard Reset (RFC 8538 N-bit): its leaf drops its paths at once`;
     if (reachesClusterWithout(model, target, client, step.nodes)) {
       const w = 2 * target.hops * PER_HOP_SECONDS;
       return done('moves', why, w, `away and back: 2 × ${target.hops} hops × ${fmt(PER_HOP_SECONDS)}`);
     }
     return cut(i, why, gobgpBehaviour(i.gobgpTo).firstDial(0).max, done);
+  }
+  const speakers = labSessions(model).filter((s) => s.a.node === step.name && s.b.kind === 'speaker');
+  if (plan.overlay && speakers.length && reachesClusterWithout(model, target, client, [step.name])) {
+    // Measured on the seed (docs/upgrade-rehearsal.md): the restarted leaf's bgpd selects the
+    // path its upper router offers before its own cluster's speaker is back, while that router
+    // still holds the leaf's stale path: a loop between them until the speaker redials.
+    const back = speakers
+      .map((s) => {
+        const g = gobgpBehaviour(i.gobgpAtStart[s.b.node] ?? '0');
+        const dial = g.firstDial(s.speakerPeer?.connectRetrySeconds ?? 0);
+        return { seconds: g.idleHoldSeconds + dial.max, formula: `idle hold ${g.idleHoldSeconds} s + ${dial.formula}` };
+      })
+      .reduce((a, b) => (b.seconds > a.seconds ? b : a));
+    return done(
+      'reselects',
+      "graceful-restart overlay: the router's kernel keeps its routes, but its cluster's speaker only redials after its idle hold; meanwhile the restarted router may select another router's path that leads back to it",
+      back.seconds + PER_HOP_SECONDS,
+      `until the speaker is back: ${back.formula} + ${fmt(PER_HOP_SECONDS)} per hop`,
+    );
   }
   if (plan.overlay)
     return done(

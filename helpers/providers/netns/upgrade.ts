@@ -85,12 +85,7 @@ async function restartRouter(
   return { stopAt, stoppedAt, startedAt: Date.now() };
 }
 
-async function restartSpeaker(
-  model: LabModel,
-  node: string,
-  to: LabRuntime,
-  stop: StopMode,
-): Promise<UpgradeTiming> {
+async function restartSpeaker(model: LabModel, node: string, to: LabRuntime, stop: StopMode): Promise<UpgradeTiming> {
   const lab = model.name;
   const intent = model.clusters[model.k8sNodes[node]!.cluster]?.speakers[node];
   if (!intent) throw new Error(`node ${node} runs no BGP speaker (no CiliumBGPClusterConfig selects it)`);
