@@ -51,6 +51,8 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['suites/**/*.test.ts'],
+          // The rehearsal brings up labs of its own and takes minutes: a project of its own.
+          exclude: ['suites/9-rehearsal.test.ts'],
           globalSetup: ['suites/setup/global-lab.ts'],
           setupFiles: ['suites/setup/lab-health.ts'],
           // The read-only suites share the run's lab; each scenario leases a copy of its own, so
@@ -61,6 +63,15 @@ export default defineConfig({
           sequence: { sequencer: FileOrderSequencer, groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The upgrade rehearsal (`npm run test:rehearsal`): labs of its own, one strategy after another.
+        test: {
+          name: 'rehearsal',
+          include: ['suites/9-rehearsal.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
         },
       },
     ],
