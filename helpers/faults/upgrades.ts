@@ -6,15 +6,21 @@
  * The prediction, per step and client, is a loss window W; the step may lose at most
  * ⌈W / probe interval⌉ + 1 requests of that client (every request started inside the window,
  * plus the one in flight at its start), and none when W = 0:
+ * - `stale-swept`: as held, for a router under the graceful-restart overlay, but each neighbour
+ *   that kept its paths stale swaps them for the refreshed ones when they come (observed: the
+ *   stale route out of the FIB, the refreshed one in a moment later). W = 1 hop × per hop.
  * - `held`: nothing the client's traffic uses changes. A node's speaker that closes its session
  *   without a NOTIFICATION (a crash; cilium-agent's own stop, docs/upgrade-rehearsal.md), or
  *   with a Cease its GoBGP does not turn into a Hard Reset, under graceful restart with the
  *   N-bit: its leaf keeps the paths stale while the node's datapath keeps serving (RFC 4724 §4.2,
- *   RFC 8538 §3). A router under the graceful-restart overlay: its zebra keeps its routes in the
- *   kernel across the restart (`-r`), its neighbours keep its paths stale. W = 0.
+ *   RFC 8538 §3). W = 0.
  * - `moves`: the step takes the cluster's path away and back (a flushed session), and the
  *   client's traffic has another way meanwhile: each move costs the transient of a withdrawal,
  *   hops × per hop (helpers/faults/budgets.ts PER_HOP). W = 2 × hops × per hop.
+ * - `reselects`: a cluster's leaf under the graceful-restart overlay. Its speaker only redials
+ *   after GoBGP's idle hold, and meanwhile the restarted leaf may select the path its upper
+ *   router offers, which that router (still holding the leaf's stale path) sends back: a loop
+ *   until the speaker is back. W = idle hold + first dial + 1 hop × per hop.
  * - `cut`: every path of the client runs through what restarts and nothing holds it: W = the
  *   step's own restart (stop sent → new version answering, measured and reported) + the way back:
  *   the sessions re-opened (reconnectAllowance) and, on each of the n routers of the client's
@@ -171,7 +177,7 @@ function reachesClusterWithout(model: LabModel, target: FaultTarget, client: str
 
 export interface StepPrediction {
   client: string;
-  case: 'held' | 'moves' | 'reselects' | 'cut';
+  case: 'held' | 'stale-swept' | 'moves' | 'reselects' | 'cut';
   /** Why this case, in a sentence. */
   why: string;
   /** The loss window (seconds), its formula, and the requests it allows. */
@@ -253,11 +259,13 @@ export function predictStep(i: PredictionInput): StepPrediction {
     );
   }
   if (plan.overlay)
+    // Measured on the seed (docs/upgrade-rehearsal.md): a helper takes its stale path out of its
+    // FIB and puts the refreshed one in a moment later (52 ms on leaf1, FRR 10.3): one hop's work.
     return done(
-      'held',
-      "graceful-restart overlay: the router's kernel keeps its routes across the restart and its neighbours keep its paths stale",
-      0,
-      'nothing the traffic uses changes',
+      'stale-swept',
+      "graceful-restart overlay: the router's kernel keeps its routes across the restart and its neighbours keep its paths stale, then swap the stale path for the refreshed one",
+      PER_HOP_SECONDS,
+      `a neighbour's swap of the stale path: 1 hop × ${fmt(PER_HOP_SECONDS)}`,
     );
   const why = 'its neighbours drop its paths when its sessions close, and its zebra takes its routes out of the kernel';
   if (reachesClusterWithout(model, target, client, step.nodes))

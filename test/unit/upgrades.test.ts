@@ -90,8 +90,10 @@ describe('each step’s predicted case on the seed (client behind leaf1)', () =>
     expect(predict('cluster01', 'node-clean-stop').case).toBe('moves');
     expect(predict('cluster01', 'node-clean-stop', '3.10.0')).toMatchObject({ case: 'held', maxLost: 0 });
   });
-  it('graceful-restart: leaf1 and the spine are held; a cluster leaf may reselect until its speaker redials', () => {
-    expect(predict('spine', 'graceful-restart')).toMatchObject({ case: 'held', maxLost: 0 });
+  it('graceful-restart: leaf1 and the spine hold, but for a neighbour swapping the stale path; a cluster leaf may reselect until its speaker redials', () => {
+    expect(predict('spine', 'graceful-restart')).toMatchObject({ case: 'stale-swept' });
+    // One hop's swap at a neighbour: ⌈77 ms / 10 ms⌉ + 1.
+    expect(predict('spine', 'graceful-restart').maxLost).toBeLessThan(12);
     const leaf2 = predict('leaf2', 'graceful-restart');
     expect(leaf2.case).toBe('reselects');
     // GoBGP 3.36: idle hold 5 s + first dial < 2 s.
