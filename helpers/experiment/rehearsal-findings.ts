@@ -112,7 +112,9 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
         (c) =>
           `${run.step.name}: ${c.client} lost ${c.lost} requests, over the ${c.prediction.case} bound of ${c.prediction.maxLost} (⌈${c.prediction.windowSeconds.toFixed(3)} s / ${REHEARSAL_PROBE.intervalMs} ms⌉ + 1; ${c.prediction.formula})`,
       );
-    if (clients.every((c) => c.prediction.case === 'held' || c.prediction.case === 'stale-swept') && broken.length)
+    // Only where nothing changes: a neighbour's swap of a stale path (stale-swept) takes a next hop
+    // out of a multipath set for a moment, which rehashes connections (measured: leaf1 over two spines).
+    if (clients.every((c) => c.prediction.case === 'held') && broken.length)
       overBound.push(
         `${run.step.name}: ${broken.length} held connections broke where nothing the traffic uses should change (${clients[0]?.prediction.why})`,
       );
