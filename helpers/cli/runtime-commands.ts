@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { loadVersions, type Versions } from '../model/version-pins.js';
 import { stderrProgress } from '../os/progress.js';
 import { buildRuntime } from '../runtimes/build.js';
+import { frrNoteText } from '../runtimes/store.js';
 import {
   CILIUM_EMBEDS,
   RUNTIME_SUITES,
@@ -83,8 +84,14 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
     .description('build runtimes (default: the one closest to versions.env); a built one is left alone unless --force')
     .argument('[suites...]', `Debian suites: ${RUNTIME_SUITES.join(', ')}, or "all"`)
     .option('--force', 'rebuild even if built')
-    .action(async (suites: string[], o: { force?: boolean }) => {
+    .option(
+      '--debian-frr',
+      "keep Debian's FRR in the runtime chosen for the pins (default: FRR_VERSION from FRR's repository where it can be reached)",
+    )
+    .action(async (suites: string[], o: { force?: boolean; debianFrr?: boolean }) => {
       const root = projectRoot();
+      // The runtime that stands for the pins gets FRR at the pinned version where FRR's repository has it.
+      const choice = runtimeChoice(root);
       const wanted =
         suites.length === 0 ? [runtimeChoice(root).suite] : suites.includes('all') ? [...RUNTIME_SUITES] : suites;
       for (const s of wanted)
@@ -96,7 +103,8 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
       try {
         for (const s of wanted as RuntimeSuite[]) {
           const t0 = performance.now();
-          const rt = await buildRuntime(s, { progress, force: o.force, signal: interrupts.signal }).catch(
+          const frrExact = !o.debianFrr && s === choice.suite ? choice.requested.frr : undefined;
+          const rt = await buildRuntime(s, { progress, force: o.force, signal: interrupts.signal, frrExact }).catch(
             (err: Error) => {
               if (interrupts.exitCode !== undefined) return undefined;
               throw err;
@@ -108,7 +116,7 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
             return;
           }
           process.stdout.write(
-            `runtime ${s}: FRR ${rt.manifest.frr}, GoBGP ${rt.manifest.gobgp} in ${rt.root} (${((performance.now() - t0) / 1000).toFixed(2)} s)\n`,
+            `runtime ${s}: FRR ${rt.manifest.frr}${frrNoteText(rt.manifest)}, GoBGP ${rt.manifest.gobgp} in ${rt.root} (${((performance.now() - t0) / 1000).toFixed(2)} s)\n`,
           );
         }
       } finally {

@@ -35,6 +35,8 @@ export interface LabRuntime {
   /** Upstream versions emulated (from the runtime's manifest). */
   frr: string;
   gobgp: string;
+  /** How its FRR relates to the pin: exactly from FRR's repository, or Debian's and why (runtimes/store.ts frrNoteText). */
+  frrNote?: string;
   /** The versions the real lab pins, which this runtime stands for, and why it was chosen. */
   requested: { frr: string; cilium: string; gobgp: string; gobgpSource: string };
   reason: string;

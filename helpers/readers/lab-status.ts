@@ -79,7 +79,7 @@ export function formatStatus(s: LabStatus): string {
   const lines = [`lab ${s.lab} (provider ${s.provider})`];
   if (v['frr pinned'])
     lines.push(
-      `versions: FRR ${v.frr} (pinned ${v['frr pinned']}), GoBGP ${v.gobgp} (pinned ${v['gobgp pinned']})${v.runtime ? `, runtime ${v.runtime}` : ''}`,
+      `versions: FRR ${v.frr} (${v['frr source'] ?? `pinned ${v['frr pinned']}`}), GoBGP ${v.gobgp} (pinned ${v['gobgp pinned']})${v.runtime ? `, runtime ${v.runtime}` : ''}`,
     );
   // Mixed versions: each router or node on another runtime than the lab's.
   for (const [node, runtime] of nodesOnOtherRuntimes(v)) lines.push(`${node} runs ${runtime}`);

@@ -195,7 +195,9 @@ function labLine(lab: LabInfo | undefined): string | undefined {
   const parts = [`lab "${lab.lab}" on ${lab.provider}`];
   if (v.runtime) parts.push(`runtime ${v.runtime}`);
   if (v.frr)
-    parts.push(`FRR ${v.frr}${v['frr pinned'] && v['frr pinned'] !== v.frr ? ` (pinned ${v['frr pinned']})` : ''}`);
+    parts.push(
+      `FRR ${v.frr}${v['frr source'] ? ` (${v['frr source']})` : v['frr pinned'] && v['frr pinned'] !== v.frr ? ` (pinned ${v['frr pinned']})` : ''}`,
+    );
   if (v.gobgp) parts.push(`GoBGP ${v.gobgp}${v['gobgp pinned'] ? ` (pinned ${v['gobgp pinned']})` : ''}`);
   if (v.cilium) parts.push(`Cilium ${v.cilium}`);
   if (v.kernel) parts.push(`kernel ${v.kernel}`);

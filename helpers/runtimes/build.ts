@@ -29,6 +29,7 @@ import type { Progress } from '../os/progress.js';
 import { RUNTIME_PACKAGES, SUITE_SHIPS, type RuntimeSuite } from './catalog.js';
 import { builtRuntime, runtimeFolder, runtimesDir, type BuiltRuntime, type RuntimeManifest } from './store.js';
 import { upstreamVersion } from './versions.js';
+import { addFrrSource, FRR_KEYRING, frrRepository, pickFrrCandidate, REMOVE_FRR_SOURCE } from './frr-exact.js';
 
 export function debianMirror(): string {
   return process.env.ANYCAST_VERIFY_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
@@ -42,6 +43,8 @@ export interface BuildOptions {
   progress: Progress;
   force?: boolean;
   signal?: AbortSignal;
+  /** Install FRR at exactly this version from FRR's repository, where it can (./frr-exact.ts). */
+  frrExact?: string;
 }
 
 export async function buildRuntime(suite: RuntimeSuite, opts: BuildOptions): Promise<BuiltRuntime> {
@@ -105,6 +108,7 @@ async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOption
   await bootstrapDebian(sh, suite, root, mirror);
   prepareRoot(root);
   await installPackages(sh, suite, root, mirror);
+  const exact = opts.frrExact ? await installExactFrr(root, suite, opts.frrExact, opts) : undefined;
   addLocalhost(root);
   const packages = await installedPackages(root);
   return {
@@ -112,6 +116,7 @@ async function buildInto(partial: string, suite: RuntimeSuite, opts: BuildOption
     packages,
     frr: upstreamVersion(packages.frr ?? '?'),
     gobgp: upstreamVersion(packages.gobgpd ?? '?'),
+    ...exact,
     mirror,
     builtAt: new Date().toISOString(),
     buildSeconds: Math.round((performance.now() - t0) / 100) / 10,
@@ -164,9 +169,9 @@ function prepareRoot(root: string): void {
   if (existsSync('/etc/resolv.conf')) copyFileSync('/etc/resolv.conf', join(root, 'etc/resolv.conf'));
 }
 
-/** apt-get install of the runtime's packages inside the root (with its own /proc, in a private mount namespace). */
-async function installPackages(sh: BuildStep, suite: RuntimeSuite, root: string, mirror: string): Promise<void> {
-  const inChroot = (script: string) => [
+/** argv running `script` in the runtime's chroot, with its own /proc, in a private mount namespace. */
+function inChroot(root: string, script: string): string[] {
+  return [
     'unshare',
     '--mount',
     '--propagation',
@@ -176,6 +181,63 @@ async function installPackages(sh: BuildStep, suite: RuntimeSuite, root: string,
     `mount -t proc proc "$0/proc" && exec chroot "$0" sh -c '${script}'`,
     root,
   ];
+}
+
+/**
+ * FRR at exactly `version` from FRR's repository over Debian's (./frr-exact.ts); when it cannot,
+ * Debian's FRR stays and the manifest says why. Never fails the build: the runtime is usable
+ * either way, and every output names the FRR that runs.
+ */
+async function installExactFrr(
+  root: string,
+  suite: RuntimeSuite,
+  version: string,
+  opts: BuildOptions,
+): Promise<Pick<RuntimeManifest, 'frrSource' | 'frrPinned' | 'frrNote'>> {
+  const repo = frrRepository();
+  const run = (script: string) =>
+    execa(inChroot(root, script)[0]!, inChroot(root, script).slice(1), {
+      reject: false,
+      all: true,
+      cancelSignal: opts.signal,
+      env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+    });
+  const debian = (why: string) => {
+    opts.progress.info(`FRR ${version} pinned; the runtime keeps Debian's FRR: ${why}`);
+    return { frrSource: 'debian' as const, frrPinned: version, frrNote: why };
+  };
+  return opts.progress.step(`FRR ${version} from ${repo}`, async () => {
+    try {
+      addFrrSource(root, repo, suite, version);
+      if (!repo.startsWith('file://')) {
+        const key = await run(
+          `apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates && curl -fsSL --max-time 30 ${repo}/keys.gpg -o /${FRR_KEYRING}`,
+        );
+        if (key.exitCode !== 0) return debian(`FRR's repository unreachable (${repo}/keys.gpg)`);
+      }
+      const update = await run('apt-get update -qq -o Acquire::Check-Valid-Until=false');
+      if (update.exitCode !== 0 || /Failed to fetch|Some index files failed/.test(update.all ?? ''))
+        return debian(`FRR's repository unreachable (${repo})`);
+      const madison = await run('apt-cache madison frr');
+      const pick = pickFrrCandidate(madison.stdout, version);
+      if (!pick.version)
+        return debian(`FRR's repository has no ${version} for ${suite} (it has: ${pick.seen.join(', ') || 'none'})`);
+      const install = await run(
+        `apt-get install -y -qq --no-install-recommends --allow-downgrades frr=${pick.version}`,
+      );
+      if (install.exitCode !== 0)
+        throw new RuntimeBuildError(
+          `installing FRR ${pick.version} from ${repo} failed:\n    ${(install.all ?? '').trim().split('\n').slice(-8).join('\n    ')}`,
+        );
+      return { frrSource: 'frr-repository' as const, frrPinned: version };
+    } finally {
+      await run(`${REMOVE_FRR_SOURCE}; apt-get clean`);
+    }
+  });
+}
+
+/** apt-get install of the runtime's packages inside the root (with its own /proc, in a private mount namespace). */
+async function installPackages(sh: BuildStep, suite: RuntimeSuite, root: string, mirror: string): Promise<void> {
   const pkgs = RUNTIME_PACKAGES.join(' ');
   // A snapshot mirror serves sid's Release file past its Valid-Until (sid's is a week): the
   // signature is still checked, only the expiry is not, unless asked for.
@@ -184,6 +246,7 @@ async function installPackages(sh: BuildStep, suite: RuntimeSuite, root: string,
   await sh(
     `apt-get install ${pkgs}`,
     inChroot(
+      root,
       `apt-get update -qq${validUntil} && apt-get install -y -qq --no-install-recommends ${pkgs} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
     ),
     (out) =>

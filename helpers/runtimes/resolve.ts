@@ -6,7 +6,7 @@
 import { loadVersions } from '../model/version-pins.js';
 import type { LabRuntime } from '../os/run-state.js';
 import { chooseRuntime, type RuntimeChoice } from './catalog.js';
-import { requireRuntime } from './store.js';
+import { frrNoteText, requireRuntime } from './store.js';
 
 export function runtimeChoice(projectRoot: string, override?: string): RuntimeChoice {
   const pins = loadVersions(projectRoot);
@@ -24,6 +24,7 @@ export function resolveLabRuntime(projectRoot: string, override?: string): LabRu
     root: built.root,
     frr: built.manifest.frr,
     gobgp: built.manifest.gobgp,
+    ...(built.manifest.frrPinned ? { frrNote: frrNoteText(built.manifest).trim() } : {}),
     requested: choice.requested,
     reason: choice.reason,
   };

@@ -17,9 +17,24 @@ export interface RuntimeManifest {
   packages: Record<string, string>;
   frr: string;
   gobgp: string;
+  /**
+   * Where FRR came from: Debian's package, or FRR's own repository at the pinned version
+   * (./frr-exact.ts). `frrPinned` and `frrNote` say what was asked and, on the Debian path, why.
+   */
+  frrSource?: 'debian' | 'frr-repository';
+  frrPinned?: string;
+  frrNote?: string;
   mirror: string;
   builtAt: string;
   buildSeconds: number;
+}
+
+/** How a runtime's FRR relates to its pin, for every output: ` (pinned 10.5.1: from FRR's repository)`, or the fallback's reason. */
+export function frrNoteText(m: Pick<RuntimeManifest, 'frrSource' | 'frrPinned' | 'frrNote'>): string {
+  if (!m.frrPinned) return '';
+  return m.frrSource === 'frr-repository'
+    ? ` (pinned ${m.frrPinned}: exactly, from FRR's repository)`
+    : ` (FRR ${m.frrPinned} pinned; running Debian's: ${m.frrNote ?? 'no reason recorded'})`;
 }
 
 export interface BuiltRuntime {

@@ -190,7 +190,7 @@ async function claimBringUp(
   const save = () => writeState(state);
   save();
   progress.info(
-    `runtime ${rt.suite}: FRR ${rt.frr} (pinned ${rt.requested.frr}), GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`,
+    `runtime ${rt.suite}: FRR ${rt.frr} ${rt.frrNote ?? `(pinned ${rt.requested.frr})`}, GoBGP ${rt.gobgp} (Cilium ${rt.requested.cilium} embeds ${rt.requested.gobgp})`,
   );
   for (const line of describeRuntimeOf(of)) progress.info(`mixed versions: ${line}`);
   const checkAbort = () => {
@@ -526,6 +526,8 @@ export class NetnsHandle implements LabHandle {
       runtime: rt.suite,
       frr: rt.frr,
       'frr pinned': rt.requested.frr,
+      // Where the runtime's FRR came from, when it was built to the pin: exactly, or why not.
+      ...(rt.frrNote ? { 'frr source': rt.frrNote.replace(/^\(|\)$/g, '') } : {}),
       gobgp: rt.gobgp,
       'gobgp pinned': `${rt.requested.gobgp} (embedded by Cilium ${rt.requested.cilium})`,
       cilium: `emulated from the CRDs (pinned ${rt.requested.cilium})`,
