@@ -28,6 +28,8 @@ interface RuntimeRow {
   standsFor: string[];
   default: boolean;
   folder?: string;
+  /** Built to a pin: whether FRR is exactly the pin, or Debian's and why (store.ts frrNoteText). */
+  frrNote?: string;
 }
 
 function runtimeRows(pins: Versions, chosen: RuntimeSuite): RuntimeRow[] {
@@ -44,6 +46,7 @@ function runtimeRows(pins: Versions, chosen: RuntimeSuite): RuntimeRow[] {
       standsFor: suite === chosen ? [`FRR ${pins.FRR_VERSION}`, ...lines] : lines,
       default: suite === chosen,
       folder: built?.root,
+      ...(built?.manifest.frrPinned ? { frrNote: frrNoteText(built.manifest).trim() } : {}),
     };
   });
 }
@@ -76,6 +79,7 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
         lines.push(
           `${(r.suite + (r.default ? '*' : '')).padEnd(9)} ${(r.built ? 'yes' : 'no').padEnd(6)} ${r.frr.padEnd(8)} ${r.gobgp.padEnd(8)} ${r.standsFor.join(', ') || '-'}`,
         );
+      for (const r of rows.filter((x) => x.frrNote)) lines.push(`${r.suite}: FRR ${r.frr} ${r.frrNote}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 
