@@ -206,7 +206,7 @@ async function installExactFrr(
     opts.progress.info(`FRR ${version} pinned; the runtime keeps Debian's FRR: ${why}`);
     return { frrSource: 'debian' as const, frrPinned: version, frrNote: why };
   };
-  return opts.progress.step(`FRR ${version} from ${repo}`, async () => {
+  return opts.progress.step(`looking for FRR ${version} in ${repo}`, async () => {
     try {
       addFrrSource(root, repo, suite, version);
       if (!repo.startsWith('file://')) {
