@@ -5,7 +5,7 @@
  * lab is removed, also when a step fails or the run is interrupted. Each strategy starts from
  * the same old versions, so their costs compare.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { faultTarget } from '../faults/fault-target.js';
@@ -14,6 +14,7 @@ import { bringUp } from '../lab/bring-up.js';
 import { createProvider } from '../lab/select-provider.js';
 import { loadModelFrom, withLabName, type LabModel, type ModelSource } from '../model/lab-model.js';
 import type { Progress } from '../os/progress.js';
+import { readState, writeState } from '../os/run-state.js';
 import { rehearsalFindings, type RehearsalFindings } from './rehearsal-findings.js';
 import { runRehearsal, type RehearsalRun } from './rehearsal-run.js';
 
@@ -78,8 +79,32 @@ export function copyLabFiles(model: LabModel, dir: string, overlay: boolean): Mo
   };
 }
 
+/** The copies' folders: `anycast-verify-rehearse-<pid>-…` in the system temp folder. */
+const COPY_PREFIX = 'anycast-verify-rehearse-';
+
+/** Copies a killed rehearsal left (its process gone), removed before a new one starts. */
+function removeStaleCopies(): void {
+  for (const e of readdirSync(tmpdir())) {
+    const pid = Number(new RegExp(`^${COPY_PREFIX}(\\d+)-`).exec(e)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      rmSync(join(tmpdir(), e), { recursive: true, force: true });
+    }
+  }
+}
+
+/** The lab's record names the copy, so `down` and the reaper remove it with the lab, even after a SIGKILL. */
+function recordCopy(lab: string, dir: string): void {
+  const s = readState(lab);
+  if (!s) return;
+  s.paths.push(dir);
+  writeState(s);
+}
+
 async function rehearseOne(o: RehearseOptions, strategy: UpgradeStrategy): Promise<StrategyResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'anycast-verify-rehearse-'));
+  const dir = mkdtempSync(join(tmpdir(), `${COPY_PREFIX}${process.pid}-`));
   try {
     const model = withLabName(
       loadModelFrom(copyLabFiles(o.model, dir, UPGRADE_STRATEGIES[strategy].overlay)),
@@ -94,6 +119,7 @@ async function rehearseOne(o: RehearseOptions, strategy: UpgradeStrategy): Promi
       { progress: o.progress, persistent: false, signal: o.signal, runtime: o.from },
       'require',
     );
+    recordCopy(model.name, dir);
     try {
       const versions = await lab.versions();
       const target = faultTarget(lab);
@@ -117,6 +143,7 @@ async function rehearseOne(o: RehearseOptions, strategy: UpgradeStrategy): Promi
 }
 
 export async function rehearse(o: RehearseOptions): Promise<StrategyResult[]> {
+  removeStaleCopies();
   const out: StrategyResult[] = [];
   for (const s of o.strategies) {
     if (o.signal?.aborted) break;
