@@ -140,6 +140,7 @@ export async function runRehearsal(
               what: `the lab to converge after ${node} restarted`,
               deadline: new Deadline(deadline * 1000),
               intervalMs: 50,
+              signal,
             },
           );
           run.restarts.push({
