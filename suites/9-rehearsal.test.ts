@@ -25,7 +25,7 @@ import { requestedFiles } from '../helpers/lab/lab-source.js';
 import { loadLabModel } from '../helpers/model/lab-model.js';
 import { stderrProgress } from '../helpers/os/progress.js';
 import { notVerified } from '../helpers/report/not-verified.js';
-import { rehearsalProblems, writeRehearsalReport } from '../helpers/report/rehearsal-report.js';
+import { recordRehearsal, rehearsalProblems, writeRehearsalReport } from '../helpers/report/rehearsal-report.js';
 import { reportsDir } from '../helpers/report/reports-dir.js';
 import { isRuntimeSuite } from '../helpers/runtimes/catalog.js';
 import { runtimeChoice } from '../helpers/runtimes/resolve.js';
@@ -63,6 +63,8 @@ describe(`upgrade rehearsal of lab ${model.name}: ${from} → ${to}, ${steps.map
           progress: stderrProgress({ prefix: `rehearsal ${strategy}` }),
         });
         writeRehearsalReport(join(reportsDir(ROOT), strategy), [result!], from, to);
+        // Linked from the run's report, relative to its folder.
+        recordRehearsal(ctx.task, result!, [`${strategy}/rehearsal.md`, `${strategy}/rehearsal-${strategy}.svg`]);
         expect(result!.problem, 'the lab came up on the old versions').toBeUndefined();
         expect(
           result!.findings?.steps.map((s) => s.run.step.name),

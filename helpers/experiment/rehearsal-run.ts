@@ -93,6 +93,80 @@ async function peersSaw(lab: LabHandle, node: string): Promise<Record<string, st
 
 const checkSession = allOf(sessionEstablished, sessionTimers, sessionGracefulRestart);
 
+/** Under the graceful-restart overlay: both ends of a fabric session negotiated graceful restart. */
+async function overlayGrProblems(
+  lab: LabHandle,
+  a: string,
+  aAddr: string,
+  b: string,
+  bAddr: string,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const [router, peer, addr] of [
+    [a, b, bAddr],
+    [b, a, aAddr],
+  ] as const) {
+    const n = (await bgpNeighbors(lab, router))[addr];
+    const cap = (n?.raw.neighborCapabilities as { gracefulRestart?: string } | undefined)?.gracefulRestart;
+    if (cap !== 'advertisedAndReceived')
+      out.push(
+        `${router}: graceful-restart capability towards ${peer} ${cap ?? 'absent'} under the overlay, expected advertisedAndReceived`,
+      );
+  }
+  return out;
+}
+
+/** What a step needs besides the lab: its strategy, the version it goes to, the convergence deadline, progress and Ctrl-C. */
+interface StepContext {
+  strategy: UpgradeStrategy;
+  to: string;
+  deadlineSeconds: number;
+  progress: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Restarts one node of a step on the new version, and waits until the lab has converged again. */
+async function restartNode(
+  lab: LabHandle,
+  node: string,
+  kind: UpgradeStep['kind'],
+  c: StepContext,
+): Promise<NodeRestart> {
+  const plan = UPGRADE_STRATEGIES[c.strategy];
+  const stop = kind === 'router' ? plan.router : plan.node;
+  const before = await versionOf(lab, node);
+  c.progress(`${c.strategy}: ${node} (${before}) → ${c.to}, ${stop} stop`);
+  const timing = await lab.upgrade!(node, c.to, stop);
+  // Converged again before the next node, as a rolling restart waits for each.
+  await waitUntil(
+    async () => {
+      const dead = await lab.health();
+      if (dead) throw new StopWaiting(`a daemon died after ${node} restarted:\n${dead}`);
+      return convergenceProblem(lab);
+    },
+    {
+      what: `the lab to converge after ${node} restarted`,
+      deadline: new Deadline(c.deadlineSeconds * 1000),
+      intervalMs: 50,
+      signal: c.signal,
+    },
+  );
+  return { node, stop, from: before, to: await versionOf(lab, node), timing, peersSaw: await peersSaw(lab, node) };
+}
+
+/** Every session of what the step upgraded, as configured (and, under the overlay, with graceful restart). */
+async function stepSessionProblems(lab: LabHandle, step: UpgradeStep, overlay: boolean): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of labSessions(lab.model).filter(
+    (x) => step.nodes.includes(x.a.node) || step.nodes.includes(x.b.node),
+  )) {
+    out.push(...(await checkSession(lab, s)));
+    if (overlay && s.b.kind === 'frr')
+      out.push(...(await overlayGrProblems(lab, s.a.node, s.a.address, s.b.node, s.b.address)));
+  }
+  return out;
+}
+
 export async function runRehearsal(
   lab: LabHandle,
   target: FaultTarget,
@@ -105,9 +179,8 @@ export async function runRehearsal(
 ): Promise<RehearsalRun> {
   if (!lab.upgrade)
     throw new Error(`the ${lab.provider} provider cannot restart a node on another version (not built)`);
-  const plan = UPGRADE_STRATEGIES[strategy];
-  const deadline = convergenceDeadlineSeconds(lab.provider);
-  const maxSeconds = steps.reduce((n, s) => n + s.nodes.length, 0) * (deadline + 20) + 60;
+  const c: StepContext = { strategy, to, deadlineSeconds: convergenceDeadlineSeconds(lab.provider), progress, signal };
+  const maxSeconds = steps.reduce((n, s) => n + s.nodes.length, 0) * (c.deadlineSeconds + 20) + 60;
   const fib = monitorRoutes(lab, Object.keys(lab.model.routers), [target.vip]);
   const traffic = startClientTraffic(lab, target, REHEARSAL_PROBE, maxSeconds);
   const runs: StepRun[] = [];
@@ -124,40 +197,10 @@ export async function runRehearsal(
       const run: StepRun = { step, t0: Date.now(), gobgpAtStart, restarts: [], sessionProblems: [] };
       runs.push(run);
       try {
-        for (const node of step.nodes) {
-          const stop = step.kind === 'router' ? plan.router : plan.node;
-          const before = await versionOf(lab, node);
-          progress(`${strategy}: ${node} (${before}) → ${to}, ${stop} stop`);
-          const timing = await lab.upgrade(node, to, stop);
-          // Converged again before the next node, as a rolling restart waits for each.
-          await waitUntil(
-            async () => {
-              const dead = await lab.health();
-              if (dead) throw new StopWaiting(`a daemon died after ${node} restarted:\n${dead}`);
-              return convergenceProblem(lab);
-            },
-            {
-              what: `the lab to converge after ${node} restarted`,
-              deadline: new Deadline(deadline * 1000),
-              intervalMs: 50,
-              signal,
-            },
-          );
-          run.restarts.push({
-            node,
-            stop,
-            from: before,
-            to: await versionOf(lab, node),
-            timing,
-            peersSaw: await peersSaw(lab, node),
-          });
-        }
+        for (const node of step.nodes) run.restarts.push(await restartNode(lab, node, step.kind, c));
         run.tConverged = Date.now();
         await traffic.settled(`${step.name}'s upgrade`, run.tConverged);
-        for (const s of labSessions(lab.model).filter(
-          (x) => step.nodes.includes(x.a.node) || step.nodes.includes(x.b.node),
-        ))
-          run.sessionProblems.push(...(await checkSession(lab, s)));
+        run.sessionProblems.push(...(await stepSessionProblems(lab, step, UPGRADE_STRATEGIES[strategy].overlay)));
       } catch (err) {
         run.problem = (err as Error).message;
         // A lab that did not come back is no ground for the next step.

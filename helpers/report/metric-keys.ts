@@ -125,6 +125,16 @@ export const BREAKAGE_KEYS = {
   poolChangeMethod: 'breakage.poolChangeMethod',
 } as const;
 
+/** Suite 9 (upgrade rehearsal): per step (router or cluster), what it cost. */
+export const REHEARSAL_KEYS = {
+  /** Requests lost by every client, against the sum of the clients' bounds. */
+  lost: keyFamily('rehearsal.lost.'),
+  /** Held connections broken. */
+  broken: keyFamily('rehearsal.broken.'),
+  /** Seconds a meeting point held fewer clusters than all. */
+  degraded: keyFamily('rehearsal.degraded.'),
+} as const;
+
 /** The keys a group declares: its constants, and what its functions (families included) return. */
 type KeysOf<T> = { [K in keyof T]: T[K] extends (...args: never[]) => infer R ? R : T[K] }[keyof T];
 
@@ -136,7 +146,8 @@ export type MetricKey =
   | KeysOf<typeof REHASH_KEYS>
   | KeysOf<typeof ALL_VIPS_KEYS>
   | KeysOf<typeof BREAKAGE_KEYS>
-  | KeysOf<typeof DRAIN_KEYS>;
+  | KeysOf<typeof DRAIN_KEYS>
+  | KeysOf<typeof REHEARSAL_KEYS>;
 
 /** The groups above, for the tests that check the keys are distinct and families unambiguous. */
 export const METRIC_KEY_GROUPS = {
@@ -147,4 +158,5 @@ export const METRIC_KEY_GROUPS = {
   allVips: ALL_VIPS_KEYS,
   breakage: BREAKAGE_KEYS,
   drain: DRAIN_KEYS,
+  rehearsal: REHEARSAL_KEYS,
 } as const;

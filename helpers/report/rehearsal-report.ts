@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { UPGRADE_STRATEGIES } from '../faults/upgrades.js';
 import type { StrategyResult } from '../experiment/rehearse.js';
 import { degradedSeconds } from '../experiment/rehearsal-findings.js';
+import type { RunnerTask } from 'vitest';
+import { REHEARSAL_KEYS } from './metric-keys.js';
+import { recordArtefact, recordMetric } from './metrics.js';
 
 const s3 = (ms: number) => (ms / 1000).toFixed(2);
 const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -160,4 +163,36 @@ export function writeRehearsalReport(dir: string, results: StrategyResult[], fro
   const md = join(dir, 'rehearsal.md');
   writeFileSync(md, rehearsalMarkdown(results, from, to));
   return md;
+}
+
+/** Suite 9's metrics, one set per step, so the run's summary and results.json carry the costs; and the report's files as artefacts. */
+export function recordRehearsal(task: RunnerTask, r: StrategyResult, files: string[]): void {
+  for (const s of r.findings?.steps ?? []) {
+    const who = s.run.step.name;
+    recordMetric(task, {
+      key: REHEARSAL_KEYS.lost(who),
+      name: `${who}: requests lost (every client)`,
+      value: s.clients.reduce((n, c) => n + c.lost, 0),
+      budget: s.clients.reduce((n, c) => n + c.prediction.maxLost, 0),
+      formula: [
+        ...new Set(
+          s.clients.map(
+            (c) => `${c.prediction.case}: ⌈W / probe interval⌉ + 1 per client, W = ${c.prediction.formula}`,
+          ),
+        ),
+      ].join('; '),
+    });
+    recordMetric(task, {
+      key: REHEARSAL_KEYS.broken(who),
+      name: `${who}: held connections broken`,
+      value: s.broken.length,
+    });
+    recordMetric(task, {
+      key: REHEARSAL_KEYS.degraded(who),
+      name: `${who}: a meeting point on fewer clusters`,
+      value: Number(s.degradedSeconds.toFixed(3)),
+      unit: 's',
+    });
+  }
+  for (const f of files) recordArtefact(task, f);
 }
