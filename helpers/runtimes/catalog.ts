@@ -52,7 +52,8 @@ export const CILIUM_EMBEDS: { cilium: string; gobgp: string; source: string }[] 
   {
     cilium: '1.20',
     gobgp: '4.5.0',
-    source: 'cilium/cilium v1.20 go.mod: github.com/osrg/gobgp/v4 (>= v4.5.0, cilium PR #45952)',
+    source:
+      'cilium/cilium main: github.com/osrg/gobgp/v4 v4.5.0 (PR #45952, 2026-05-13), then v4.6.1-0.20260630022313-d6dee8360046 (PR #46802, 2026-06-30); which of them the v1.20 branch carries was not read at its tag (the cilium/cilium tree is over the fetch limit). Either is v4.5+: the runtime choice (GoBGP v4, sid) is the same',
   },
 ];
 
