@@ -287,12 +287,19 @@ function cut(
     .map((r) => coalesceBudget(r.name, Object.keys(r.frr.bgp?.neighbors ?? {}).length))
     .reduce((a, b) => (b.seconds > a.seconds ? b : a));
   const reconnect = reconnectAllowance();
-  const w = i.restartSeconds + dialSeconds + reconnect.seconds + n * (coalesce.seconds + PER_HOP_SECONDS);
+  // A restarted router with route-maps opens its sessions only after its route-map delay timer
+  // (measured on the datacenter example, docs/routing-policy.md): RMAP_DEFAULT_UPDATE_TIMER 5 s,
+  // bgpd/bgpd.h:144 @ frr-10.3, unless `bgp route-map delay-timer` says otherwise.
+  const router = i.model.routers[i.step.name];
+  const rmapDelay =
+    router && Object.keys(router.frr.policy.routeMaps).length ? (router.frr.routeMapDelaySeconds ?? 5) : 0;
+  const w = i.restartSeconds + dialSeconds + rmapDelay + reconnect.seconds + n * (coalesce.seconds + PER_HOP_SECONDS);
   const dial = dialSeconds ? ` + first dial ${fmt(dialSeconds)}` : '';
+  const rmap = rmapDelay ? ` + its route-map delay timer ${rmapDelay} s` : '';
   return done(
     'cut',
     `${why}; every path of ${i.client} runs through it`,
     w,
-    `restart ${fmt(i.restartSeconds)}${dial} + re-open ${fmt(reconnect.seconds)} + ${n} routers × (coalesce ≤ ${fmt(coalesce.seconds)} (${coalesce.formula}) + ${fmt(PER_HOP_SECONDS)} per hop)`,
+    `restart ${fmt(i.restartSeconds)}${dial}${rmap} + re-open ${fmt(reconnect.seconds)} + ${n} routers × (coalesce ≤ ${fmt(coalesce.seconds)} (${coalesce.formula}) + ${fmt(PER_HOP_SECONDS)} per hop)`,
   );
 }

@@ -116,6 +116,8 @@ export interface FrrConfig {
   interfaces: Record<string, { addresses: string[]; line: number }>;
   bgp?: FrrBgp;
   policy: FrrPolicy;
+  /** `bgp route-map delay-timer <s>`: how long bgpd waits before it applies a changed route-map (default 5 s). */
+  routeMapDelaySeconds?: number;
   /** Valid statements whose effect the derived expectations do not follow: accepted, and said. */
   notes: Problem[];
 }
@@ -183,7 +185,11 @@ function topLevelStatement(state: ParseState, statement: Statement): void {
     state.routeMap = openRouteMap(state, state.cfg.policy, statement);
     state.block = state.routeMap ? 'route-map' : 'other';
   } else if (w[0] === 'ip' && w[1] === 'prefix-list') prefixListStatement(state, state.cfg.policy, statement);
-  else if (w[0] === 'bgp' && bgpListStatement(state, state.cfg.policy, statement)) return;
+  else if (w[0] === 'bgp' && w[1] === 'route-map' && w[2] === 'delay-timer') {
+    const v = intIn(w[3], 0, 600);
+    if (v === undefined || w.length > 4) invalid(state, statement, 'expected bgp route-map delay-timer <0-600>');
+    else state.cfg.routeMapDelaySeconds = v;
+  } else if (w[0] === 'bgp' && bgpListStatement(state, state.cfg.policy, statement)) return;
   else if (w[0] === 'exit' || w[0] === 'end') state.block = 'none';
   else if (['router', 'vrf', 'line', 'key', 'segment-routing', 'bfd'].includes(w[0]!)) state.block = 'other';
 }

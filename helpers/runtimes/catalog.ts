@@ -51,9 +51,9 @@ export const CILIUM_EMBEDS: { cilium: string; gobgp: string; source: string }[] 
   { cilium: '1.19', gobgp: '3.37.0', source: 'cilium/cilium v1.19 go.mod: still the cilium/gobgp/v3 fork of v3.37.0' },
   {
     cilium: '1.20',
-    gobgp: '4.5.0',
+    gobgp: '4.6.0',
     source:
-      'cilium/cilium main: github.com/osrg/gobgp/v4 v4.5.0 (PR #45952, 2026-05-13), then v4.6.1-0.20260630022313-d6dee8360046 (PR #46802, 2026-06-30); which of them the v1.20 branch carries was not read at its tag (the cilium/cilium tree is over the fetch limit). Either is v4.5+: the runtime choice (GoBGP v4, sid) is the same',
+      'cilium/cilium v1.20 go.mod:79: github.com/osrg/gobgp/v4 v4.6.1-0.20260630022313-d6dee8360046, upstream, no fork (cilium PRs #45952 v3 → v4.5.0, #46802 that pseudo-version; the go.mod line as linked from cilium issue #22394, not read at the tag: the cilium/cilium tree is over the fetch limit). The pseudo-version is osrg/gobgp commit d6dee836 = v4.6.0 plus 38 commits, before v4.7.0: listed as 4.6.0, whose timers it has',
   },
 ];
 

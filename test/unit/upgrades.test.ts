@@ -102,6 +102,37 @@ describe('each step’s predicted case on the seed (client behind leaf1)', () =>
   });
 });
 
+describe('a router with route-maps opens its sessions after its route-map delay timer', () => {
+  it('the datacenter example: a cut router’s window adds FRR’s 5 s default', () => {
+    const dc = loadLabModel({ root: `${PROJECT_ROOT}/examples/datacenter`, topologyFile: 'containerlab/dc.clab.yml' });
+    const p = predictStep({
+      model: dc,
+      target: faultTarget({ model: dc }),
+      step: upgradeSteps(dc, 'spine')[0]!,
+      strategy: 'plain',
+      client: 'client',
+      restartSeconds: 2,
+      gobgpAtStart: {},
+      gobgpTo: '4.8.0',
+      probeIntervalMs: 10,
+    });
+    expect(p.case).toBe('cut');
+    expect(p.formula).toMatch(/its route-map delay timer 5 s/);
+    expect(p.windowSeconds - predict('spine', 'plain').windowSeconds).toBeCloseTo(5, 1);
+  });
+  it('`bgp route-map delay-timer 0` is read, and a bad value is refused by line', async () => {
+    const { parseFrrConfigText } = await import('../../helpers/model/frr-config.js');
+    const problems: { message: string }[] = [];
+    const sink = {
+      add: (p: { message: string }) => problems.push(p),
+      push: (p: { message: string }) => problems.push(p),
+    };
+    expect(parseFrrConfigText('bgp route-map delay-timer 0\n', 'x.conf', sink as never).routeMapDelaySeconds).toBe(0);
+    parseFrrConfigText('bgp route-map delay-timer soon\n', 'x.conf', sink as never);
+    expect(JSON.stringify(problems)).toMatch(/delay-timer <0-600>/);
+  });
+});
+
 describe('seconds of a degraded ECMP set', () => {
   const full = new Map([['spine', ['10.0.2.11', '10.0.3.11']]]);
   const at = (t: number, hops: string[]): RouteChange => ({
