@@ -94,8 +94,10 @@ export function addRuntimeCommands(program: Command, projectRoot: () => string, 
     )
     .action(async (suites: string[], o: { force?: boolean; debianFrr?: boolean }) => {
       const root = projectRoot();
-      // The runtime that stands for the pins gets FRR at the pinned version where FRR's repository has it.
-      const choice = runtimeChoice(root);
+      // The runtime that stands for the pins (by the pins alone: a --runtime / ANYCAST_VERIFY_RUNTIME
+      // leg such as sid runs Debian's FRR on purpose) gets FRR at the pinned version where FRR's repository has it.
+      const pins = loadVersions(root);
+      const choice = chooseRuntime({ frr: pins.FRR_VERSION, cilium: pins.CILIUM_VERSION });
       const wanted =
         suites.length === 0 ? [runtimeChoice(root).suite] : suites.includes('all') ? [...RUNTIME_SUITES] : suites;
       for (const s of wanted)
