@@ -48,11 +48,13 @@ export function addRehearseCommand(program: Command, globals: () => GlobalOpts):
       '--order <names>',
       'routers and clusters in the order to upgrade them, comma-separated (default: every router in the topology order, then every cluster)',
     )
-    .option(
-      '--strategy <names>',
-      `comma-separated, from: ${STRATEGIES.map((s) => `${s} (${UPGRADE_STRATEGIES[s].title})`).join('; ')}`,
-      strategyList,
-      STRATEGIES,
+    .addOption(
+      new Option(
+        '--strategy <names>',
+        `comma-separated, from: ${STRATEGIES.map((s) => `${s} (${UPGRADE_STRATEGIES[s].title})`).join('; ')}`,
+      )
+        .argParser(strategyList)
+        .default(STRATEGIES, STRATEGIES.join(',')),
     )
     .action(async (o: { from: string; to: string; order?: string; strategy: UpgradeStrategy[] }) => {
       const opts = globals();
