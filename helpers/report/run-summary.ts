@@ -215,6 +215,9 @@ function labLine(lab: LabInfo | undefined): string | undefined {
   return parts.join(' · ');
 }
 
+/** The vitest projects whose tests run against a lab: the lab suites, and the upgrade rehearsal (suite 9). */
+const LAB_PROJECTS = ['lab', 'rehearsal'];
+
 export function buildSummary(r: RunResults): RunSummary {
   const unverified = r.tests.flatMap((t) => {
     const why = t.state === 'skipped' ? notVerifiedReason(t.note) : undefined;
@@ -234,7 +237,9 @@ export function buildSummary(r: RunResults): RunSummary {
       error: t.error ?? '',
       links: t.artefacts.map((a) => ({ text: a.endsWith('/') ? `state dump ${a}` : a, href: a })),
     }));
-  const projects = [...new Set(r.tests.filter((t) => t.project !== 'lab').map((t) => t.project))].map((name) => {
+  // The projects that test a lab get a section per suite file; the others (unit, lifecycle) one line each.
+  const onLab = (t: TestRecord) => LAB_PROJECTS.includes(t.project);
+  const projects = [...new Set(r.tests.filter((t) => !onLab(t)).map((t) => t.project))].map((name) => {
     const ts = r.tests.filter((t) => t.project === name);
     return {
       name,
@@ -243,9 +248,9 @@ export function buildSummary(r: RunResults): RunSummary {
       total: ts.length,
     };
   });
-  const files = [...new Set(r.tests.filter((t) => t.project === 'lab').map((t) => t.file))];
+  const files = [...new Set(r.tests.filter(onLab).map((t) => t.file))];
   const suites = files.map((file): SuiteSection => {
-    const ts = r.tests.filter((t) => t.project === 'lab' && t.file === file);
+    const ts = r.tests.filter((t) => onLab(t) && t.file === file);
     const claimFor = claimer(ts.map((t) => t.name));
     const claim = (t: TestRecord) => claimFor(t.name);
     const isFault = (t: TestRecord) => t.metrics.some((m) => m.key === FAILOVER_KEYS.moved);
@@ -261,8 +266,12 @@ export function buildSummary(r: RunResults): RunSummary {
           status: status(t),
           claim: claim(t),
           measured: measuredOf(t.metrics),
-          ...(t.artefacts.some((a) => a.endsWith('.svg'))
-            ? { links: t.artefacts.filter((a) => a.endsWith('.svg')).map((href) => ({ text: 'picture', href })) }
+          ...(t.artefacts.some((a) => /\.(svg|md)$/.test(a))
+            ? {
+                links: t.artefacts
+                  .filter((a) => /\.(svg|md)$/.test(a))
+                  .map((href) => ({ text: href.endsWith('.md') ? 'report' : 'picture', href })),
+              }
             : {}),
         })),
       ...(faults.length ? { faults } : {}),
