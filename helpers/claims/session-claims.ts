@@ -73,10 +73,14 @@ export const sessionMd5 = onBothEnds((s, { a, b }, problems) => {
 });
 
 /** Where the node's PeerConfig enables graceful restart: negotiated as configured, read on the FRR end. */
+/** What an FRR end reports of the graceful-restart capability on the session ("advertisedAndReceived" when both sides offered it). */
+const grCapability = (n: FrrNeighborState) =>
+  (n.raw.neighborCapabilities as { gracefulRestart?: string } | undefined)?.gracefulRestart;
+
 export const sessionGracefulRestart = onBothEnds((s, { a }, problems) => {
   if (!s.gracefulRestart || !a) return;
   const gr = a.gr;
-  const cap = (a.raw.neighborCapabilities as { gracefulRestart?: string } | undefined)?.gracefulRestart;
+  const cap = grCapability(a);
   if (cap !== 'advertisedAndReceived')
     problems.push(`${s.a.node}: graceful-restart capability ${cap ?? 'absent'}, expected advertisedAndReceived`);
   if (gr?.remoteMode !== 'Restart')
@@ -88,6 +92,24 @@ export const sessionGracefulRestart = onBothEnds((s, { a }, problems) => {
     problems.push(
       `${s.a.node}: ${s.b.node}'s restart time is ${gr?.receivedRestartSeconds}, expected ${s.gracefulRestart.restartTimeSeconds}`,
     );
+});
+
+/**
+ * Between two FRR routers whose configs were given graceful restart (the upgrade rehearsal's
+ * overlay; the model does not derive it for fabric sessions): both ends negotiated it.
+ */
+export const sessionGrNegotiated = onBothEnds((s, { a, b }, problems) => {
+  for (const [end, n, peer] of [
+    [s.a, a, s.b],
+    [s.b, b, s.a],
+  ] as const) {
+    if (!n || isSpeaker(n)) continue;
+    const cap = grCapability(n);
+    if (cap !== 'advertisedAndReceived')
+      problems.push(
+        `${end.node}: graceful-restart capability towards ${peer.node} ${cap ?? 'absent'}, expected advertisedAndReceived`,
+      );
+  }
 });
 
 /** Towards a cluster node: the leaf receives exactly the node's VIP /32s, AS path = the cluster's ASN, ORIGIN IGP. */

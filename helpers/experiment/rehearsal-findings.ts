@@ -43,7 +43,36 @@ export interface RehearsalFindings {
   steps: StepFindings[];
 }
 
-/** Seconds inside [from, to) when some router of `routers` held other next hops than `full` for the VIP. */
+/** The spans (epoch ms, clipped to [from, to)) when some router of `full` held other next hops than `full` says for the VIP. */
+export function degradedSpans(
+  fib: RouteChange[],
+  vip: string,
+  full: Map<string, string[]>,
+  from: number,
+  to: number,
+): [start: number, end: number][] {
+  const want = new Map([...full].map(([r, h]) => [r, [...h].sort().join()]));
+  const degraded = new Set<string>();
+  const spans: [number, number][] = [];
+  const add = (a: number, b: number) => {
+    const [s, e] = [Math.max(a, from), Math.min(b, to)];
+    if (e > s) spans.push([s, e]);
+  };
+  let since: number | undefined;
+  for (const c of [...fib].filter((x) => x.prefix === vip && want.has(x.router)).sort((a, b) => a.t - b.t)) {
+    if ([...c.nextHops].sort().join() !== want.get(c.router)) degraded.add(c.router);
+    else degraded.delete(c.router);
+    if (degraded.size && since === undefined) since = c.t;
+    if (!degraded.size && since !== undefined) {
+      add(since, c.t);
+      since = undefined;
+    }
+  }
+  if (since !== undefined) add(since, to);
+  return spans;
+}
+
+/** Seconds inside [from, to) when some meeting point held fewer clusters than all (degradedSpans, summed). */
 export function degradedSeconds(
   fib: RouteChange[],
   vip: string,
@@ -51,23 +80,7 @@ export function degradedSeconds(
   from: number,
   to: number,
 ): number {
-  const want = new Map([...full].map(([r, h]) => [r, [...h].sort().join()]));
-  const state = new Map<string, boolean>([...want.keys()].map((r) => [r, false]));
-  let degradedSince: number | undefined;
-  let total = 0;
-  const anyDegraded = () => [...state.values()].some(Boolean);
-  for (const c of [...fib].filter((x) => x.prefix === vip && want.has(x.router)).sort((a, b) => a.t - b.t)) {
-    const was = anyDegraded();
-    state.set(c.router, [...c.nextHops].sort().join() !== want.get(c.router));
-    const is = anyDegraded();
-    if (!was && is) degradedSince = c.t;
-    if (was && !is && degradedSince !== undefined) {
-      total += Math.max(0, Math.min(c.t, to) - Math.max(degradedSince, from));
-      degradedSince = undefined;
-    }
-  }
-  if (degradedSince !== undefined) total += Math.max(0, to - Math.max(degradedSince, from));
-  return total / 1000;
+  return degradedSpans(fib, vip, full, from, to).reduce((n, [a, b]) => n + b - a, 0) / 1000;
 }
 
 export function rehearsalFindings(model: LabModel, target: FaultTarget, r: RehearsalRun): RehearsalFindings {
@@ -78,7 +91,7 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
     const inWindow = (t: number) => t >= from && t < to;
     const restartSeconds = run.restarts.reduce((s, x) => s + (x.timing.startedAt - x.timing.stopAt) / 1000, 0);
     const gobgp = (v: string) => v.replace(/^GoBGP /, '');
-    const node = run.restarts.find((x) => x.from.startsWith('GoBGP'));
+    const node = run.restarts.find((x) => x.timing.from.startsWith('GoBGP'));
     const clients = Object.keys(r.probes).map((client): ClientCost => {
       const mine = records.filter((x) => x.client === client && !x.harness && inWindow(x.t));
       const lost = mine.filter((x) => !x.ok);
@@ -95,7 +108,7 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
           client,
           restartSeconds,
           gobgpAtStart: run.gobgpAtStart,
-          gobgpTo: node ? gobgp(node.to) : '0',
+          gobgpTo: node ? gobgp(node.timing.to) : '0',
           probeIntervalMs: REHEARSAL_PROBE.intervalMs,
         }),
       };

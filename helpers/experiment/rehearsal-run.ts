@@ -9,14 +9,18 @@
  * than every cluster. What each step's peers saw (FRR's last reset reason) is kept for the report.
  */
 import { allOf } from '../claims/claim-shape.js';
-import { convergenceProblem } from '../claims/convergence.js';
-import { sessionEstablished, sessionGracefulRestart, sessionTimers } from '../claims/session-claims.js';
+import {
+  sessionEstablished,
+  sessionGracefulRestart,
+  sessionGrNegotiated,
+  sessionTimers,
+} from '../claims/session-claims.js';
 import type { FaultTarget } from '../faults/fault-target.js';
 import { UPGRADE_STRATEGIES, type UpgradeStep, type UpgradeStrategy } from '../faults/upgrades.js';
-import { convergenceDeadlineSeconds } from '../lab/bring-up.js';
+import { convergenceDeadlineSeconds, waitConverged } from '../lab/bring-up.js';
 import { labSessions } from '../model/lab-sessions.js';
 import { monitorRoutes, type RouteChange } from '../observe/route-monitor.js';
-import { Deadline, StopWaiting, waitUntil } from '../os/poll.js';
+import { silentProgress } from '../os/progress.js';
 import type { LabHandle, StopMode, UpgradeTiming } from '../providers/api/lab-handle.js';
 import { bgpNeighbors } from '../readers/frr.js';
 import type { HeldConnection } from '../traffic/held-connections.js';
@@ -29,9 +33,7 @@ export const REHEARSAL_PROBE = { intervalMs: 10, timeoutMs: 300 };
 export interface NodeRestart {
   node: string;
   stop: StopMode;
-  /** The versions it ran and runs (FRR or GoBGP). */
-  from: string;
-  to: string;
+  /** When it stopped and started, and the versions it ran and runs (FRR or GoBGP). */
   timing: UpgradeTiming;
   /** What each FRR peer says ended the session (its last reset reason), after the step. */
   peersSaw: Record<string, string>;
@@ -66,16 +68,6 @@ export interface RehearsalRun {
   problem?: string;
 }
 
-/** What a router or node runs, for the report: FRR on a router, GoBGP on a node. */
-async function versionOf(lab: LabHandle, node: string): Promise<string> {
-  if (lab.model.routers[node]) {
-    const v = await lab.versions();
-    const own = v[`runtime of ${node}`];
-    return `FRR ${own ? (/FRR ([^,]+)/.exec(own)?.[1] ?? own) : v.frr}`;
-  }
-  return `GoBGP ${lab.speakerGobgpVersion(node)}`;
-}
-
 /** Each FRR peer's reason for the last reset of its session with `node`. */
 async function peersSaw(lab: LabHandle, node: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -93,34 +85,10 @@ async function peersSaw(lab: LabHandle, node: string): Promise<Record<string, st
 
 const checkSession = allOf(sessionEstablished, sessionTimers, sessionGracefulRestart);
 
-/** Under the graceful-restart overlay: both ends of a fabric session negotiated graceful restart. */
-async function overlayGrProblems(
-  lab: LabHandle,
-  a: string,
-  aAddr: string,
-  b: string,
-  bAddr: string,
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const [router, peer, addr] of [
-    [a, b, bAddr],
-    [b, a, aAddr],
-  ] as const) {
-    const n = (await bgpNeighbors(lab, router))[addr];
-    const cap = (n?.raw.neighborCapabilities as { gracefulRestart?: string } | undefined)?.gracefulRestart;
-    if (cap !== 'advertisedAndReceived')
-      out.push(
-        `${router}: graceful-restart capability towards ${peer} ${cap ?? 'absent'} under the overlay, expected advertisedAndReceived`,
-      );
-  }
-  return out;
-}
-
 /** What a step needs besides the lab: its strategy, the version it goes to, the convergence deadline, progress and Ctrl-C. */
 interface StepContext {
   strategy: UpgradeStrategy;
   to: string;
-  deadlineSeconds: number;
   progress: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -134,24 +102,13 @@ async function restartNode(
 ): Promise<NodeRestart> {
   const plan = UPGRADE_STRATEGIES[c.strategy];
   const stop = kind === 'router' ? plan.router : plan.node;
-  const before = await versionOf(lab, node);
-  c.progress(`${c.strategy}: ${node} (${before}) → ${c.to}, ${stop} stop`);
+  c.progress(`${c.strategy}: ${node} → ${c.to}, ${stop} stop`);
   const timing = await lab.upgrade!(node, c.to, stop);
-  // Converged again before the next node, as a rolling restart waits for each.
-  await waitUntil(
-    async () => {
-      const dead = await lab.health();
-      if (dead) throw new StopWaiting(`a daemon died after ${node} restarted:\n${dead}`);
-      return convergenceProblem(lab);
-    },
-    {
-      what: `the lab to converge after ${node} restarted`,
-      deadline: new Deadline(c.deadlineSeconds * 1000),
-      intervalMs: 50,
-      signal: c.signal,
-    },
-  );
-  return { node, stop, from: before, to: await versionOf(lab, node), timing, peersSaw: await peersSaw(lab, node) };
+  c.progress(`${c.strategy}: ${node} runs ${timing.to} (was ${timing.from})`);
+  // Converged again before the next node, as a rolling restart waits for each (bring-up's own wait and deadline).
+  const converged = await waitConverged(lab, { progress: silentProgress, signal: c.signal });
+  if (!converged.converged) throw new Error(`after ${node} restarted: ${converged.problem}`);
+  return { node, stop, timing, peersSaw: await peersSaw(lab, node) };
 }
 
 /** Every session of what the step upgraded, as configured (and, under the overlay, with graceful restart). */
@@ -161,8 +118,7 @@ async function stepSessionProblems(lab: LabHandle, step: UpgradeStep, overlay: b
     (x) => step.nodes.includes(x.a.node) || step.nodes.includes(x.b.node),
   )) {
     out.push(...(await checkSession(lab, s)));
-    if (overlay && s.b.kind === 'frr')
-      out.push(...(await overlayGrProblems(lab, s.a.node, s.a.address, s.b.node, s.b.address)));
+    if (overlay && s.b.kind === 'frr') out.push(...(await sessionGrNegotiated(lab, s)));
   }
   return out;
 }
@@ -179,8 +135,9 @@ export async function runRehearsal(
 ): Promise<RehearsalRun> {
   if (!lab.upgrade)
     throw new Error(`the ${lab.provider} provider cannot restart a node on another version (not built)`);
-  const c: StepContext = { strategy, to, deadlineSeconds: convergenceDeadlineSeconds(lab.provider), progress, signal };
-  const maxSeconds = steps.reduce((n, s) => n + s.nodes.length, 0) * (c.deadlineSeconds + 20) + 60;
+  const c: StepContext = { strategy, to, progress, signal };
+  const maxSeconds =
+    steps.reduce((n, s) => n + s.nodes.length, 0) * (convergenceDeadlineSeconds(lab.provider) + 20) + 60;
   const fib = monitorRoutes(lab, Object.keys(lab.model.routers), [target.vip]);
   const traffic = startClientTraffic(lab, target, REHEARSAL_PROBE, maxSeconds);
   const runs: StepRun[] = [];

@@ -27,7 +27,7 @@
  *   path, the first UPDATE held for its update-group coalesce time and one hop of work
  *   (coalesceBudget, PER_HOP). A node adds its GoBGP's first dial after start.
  */
-import { cidrContains, parseCidr } from '../model/ipv4.js';
+import { hostGateway } from '../model/lab-addresses.js';
 import { expectedVipRoutes } from '../model/expected-routes.js';
 import type { LabModel } from '../model/lab-model.js';
 import { labSessions } from '../model/lab-sessions.js';
@@ -135,15 +135,9 @@ export function grOverlay(
   };
 }
 
-/** The router a client's traffic enters the fabric at: the one with an interface in the client's network. */
+/** The router a client's traffic enters the fabric at: the owner of its gateway (as path prediction starts from). */
 export function clientGateway(model: LabModel, client: string): string | undefined {
-  const ip = model.hosts[client]?.addresses[0]?.cidr.split('/')[0];
-  if (!ip) return undefined;
-  return Object.values(model.routers).find((r) =>
-    Object.values(r.interfaces)
-      .flat()
-      .some((c) => cidrContains(parseCidr(c), ip)),
-  )?.name;
+  return hostGateway(model, client)?.router;
 }
 
 /** Whether the client can still reach a router that serves the VIP from a cluster when `without` is gone. */

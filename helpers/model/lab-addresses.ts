@@ -27,6 +27,13 @@ export function ownsAddress(model: LabModel, router: string, ip: string): boolea
   return !!r && Object.values(r.interfaces).some((addrs) => addrs.some((a) => a.split('/')[0] === ip));
 }
 
+/** A client's route out (its default, else its first) and the router that owns its gateway address. */
+export function hostGateway(model: LabModel, host: string): { via: string; router?: string } | undefined {
+  const h = model.hosts[host];
+  const route = h?.routes.find((r) => r.prefix === 'default') ?? h?.routes[0];
+  return route ? { via: route.via, router: addressOwner(model, route.via) } : undefined;
+}
+
 /** The router's own interface and address on the subnet that holds `ip` (a directly connected neighbour). */
 export function addressTowards(
   model: LabModel,

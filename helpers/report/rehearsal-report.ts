@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UPGRADE_STRATEGIES } from '../faults/upgrades.js';
 import type { StrategyResult } from '../experiment/rehearse.js';
-import { degradedSeconds } from '../experiment/rehearsal-findings.js';
+import { degradedSpans } from '../experiment/rehearsal-findings.js';
 import type { RunnerTask } from 'vitest';
 import { REHEARSAL_KEYS } from './metric-keys.js';
 import { recordArtefact, recordMetric } from './metrics.js';
@@ -52,7 +52,8 @@ export function rehearsalMarkdown(results: StrategyResult[], from: string, to: s
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const s of r.findings?.steps ?? []) {
-      const restarted = s.run.restarts.map((x) => `${x.node}: ${x.from} → ${x.to}`).join('<br>') || '(none)';
+      const restarted =
+        s.run.restarts.map((x) => `${x.node}: ${x.timing.from} → ${x.timing.to}`).join('<br>') || '(none)';
       const stops = [...new Set(s.run.restarts.map((x) => x.stop))].join(', ');
       const restart = s.run.restarts.map((x) => s3(x.timing.startedAt - x.timing.stopAt)).join(', ');
       const saw = s.run.restarts
@@ -122,16 +123,11 @@ export function rehearsalSvg(r: StrategyResult): string {
   });
   const y = 40 + row * clients.length;
   out.push(`<text x="4" y="${y + 14}">ECMP degraded</text>`);
-  // The degraded spans, drawn from the same replay the table's seconds come from.
-  const ticks = r.run.fib.filter((f) => f.prefix === vip && f.t >= t0).map((f) => f.t);
-  const edges = [t0, ...ticks, t1].sort((a, b) => a - b);
-  for (let k = 0; k + 1 < edges.length; k++) {
-    const [a, b] = [edges[k]!, edges[k + 1]!];
-    if (b > a && degradedSeconds(r.run.fib, vip, full, a, b) > 0)
-      out.push(
-        `<rect x="${x(a)}" y="${y + 3}" width="${Math.max(1, x(b) - x(a))}" height="${row - 6}" fill="#e67e22" opacity="0.7"/>`,
-      );
-  }
+  // The degraded spans: the same replay the table's seconds are summed from.
+  for (const [a, b] of degradedSpans(r.run.fib, vip, full, t0, t1))
+    out.push(
+      `<rect x="${x(a)}" y="${y + 3}" width="${Math.max(1, x(b) - x(a))}" height="${row - 6}" fill="#e67e22" opacity="0.7"/>`,
+    );
   out.push(
     `<text x="${left}" y="${height - 6}" fill="#555">red: a lost request; orange: a meeting point held fewer clusters than all</text>`,
     '</svg>',

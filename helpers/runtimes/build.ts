@@ -195,13 +195,15 @@ async function installExactFrr(
   opts: BuildOptions,
 ): Promise<Pick<RuntimeManifest, 'frrSource' | 'frrPinned' | 'frrNote'>> {
   const repo = frrRepository();
-  const run = (script: string) =>
-    execa(inChroot(root, script)[0]!, inChroot(root, script).slice(1), {
+  const run = (script: string) => {
+    const [file, ...args] = inChroot(root, script);
+    return execa(file!, args, {
       reject: false,
       all: true,
       cancelSignal: opts.signal,
       env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
     });
+  };
   const debian = (why: string) => {
     opts.progress.info(`FRR ${version} pinned; the runtime keeps Debian's FRR: ${why}`);
     return { frrSource: 'debian' as const, frrPinned: version, frrNote: why };

@@ -7,6 +7,7 @@
  */
 import type { LabModel } from '../model/lab-model.js';
 import { addressOwner, interfaceTowards } from '../model/expected-routes.js';
+import { hostGateway } from '../model/lab-addresses.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 
 export interface Flow {
@@ -26,13 +27,12 @@ export interface Prediction {
 
 /** The router a host sends to first, and the interface it arrives on. */
 function firstHop(model: LabModel, client: string, dst: string): { router: string; iif: string } {
-  const h = model.hosts[client];
-  if (!h) throw new Error(`${client} is not a client of the lab`);
-  const route = h.routes.find((r) => r.prefix === 'default') ?? h.routes[0];
-  if (!route) throw new Error(`${client} has no route towards ${dst}`);
-  const router = addressOwner(model, route.via);
-  if (!router || !model.routers[router]) throw new Error(`${client}'s gateway ${route.via} is not an FRR router`);
-  return { router, iif: interfaceTowards(model, router, route.via)! };
+  if (!model.hosts[client]) throw new Error(`${client} is not a client of the lab`);
+  const gw = hostGateway(model, client);
+  if (!gw) throw new Error(`${client} has no route towards ${dst}`);
+  const { router, via } = gw;
+  if (!router || !model.routers[router]) throw new Error(`${client}'s gateway ${via} is not an FRR router`);
+  return { router, iif: interfaceTowards(model, router, via)! };
 }
 
 export async function predictFlows(lab: LabHandle, client: string, flows: Flow[]): Promise<Prediction[]> {

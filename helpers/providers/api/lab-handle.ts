@@ -67,6 +67,9 @@ export interface UpgradeTiming {
   stoppedAt: number;
   /** The new version answers (FRR: every daemon up and frr.conf applied; a speaker: its API answers and its VIPs are originated). */
   startedAt: number;
+  /** What it ran and runs now: `FRR 10.3` → `FRR 10.7.1`, `GoBGP 3.36.0` → `GoBGP 4.8.0`. */
+  from: string;
+  to: string;
 }
 
 export interface LabHandle {

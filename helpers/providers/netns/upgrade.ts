@@ -82,10 +82,16 @@ async function restartRouter(
     replaceRecords(lab, mine, fresh);
   });
   replaceRecords(lab, mine, [...fresh, ...daemons]);
-  return { stopAt, stoppedAt, startedAt: Date.now() };
+  return { stopAt, stoppedAt, startedAt: Date.now(), from: `FRR ${from.frr}`, to: `FRR ${to.frr}` };
 }
 
-async function restartSpeaker(model: LabModel, node: string, to: LabRuntime, stop: StopMode): Promise<UpgradeTiming> {
+async function restartSpeaker(
+  model: LabModel,
+  node: string,
+  from: LabRuntime,
+  to: LabRuntime,
+  stop: StopMode,
+): Promise<UpgradeTiming> {
   const lab = model.name;
   const intent = model.clusters[model.k8sNodes[node]!.cluster]?.speakers[node];
   if (!intent) throw new Error(`node ${node} runs no BGP speaker (no CiliumBGPClusterConfig selects it)`);
@@ -103,7 +109,7 @@ async function restartSpeaker(model: LabModel, node: string, to: LabRuntime, sto
     );
   });
   replaceRecords(lab, [rec], [fresh]);
-  return { stopAt, stoppedAt, startedAt: Date.now() };
+  return { stopAt, stoppedAt, startedAt: Date.now(), from: `GoBGP ${from.gobgp}`, to: `GoBGP ${to.gobgp}` };
 }
 
 /** Restarts `node` (a router or a Kubernetes node with a speaker) from `to`; `from` is what it runs now. */
@@ -115,7 +121,7 @@ export function upgradeNetnsNode(
   stop: StopMode,
 ): Promise<UpgradeTiming> {
   if (model.routers[node]) return restartRouter(model, node, from, to, stop);
-  if (model.k8sNodes[node]) return restartSpeaker(model, node, to, stop);
+  if (model.k8sNodes[node]) return restartSpeaker(model, node, from, to, stop);
   return Promise.reject(
     new Error(
       `upgrade: "${node}" is no router or Kubernetes node of lab "${model.name}" (${[...Object.keys(model.routers), ...Object.keys(model.k8sNodes)].join(', ')})`,
