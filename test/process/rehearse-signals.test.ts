@@ -34,7 +34,7 @@ describe('signals during a rehearsal', () => {
         'plain',
       ]);
       // The second step: the lab is up, the traffic runs, one router has restarted already.
-      await outputContains(child, 'plain: spine (FRR');
+      await outputContains(child, 'plain: spine → ');
       process.kill(child.pid!, sig);
       const r = await child;
       if (code !== null) expect(r.exitCode, r.all).toBe(code);
