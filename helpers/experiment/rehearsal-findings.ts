@@ -33,6 +33,8 @@ export interface StepFindings {
   degradedSeconds: number;
   /** Routers that held no route for the VIP at some moment of the window. */
   blackHoles: string[];
+  /** Restarted routers whose kernel lost their VIP route while their FRR stopped (FRR_STOP_WITHDRAWS). */
+  fibWithdrawnAtStop: string[];
   /** Sentences naming what broke the step's bound; empty when it kept it. */
   overBound: string[];
 }
@@ -83,6 +85,27 @@ export function degradedSeconds(
   return degradedSpans(fib, vip, full, from, to).reduce((n, [a, b]) => n + b - a, 0) / 1000;
 }
 
+/**
+ * The routers of a step whose own route for the VIP left their kernel between the stop sent and
+ * the last old process gone: only the old FRR can have taken it out then (the new one has not
+ * started), which is FRR's stop race (helpers/faults/upgrades.ts FRR_STOP_WITHDRAWS).
+ */
+export function withdrawnAtStop(fib: RouteChange[], vip: string, run: StepRun): string[] {
+  return run.restarts
+    .filter((x) => x.timing.from.startsWith('FRR'))
+    .filter((x) =>
+      fib.some(
+        (c) =>
+          c.router === x.node &&
+          c.prefix === vip &&
+          !c.nextHops.length &&
+          c.t >= x.timing.stopAt &&
+          c.t <= x.timing.stoppedAt,
+      ),
+    )
+    .map((x) => x.node);
+}
+
 export function rehearsalFindings(model: LabModel, target: FaultTarget, r: RehearsalRun): RehearsalFindings {
   const records = Object.entries(r.probes).flatMap(([client, rs]) => rs.map((x) => ({ ...x, client })));
   const steps = r.steps.map((run, i): StepFindings => {
@@ -92,6 +115,7 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
     const restartSeconds = run.restarts.reduce((s, x) => s + (x.timing.startedAt - x.timing.stopAt) / 1000, 0);
     const gobgp = (v: string) => v.replace(/^GoBGP /, '');
     const node = run.restarts.find((x) => x.timing.from.startsWith('GoBGP'));
+    const fibWithdrawnAtStop = withdrawnAtStop(r.fib, target.vip, run);
     const clients = Object.keys(r.probes).map((client): ClientCost => {
       const mine = records.filter((x) => x.client === client && !x.harness && inWindow(x.t));
       const lost = mine.filter((x) => !x.ok);
@@ -110,6 +134,7 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
           gobgpAtStart: run.gobgpAtStart,
           gobgpTo: node ? gobgp(node.timing.to) : '0',
           probeIntervalMs: REHEARSAL_PROBE.intervalMs,
+          fibWithdrawnAtStop: fibWithdrawnAtStop.length > 0,
         }),
       };
     });
@@ -139,6 +164,7 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
       broken,
       degradedSeconds: degradedSeconds(r.fib, target.vip, target.fullSet, from, to),
       blackHoles,
+      fibWithdrawnAtStop,
       overBound,
     };
   });

@@ -9,7 +9,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { faultTarget } from '../faults/fault-target.js';
-import { grOverlay, UPGRADE_STRATEGIES, upgradeSteps, type UpgradeStrategy } from '../faults/upgrades.js';
+import { grOverlay } from '../faults/gr-overlay.js';
+import { UPGRADE_STRATEGIES, upgradeSteps, type UpgradeStrategy } from '../faults/upgrades.js';
 import { bringUp } from '../lab/bring-up.js';
 import { createProvider } from '../lab/select-provider.js';
 import { loadModelFrom, withLabName, type LabModel, type ModelSource } from '../model/lab-model.js';

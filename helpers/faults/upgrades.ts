@@ -25,7 +25,9 @@
  *   step's own restart (stop sent → new version answering, measured and reported) + the way back:
  *   the sessions re-opened (reconnectAllowance) and, on each of the n routers of the client's
  *   path, the first UPDATE held for its update-group coalesce time and one hop of work
- *   (coalesceBudget, PER_HOP). A node adds its GoBGP's first dial after start.
+ *   (coalesceBudget, PER_HOP). A node adds its GoBGP's first dial after start. A router under
+ *   the overlay whose FIB FRR's stop withdrew (FRR_STOP_WITHDRAWS) is cut too: its neighbours
+ *   hold its paths, and it adds its speakers' idle hold and first dial.
  */
 import { hostGateway } from '../model/lab-addresses.js';
 import { expectedVipRoutes } from '../model/expected-routes.js';
@@ -106,35 +108,6 @@ export function upgradeSteps(model: LabModel, order?: string): UpgradeStep[] {
   });
 }
 
-/**
- * The graceful-restart overlay on a router's files, said in the report as an overlay, never as
- * the user's config: graceful restart with the forwarding state preserved on every session of
- * the default instance, zebra keeping its routes in the kernel when it stops (-r) and taking
- * them over when it starts again (-K, swept after the restart time), bgpd starting as a
- * restarting speaker (-K: the R-bit). Throws when the file has no `router bgp` line to extend.
- */
-export function grOverlay(
-  frrConf: string,
-  daemons: string,
-  restartSeconds = 120,
-): { frrConf: string; daemons: string } {
-  const lines = frrConf.split('\n');
-  const at = lines.findIndex((l) => /^router bgp \d+\s*$/.test(l));
-  if (at < 0) throw new Error('graceful-restart overlay: no "router bgp <asn>" line for the default instance');
-  const gr = [' bgp graceful-restart', ' bgp graceful-restart preserve-fw-state'];
-  lines.splice(at + 1, 0, ...gr.filter((g) => !lines.includes(g)));
-  const withOption = (text: string, daemon: string, add: string) => {
-    const re = new RegExp(`^${daemon}_options="([^"]*)"`, 'm');
-    return re.test(text)
-      ? text.replace(re, `${daemon}_options="$1 ${add}"`)
-      : `${text.trimEnd()}\n${daemon}_options="${add}"\n`;
-  };
-  return {
-    frrConf: lines.join('\n'),
-    daemons: withOption(withOption(daemons, 'zebra', `-r -K ${restartSeconds}`), 'bgpd', '-K'),
-  };
-}
-
 /** The router a client's traffic enters the fabric at: the owner of its gateway (as path prediction starts from). */
 export function clientGateway(model: LabModel, client: string): string | undefined {
   return hostGateway(model, client)?.router;
@@ -193,7 +166,24 @@ export interface PredictionInput {
   /** The GoBGP the step's nodes start on. */
   gobgpTo: string;
   probeIntervalMs: number;
+  /**
+   * The step's router lost its own route for the VIP from its kernel while its FRR stopped
+   * (the route monitor's evidence): FRR's stop race, FRR_STOP_WITHDRAWS.
+   */
+  fibWithdrawnAtStop?: boolean;
 }
+
+/**
+ * Why a router under the graceful-restart overlay can lose its FIB when FRR's service stops.
+ * frrinit.sh signals every daemon at once (all_stop, tools/frrcommon.sh.in @ frr-10.3); bgpd's
+ * exit sends zebra a delete for every selected route (bgp_exit → bgp_delete → bgp_cleanup_routes
+ * → bgp_cleanup_table → bgp_zebra_withdraw_actual, bgpd/bgp_route.c:6654-6685 @ frr-10.3, still
+ * unconditional at frr-10.7.0); a zebra that reads them before its own SIGINT handler sets
+ * in_shutdown (zebra/main.c:133-153 @ frr-10.3) takes the routes out of the kernel, and -r keeps
+ * only what is left. Measured here: 2 of 16 in-place runs (docs/upgrade-rehearsal.md).
+ */
+export const FRR_STOP_WITHDRAWS =
+  "FRR's service stop withdrew the router's routes from its kernel (bgpd's exit sends zebra a delete per route, and frrinit.sh signals both at once): nothing held them";
 
 const fmt = (s: number) => `${s.toFixed(3)} s`;
 
@@ -231,28 +221,23 @@ export function predictStep(i: PredictionInput): StepPrediction {
       const w = 2 * target.hops * PER_HOP_SECONDS;
       return done('moves', why, w, `away and back: 2 × ${target.hops} hops × ${fmt(PER_HOP_SECONDS)}`);
     }
-    return cut(i, why, gobgpBehaviour(i.gobgpTo).firstDial(0).max, done);
+    const first = gobgpBehaviour(i.gobgpTo).firstDial(0).max;
+    return cut(i, why, done, { seconds: first, formula: `first dial ${fmt(first)}` });
   }
   const speakers = labSessions(model).filter((s) => s.a.node === step.name && s.b.kind === 'speaker');
-  if (plan.overlay && speakers.length && reachesClusterWithout(model, target, client, [step.name])) {
+  const held = plan.overlay && !i.fibWithdrawnAtStop;
+  const back = speakers.length ? speakersBack(i, speakers) : undefined;
+  if (held && back && reachesClusterWithout(model, target, client, [step.name]))
     // Measured on the seed (docs/upgrade-rehearsal.md): the restarted leaf's bgpd selects the
     // path its upper router offers before its own cluster's speaker is back, while that router
     // still holds the leaf's stale path: a loop between them until the speaker redials.
-    const back = speakers
-      .map((s) => {
-        const g = gobgpBehaviour(i.gobgpAtStart[s.b.node] ?? '0');
-        const dial = g.firstDial(s.speakerPeer?.connectRetrySeconds ?? 0);
-        return { seconds: g.idleHoldSeconds + dial.max, formula: `idle hold ${g.idleHoldSeconds} s + ${dial.formula}` };
-      })
-      .reduce((a, b) => (b.seconds > a.seconds ? b : a));
     return done(
       'reselects',
       "graceful-restart overlay: the router's kernel keeps its routes, but its cluster's speaker only redials after its idle hold; meanwhile the restarted router may select another router's path that leads back to it",
       back.seconds + PER_HOP_SECONDS,
       `until the speaker is back: ${back.formula} + ${fmt(PER_HOP_SECONDS)} per hop`,
     );
-  }
-  if (plan.overlay)
+  if (held)
     // Measured on the seed (docs/upgrade-rehearsal.md): a helper takes its stale path out of its
     // FIB and puts the refreshed one in a moment later (52 ms on leaf1, FRR 10.3): one hop's work.
     return done(
@@ -261,18 +246,35 @@ export function predictStep(i: PredictionInput): StepPrediction {
       PER_HOP_SECONDS,
       `a neighbour's swap of the stale path: 1 hop × ${fmt(PER_HOP_SECONDS)}`,
     );
+  // Its neighbours still hold its paths stale and send it traffic it can no longer forward,
+  // until its new bgpd puts the routes back (after its cluster's speakers, if any, are back).
+  if (plan.overlay) return cut(i, FRR_STOP_WITHDRAWS, done, back);
   const why = 'its neighbours drop its paths when its sessions close, and its zebra takes its routes out of the kernel';
   if (reachesClusterWithout(model, target, client, step.nodes))
     return done('moves', why, 2 * PER_HOP_SECONDS, `away and back: 2 × 1 hop × ${fmt(PER_HOP_SECONDS)}`);
-  return cut(i, why, 0, done);
+  return cut(i, why, done);
+}
+
+/** When the slowest of a router's speakers is back after the router restarted: GoBGP's idle hold, then its first dial. */
+function speakersBack(
+  i: PredictionInput,
+  speakers: ReturnType<typeof labSessions>,
+): { seconds: number; formula: string } {
+  return speakers
+    .map((s) => {
+      const g = gobgpBehaviour(i.gobgpAtStart[s.b.node] ?? '0');
+      const dial = g.firstDial(s.speakerPeer?.connectRetrySeconds ?? 0);
+      return { seconds: g.idleHoldSeconds + dial.max, formula: `idle hold ${g.idleHoldSeconds} s + ${dial.formula}` };
+    })
+    .reduce((a, b) => (b.seconds > a.seconds ? b : a));
 }
 
 /** The `cut` window: the restart itself, then the way back over the client's path. */
 function cut(
   i: PredictionInput,
   why: string,
-  dialSeconds: number,
   done: (c: 'cut', why: string, w: number, f: string) => StepPrediction,
+  back?: { seconds: number; formula: string },
 ): StepPrediction {
   const gw = clientGateway(i.model, i.client);
   const route = expectedVipRoutes(i.model).find((e) => e.router === gw && e.vip === i.target.vip);
@@ -287,8 +289,9 @@ function cut(
   const router = i.model.routers[i.step.name];
   const rmapDelay =
     router && Object.keys(router.frr.policy.routeMaps).length ? (router.frr.routeMapDelaySeconds ?? 5) : 0;
-  const w = i.restartSeconds + dialSeconds + rmapDelay + reconnect.seconds + n * (coalesce.seconds + PER_HOP_SECONDS);
-  const dial = dialSeconds ? ` + first dial ${fmt(dialSeconds)}` : '';
+  const w =
+    i.restartSeconds + (back?.seconds ?? 0) + rmapDelay + reconnect.seconds + n * (coalesce.seconds + PER_HOP_SECONDS);
+  const dial = back ? ` + ${back.formula}` : '';
   const rmap = rmapDelay ? ` + its route-map delay timer ${rmapDelay} s` : '';
   return done(
     'cut',

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UPGRADE_STRATEGIES } from '../faults/upgrades.js';
+import { FRR_STOP_WITHDRAWS, UPGRADE_STRATEGIES } from '../faults/upgrades.js';
 import type { StrategyResult } from '../experiment/rehearse.js';
 import { degradedSpans } from '../experiment/rehearsal-findings.js';
 import type { RunnerTask } from 'vitest';
@@ -67,6 +67,12 @@ export function rehearsalMarkdown(results: StrategyResult[], from: string, to: s
         `| ${s.run.step.name} | ${restarted} | ${stops} | ${restart} | ${saw} | ${lost} | ${s.broken.length} | ${s.degradedSeconds.toFixed(2)} | ${ok ? 'yes' : '**no**'} |`,
       );
     }
+    const withdrawn = (r.findings?.steps ?? []).filter((s) => s.fibWithdrawnAtStop.length);
+    if (withdrawn.length)
+      lines.push(
+        '',
+        `**Seen:** ${FRR_STOP_WITHDRAWS}, at ${withdrawn.map((s) => `step ${s.run.step.name} (${s.fibWithdrawnAtStop.join(', ')})`).join(', ')}; those steps are held to the cut bound.`,
+      );
     const problems = rehearsalProblems(r);
     lines.push(
       '',
@@ -151,6 +157,7 @@ export function writeRehearsalReport(dir: string, results: StrategyResult[], fro
       broken: s.broken.length,
       degradedSeconds: s.degradedSeconds,
       blackHoles: s.blackHoles,
+      fibWithdrawnAtStop: s.fibWithdrawnAtStop,
       overBound: s.overBound,
       sessionProblems: s.run.sessionProblems,
     })),

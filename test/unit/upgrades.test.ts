@@ -7,14 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { faultTarget } from '../../helpers/faults/fault-target.js';
-import {
-  clientGateway,
-  grOverlay,
-  predictStep,
-  upgradeSteps,
-  type UpgradeStrategy,
-} from '../../helpers/faults/upgrades.js';
-import { degradedSeconds } from '../../helpers/experiment/rehearsal-findings.js';
+import { grOverlay } from '../../helpers/faults/gr-overlay.js';
+import { clientGateway, predictStep, upgradeSteps, type UpgradeStrategy } from '../../helpers/faults/upgrades.js';
+import { degradedSeconds, withdrawnAtStop } from '../../helpers/experiment/rehearsal-findings.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import type { RouteChange } from '../../helpers/observe/route-monitor.js';
 import { rehearsalMarkdown, rehearsalProblems } from '../../helpers/report/rehearsal-report.js';
@@ -25,8 +20,9 @@ import { PROJECT_ROOT } from '../support/lab-copy.js';
 const model = loadLabModel({ root: PROJECT_ROOT });
 const target = faultTarget({ model });
 const step = (name: string) => upgradeSteps(model, name)[0]!;
-const predict = (name: string, strategy: UpgradeStrategy, gobgp = '3.36.0') =>
+const predict = (name: string, strategy: UpgradeStrategy, gobgp = '3.36.0', fibWithdrawnAtStop = false) =>
   predictStep({
+    fibWithdrawnAtStop,
     model,
     target,
     step: step(name),
@@ -99,6 +95,41 @@ describe('each step’s predicted case on the seed (client behind leaf1)', () =>
     // GoBGP 3.36: idle hold 5 s + first dial < 2 s.
     expect(leaf2.formula).toMatch(/idle hold 5 s/);
     expect(leaf2.windowSeconds).toBeGreaterThan(7);
+  });
+  it('graceful-restart, when FRR’s stop withdrew the router’s routes: the cut bound, plus its speakers’ way back on a cluster leaf', () => {
+    const spine = predict('spine', 'graceful-restart', '3.36.0', true);
+    expect(spine).toMatchObject({ case: 'cut', why: expect.stringMatching(/^FRR's service stop withdrew/) });
+    expect(spine.windowSeconds).toBeCloseTo(predict('spine', 'plain').windowSeconds, 6);
+    const leaf2 = predict('leaf2', 'graceful-restart', '3.36.0', true);
+    expect(leaf2.case).toBe('cut');
+    expect(leaf2.formula).toMatch(/restart 2\.000 s \+ idle hold 5 s/);
+    expect(leaf2.windowSeconds).toBeGreaterThan(spine.windowSeconds + 5);
+  });
+});
+
+describe('FRR’s stop race, from the route monitor', () => {
+  const timing = { stopAt: 1000, stoppedAt: 1500, startedAt: 3000, from: 'FRR 10.3', to: 'FRR 10.3' };
+  const run = {
+    step: step('leaf1'),
+    t0: 1000,
+    gobgpAtStart: {},
+    restarts: [{ node: 'leaf1', stop: 'clean' as const, timing, peersSaw: {} }],
+    sessionProblems: [],
+  };
+  const gone = (t: number, router = 'leaf1', prefix = '172.30.0.10'): RouteChange => ({
+    t,
+    router,
+    prefix,
+    nextHops: [],
+    source: 'event',
+  });
+  it('the router’s own VIP route gone between the stop sent and the old FRR gone: withdrawn at stop', () => {
+    expect(withdrawnAtStop([gone(1200)], '172.30.0.10', run)).toEqual(['leaf1']);
+  });
+  it('gone after the new FRR started, at another router, or another prefix: not this race', () => {
+    expect(
+      withdrawnAtStop([gone(2000), gone(1200, 'spine'), gone(1200, 'leaf1', '10.0.0.0/8')], '172.30.0.10', run),
+    ).toEqual([]);
   });
 });
 
@@ -175,6 +206,7 @@ describe('the rehearsal report', () => {
             broken: [],
             degradedSeconds: 0,
             blackHoles: [],
+            fibWithdrawnAtStop: [],
             overBound:
               lost > prediction.maxLost ? [`cluster01: client lost ${lost} requests, over the held bound of 0`] : [],
           },

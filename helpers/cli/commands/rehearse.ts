@@ -83,7 +83,7 @@ export function addRehearseCommand(program: Command, globals: () => GlobalOpts):
         for (const r of results)
           for (const s of r.findings?.steps ?? [])
             process.stdout.write(
-              `${r.strategy.padEnd(17)} ${s.run.step.name.padEnd(10)} lost ${s.clients.map((c) => `${c.client} ${c.lost}/≤${c.prediction.maxLost}`).join(', ')}; broken ${s.broken.length}; degraded ${s.degradedSeconds.toFixed(2)} s${s.overBound.length ? '  OVER BOUND' : ''}\n`,
+              `${r.strategy.padEnd(17)} ${s.run.step.name.padEnd(10)} lost ${s.clients.map((c) => `${c.client} ${c.lost}/≤${c.prediction.maxLost}`).join(', ')}; broken ${s.broken.length}; degraded ${s.degradedSeconds.toFixed(2)} s${s.fibWithdrawnAtStop.length ? `; FRR's stop withdrew ${s.fibWithdrawnAtStop.join(', ')}'s routes` : ''}${s.overBound.length ? '  OVER BOUND' : ''}\n`,
             );
         process.stdout.write(
           problems.length
