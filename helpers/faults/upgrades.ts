@@ -174,13 +174,13 @@ export interface PredictionInput {
 }
 
 /**
- * Why a router under the graceful-restart overlay can lose its FIB when FRR's service stops.
- * frrinit.sh signals every daemon at once (all_stop, tools/frrcommon.sh.in @ frr-10.3); bgpd's
- * exit sends zebra a delete for every selected route (bgp_exit → bgp_delete → bgp_cleanup_routes
- * → bgp_cleanup_table → bgp_zebra_withdraw_actual, bgpd/bgp_route.c:6654-6685 @ frr-10.3, still
- * unconditional at frr-10.7.0); a zebra that reads them before its own SIGINT handler sets
- * in_shutdown (zebra/main.c:133-153 @ frr-10.3) takes the routes out of the kernel, and -r keeps
- * only what is left. Measured here: 2 of 16 in-place runs (docs/upgrade-rehearsal.md).
+ * Why a router under the graceful-restart overlay can lose its FIB when FRR's service stops
+ * (@ frr-10.3): all_stop signals every daemon at once (tools/frrcommon.sh.in:269-286); bgpd's
+ * exit withdraws every selected route from zebra (bgpd/bgp_main.c:151-162 sigint → bgp_exit,
+ * :180-205 → bgp_delete, bgpd/bgpd.c:4210 → bgp_cleanup_routes, bgpd/bgp_route.c:6654-6685
+ * bgp_cleanup_table → bgp_zebra_withdraw_actual, unconditional still at frr-10.7.0); a zebra
+ * that reads them before its own SIGINT handler sets in_shutdown (zebra/main.c:133-152) takes
+ * them out of the kernel, and -r keeps only what is left. docs/upgrade-rehearsal.md: how often.
  */
 export const FRR_STOP_WITHDRAWS =
   "FRR's service stop withdrew the router's routes from its kernel (bgpd's exit sends zebra a delete per route, and frrinit.sh signals both at once): nothing held them";
