@@ -106,6 +106,32 @@ export function withdrawnAtStop(fib: RouteChange[], vip: string, run: StepRun): 
     .map((x) => x.node);
 }
 
+/**
+ * After the old FRR was gone: the spans when a restarted router held no route for the VIP (a
+ * new FRR that took out what the old one left in the kernel), each as seconds after the new
+ * FRR started and how long until a route was back. Evidence for the report, never a bound.
+ */
+export function lostAfterStart(fib: RouteChange[], vip: string, run: StepRun, to: number): string[] {
+  const out: string[] = [];
+  for (const x of run.restarts.filter((r) => r.timing.from.startsWith('FRR'))) {
+    let gone: number | undefined;
+    const mine = fib.filter((c) => c.router === x.node && c.prefix === vip && c.t > x.timing.stoppedAt && c.t < to);
+    for (const c of mine.sort((a, b) => a.t - b.t)) {
+      if (!c.nextHops.length && gone === undefined) gone = c.t;
+      if (c.nextHops.length && gone !== undefined) {
+        const after = ((gone - x.timing.startedAt) / 1000).toFixed(2);
+        out.push(
+          `${x.node}'s new FRR took its route for the VIP out of its kernel ${after} s after it started; back ${((c.t - gone) / 1000).toFixed(2)} s later`,
+        );
+        gone = undefined;
+      }
+    }
+    if (gone !== undefined)
+      out.push(`${x.node}'s new FRR took its route for the VIP out of its kernel and had none at the step's end`);
+  }
+  return out;
+}
+
 export function rehearsalFindings(model: LabModel, target: FaultTarget, r: RehearsalRun): RehearsalFindings {
   const records = Object.entries(r.probes).flatMap(([client, rs]) => rs.map((x) => ({ ...x, client })));
   const steps = r.steps.map((run, i): StepFindings => {
@@ -150,6 +176,9 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
         (c) =>
           `${run.step.name}: ${c.client} lost ${c.lost} requests, over the ${c.prediction.case} bound of ${c.prediction.maxLost} (⌈${c.prediction.windowSeconds.toFixed(3)} s / ${REHEARSAL_PROBE.intervalMs} ms⌉ + 1; ${c.prediction.formula})`,
       );
+    // What the router's own FIB did after its new FRR started says where such a loss came from.
+    if (overBound.length)
+      overBound.push(...lostAfterStart(r.fib, target.vip, run, to).map((w) => `${run.step.name}: ${w}`));
     // Only where nothing changes: a neighbour's swap of a stale path (stale-swept) takes a next hop
     // out of a multipath set for a moment, which rehashes connections (measured: leaf1 over two spines).
     if (clients.every((c) => c.prediction.case === 'held') && broken.length)

@@ -180,7 +180,8 @@ export interface PredictionInput {
  * :180-205 → bgp_delete, bgpd/bgpd.c:4210 → bgp_cleanup_routes, bgpd/bgp_route.c:6654-6685
  * bgp_cleanup_table → bgp_zebra_withdraw_actual, unconditional still at frr-10.7.0); a zebra
  * that reads them before its own SIGINT handler sets in_shutdown (zebra/main.c:133-152) takes
- * them out of the kernel, and -r keeps only what is left. docs/upgrade-rehearsal.md: how often.
+ * them out of the kernel, and -r keeps only what is left. Upstream: a service restart is no graceful
+ * restart (FRR issue 12041). docs/upgrade-rehearsal.md: how often.
  */
 export const FRR_STOP_WITHDRAWS =
   "FRR's service stop withdrew the router's routes from its kernel (bgpd's exit sends zebra a delete per route, and frrinit.sh signals both at once): nothing held them";

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { faultTarget } from '../../helpers/faults/fault-target.js';
 import { grOverlay } from '../../helpers/faults/gr-overlay.js';
 import { clientGateway, predictStep, upgradeSteps, type UpgradeStrategy } from '../../helpers/faults/upgrades.js';
-import { degradedSeconds, withdrawnAtStop } from '../../helpers/experiment/rehearsal-findings.js';
+import { degradedSeconds, lostAfterStart, withdrawnAtStop } from '../../helpers/experiment/rehearsal-findings.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
 import type { RouteChange } from '../../helpers/observe/route-monitor.js';
 import { rehearsalMarkdown, rehearsalProblems } from '../../helpers/report/rehearsal-report.js';
@@ -125,6 +125,13 @@ describe('FRR’s stop race, from the route monitor', () => {
   });
   it('the router’s own VIP route gone between the stop sent and the old FRR gone: withdrawn at stop', () => {
     expect(withdrawnAtStop([gone(1200)], '172.30.0.10', run)).toEqual(['leaf1']);
+  });
+  it('gone after the new FRR started: said with when and for how long, as evidence beside a step over its bound', () => {
+    const back: RouteChange = { ...gone(4500), nextHops: ['10.0.1.1'] };
+    expect(lostAfterStart([gone(1200), gone(4000), back], '172.30.0.10', run, 9000)).toEqual([
+      "leaf1's new FRR took its route for the VIP out of its kernel 1.00 s after it started; back 0.50 s later",
+    ]);
+    expect(lostAfterStart([gone(4000)], '172.30.0.10', run, 9000)[0]).toMatch(/had none at the step's end/);
   });
   it('gone after the new FRR started, at another router, or another prefix: not this race', () => {
     expect(
