@@ -6,7 +6,7 @@
  * (the last one: to the end of the run), so every request and break belongs to one step. Pure.
  */
 import type { FaultTarget } from '../faults/fault-target.js';
-import { predictStep, type StepPrediction } from '../faults/upgrades.js';
+import { predictStep, UPGRADE_STRATEGIES, type StepPrediction } from '../faults/upgrades.js';
 import type { LabModel } from '../model/lab-model.js';
 import type { RouteChange } from '../observe/route-monitor.js';
 import type { HeldConnection } from '../traffic/held-connections.js';
@@ -141,7 +141,8 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
     const restartSeconds = run.restarts.reduce((s, x) => s + (x.timing.startedAt - x.timing.stopAt) / 1000, 0);
     const gobgp = (v: string) => v.replace(/^GoBGP /, '');
     const node = run.restarts.find((x) => x.timing.from.startsWith('GoBGP'));
-    const fibWithdrawnAtStop = withdrawnAtStop(r.fib, target.vip, run);
+    // Without the overlay zebra is meant to flush at its stop (no -r): only a race under it is news.
+    const fibWithdrawnAtStop = UPGRADE_STRATEGIES[r.strategy].overlay ? withdrawnAtStop(r.fib, target.vip, run) : [];
     const clients = Object.keys(r.probes).map((client): ClientCost => {
       const mine = records.filter((x) => x.client === client && !x.harness && inWindow(x.t));
       const lost = mine.filter((x) => !x.ok);
