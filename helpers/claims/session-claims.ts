@@ -72,11 +72,11 @@ export const sessionMd5 = onBothEnds((s, { a, b }, problems) => {
     problems.push(`TCP-MD5 on ${s.a.node}: ${aMd5}, on ${s.b.node}: ${bMd5}; configured: ${s.md5}`);
 });
 
-/** Where the node's PeerConfig enables graceful restart: negotiated as configured, read on the FRR end. */
 /** What an FRR end reports of the graceful-restart capability on the session ("advertisedAndReceived" when both sides offered it). */
 const grCapability = (n: FrrNeighborState) =>
   (n.raw.neighborCapabilities as { gracefulRestart?: string } | undefined)?.gracefulRestart;
 
+/** Where the node's PeerConfig enables graceful restart: negotiated as configured, read on the FRR end. */
 export const sessionGracefulRestart = onBothEnds((s, { a }, problems) => {
   if (!s.gracefulRestart || !a) return;
   const gr = a.gr;

@@ -85,14 +85,16 @@ export function degradedSeconds(
   return degradedSpans(fib, vip, full, from, to).reduce((n, [a, b]) => n + b - a, 0) / 1000;
 }
 
+/** A router step's restarts are FRR's; a cluster step's are its nodes' speakers (upgradeSteps). */
+const frrRestarts = (run: StepRun) => (run.step.kind === 'router' ? run.restarts : []);
+
 /**
  * The routers of a step whose own route for the VIP left their kernel between the stop sent and
  * the last old process gone: only the old FRR can have taken it out then (the new one has not
  * started), which is FRR's stop race (helpers/faults/upgrades.ts FRR_STOP_WITHDRAWS).
  */
 export function withdrawnAtStop(fib: RouteChange[], vip: string, run: StepRun): string[] {
-  return run.restarts
-    .filter((x) => x.timing.from.startsWith('FRR'))
+  return frrRestarts(run)
     .filter((x) =>
       fib.some(
         (c) =>
@@ -113,7 +115,7 @@ export function withdrawnAtStop(fib: RouteChange[], vip: string, run: StepRun): 
  */
 export function lostAfterStart(fib: RouteChange[], vip: string, run: StepRun, to: number): string[] {
   const out: string[] = [];
-  for (const x of run.restarts.filter((r) => r.timing.from.startsWith('FRR'))) {
+  for (const x of frrRestarts(run)) {
     let gone: number | undefined;
     const mine = fib.filter((c) => c.router === x.node && c.prefix === vip && c.t > x.timing.stoppedAt && c.t < to);
     for (const c of mine.sort((a, b) => a.t - b.t)) {
@@ -140,7 +142,7 @@ export function rehearsalFindings(model: LabModel, target: FaultTarget, r: Rehea
     const inWindow = (t: number) => t >= from && t < to;
     const restartSeconds = run.restarts.reduce((s, x) => s + (x.timing.startedAt - x.timing.stopAt) / 1000, 0);
     const gobgp = (v: string) => v.replace(/^GoBGP /, '');
-    const node = run.restarts.find((x) => x.timing.from.startsWith('GoBGP'));
+    const node = run.step.kind === 'cluster' ? run.restarts[0] : undefined;
     // Without the overlay zebra is meant to flush at its stop (no -r): only a race under it is news.
     const fibWithdrawnAtStop = UPGRADE_STRATEGIES[r.strategy].overlay ? withdrawnAtStop(r.fib, target.vip, run) : [];
     const clients = Object.keys(r.probes).map((client): ClientCost => {
