@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
-import { HELD_PORTS, localCause, parsePortRange, portAt, portRangeProblem } from './client-ports.mjs';
+import { HELD_PORTS, localCause, parsePortRange, portAt, portRangeProblem, readHolders } from './client-ports.mjs';
 import { parseEchoReply } from '../readers/echo-reply.mjs';
 import { epochNow } from '../os/epoch-clock.mjs';
 
@@ -70,7 +70,17 @@ const first = values['first-port']
   ? Number(values['first-port'])
   : HELD_PORTS.from + Math.floor(Math.random() * (HELD_PORTS.to - HELD_PORTS.from));
 let taken = 0;
-const takePort = () => portAt(HELD_PORTS, first, taken++);
+// A port another socket of this client still holds is passed over: an earlier script's
+// connection to the same VIP sits in TIME_WAIT for 60 s, and connecting from it fails with
+// EADDRNOTAVAIL (seen in CI: suite 6's uplink-down began within 60 s of the scenario before it,
+// from an overlapping random start). After a whole round of busy ports the next one is taken.
+const takePort = () => {
+  for (let tries = 0; tries < HELD_PORTS.to - HELD_PORTS.from; tries++) {
+    const p = portAt(HELD_PORTS, first, taken++);
+    if (!readHolders(p).length) return p;
+  }
+  return portAt(HELD_PORTS, first, taken++);
+};
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const request = `GET / HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: anycast-verify-held\r\n\r\n`;
 
