@@ -28,12 +28,22 @@ if (!values.listen?.length || !values.hostname) {
 
 const vips = new Set(values.listen.map((l) => l.slice(0, l.lastIndexOf(':'))));
 
-/** The node's addresses but the VIPs on its loopback (a real pod holds none of them; a node with 1000 VIPs would list them all). */
+/**
+ * The node's addresses but the VIPs on its loopback (a real pod holds none of them; a node with
+ * 1000 VIPs would list them all). Read at most once a second: getifaddrs on every request cost
+ * ~7% of the pod's CPU under the failover probe's 100 connections a second, and no reader of the
+ * reply looks at these lines (echo-reply.mjs reads Name, Hostname and RemoteAddr).
+ */
+let addresses = [];
+let addressesAt = -Infinity;
 function ips() {
-  return Object.values(networkInterfaces())
+  if (performance.now() - addressesAt < 1000) return addresses;
+  addressesAt = performance.now();
+  addresses = Object.values(networkInterfaces())
     .flat()
     .map((a) => a.address)
     .filter((a) => !vips.has(a));
+  return addresses;
 }
 
 function answer(req, res) {

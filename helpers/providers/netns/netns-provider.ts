@@ -44,6 +44,7 @@ import { upgradeNetnsNode } from './upgrade.js';
 import { HOST_TOOLS } from './host-tools.js';
 import { createNamespaces, deleteNamespaces, labNamespaces, wireFabric } from './fabric.js';
 import { frrPaths, netnsVtysh, startFrrRouter } from './frr-router.js';
+import { vtyDaemonFor, vtySocketCommand, vtySocketPath } from './vty-socket.js';
 import { addressOwner } from '../../model/expected-routes.js';
 import { gobgp, reoriginate, startEchoPods, startSpeaker } from './emulated-node.js';
 import { frrPathspace, nsName, withFrrPathspace } from './naming.js';
@@ -408,7 +409,12 @@ export class NetnsHandle implements LabHandle {
 
   async vtysh(router: string, command: string): Promise<string> {
     if (!this.model.routers[router]) throw new Error(`no FRR router "${router}" in the lab`);
-    return (await netnsVtysh(this.rt(router).root, this.model.name, router, command)).stdout;
+    const root = this.rt(router).root;
+    // A read one daemon answers goes straight to its vty socket (vty-socket.ts: no process at all).
+    const daemon = vtyDaemonFor(command);
+    if (daemon)
+      return vtySocketCommand(vtySocketPath(frrPaths(root, this.model.name, router).runtime, daemon), command);
+    return (await netnsVtysh(root, this.model.name, router, command)).stdout;
   }
 
   async speakerPeers(node: string): Promise<SpeakerPeerView[]> {
