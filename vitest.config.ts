@@ -4,13 +4,14 @@ import FileOrderSequencer from './suites/setup/file-order.js';
 import { reportsDir } from './helpers/report/reports-dir.js';
 import { scenarioLabCount } from './helpers/lab/scenario-labs.js';
 import { providerName } from './helpers/lab/select-provider.js';
+import { SCENARIO_SUITES } from './suites/setup/suite-kinds.js';
 
 // Copies of the lab the fault and breakage scenarios run on, side by side (helpers/lab/lab-pool.ts);
 // 0 on a provider that cannot run a copy: then one lab, one suite file at a time.
 const SCENARIO_LABS = scenarioLabCount(providerName());
-// Every scenario suite (4, 5, 6, 7) starts at once and queues its leases (the pool grants the
-// longest scenario first), with one more worker for the read-only suites.
-const LAB_FILES_AT_ONCE = 5;
+// Every scenario suite starts at once and queues its leases (the pool grants the longest
+// scenario first), with one more worker for the read-only suites, one after another.
+const LAB_FILES_AT_ONCE = SCENARIO_SUITES.length + 1;
 
 export default defineConfig({
   test: {

@@ -103,9 +103,14 @@ export async function scenarioLab(ctx: TestContext, weight: number): Promise<Lab
  */
 export function suiteScenarioLab(label: string, weight: number): () => LabHandle {
   let lease: Lease | undefined;
+  // The wait for a copy is a scenario's wait (SCENARIO_TIMEOUT_MS), not a hook's: with one copy,
+  // every other scenario may hold it first (measured 2026-12-04, 2 cores, one copy: suite 7 still
+  // waited after the 120 s hookTimeout while the copy ran 14 scenarios for 172 s).
   beforeAll(async () => {
     lease = await takeLab(label, weight);
-  });
+    const dead = await lease.lab.health();
+    if (dead) throw new Error(`the scenario lab ${lease.lab.model.name} is broken: ${dead}`);
+  }, SCENARIO_TIMEOUT_MS);
   afterAll(async () => {
     if (!lease) return;
     const problem = await giveBack(lease, label);

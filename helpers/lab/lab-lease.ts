@@ -48,3 +48,20 @@ async function endLease(socket: Socket, state: 'converged' | 'broken'): Promise<
     socket.end();
   });
 }
+
+/**
+ * Tells the pool a read-only suite is done with the run's lab (it then takes scenarios once every
+ * read-only suite has). Best effort: a pool that is gone, or a word that is lost, only keeps the
+ * run's lab out of the pool.
+ */
+export async function sayReadOnlyDone(access: PoolAccess, suite: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const socket = connect(access.socket);
+    socket.once('error', () => resolve());
+    socket.once('close', () => resolve());
+    socket.once('connect', () => {
+      sendLine(socket, { readOnlyDone: suite });
+      socket.end();
+    });
+  });
+}

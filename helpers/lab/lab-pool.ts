@@ -10,6 +10,13 @@
  * gets the copy replaced by a fresh one before anyone else receives it. Waiting leases are
  * granted the heaviest first (the longest scenario starts first: it is the critical path).
  * Every bring-up and lease goes into a log (./pool-log.ts) the run's reports keep.
+ *
+ * The run's own lab joins the pool once the read-only suites are done with it (`home`): each
+ * read-only file says so when it ends (worker → {"readOnlyDone": file}), and when every one it
+ * expects has, the run's lab is granted like a copy. So one copy gives two lanes of scenarios,
+ * not one lane and an idle lab. It is never replaced: a scenario that leaves it broken takes it
+ * out of the pool (the run's teardown removes it as ever), and a read-only file that never says
+ * it is done (its worker died) keeps it out: slower, never wrong.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -44,8 +51,11 @@ export interface PoolAccess {
 interface Copy {
   name: string;
   up?: UpCopy;
-  state: 'coming-up' | 'free' | 'leased' | 'failed';
+  /** `reserved`: the run's own lab while the read-only suites read it. */
+  state: 'coming-up' | 'free' | 'leased' | 'failed' | 'reserved';
   why?: string;
+  /** The run's own lab: not the pool's to bring up, replace or remove. */
+  home?: boolean;
 }
 
 interface Waiter {
@@ -69,12 +79,23 @@ export class LabPool {
   private server?: Server;
   private started = false;
   private stopped = false;
+  private readonly readOnlyDone = new Set<string>();
+  private readOnlyFiles: readonly string[] = [];
 
   constructor(private readonly o: PoolOptions) {
-    this.copies = Array.from({ length: o.size }, (_, i) => ({
+    this.copies = Array.from({ length: o.size }, (_, i): Copy => ({
       name: poolLabName(o.model.name, i),
-      state: 'coming-up' as const,
+      state: 'coming-up',
     }));
+  }
+
+  /**
+   * The run's own lab joins the pool once every file of `readOnlyFiles` said it is done reading
+   * it (a run's lab that converged, on a run of every suite: a run of named files may not run them all).
+   */
+  reserveHome(readOnlyFiles: readonly string[]): void {
+    this.readOnlyFiles = readOnlyFiles;
+    this.copies.push({ name: this.o.model.name, state: 'reserved', home: true });
   }
 
   /** Leases asked for and not granted yet. */
@@ -99,7 +120,7 @@ export class LabPool {
       this.server!.listen(this.socketPath, resolve);
     });
     if (eager) this.bringAllUp();
-    return { socket: this.socketPath, size: this.copies.length };
+    return { socket: this.socketPath, size: this.o.size };
   }
 
   /** Stops granting and removes every copy (after the run, or on a signal). */
@@ -111,7 +132,7 @@ export class LabPool {
     // A bring-up in flight finishes or fails first (an aborted one removes what it made);
     // whatever is up then goes.
     while (this.running) await new Promise((r) => setTimeout(r, 50));
-    await Promise.all(this.copies.map((c) => c.up?.down().catch(() => undefined)));
+    await Promise.all(this.copies.map((c) => (c.home ? undefined : c.up?.down().catch(() => undefined))));
   }
 
   /** Starts bringing every copy up now, before any lease asks (a run that will lease them). */
@@ -122,7 +143,7 @@ export class LabPool {
   private bringAllUp(): void {
     if (this.started) return;
     this.started = true;
-    for (const c of this.copies) this.queueBringUp(c);
+    for (const c of this.copies) if (!c.home) this.queueBringUp(c);
   }
 
   private serve(socket: Socket): void {
@@ -134,6 +155,7 @@ export class LabPool {
         this.bringAllUp();
         this.grant();
       } else if (msg.release === 'converged' || msg.release === 'broken') released = msg.release;
+      else if (typeof msg.readOnlyDone === 'string') this.doneReading(msg.readOnlyDone);
     });
     socket.on('close', () => this.closed(socket, released));
     socket.on('error', () => undefined);
@@ -151,6 +173,12 @@ export class LabPool {
     if (released === 'converged') {
       copy.state = 'free';
       this.grant();
+    } else if (copy.home) {
+      // The run's lab is the run's: out of the pool, never brought up again here.
+      copy.state = 'failed';
+      copy.why = `"${held.label}" left it ${released ?? 'without a word (its worker died)'}`;
+      this.o.say(copy.name, `${copy.why}: no more scenarios on it`);
+      this.grant();
     } else {
       this.o.say(copy.name, `"${held.label}" left it ${released ?? 'without a word (its worker died)'}: replacing it`);
       const old = copy.up;
@@ -158,6 +186,16 @@ export class LabPool {
       copy.state = 'coming-up';
       this.queueBringUp(copy, async () => old?.down());
     }
+  }
+
+  /** A read-only file is done with the run's lab; after the last one expected, the lab takes scenarios. */
+  private doneReading(file: string): void {
+    const home = this.copies.find((c) => c.home);
+    this.readOnlyDone.add(file);
+    if (home?.state !== 'reserved' || !this.readOnlyFiles.every((f) => this.readOnlyDone.has(f))) return;
+    home.state = 'free';
+    this.o.say(home.name, 'the read-only suites are done: it takes scenarios too');
+    this.grant();
   }
 
   /** Hands free copies to waiting leases, heaviest first; tells them when no copy can come. */
@@ -171,10 +209,11 @@ export class LabPool {
       const t = performance.now();
       this.holders.set(c, { socket: w.socket, label: w.label, t });
       this.log.leases.push({ copy: c.name, label: w.label, weight: w.weight, asked: w.since, start: t });
-      const source: ModelSource = withLabName(this.o.model, c.name).source;
+      const source: ModelSource = c.home ? this.o.model.source : withLabName(this.o.model, c.name).source;
       sendLine(w.socket, { granted: c.name, source });
       this.o.say(c.name, `runs "${w.label}"`);
     }
+    // No lab can come any more (the run's lab, while reserved, still may).
     if (this.copies.every((c) => c.state === 'failed')) {
       const why = this.copies.map((c) => `${c.name}: ${c.why}`).join('; ');
       for (const w of this.waiting.splice(0))

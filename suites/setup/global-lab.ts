@@ -25,6 +25,7 @@ import { LabPool, type PoolAccess } from '../../helpers/lab/lab-pool.js';
 import { scenarioLabCount } from '../../helpers/lab/scenario-labs.js';
 import { summarisePool, SCENARIO_LABS_FILE } from '../../helpers/lab/pool-log.js';
 import { writeFileSync } from 'node:fs';
+import { READ_ONLY_SUITES } from './suite-kinds.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -132,7 +133,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // The copies come up after the run's lab, not beside it: the read-only suites start sooner,
   // and by the time the first copy is up every scenario suite has asked for one, so the pool
   // can start the longest scenario first. A run of named files waits for a suite to ask.
-  if (!runsSomeFilesOnly(project)) pool?.warmUp();
+  if (!runsSomeFilesOnly(project)) {
+    pool?.warmUp();
+    // Once the read-only suites are done with it, the run's lab takes scenarios too: one copy
+    // gives two lanes. Not on a run of named files (which read-only suites run is not known),
+    // nor on a lab that did not converge.
+    if (convergence.converged) pool?.reserveHome(READ_ONLY_SUITES);
+  }
   const bringUpSeconds = (performance.now() - t0) / 1000;
   project.provide('convergence', convergence);
   if (convergence.converged) progress.info(`lab "${model.name}" converged in ${bringUpSeconds.toFixed(2)} s`);

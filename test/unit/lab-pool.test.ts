@@ -115,6 +115,61 @@ describe('the scenario-lab pool', () => {
     expect(existsSync(socket)).toBe(false);
   });
 
+  it("takes the run's own lab once every read-only suite is done with it, and never replaces or removes it", async () => {
+    const events: string[] = [];
+    let gate!: () => void;
+    const copyUp = new Promise<void>((r) => (gate = r));
+    const p = pool(1, async (m) => {
+      await copyUp;
+      events.push(`up ${m.name}`);
+      return { down: async () => void events.push(`down ${m.name}`) };
+    });
+    p.reserveHome(['0-smoke', '1-bgp-sessions']);
+    const { socket } = await p.start(true);
+    const say = (suite: string) =>
+      new Promise<void>((resolve) => {
+        const c = connect(socket);
+        c.on('connect', () => (sendLine(c, { readOnlyDone: suite }), c.end()));
+        c.on('close', () => resolve());
+      });
+    const a = ask(socket, 'heavy', 30);
+    const b = ask(socket, 'light', 5);
+    await vi.waitFor(() => expect(p.waitingLeases).toBe(2));
+    // One read-only suite done, the copy still coming up: nothing granted.
+    await say('0-smoke');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(p.waitingLeases).toBe(2);
+    // The last one done: the run's lab goes to the heaviest scenario, under its own name and source.
+    await say('1-bgp-sessions');
+    expect((await a.answer).granted).toBe('anycast');
+    gate();
+    expect((await b.answer).granted).toBe('anycast-s1');
+    // Left broken: out of the pool, not brought up again; the next scenario waits for the copy.
+    await a.release('broken');
+    const c = ask(socket, 'next', 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(p.waitingLeases).toBe(1);
+    await b.release('converged');
+    expect((await c.answer).granted).toBe('anycast-s1');
+    await c.release('converged');
+    await p.stop();
+    expect(events).toEqual(['up anycast-s1', 'down anycast-s1']);
+  });
+
+  it("keeps the run's own lab out while a read-only suite has not said it is done", async () => {
+    const p = pool(0);
+    p.reserveHome(['0-smoke', '3-client-paths']);
+    const { socket } = await p.start(true);
+    const l = ask(socket, 'any', 1);
+    await vi.waitFor(() => expect(p.waitingLeases).toBe(1));
+    const c = connect(socket);
+    c.on('connect', () => (sendLine(c, { readOnlyDone: '0-smoke' }), c.end()));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(p.waitingLeases).toBe(1);
+    l.socket.destroy();
+    await p.stop();
+  });
+
   it('summarises the run: the critical path is the copy busy last, with its chain', () => {
     const summary = summarisePool({
       t0: 0,
