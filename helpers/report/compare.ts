@@ -205,16 +205,24 @@ function legacyTimingRegressions(
   return out;
 }
 
+/** How many labs ran scenarios at once (1: one after another); older results say it by their copies. */
+function lanesOf(lab: RunResults['lab']): number | undefined {
+  if (lab?.scenarioLanes !== undefined) return lab.scenarioLanes;
+  return lab?.scenarioLabs === undefined ? undefined : Math.max(1, lab.scenarioLabs);
+}
+
+const modeText = (lanes: number) => (lanes > 1 ? `on ${lanes} labs side by side` : 'one after another');
+
 /** The run as a whole: the mode the scenarios ran in, and the bring-up. */
 function labRegressions(now: RunResults, base: RunResults, tol: Tolerance): Regression[] {
   const out: Regression[] = [];
   // Scenarios side by side share the host's CPU: their timings are not comparable with runs one
   // after another (docs/scenario-labs.md, measured 2026-12-03). A run of another mode is named.
-  const [bs, ns] = [base.lab?.scenarioLabs, now.lab?.scenarioLabs];
-  if (bs !== undefined && ns !== undefined && (bs === 0) !== (ns === 0))
+  const [bs, ns] = [lanesOf(base.lab), lanesOf(now.lab)];
+  if (bs !== undefined && ns !== undefined && bs !== ns)
     out.push({
       test: '(run mode)',
-      what: `not comparable: the baseline ran the fault scenarios ${bs ? `on ${bs} lab copies side by side` : 'one after another'}, this run ${ns ? `on ${ns} copies side by side` : 'one after another'}; compare runs of one mode (--scenario-labs)`,
+      what: `not comparable: the baseline ran the fault scenarios ${modeText(bs)}, this run ${modeText(ns)}; compare runs of one mode (--scenario-labs)`,
     });
   const bu = base.lab?.bringUpSeconds;
   const nu = now.lab?.bringUpSeconds;

@@ -42,6 +42,12 @@ export interface LabInfo {
    * the gate compares runs of the same mode only.
    */
   scenarioLabs?: number;
+  /**
+   * How many labs ran fault scenarios at once: the copies, plus the run's own lab when it joined
+   * them after the read-only suites (from 2026-12-04; before, one copy meant one lane). Absent in
+   * older results: then `scenarioLabs` is the number of lanes.
+   */
+  scenarioLanes?: number;
 }
 
 const labInfoSchema: z.ZodType<LabInfo> = z.object({
@@ -61,13 +67,14 @@ const labInfoSchema: z.ZodType<LabInfo> = z.object({
   ),
   bringUpSeconds: z.number().optional(),
   scenarioLabs: z.number().optional(),
+  scenarioLanes: z.number().optional(),
 });
 
 /** What the report states about `lab`, read from it where it can be (the hash policy as the routers run it). */
 export async function labInfoOf(
   lab: LabHandle,
   model: LabModel,
-  run: { bringUpSeconds?: number; scenarioLabs?: number } = {},
+  run: { bringUpSeconds?: number; scenarioLabs?: number; scenarioLanes?: number } = {},
 ): Promise<LabInfo> {
   const timers = Object.values(model.clusters).flatMap((c) =>
     Object.values(c.speakers).flatMap((s) =>
@@ -89,6 +96,7 @@ export async function labInfoOf(
     timers,
     bringUpSeconds: run.bringUpSeconds,
     scenarioLabs: run.scenarioLabs,
+    scenarioLanes: run.scenarioLanes,
   };
 }
 

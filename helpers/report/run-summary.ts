@@ -206,7 +206,11 @@ function labLine(lab: LabInfo | undefined): string | undefined {
   // A string is why the policy could not be read from the routers.
   if (typeof lab.hashing === 'object') parts.push(`ECMP hash policy ${lab.hashing.policy}`);
   if (lab.bringUpSeconds !== undefined) parts.push(`bring-up ${lab.bringUpSeconds.toFixed(2)} s`);
-  if (lab.scenarioLabs !== undefined)
+  if (lab.scenarioLanes !== undefined && lab.scenarioLanes > 1)
+    parts.push(
+      `fault scenarios on ${lab.scenarioLanes} labs side by side (${lab.scenarioLabs} ${lab.scenarioLabs === 1 ? 'copy' : 'copies'}${lab.scenarioLanes > (lab.scenarioLabs ?? 0) ? ' and the run’s lab, after the read-only suites' : ''})`,
+    );
+  else if (lab.scenarioLabs !== undefined)
     parts.push(
       lab.scenarioLabs
         ? `fault scenarios on ${lab.scenarioLabs} lab copies side by side`

@@ -133,12 +133,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // The copies come up after the run's lab, not beside it: the read-only suites start sooner,
   // and by the time the first copy is up every scenario suite has asked for one, so the pool
   // can start the longest scenario first. A run of named files waits for a suite to ask.
+  let joined = false;
   if (!runsSomeFilesOnly(project)) {
     pool?.warmUp();
     // Once the read-only suites are done with it, the run's lab takes scenarios too: one copy
     // gives two lanes. Not on a run of named files (which read-only suites run is not known),
     // nor on a lab that did not converge.
-    if (convergence.converged) pool?.reserveHome(READ_ONLY_SUITES);
+    if (convergence.converged && pool) {
+      pool.reserveHome(READ_ONLY_SUITES);
+      joined = true;
+    }
   }
   const bringUpSeconds = (performance.now() - t0) / 1000;
   project.provide('convergence', convergence);
@@ -152,6 +156,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await labInfoOf(lab, model, {
       bringUpSeconds: convergence.converged ? bringUpSeconds : undefined,
       scenarioLabs: copies,
+      scenarioLanes: copies + (joined ? 1 : 0) || 1,
     }),
   );
   return async () => {

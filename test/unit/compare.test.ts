@@ -87,19 +87,24 @@ describe('compare (the regression gate)', () => {
   it('ignores counters and flags a slower bring-up', () => {
     expect(compareRuns(run('passed', 24, 20), run('passed', 24, 9)).map((r) => r.test)).toEqual(['(lab bring-up)']);
   });
-  it('names a run whose scenarios ran in another mode than the baseline (side by side vs one after another)', () => {
-    const mode = (n: number | undefined): RunResults => ({
+  it('names a run whose scenarios ran in another mode than the baseline (how many labs at once)', () => {
+    const mode = (copies: number | undefined, lanes?: number): RunResults => ({
       ...run('passed', 24),
-      lab: { bringUpSeconds: 9, scenarioLabs: n },
+      lab: { bringUpSeconds: 9, scenarioLabs: copies, scenarioLanes: lanes },
     });
-    expect(compareRuns(mode(2), mode(0))).toEqual([
+    const notComparable = (base: string, now: string) => [
       {
         test: '(run mode)',
-        what: 'not comparable: the baseline ran the fault scenarios one after another, this run on 2 copies side by side; compare runs of one mode (--scenario-labs)',
+        what: `not comparable: the baseline ran the fault scenarios ${base}, this run ${now}; compare runs of one mode (--scenario-labs)`,
       },
-    ]);
-    // Two copies or three: both side by side; a baseline from before the field: not judged.
-    expect(compareRuns(mode(3), mode(2))).toEqual([]);
+    ];
+    expect(compareRuns(mode(2), mode(0))).toEqual(notComparable('one after another', 'on 2 labs side by side'));
+    // One copy used to be one lane; since the run's lab joins the pool it is two: not the same mode.
+    expect(compareRuns(mode(1, 2), mode(1))).toEqual(notComparable('one after another', 'on 2 labs side by side'));
+    expect(compareRuns(mode(2, 3), mode(2))).toEqual(notComparable('on 2 labs side by side', 'on 3 labs side by side'));
+    // The same lanes, either way it is written; a baseline from before the field: not judged.
+    expect(compareRuns(mode(2, 3), mode(2, 3))).toEqual([]);
+    expect(compareRuns(mode(0, 1), mode(0))).toEqual([]);
     expect(compareRuns(mode(2), mode(undefined))).toEqual([]);
   });
   it('rejects a baseline from before metrics had keys, saying how to regenerate it, instead of passing', () => {
