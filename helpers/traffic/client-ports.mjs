@@ -100,8 +100,8 @@ export function portHolders(procNetTcp, port) {
     .map((f) => `${TCP_STATES[f[3]] ?? f[3]} ${procAddress(f[1])} -> ${procAddress(f[2])}`);
 }
 
-/** The sockets holding local `port` in the reader's namespace (portHolders over /proc/net/tcp and tcp6). */
-export function readHolders(port) {
+/** /proc/net/tcp and tcp6 of the reader's namespace, one text. */
+function readProcNetTcp() {
   const read = (f) => {
     try {
       return readFileSync(f, 'utf8');
@@ -109,5 +109,52 @@ export function readHolders(port) {
       return '';
     }
   };
-  return portHolders(`${read('/proc/net/tcp')}\n${read('/proc/net/tcp6')}`, port);
+  return `${read('/proc/net/tcp')}\n${read('/proc/net/tcp6')}`;
+}
+
+/** The sockets holding local `port` in the reader's namespace (portHolders over /proc/net/tcp and tcp6). */
+export function readHolders(port) {
+  return portHolders(readProcNetTcp(), port);
+}
+
+/** Every local port some socket holds in `procNetTcp` (any state, TIME_WAIT included). */
+export function portsInUse(procNetTcp) {
+  return new Set(
+    procNetTcp
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => /^\d+:$/.test(f[0] ?? ''))
+      .map((f) => parseInt(f[1].split(':')[1], 16)),
+  );
+}
+
+/** portsInUse of the reader's namespace, now. */
+export function readPortsInUse() {
+  return portsInUse(readProcNetTcp());
+}
+
+/**
+ * Where a script starts taking ports in turn from `range`: at random among the starts whose next
+ * `window` ports no socket holds, else (none such) anywhere at random. Why whole windows, not
+ * skipping each busy port: a port still held by an earlier script of the same client is in
+ * TIME_WAIT because its connection was closed in order, i.e. survived that script's fault, i.e.
+ * was hashed to a surviving next hop. The hash of a four-tuple never changes, so skipping the busy
+ * ports keeps exactly those that hashed to the failed cluster before: in one flake-loop run,
+ * 101 of 128 held connections sat on the victim cluster (band 41..87). A window no earlier
+ * connection holds is a fresh sample of the hash. `random` returns [0, 1).
+ */
+export function freeWindowStart(range, busy, window, random = Math.random) {
+  const size = range.to - range.from;
+  const w = Math.min(window, size);
+  const held = (i) => (busy.has(portAt(range, range.from, i)) ? 1 : 0);
+  // Sliding count of held ports in [i, i + w), round the range.
+  let inWindow = 0;
+  for (let i = 0; i < w; i++) inWindow += held(i);
+  const free = [];
+  for (let i = 0; i < size; i++) {
+    if (inWindow === 0) free.push(i);
+    inWindow += held(i + w) - held(i);
+  }
+  const pick = free.length ? free[Math.floor(random() * free.length)] : Math.floor(random() * size);
+  return range.from + pick;
 }

@@ -23,6 +23,8 @@ interface ProbePlan {
   portAt(range: Range, first: number, i: number): number;
   localCause(err: Partial<NodeJS.ErrnoException>): string | undefined;
   portHolders(procNetTcp: string, port: number): string[];
+  portsInUse(procNetTcp: string): Set<number>;
+  freeWindowStart(range: Range, busy: Set<number>, window: number, random?: () => number): number;
 }
 const plan = (await import(pathToFileURL(join(dirname(PROBE_SCRIPT), 'client-ports.mjs')).href)) as ProbePlan;
 
@@ -109,6 +111,29 @@ describe('harness errors in the probes', () => {
       'LISTEN 0.0.0.0:20001 -> 0.0.0.0:0',
     ]);
     expect(plan.portHolders(proc, 20003)).toEqual([]);
+  });
+
+  it('every local port /proc/net/tcp shows held, in any state', () => {
+    const proc = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0B64A8C0:1F41 0A001EAC:0050 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000',
+      '   1: 0B64A8C0:1F43 0A001EAC:0050 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000',
+    ].join('\n');
+    expect([...plan.portsInUse(proc)].sort()).toEqual([8001, 8003]);
+  });
+
+  it('held connections start where a whole window of ports is free, not by skipping busy ports (which keeps the ones an earlier fault broke)', () => {
+    const range = { from: 100, to: 120 };
+    // Ports 100-109 and 118 held (an earlier script's TIME_WAIT): the only free windows of 5 start at 110-113.
+    const busy = new Set([100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 118]);
+    const starts = new Set(
+      Array.from({ length: 50 }, (_, i) => plan.freeWindowStart(range, busy, 5, () => (i % 10) / 10)),
+    );
+    expect([...starts].sort()).toEqual([110, 111, 112, 113]);
+    // Windows wrap round the range: with only 118 held, a window may start at 119 and run on to 103.
+    expect(plan.freeWindowStart(range, new Set([118]), 5, () => 0.999)).toBe(119);
+    // No free window at all: a start anywhere (the script then passes over the busy ports it meets).
+    expect(plan.freeWindowStart(range, new Set([100, 105, 110, 115]), 6, () => 0.5)).toBe(110);
   });
 
   it('a held connection that could not be opened is a harness error, not a connection', () => {
