@@ -71,6 +71,12 @@ async function giveBack(lease: Lease, after: string): Promise<string | undefined
   return problem;
 }
 
+/** As the shared lab's own check before every test (suites/setup/lab-health.ts), for a leased lab. */
+async function requireAlive(lab: LabHandle): Promise<void> {
+  const dead = await lab.health();
+  if (dead) throw new Error(`the scenario lab ${lab.model.name} is broken: ${dead}`);
+}
+
 /**
  * The lab for one test's scenario. `weight`: its expected seconds (the pool starts the heaviest
  * first). When the test ends, a failed test's lab state is dumped into its report folder, then
@@ -91,9 +97,7 @@ export async function scenarioLab(ctx: TestContext, weight: number): Promise<Lab
     const problem = await giveBack(lease, 'the scenario');
     if (problem) throw new Error(`the scenario left the lab broken: ${problem}`);
   });
-  // As the shared lab's own check before every test (suites/setup/lab-health.ts), for this copy.
-  const dead = await lease.lab.health();
-  if (dead) throw new Error(`the scenario lab ${lease.lab.model.name} is broken: ${dead}`);
+  await requireAlive(lease.lab);
   return lease.lab;
 }
 
@@ -108,8 +112,7 @@ export function suiteScenarioLab(label: string, weight: number): () => LabHandle
   // waited after the 120 s hookTimeout while the copy ran 14 scenarios for 172 s).
   beforeAll(async () => {
     lease = await takeLab(label, weight);
-    const dead = await lease.lab.health();
-    if (dead) throw new Error(`the scenario lab ${lease.lab.model.name} is broken: ${dead}`);
+    await requireAlive(lease.lab);
   }, SCENARIO_TIMEOUT_MS);
   afterAll(async () => {
     if (!lease) return;

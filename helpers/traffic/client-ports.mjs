@@ -93,12 +93,21 @@ function procAddress(hex) {
  * reader's own namespace), one "STATE local -> remote" each: what held a port the probe could not bind.
  */
 export function portHolders(procNetTcp, port) {
+  return socketRows(procNetTcp)
+    .filter((f) => localPort(f) === port)
+    .map((f) => `${TCP_STATES[f[3]] ?? f[3]} ${procAddress(f[1])} -> ${procAddress(f[2])}`);
+}
+
+/** The socket rows of /proc/net/tcp text, split into fields (the header line left out). */
+function socketRows(procNetTcp) {
   return procNetTcp
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => /^\d+:$/.test(f[0] ?? '') && parseInt(f[1].split(':')[1], 16) === port)
-    .map((f) => `${TCP_STATES[f[3]] ?? f[3]} ${procAddress(f[1])} -> ${procAddress(f[2])}`);
+    .filter((f) => /^\d+:$/.test(f[0] ?? ''));
 }
+
+/** A row's local port (local_address is hex "ADDR:PORT"). */
+const localPort = (f) => parseInt(f[1].split(':')[1], 16);
 
 /** /proc/net/tcp and tcp6 of the reader's namespace, one text. */
 function readProcNetTcp() {
@@ -119,13 +128,7 @@ export function readHolders(port) {
 
 /** Every local port some socket holds in `procNetTcp` (any state, TIME_WAIT included). */
 export function portsInUse(procNetTcp) {
-  return new Set(
-    procNetTcp
-      .split('\n')
-      .map((l) => l.trim().split(/\s+/))
-      .filter((f) => /^\d+:$/.test(f[0] ?? ''))
-      .map((f) => parseInt(f[1].split(':')[1], 16)),
-  );
+  return new Set(socketRows(procNetTcp).map(localPort));
 }
 
 /** portsInUse of the reader's namespace, now. */
