@@ -4,6 +4,7 @@
  * maintenance under the drain cost (the claim: nothing), and what lifting it cost. Pure.
  */
 import type { FaultTarget } from '../faults/fault-target.js';
+import type { Allowance } from '../faults/hop-allowance.js';
 import type { RouteChange } from '../observe/route-monitor.js';
 import type { HeldConnection } from '../traffic/held-connections.js';
 import type { ProbeRecord } from '../traffic/probe.js';
@@ -14,6 +15,10 @@ export type ClientRecord = ProbeRecord & { client: string };
 /** One step's cost: the requests that failed and the held connections that broke in it. */
 export interface StepCost {
   seconds?: number;
+  /** The step's own commands, start to return (they overlap the fabric's work: the change takes effect while they run). */
+  commandSeconds?: number;
+  /** What `seconds` is held to (stepBudget). */
+  allowed?: { seconds: number; formula: string };
   lost: ClientRecord[];
   broken: HeldConnection[];
 }
@@ -32,13 +37,49 @@ export interface DrainFindings {
   lift: StepCost;
 }
 
+/**
+ * What a drain (or lift) is held to: the withdrawal's detect budget, the same UPDATE over the same
+ * hops or fewer, plus FRR's announce timer when a router's policy change sends it
+ * (../faults/announce-delay.ts). In that budget the injection (a gobgp CLI process reaching the
+ * speaker, its measured band) is the tool's own latency; a drain's own commands are other
+ * processes (one vtysh per router, or the re-origination on every speaker), and when they took
+ * longer than that band their measured time takes its place. Measured 2026-12-04 with one core
+ * kept busy (docs/routing-policy.md): a router drain's vtysh returned after 0.12–0.41 s, and the
+ * fabric had moved 0.13–0.16 s later (FRR's 100 ms announce timer and one hop): the tail is the process.
+ */
+export function stepBudget(
+  budget: DrainRun['budget'],
+  commandSeconds: number | undefined,
+  announce?: Allowance,
+): { seconds: number; formula: string } {
+  const inj = budget.injection;
+  const command = inj && commandSeconds !== undefined && commandSeconds > inj.seconds ? commandSeconds : undefined;
+  return {
+    seconds: budget.seconds - (command !== undefined ? inj!.seconds - command : 0) + (announce?.seconds ?? 0),
+    formula: [
+      budget.formula,
+      ...(command !== undefined
+        ? [`with the drain's own commands (${command.toFixed(3)} s, measured) in place of the injection`]
+        : []),
+      ...(announce ? [`+ ${announce.formula}`] : []),
+    ].join(', '),
+  };
+}
+
 export function drainFindings(run: DrainRun, target: FaultTarget): DrainFindings {
   const records = Object.entries(run.probes).flatMap(([client, rs]) => rs.map((r) => ({ ...r, client })));
   const end = Infinity;
   const [w0, l0] = [run.tWithdraw ?? end, run.tLift ?? end];
   /** Failed requests open at some moment in [from, to), and connections broken in it. */
-  const cost = (from: number, to: number, seconds?: number): StepCost => ({
-    ...(seconds !== undefined ? { seconds } : {}),
+  const cost = (
+    from: number,
+    to: number,
+    seconds?: number,
+    commandSeconds?: number,
+    announce?: Allowance,
+  ): StepCost => ({
+    ...(seconds !== undefined ? { seconds, allowed: stepBudget(run.budget, commandSeconds, announce) } : {}),
+    ...(commandSeconds !== undefined ? { commandSeconds } : {}),
     lost: records.filter((r) => !r.ok && !r.harness && r.t + r.ms >= from && r.t < to),
     broken: run.held.filter((c) => c.brokeAt !== undefined && c.brokeAt >= from && c.brokeAt < to),
   });
@@ -46,7 +87,7 @@ export function drainFindings(run: DrainRun, target: FaultTarget): DrainFindings
   const settledAt = (run.tDrained ?? end) + DRAIN_PROBE.timeoutMs;
   return {
     harness: records.filter((r) => r.harness !== undefined),
-    drain: cost(run.tDrain, w0, secs(run.tDrain, run.tDrained)),
+    drain: cost(run.tDrain, w0, secs(run.tDrain, run.tDrained), secs(run.tDrain, run.tApplied), run.announce?.drain),
     maintenance: {
       ...cost(w0, l0),
       ecmpChanges: run.fib.filter(
@@ -59,6 +100,6 @@ export function drainFindings(run: DrainRun, target: FaultTarget): DrainFindings
       ),
       toDrained: records.filter((r) => r.ok && r.cluster === target.victimCluster && r.t >= settledAt && r.t < l0),
     },
-    lift: cost(l0, end, secs(run.tLift, run.tBack)),
+    lift: cost(l0, end, secs(run.tLift, run.tBack), secs(run.tLift, run.tLiftApplied), run.announce?.lift),
   };
 }

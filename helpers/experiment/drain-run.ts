@@ -13,7 +13,10 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { budgetFault, type FaultTarget } from '../faults/fault-target.js';
+import { budgetFault, providerAllowances, type FaultTarget } from '../faults/fault-target.js';
+import type { Allowance } from '../faults/hop-allowance.js';
+import { announceAllowance, type Announcer } from '../faults/announce-delay.js';
+import { subgroupPeers } from '../readers/frr.js';
 import type { DrainPlan } from '../faults/drains.js';
 import { loadModelFrom } from '../model/lab-model.js';
 import { monitorRoutes, pairKey, waitReached, type RouteChange } from '../observe/route-monitor.js';
@@ -28,6 +31,8 @@ export const DRAIN_PROBE = { intervalMs: 10, timeoutMs: 300 };
 /** What one drain run saw: its moments (epoch ms), every request and held connection, every FIB change. */
 export interface DrainRun {
   tDrain: number;
+  /** The drain's own commands returned (the tool's latency ends, the fabric's work begins). */
+  tApplied?: number;
   /** Every meeting point on the survivors only (undefined: not within the budget). */
   tDrained?: number;
   tWithdraw?: number;
@@ -35,9 +40,17 @@ export interface DrainRun {
   tRestore?: number;
   tRestored?: number;
   tLift?: number;
+  /** The lift's own commands returned. */
+  tLiftApplied?: number;
   tBack?: number;
-  /** The budget the drain and the fail-back were held to, with its formula. */
-  budget: { seconds: number; formula: string };
+  /**
+   * The withdrawal's detect budget, with its formula, and the part of it that is the tool's own
+   * injection (the command reaching the speaker): a drain's own commands take that part's place
+   * when they took longer (./drain-findings.ts `stepBudget`).
+   */
+  budget: { seconds: number; formula: string; injection?: Allowance };
+  /** FRR's announce timer a router drain (and its lift) waits out on top (../faults/announce-delay.ts). */
+  announce?: { drain?: Allowance; lift?: Allowance };
   probes: Record<string, ProbeRecord[]>;
   held: HeldConnection[];
   fib: RouteChange[];
@@ -76,10 +89,11 @@ async function applyDrain(
       rmSync(base, { recursive: true, force: true });
     }
   }
-  const configure = async (lines: string[], refresh: string[], router: string) => {
-    await lab.vtysh(router, ['configure terminal', ...lines, 'end'].join('\n'));
-    for (const r of refresh) await lab.vtysh(router, r);
-  };
+  // One vtysh per router, as an operator's session: the change and the soft clears that apply it.
+  // Each vtysh is a process through the runtime (~75 ms of CPU), and the drain is in effect only
+  // after the clear: one process instead of 1 + clears halves the tool's own share of the drain.
+  const configure = (lines: string[], refresh: string[], router: string) =>
+    lab.vtysh(router, ['configure terminal', ...lines, 'end', ...refresh].join('\n'));
   start();
   for (const r of plan.routers) await configure(r.apply, r.refresh, r.router);
   return {
@@ -97,21 +111,48 @@ async function leafHoldsPathFrom(lab: LabHandle, leaf: string, vip: string, addr
   return paths.some((p) => p.peer?.peerId === address);
 }
 
+/**
+ * The announce timer each step of a router drain waits out, from the subgroups as they are before
+ * the drain (read live): the lift sends in them again; the drain in the ones its plan makes, when
+ * it knows them (a route-map given to exactly these peers).
+ */
+async function announceAllowances(
+  lab: LabHandle,
+  announcers: Announcer[],
+): Promise<{ drain?: Allowance; lift?: Allowance }> {
+  const now = await Promise.all(
+    announcers.map(async (a) => ({ ...a, live: await subgroupPeers(lab, a.router, a.to) })),
+  );
+  const drain = announceAllowance(now.map((a) => ({ router: a.router, peers: a.peers ?? a.live })));
+  const lift = announceAllowance(now.map((a) => ({ router: a.router, peers: a.live })));
+  return { ...(drain ? { drain } : {}), ...(lift ? { lift } : {}) };
+}
+
+/** When every meeting point held `want` (per router), from `since`; throws past the budget (counted from the commands' return). */
+function reacher(fib: ReturnType<typeof monitorRoutes>, vip: string, budget: Allowance) {
+  return async (want: Map<string, string[]>, since: number, what: string, state: string, extra?: Allowance) => {
+    const keyed = new Map([...want].map(([r, hops]) => [pairKey(r, vip), hops]));
+    const allowed = budget.seconds + (extra?.seconds ?? 0);
+    const r = await waitReached(fib, keyed, since, what, new Deadline(allowed * 1000));
+    if (r.t === undefined)
+      throw new Error(
+        `not ${state} within ${budget.formula}${extra ? ` + ${extra.formula}` : ''}: ${r.notReached.join('; ')}`,
+      );
+    return r.t;
+  };
+}
+
 export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainPlan): Promise<DrainRun> {
   const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
-  const budget = { seconds: spec.detect.seconds, formula: spec.detect.formula };
+  const injection = providerAllowances(lab, 'vip-withdrawn').detect;
+  const budget = { seconds: spec.detect.seconds, formula: spec.detect.formula, ...(injection ? { injection } : {}) };
   const backBudget = spec.failBack.seconds;
   const maxSeconds = Math.ceil(4 * budget.seconds + 2 * backBudget + 60);
   const leaf = target.session.a.node;
   const victimAddress = target.session.b.address;
   const fib = monitorRoutes(lab, [...new Set([...target.ecmpRouters, leaf])], [target.vip]);
-  /** When every meeting point held `want` (per router), from `since` and within the budget; throws past it. */
-  const reach = async (want: Map<string, string[]>, since: number, what: string, state: string) => {
-    const keyed = new Map([...want].map(([r, hops]) => [pairKey(r, target.vip), hops]));
-    const r = await waitReached(fib, keyed, since, what, new Deadline(budget.seconds * 1000));
-    if (r.t === undefined) throw new Error(`not ${state} within ${budget.formula}: ${r.notReached.join('; ')}`);
-    return r.t;
-  };
+  const announce = plan.method === 'advertisement' ? undefined : await announceAllowances(lab, plan.announcers);
+  const reach = reacher(fib, target.vip, budget);
   const traffic = startClientTraffic(lab, target, DRAIN_PROBE, maxSeconds);
   const { wait, settled } = traffic;
   const run: Partial<DrainRun> & { tDrain: number } = { tDrain: 0 };
@@ -121,8 +162,15 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
     await fib.ready;
     await traffic.ready();
     const applied = await applyDrain(lab, plan, () => (run.tDrain = Date.now()));
+    run.tApplied = Date.now();
     lift = applied.lift;
-    run.tDrained = await reach(target.survivors, run.tDrain, 'every meeting point off the drained cluster', 'drained');
+    run.tDrained = await reach(
+      target.survivors,
+      run.tDrain,
+      'every meeting point off the drained cluster',
+      'drained',
+      announce?.drain,
+    );
     await settled('the drain', run.tDrained);
 
     // The maintenance the drain is for: the cluster withdraws its VIP, then advertises it again.
@@ -146,7 +194,14 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
     run.tLift = Date.now();
     lift = undefined;
     await applied.lift();
-    run.tBack = await reach(target.fullSet, run.tLift, 'every meeting point on every cluster again', 'back');
+    run.tLiftApplied = Date.now();
+    run.tBack = await reach(
+      target.fullSet,
+      run.tLift,
+      'every meeting point on every cluster again',
+      'back',
+      announce?.lift,
+    );
     await settled('the lift', run.tBack);
   } catch (err) {
     run.problem = (err as Error).message;
@@ -158,5 +213,5 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
   // The monitors stop even when a traffic process failed (its error is the run's).
   const seen = await traffic.stop().finally(() => fib.stop().catch(() => undefined));
   const missed = await fib.stop();
-  return { ...run, budget, ...seen, fib: fib.changes, missed };
+  return { ...run, budget, ...(announce ? { announce } : {}), ...seen, fib: fib.changes, missed };
 }

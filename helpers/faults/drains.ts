@@ -19,6 +19,7 @@
 import { stringify } from 'yaml';
 import type { LabModel } from '../model/lab-model.js';
 import { labSessions } from '../model/lab-sessions.js';
+import type { Announcer } from './announce-delay.js';
 import type { FaultTarget } from './fault-target.js';
 
 export const DRAIN_METHODS = {
@@ -34,6 +35,8 @@ export interface RouterDrain {
   method: Exclude<DrainMethod, 'advertisement'>;
   /** Per router: the configuration lines that drain, those that undo it, and the soft clears that apply each. */
   routers: { router: string; apply: string[]; lift: string[]; refresh: string[] }[];
+  /** The sessions the changed UPDATEs go out on, each behind FRR's announce timer (./announce-delay.ts). */
+  announcers: Announcer[];
 }
 
 /** A drain by Kubernetes objects: files to add to the cluster's fixtures (`<group>/<cluster>/<file>`). */
@@ -140,11 +143,15 @@ function leafPrepend(model: LabModel, target: FaultTarget): RouterDrain | { unsu
   return {
     method: 'leaf-prepend',
     routers: [routeMapDrain(leaf, bgp.asn, PREPEND_MAP, `set as-path prepend ${bgp.asn} ${bgp.asn}`, addresses, 'out')],
+    // The leaf sends with `soft out`; the route-map puts exactly these peers in a subgroup of their own (at most).
+    announcers: addresses.map((to) => ({ router: leaf, to, peers: addresses.length })),
   };
 }
 
 function ecmpLocalPreference(model: LabModel, target: FaultTarget): RouterDrain | { unsupported: string } {
   const routers: RouterDrain['routers'] = [];
+  const announcers: Announcer[] = [];
+  const sessions = labSessions(model);
   for (const e of target.ecmp) {
     const bgp = model.routers[e.router]?.frr.bgp;
     const towards = e.candidates.filter((c) => c.clusters.includes(target.victimCluster)).map((c) => c.nextHop);
@@ -157,8 +164,15 @@ function ecmpLocalPreference(model: LabModel, target: FaultTarget): RouterDrain 
     routers.push(
       routeMapDrain(e.router, bgp.asn, LOCAL_PREF_MAP, `set local-preference ${DRAIN_LOCAL_PREF}`, towards, 'in'),
     );
+    // `soft in` asks each neighbour for a route refresh: the neighbour sends, in whatever subgroup it has (read live).
+    for (const s of sessions) {
+      const [own, far] = s.a.node === e.router ? [s.a, s.b] : s.b.node === e.router ? [s.b, s.a] : [];
+      // A cluster node (GoBGP) runs no FRR announce timer: the withdrawal's budget already holds its UPDATE.
+      if (own && far?.kind === 'frr' && towards.includes(far.address))
+        announcers.push({ router: far.node, to: own.address });
+    }
   }
   return routers.length
-    ? { method: 'ecmp-local-preference', routers }
+    ? { method: 'ecmp-local-preference', routers, announcers }
     : { unsupported: 'no router where the clusters meet learns the VIP from a neighbour towards the victim' };
 }

@@ -60,6 +60,19 @@ export async function vtyshJson<T = unknown>(lab: LabHandle, router: string, com
   }
 }
 
+/**
+ * How many peers share `peer`'s IPv4 unicast update subgroup on `router` (`show bgp ipv4 unicast
+ * update-groups json`); undefined when FRR does not say (no JSON, or the peer in no subgroup).
+ */
+export async function subgroupPeers(lab: LabHandle, router: string, peer: string): Promise<number | undefined> {
+  type Groups = Record<string, Record<string, { subGroup?: { peers?: string[] }[] }>>;
+  const groups = await vtyshJson<Groups>(lab, router, 'show bgp ipv4 unicast update-groups').catch(() => undefined);
+  for (const vrf of Object.values(groups ?? {}))
+    for (const g of Object.values(vrf ?? {}))
+      for (const sg of g?.subGroup ?? []) if (sg.peers?.includes(peer)) return sg.peers.length;
+  return undefined;
+}
+
 export async function bgpNeighbors(lab: LabHandle, router: string): Promise<Record<string, FrrNeighborState>> {
   const raw = await vtyshJson<Record<string, Record<string, unknown>>>(lab, router, 'show bgp neighbors');
   const out: Record<string, FrrNeighborState> = {};

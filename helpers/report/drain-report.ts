@@ -9,18 +9,23 @@ export function recordDrain(task: RunnerTask, run: DrainRun, f: DrainFindings): 
   const count = (key: (typeof DRAIN_KEYS)[keyof typeof DRAIN_KEYS], name: string, value: number, budget?: number) =>
     recordMetric(task, { key, name, value, ...(budget !== undefined ? { budget } : {}) });
   const timing = (key: typeof DRAIN_KEYS.seconds | typeof DRAIN_KEYS.liftSeconds, name: string, s: StepCost) => {
-    if (s.seconds !== undefined)
+    if (s.seconds !== undefined && s.allowed)
       recordMetric(task, {
         key,
         name,
         value: Number(s.seconds.toFixed(3)),
         unit: 's',
-        budget: run.budget.seconds,
-        formula: `the withdrawal's detect budget: ${run.budget.formula}`,
+        budget: s.allowed.seconds,
+        formula: `the withdrawal's detect budget: ${s.allowed.formula}`,
       });
+  };
+  const command = (key: typeof DRAIN_KEYS.command | typeof DRAIN_KEYS.liftCommand, name: string, s: StepCost) => {
+    if (s.commandSeconds !== undefined)
+      recordMetric(task, { key, name, value: Number(s.commandSeconds.toFixed(3)), unit: 's' });
   };
   count(DRAIN_KEYS.harness, 'requests the probe could not send', f.harness.length, 0);
   timing(DRAIN_KEYS.seconds, 'drained: every meeting point off the cluster after', f.drain);
+  command(DRAIN_KEYS.command, "of which the drain's own commands", f.drain);
   count(DRAIN_KEYS.lost, 'requests lost while draining', f.drain.lost.length);
   count(DRAIN_KEYS.broken, 'held connections broken by the drain', f.drain.broken.length);
   count(
@@ -31,6 +36,7 @@ export function recordDrain(task: RunnerTask, run: DrainRun, f: DrainFindings): 
   );
   count(DRAIN_KEYS.maintenanceBroken, 'held connections broken by them', f.maintenance.broken.length, 0);
   timing(DRAIN_KEYS.liftSeconds, 'lifted: every meeting point on every cluster again after', f.lift);
+  command(DRAIN_KEYS.liftCommand, "of which the lift's own commands", f.lift);
   count(DRAIN_KEYS.liftLost, 'requests lost while lifting', f.lift.lost.length);
   count(DRAIN_KEYS.liftBroken, 'held connections broken by the lift', f.lift.broken.length);
 }

@@ -81,6 +81,9 @@ export const DRAIN_KEYS = {
   /** Seconds from the drain to every meeting point off the cluster, and from the lift to every one back. */
   seconds: 'drain.seconds',
   liftSeconds: 'drain.liftSeconds',
+  /** Of those, the drain's (the lift's) own commands: the tool's latency, before the fabric's work. */
+  command: 'drain.command',
+  liftCommand: 'drain.liftCommand',
   lost: 'drain.lost',
   broken: 'drain.broken',
   /** The withdrawal and re-advertisement under the drain (the claim: 0 and 0). */

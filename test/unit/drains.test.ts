@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import { drainPlan } from '../../helpers/faults/drains.js';
 import { faultTarget } from '../../helpers/faults/fault-target.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { drainFindings } from '../../helpers/experiment/drain-findings.js';
+import { drainFindings, stepBudget } from '../../helpers/experiment/drain-findings.js';
+import { announceAllowance } from '../../helpers/faults/announce-delay.js';
 import type { DrainRun } from '../../helpers/experiment/drain-run.js';
 import { labCopy, PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -42,6 +43,8 @@ describe('drain plans on the seed lab', () => {
           refresh: ['clear bgp ipv4 unicast 10.0.2.1 soft out'],
         },
       ],
+      // leaf2 sends the prepended path to the spine, the one peer its route-map is given to.
+      announcers: [{ router: 'leaf2', to: '10.0.2.1', peers: 1 }],
     });
   });
 
@@ -59,6 +62,8 @@ describe('drain plans on the seed lab', () => {
           refresh: ['clear bgp ipv4 unicast 10.0.2.11 soft in'],
         },
       ],
+      // The route refresh makes leaf2 send again to the spine, in a subgroup read live (no size here).
+      announcers: [{ router: 'leaf2', to: '10.0.2.1' }],
     });
   });
 
@@ -135,5 +140,40 @@ describe('what a drain run cost, step by step', () => {
   it('a request the drained cluster answered after the drain settled is named', () => {
     const late = { ...run, probes: { client: [rec(3600, true, 'cluster01')] } };
     expect(drainFindings(late, target).maintenance.toDrained).toHaveLength(1);
+  });
+  it("a drain's own commands take the injection's place in its budget only when they took longer", () => {
+    const budget = { seconds: 0.48, formula: 'f', injection: { seconds: 0.33, formula: 'inj' } };
+    // Within the injection's band: the withdrawal's budget as it is.
+    expect(stepBudget(budget, 0.2)).toEqual({ seconds: 0.48, formula: 'f' });
+    expect(stepBudget(budget, undefined)).toEqual({ seconds: 0.48, formula: 'f' });
+    // A slower command: the fabric keeps its 0.15 s, the tool's part is what was measured, and the formula says so.
+    const slow = stepBudget(budget, 0.41);
+    expect(slow.seconds).toBeCloseTo(0.56, 9);
+    expect(slow.formula).toMatch(/0\.410 s, measured\) in place of the injection/);
+    // A provider whose budget holds no injection keeps its budget whatever the command took.
+    expect(stepBudget({ seconds: 0.48, formula: 'f' }, 2)).toEqual({ seconds: 0.48, formula: 'f' });
+  });
+  it("records the commands' time and the budget each step was held to", () => {
+    const timed = {
+      ...run,
+      tApplied: 1420,
+      tLiftApplied: 5100,
+      budget: { ...run.budget, injection: { seconds: 0.2, formula: 'inj' } },
+    };
+    const f = drainFindings(timed, target);
+    expect([f.drain.commandSeconds, f.drain.allowed?.seconds]).toEqual([0.42, 0.72]);
+    expect([f.lift.commandSeconds, f.lift.allowed?.seconds]).toEqual([0.1, 0.5]);
+  });
+  it("a router drain adds FRR's announce timer: 100 ms for a peer alone in its subgroup, 500 ms shared or unread", () => {
+    expect(announceAllowance([])).toBeUndefined();
+    expect(announceAllowance([{ router: 'leaf2', peers: 1 }])?.seconds).toBe(0.1);
+    const shared = announceAllowance([
+      { router: 'leaf2', peers: 1 },
+      { router: 'leaf3', peers: 2 },
+    ]);
+    expect([shared?.seconds, shared?.formula]).toEqual([0.5, expect.stringMatching(/leaf3: 2 peers share/)]);
+    expect(announceAllowance([{ router: 'leaf2' }])?.formula).toMatch(/leaf2: its update subgroup not read/);
+    const b = stepBudget({ seconds: 0.48, formula: 'f' }, 0.2, { seconds: 0.1, formula: 'announce' });
+    expect([b.seconds, b.formula]).toEqual([0.58, 'f, + announce']);
   });
 });
