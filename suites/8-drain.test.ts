@@ -44,7 +44,7 @@ const took = (s: StepCost) =>
             notVerified(ctx, `the ${own.provider} provider cannot change a running lab's advertisements`);
           const run = await runDrain(own, ownTarget, plan);
           const f = drainFindings(run, ownTarget);
-          recordDrain(ctx.task, run, f);
+          recordDrain(ctx.task, f);
           const t0 = run.tDrain;
           expect(
             f.harness.map((r) => `${at(r.t, t0)} ${r.client}: ${r.harness}`),

@@ -31,7 +31,7 @@ export const DRAIN_PROBE = { intervalMs: 10, timeoutMs: 300 };
 /** What one drain run saw: its moments (epoch ms), every request and held connection, every FIB change. */
 export interface DrainRun {
   tDrain: number;
-  /** The drain's own commands returned (the tool's latency ends, the fabric's work begins). */
+  /** The drain's own commands returned (the change takes effect while they run: they overlap the fabric's work). */
   tApplied?: number;
   /** Every meeting point on the survivors only (undefined: not within the budget). */
   tDrained?: number;

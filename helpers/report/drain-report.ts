@@ -1,11 +1,10 @@
 /** The drain suite's metrics: each step's cost, so the summary's table and the gate see them. */
 import type { RunnerTask } from 'vitest';
 import type { DrainFindings, StepCost } from '../experiment/drain-findings.js';
-import type { DrainRun } from '../experiment/drain-run.js';
 import { DRAIN_KEYS } from './metric-keys.js';
 import { recordMetric } from './metrics.js';
 
-export function recordDrain(task: RunnerTask, run: DrainRun, f: DrainFindings): void {
+export function recordDrain(task: RunnerTask, f: DrainFindings): void {
   const count = (key: (typeof DRAIN_KEYS)[keyof typeof DRAIN_KEYS], name: string, value: number, budget?: number) =>
     recordMetric(task, { key, name, value, ...(budget !== undefined ? { budget } : {}) });
   const timing = (key: typeof DRAIN_KEYS.seconds | typeof DRAIN_KEYS.liftSeconds, name: string, s: StepCost) => {
@@ -25,7 +24,7 @@ export function recordDrain(task: RunnerTask, run: DrainRun, f: DrainFindings): 
   };
   count(DRAIN_KEYS.harness, 'requests the probe could not send', f.harness.length, 0);
   timing(DRAIN_KEYS.seconds, 'drained: every meeting point off the cluster after', f.drain);
-  command(DRAIN_KEYS.command, "of which the drain's own commands", f.drain);
+  command(DRAIN_KEYS.command, "the drain's own commands returned after (they overlap the fabric's work)", f.drain);
   count(DRAIN_KEYS.lost, 'requests lost while draining', f.drain.lost.length);
   count(DRAIN_KEYS.broken, 'held connections broken by the drain', f.drain.broken.length);
   count(
@@ -36,7 +35,7 @@ export function recordDrain(task: RunnerTask, run: DrainRun, f: DrainFindings): 
   );
   count(DRAIN_KEYS.maintenanceBroken, 'held connections broken by them', f.maintenance.broken.length, 0);
   timing(DRAIN_KEYS.liftSeconds, 'lifted: every meeting point on every cluster again after', f.lift);
-  command(DRAIN_KEYS.liftCommand, "of which the lift's own commands", f.lift);
+  command(DRAIN_KEYS.liftCommand, "the lift's own commands returned after", f.lift);
   count(DRAIN_KEYS.liftLost, 'requests lost while lifting', f.lift.lost.length);
   count(DRAIN_KEYS.liftBroken, 'held connections broken by the lift', f.lift.broken.length);
 }
