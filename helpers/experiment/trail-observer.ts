@@ -15,6 +15,6 @@ export function trailObserver(): ObserverFactory<Trail> {
   return ({ lab, target }) => {
     const m = lab.model;
     const nodes = [...Object.keys(m.routers), ...Object.keys(m.hosts), ...Object.keys(m.k8sNodes)];
-    return captureObserver(startPacketTrail(lab, nodes, target.vip));
+    return captureObserver(startPacketTrail(lab, nodes, target.vip, Object.keys(m.hosts)));
   };
 }

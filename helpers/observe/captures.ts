@@ -15,9 +15,11 @@ export interface Captures {
 
 const READY_MS = 3000;
 
-export function startCaptures(lab: LabHandle, nodes: string[], filter: string): Captures {
+/** `filter`: one for every node, or each node's own. */
+export function startCaptures(lab: LabHandle, nodes: string[], filter: string | ((node: string) => string)): Captures {
+  const of = (n: string) => (typeof filter === 'string' ? filter : filter(n));
   const captures = new Map<string, SpawnedProcess>(
-    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', filter])]),
+    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', of(n)])]),
   );
   const listening = (p: SpawnedProcess) => /listening on/.test(p.errorOutput?.() ?? '');
   const ready = (async () => {

@@ -82,6 +82,12 @@ export interface LostRequest extends FailedRequest {
    * The packets themselves then prove the path changed while the connection was open.
    */
   rehashedFrom?: string;
+  /**
+   * For a request that reached a cluster and got no answer, where the client's capture holds the
+   * VIP's SYN-ACKs: when the SYN-ACK reached the client (the handshake completed, so what was lost
+   * came after it), or null when none did.
+   */
+  handshakeAt?: number | null;
 }
 
 export interface AttributionContext {
@@ -109,6 +115,7 @@ export function attributeLosses(
     byClientPort: packetsByClientPort(packets),
     gapNote: incompleteCapturesNote(ctx.gaps),
     rel: (t: number) => `${((t - t0) / 1000).toFixed(3)} s`,
+    answersAt: new Set(packets.filter((p) => p.kind === 'synack').map((p) => p.node)),
   };
   return failed.map((f) => attributeRequest(f, shared));
 }
@@ -122,6 +129,8 @@ interface Attribution {
   gapNote: string;
   /** An epoch ms as seconds since t0, for the sentences. */
   rel: (t: number) => string;
+  /** The clients whose capture holds the VIP's SYN-ACKs (packet-trail.ts trailFilter). */
+  answersAt: Set<string>;
 }
 
 /**
@@ -191,7 +200,8 @@ function attributeRequest(f: FailedRequest, shared: Attribution): LostRequest {
   const last = arrivals.at(-1);
   if (!last)
     return { ...f, verdict: 'unknown', path, detail: `its SYN left ${f.client} but no router received it${gapNote}` };
-  return verdictWhereItDied(f, { syns, path, last, icmpPkt }, shared);
+  const synAck = mine.find((p) => p.kind === 'synack' && p.node === f.client && p.dir === 'In');
+  return verdictWhereItDied(f, { syns, path, last, icmpPkt, ...(synAck ? { synAck } : {}) }, shared);
 }
 
 /** A cluster reset the request; when its SYN had reached another cluster, the path changed under it. */
@@ -212,12 +222,27 @@ function resetVerdict(f: FailedRequest, reset: TrailPacket, syns: TrailPacket[],
   };
 }
 
-/** The trail of a request that no cluster reset: its SYNs, the nodes they arrived at, the last arrival, the ICMP error back. */
+/** The trail of a request that no cluster reset: its SYNs, the nodes they arrived at, the last arrival, the ICMP error back, the SYN-ACK the client got. */
 interface SynTrail {
   syns: TrailPacket[];
   path: string[];
   last: TrailPacket;
   icmpPkt?: TrailPacket;
+  synAck?: TrailPacket;
+}
+
+/** Whether the client got the SYN-ACK, said only where its capture holds SYN-ACKs at all. */
+function handshakeOf(
+  f: FailedRequest,
+  trail: SynTrail,
+  { answersAt, rel }: Attribution,
+): { at: number | null; note: string } | undefined {
+  if (!answersAt.has(f.client)) return undefined;
+  if (!trail.synAck) return { at: null, note: '; no SYN-ACK reached the client' };
+  return {
+    at: trail.synAck.t,
+    note: `; its SYN-ACK reached the client at ${rel(trail.synAck.t)} (the handshake completed: what was lost came after it)`,
+  };
 }
 
 /** Why the SYN went no further than its last arrival: a node that never answered, a loop, a lost hop, or the FIB there. */
@@ -231,13 +256,15 @@ function verdictWhereItDied(f: FailedRequest, trail: SynTrail, shared: Attributi
   );
   const looped = nodesSeenTwice(path);
   if (ctx.nodeCluster[last.node]) {
+    const handshake = handshakeOf(f, trail, shared);
     return {
       ...f,
       verdict: 'unanswered-at-node',
       where: last.node,
       at: last.t,
       path,
-      detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${icmpNote}`,
+      ...(handshake ? { handshakeAt: handshake.at } : {}),
+      detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${handshake?.note ?? ''}${icmpNote}`,
     };
   }
   const fib = ctx.routers.includes(last.node) ? ctx.fibAt(last.node, last.t) : undefined;

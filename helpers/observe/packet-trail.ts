@@ -22,7 +22,8 @@ export interface TrailPacket {
   ipId: number;
   src: string;
   dst: string;
-  kind: 'syn' | 'rst' | 'icmp';
+  /** synack: the VIP's SYN-ACK, captured at the clients only (did the handshake complete?). */
+  kind: 'syn' | 'synack' | 'rst' | 'icmp';
   sport?: number;
   dport?: number;
   /** For ICMP errors: tcpdump's description ("net 172.30.0.10 unreachable", "time exceeded in-transit"). */
@@ -38,11 +39,16 @@ export interface PacketTrail {
   stop(): Promise<{ packets: TrailPacket[]; gaps: Record<string, string> }>;
 }
 
-/** The capture filter: SYNs to the VIP, resets from it, ICMP errors (not echo). */
-export function trailFilter(vip: string): string {
+/**
+ * The capture filter: SYNs to the VIP, resets from it, ICMP errors (not echo). At a client also
+ * the VIP's SYN-ACKs (one per connection): whether a request that got no answer had completed its
+ * handshake, and with which arrival, tells a silent cluster from an answer lost on its way back.
+ */
+export function trailFilter(vip: string, atClient = false): string {
   return [
     `(tcp and dst host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn)`,
     `(tcp and src host ${vip} and tcp[tcpflags] & tcp-rst != 0)`,
+    ...(atClient ? [`(tcp and src host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack))`] : []),
     `(icmp and icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply)`,
   ].join(' or ');
 }
@@ -76,7 +82,7 @@ export function parseTcpdump(text: string, node: string): TrailPacket[] {
         sport: Number(tcp[2]),
         dst: tcp[3]!,
         dport: Number(tcp[4]),
-        kind: tcp[5]!.includes('R') ? 'rst' : 'syn',
+        kind: tcp[5]!.includes('R') ? 'rst' : tcp[5]!.includes('.') ? 'synack' : 'syn',
       });
       continue;
     }
@@ -98,9 +104,9 @@ export function parseTcpdump(text: string, node: string): TrailPacket[] {
   return out;
 }
 
-/** Captures on `nodes` until stopped. */
-export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string): PacketTrail {
-  const captures = startCaptures(lab, nodes, trailFilter(vip));
+/** Captures on `nodes` until stopped (`clients` among them also capture the VIP's SYN-ACKs). */
+export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string, clients: string[] = []): PacketTrail {
+  const captures = startCaptures(lab, nodes, (n) => trailFilter(vip, clients.includes(n)));
   return {
     ready: captures.ready,
     async stop() {

@@ -13,3 +13,6 @@ export const ICMP = (ts: string, dev: string, from: string, to: string, what: st
 /** The VIP's reset to `to`:`dport`. */
 export const RST = (ts: string, dev: string, to: string, dport: number) =>
   `${ts} ${dev}   Out IP (tos 0x0, ttl 64, id 0, offset 0, flags [DF], proto TCP (6), length 40)\n    ${VIP}.80 > ${to}.${dport}: Flags [R], cksum 0x1 (correct), seq 9, win 0, length 0`;
+/** The VIP's SYN-ACK to `to`:`dport`, seen on `dev` in direction `dir`. */
+export const SYNACK = (ts: string, dev: string, dir: string, to: string, dport: number) =>
+  `${ts} ${dev}    ${dir.padEnd(3)} IP (tos 0x0, ttl 61, id 0, offset 0, flags [DF], proto TCP (6), length 60)\n    ${VIP}.80 > ${to}.${dport}: Flags [S.], cksum 0x1 (correct), seq 5, ack 2, win 65160, length 0`;

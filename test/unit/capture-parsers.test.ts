@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseRouteMonitor } from '../../helpers/observe/route-monitor.js';
-import { ownCaptureGaps, parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
-import { ICMP, RST, SYN, VIP } from '../support/tcpdump-text.js';
+import { ownCaptureGaps, parseTcpdump, trailFilter, type TrailPacket } from '../../helpers/observe/packet-trail.js';
+import { ICMP, RST, SYN, SYNACK, VIP } from '../support/tcpdump-text.js';
 
 const T = (s: string) => Date.parse(`${s}Z`);
 
@@ -52,6 +52,19 @@ describe('parseTcpdump', () => {
     ]);
     expect(pkts[0]!.t).toBeCloseTo(1795798058100, 3);
     expect(pkts[1]!.icmp).toBe('net 172.30.0.10 unreachable');
+  });
+
+  it("reads the VIP's SYN-ACK as its own kind, keyed like a reset by the client's port", () => {
+    const [p] = parseTcpdump(SYNACK('1795798058.3', 'eth0', 'In', '192.168.100.11', 31113), 'client');
+    expect([p?.kind, p?.dir, p?.dst, p?.dport]).toEqual(['synack', 'In', '192.168.100.11', 31113]);
+  });
+});
+
+describe('trailFilter', () => {
+  it("adds the VIP's SYN-ACKs at a client only", () => {
+    const synAcks = /tcp-syn\|tcp-ack\) == \(tcp-syn\|tcp-ack\)/;
+    expect(trailFilter('172.30.0.10', true)).toMatch(synAcks);
+    expect(trailFilter('172.30.0.10')).not.toMatch(synAcks);
   });
 });
 

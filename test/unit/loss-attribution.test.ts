@@ -12,7 +12,7 @@ import {
   type AttributionContext,
 } from '../../helpers/observe/loss-attribution.js';
 import { outageStats } from '../../helpers/faults/outage.js';
-import { ICMP, RST, SYN } from '../support/tcpdump-text.js';
+import { ICMP, RST, SYN, SYNACK } from '../support/tcpdump-text.js';
 
 describe('attributeLosses', () => {
   const t0 = 1795798058000;
@@ -132,6 +132,23 @@ describe('attributeLosses', () => {
     expect(losses[2]!.rehashedFrom).toBeUndefined();
     expect(losses[5]!.rehashedFrom).toBe('cluster01');
     expect(losses[5]!.detail).toContain('its SYN reached cluster01 (cluster01)');
+  });
+
+  it('a request a cluster got and never answered says whether the client got the SYN-ACK, where its capture holds them', () => {
+    const reached = (sport: number) => trail(sport, 20, [['cluster02', 'In']]);
+    const synAck = (sport: number) => parseTcpdump(SYNACK(s(21), 'eth1', 'In', '192.168.100.11', sport), 'client');
+    const failed = [9, 10].map((sport) => ({ client: 'client', t: t0 + 20, sport, err: 'timeout' }));
+    // Port 9 completed its handshake; port 10 got no SYN-ACK back.
+    const [done, silent] = attributeLosses(failed, [...reached(9), ...synAck(9), ...reached(10)], ctx, t0);
+    expect([done!.verdict, done!.handshakeAt]).toEqual(['unanswered-at-node', t0 + 21]);
+    expect(done!.detail).toContain('its SYN-ACK reached the client at 0.021 s (the handshake completed');
+    expect([silent!.handshakeAt, silent!.detail]).toEqual([
+      null,
+      expect.stringContaining('no SYN-ACK reached the client'),
+    ]);
+    // A capture that holds no SYN-ACKs at all (an older trail) says nothing either way.
+    const [unsaid] = attributeLosses(failed.slice(1), reached(10), ctx, t0);
+    expect([unsaid!.handshakeAt, unsaid!.detail]).toEqual([undefined, expect.not.stringContaining('SYN-ACK')]);
   });
 
   it('an ICMP net unreachable from the router where it died makes it a black hole, though the monitor had not read the deletion yet', () => {
