@@ -8,6 +8,7 @@ import type { Allowance } from '../faults/hop-allowance.js';
 import type { RouteChange } from '../observe/route-monitor.js';
 import type { HeldConnection } from '../traffic/held-connections.js';
 import type { ProbeRecord } from '../traffic/probe.js';
+import { stepBudget } from '../faults/drain-budget.js';
 import { DRAIN_PROBE, type DrainRun } from './drain-run.js';
 
 export type ClientRecord = ProbeRecord & { client: string };
@@ -18,7 +19,7 @@ export interface StepCost {
   /** The step's own commands, start to return (they overlap the fabric's work: the change takes effect while they run). */
   commandSeconds?: number;
   /** What `seconds` is held to (stepBudget). */
-  allowed?: { seconds: number; formula: string };
+  allowed?: Allowance;
   lost: ClientRecord[];
   broken: HeldConnection[];
 }
@@ -35,35 +36,6 @@ export interface DrainFindings {
     toDrained: ClientRecord[];
   };
   lift: StepCost;
-}
-
-/**
- * What a drain (or lift) is held to: the withdrawal's detect budget, the same UPDATE over the same
- * hops or fewer, plus FRR's announce timer when a router's policy change sends it
- * (../faults/announce-delay.ts). In that budget the injection (a gobgp CLI process reaching the
- * speaker, its measured band) is the tool's own latency; a drain's own commands are other
- * processes (one vtysh per router, or the re-origination on every speaker), and when they took
- * longer than that band their measured time takes its place. Measured 2026-12-04 with one core
- * kept busy (docs/routing-policy.md): a router drain's vtysh returned after 0.12–0.41 s, and the
- * fabric had moved 0.13–0.16 s later (FRR's 100 ms announce timer and one hop): the tail is the process.
- */
-export function stepBudget(
-  budget: DrainRun['budget'],
-  commandSeconds: number | undefined,
-  announce?: Allowance,
-): { seconds: number; formula: string } {
-  const inj = budget.injection;
-  const command = inj && commandSeconds !== undefined && commandSeconds > inj.seconds ? commandSeconds : undefined;
-  return {
-    seconds: budget.seconds - (command !== undefined ? inj!.seconds - command : 0) + (announce?.seconds ?? 0),
-    formula: [
-      budget.formula,
-      ...(command !== undefined
-        ? [`with the drain's own commands (${command.toFixed(3)} s, measured) in place of the injection`]
-        : []),
-      ...(announce ? [`+ ${announce.formula}`] : []),
-    ].join(', '),
-  };
 }
 
 export function drainFindings(run: DrainRun, target: FaultTarget): DrainFindings {

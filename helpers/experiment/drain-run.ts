@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { budgetFault, providerAllowances, type FaultTarget } from '../faults/fault-target.js';
 import type { Allowance } from '../faults/hop-allowance.js';
+import { stepBudget, type DrainBudget } from '../faults/drain-budget.js';
 import { announceAllowance, type Announcer } from '../faults/announce-delay.js';
 import { subgroupPeers } from '../readers/frr.js';
 import type { DrainPlan } from '../faults/drains.js';
@@ -46,9 +47,9 @@ export interface DrainRun {
   /**
    * The withdrawal's detect budget, with its formula, and the part of it that is the tool's own
    * injection (the command reaching the speaker): a drain's own commands take that part's place
-   * when they took longer (./drain-findings.ts `stepBudget`).
+   * when they took longer (../faults/drain-budget.ts `stepBudget`).
    */
-  budget: { seconds: number; formula: string; injection?: Allowance };
+  budget: DrainBudget;
   /** FRR's announce timer a router drain (and its lift) waits out on top (../faults/announce-delay.ts). */
   announce?: { drain?: Allowance; lift?: Allowance };
   probes: Record<string, ProbeRecord[]>;
@@ -128,16 +129,16 @@ async function announceAllowances(
   return { ...(drain ? { drain } : {}), ...(lift ? { lift } : {}) };
 }
 
-/** When every meeting point held `want` (per router), from `since`; throws past the budget (counted from the commands' return). */
-function reacher(fib: ReturnType<typeof monitorRoutes>, vip: string, budget: Allowance) {
-  return async (want: Map<string, string[]>, since: number, what: string, state: string, extra?: Allowance) => {
+/**
+ * When every meeting point held `want` (per router), from `since`; throws past the step's budget
+ * without its commands' time (the deadline counts from their return: ../faults/drain-budget.ts).
+ */
+function reacher(fib: ReturnType<typeof monitorRoutes>, vip: string, budget: DrainBudget) {
+  return async (want: Map<string, string[]>, since: number, what: string, state: string, announce?: Allowance) => {
     const keyed = new Map([...want].map(([r, hops]) => [pairKey(r, vip), hops]));
-    const allowed = budget.seconds + (extra?.seconds ?? 0);
-    const r = await waitReached(fib, keyed, since, what, new Deadline(allowed * 1000));
-    if (r.t === undefined)
-      throw new Error(
-        `not ${state} within ${budget.formula}${extra ? ` + ${extra.formula}` : ''}: ${r.notReached.join('; ')}`,
-      );
+    const allowed = stepBudget(budget, undefined, announce);
+    const r = await waitReached(fib, keyed, since, what, new Deadline(allowed.seconds * 1000));
+    if (r.t === undefined) throw new Error(`not ${state} within ${allowed.formula}: ${r.notReached.join('; ')}`);
     return r.t;
   };
 }

@@ -87,11 +87,16 @@ function advertisementDrain(model: LabModel, target: FaultTarget): Advertisement
     : { unsupported: `${target.victimCluster} has no Service advertisement to add GRACEFUL_SHUTDOWN to` };
 }
 
-/** The far ends (node, address) of `router`'s BGP sessions with other FRR routers. */
-function routerNeighbours(model: LabModel, router: string) {
+/** `router`'s BGP sessions with other FRR routers, as its own end and the far end. */
+function routerSessions(model: LabModel, router: string) {
   return labSessions(model)
     .filter((s) => s.a.kind === 'frr' && s.b.kind === 'frr' && (s.a.node === router || s.b.node === router))
-    .map((s) => (s.a.node === router ? s.b : s.a));
+    .map((s) => (s.a.node === router ? { own: s.a, far: s.b } : { own: s.b, far: s.a }));
+}
+
+/** The far ends (node, address) of `router`'s BGP sessions with other FRR routers. */
+function routerNeighbours(model: LabModel, router: string) {
+  return routerSessions(model, router).map((s) => s.far);
 }
 
 /**
@@ -151,7 +156,6 @@ function leafPrepend(model: LabModel, target: FaultTarget): RouterDrain | { unsu
 function ecmpLocalPreference(model: LabModel, target: FaultTarget): RouterDrain | { unsupported: string } {
   const routers: RouterDrain['routers'] = [];
   const announcers: Announcer[] = [];
-  const sessions = labSessions(model);
   for (const e of target.ecmp) {
     const bgp = model.routers[e.router]?.frr.bgp;
     const towards = e.candidates.filter((c) => c.clusters.includes(target.victimCluster)).map((c) => c.nextHop);
@@ -165,12 +169,9 @@ function ecmpLocalPreference(model: LabModel, target: FaultTarget): RouterDrain 
       routeMapDrain(e.router, bgp.asn, LOCAL_PREF_MAP, `set local-preference ${DRAIN_LOCAL_PREF}`, towards, 'in'),
     );
     // `soft in` asks each neighbour for a route refresh: the neighbour sends, in whatever subgroup it has (read live).
-    for (const s of sessions) {
-      const [own, far] = s.a.node === e.router ? [s.a, s.b] : s.b.node === e.router ? [s.b, s.a] : [];
-      // A cluster node (GoBGP) runs no FRR announce timer: the withdrawal's budget already holds its UPDATE.
-      if (own && far?.kind === 'frr' && towards.includes(far.address))
-        announcers.push({ router: far.node, to: own.address });
-    }
+    // Only FRR neighbours: a cluster node (GoBGP) runs no FRR announce timer, and the withdrawal's budget already holds its UPDATE.
+    for (const { own, far } of routerSessions(model, e.router))
+      if (towards.includes(far.address)) announcers.push({ router: far.node, to: own.address });
   }
   return routers.length
     ? { method: 'ecmp-local-preference', routers, announcers }

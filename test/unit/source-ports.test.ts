@@ -31,6 +31,12 @@ const plan = (await import(pathToFileURL(join(dirname(PROBE_SCRIPT), 'client-por
 const LINUX_DEFAULT = plan.parsePortRange('32768\t60999\n');
 const overlap = (a: Range, b: Range) => a.from < b.to && b.from < a.to;
 
+/** /proc/net/tcp text: its header line, then `rows`. */
+const procNetTcp = (...rows: string[]) =>
+  ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode', ...rows].join(
+    '\n',
+  );
+
 describe('source port plan', () => {
   it("reads the kernel's ephemeral range as [from, to)", () => {
     expect(LINUX_DEFAULT).toEqual({ from: 32768, to: 61000 });
@@ -100,12 +106,11 @@ describe('harness errors in the probes', () => {
   });
 
   it("names the client's sockets that held a port, from /proc/net/tcp", () => {
-    const proc = [
-      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    const proc = procNetTcp(
       '   0: 0B64A8C0:4E21 0A001EAC:0050 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000',
       '   1: 0B64A8C0:4E22 0A001EAC:0050 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000',
       '   2: 00000000:4E21 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2 1 0000000000000000',
-    ].join('\n');
+    );
     expect(plan.portHolders(proc, 20001)).toEqual([
       'TIME_WAIT 192.168.100.11:20001 -> 172.30.0.10:80',
       'LISTEN 0.0.0.0:20001 -> 0.0.0.0:0',
@@ -114,11 +119,10 @@ describe('harness errors in the probes', () => {
   });
 
   it('every local port /proc/net/tcp shows held, in any state', () => {
-    const proc = [
-      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    const proc = procNetTcp(
       '   0: 0B64A8C0:1F41 0A001EAC:0050 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000',
       '   1: 0B64A8C0:1F43 0A001EAC:0050 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000',
-    ].join('\n');
+    );
     expect([...plan.portsInUse(proc)].sort()).toEqual([8001, 8003]);
   });
 
