@@ -17,7 +17,9 @@
  * - at any time after the fault, a reset by a cluster for a connection that was open while an
  *   ECMP router's next-hop set changed: hash-threshold ECMP remaps a share of flows when the
  *   set changes, and a connection remapped to a cluster without its state is reset (seen when
- *   the fabric drops the victim with the data plane still up, and at fail-back).
+ *   the fabric drops the victim with the data plane still up, and at fail-back). The same when
+ *   no reset was captured but the connection's own segments show it: its handshake completed
+ *   with one cluster and its request reached another (verdict `rehashed`).
  * - after the restore, a request the victim received whose answer had no way back: the victim's
  *   leaf held no route to the client then (its routes to the clients return with its sessions).
  * Anything else is unexpected. A loss without a trail is unexpected too, unless a capture was
@@ -84,11 +86,11 @@ export function unexpectedLosses(
   const open = (l: RequestSpan, from: number, to: number) => l.t + l.ms >= from && l.t <= to;
   for (const l of losses) {
     // A rehash: its packets show the path changed mid-connection (SYN to one cluster, reset from
-    // another) and an ECMP change was stamped after it opened; without that packet proof, the
-    // change must be stamped while it was open. (Stamps trail the kernel by the monitor's read
-    // lag, so a stamp can land just after a short connection already died of the change.)
+    // or request at another) and an ECMP change was stamped after it opened; without that packet
+    // proof, the change must be stamped while it was open. (Stamps trail the kernel by the
+    // monitor's read lag, so a stamp can land just after a short connection already died of it.)
     const rehashed =
-      l.verdict === 'reset' &&
+      (l.verdict === 'reset' || l.verdict === 'rehashed') &&
       (l.rehashedFrom !== undefined
         ? w.ecmpChanges.some((c) => c >= l.t)
         : w.ecmpChanges.some((c) => c >= l.t && c <= l.t + l.ms));

@@ -15,11 +15,21 @@ export interface Captures {
 
 const READY_MS = 3000;
 
-/** `filter`: one for every node, or each node's own. */
-export function startCaptures(lab: LabHandle, nodes: string[], filter: string | ((node: string) => string)): Captures {
+/**
+ * `filter`: one for every node, or each node's own. `snaplen`: the bytes kept of each packet
+ * (tcpdump's default, the whole packet, when absent): a capture that reads headers only keeps
+ * less, so tcpdump copies and prints less (with -v it prints an HTTP payload line by line).
+ */
+export function startCaptures(
+  lab: LabHandle,
+  nodes: string[],
+  filter: string | ((node: string) => string),
+  snaplen?: number,
+): Captures {
   const of = (n: string) => (typeof filter === 'string' ? filter : filter(n));
+  const snap = snaplen === undefined ? [] : ['-s', String(snaplen)];
   const captures = new Map<string, SpawnedProcess>(
-    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', of(n)])]),
+    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', ...snap, of(n)])]),
   );
   const listening = (p: SpawnedProcess) => /listening on/.test(p.errorOutput?.() ?? '');
   const ready = (async () => {

@@ -13,6 +13,11 @@ export type LossVerdict =
   | 'micro-loop'
   /** Reached a cluster, which answered with a reset (it had no connection for it: a rehash). */
   | 'reset'
+  /**
+   * Its handshake completed with one cluster and its request segment reached another, which had
+   * no connection for it (an ECMP change rehashed it mid-connection); no reset was captured.
+   */
+  | 'rehashed'
   /** Forwarded towards a Kubernetes node that never received it (the node's link or data plane is down). */
   | 'lost-towards-node'
   /** Reached a Kubernetes node; the request got no answer (the node's side of the fault). */
@@ -26,6 +31,8 @@ export interface FailedRequest {
   client: string;
   /** Epoch ms the request started. */
   t: number;
+  /** How long the probe waited before it gave up, ms (a SYN-ACK after that completed nothing). */
+  ms?: number;
   sport?: number;
   err?: string;
   /** The probe never sent it (see HarnessError); such a request is never attributed as a loss. */
@@ -78,8 +85,9 @@ export interface LostRequest extends FailedRequest {
   /** One sentence with the evidence. */
   detail: string;
   /**
-   * For a reset: the cluster its SYN had reached, when that is not the cluster that reset it.
-   * The packets themselves then prove the path changed while the connection was open.
+   * For a reset or a rehash: the cluster its SYN had reached, when that is not the cluster that
+   * reset it or that its request reached. The packets themselves then prove the path changed
+   * while the connection was open.
    */
   rehashedFrom?: string;
   /**
@@ -116,6 +124,7 @@ export function attributeLosses(
     gapNote: incompleteCapturesNote(ctx.gaps),
     rel: (t: number) => `${((t - t0) / 1000).toFixed(3)} s`,
     answersAt: new Set(packets.filter((p) => p.kind === 'synack').map((p) => p.node)),
+    dataCaptured: packets.some((p) => p.kind === 'request'),
   };
   return failed.map((f) => attributeRequest(f, shared));
 }
@@ -131,6 +140,8 @@ interface Attribution {
   rel: (t: number) => string;
   /** The clients whose capture holds the VIP's SYN-ACKs (packet-trail.ts trailFilter). */
   answersAt: Set<string>;
+  /** Whether the trail holds request segments at all (an older trail holds SYNs only). */
+  dataCaptured: boolean;
 }
 
 /**
@@ -146,8 +157,9 @@ function refuseUnsent(failed: FailedRequest[]): void {
 }
 
 /**
- * Every packet under the client end of its connection: a SYN by its source, a reset by its
- * destination, an ICMP error by the packet it quotes (one that quotes none is left out).
+ * Every packet under the client end of its connection: a SYN or a request by its source, a
+ * reset, SYN-ACK or answer by its destination, an ICMP error by the packet it quotes (one that
+ * quotes none is left out).
  */
 function packetsByClientPort(packets: TrailPacket[]): Map<string, TrailPacket[]> {
   const byClientPort = new Map<string, TrailPacket[]>();
@@ -157,7 +169,7 @@ function packetsByClientPort(packets: TrailPacket[]): Map<string, TrailPacket[]>
         ? p.quoted
           ? `${p.quoted.src}:${p.quoted.sport}`
           : undefined
-        : p.kind === 'syn'
+        : p.kind === 'syn' || p.kind === 'request'
           ? `${p.src}:${p.sport}`
           : `${p.dst}:${p.dport}`;
     if (key) (byClientPort.get(key) ?? byClientPort.set(key, []).get(key)!).push(p);
@@ -201,7 +213,8 @@ function attributeRequest(f: FailedRequest, shared: Attribution): LostRequest {
   if (!last)
     return { ...f, verdict: 'unknown', path, detail: `its SYN left ${f.client} but no router received it${gapNote}` };
   const synAck = mine.find((p) => p.kind === 'synack' && p.node === f.client && p.dir === 'In');
-  return verdictWhereItDied(f, { syns, path, last, icmpPkt, ...(synAck ? { synAck } : {}) }, shared);
+  const data = mine.filter((p) => p.kind === 'request' || p.kind === 'answer');
+  return verdictWhereItDied(f, { syns, path, last, icmpPkt, data, ...(synAck ? { synAck } : {}) }, shared);
 }
 
 /** A cluster reset the request; when its SYN had reached another cluster, the path changed under it. */
@@ -222,13 +235,17 @@ function resetVerdict(f: FailedRequest, reset: TrailPacket, syns: TrailPacket[],
   };
 }
 
-/** The trail of a request that no cluster reset: its SYNs, the nodes they arrived at, the last arrival, the ICMP error back, the SYN-ACK the client got. */
+/**
+ * The trail of a request that no cluster reset: its SYNs, the nodes they arrived at, the last
+ * arrival, the ICMP error back, the SYN-ACK the client got, and its request and answer segments.
+ */
 interface SynTrail {
   syns: TrailPacket[];
   path: string[];
   last: TrailPacket;
   icmpPkt?: TrailPacket;
   synAck?: TrailPacket;
+  data: TrailPacket[];
 }
 
 /** Whether the client got the SYN-ACK, said only where its capture holds SYN-ACKs at all. */
@@ -239,6 +256,12 @@ function handshakeOf(
 ): { at: number | null; note: string } | undefined {
   if (!answersAt.has(f.client)) return undefined;
   if (!trail.synAck) return { at: null, note: '; no SYN-ACK reached the client' };
+  // The probe had closed its socket: the SYN-ACK found no one waiting (the client resets it).
+  if (f.ms !== undefined && trail.synAck.t > f.t + f.ms)
+    return {
+      at: null,
+      note: `; its SYN-ACK reached the client only at ${rel(trail.synAck.t)}, after the probe gave up at ${rel(f.t + f.ms)} (the handshake never completed)`,
+    };
   return {
     at: trail.synAck.t,
     note: `; its SYN-ACK reached the client at ${rel(trail.synAck.t)} (the handshake completed: what was lost came after it)`,
@@ -257,6 +280,9 @@ function verdictWhereItDied(f: FailedRequest, trail: SynTrail, shared: Attributi
   const looped = nodesSeenTwice(path);
   if (ctx.nodeCluster[last.node]) {
     const handshake = handshakeOf(f, trail, shared);
+    const moved = handshake?.at ? rehashedRequest(f, trail, shared) : undefined;
+    if (moved) return moved;
+    const fate = handshake?.at ? afterHandshake(f, trail, shared) : '';
     return {
       ...f,
       verdict: 'unanswered-at-node',
@@ -264,7 +290,7 @@ function verdictWhereItDied(f: FailedRequest, trail: SynTrail, shared: Attributi
       at: last.t,
       path,
       ...(handshake ? { handshakeAt: handshake.at } : {}),
-      detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${handshake?.note ?? ''}${icmpNote}`,
+      detail: `its SYN reached ${last.node} (${ctx.nodeCluster[last.node]}) at ${rel(last.t)} and the request got no answer${handshake?.note ?? ''}${fate}${icmpNote}`,
     };
   }
   const fib = ctx.routers.includes(last.node) ? ctx.fibAt(last.node, last.t) : undefined;
@@ -306,6 +332,54 @@ function verdictWhereItDied(f: FailedRequest, trail: SynTrail, shared: Attributi
     'dropped-with-route',
     `its SYN died at ${last.node} at ${rel(last.t)} although it held [${fib?.join(', ') ?? '?'}]${icmpNote}`,
   );
+}
+
+/**
+ * After a completed handshake: its request segment reached a node of another cluster than the
+ * one its SYN reached. That cluster had no connection for it, so nothing could answer: the path
+ * changed while the connection was open. (Its reset, when captured, makes the verdict `reset`.)
+ */
+function rehashedRequest(f: FailedRequest, trail: SynTrail, { ctx, rel }: Attribution): LostRequest | undefined {
+  const synCluster = ctx.nodeCluster[trail.last.node]!;
+  const elsewhere = trail.data.find(
+    (p) => p.kind === 'request' && p.dir === 'In' && ctx.nodeCluster[p.node] && ctx.nodeCluster[p.node] !== synCluster,
+  );
+  if (!elsewhere) return undefined;
+  const to = ctx.nodeCluster[elsewhere.node]!;
+  return {
+    ...f,
+    verdict: 'rehashed',
+    where: elsewhere.node,
+    at: elsewhere.t,
+    path: trail.path,
+    rehashedFrom: synCluster,
+    detail: `its SYN reached ${trail.last.node} (${synCluster}) at ${rel(trail.last.t)} and the handshake completed; its request reached ${elsewhere.node} (${to}) at ${rel(elsewhere.t)}, which had no connection for it (the path changed while it was open; no reset from ${elsewhere.node} was captured)`,
+  };
+}
+
+/**
+ * After a completed handshake with the node its SYN reached: where its request and the answer
+ * went, from their segments ('' where the trail holds no data segments at all).
+ */
+function afterHandshake(f: FailedRequest, trail: SynTrail, { rel, dataCaptured }: Attribution): string {
+  if (!dataCaptured) return '';
+  const node = trail.last.node;
+  const request = trail.data.filter((p) => p.kind === 'request');
+  const answer = trail.data.filter((p) => p.kind === 'answer');
+  const reached = request.find((p) => p.node === node && p.dir === 'In');
+  if (!reached) {
+    const lastIn = request.filter((p) => p.dir === 'In').at(-1);
+    const left = request.find((p) => p.node === f.client && p.dir === 'Out');
+    if (lastIn) return `; its request was last seen arriving at ${lastIn.node} at ${rel(lastIn.t)}`;
+    if (left) return `; its request left ${f.client} at ${rel(left.t)} and no node received it`;
+    return `; its request was captured nowhere, not even leaving ${f.client}`;
+  }
+  const sent = answer.find((p) => p.node === node && p.dir === 'Out');
+  if (!sent) return `; ${node} received its request at ${rel(reached.t)} and sent no answer`;
+  const back = answer.find((p) => p.node === f.client && p.dir === 'In');
+  if (back) return `; the answer reached ${f.client} at ${rel(back.t)}, after the probe gave up`;
+  const lastIn = answer.filter((p) => p.dir === 'In').at(-1);
+  return `; ${node} answered at ${rel(sent.t)} and the answer ${lastIn ? `was last seen arriving at ${lastIn.node} at ${rel(lastIn.t)}` : 'reached no router'}`;
 }
 
 /** The nodes a path visits more than once (a loop), in the order first seen. */

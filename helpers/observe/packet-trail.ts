@@ -1,10 +1,13 @@
 /**
  * Where each lost request died: a packet capture (tcpdump) in every router, client and
  * Kubernetes node of the lab, filtered to what explains a failed connection to the VIP —
- * the client's SYNs to it, resets from it, and ICMP errors. A SYN keeps its IP id hop by hop,
- * so the captures together give each request's trail: the last node that received it without
- * sending it on is where it died, the same node seen twice is a forwarding loop, and the ICMP
- * error that quotes its source port names the router that told the client.
+ * the client's SYNs to it, resets from it, ICMP errors, and each connection's request and
+ * answer segments. A packet keeps its IP id hop by hop, so the captures together give each
+ * request's trail: the last node that received it without sending it on is where it died, the
+ * same node seen twice is a forwarding loop, and the ICMP error that quotes its source port
+ * names the router that told the client. After the handshake, the request and answer segments
+ * say where the rest of the connection went: to a cluster that had no connection for it (an
+ * ECMP change rehashed it), to a node that never answered, or back towards the client and lost.
  *
  * tcpdump runs from the lab runtime (netns) like every other tool in a node. Where it cannot
  * run (a container without it), that node's trail is reported as missing, never guessed.
@@ -22,8 +25,11 @@ export interface TrailPacket {
   ipId: number;
   src: string;
   dst: string;
-  /** synack: the VIP's SYN-ACK, captured at the clients only (did the handshake complete?). */
-  kind: 'syn' | 'synack' | 'rst' | 'icmp';
+  /**
+   * synack: the VIP's SYN-ACK, captured at the clients only (did the handshake complete?).
+   * request / answer: a segment carrying data (PSH) to / from the VIP, at every node.
+   */
+  kind: 'syn' | 'synack' | 'rst' | 'icmp' | 'request' | 'answer';
   sport?: number;
   dport?: number;
   /** For ICMP errors: tcpdump's description ("net 172.30.0.10 unreachable", "time exceeded in-transit"). */
@@ -40,14 +46,17 @@ export interface PacketTrail {
 }
 
 /**
- * The capture filter: SYNs to the VIP, resets from it, ICMP errors (not echo). At a client also
- * the VIP's SYN-ACKs (one per connection): whether a request that got no answer had completed its
- * handshake, and with which arrival, tells a silent cluster from an answer lost on its way back.
+ * The capture filter: SYNs to the VIP, resets from it, ICMP errors (not echo), and the segments
+ * that carry data (PSH: the probe's request, one segment; the answer's first one). At a client
+ * also the VIP's SYN-ACKs (one per connection): whether a request that got no answer had
+ * completed its handshake, and with which arrival, tells a silent cluster from an answer lost
+ * on its way back. The data segments roughly double the trail (measured: docs/failover.md).
  */
 export function trailFilter(vip: string, atClient = false): string {
   return [
     `(tcp and dst host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn)`,
     `(tcp and src host ${vip} and tcp[tcpflags] & tcp-rst != 0)`,
+    `(tcp and host ${vip} and tcp[tcpflags] & (tcp-push|tcp-syn|tcp-rst) == tcp-push)`,
     ...(atClient ? [`(tcp and src host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack))`] : []),
     `(icmp and icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply)`,
   ].join(' or ');
@@ -55,8 +64,24 @@ export function trailFilter(vip: string, atClient = false): string {
 
 const ADDR_PORT = /^(\d+\.\d+\.\d+\.\d+)\.(\d+) > (\d+\.\d+\.\d+\.\d+)\.(\d+): Flags \[([^\]]*)\]/;
 
-/** Parses `tcpdump -i any -nn -tt -v` output: a record is a line starting with the timestamp plus its indented lines. */
-export function parseTcpdump(text: string, node: string): TrailPacket[] {
+/**
+ * The bytes of each packet the trail keeps: the headers it reads (cooked header 20, IP 20, TCP
+ * up to 60), and an ICMP error's quote of a SYN (IP 20 + ICMP 8 + the SYN's IP 20 and TCP with
+ * options 40 = 88 after the cooked header). A whole answer printed by `tcpdump -v` is its
+ * HTTP text, line by line.
+ */
+export const TRAIL_SNAPLEN = 128;
+
+/** A data segment's kind by its direction relative to the VIP (none without the VIP). */
+function dataKind(src: string, dst: string, vip?: string): 'request' | 'answer' | undefined {
+  return dst === vip ? 'request' : src === vip ? 'answer' : undefined;
+}
+
+/**
+ * Parses `tcpdump -i any -nn -tt -v` output: a record is a line starting with the timestamp plus
+ * its indented lines. `vip` tells a request segment from an answer (without it, data is skipped).
+ */
+export function parseTcpdump(text: string, node: string, vip?: string): TrailPacket[] {
   const records: string[][] = [];
   for (const line of text.split('\n')) {
     if (/^\d+\.\d+ /.test(line)) records.push([line]);
@@ -76,14 +101,15 @@ export function parseTcpdump(text: string, node: string): TrailPacket[] {
     };
     const tcp = ADDR_PORT.exec(rest[0]);
     if (tcp) {
-      out.push({
-        ...base,
-        src: tcp[1]!,
-        sport: Number(tcp[2]),
-        dst: tcp[3]!,
-        dport: Number(tcp[4]),
-        kind: tcp[5]!.includes('R') ? 'rst' : tcp[5]!.includes('.') ? 'synack' : 'syn',
-      });
+      const flags = tcp[5]!;
+      const kind = flags.includes('R')
+        ? 'rst'
+        : flags.includes('S')
+          ? flags.includes('.')
+            ? 'synack'
+            : 'syn'
+          : dataKind(tcp[1]!, tcp[3]!, vip);
+      if (kind) out.push({ ...base, src: tcp[1]!, sport: Number(tcp[2]), dst: tcp[3]!, dport: Number(tcp[4]), kind });
       continue;
     }
     const icmp = /^(\d+\.\d+\.\d+\.\d+) > (\d+\.\d+\.\d+\.\d+): ICMP (.*?), length \d+/.exec(rest[0]);
@@ -106,12 +132,12 @@ export function parseTcpdump(text: string, node: string): TrailPacket[] {
 
 /** Captures on `nodes` until stopped (`clients` among them also capture the VIP's SYN-ACKs). */
 export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string, clients: string[] = []): PacketTrail {
-  const captures = startCaptures(lab, nodes, (n) => trailFilter(vip, clients.includes(n)));
+  const captures = startCaptures(lab, nodes, (n) => trailFilter(vip, clients.includes(n)), TRAIL_SNAPLEN);
   return {
     ready: captures.ready,
     async stop() {
       const { outputs, gaps } = await captures.stop();
-      const packets = [...outputs].flatMap(([n, out]) => parseTcpdump(out, n));
+      const packets = [...outputs].flatMap(([n, out]) => parseTcpdump(out, n, vip));
       return { packets: packets.sort((a, b) => a.t - b.t), gaps };
     },
   };

@@ -99,6 +99,14 @@ describe('unexpectedLosses', () => {
     expect(unexpectedLosses([loss(2095, 'reset', 'cluster01', 2097, 3)], w)).toHaveLength(1);
   });
 
+  it('allows a rehash without a captured reset (its request reached the other cluster) only with an ECMP change after it opened', () => {
+    const moved = (t: number) =>
+      ({ ...(loss(t, 'rehashed', 'cluster01', t + 3, 300) as object), rehashedFrom: 'cluster02' }) as never;
+    expect(unexpectedLosses([moved(2095)], w)).toEqual([]);
+    // No ECMP set changed after 2200: nothing in the fabric moved it.
+    expect(unexpectedLosses([moved(2200)], w)).toHaveLength(1);
+  });
+
   it('a loss that ended before the fault, or has no trail although every capture ran, is unexpected', () => {
     expect(
       unexpectedLosses([loss(900, 'black-hole', 'leaf2', 901, 5), loss(1120, 'unknown', 'leaf2', 1121)], w),

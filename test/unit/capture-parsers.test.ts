@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRouteMonitor } from '../../helpers/observe/route-monitor.js';
 import { ownCaptureGaps, parseTcpdump, trailFilter, type TrailPacket } from '../../helpers/observe/packet-trail.js';
-import { ICMP, RST, SYN, SYNACK, VIP } from '../support/tcpdump-text.js';
+import { ANSWER, ICMP, REQUEST, RST, SYN, SYNACK, VIP } from '../support/tcpdump-text.js';
 
 const T = (s: string) => Date.parse(`${s}Z`);
 
@@ -58,6 +58,18 @@ describe('parseTcpdump', () => {
     const [p] = parseTcpdump(SYNACK('1795798058.3', 'eth0', 'In', '192.168.100.11', 31113), 'client');
     expect([p?.kind, p?.dir, p?.dst, p?.dport]).toEqual(['synack', 'In', '192.168.100.11', 31113]);
   });
+
+  it('reads data segments as the request or the answer by their side of the VIP, and skips them without the VIP', () => {
+    const text = [
+      REQUEST('1795798058.4', 'eth1', 'Out', '192.168.100.11', 31114),
+      ANSWER('1795798058.5', 'eth1', 'In', '192.168.100.11', 31114, true),
+    ].join('\n');
+    expect(parseTcpdump(text, 'client', VIP).map((p) => [p.kind, p.dir, p.src, p.sport, p.dst, p.dport])).toEqual([
+      ['request', 'Out', '192.168.100.11', 31114, VIP, 80],
+      ['answer', 'In', VIP, 80, '192.168.100.11', 31114],
+    ]);
+    expect(parseTcpdump(text, 'client')).toEqual([]);
+  });
 });
 
 describe('trailFilter', () => {
@@ -65,6 +77,13 @@ describe('trailFilter', () => {
     const synAcks = /tcp-syn\|tcp-ack\) == \(tcp-syn\|tcp-ack\)/;
     expect(trailFilter('172.30.0.10', true)).toMatch(synAcks);
     expect(trailFilter('172.30.0.10')).not.toMatch(synAcks);
+  });
+
+  it('takes the data segments (PSH without SYN or RST) at every node', () => {
+    for (const atClient of [true, false])
+      expect(trailFilter('172.30.0.10', atClient)).toContain(
+        '(tcp and host 172.30.0.10 and tcp[tcpflags] & (tcp-push|tcp-syn|tcp-rst) == tcp-push)',
+      );
   });
 });
 

@@ -4,7 +4,7 @@
  * A request the probe never sent is a harness error, never a loss.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
+import { parseTcpdump } from '../../helpers/observe/packet-trail.js';
 import {
   attributeLosses,
   describeHarnessError,
@@ -12,38 +12,10 @@ import {
   type AttributionContext,
 } from '../../helpers/observe/loss-attribution.js';
 import { outageStats } from '../../helpers/faults/outage.js';
-import { ICMP, RST, SYN, SYNACK } from '../support/tcpdump-text.js';
+import { ICMP, RST, SYNACK } from '../support/tcpdump-text.js';
+import { ctx, s, t0, trail } from '../support/loss-fixture.js';
 
 describe('attributeLosses', () => {
-  const t0 = 1795798058000;
-  const fib: Record<string, { t: number; hops: string[] }[]> = {
-    spine: [
-      { t: t0, hops: ['10.0.2.11', '10.0.3.11'] },
-      { t: t0 + 200, hops: ['10.0.3.11'] },
-    ],
-    leaf2: [
-      { t: t0, hops: ['192.168.49.2'] },
-      { t: t0 + 90, hops: [] },
-      { t: t0 + 150, hops: ['10.0.2.1'] },
-    ],
-    leaf1: [{ t: t0, hops: ['10.0.1.1'] }],
-  };
-  const ctx: AttributionContext = {
-    clientAddress: { client: '192.168.100.11' },
-    nodeCluster: { cluster01: 'cluster01', cluster02: 'cluster02' },
-    routers: ['leaf1', 'spine', 'leaf2'],
-    fibAt: (r, t) => fib[r]?.filter((c) => c.t <= t).at(-1)?.hops,
-    gaps: {},
-  };
-  const s = (ms: number) => ((t0 + ms) / 1000).toFixed(6);
-  const trail = (sport: number, ms: number, hops: [string, string][], ttl = 64): TrailPacket[] =>
-    hops.flatMap(([node, dir], i) =>
-      parseTcpdump(
-        SYN(s(ms + i * 0.01), 'eth1', dir, ttl - Math.floor(i / 2), 100 + sport, '192.168.100.11', sport),
-        node,
-      ),
-    );
-
   it('a SYN that dies where the FIB is empty is a black hole, with the ICMP that told the client', () => {
     const packets = [
       ...trail(1, 100, [
@@ -145,6 +117,14 @@ describe('attributeLosses', () => {
     expect([silent!.handshakeAt, silent!.detail]).toEqual([
       null,
       expect.stringContaining('no SYN-ACK reached the client'),
+    ]);
+    // A SYN-ACK after the probe gave up (its socket closed) completed nothing.
+    const [late] = attributeLosses([{ ...failed[0]!, ms: 0.2 }], [...reached(9), ...synAck(9)], ctx, t0);
+    expect([late!.handshakeAt, late!.detail]).toEqual([
+      null,
+      expect.stringContaining(
+        'reached the client only at 0.021 s, after the probe gave up at 0.020 s (the handshake never completed)',
+      ),
     ]);
     // A capture that holds no SYN-ACKs at all (an older trail) says nothing either way.
     const [unsaid] = attributeLosses(failed.slice(1), reached(10), ctx, t0);
