@@ -59,7 +59,9 @@ export class Interrupts {
   private onSignal(sig: NodeJS.Signals): void {
     const exit = (fn: () => Promise<unknown>) =>
       void fn()
-        .catch(() => undefined)
+        .catch((err: unknown) =>
+          this.o.progress.info(`${sig}: the clean-up failed: ${err instanceof Error ? err.message : String(err)}`),
+        )
         .finally(() => process.exit(exitCodeFor(sig)));
     if (this.cleanup) {
       this.o.progress.info(`${sig}: ${this.o.then}`);

@@ -42,6 +42,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  process.once('exit', () => removeVitestTmp(project));
   // ANYCAST_VERIFY_DIR (and _TOPOLOGY, _FIXTURES) point the suites at another lab's files;
   // a reused lab is read as `up` built it (helpers/lab/lab-source.ts).
   const reuse = process.env.ANYCAST_VERIFY_REUSE === '1';
@@ -73,11 +74,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await provider.preflight();
   // Ctrl-C or SIGTERM at any moment: during bring-up, it stops and removes what it made; after
   // it, the lab is removed here. Either way the run then exits (helpers/os/interrupts.ts).
-  // Exiting from here skips vitest's own clean-up: remove its temp folder (transformed modules) too.
+  // Exiting from here skips vitest's own clean-up: remove its temp folders (transformed modules) too.
   let pool: LabPool | undefined;
   const removeLabAndVitestTmp = async () => {
-    await Promise.all([provider.down({ progress }), pool?.stop()]);
-    rmSync(project.tmpDir, { recursive: true, force: true });
+    try {
+      await Promise.all([provider.down({ progress }), pool?.stop()]);
+    } finally {
+      removeVitestTmp(project);
+    }
   };
   const interrupts = new Interrupts({
     progress,
@@ -121,7 +125,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     interrupts.dispose();
     await pool?.stop();
     if (interrupts.exitCode !== undefined) {
-      rmSync(project.tmpDir, { recursive: true, force: true });
+      removeVitestTmp(project);
       process.exit(interrupts.exitCode);
     }
     throw err;
@@ -192,4 +196,19 @@ function writePoolSummary(reports: string, pool: LabPool, progress: { info(m: st
     progress.info(
       `scenario labs: critical path ${cp.copy}, ${cp.seconds} s after the pool started (${cp.chain.join(', ')}); slowest scenario: ${summary.slowest?.label} (${summary.slowest?.seconds} s)`,
     );
+}
+
+/**
+ * Vitest's temp folders: the project's and its own instance's (`_tmpDir`, internal in vitest 4:
+ * the modules the run's main process loads after start, e.g. a scenario lab's provider, go
+ * there). Both are removed by vitest's close, which an exit on a signal skips: vitest's own
+ * SIGINT/SIGTERM handler exits 1 ms after the signal (its logger's `addCleanupListeners`, v4.1),
+ * before this setup's clean-up can finish (the lab's reaper then removes the lab). An
+ * interrupted run with scenario labs left the instance's folder in /tmp, three per CI run
+ * (found 2026-12-04); so they also go on the process's `exit`, whatever ends it but SIGKILL.
+ */
+function removeVitestTmp(project: TestProject): void {
+  const own = (project.vitest as unknown as { _tmpDir?: unknown })._tmpDir;
+  for (const dir of [project.tmpDir, typeof own === 'string' ? own : undefined])
+    if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -160,6 +160,10 @@ describe('signals during a run with a scenario lab', () => {
       paths: [],
       ready: true,
     });
+    // Its own temp folder, as above (without it, each interrupted run here left vitest's module
+    // folder in the host's /tmp: three per CI run, found 2026-12-04).
+    const tmp = join(copy.root, 'tmp');
+    mkdirSync(tmp);
     const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/7-all-vips.test.ts'], {
       cwd: PROJECT_ROOT,
       reject: false,
@@ -169,6 +173,7 @@ describe('signals during a run with a scenario lab', () => {
         ANYCAST_VERIFY_DIR: copy.root,
         ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'),
         ANYCAST_VERIFY_SCENARIO_LABS: '1',
+        TMPDIR: tmp,
         ANYCAST_VERIFY_RUN_DIR: runRoot(),
       },
     });
@@ -180,6 +185,7 @@ describe('signals during a run with a scenario lab', () => {
       throw new Error(`${err.message}\n--- the run's output:\n${r.all ?? ''}`);
     });
     expect(r.all).toContain(`removing lab "${model.name}" left behind by pid ${process.pid}`);
+    if (sig !== 'SIGKILL') expect(readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e))).toEqual([]);
   });
 });
 
