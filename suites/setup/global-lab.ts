@@ -199,16 +199,17 @@ function writePoolSummary(reports: string, pool: LabPool, progress: { info(m: st
 }
 
 /**
- * Vitest's temp folders: the project's and its own instance's (`_tmpDir`, internal in vitest 4:
- * the modules the run's main process loads after start, e.g. a scenario lab's provider, go
- * there). Both are removed by vitest's close, which an exit on a signal skips: vitest's own
- * SIGINT/SIGTERM handler exits 1 ms after the signal (its logger's `addCleanupListeners`, v4.1),
- * before this setup's clean-up can finish (the lab's reaper then removes the lab). An
- * interrupted run with scenario labs left the instance's folder in /tmp, three per CI run
- * (found 2026-12-04); so they also go on the process's `exit`, whatever ends it but SIGKILL.
+ * Vitest's temp folders: every project's (`npm test` runs two: unit and lab) and its own
+ * instance's (`_tmpDir`, internal in vitest 4: the modules the run's main process loads after
+ * start, e.g. a scenario lab's provider, go there). All are removed by vitest's close, which an
+ * exit on a signal skips: vitest's own SIGINT/SIGTERM handler exits 1 ms after the signal (its
+ * logger's `addCleanupListeners`, v4.1), before this setup's clean-up can finish (the lab's
+ * reaper then removes the lab). Interrupted runs left them in /tmp: three per CI run, from the
+ * scenario-lab signal tests, and the unit project's after a SIGTERM to `npm test` (found
+ * 2026-12-04); so they also go on the process's `exit`, whatever ends it but SIGKILL.
  */
 function removeVitestTmp(project: TestProject): void {
   const own = (project.vitest as unknown as { _tmpDir?: unknown })._tmpDir;
-  for (const dir of [project.tmpDir, typeof own === 'string' ? own : undefined])
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  const dirs = [project.tmpDir, ...project.vitest.projects.map((p) => p.tmpDir), typeof own === 'string' ? own : ''];
+  for (const dir of new Set(dirs)) if (dir) rmSync(dir, { recursive: true, force: true });
 }
