@@ -368,8 +368,10 @@ function afterHandshake(f: FailedRequest, trail: SynTrail, { rel, dataCaptured }
   const answer = trail.data.filter((p) => p.kind === 'answer');
   const reached = request.find((p) => p.node === node && p.dir === 'In');
   if (!reached) {
-    const lastIn = request.filter((p) => p.dir === 'In').at(-1);
+    // Followed by its first transmission's IP id (a retransmission, seconds later and after the
+    // probe gave up, gets its own and may end elsewhere).
     const left = request.find((p) => p.node === f.client && p.dir === 'Out');
+    const lastIn = request.filter((p) => p.dir === 'In' && (!left || p.ipId === left.ipId)).at(-1);
     if (lastIn) return `; its request was last seen arriving at ${lastIn.node} at ${rel(lastIn.t)}`;
     if (left) return `; its request left ${f.client} at ${rel(left.t)} and no node received it`;
     return `; its request was captured nowhere, not even leaving ${f.client}`;

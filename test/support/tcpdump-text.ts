@@ -17,9 +17,9 @@ export const RST = (ts: string, dev: string, to: string, dport: number) =>
 /** The VIP's SYN-ACK to `to`:`dport`, seen on `dev` in direction `dir`. */
 export const SYNACK = (ts: string, dev: string, dir: string, to: string, dport: number) =>
   `${ts} ${dev}    ${dir.padEnd(3)} IP (tos 0x0, ttl 61, id 0, offset 0, flags [DF], proto TCP (6), length 60)\n    ${VIP}.80 > ${to}.${dport}: Flags [S.], cksum 0x1 (correct), seq 5, ack 2, win 65160, length 0`;
-/** The request segment from `from`:`sport` to the VIP, as `tcpdump -v -s 128` prints it (HTTP cut short). */
-export const REQUEST = (ts: string, dev: string, dir: string, from: string, sport: number) =>
-  `${ts} ${dev}  ${dir.padEnd(3)} IP (tos 0x0, ttl 64, id 31781, offset 0, flags [DF], proto TCP (6), length 218)\n    ${from}.${sport} > ${VIP}.80: Flags [P.], seq 1:167, ack 1, win 63, options [nop,nop,TS val 1 ecr 2], length 166: HTTP, length: 166\n\tGET / HTTP/1.1\n\thost: ${VIP} [|http]`;
+/** The request segment from `from`:`sport` to the VIP, as `tcpdump -v -s 128` prints it (HTTP cut short); `id`: its IP id. */
+export const REQUEST = (ts: string, dev: string, dir: string, from: string, sport: number, id = 31781) =>
+  `${ts} ${dev}  ${dir.padEnd(3)} IP (tos 0x0, ttl 64, id ${id}, offset 0, flags [DF], proto TCP (6), length 218)\n    ${from}.${sport} > ${VIP}.80: Flags [P.], seq 1:167, ack 1, win 63, options [nop,nop,TS val 1 ecr 2], length 166: HTTP, length: 166\n\tGET / HTTP/1.1\n\thost: ${VIP} [|http]`;
 /** The VIP's answer segment to `to`:`dport` (its first, with FIN when `fin`). */
 export const ANSWER = (ts: string, dev: string, dir: string, to: string, dport: number, fin = false) =>
   `${ts} ${dev}  ${dir.padEnd(3)} IP (tos 0x0, ttl 61, id 50394, offset 0, flags [DF], proto TCP (6), length 571)\n    ${VIP}.80 > ${to}.${dport}: Flags [${fin ? 'FP.' : 'P.'}], seq 1:520, ack 167, win 64, options [nop,nop,TS val 3 ecr 1], length 519: HTTP, length: 519\n\tHTTP/1.1 200 OK [|http]`;

@@ -57,6 +57,11 @@ describe('after the handshake, the request and answer segments say where the res
     expect(one(15, [...handshake(15), ...req(15, 'spine', 'In', 22.1)]).detail).toContain(
       'its request was last seen arriving at spine at 0.022 s',
     );
+    // A retransmission (its own IP id) seconds later, after the probe gave up, does not move where the request died.
+    const resent = parseTcpdump(REQUEST(s(3300), 'eth1', 'In', C, 18, 4242), 'leaf2', VIP);
+    expect(one(18, [...handshake(18), ...req(18, 'spine', 'In', 22.1), ...resent]).detail).toContain(
+      'its request was last seen arriving at spine at 0.022 s',
+    );
     expect(one(16, handshake(16)).detail).toContain('its request left client at 0.022 s and no node received it');
     const noRequest = [
       ...trail(17, 20, [['cluster02', 'In']]),
