@@ -12,6 +12,8 @@ const SCENARIO_LABS = scenarioLabCount(providerName());
 // Every scenario suite starts at once and queues its leases (the pool grants the longest
 // scenario first), with one more worker for the read-only suites, one after another.
 const LAB_FILES_AT_ONCE = SCENARIO_SUITES.length + 1;
+// In every project: a worker whose main process is gone stops what it started and ends.
+const EXIT_WHEN_ORPHANED = 'suites/setup/exit-when-orphaned.ts';
 
 export default defineConfig({
   test: {
@@ -25,6 +27,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          setupFiles: [EXIT_WHEN_ORPHANED],
           // Not vitest's 5 s: many unit tests run the CLI as a user does (a Node process that
           // loads the model and checks schemas). Measured: 1.6–2.6 s under the flake loop's load
           // (one busy core), 5.1 s with a second lab coming up beside it, which timed one out.
@@ -43,6 +46,7 @@ export default defineConfig({
         test: {
           name: 'process',
           include: ['test/process/**/*.test.ts'],
+          setupFiles: [EXIT_WHEN_ORPHANED],
           fileParallelism: false,
           testTimeout: 120_000,
           sequence: { groupOrder: 1 },
@@ -55,7 +59,7 @@ export default defineConfig({
           // The rehearsal brings up labs of its own and takes minutes: a project of its own.
           exclude: ['suites/9-rehearsal.test.ts'],
           globalSetup: ['suites/setup/global-lab.ts'],
-          setupFiles: ['suites/setup/lab-health.ts'],
+          setupFiles: [EXIT_WHEN_ORPHANED, 'suites/setup/lab-health.ts'],
           // The read-only suites share the run's lab; each scenario leases a copy of its own, so
           // the files run side by side (the scenario suites first: they hold the critical path).
           // Without copies: one lab, one file at a time, in file-name order.
@@ -71,6 +75,7 @@ export default defineConfig({
         test: {
           name: 'rehearsal',
           include: ['suites/9-rehearsal.test.ts'],
+          setupFiles: [EXIT_WHEN_ORPHANED],
           fileParallelism: false,
           sequence: { groupOrder: 3 },
         },

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/mutants/**/*.test.ts'],
+    setupFiles: ['suites/setup/exit-when-orphaned.ts'],
     fileParallelism: false,
     testTimeout: 300_000,
   },

@@ -1,34 +1,31 @@
 /**
  * Lifecycle safety, at process level: bad input is rejected before anything exists; Ctrl-C,
- * SIGTERM and SIGKILL at several moments of `up` and of a test run leave nothing behind; a
+ * SIGTERM and SIGKILL at several moments of `up` leave nothing behind (during a test run:
+ * run-signals.test.ts); a
  * lab left by a killed run is removed by the next `up`; a second `up` is refused with the
  * owner's PID; a daemon that dies is reported with its log. Each test builds its own small
  * lab from a renamed copy of the files, so it never touches the suites' lab.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetnsProvider } from '../../helpers/providers/netns/netns-provider.js';
 import { bringUp } from '../../helpers/lab/bring-up.js';
-import { readState, runRoot, writeState } from '../../helpers/os/run-state.js';
+import { readState } from '../../helpers/os/run-state.js';
 import { silentProgress } from '../../helpers/os/progress.js';
 import { Deadline, waitUntil } from '../../helpers/os/poll.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
-import { CLI, expectHostClean, leftovers, namedCopy, outputContains, startCli } from '../support/host.js';
-
-const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-
-/** Ends a CLI child still running when its test ends (a marker that never came, say). */
-function reapChild(child: { pid?: number; exitCode?: number | null }) {
-  onTestFinished(() => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  });
-}
+import {
+  CLI,
+  expectHostClean,
+  leftovers,
+  namedCopy,
+  outputContains,
+  reapChild,
+  startCli,
+  VITEST,
+} from '../support/host.js';
 
 describe('bad input', () => {
   it('`up` on a broken copy exits 2 naming file and field, and creates nothing', async () => {
@@ -101,91 +98,6 @@ describe('signals during `up`', () => {
     for (let i = 0; i < 2; i++)
       expect((await execa(process.execPath, [CLI, '-C', copy.root, 'down'], { reject: false })).exitCode).toBe(0);
     await expectHostClean(model);
-  });
-});
-
-describe('signals during a test run', () => {
-  it.each([
-    ['SIGINT', 'during the global bring-up', /✔ FRR \S+ on/],
-    ['SIGTERM', 'while the tests run', 'converged in'],
-    ['SIGKILL', 'while the tests run', 'converged in'],
-  ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
-    const { copy, model } = namedCopy(`pt-run-${sig.toLowerCase()}`);
-    // Its own reports folder (the inner run must not overwrite this run's) and its own temp
-    // folder, to see what an interrupted run leaves there (vitest keeps transformed modules in it).
-    const tmp = join(copy.root, 'tmp');
-    mkdirSync(tmp);
-    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], {
-      cwd: PROJECT_ROOT,
-      reject: false,
-      detached: true,
-      all: true,
-      env: {
-        ANYCAST_VERIFY_DIR: copy.root,
-        ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'),
-        TMPDIR: tmp,
-        ANYCAST_VERIFY_RUN_DIR: runRoot(),
-      },
-    });
-    reapChild(child);
-    await outputContains(child, marker, 90_000);
-    // Like Ctrl-C in a terminal: the whole process group gets the signal.
-    process.kill(-child.pid!, sig);
-    await child;
-    await expectHostClean(model);
-    // SIGKILL leaves vitest no chance; the others must leave the temp folder empty, but for
-    // tsx's compile cache (tsx-<uid>: one folder, reused by every later run of the CLI).
-    if (sig !== 'SIGKILL') expect(readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e))).toEqual([]);
-  });
-});
-
-describe('signals during a run with a scenario lab', () => {
-  // Suite 7 leases one copy of the lab (helpers/lab/lab-pool.ts): the copy is brought up by the
-  // run's global setup when the suite asks, and must go with the run whatever ends it.
-  it.each([
-    ['SIGINT', 'while the copy comes up', /lab pt-sc-sigint-s1: ✔ FRR \S+ on/],
-    ['SIGTERM', 'while a scenario runs on the copy', 'runs "every VIP fails over at once"'],
-    ['SIGKILL', 'while a scenario runs on the copy', 'runs "every VIP fails over at once"'],
-  ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
-    const { copy, model } = namedCopy(`pt-sc-${sig.toLowerCase()}`);
-    // A record left by a run that died (its owner gone): claiming the lab removes it, run folder
-    // and all, and the pool's socket in that folder must outlive that (it once did not).
-    writeState({
-      lab: model.name,
-      provider: 'netns',
-      owner: { pid: process.pid, startTime: 'not this process', persistent: false, command: 'a run that died' },
-      createdAt: new Date().toISOString(),
-      namespaces: [],
-      processes: [],
-      paths: [],
-      ready: true,
-    });
-    // Its own temp folder, as above (without it, each interrupted run here left vitest's module
-    // folder in the host's /tmp: three per CI run, found 2026-12-04).
-    const tmp = join(copy.root, 'tmp');
-    mkdirSync(tmp);
-    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/7-all-vips.test.ts'], {
-      cwd: PROJECT_ROOT,
-      reject: false,
-      detached: true,
-      all: true,
-      env: {
-        ANYCAST_VERIFY_DIR: copy.root,
-        ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'),
-        ANYCAST_VERIFY_SCENARIO_LABS: '1',
-        TMPDIR: tmp,
-        ANYCAST_VERIFY_RUN_DIR: runRoot(),
-      },
-    });
-    reapChild(child);
-    await outputContains(child, marker, 90_000);
-    process.kill(-child.pid!, sig);
-    const r = await child.catch((e: { all?: string }) => e);
-    await expectHostClean(model).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- the run's output:\n${r.all ?? ''}`);
-    });
-    expect(r.all).toContain(`removing lab "${model.name}" left behind by pid ${process.pid}`);
-    if (sig !== 'SIGKILL') expect(readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e))).toEqual([]);
   });
 });
 

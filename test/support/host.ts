@@ -20,6 +20,18 @@ import { silentProgress } from '../../helpers/os/progress.js';
 import { labCopy, PROJECT_ROOT } from './lab-copy.js';
 
 export const CLI = join(PROJECT_ROOT, 'bin', 'anycast-verify.mjs');
+export const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+
+/** Ends a CLI child still running when its test ends (a marker that never came, say). */
+export function reapChild(child: { pid?: number; exitCode?: number | null }) {
+  onTestFinished(() => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
+}
 
 /** A copy of the lab under its own name (so it never touches the suites' lab), whose lab goes when the test ends, whatever its outcome. */
 export function namedCopy(name: string) {

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { SpawnedProcess } from '../api/lab-handle.js';
+import { stopIfOrphaned } from '../../os/orphaned-worker.js';
 
 /** Upper bound on any observer's life inside a container (the longest failover run is far shorter). */
 export const CONTAINER_PROCESS_MAX_SECONDS = 900;
@@ -38,7 +39,7 @@ export function spawnInContainer(container: string, argv: string[]): SpawnedProc
     child.on('close', (code) => resolve({ stdout: output(), stderr, exitCode: code ?? 1 }));
     child.on('error', (err) => resolve({ stdout: output(), stderr: `${stderr}${err.message}`, exitCode: 127 }));
   });
-  return {
+  return stopIfOrphaned({
     done,
     output,
     errorOutput: () => stderr,
@@ -47,5 +48,5 @@ export function spawnInContainer(container: string, argv: string[]): SpawnedProc
       if (p) spawn('docker', ['exec', container, 'kill', '-TERM', p], { stdio: 'ignore' }).on('error', () => undefined);
       else child.kill('SIGTERM');
     },
-  };
+  });
 }

@@ -23,6 +23,7 @@ import { describeRuntimeOf, resolveRuntimeOf, runtimeFor, runtimeOfVersions } fr
 import { allRuntimes, builtRuntime, RuntimeMissingError } from '../../runtimes/store.js';
 import { chrootArgv, inRuntime } from '../../runtimes/in-runtime.js';
 import { spawn as spawnChild } from 'node:child_process';
+import { stopIfOrphaned } from '../../os/orphaned-worker.js';
 import {
   type SpeakerRestart,
   type FaultKind,
@@ -451,7 +452,12 @@ export class NetnsHandle implements LabHandle {
       child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? 1 }));
       child.on('error', (err) => resolve({ stdout, stderr: `${stderr}${err.message}`, exitCode: 127 }));
     });
-    return { done, output: () => stdout, errorOutput: () => stderr, stop: () => void child.kill('SIGTERM') };
+    return stopIfOrphaned({
+      done,
+      output: () => stdout,
+      errorOutput: () => stderr,
+      stop: () => void child.kill('SIGTERM'),
+    });
   }
 
   async health(): Promise<string | undefined> {
