@@ -14,7 +14,7 @@ import { ROOMS as ROOM_LIST } from './helpers/rooms.mjs';
 const ROOMS = ROOM_LIST.map(([room]) => room);
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', '.schemas/', 'coverage/'] },
+  { ignores: ['node_modules/', 'reports/', '.schemas/', 'coverage/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

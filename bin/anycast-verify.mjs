@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Entry point for `npx anycast-verify`: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
+// Entry point for `npx anycast-verify`: the TypeScript CLI, from its esbuild bundle when it can
+// be kept current, else through tsx's loader (cli-bundle.mjs says why).
+import { loadCli } from './cli-bundle.mjs';
 
-register();
-const { main } = await import('../helpers/cli/main.ts');
+const { main } = await loadCli();
 await main(process.argv);
