@@ -3,6 +3,9 @@
 # does: each run gets its own bounded busy loop (killed by PID when the run ends), its log and
 # its reports copied to OUT/run<i>, and one summary line in OUT/summary.txt. Run it on a clean
 # clone, never beside another lab of the same name.  Usage: scripts/flake-loop.sh [N=20] [OUT]
+# Anything else on the host must yield to it: `nice` orders processes only within a session when
+# the kernel's autogroup is on; lower another shell's whole session with `echo 19 > /proc/self/autogroup`
+# (docs/versions-and-findings.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20}
