@@ -29,11 +29,6 @@ export function stopIfOrphaned<T extends Stoppable>(p: T): T {
   return p;
 }
 
-/** How many registered processes are still running (for tests). */
-export function runningCount(): number {
-  return running.size;
-}
-
 /**
  * In a child process with an IPC channel (a vitest forks worker): when the channel closes, stop
  * what `stopIfOrphaned` registered and end this process. Installed once per process, whatever
