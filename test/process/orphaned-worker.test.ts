@@ -10,22 +10,25 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import config from '../../vitest.config.js';
 import { Deadline, waitUntil } from '../../helpers/os/poll.js';
-import { processStartTime } from '../../helpers/os/run-state.js';
+import { isSameProcessAlive, processStartTime } from '../../helpers/os/run-state.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
 const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const FIXTURE = join(PROJECT_ROOT, 'test', 'process', 'fixtures', 'orphaned-worker');
 const SETUP = 'suites/setup/exit-when-orphaned.ts';
 
-/** Alive and not a zombie (a container's PID 1 may never reap one). */
-function alive(pid: number): boolean {
-  if (processStartTime(pid) === undefined) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+interface Watched {
+  what: string;
+  pid: number;
+  /** The kernel's start time, read when the PID was learnt: a reused PID is not this process. */
+  startTime: string;
+}
+
+/** The process behind a PID, to be followed by `isSameProcessAlive` (gone, reused or a zombie is not alive). */
+function watch(what: string, pid: number): Watched {
+  const startTime = processStartTime(pid);
+  if (startTime === undefined) throw new Error(`the ${what} (pid ${pid}) is not running`);
+  return { what, pid, startTime };
 }
 
 describe('a test run whose main process is gone', () => {
@@ -38,10 +41,9 @@ describe('a test run whose main process is gone', () => {
   it('a SIGTERM to vitest alone: its worker stops the process it held and ends', { timeout: 90_000 }, async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'av-orphan-'));
     const pidFile = join(tmp, 'pids.json');
-    const seen: { pids?: { worker: number; held: number } } = {};
+    const watched: Watched[] = [];
     onTestFinished(() => {
-      for (const pid of seen.pids ? [seen.pids.worker, seen.pids.held] : [])
-        if (alive(pid)) process.kill(pid, 'SIGKILL');
+      for (const p of watched.filter(isSameProcessAlive)) process.kill(p.pid, 'SIGKILL');
       rmSync(tmp, { recursive: true, force: true });
     });
     // vitest's own temp folder goes into tmp too, removed with it.
@@ -55,8 +57,9 @@ describe('a test run whose main process is gone', () => {
       deadline: new Deadline(60_000),
       graceMs: 0,
     });
-    const pids = (seen.pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { worker: number; held: number });
-    expect(alive(pids.worker) && alive(pids.held)).toBe(true);
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { worker: number; held: number };
+    watched.push(watch('worker', pids.worker), watch('held process', pids.held));
+    expect(watched.every(isSameProcessAlive)).toBe(true);
 
     main.kill('SIGTERM');
     const r = await main;
@@ -64,9 +67,9 @@ describe('a test run whose main process is gone', () => {
     // Node closes the IPC channel as the main process exits; measured: the worker ends ~50 ms later.
     await waitUntil(
       async () =>
-        [pids.worker, pids.held]
-          .filter(alive)
-          .map((p) => `${p === pids.worker ? 'worker' : 'held process'} ${p} still running`)
+        watched
+          .filter(isSameProcessAlive)
+          .map((p) => `${p.what} ${p.pid} still running`)
           .join(', ') || undefined,
       { what: 'the orphaned worker and its process to end', deadline: new Deadline(10_000), graceMs: 0 },
     );

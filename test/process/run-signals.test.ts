@@ -13,6 +13,36 @@ import { Deadline, waitUntil } from '../../helpers/os/poll.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 import { expectHostClean, namedCopy, outputContains, reapChild, VITEST } from '../support/host.js';
 
+/**
+ * `vitest run --project lab <suite>` on the copy, as its own process group (detached, so a signal
+ * can reach the group or its main process alone), with its own reports folder (the inner run must
+ * not overwrite this run's) and its own temp folder, to see what an interrupted run leaves there
+ * (vitest keeps transformed modules in it; without it, each interrupted run left vitest's module
+ * folder in the host's /tmp: three per CI run, found 2026-12-04).
+ */
+function startRun(root: string, suite: string, env: Record<string, string> = {}) {
+  const tmp = join(root, 'tmp');
+  mkdirSync(tmp);
+  const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', suite], {
+    cwd: PROJECT_ROOT,
+    reject: false,
+    detached: true,
+    all: true,
+    env: {
+      ANYCAST_VERIFY_DIR: root,
+      ANYCAST_VERIFY_REPORTS: join(root, 'run-reports'),
+      TMPDIR: tmp,
+      ANYCAST_VERIFY_RUN_DIR: runRoot(),
+      ...env,
+    },
+  });
+  reapChild(child);
+  return { child, tmp };
+}
+
+/** The temp folder an interrupted run leaves: nothing but tsx's compile cache (tsx-<uid>: one folder, reused by every later run of the CLI). */
+const leftInTmp = (tmp: string) => readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e));
+
 describe('signals during a test run', () => {
   it.each([
     ['SIGINT', 'during the global bring-up', /✔ FRR \S+ on/],
@@ -20,31 +50,14 @@ describe('signals during a test run', () => {
     ['SIGKILL', 'while the tests run', 'converged in'],
   ] as const)('%s %s leaves nothing behind', async (sig, _when, marker) => {
     const { copy, model } = namedCopy(`pt-run-${sig.toLowerCase()}`);
-    // Its own reports folder (the inner run must not overwrite this run's) and its own temp
-    // folder, to see what an interrupted run leaves there (vitest keeps transformed modules in it).
-    const tmp = join(copy.root, 'tmp');
-    mkdirSync(tmp);
-    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/1-bgp-sessions.test.ts'], {
-      cwd: PROJECT_ROOT,
-      reject: false,
-      detached: true,
-      all: true,
-      env: {
-        ANYCAST_VERIFY_DIR: copy.root,
-        ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'),
-        TMPDIR: tmp,
-        ANYCAST_VERIFY_RUN_DIR: runRoot(),
-      },
-    });
-    reapChild(child);
+    const { child, tmp } = startRun(copy.root, 'suites/1-bgp-sessions.test.ts');
     await outputContains(child, marker, 90_000);
     // Like Ctrl-C in a terminal: the whole process group gets the signal.
     process.kill(-child.pid!, sig);
     await child;
     await expectHostClean(model);
-    // SIGKILL leaves vitest no chance; the others must leave the temp folder empty, but for
-    // tsx's compile cache (tsx-<uid>: one folder, reused by every later run of the CLI).
-    if (sig !== 'SIGKILL') expect(readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e))).toEqual([]);
+    // SIGKILL leaves vitest no chance; the others must leave the temp folder empty.
+    if (sig !== 'SIGKILL') expect(leftInTmp(tmp)).toEqual([]);
   });
 });
 
@@ -75,24 +88,7 @@ describe('signals during a run with a scenario lab', () => {
       paths: [],
       ready: true,
     });
-    // Its own temp folder, as above (without it, each interrupted run here left vitest's module
-    // folder in the host's /tmp: three per CI run, found 2026-12-04).
-    const tmp = join(copy.root, 'tmp');
-    mkdirSync(tmp);
-    const child = execa(process.execPath, [VITEST, 'run', '--project', 'lab', 'suites/7-all-vips.test.ts'], {
-      cwd: PROJECT_ROOT,
-      reject: false,
-      detached: true,
-      all: true,
-      env: {
-        ANYCAST_VERIFY_DIR: copy.root,
-        ANYCAST_VERIFY_REPORTS: join(copy.root, 'run-reports'),
-        ANYCAST_VERIFY_SCENARIO_LABS: '1',
-        TMPDIR: tmp,
-        ANYCAST_VERIFY_RUN_DIR: runRoot(),
-      },
-    });
-    reapChild(child);
+    const { child, tmp } = startRun(copy.root, 'suites/7-all-vips.test.ts', { ANYCAST_VERIFY_SCENARIO_LABS: '1' });
     await outputContains(child, marker, 90_000);
     process.kill(alone ? child.pid! : -child.pid!, sig);
     const r = await child.catch((e: { all?: string }) => e);
@@ -109,6 +105,6 @@ describe('signals during a run with a scenario lab', () => {
       { what: "the run's processes to end", deadline: new Deadline(10_000), graceMs: 0 },
     );
     expect(r.all).toContain(`removing lab "${model.name}" left behind by pid ${process.pid}`);
-    if (sig !== 'SIGKILL') expect(readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e))).toEqual([]);
+    if (sig !== 'SIGKILL') expect(leftInTmp(tmp)).toEqual([]);
   });
 });
