@@ -160,7 +160,7 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
           // This fault's run, shared with the established-connection claims below where runShares says so (fault-runs.ts).
           const run = await faultRun(ctx, kind, 'fresh', WEIGHTS[kind]).catch(notVerifiedUnsupported(ctx));
           const { target: ownTarget } = run;
-          const tl = freshView(run.tl)!;
+          const tl = freshView(run.tl) ?? expect.unreachable(`${kind}'s run did not watch fresh connections`);
           const found = failoverFindings(run.lab.model, ownTarget, tl);
           recordOutcome(task, tl);
           recordFailover(task, ownTarget, tl, found);
@@ -229,20 +229,19 @@ function judgeHeld({ judged, faultBand, backBand }: RehashFindings): void {
           expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
           // The run the fresh-connection claims above judge, where runShares says so (fault-runs.ts).
           const run = await faultRun(ctx, kind, 'held', WEIGHTS[kind]).catch(notVerifiedUnsupported(ctx));
-          const tl = heldView(run.tl);
-          expect(tl, `${kind}'s run watched the held connections`).toBeDefined();
-          recordRehashHarness(task, tl!);
+          const tl = heldView(run.tl) ?? expect.unreachable(`${kind}'s run did not watch the held connections`);
+          recordRehashHarness(task, tl);
           // A connection the script could not even open (bind or connect failed inside the client)
           // is a harness error: it is neither a break nor a pass, and fails the test by name.
           expect(
-            tl!.observed.held.harness.map(
-              (h) => `${((h.t - tl!.tFault) / 1000).toFixed(3)} s ${h.client} port ${h.sport}: ${h.cause}`,
+            tl.observed.held.harness.map(
+              (h) => `${((h.t - tl.tFault) / 1000).toFixed(3)} s ${h.client} port ${h.sport}: ${h.cause}`,
             ),
             'harness errors: connections the script could not open (not network breaks; see probe.mjs on source ports)',
           ).toEqual([]);
-          expect(tl!.late, 'the fabric moved within its budget and came back within its budget').toEqual([]);
-          const found = rehashFindings(run.target, tl!)!;
-          writeRehashArtefacts(task, inject('reportsDir'), run.target, tl!, found);
+          expect(tl.late, 'the fabric moved within its budget and came back within its budget').toEqual([]);
+          const found = rehashFindings(run.target, tl)!;
+          writeRehashArtefacts(task, inject('reportsDir'), run.target, tl, found);
           recordRehash(task, run.target, found);
           judgeHeld(found);
         },

@@ -5,22 +5,19 @@
  * attached at once, instead of each waiting out the same timers on a run of its own
  * (node-link-down alone waits ~24 s of hold and graceful-restart timers; measured in
  * docs/scenario-labs.md). The first test that asks for a kind leases its scenario lab and runs
- * it; the others await that run (runShares says which faults keep separate runs, and why). A test file has one module registry, so both describes of
- * suite 4 share these runs; another file would run its own.
+ * it; the others await that run (runShares says which faults keep separate runs, and why). A
+ * test file has one module registry, so both describes of suite 4 share these runs; another file
+ * would run its own.
  */
 import type { TestContext } from 'vitest';
 import { runFault } from '../helpers/experiment/run-fault.js';
-import { probeObserver } from '../helpers/experiment/probe-observer.js';
-import { trailObserver } from '../helpers/experiment/trail-observer.js';
-import { bgpObserver } from '../helpers/experiment/bgp-observer.js';
-import { heldObserver } from '../helpers/experiment/held-observer.js';
+import { probeObserver, type ProbeRecords } from '../helpers/experiment/probe-observer.js';
+import { trailObserver, type Trail } from '../helpers/experiment/trail-observer.js';
+import { bgpObserver, type BgpSeen } from '../helpers/experiment/bgp-observer.js';
+import { heldObserver, type HeldSeen } from '../helpers/experiment/held-observer.js';
 import type { FailoverTimeline } from '../helpers/experiment/failover-findings.js';
 import type { RehashTimeline } from '../helpers/experiment/rehash-findings.js';
 import type { FaultTimeline, Observers } from '../helpers/experiment/timeline.js';
-import type { ProbeRecords } from '../helpers/experiment/probe-observer.js';
-import type { Trail } from '../helpers/experiment/trail-observer.js';
-import type { BgpSeen } from '../helpers/experiment/bgp-observer.js';
-import type { HeldSeen } from '../helpers/experiment/held-observer.js';
 import { faultTarget, type FaultTarget } from '../helpers/faults/fault-target.js';
 import { HELD_DEFAULTS } from '../helpers/traffic/held-connections.js';
 import { FAULT_KINDS, faultKindsOf, type FaultKind } from '../helpers/providers/api/fault-kinds.js';
