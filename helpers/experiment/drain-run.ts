@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { budgetFault, providerAllowances, type FaultTarget } from '../faults/fault-target.js';
+import { fromCommand } from '../faults/budgets.js';
 import type { Allowance } from '../faults/hop-allowance.js';
 import { stepBudget, type DrainBudget } from '../faults/drain-budget.js';
 import { announceAllowance, type Announcer } from '../faults/announce-delay.js';
@@ -146,8 +147,10 @@ function reacher(fib: ReturnType<typeof monitorRoutes>, vip: string, budget: Dra
 export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainPlan): Promise<DrainRun> {
   const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
   const injection = providerAllowances(lab, 'vip-withdrawn').detect;
-  const budget = { seconds: spec.detect.seconds, formula: spec.detect.formula, ...(injection ? { injection } : {}) };
-  const backBudget = spec.failBack.seconds;
+  // A drain is timed from its own commands: the withdrawal's budget with the injection in it (fromCommand).
+  const detect = fromCommand(spec, 'detect');
+  const budget = { seconds: detect.seconds, formula: detect.formula, ...(injection ? { injection } : {}) };
+  const backBudget = fromCommand(spec, 'failBack').seconds;
   const maxSeconds = Math.ceil(4 * budget.seconds + 2 * backBudget + 60);
   const leaf = target.session.a.node;
   const victimAddress = target.session.b.address;

@@ -25,6 +25,7 @@ import {
 } from './waterfall.js';
 import { expectedVipRoutes } from '../model/expected-routes.js';
 import { FAULT_KINDS } from '../providers/api/fault-kinds.js';
+import { phaseAnchor, type AnchoredPhase, type PhaseAnchor } from './fault-effect.js';
 
 export type FailoverTimeline = FaultTimeline<{ probes: ProbeRecords; trail: Trail; bgp: BgpSeen }>;
 export type ClientStats = [client: string, stats: OutageStats][];
@@ -36,9 +37,14 @@ export interface FailoverFindings {
   /** Losses without a cause this fault allows (fabric moves), or every loss (fabric holds). */
   unexpected: { loss: LostRequest; why: string }[];
   clients: ClientStats;
-  /** Seconds from the fault to every ECMP router moved, and from the restore to every one back. */
+  /**
+   * Seconds from the fault taking effect to every ECMP router moved, and from the restore taking
+   * effect to every one back; each from its command when its effect was not seen (`anchors`).
+   */
   movedS?: number;
   backS?: number;
+  /** Where the move and the fail-back are timed from, and the budget each is held to (./fault-effect.ts). */
+  anchors?: Record<AnchoredPhase, PhaseAnchor>;
   /** The victim path's first change (see firstPathChange) and how late the monitor stamped it. */
   tFirstChange?: number;
   monitorLagMs?: number;
@@ -92,6 +98,11 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
       : 'no window: the fabric did not move and come back within the wait';
     return { ...base, unexpected: losses.map((loss) => ({ loss, why })) };
   }
+  const evidence = { ...tl, bgp: tl.observed.bgp };
+  const anchors = {
+    detect: phaseAnchor(m, target, evidence, 'detect', tMoved),
+    failBack: phaseAnchor(m, target, evidence, 'failBack', tBack),
+  };
   const onPath = onPathOf(target);
   const first = firstPathChange(events.find((c) => onPath.includes(c.router))?.t, losses, onPath, tl.tFault, tMoved);
   const unexpected = unexpectedLosses(losses, {
@@ -112,8 +123,9 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
     ...base,
     relapses,
     unexpected,
-    movedS: (tMoved - tl.tFault) / 1000,
-    backS: (tBack - tl.tRestore) / 1000,
+    movedS: (tMoved - anchors.detect.t) / 1000,
+    backS: (tBack - anchors.failBack.t) / 1000,
+    anchors,
     tFirstChange: first.t,
     monitorLagMs: first.monitorLagMs,
   };

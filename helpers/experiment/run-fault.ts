@@ -8,7 +8,7 @@
  * missing and the suite fails that claim by name, with every other observation still recorded.
  */
 import { budgetFault, settleBeforeFault, type FaultTarget } from '../faults/fault-target.js';
-import type { FaultSpec } from '../faults/budgets.js';
+import { fromCommand, type FaultSpec } from '../faults/budgets.js';
 import { monitorRoutes, pairKey, waitReached, type FibReach, type RouteMonitor } from '../observe/route-monitor.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import { Deadline } from '../os/poll.js';
@@ -46,8 +46,10 @@ export async function runFault<O extends Observers>(
   const plan = resolved(lab, scenario);
   await settleBeforeFault(lab, target);
   const { spec, negotiated } = await budgetFault(lab, target, kind);
-  const maxSeconds = Math.ceil(spec.detect.seconds + spec.failBack.seconds + OBSERVER_MARGIN_SECONDS);
-  const fib = monitorRoutes(lab, plan.watch.routers, plan.watch.prefixes);
+  const maxSeconds = Math.ceil(
+    fromCommand(spec, 'detect').seconds + fromCommand(spec, 'failBack').seconds + OBSERVER_MARGIN_SECONDS,
+  );
+  const fib = monitorRoutes(lab, plan.watch.routers, plan.watch.prefixes, plan.nodes);
   const running: Running = [];
   const run = new Injection(lab, kind, plan.nodes);
   try {
@@ -78,6 +80,7 @@ export async function runFault<O extends Observers>(
       tRestored,
       back,
       fib: fib.changes,
+      links: fib.links,
       fibAt: (router, t, prefix) => fib.at(router, t, prefix),
       missed,
       marks: run.marks,
@@ -118,8 +121,8 @@ async function faultPhase(x: Experiment): Promise<{
   const { lab, target, spec, plan, fib, run } = x;
   const holds = spec.outcome?.kind === 'fabric-holds';
   const before = holds ? await leafSession(lab, target) : undefined;
-  // One deadline for everything the fault triggers, anchored at the fault.
-  const deadline = new Deadline(spec.detect.seconds * 1000 + plan.overrunMs);
+  // One deadline for everything the fault triggers, from the command (the provider's own path included).
+  const deadline = new Deadline(fromCommand(spec, 'detect').seconds * 1000 + plan.overrunMs);
   await run.inject();
   const m: Moments = { tFault: run.tFault };
   if (before) {
@@ -144,7 +147,7 @@ async function faultPhase(x: Experiment): Promise<{
 /** After the restore: every ECMP router back on every cluster, then every observer settled. */
 async function backPhase(x: Experiment, m: Moments): Promise<FibReach> {
   const { target, spec, plan, fib, run } = x;
-  const deadline = new Deadline(spec.failBack.seconds * 1000 + plan.overrunMs);
+  const deadline = new Deadline(fromCommand(spec, 'failBack').seconds * 1000 + plan.overrunMs);
   const back = await waitReached(fib, plan.back, m.tRestore!, backWhat(target, spec), deadline);
   if (back.t === undefined) x.late.push(`back: ${back.notReached.length} pairs not back within the wait`);
   else {
@@ -165,9 +168,9 @@ function returnRoutes(t: FaultTarget, fib: RouteMonitor): [string, string[]][] {
 }
 
 const movedWhat = (t: FaultTarget, spec: FaultSpec) =>
-  `every ECMP router to drop ${t.victimCluster} (${spec.detect.formula})`;
+  `every ECMP router to drop ${t.victimCluster} (${fromCommand(spec, 'detect').formula})`;
 const backWhat = (t: FaultTarget, spec: FaultSpec) =>
-  `every ECMP router to take ${t.victimCluster} back (${spec.failBack.formula})`;
+  `every ECMP router to take ${t.victimCluster} back (${fromCommand(spec, 'failBack').formula})`;
 
 async function settleAll(running: Running, phase: Phase, m: Moments): Promise<void> {
   await Promise.all(running.map(([, o]) => o.settled?.(phase, { ...m })));

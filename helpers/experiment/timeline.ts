@@ -6,6 +6,7 @@
 import type { FaultSpec, NegotiatedSession } from '../faults/budgets.js';
 import type { FaultTarget } from '../faults/fault-target.js';
 import type { FibReach, RouteChange, RouteMonitor } from '../observe/route-monitor.js';
+import type { LinkChange } from '../observe/route-events.js';
 import type { FaultKind, LabHandle } from '../providers/api/lab-handle.js';
 
 /** The two moments the fabric has to reach: every ECMP router moved off the victim, and back. */
@@ -98,6 +99,8 @@ export interface FaultTimeline<R> {
   back?: FibReach;
   /** Every watched router's FIB changes, and its next hops at a moment. */
   fib: RouteChange[];
+  /** Every link change the monitors saw: on the watched routers and on the fault's own nodes. */
+  links: LinkChange[];
   fibAt(router: string, t: number, prefix?: string): string[] | undefined;
   /** Pairs whose monitored state differs from the final dump (a missed event). */
   missed: string[];

@@ -75,7 +75,7 @@ export function advertisementPath(
 }
 
 /** The prefix as tcpdump prints it in an UPDATE. */
-const cidr = (vip: string) => (vip.includes('/') ? vip : `${vip}/32`);
+export const cidr = (vip: string) => (vip.includes('/') ? vip : `${vip}/32`);
 
 interface Evidence {
   messages: BgpMessage[];
@@ -84,10 +84,10 @@ interface Evidence {
 }
 
 /** Whether `m` changes `prefix` (withdraws it, or announces a path for it). */
-const touches = (m: BgpMessage, prefix: string) =>
+export const touches = (m: BgpMessage, prefix: string) =>
   m.type === 'UPDATE' && (m.withdrawn.includes(prefix) || m.announced.includes(prefix));
 
-function firstAfter<T extends { t: number }>(xs: T[], t: number, ok: (x: T) => boolean): T | undefined {
+export function firstAfter<T extends { t: number }>(xs: T[], t: number, ok: (x: T) => boolean): T | undefined {
   return xs.find((x) => x.t >= t && ok(x));
 }
 

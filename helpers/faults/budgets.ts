@@ -15,7 +15,7 @@
  *   comes from helpers/runtimes/gobgp-behaviour.ts, which cites each version's source.
  */
 import type { SpeakerPeer } from '../model/clusters.js';
-import type { FaultKind, SpeakerRestart } from '../providers/api/lab-handle.js';
+import type { Allowance as ProviderAllowance, FaultKind, SpeakerRestart } from '../providers/api/lab-handle.js';
 import { FAULT_KINDS } from '../providers/api/fault-kinds.js';
 import type { GobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
 import { hopAllowance, reconnectAllowance, speakerStartAllowance } from './hop-allowance.js';
@@ -111,12 +111,34 @@ export interface FaultSpec {
    *     and the session must be back within `speakerBack`.
    */
   outcome?: { kind: 'fabric-moves' | 'fabric-holds'; why: string; speakerBack?: Budget };
+  /**
+   * The provider's own path from its command to the fault taking effect, per phase
+   * (LabHandle.detectAllowance, failBackAllowance): `detect` and `failBack` above start where the
+   * fault took effect; a time measured from the command instead (no evidence of the effect, or a
+   * suite that times from the command) is held to their sum (fromCommand).
+   */
+  command: { detect?: CommandAllowance; failBack?: CommandAllowance };
+}
+
+/** A fault's budgets as the timers give them, before the provider's own path. */
+type BaseSpec = Omit<FaultSpec, 'command'>;
+
+/** A provider's allowance for its own path, and whose time it is (LabHandle's Allowance.part). */
+export interface CommandAllowance extends Budget {
+  part: 'harness' | 'control-plane';
+}
+
+/** A phase's budget counted from the fault's command: the budget from its effect plus the provider's path to it. */
+export function fromCommand(spec: FaultSpec, phase: 'detect' | 'failBack'): Budget {
+  const b = spec[phase];
+  const extra = spec.command[phase];
+  return extra ? { ...b, seconds: b.seconds + extra.seconds, formula: `${b.formula} + ${extra.formula}` } : b;
 }
 
 /** What a provider adds to a fault's budgets for its own control-plane path (LabHandle.detectAllowance/failBackAllowance) and how its speaker comes back after a crash. */
 export interface ProviderFactors {
-  detect?: Budget;
-  failBack?: Budget;
+  detect?: ProviderAllowance;
+  failBack?: ProviderAllowance;
   speakerRestart?: SpeakerRestart;
   /** Where the victim attaches to the fabric, for faults on the fabric's side of its path. */
   fabric?: FabricFacts;
@@ -136,14 +158,14 @@ export function faultSpec(
   gobgp: GobgpBehaviour,
   provider: ProviderFactors = {},
 ): FaultSpec {
-  const spec = baseSpec(kind, s, peer, hops, gobgp, provider.fabric);
-  const add = (b: Budget, extra: Budget): Budget => ({
-    ...b,
-    seconds: b.seconds + extra.seconds,
-    formula: `${b.formula} + ${extra.formula}`,
+  const spec: FaultSpec = { ...baseSpec(kind, s, peer, hops, gobgp, provider.fabric), command: {} };
+  const own = (a: ProviderAllowance): CommandAllowance => ({
+    seconds: a.seconds,
+    formula: a.formula,
+    part: a.part ?? 'harness',
   });
-  if (provider.failBack) spec.failBack = add(spec.failBack, provider.failBack);
-  if (provider.detect) spec.detect = add(spec.detect, provider.detect);
+  if (provider.detect) spec.command.detect = own(provider.detect);
+  if (provider.failBack) spec.command.failBack = own(provider.failBack);
   if (kind === 'speaker-crash') spec.outcome = crashOutcome(s, hops, provider.speakerRestart);
   return spec;
 }
@@ -188,7 +210,7 @@ function baseSpec(
   hops: number,
   gobgp: GobgpBehaviour,
   fabric?: FabricFacts,
-): FaultSpec {
+): BaseSpec {
   const prop = { seconds: hops * PER_HOP_SECONDS, formula: hopsTimes(hops) };
   // The leaf is the first hop; the transient lasts the remaining hops up to the ECMP router.
   const transient = {
@@ -215,7 +237,7 @@ function baseSpec(
  * ends the ConnectRetry wait; the re-opening is measured work), and each side holds its first
  * UPDATE for its coalesce time.
  */
-function uplinkDownSpec(f: FabricFacts, transient: Budget): FaultSpec {
+function uplinkDownSpec(f: FabricFacts, transient: Budget): BaseSpec {
   const kind = 'uplink-down';
   const reconnect = reconnectAllowance();
   return {
@@ -245,7 +267,7 @@ interface SpecInputs {
  * TCP session closes, or with GR after the restart time; fail-back waits for the restarted
  * speaker's first dial.
  */
-function speakerCrashSpec({ s, peer, gobgp, prop, transient }: SpecInputs): FaultSpec {
+function speakerCrashSpec({ s, peer, gobgp, prop, transient }: SpecInputs): BaseSpec {
   const kind = 'speaker-crash';
   const firstDial = gobgp.firstDial(peer.connectRetrySeconds);
   return {
@@ -283,7 +305,7 @@ function speakerCrashSpec({ s, peer, gobgp, prop, transient }: SpecInputs): Faul
 function sessionLostSpec(
   kind: 'node-link-down' | 'silent-drop',
   { s, peer, gobgp, prop, transient }: SpecInputs,
-): FaultSpec {
+): BaseSpec {
   const gr = s.gracefulRestart && s.nBit;
   // After a long outage the speaker is cycling through retries (its idle hold ended long
   // ago): at the restore a dial may be hanging on a dead peer (up to the dial timeout), and

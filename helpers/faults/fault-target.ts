@@ -12,7 +12,7 @@ import { networkOf, parseCidr } from '../model/ipv4.js';
 import type { FaultKind, LabHandle } from '../providers/api/lab-handle.js';
 import { Deadline, waitUntil } from '../os/poll.js';
 import { gobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
-import { coalesceBudget, faultSpec, type FabricFacts, type FaultSpec, type NegotiatedSession } from './budgets.js';
+import { coalesceBudget, faultSpec, fromCommand, type FabricFacts, type FaultSpec, type NegotiatedSession } from './budgets.js';
 import type { LabModel } from '../model/lab-model.js';
 import { uplinkEnds } from '../model/uplinks.js';
 import { grSettleProblem, negotiatedSession } from './negotiated.js';
@@ -156,7 +156,7 @@ export async function scenarioWeights(
   const weigh = async (kind: FaultKind) => {
     if (t.unsupported || !t.session) return 0;
     const { spec } = await budgetFault(lab, t, kind).catch(() => ({ spec: undefined }));
-    return spec ? spec.detect.seconds + spec.failBack.seconds : 0;
+    return spec ? fromCommand(spec, 'detect').seconds + fromCommand(spec, 'failBack').seconds : 0;
   };
   return Object.fromEntries(await Promise.all(kinds.map(async (k) => [k, await weigh(k)]))) as Record<
     FaultKind,

@@ -48,6 +48,8 @@ export interface RouteMonitor {
   ready: Promise<void>;
   /** Every change so far, in time order. */
   readonly changes: RouteChange[];
+  /** Every link change so far, on the watched routers and the link-only nodes (time order per node). */
+  readonly links: LinkChange[];
   /** Next hops `router` held for `prefix` (default: the first watched) at epoch ms `t`. */
   at(router: string, t: number, prefix?: string): string[] | undefined;
   /** What the monitor saw of a wanted state since `since` (see FibReach). */
@@ -98,11 +100,23 @@ export function reachedIn(changes: RouteChange[], want: Map<string, string[]>, s
   return { t, perRouter, notReached: notReached.sort(), blackHoled: [...blackHoled].sort(), events };
 }
 
-/** Watches `prefixes` on `routers` from now on (see the file's comment). */
-export function monitorRoutes(lab: LabHandle, routers: string[], prefixes: string[]): RouteMonitor {
-  const monitors = new Map<string, SpawnedProcess>(
-    routers.map((r) => [r, lab.spawn(r, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'route', 'link'])]),
-  );
+/**
+ * Watches `prefixes` on `routers` from now on (see the file's comment), and the links alone on
+ * `linkNodes` (a fault's own nodes: when their link went down is when the fault took effect,
+ * helpers/experiment/fault-effect.ts).
+ */
+export function monitorRoutes(
+  lab: LabHandle,
+  routers: string[],
+  prefixes: string[],
+  linkNodes: string[] = [],
+): RouteMonitor {
+  const monitors = new Map<string, SpawnedProcess>([
+    ...routers.map((r) => [r, lab.spawn(r, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'route', 'link'])] as const),
+    ...linkNodes
+      .filter((n) => !routers.includes(n))
+      .map((n) => [n, lab.spawn(n, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'link'])] as const),
+  ]);
   const watched = new Set(prefixes.map(barePrefix));
   const seen = { routes: [] as RouteChange[], links: [] as LinkChange[] };
   let changes: RouteChange[] = [];
@@ -167,6 +181,10 @@ export function monitorRoutes(lab: LabHandle, routers: string[], prefixes: strin
     ready,
     get changes() {
       return refresh();
+    },
+    get links() {
+      refresh();
+      return [...seen.links];
     },
     at,
     reached: (want, since) => reachedIn(refresh(), want, since),

@@ -13,6 +13,8 @@ import { FAILOVER_KEYS, WATERFALL_KEYS } from './metric-keys.js';
 import { renderTimeline } from './timeline-svg.js';
 import { renderWaterfalls } from './waterfall-svg.js';
 import { PHASE_LABEL } from '../experiment/waterfall.js';
+import type { AnchoredPhase } from '../experiment/fault-effect.js';
+import { fromCommand } from '../faults/budgets.js';
 
 const at = (t: number, t0: number) => `${((t - t0) / 1000).toFixed(3)} s`;
 
@@ -92,24 +94,39 @@ function recordHolds(task: RunnerTask, target: FaultTarget, tl: FailoverTimeline
 
 function recordMoves(task: RunnerTask, tl: FailoverTimeline, f: FailoverFindings): void {
   const { spec } = tl;
+  // Timed from the fault's effect when it was seen (./fault-effect.ts), else from its command.
+  const detect = f.anchors?.detect.budget ?? fromCommand(spec, 'detect');
+  const failBack = f.anchors?.failBack.budget ?? fromCommand(spec, 'failBack');
+  const from = (phase: AnchoredPhase) => (f.anchors ? `from ${f.anchors[phase].seen}: ` : '');
   recordMetric(task, {
     key: FAILOVER_KEYS.moved,
     name: 'fabric moved to survivors after',
     value: f.movedS ?? 'not within budget',
     unit: 's',
-    budget: spec.detect.seconds,
-    formula: spec.detect.formula,
-    jitterSeconds: spec.detect.jitterSeconds,
+    budget: detect.seconds,
+    formula: `${from('detect')}${detect.formula}`,
+    jitterSeconds: detect.jitterSeconds,
   });
   recordMetric(task, {
     key: FAILOVER_KEYS.back,
     name: 'failed back after restore',
     value: f.backS ?? 'not within budget',
     unit: 's',
-    budget: spec.failBack.seconds,
-    formula: spec.failBack.formula,
-    jitterSeconds: spec.failBack.jitterSeconds,
+    budget: failBack.seconds,
+    formula: `${from('failBack')}${failBack.formula}`,
+    jitterSeconds: failBack.jitterSeconds,
   });
+  for (const [phase, a] of Object.entries(f.anchors ?? {}))
+    if (a.commandS !== undefined)
+      recordMetric(task, {
+        key: FAILOVER_KEYS.command(phase),
+        name: `${phase === 'detect' ? 'fault' : 'restore'}: the command to ${a.seen}`,
+        value: a.commandS,
+        unit: 's',
+        ...(a.controlPlane
+          ? { budget: a.controlPlane.seconds, formula: a.controlPlane.formula }
+          : { formula: "the tool's own command path: outside the budgets" }),
+      });
   const tMoved = tl.moved?.t;
   if (f.tFirstChange !== undefined && tMoved !== undefined && f.tFirstChange <= tMoved)
     recordMetric(task, {
@@ -139,7 +156,7 @@ function recordClients(task: RunnerTask, target: FaultTarget, tl: FailoverTimeli
           seconds: spec.transient.seconds,
           formula: `data plane up: only the propagation transient, ${spec.transient.formula}`,
         }
-      : { seconds: spec.detect.seconds, formula: spec.detect.formula };
+      : (f.anchors?.detect.budget ?? fromCommand(spec, 'detect'));
   for (const [client, st] of f.clients) {
     recordMetric(task, {
       key: FAILOVER_KEYS.requests(client),

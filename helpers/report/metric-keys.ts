@@ -65,6 +65,11 @@ export const FAILOVER_KEYS = {
   outage: keyFamily('failover.outage.'),
   /** Per client: requests the failed cluster still answered. */
   answeredByFailed: keyFamily('failover.answeredByFailed.'),
+  /**
+   * Per phase (detect, failBack): seconds from the fault's command to its effect, when the effect
+   * was seen (helpers/experiment/fault-effect.ts): the provider's own path, outside the budgets.
+   */
+  command: keyFamily('failover.command.'),
 } as const;
 
 /**

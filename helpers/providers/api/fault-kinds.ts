@@ -26,6 +26,15 @@ export interface FaultKindInfo {
    * the dial); `link`, the routers above follow their own link.
    */
   seenBy: 'update' | 'hold-timer' | 'restart' | 'link';
+  /**
+   * What in the evidence shows the fault took effect, so that its budgets can start there and
+   * not at the tool's command (helpers/experiment/fault-effect.ts): `update`, the victim's UPDATE
+   * for the VIP on the wire (fault and restore); `link`, the fault's interfaces going down and up
+   * (`ip monitor link`); `session-close`, the victim's FIN or RST to its leaf (the kernel closing a
+   * killed speaker's socket; the restore starts a process, timed from its command); `none`,
+   * nothing to see (nftables rules): timed from the command.
+   */
+  effect: 'update' | 'link' | 'session-close' | 'none';
 }
 
 export const FAULT_KINDS = {
@@ -34,30 +43,35 @@ export const FAULT_KINDS = {
     suites: ['failover', 'held-connections'],
     acts: 'node',
     seenBy: 'update',
+    effect: 'update',
   },
   'node-link-down': {
     title: "node's link down",
     suites: ['failover', 'held-connections'],
     acts: 'node',
     seenBy: 'hold-timer',
+    effect: 'link',
   },
   'speaker-crash': {
     title: "node's BGP speaker crashes (SIGKILL, as a crashed cilium-agent)",
     suites: ['failover'],
     acts: 'node',
     seenBy: 'restart',
+    effect: 'session-close',
   },
   'silent-drop': {
     title: 'node silently drops everything (nftables)',
     suites: ['failover'],
     acts: 'node',
     seenBy: 'hold-timer',
+    effect: 'none',
   },
   'uplink-down': {
     title: "the node's leaf loses its uplinks (links down on the upstream routers' side)",
     suites: ['failover', 'held-connections'],
     acts: 'uplinks',
     seenBy: 'link',
+    effect: 'link',
   },
 } as const satisfies Record<string, FaultKindInfo>;
 

@@ -43,6 +43,13 @@ export interface SpawnedProcess {
 export interface Allowance {
   seconds: number;
   formula: string;
+  /**
+   * Whose time it is: the tool's own commands (`harness`, the default: never judged once the
+   * fault's own effect is seen, helpers/experiment/fault-effect.ts), or the system under test's
+   * control plane (`control-plane`, e.g. Cilium reconciling a removed advertisement: then judged
+   * as a claim of its own, from the command to the effect).
+   */
+  part?: 'harness' | 'control-plane';
 }
 
 /**

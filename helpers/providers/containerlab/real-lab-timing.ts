@@ -95,6 +95,7 @@ export function realLabDetectAllowance(kind: FaultKind): Allowance | undefined {
       return {
         seconds: CONTROL_PLANE_SECONDS,
         formula: `control plane ≤ ${CONTROL_PLANE_SECONDS} s (API delete → agent watch → BGP reconcile → GoBGP withdraw; estimate)`,
+        part: 'control-plane',
       };
     case 'node-link-down':
       return {
@@ -118,6 +119,7 @@ export function realLabFailBackAllowance(kind: FaultKind, crash?: SpeakerRestart
       return {
         seconds: CONTROL_PLANE_SECONDS,
         formula: `control plane ≤ ${CONTROL_PLANE_SECONDS} s (API apply → agent watch → BGP reconcile → GoBGP advertise; estimate)`,
+        part: 'control-plane',
       };
     case 'node-link-down':
       return { seconds: DOCKER_EXEC_SECONDS, formula: `docker exec ≤ ${DOCKER_EXEC_SECONDS} s (link up)` };
