@@ -100,6 +100,16 @@ export function reachedIn(changes: RouteChange[], want: Map<string, string[]>, s
   return { t, perRouter, notReached: notReached.sort(), blackHoled: [...blackHoled].sort(), events };
 }
 
+/** One `ip -ts monitor` per node: routes and links on the routers, links alone on the others. */
+function startMonitors(lab: LabHandle, routers: string[], linkNodes: string[]): Map<string, SpawnedProcess> {
+  const monitor = (node: string, objects: string[]) =>
+    [node, lab.spawn(node, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', ...objects])] as const;
+  return new Map([
+    ...routers.map((r) => monitor(r, ['route', 'link'])),
+    ...linkNodes.filter((n) => !routers.includes(n)).map((n) => monitor(n, ['link'])),
+  ]);
+}
+
 /**
  * Watches `prefixes` on `routers` from now on (see the file's comment), and the links alone on
  * `linkNodes` (a fault's own nodes: when their link went down is when the fault took effect,
@@ -111,12 +121,7 @@ export function monitorRoutes(
   prefixes: string[],
   linkNodes: string[] = [],
 ): RouteMonitor {
-  const monitors = new Map<string, SpawnedProcess>([
-    ...routers.map((r) => [r, lab.spawn(r, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'route', 'link'])] as const),
-    ...linkNodes
-      .filter((n) => !routers.includes(n))
-      .map((n) => [n, lab.spawn(n, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', 'link'])] as const),
-  ]);
+  const monitors = startMonitors(lab, routers, linkNodes);
   const watched = new Set(prefixes.map(barePrefix));
   const seen = { routes: [] as RouteChange[], links: [] as LinkChange[] };
   let changes: RouteChange[] = [];
