@@ -128,9 +128,8 @@ export function monitorRoutes(
   /** Something arrived since `changes` was last replayed. */
   let dirty = false;
   const parsedUpTo = new Map<string, number>();
-  const now = epochNow;
   const dump = async (router: string): Promise<RouteChange[]> => {
-    const t = now();
+    const t = epochNow();
     const hops = await Promise.all(prefixes.map((p) => kernelNextHops(lab, router, p)));
     return prefixes.map((p, i) => ({
       t,
