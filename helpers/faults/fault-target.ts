@@ -12,7 +12,14 @@ import { networkOf, parseCidr } from '../model/ipv4.js';
 import type { FaultKind, LabHandle } from '../providers/api/lab-handle.js';
 import { Deadline, waitUntil } from '../os/poll.js';
 import { gobgpBehaviour } from '../runtimes/gobgp-behaviour.js';
-import { coalesceBudget, faultSpec, fromCommand, type FabricFacts, type FaultSpec, type NegotiatedSession } from './budgets.js';
+import {
+  coalesceBudget,
+  faultSpec,
+  fromCommand,
+  type FabricFacts,
+  type FaultSpec,
+  type NegotiatedSession,
+} from './budgets.js';
 import type { LabModel } from '../model/lab-model.js';
 import { uplinkEnds } from '../model/uplinks.js';
 import { grSettleProblem, negotiatedSession } from './negotiated.js';
