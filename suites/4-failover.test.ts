@@ -1,19 +1,35 @@
 /**
- * Suite 4, failover timing. A probe in every client opens a fresh connection every 10 ms
- * (300 ms timeout) and records time, source port, outcome and serving cluster. Faults hit
- * one node of the first cluster, each on a lab of its own (a copy of the run's lab, side by
+ * Suite 4, failover: what each fault does to fresh connections and to established ones. Faults
+ * hit one node of the first cluster, each on a lab of its own (a copy of the run's lab, side by
  * side; or the run's lab, one fault after another, each restored and re-converged before the
- * next: suites/lab.ts scenarioLab). helpers/experiment/run-fault.ts runs each; this suite
- * finds, records and judges. For
- * each: the outage window (first to last failed request), requests lost, the time until every
- * ECMP router holds only the survivors' next hops, and the time to fail back after restore,
- * each against a budget derived from the configured timers and the capabilities actually
- * negotiated (the formula goes in the report). During a fault that kills the node's data
- * plane, no request may be answered by it; during one that leaves the data plane up
- * (withdrawal, speaker crash with graceful restart), a request may be lost only in the
- * withdrawal transient, each loss attributed. A request the probe could not send (its bind or
- * connect failed inside the client) is a harness error: never counted as lost, and every
- * fault's first claim is that there was none (missing evidence is never a pass).
+ * next: suites/lab.ts scenarioLab). A fault runs once with every observer attached, where
+ * ./fault-runs.ts runShares allows; the two describes below judge that run.
+ *
+ * Fresh connections: a probe in every client opens a connection every 10 ms (300 ms timeout)
+ * and records time, source port, outcome and serving cluster. For each fault: the outage
+ * window (first to last failed request), requests lost, the time until every ECMP router holds
+ * only the survivors' next hops, and the time to fail back after restore, each against a budget
+ * derived from the configured timers and the capabilities actually negotiated (the formula goes
+ * in the report). During a fault that kills the node's data plane, no request may be answered
+ * by it; during one that leaves the data plane up (withdrawal, speaker crash with graceful
+ * restart), a request may be lost only in the withdrawal transient, each loss attributed. A
+ * request the probe could not send (its bind or connect failed inside the client) is a harness
+ * error: never counted as lost, and every fault's first claim is that there was none (missing
+ * evidence is never a pass).
+ *
+ * Established connections (the faults of faultKindsOf('held-connections')): every client holds
+ * 64 keep-alive connections to the VIP, each from its own source port, with a request on each
+ * every 100 ms; a connection that breaks is replaced by a new one, as a client pool does.
+ *   - before the fault, the FIB (`ip route get` hop by hop) names the cluster serving each
+ *     connection;
+ *   - a connection breaks during the fault exactly when the FIB, once the fabric has moved,
+ *     sends its 5-tuple elsewhere, and during the fail-back exactly when the restored FIB
+ *     does; both checked connection by connection;
+ *   - the number broken lies in the binomial band of the share hash-threshold moves
+ *     (helpers/traffic/hash-threshold.ts) for the next-hop sets the ECMP router held;
+ *   - a connection that lived through the fault is not broken by the fail-back (the restored
+ *     next-hop set is the one it was hashed on): the fail-back breaks only connections
+ *     opened while the fault lasted.
  *
  * A speaker crash has one of two expected outcomes, derived per provider from what restarts
  * the speaker and how soon (helpers/faults/budgets.ts crashOutcome; the test records it as
@@ -27,10 +43,6 @@ import { describe, expect, inject, it } from 'vitest';
 import { FAULT_TITLES, fromCommand } from '../helpers/faults/budgets.js';
 import { faultTarget, scenarioWeights } from '../helpers/faults/fault-target.js';
 import { describeHarnessError } from '../helpers/observe/loss-attribution.js';
-import { runFault } from '../helpers/experiment/run-fault.js';
-import { probeObserver } from '../helpers/experiment/probe-observer.js';
-import { trailObserver } from '../helpers/experiment/trail-observer.js';
-import { bgpObserver } from '../helpers/experiment/bgp-observer.js';
 import {
   failoverFindings,
   unexplainedPhases,
@@ -38,16 +50,21 @@ import {
   type FailoverTimeline,
 } from '../helpers/experiment/failover-findings.js';
 import { recordFailover, recordOutcome, writeFailoverArtefacts } from '../helpers/report/failover-report.js';
+import { readHashing } from '../helpers/readers/hash-policy.js';
+import { predictability } from '../helpers/traffic/path-prediction.js';
+import { rehashFindings, type RehashFindings } from '../helpers/experiment/rehash-findings.js';
+import { recordRehash, recordRehashHarness, writeRehashArtefacts } from '../helpers/report/rehash-report.js';
 import { faultKindsOf } from '../helpers/providers/api/fault-kinds.js';
 import { notVerified, notVerifiedUnsupported } from '../helpers/report/not-verified.js';
-import { SCENARIO_TIMEOUT_MS, scenarioLab, scenariosInParallel, useLab } from './lab.js';
+import { SCENARIO_TIMEOUT_MS, scenariosInParallel, useLab } from './lab.js';
+import { PROBE, faultRun, freshView, heldView } from './fault-runs.js';
 
 const lab = await useLab();
 const target = faultTarget(lab);
 const { vip, clusters, victimCluster, victim, session, ecmpRouters } = target;
-const PROBE = { intervalMs: 10, timeoutMs: 300 };
 const FAULTS = faultKindsOf('failover');
-const WEIGHTS = await scenarioWeights(lab, target, FAULTS);
+const HELD_FAULTS = faultKindsOf('held-connections');
+const WEIGHTS = await scenarioWeights(lab, target, [...new Set([...FAULTS, ...HELD_FAULTS])]);
 const at = (t: number, t0: number) => `${((t - t0) / 1000).toFixed(3)} s`;
 
 /** First claims of every fault: the evidence is whole (no harness error, no missed route event). */
@@ -152,18 +169,11 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
         async (ctx) => {
           const { task } = ctx;
           expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
-          const own = await scenarioLab(ctx, WEIGHTS[kind]);
-          const ownTarget = faultTarget(own);
-          const tl = await runFault(
-            own,
-            { target: ownTarget, kind },
-            {
-              probes: probeObserver(PROBE),
-              trail: trailObserver(),
-              bgp: bgpObserver(),
-            },
-          ).catch(notVerifiedUnsupported(ctx));
-          const found = failoverFindings(own.model, ownTarget, tl);
+          // This fault's run, shared with the established-connection claims below where runShares says so (fault-runs.ts).
+          const run = await faultRun(ctx, kind, 'fresh', WEIGHTS[kind]).catch(notVerifiedUnsupported(ctx));
+          const { target: ownTarget } = run;
+          const tl = freshView(run.tl) ?? expect.unreachable(`${kind}'s run did not watch fresh connections`);
+          const found = failoverFindings(run.lab.model, ownTarget, tl);
           recordOutcome(task, tl);
           recordFailover(task, ownTarget, tl, found);
           writeFailoverArtefacts(task, inject('reportsDir'), ownTarget, tl, found);
@@ -178,6 +188,74 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
               ctx,
               `${untraced} lost requests judged by their time only: no packet trail on ${gaps.map(([n, why]) => `${n} (${why})`).join(', ')}`,
             );
+        },
+        SCENARIO_TIMEOUT_MS,
+      );
+    }
+  },
+);
+
+/** The established-connection claims of one fault (formerly suite 6): the ECMP rehash, connection by connection. */
+function judgeHeld({ judged, faultBand, backBand }: RehashFindings): void {
+  const { fault, failBack } = judged.counts;
+  expect(judged.misserved, 'before the fault, every connection is served by the cluster its FIB path ends at').toEqual(
+    [],
+  );
+  expect(
+    judged.disagreements,
+    'every connection broke exactly when the FIB moved it to another cluster (fault and fail-back)',
+  ).toEqual([]);
+  expect(
+    failBack.brokenSurvivedFault,
+    'no connection that lived through the fault is broken by the fail-back (the restored next-hop set is the one it was hashed on)',
+  ).toBe(0);
+  expect(
+    fault.broken,
+    `connections broken by the fault, out of ${fault.alive} (band ${faultBand.low}..${faultBand.high})`,
+  ).toBeGreaterThanOrEqual(faultBand.low);
+  expect(fault.broken).toBeLessThanOrEqual(faultBand.high);
+  expect(
+    failBack.brokenOpenedAfterMove,
+    `connections opened after the fabric moved that the fail-back broke, out of ${failBack.openedAfterMove} (band ${backBand.low}..${backBand.high})`,
+  ).toBeGreaterThanOrEqual(backBand.low);
+  expect(failBack.brokenOpenedAfterMove).toBeLessThanOrEqual(backBand.high);
+}
+
+(scenariosInParallel() ? describe.concurrent : describe)(
+  `established connections through faults on ${victim} (${victimCluster})`,
+  async () => {
+    const hashing = await readHashing(lab);
+    const can = predictability(hashing.policy, lab.sharedKernel);
+
+    it('preconditions: an ECMP point, and a hash policy the FIB can predict', () => {
+      expect(ecmpRouters, 'routers holding the VIP over more than one cluster').not.toEqual([]);
+      expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
+      expect(can.reason, `per-connection prediction under hash policy ${hashing.policy}`).toBeUndefined();
+    });
+
+    for (const kind of HELD_FAULTS) {
+      it(
+        `${kind}: a connection breaks exactly when the FIB moves it, on the fault and on the fail-back`,
+        async (ctx) => {
+          const { task } = ctx;
+          expect(target.unsupported, 'a victim whose fault fails its cluster').toBeUndefined();
+          // The run the fresh-connection claims above judge, where runShares says so (fault-runs.ts).
+          const run = await faultRun(ctx, kind, 'held', WEIGHTS[kind]).catch(notVerifiedUnsupported(ctx));
+          const tl = heldView(run.tl) ?? expect.unreachable(`${kind}'s run did not watch the held connections`);
+          recordRehashHarness(task, tl);
+          // A connection the script could not even open (bind or connect failed inside the client)
+          // is a harness error: it is neither a break nor a pass, and fails the test by name.
+          expect(
+            tl.observed.held.harness.map(
+              (h) => `${((h.t - tl.tFault) / 1000).toFixed(3)} s ${h.client} port ${h.sport}: ${h.cause}`,
+            ),
+            'harness errors: connections the script could not open (not network breaks; see probe.mjs on source ports)',
+          ).toEqual([]);
+          expect(tl.late, 'the fabric moved within its budget and came back within its budget').toEqual([]);
+          const found = rehashFindings(run.target, tl)!;
+          writeRehashArtefacts(task, inject('reportsDir'), run.target, tl, found);
+          recordRehash(task, run.target, found);
+          judgeHeld(found);
         },
         SCENARIO_TIMEOUT_MS,
       );

@@ -1,5 +1,5 @@
 /**
- * What an established-connections timeline shows, for suite 6 to record and judge: each held
+ * What an established-connections timeline shows, for suite 4 to record and judge: each held
  * connection's fate against the FIB's prediction (helpers/faults/rehash.ts), and the binomial
  * band of the share hash-threshold moves (helpers/traffic/hash-threshold.ts) at the ECMP
  * router, for the next-hop sets it held before the fault, once moved and once back. Pure.

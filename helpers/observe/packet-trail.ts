@@ -14,6 +14,7 @@
  */
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import { startCaptures } from './captures.js';
+import { PROBE_PORTS, type PortRange } from '../traffic/client-ports.mjs';
 
 export interface TrailPacket {
   /** Epoch ms (kernel capture timestamp). */
@@ -51,14 +52,21 @@ export interface PacketTrail {
  * also the VIP's SYN-ACKs (one per connection): whether a request that got no answer had
  * completed its handshake, and with which arrival, tells a silent cluster from an answer lost
  * on its way back. The data segments cost tcpdump about 1 CPU-s more per fault run (measured:
- * docs/failover.md).
+ * docs/failover.md). TCP only from the probe's source ports (`ports`): the trail follows the
+ * probe's requests, and the held connections that watch the same fault run (suites/fault-runs.ts)
+ * send ~640 requests a second that would otherwise all be captured, printed and parsed on every
+ * node. An ICMP error is kept whatever it quotes (a filter cannot read the quoted port; they are few).
  */
-export function trailFilter(vip: string, atClient = false): string {
+export function trailFilter(vip: string, atClient = false, ports: PortRange = PROBE_PORTS): string {
+  const probe = `tcp portrange ${ports.from}-${ports.to - 1}`;
+  const tcp = [
+    `(dst host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn)`,
+    `(src host ${vip} and tcp[tcpflags] & tcp-rst != 0)`,
+    `(host ${vip} and tcp[tcpflags] & (tcp-push|tcp-syn|tcp-rst) == tcp-push)`,
+    ...(atClient ? [`(src host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack))`] : []),
+  ];
   return [
-    `(tcp and dst host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn)`,
-    `(tcp and src host ${vip} and tcp[tcpflags] & tcp-rst != 0)`,
-    `(tcp and host ${vip} and tcp[tcpflags] & (tcp-push|tcp-syn|tcp-rst) == tcp-push)`,
-    ...(atClient ? [`(tcp and src host ${vip} and tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack))`] : []),
+    `(${probe} and (${tcp.join(' or ')}))`,
     `(icmp and icmp[icmptype] != icmp-echo and icmp[icmptype] != icmp-echoreply)`,
   ].join(' or ');
 }

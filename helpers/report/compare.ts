@@ -52,7 +52,7 @@ export const isGuardedTiming = (m: Metric): m is Metric & { value: number } =>
 
 /**
  * The counts the gate guards: established connections a fault and its fail-back break
- * (suite 6). Each is binomial, so its run-to-run noise is its band: a count is a regression
+ * (suite 4's established connections). Each is binomial, so its run-to-run noise is its band: a count is a regression
  * when it exceeds the baseline's band (its budget, the band's upper end from the ECMP
  * algorithm and the next-hop sets), e.g. a fabric that stopped hashing resiliently.
  */

@@ -99,7 +99,7 @@ export const DRAIN_KEYS = {
   harness: 'drain.harness',
 } as const;
 
-/** Suite 6 (held connections): connections a fault and its fail-back break. */
+/** Suite 4, established connections (held): connections a fault and its fail-back break. */
 export const REHASH_KEYS = {
   harness: 'rehash.harness',
   agreement: 'rehash.agreement',

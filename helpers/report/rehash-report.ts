@@ -1,5 +1,5 @@
 /**
- * What suite 6 records of one fault: connections broken by the fault and by the fail-back
+ * What suite 4's established-connection claims record of one fault: connections broken by the fault and by the fail-back
  * against their hash-threshold bands, how many the FIB predicted, harness errors, and the
  * picture of every held connection with the raw verdicts.
  */

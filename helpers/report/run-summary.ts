@@ -46,7 +46,7 @@ export interface ClaimRow {
   claim: string;
   /** The test's measurements in a few words, when it has any. */
   measured?: string;
-  /** Its pictures (suite 6: the connections of a fault). */
+  /** Its pictures (suite 4: the connections of a fault). */
   links?: Link[];
 }
 

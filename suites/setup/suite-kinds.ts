@@ -7,7 +7,7 @@
  */
 export const READ_ONLY_SUITES = ['0-smoke', '1-bgp-sessions', '2-intent', '2-vip-routes', '3-client-paths'] as const;
 
-export const SCENARIO_SUITES = ['4-failover', '5-breakage', '6-held-connections', '7-all-vips', '8-drain'] as const;
+export const SCENARIO_SUITES = ['4-failover', '5-breakage', '7-all-vips', '8-drain'] as const;
 
 /** The suite a test file holds ("suites/0-smoke.test.ts" → "0-smoke"). */
 export const suiteOf = (file: string): string => (file.split('/').pop() ?? file).replace(/\.test\.ts$/, '');

@@ -82,8 +82,13 @@ describe('trailFilter', () => {
   it('takes the data segments (PSH without SYN or RST) at every node', () => {
     for (const atClient of [true, false])
       expect(trailFilter('172.30.0.10', atClient)).toContain(
-        '(tcp and host 172.30.0.10 and tcp[tcpflags] & (tcp-push|tcp-syn|tcp-rst) == tcp-push)',
+        '(host 172.30.0.10 and tcp[tcpflags] & (tcp-push|tcp-syn|tcp-rst) == tcp-push)',
       );
+  });
+
+  it("keeps TCP from the probe's source ports only, so the held connections' requests stay out", () => {
+    expect(trailFilter('172.30.0.10')).toMatch(/^\(tcp portrange 12000-31999 and \(/);
+    expect(trailFilter('172.30.0.10', false, { from: 100, to: 200 })).toContain('tcp portrange 100-199 and');
   });
 });
 

@@ -184,7 +184,7 @@ describe('the committed baselines', () => {
   });
 });
 
-describe('the gate on broken connections (suite 6)', () => {
+describe('the gate on broken connections (suite 4, established connections)', () => {
   const withBroken = (value: number, budget: number): RunResults => ({
     tests: [
       {

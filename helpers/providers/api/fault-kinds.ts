@@ -6,7 +6,7 @@
  * timers (helpers/faults/budgets.ts).
  */
 
-/** The suites that run faults: fresh connections (suite 4) and established ones (suite 6). */
+/** The suites that run faults: fresh connections and established ones (both suite 4: one run of a fault serves both, suites/fault-runs.ts). */
 export type FaultSuite = 'failover' | 'held-connections';
 
 export interface FaultKindInfo {
