@@ -14,7 +14,7 @@ import type { LabHandle } from '../providers/api/lab-handle.js';
 import { Deadline } from '../os/poll.js';
 import { awaitRestartEnded, awaitSpeakerBack, leafSession } from './fabric-holds.js';
 import type { FaultScenario, FaultTimeline, Mark, Moments, Observed, Observer, Observers, Phase } from './timeline.js';
-import { epochNow } from '../os/epoch-clock.mjs';
+import { clockSteps, epochNow } from '../os/epoch-clock.mjs';
 
 const now = epochNow;
 
@@ -85,6 +85,7 @@ export async function runFault<O extends Observers>(
       missed,
       marks: run.marks,
       late: ctx.late,
+      clockSteps: clockSteps(run.tFault),
       observed,
     };
   } finally {

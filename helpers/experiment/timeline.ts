@@ -7,6 +7,7 @@ import type { FaultSpec, NegotiatedSession } from '../faults/budgets.js';
 import type { FaultTarget } from '../faults/fault-target.js';
 import type { FibReach, RouteChange, RouteMonitor } from '../observe/route-monitor.js';
 import type { LinkChange } from '../observe/route-events.js';
+import type { ClockStep } from '../os/epoch-clock.mjs';
 import type { FaultKind, LabHandle } from '../providers/api/lab-handle.js';
 
 /** The two moments the fabric has to reach: every ECMP router moved off the victim, and back. */
@@ -107,5 +108,10 @@ export interface FaultTimeline<R> {
   marks: Mark[];
   /** Waits that ended on their deadline, named. */
   late: string[];
+  /**
+   * Steps of the host's wall clock the tool saw from the fault on (helpers/os/epoch-clock.mjs):
+   * across one, the kernel's stamps and the tool's moments are not one clock.
+   */
+  clockSteps: ClockStep[];
   observed: R;
 }

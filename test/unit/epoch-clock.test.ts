@@ -1,6 +1,6 @@
 /** The epoch clock every timeline stamp uses agrees with the wall clock the kernel stamps packets with. */
 import { describe, expect, it } from 'vitest';
-import { epochNow } from '../../helpers/os/epoch-clock.mjs';
+import { epochNow, makeEpochClock } from '../../helpers/os/epoch-clock.mjs';
 
 describe('epochNow', () => {
   it('is within 1 ms of the wall clock (Date.now is truncated to the ms), and never runs backwards', () => {
@@ -14,5 +14,53 @@ describe('epochNow', () => {
       expect(t).toBeGreaterThanOrEqual(last);
       last = t;
     }
+  });
+});
+
+describe('a wall clock that moves under the process (makeEpochClock)', () => {
+  /** A fake host: monotonic ms, and a wall clock that is monotonic + offset, truncated to the ms. */
+  const host = () => {
+    const h = { mono: 1000.25, offset: 1_700_000_000_000 };
+    const clock = makeEpochClock(
+      () => Math.floor(h.mono + h.offset),
+      () => h.mono,
+    );
+    return { h, clock };
+  };
+
+  it('follows a step and records it, once', () => {
+    const { h, clock } = host();
+    h.mono += 100;
+    clock.check();
+    expect(clock.steps()).toEqual([]);
+    h.offset += 2290;
+    h.mono += 100;
+    const t = clock.now();
+    expect(Math.abs(t - (h.mono + h.offset))).toBeLessThanOrEqual(1);
+    expect(clock.steps()).toHaveLength(1);
+    expect(clock.steps()[0]!.byMs).toBeCloseTo(2290, 0);
+    h.mono += 100;
+    clock.check();
+    expect(clock.steps()).toHaveLength(1);
+    expect(clock.steps(t + 1)).toEqual([]);
+  });
+
+  it('follows a backward step too', () => {
+    const { h, clock } = host();
+    h.offset -= 500;
+    h.mono += 100;
+    expect(Math.abs(clock.now() - (h.mono + h.offset))).toBeLessThanOrEqual(1);
+    expect(clock.steps()[0]!.byMs).toBeCloseTo(-500, 0);
+  });
+
+  it('follows a slew (the fastest the kernel allows, 10 % + 500 ppm) without calling it a step', () => {
+    const { h, clock } = host();
+    for (let i = 0; i < 50; i++) {
+      h.mono += 100;
+      h.offset += 100 * 0.1;
+      clock.check();
+    }
+    expect(Math.abs(clock.now() - (h.mono + h.offset))).toBeLessThanOrEqual(1);
+    expect(clock.steps()).toEqual([]);
   });
 });
