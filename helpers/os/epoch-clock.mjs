@@ -39,11 +39,18 @@ export function makeEpochClock(wall = () => Date.now(), mono = () => performance
   const check = () => {
     const m = mono();
     const drift = wall() - (origin + m);
+    if (drift <= TRUNCATION_MS / 2 && drift >= -TRUNCATION_MS * 1.5) {
+      lastCheck = m;
+      return;
+    }
+    // One pair of reads can be split by a preemption (the drift then looks negative): only the
+    // calibration, the best of many adjacent pairs, says whether the clock itself moved.
+    const fresh = calibrate();
+    const byMs = fresh - origin;
+    if (Math.abs(byMs) <= TRUNCATION_MS) return;
     const slew = MAX_SLEW * (m - lastCheck);
     lastCheck = m;
-    if (drift <= TRUNCATION_MS / 2 && drift >= -TRUNCATION_MS * 1.5) return;
-    const fresh = calibrate();
-    if (Math.abs(drift) > slew + 2 * TRUNCATION_MS) steps.push({ t: fresh + mono(), byMs: fresh - origin });
+    if (Math.abs(byMs) > slew + 2 * TRUNCATION_MS) steps.push({ t: fresh + mono(), byMs });
     origin = fresh;
   };
   return {

@@ -45,6 +45,24 @@ describe('a wall clock that moves under the process (makeEpochClock)', () => {
     expect(clock.steps(t + 1)).toEqual([]);
   });
 
+  it('a preemption between reading the wall clock and the monotonic one is not a step', () => {
+    const h = { mono: 1000.25, offset: 1_700_000_000_000, late: 0 };
+    const clock = makeEpochClock(
+      () => Math.floor(h.mono + h.offset),
+      () => {
+        // The monotonic read comes `late` ms after the wall clock's, once.
+        const t = h.mono + h.late;
+        h.late = 0;
+        return t;
+      },
+    );
+    h.mono += 1;
+    h.late = 5;
+    clock.check();
+    expect(clock.steps()).toEqual([]);
+    expect(Math.abs(clock.now() - (h.mono + h.offset))).toBeLessThanOrEqual(1);
+  });
+
   it('follows a backward step too', () => {
     const { h, clock } = host();
     h.offset -= 500;
