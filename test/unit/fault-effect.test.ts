@@ -163,9 +163,24 @@ describe('speaker-crash and silent-drop', () => {
     expect(b.seen).toMatch(/new speaker process/);
   });
 
-  it('silent-drop: nothing to see, timed from the command', () => {
-    const d = phaseAnchor(model, target, evidence('silent-drop'), 'detect');
+  it("silent-drop: nothing to see, timed from the command, its budget plus the command's round trip (the effect lies within it)", () => {
+    const ev = evidence('silent-drop');
+    const d = phaseAnchor(model, target, ev, 'detect');
     expect(d).toMatchObject({ t: T, effect: false });
     expect(d.seen).toMatch(/leaves nothing the instruments see/);
+    expect(d.budget.seconds).toBeCloseTo(fromCommand(ev.spec, 'detect').seconds + 0.15, 9);
+    expect(d.budget.formula).toMatch(/\+ the command's round trip 150 ms \(measured/);
+    expect(phaseAnchor(model, target, ev, 'failBack').budget.seconds).toBeCloseTo(
+      fromCommand(ev.spec, 'failBack').seconds + 0.15,
+      9,
+    );
+  });
+
+  it("a link fault whose change was not seen adds its command's round trip; a withdrawal and a crash's restore do not", () => {
+    expect(phaseAnchor(model, target, evidence('node-link-down'), 'detect').budget.formula).toMatch(/round trip/);
+    expect(
+      phaseAnchor(model, target, evidence('vip-withdrawn', { bgp: undefined }), 'detect').budget.formula,
+    ).not.toMatch(/round trip/);
+    expect(phaseAnchor(model, target, evidence('speaker-crash'), 'failBack').budget.formula).not.toMatch(/round trip/);
   });
 });
