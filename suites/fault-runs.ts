@@ -5,8 +5,9 @@
  * attached at once, instead of each waiting out the same timers on a run of its own
  * (node-link-down alone waits ~24 s of hold and graceful-restart timers; measured in
  * docs/scenario-labs.md). The first test that asks for a kind leases its scenario lab and runs
- * it; the others await that run (runShares says which faults keep separate runs, and why). A
- * test file has one module registry, so both describes of suite 4 share these runs; another file
+ * it; the others await that run (runShares: every fault the held connections watch, and why
+ * that is safe). A fault only the fresh connections watch has its run to itself. A test file has
+ * one module registry, so both describes of suite 4 share these runs; another file
  * would run its own.
  */
 import type { TestContext } from 'vitest';

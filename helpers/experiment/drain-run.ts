@@ -13,7 +13,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { budgetFault, providerAllowances, type FaultTarget } from '../faults/fault-target.js';
+import { budgetFault, type FaultTarget } from '../faults/fault-target.js';
 import { fromCommand } from '../faults/budgets.js';
 import type { Allowance } from '../faults/hop-allowance.js';
 import { stepBudget, type DrainBudget } from '../faults/drain-budget.js';
@@ -146,8 +146,8 @@ function reacher(fib: ReturnType<typeof monitorRoutes>, vip: string, budget: Dra
 
 export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainPlan): Promise<DrainRun> {
   const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
-  const injection = providerAllowances(lab, 'vip-withdrawn').detect;
   // A drain is timed from its own commands: the withdrawal's budget with the injection in it (fromCommand).
+  const injection = spec.command.detect;
   const detect = fromCommand(spec, 'detect');
   const budget = { seconds: detect.seconds, formula: detect.formula, ...(injection ? { injection } : {}) };
   const backBudget = fromCommand(spec, 'failBack').seconds;
