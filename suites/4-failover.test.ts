@@ -58,7 +58,7 @@ import { faultKindsOf } from '../helpers/providers/api/fault-kinds.js';
 import { notVerified, notVerifiedUnsupported } from '../helpers/report/not-verified.js';
 import { SCENARIO_TIMEOUT_MS, scenariosInParallel, useLab } from './lab.js';
 import { PROBE, faultRun, freshView, heldView } from './fault-runs.js';
-import type { ClockStep } from '../helpers/os/epoch-clock.mjs';
+import { expectOneClock } from './one-clock.js';
 
 const lab = await useLab();
 const target = faultTarget(lab);
@@ -67,14 +67,6 @@ const FAULTS = faultKindsOf('failover');
 const HELD_FAULTS = faultKindsOf('held-connections');
 const WEIGHTS = await scenarioWeights(lab, target, [...new Set([...FAULTS, ...HELD_FAULTS])]);
 const at = (t: number, t0: number) => `${((t - t0) / 1000).toFixed(3)} s`;
-
-/** The host's wall clock held still through the run: the kernel's stamps and the tool's moments are one clock. */
-function expectOneClock(tl: { clockSteps: ClockStep[]; tFault: number }): void {
-  expect(
-    tl.clockSteps.map((s) => `${at(s.t, tl.tFault)}: the wall clock stepped by ${(s.byMs / 1000).toFixed(3)} s`),
-    "the host's wall clock did not step during the fault (its times would mix two clocks: not verified)",
-  ).toEqual([]);
-}
 
 /** First claims of every fault: the evidence is whole (no harness error, no missed route event). */
 function judgeEvidence(tl: FailoverTimeline, f: FailoverFindings): void {

@@ -64,6 +64,8 @@ export interface AnchorEvidence {
   tRestored: number;
   links: LinkChange[];
   bgp?: BgpSeen;
+  /** The VIPs the fault withdraws (default: the target's one); an UPDATE for any of them is its effect. */
+  prefixes?: string[];
 }
 
 /** The phase's anchor (see the file's comment). `until`: the phase's end; an effect after it is not this fault's. */
@@ -147,15 +149,17 @@ function victimCapture(ev: AnchorEvidence): BgpSeen | string {
 function updateSent(target: FaultTarget, ev: AnchorEvidence, tCmd: number): { t: number; what: string } | string {
   const bgp = victimCapture(ev);
   if (typeof bgp === 'string') return bgp;
-  const prefix = cidr(target.vip);
+  const prefixes = (ev.prefixes ?? [target.vip]).map(cidr);
+  // The first UPDATE for any of them: the earliest the fault's effect can start.
   const sent = firstAfter(
     bgp.messages,
     tCmd,
-    (m) => ev.nodes.includes(m.node) && m.dir === 'Out' && touches(m, prefix),
+    (m) => ev.nodes.includes(m.node) && m.dir === 'Out' && prefixes.some((p) => touches(m, p)),
   );
+  const named = prefixes.length === 1 ? prefixes[0]! : `any of ${prefixes.length} VIPs`;
   return sent
-    ? { t: sent.t, what: `${sent.node}'s UPDATE for ${prefix} on the wire` }
-    : `no UPDATE for ${prefix} from ${ev.nodes.join(', ')} captured`;
+    ? { t: sent.t, what: `${sent.node}'s UPDATE for ${named} on the wire` }
+    : `no UPDATE for ${named} from ${ev.nodes.join(', ')} captured`;
 }
 
 function sessionClosed(

@@ -125,6 +125,8 @@ export const ALL_VIPS_KEYS = {
   move: (phase: AllVipsPhase) => `allVips.${phase}` as const,
   /** Route events the ECMP routers saw during it. */
   events: (phase: AllVipsPhase) => `allVips.${phase}.events` as const,
+  /** The command's start to the victims' first UPDATE on the wire: the provider's path, outside the budget. */
+  command: (phase: AllVipsPhase) => `allVips.${phase}.command` as const,
 } as const;
 
 /** Suite 5 (breakage). */

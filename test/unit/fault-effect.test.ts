@@ -100,6 +100,27 @@ describe('vip-withdrawn: timed from the victim UPDATE on the wire', () => {
     }
   });
 
+  it('every VIP at once (suite 7): the first UPDATE for any of them, never one for a VIP not withdrawn', () => {
+    const other = '172.30.9.9';
+    const many = {
+      messages: [
+        update(60, victim, [`${other}/32`]),
+        update(90, victim, ['172.30.0.77/32']),
+        update(130, victim, [`${vip}/32`]),
+      ],
+      segments: [],
+      gaps: {},
+    };
+    const d = phaseAnchor(
+      model,
+      target,
+      evidence('vip-withdrawn', { bgp: many, prefixes: [vip, '172.30.0.77'] }),
+      'detect',
+    );
+    expect(d).toMatchObject({ t: T + 90, effect: true });
+    expect(d.seen).toMatch(/UPDATE for any of 2 VIPs on the wire/);
+  });
+
   it("the real lab's control plane (Cilium reconciling) is the system under test: its path is held to its own budget", () => {
     const cp: Allowance = { seconds: 2, formula: 'control plane ≤ 2 s', part: 'control-plane' };
     const d = phaseAnchor(model, target, evidence('vip-withdrawn', { bgp }, cp), 'detect');
