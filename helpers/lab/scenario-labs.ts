@@ -15,14 +15,17 @@ import type { ProviderName } from '../providers/api/lab-handle.js';
 export const LAB_COPY_MIB = 512;
 
 /**
- * Cores one lab running a fault scenario needs for its timings to hold. Measured on a 2-core host
- * (2026-12-03, docs/scenario-labs.md): one lab at a time is green run after run; two copies side
- * by side (plus the run's lab) pushed the event chain tens of ms later and once failed a budget
- * (uplink-down fail-back 2.37 s against 1.65 s, ~1 s over every other run). So the run's own
- * lab and each copy get 2 cores: none on 2 cores, one on 4, three on 8 (the larger hosts are an
- * extrapolation from that one boundary, not measured here).
+ * Cores one lab running fault scenarios needs for its timings to hold: one. Measured on a 2-core
+ * host (docs/scenario-labs.md): while budgets counted the tool's own command path, two labs side
+ * by side pushed it tens to hundreds of ms later and failed budgets (2026-12-03/04), so each lab
+ * had 2 cores. Since every move and fail-back is timed from the fault's own effect (the UPDATE on
+ * the wire, the link's change: helpers/experiment/fault-effect.ts), the fabric's part is what is
+ * judged, and two labs on 2 cores measure what one does (2026-12-05: vip-withdrawn moved
+ * 0.112–0.119 s side by side, 0.112–0.121 s alone). So the run's lab and each copy get a core:
+ * one copy on 2 cores (two lanes, the run's lab joining after the read-only suites), three on 4
+ * (more than 2 cores is an extrapolation from that one host, not measured here).
  */
-export const CORES_PER_LAB = 2;
+export const CORES_PER_LAB = 1;
 
 /** Providers whose labs can run side by side under other names. */
 const CAN_COPY: Record<ProviderName, boolean> = { netns: true, containerlab: false };

@@ -23,10 +23,11 @@ describe('scenarioLabCount', () => {
     expect(scenarioLabCount('containerlab', {}, host)).toBe(0);
   });
 
-  it("defaults to one lab per 2 cores (the run's own included), fewer when memory is short", () => {
-    expect(scenarioLabCount('netns', {}, host)).toBe(0);
-    expect(scenarioLabCount('netns', {}, { cores: 4, freeMiB: 22_000 })).toBe(1);
-    expect(scenarioLabCount('netns', {}, { cores: 8, freeMiB: 22_000 })).toBe(3);
+  it("defaults to one lab per core (the run's own included), fewer when memory is short", () => {
+    expect(scenarioLabCount('netns', {}, host)).toBe(1);
+    expect(scenarioLabCount('netns', {}, { cores: 1, freeMiB: 22_000 })).toBe(0);
+    expect(scenarioLabCount('netns', {}, { cores: 4, freeMiB: 22_000 })).toBe(3);
+    expect(scenarioLabCount('netns', {}, { cores: 8, freeMiB: 22_000 })).toBe(7);
     expect(scenarioLabCount('netns', {}, { cores: 8, freeMiB: 3 * LAB_COPY_MIB })).toBe(2);
   });
 });
