@@ -15,6 +15,7 @@ import { Deadline } from '../os/poll.js';
 import { awaitRestartEnded, awaitSpeakerBack, leafSession } from './fabric-holds.js';
 import type { FaultScenario, FaultTimeline, Mark, Moments, Observed, Observer, Observers, Phase } from './timeline.js';
 import { clockSteps, epochNow } from '../os/epoch-clock.mjs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const now = epochNow;
 
@@ -44,12 +45,19 @@ export async function runFault<O extends Observers>(
 ): Promise<FaultTimeline<Observed<O>>> {
   const { target, kind } = scenario;
   const plan = resolved(lab, scenario);
+  const steps: Mark[] = [];
+  const step = (label: string) => void steps.push({ t: now(), label });
+  step('start');
   await settleBeforeFault(lab, target);
+  step('lab settled');
   const { spec, negotiated } = await budgetFault(lab, target, kind);
+  step('budgets derived');
   const maxSeconds = Math.ceil(
     fromCommand(spec, 'detect').seconds + fromCommand(spec, 'failBack').seconds + OBSERVER_MARGIN_SECONDS,
   );
   const fib = monitorRoutes(lab, plan.watch.routers, plan.watch.prefixes, plan.nodes);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const running: Running = [];
   const run = new Injection(lab, kind, plan.nodes);
   try {
@@ -57,16 +65,23 @@ export async function runFault<O extends Observers>(
     for (const [name, make] of Object.entries(observers))
       running.push([name, make({ lab, target, spec, maxSeconds, fib })]);
     await fib.ready;
+    step('route monitors ready');
     if (plan.returnPath) for (const [k, hops] of returnRoutes(target, fib)) plan.back.set(k, hops);
     await Promise.all(running.map(([, o]) => o.ready()));
+    step('observers ready');
     const ctx: Experiment = { lab, target, spec, plan, fib, running, run, late: [] };
     const during = await faultPhase(ctx);
+    step('observers settled after the fault');
     const { t: tRestore, tDone: tRestored } = await run.restore();
     const back = during.moved ? await backPhase(ctx, { ...during.m, tRestore }) : undefined;
+    step('observers settled after the fail-back');
     const observed = Object.fromEntries(
       await Promise.all(running.map(async ([name, o]) => [name, await o.stop()] as const)),
     ) as Observed<O>;
+    step('observers stopped');
     const missed = await fib.stop();
+    step('route monitors stopped');
+    loop.disable();
     return {
       kind,
       spec,
@@ -84,11 +99,14 @@ export async function runFault<O extends Observers>(
       fibAt: (router, t, prefix) => fib.at(router, t, prefix),
       missed,
       marks: run.marks,
+      steps,
+      workerLoop: { maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 },
       late: ctx.late,
       clockSteps: clockSteps(run.tFault),
       observed,
     };
   } finally {
+    loop.disable();
     await run.lift();
     await fib.stop().catch(() => undefined);
     await Promise.all(running.map(([, o]) => o.abort().catch(() => undefined)));

@@ -106,6 +106,17 @@ export interface FaultTimeline<R> {
   /** Pairs whose monitored state differs from the final dump (a missed event). */
   missed: string[];
   marks: Mark[];
+  /**
+   * The harness's own steps, start to end (settling, budgets, monitors and observers ready,
+   * observers settled and stopped): where a scenario's time goes besides the fabric's.
+   */
+  steps: Mark[];
+  /**
+   * How long the test worker's event loop was held at most, and at the 99th percentile (ms), from
+   * the route monitors' start to their stop: the worker reads every monitor's and capture's
+   * output, so a long hold is a stretch in which their pipes filled and they waited.
+   */
+  workerLoop: { maxMs: number; p99Ms: number };
   /** Waits that ended on their deadline, named. */
   late: string[];
   /**

@@ -19,17 +19,21 @@ const READY_MS = 3000;
  * `filter`: one for every node, or each node's own. `snaplen`: the bytes kept of each packet
  * (tcpdump's default, the whole packet, when absent): a capture that reads headers only keeps
  * less, so tcpdump copies and prints less (with -v it prints an HTTP payload line by line).
+ * `bufferKiB`: the kernel's capture buffer (tcpdump -B; libpcap's default, 2 MiB, when absent):
+ * what it holds is what survives a stretch in which tcpdump does not read, because the host's
+ * CPU is taken or the reader of its output (the test worker, through a 64 KiB pipe) is busy.
  */
 export function startCaptures(
   lab: LabHandle,
   nodes: string[],
   filter: string | ((node: string) => string),
-  snaplen?: number,
+  opts: { snaplen?: number; bufferKiB?: number } = {},
 ): Captures {
   const of = (n: string) => (typeof filter === 'string' ? filter : filter(n));
-  const snap = snaplen === undefined ? [] : ['-s', String(snaplen)];
+  const snap = opts.snaplen === undefined ? [] : ['-s', String(opts.snaplen)];
+  const buffer = opts.bufferKiB === undefined ? [] : ['-B', String(opts.bufferKiB)];
   const captures = new Map<string, SpawnedProcess>(
-    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', ...snap, of(n)])]),
+    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', ...snap, ...buffer, of(n)])]),
   );
   const listening = (p: SpawnedProcess) => /listening on/.test(p.errorOutput?.() ?? '');
   const ready = (async () => {

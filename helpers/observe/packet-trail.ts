@@ -81,6 +81,17 @@ const ADDR_PORT = /^(\d+\.\d+\.\d+\.\d+)\.(\d+) > (\d+\.\d+\.\d+\.\d+)\.(\d+): F
  */
 export const TRAIL_SNAPLEN = 128;
 
+/**
+ * The trail's kernel buffer per capture: 16 MiB, 8 times libpcap's default. With the default,
+ * a flake-loop run with two labs side by side and one core kept busy (2026-12-05, run 2 of
+ * /root/flakes/1205b) lost the trail of silent-drop's run on four nodes (the spine 2626 packets,
+ * the others 575–688): the kernel dropped what tcpdump did not read in time, and the run's
+ * lost requests were judged by their time alone (not verified). The probe sends 100 connections
+ * a second per client, a handful of captured packets each; 8 times the buffer holds 8 times the
+ * stall. It costs 16 MiB of kernel memory per node captured, for the fault run only.
+ */
+export const TRAIL_BUFFER_KIB = 16 * 1024;
+
 /** A data segment's kind by its direction relative to the VIP (none without the VIP). */
 function dataKind(src: string, dst: string, vip?: string): 'request' | 'answer' | undefined {
   return dst === vip ? 'request' : src === vip ? 'answer' : undefined;
@@ -141,7 +152,10 @@ export function parseTcpdump(text: string, node: string, vip?: string): TrailPac
 
 /** Captures on `nodes` until stopped (`clients` among them also capture the VIP's SYN-ACKs). */
 export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string, clients: string[] = []): PacketTrail {
-  const captures = startCaptures(lab, nodes, (n) => trailFilter(vip, clients.includes(n)), TRAIL_SNAPLEN);
+  const captures = startCaptures(lab, nodes, (n) => trailFilter(vip, clients.includes(n)), {
+    snaplen: TRAIL_SNAPLEN,
+    bufferKiB: TRAIL_BUFFER_KIB,
+  });
   return {
     ready: captures.ready,
     async stop() {
