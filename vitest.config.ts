@@ -2,13 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import FileOrderSequencer from './suites/setup/file-order.js';
 import { reportsDir } from './helpers/report/reports-dir.js';
-import { scenarioLabCount } from './helpers/lab/scenario-labs.js';
+import { decideScenarioLabs } from './helpers/lab/scenario-labs.js';
 import { providerName } from './helpers/lab/select-provider.js';
 import { SCENARIO_SUITES } from './suites/setup/suite-kinds.js';
 
 // Copies of the lab the fault and breakage scenarios run on, side by side (helpers/lab/lab-pool.ts);
-// 0 on a provider that cannot run a copy: then one lab, one suite file at a time.
-const SCENARIO_LABS = scenarioLabCount(providerName());
+// 0 on a provider that cannot run a copy, or a host without a free core for one: then one lab,
+// one suite file at a time. Decided here, once per run, and handed on in the environment.
+const SCENARIO_LABS = decideScenarioLabs(providerName()).copies;
 // Every scenario suite starts at once and queues its leases (the pool grants the longest
 // scenario first), with one more worker for the read-only suites, one after another.
 const LAB_FILES_AT_ONCE = SCENARIO_SUITES.length + 1;

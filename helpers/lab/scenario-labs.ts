@@ -2,8 +2,11 @@
  * How many scenario labs (copies of the run's lab, ./lab-pool.ts) a test run brings up beside
  * the run's own lab: ANYCAST_VERIFY_SCENARIO_LABS when set (0: none; the scenarios then run one
  * after another on the run's lab, as they must on a provider that cannot run a second lab),
- * else as many as the host's cores and memory carry without moving the timings (CORES_PER_LAB).
+ * else as many as the host's cores, the CPU others take on it, and its memory carry without
+ * moving the timings (CORES_PER_LAB). The choice is made once per run (vitest.config.ts
+ * `decideScenarioLabs`) and handed to the run's other processes in that variable.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import type { ProviderName } from '../providers/api/lab-handle.js';
 
@@ -15,15 +18,16 @@ import type { ProviderName } from '../providers/api/lab-handle.js';
 export const LAB_COPY_MIB = 512;
 
 /**
- * Cores one lab running fault scenarios needs for its timings to hold: one. Measured on a 2-core
- * host (docs/scenario-labs.md): while budgets counted the tool's own command path, two labs side
- * by side pushed it tens to hundreds of ms later and failed budgets (2026-12-03/04), so each lab
- * had 2 cores. Since every move and fail-back is timed from the fault's own effect (the UPDATE on
- * the wire, the link's change: helpers/experiment/fault-effect.ts), the fabric's part is what is
- * judged, and two labs on 2 cores measure what one does (2026-12-05: vip-withdrawn moved
- * 0.112–0.119 s side by side, 0.112–0.121 s alone). So the run's lab and each copy get a core:
- * one copy on 2 cores (two lanes, the run's lab joining after the read-only suites), three on 4
- * (more than 2 cores is an extrapolation from that one host, not measured here).
+ * Cores one lab running fault scenarios needs for its timings to hold: one, of cores nobody else
+ * is using. Measured on a 2-core host (docs/scenario-labs.md): while budgets counted the tool's
+ * own command path, two labs side by side pushed it tens to hundreds of ms later and failed
+ * budgets (2026-12-03/04). Since every move and fail-back is timed from the fault's own effect
+ * (helpers/experiment/fault-effect.ts), two labs on an idle 2-core host measure what one does
+ * (2026-12-05: vip-withdrawn moved 0.112–0.119 s side by side, 0.112–0.121 s alone). With one of
+ * the two cores kept busy by another process (scripts/flake-loop.sh), two labs did not hold: in
+ * 6 runs, a withdrawal transient 78.5 ms against 77.35 ms, an echo pod that answered 370 ms late,
+ * and a packet trail the kernel dropped. So a lab gets a core the host is not spending elsewhere
+ * (`busyElsewhere`); more than 2 cores is an extrapolation from that one host, not measured here.
  */
 export const CORES_PER_LAB = 1;
 
@@ -33,13 +37,53 @@ const CAN_COPY: Record<ProviderName, boolean> = { netns: true, containerlab: fal
 export interface HostCapacity {
   cores: number;
   freeMiB: number;
+  /** Cores' worth of CPU other processes spent while it was sampled (this process's own excluded). */
+  busyElsewhere: number;
 }
 
-export function hostCapacity(): HostCapacity {
-  return { cores: availableParallelism(), freeMiB: Math.floor(freemem() / 2 ** 20) };
+/** The host now: cores, free memory, and the CPU others spend over `sampleMs`. */
+export function hostCapacity(sampleMs = 300): HostCapacity {
+  return {
+    cores: availableParallelism(),
+    freeMiB: Math.floor(freemem() / 2 ** 20),
+    busyElsewhere: busyElsewhere(sampleMs),
+  };
 }
 
-export function scenarioLabCount(provider: ProviderName, env = process.env, host = hostCapacity()): number {
+/** Clock ticks: the host's busy and total (/proc/stat's first line), this process's own (/proc/self/stat). */
+function ticks(): { busy: number; total: number; own: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are not busy; guest time is in user already.
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  const busy = total - cpu[3]! - cpu[4]!;
+  // After the command's parenthesised name: utime and stime are the 12th and 13th fields.
+  const self = readFileSync('/proc/self/stat', 'utf8');
+  const f = self.slice(self.lastIndexOf(')') + 2).split(' ');
+  return { busy, total, own: Number(f[11]) + Number(f[12]) };
+}
+
+/**
+ * Cores' worth of CPU the host spent outside this process over `ms` (blocking: the run is about
+ * to start, and its choice must not count its own start-up). 0 where /proc cannot be read.
+ */
+export function busyElsewhere(ms: number): number {
+  try {
+    const a = ticks();
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    const b = ticks();
+    const total = b.total - a.total;
+    if (total <= 0) return 0;
+    return Math.max(0, ((b.busy - a.busy - (b.own - a.own)) / total) * availableParallelism());
+  } catch {
+    return 0;
+  }
+}
+
+export function scenarioLabCount(
+  provider: ProviderName,
+  env = process.env,
+  host: () => HostCapacity = hostCapacity,
+): number {
   const raw = env.ANYCAST_VERIFY_SCENARIO_LABS;
   if (raw !== undefined && raw !== '') {
     const n = Number(raw);
@@ -52,5 +96,31 @@ export function scenarioLabCount(provider: ProviderName, env = process.env, host
     return n;
   }
   if (!CAN_COPY[provider]) return 0;
-  return Math.max(0, Math.min(Math.floor(host.cores / CORES_PER_LAB) - 1, Math.floor(host.freeMiB / LAB_COPY_MIB) - 1));
+  const h = host();
+  // Labs: one per CORES_PER_LAB cores the others leave free (rounded: a 0.1-core background is no core taken).
+  const labs = Math.floor(Math.round(h.cores - h.busyElsewhere) / CORES_PER_LAB);
+  return Math.max(0, Math.min(labs - 1, Math.floor(h.freeMiB / LAB_COPY_MIB) - 1));
+}
+
+/**
+ * The run's choice, made once in the process that starts it (vitest.config.ts): the variable as
+ * given, else the host's capacity now, written into ANYCAST_VERIFY_SCENARIO_LABS so the global
+ * setup, the sequencer and the workers read the same number. Returns it and why.
+ */
+export function decideScenarioLabs(
+  provider: ProviderName,
+  env: NodeJS.ProcessEnv = process.env,
+  host: () => HostCapacity = hostCapacity,
+): { copies: number; why: string } {
+  const given = env.ANYCAST_VERIFY_SCENARIO_LABS;
+  if (given !== undefined && given !== '')
+    return { copies: scenarioLabCount(provider, env), why: env.ANYCAST_VERIFY_SCENARIO_LABS_WHY ?? 'as asked' };
+  const h = host();
+  const copies = scenarioLabCount(provider, env, () => h);
+  const why = CAN_COPY[provider]
+    ? `${h.cores} cores, ${h.busyElsewhere.toFixed(1)} of them busy elsewhere, ${(h.freeMiB / 1024).toFixed(1)} GiB free`
+    : `the ${provider} provider cannot run a copy`;
+  env.ANYCAST_VERIFY_SCENARIO_LABS = String(copies);
+  env.ANYCAST_VERIFY_SCENARIO_LABS_WHY = why;
+  return { copies, why };
 }

@@ -109,7 +109,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       },
       say: (copy, message) => progress.info(`${copy}: ${message}`),
     });
-    progress.info(`${copies} scenario labs (copies of "${model.name}") come up beside it for the fault suites`);
+    progress.info(
+      `${copies} scenario labs (copies of "${model.name}") come up beside it for the fault suites (${process.env.ANYCAST_VERIFY_SCENARIO_LABS_WHY ?? 'as asked'})`,
+    );
   }
   const t0 = performance.now();
   let lab: LabHandle;

@@ -1,8 +1,11 @@
 /** How many scenario labs a run brings up: the option when given (checked), else what the host carries. */
 import { describe, expect, it } from 'vitest';
-import { LAB_COPY_MIB, scenarioLabCount } from '../../helpers/lab/scenario-labs.js';
+import { availableParallelism } from 'node:os';
+import { busyElsewhere, decideScenarioLabs, LAB_COPY_MIB, scenarioLabCount } from '../../helpers/lab/scenario-labs.js';
 
-const host = { cores: 2, freeMiB: 22_000 };
+const idle = { cores: 2, freeMiB: 22_000, busyElsewhere: 0.05 };
+const host = () => idle;
+const at = (h: Partial<typeof idle>) => () => ({ ...idle, ...h });
 
 describe('scenarioLabCount', () => {
   it('takes ANYCAST_VERIFY_SCENARIO_LABS as given, 0 included', () => {
@@ -23,11 +26,37 @@ describe('scenarioLabCount', () => {
     expect(scenarioLabCount('containerlab', {}, host)).toBe(0);
   });
 
-  it("defaults to one lab per core (the run's own included), fewer when memory is short", () => {
+  it("defaults to one lab per core nobody else is using (the run's own included), fewer when memory is short", () => {
     expect(scenarioLabCount('netns', {}, host)).toBe(1);
-    expect(scenarioLabCount('netns', {}, { cores: 1, freeMiB: 22_000 })).toBe(0);
-    expect(scenarioLabCount('netns', {}, { cores: 4, freeMiB: 22_000 })).toBe(3);
-    expect(scenarioLabCount('netns', {}, { cores: 8, freeMiB: 22_000 })).toBe(7);
-    expect(scenarioLabCount('netns', {}, { cores: 8, freeMiB: 3 * LAB_COPY_MIB })).toBe(2);
+    expect(scenarioLabCount('netns', {}, at({ cores: 1 }))).toBe(0);
+    expect(scenarioLabCount('netns', {}, at({ cores: 4 }))).toBe(3);
+    expect(scenarioLabCount('netns', {}, at({ cores: 8, freeMiB: 3 * LAB_COPY_MIB }))).toBe(2);
+    // A core kept busy by another process (scripts/flake-loop.sh) leaves one lab on 2 cores.
+    expect(scenarioLabCount('netns', {}, at({ busyElsewhere: 1.02 }))).toBe(0);
+    expect(scenarioLabCount('netns', {}, at({ cores: 4, busyElsewhere: 1.4 }))).toBe(2);
+  });
+
+  it("decides once: the variable as given, else the host now, written back for the run's other processes", () => {
+    const env: NodeJS.ProcessEnv = {};
+    expect(decideScenarioLabs('netns', env, host)).toEqual({
+      copies: 1,
+      why: '2 cores, 0.1 of them busy elsewhere, 21.5 GiB free',
+    });
+    expect(env.ANYCAST_VERIFY_SCENARIO_LABS).toBe('1');
+    // The next process of the run reads the choice, whatever the host does meanwhile.
+    expect(decideScenarioLabs('netns', env, at({ busyElsewhere: 2 })).copies).toBe(1);
+    expect(decideScenarioLabs('netns', { ANYCAST_VERIFY_SCENARIO_LABS: '0' }, host)).toEqual({
+      copies: 0,
+      why: 'as asked',
+    });
+    expect(decideScenarioLabs('containerlab', {}, host)).toMatchObject({ copies: 0, why: /cannot run a copy/ });
+  });
+
+  it('measures the CPU others spend, not its own', () => {
+    const t0 = performance.now();
+    const busy = busyElsewhere(100);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(99);
+    expect(busy).toBeGreaterThanOrEqual(0);
+    expect(busy).toBeLessThanOrEqual(availableParallelism());
   });
 });
