@@ -160,7 +160,15 @@ export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string, c
     ready: captures.ready,
     async stop() {
       const { outputs, gaps } = await captures.stop();
-      const packets = [...outputs].flatMap(([n, out]) => parseTcpdump(out, n, vip));
+      // One node at a time, letting the worker's other work in between: a test worker runs
+      // several scenarios at once, and every capture and monitor of the others is read by this
+      // same event loop; parsing every node's output in one go held it for over a second
+      // (a fault run's `workerLoop`, 2026-12-05), long enough for their pipes to fill.
+      const packets: TrailPacket[] = [];
+      for (const [n, out] of outputs) {
+        for (const p of parseTcpdump(out, n, vip)) packets.push(p);
+        await new Promise((res) => setImmediate(res));
+      }
       return { packets: packets.sort((a, b) => a.t - b.t), gaps };
     },
   };
