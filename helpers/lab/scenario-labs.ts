@@ -18,18 +18,19 @@ import type { ProviderName } from '../providers/api/lab-handle.js';
 export const LAB_COPY_MIB = 512;
 
 /**
- * Cores one lab running fault scenarios needs for its timings to hold: one, of cores nobody else
- * is using. Measured on a 2-core host (docs/scenario-labs.md): while budgets counted the tool's
- * own command path, two labs side by side pushed it tens to hundreds of ms later and failed
- * budgets (2026-12-03/04). Since every move and fail-back is timed from the fault's own effect
- * (helpers/experiment/fault-effect.ts), two labs on an idle 2-core host measure what one does
- * (2026-12-05: vip-withdrawn moved 0.112–0.119 s side by side, 0.112–0.121 s alone). With one of
- * the two cores kept busy by another process (scripts/flake-loop.sh), two labs did not hold: in
- * 6 runs, a withdrawal transient 78.5 ms against 77.35 ms, an echo pod that answered 370 ms late,
- * and a packet trail the kernel dropped. So a lab gets a core the host is not spending elsewhere
- * (`busyElsewhere`); more than 2 cores is an extrapolation from that one host, not measured here.
+ * Cores one lab running fault scenarios needs for its timings to hold: two the host is not
+ * spending elsewhere. Measured on a 2-core host (docs/scenario-labs.md): while the budgets
+ * counted the tool's own command path, two labs side by side pushed it tens to hundreds of ms
+ * later and failed budgets (2026-12-03/04). With every move and fail-back timed from the fault's
+ * own effect (helpers/experiment/fault-effect.ts) that part is gone, and the move itself mostly
+ * kept its values (2026-12-05, vip-withdrawn moved 0.112–0.126 s side by side, 0.112–0.121 s
+ * alone), but FRR's own work per hop, on a CPU two labs share, did not: in 3 idle runs with two
+ * labs, one withdrawal took 40 ms of work beyond FRR's holds on the spine (the band allows
+ * 17 ms: its transient 82.6 ms against 77.35 ms); with a core busy besides, 1 run of 6 failed
+ * the same way and another lost its packet trail. So a lab gets two free cores: none beside the
+ * run's lab on 2 cores, one on 4 (larger hosts are an extrapolation from this one, not measured).
  */
-export const CORES_PER_LAB = 1;
+export const CORES_PER_LAB = 2;
 
 /** Providers whose labs can run side by side under other names. */
 const CAN_COPY: Record<ProviderName, boolean> = { netns: true, containerlab: false };
