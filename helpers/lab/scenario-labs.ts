@@ -113,15 +113,20 @@ export function decideScenarioLabs(
   env: NodeJS.ProcessEnv = process.env,
   host: () => HostCapacity = hostCapacity,
 ): { copies: number; why: string } {
+  const decided = (copies: number, why: string) => {
+    env.ANYCAST_VERIFY_SCENARIO_LABS = String(copies);
+    env.ANYCAST_VERIFY_SCENARIO_LABS_WHY = why;
+    return { copies, why };
+  };
+  // A reused lab is the user's: nothing else comes up (suites/setup/global-lab.ts), so one file at a time.
+  if (env.ANYCAST_VERIFY_REUSE === '1') return decided(0, 'a reused lab runs its scenarios one after another');
   const given = env.ANYCAST_VERIFY_SCENARIO_LABS;
   if (given !== undefined && given !== '')
     return { copies: scenarioLabCount(provider, env), why: env.ANYCAST_VERIFY_SCENARIO_LABS_WHY ?? 'as asked' };
+  if (!CAN_COPY[provider]) return decided(0, `the ${provider} provider cannot run a copy`);
   const h = host();
-  const copies = scenarioLabCount(provider, env, () => h);
-  const why = CAN_COPY[provider]
-    ? `${h.cores} cores, ${h.busyElsewhere.toFixed(1)} of them busy elsewhere, ${(h.freeMiB / 1024).toFixed(1)} GiB free`
-    : `the ${provider} provider cannot run a copy`;
-  env.ANYCAST_VERIFY_SCENARIO_LABS = String(copies);
-  env.ANYCAST_VERIFY_SCENARIO_LABS_WHY = why;
-  return { copies, why };
+  return decided(
+    scenarioLabCount(provider, env, () => h),
+    `${h.cores} cores, ${h.busyElsewhere.toFixed(1)} of them busy elsewhere, ${(h.freeMiB / 1024).toFixed(1)} GiB free`,
+  );
 }

@@ -50,6 +50,10 @@ describe('scenarioLabCount', () => {
       why: 'as asked',
     });
     expect(decideScenarioLabs('containerlab', {}, host)).toMatchObject({ copies: 0, why: /cannot run a copy/ });
+    // A reused lab brings nothing else up, whatever was asked: its files must not run side by side.
+    const reused: NodeJS.ProcessEnv = { ANYCAST_VERIFY_REUSE: '1', ANYCAST_VERIFY_SCENARIO_LABS: '2' };
+    expect(decideScenarioLabs('netns', reused, at({ cores: 8 })).copies).toBe(0);
+    expect(reused.ANYCAST_VERIFY_SCENARIO_LABS).toBe('0');
   });
 
   it('measures the CPU others spend, not its own', () => {
