@@ -13,7 +13,6 @@
  */
 import { describe, expect, it, type RunnerTask } from 'vitest';
 import { allVipsPlan, pairsNotAt } from '../helpers/faults/all-vips.js';
-import type { Budget } from '../helpers/faults/budgets.js';
 import { faultTarget, scenarioWeights, settleBeforeFault } from '../helpers/faults/fault-target.js';
 import { runFault } from '../helpers/experiment/run-fault.js';
 import { allVipsScenario } from '../helpers/experiment/all-vips-scenario.js';
@@ -67,7 +66,13 @@ function record(task: RunnerTask, phase: 'fault' | 'failBack', r: FibReach, a: P
   recordMetric(task, { key: ALL_VIPS_KEYS.events(phase), name: 'route events on the ECMP routers', value: r.events });
 }
 
-function expectReached(r: FibReach, a: { t: number; budget: Budget }) {
+function expectReached(r: FibReach, a: PhaseAnchor) {
+  // The real lab's control plane (Cilium reconciling) is the system under test: its path to the wire is a claim of its own.
+  if (a.controlPlane)
+    expect(
+      a.commandS!,
+      `the control plane's command to ${a.seen} took ${a.commandS!.toFixed(2)} s (budget ${a.controlPlane.formula})`,
+    ).toBeLessThanOrEqual(a.controlPlane.seconds);
   expect(r.notReached, 'every (ECMP router, VIP) pair in its new set').toEqual([]);
   expect(r.blackHoled, 'no VIP without a route at an ECMP router on the way').toEqual([]);
   expect(r.t, 'an event stamp for every pair (a pair that moved unseen means a missed event)').toBeDefined();
