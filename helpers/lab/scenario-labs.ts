@@ -104,9 +104,10 @@ export function scenarioLabCount(
 }
 
 /**
- * The run's choice, made once in the process that starts it (vitest.config.ts): the variable as
- * given, else the host's capacity now, written into ANYCAST_VERIFY_SCENARIO_LABS so the global
- * setup, the sequencer and the workers read the same number. Returns it and why.
+ * The run's choice, made once in the process that starts it (vitest.config.ts, then read by the
+ * global setup and the sequencer through this same call): the variable as given, else the host's
+ * capacity now, written into ANYCAST_VERIFY_SCENARIO_LABS so every later call and the workers
+ * read the same number. Returns it and why.
  */
 export function decideScenarioLabs(
   provider: ProviderName,

@@ -6,12 +6,12 @@
  * read-only suites fill the remaining worker.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-import { scenarioLabCount } from '../../helpers/lab/scenario-labs.js';
+import { decideScenarioLabs } from '../../helpers/lab/scenario-labs.js';
 import { providerName } from '../../helpers/lab/select-provider.js';
 
 export default class FileOrderSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const byName = [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
-    return scenarioLabCount(providerName()) > 0 ? byName.reverse() : byName;
+    return decideScenarioLabs(providerName()).copies > 0 ? byName.reverse() : byName;
   }
 }

@@ -22,7 +22,7 @@ import { labInfoOf, writeLabInfo } from '../../helpers/report/lab-info.js';
 import { modelWarnings } from '../../helpers/model/warnings.js';
 import { formatProblem } from '../../helpers/model/errors.js';
 import { LabPool, type PoolAccess } from '../../helpers/lab/lab-pool.js';
-import { scenarioLabCount } from '../../helpers/lab/scenario-labs.js';
+import { decideScenarioLabs } from '../../helpers/lab/scenario-labs.js';
 import { summarisePool, SCENARIO_LABS_FILE } from '../../helpers/lab/pool-log.js';
 import { writeFileSync } from 'node:fs';
 import { READ_ONLY_SUITES } from './suite-kinds.js';
@@ -91,7 +91,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   // The scenario labs come up one at a time beside the run's lab (bring-up is CPU-bound); the
   // scenario suites lease them as they come (helpers/lab/lab-pool.ts).
-  const copies = scenarioLabCount(provider.name);
+  // The run's one decision (vitest.config.ts made it; this reads it, or makes it when the config did not).
+  const { copies, why } = decideScenarioLabs(provider.name);
   if (copies > 0) {
     pool = new LabPool({
       model,
@@ -110,7 +111,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       say: (copy, message) => progress.info(`${copy}: ${message}`),
     });
     progress.info(
-      `${copies} scenario labs (copies of "${model.name}") come up beside it for the fault suites (${process.env.ANYCAST_VERIFY_SCENARIO_LABS_WHY ?? 'as asked'})`,
+      `${copies} scenario labs (copies of "${model.name}") come up beside it for the fault suites (${why})`,
     );
   }
   const t0 = performance.now();
