@@ -18,6 +18,8 @@ const EXIT_WHEN_ORPHANED = 'suites/setup/exit-when-orphaned.ts';
 
 export default defineConfig({
   test: {
+    // One sequencer for every project (vitest reads only the root's): it orders the lab suites.
+    sequence: { sequencer: FileOrderSequencer },
     reporters: [
       'default',
       ['junit', { outputFile: `${reportsDir(fileURLToPath(new URL('.', import.meta.url)))}/junit.xml` }],
@@ -66,7 +68,7 @@ export default defineConfig({
           // Without copies: one lab, one file at a time, in file-name order.
           fileParallelism: SCENARIO_LABS > 0,
           maxWorkers: SCENARIO_LABS > 0 ? LAB_FILES_AT_ONCE : 1,
-          sequence: { sequencer: FileOrderSequencer, groupOrder: 2 },
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
