@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import config from '../../vitest.config.js';
 import FileOrderSequencer, { labFileOrder, ORDERED_PROJECT } from '../../suites/setup/file-order.js';
 
-const files = ['suites/4-failover.test.ts', 'suites/0-smoke.test.ts', 'suites/8-drain.test.ts', 'suites/2-intent.test.ts'];
+const files = [
+  'suites/4-failover.test.ts',
+  'suites/0-smoke.test.ts',
+  'suites/8-drain.test.ts',
+  'suites/2-intent.test.ts',
+];
 const specs = files.map((moduleId) => ({ moduleId }));
 
 describe('the lab suites’ order', () => {
