@@ -2,7 +2,9 @@
  * The test run's wall time, the scenarios one after another on the run's lab vs side by side on
  * scenario labs (helpers/lab/lab-pool.ts), with the critical path of each parallel run named,
  * and whether running side by side moves the event-timed metrics (failover.*, rehash.*, …):
- * each metric's median and range in both modes, from the runs' results.json.
+ * each metric's median and range in both modes, from the runs' results.json. Each run's host
+ * CPU (core-seconds busy, host-wide) and the floor it sets: core-seconds ÷ cores, the least wall
+ * time any number of labs side by side could reach on this host.
  *
  *   sudo npx tsx bench/suites.bench.ts [--runs 5] [--modes parallel,sequential] [--copies 2] [--unit]
  *
@@ -13,12 +15,13 @@
  * reports/bench-suites.json and a Markdown table to reports/bench-suites.md.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
+import { availableParallelism, tmpdir, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { median } from './support.js';
 import { SCENARIO_LABS_FILE, type PoolSummary } from '../helpers/lab/pool-log.js';
+import { busyCoreSeconds, hostCpuTicks } from '../helpers/os/host-cpu.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
@@ -27,6 +30,13 @@ type Mode = 'parallel' | 'sequential';
 interface Run {
   mode: Mode;
   wallSeconds: number;
+  /**
+   * Core-seconds the host was busy during the run (/proc/stat: the run's processes, the labs'
+   * daemons, its short-lived commands, the kernel's packet work, and anything else running).
+   */
+  cpuCoreSeconds: number;
+  /** cpuCoreSeconds ÷ the host's cores: no schedule of this work ends sooner on this host. */
+  cpuFloorSeconds: number;
   load: number;
   passed: number;
   failed: number;
@@ -40,6 +50,7 @@ async function oneRun(mode: Mode, unit: boolean, copies: number): Promise<Run> {
   try {
     const load = loadavg()[0]!;
     const t0 = performance.now();
+    const cpu0 = hostCpuTicks();
     const projects = unit ? ['--project', 'unit', '--project', 'lab'] : ['--project', 'lab'];
     const r = await execa(process.execPath, [VITEST, 'run', ...projects], {
       cwd: ROOT,
@@ -51,6 +62,7 @@ async function oneRun(mode: Mode, unit: boolean, copies: number): Promise<Run> {
       },
     });
     const wallSeconds = (performance.now() - t0) / 1000;
+    const cpuCoreSeconds = busyCoreSeconds(cpu0, hostCpuTicks());
     const results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
       counts: { passed?: number; failed?: number };
       tests: { name: string; metrics?: { key: string; value: unknown }[] }[];
@@ -66,6 +78,8 @@ async function oneRun(mode: Mode, unit: boolean, copies: number): Promise<Run> {
     return {
       mode,
       wallSeconds,
+      cpuCoreSeconds,
+      cpuFloorSeconds: cpuCoreSeconds / availableParallelism(),
       load,
       passed: results.counts.passed ?? 0,
       failed: results.counts.failed ?? 0,
@@ -86,6 +100,8 @@ function table(runs: Run[], modes: Mode[]): string {
     `| | ${modes.join(' | ')} |`,
     `|---|${modes.map(() => '---').join('|')}|`,
     `| wall s, median [min–max] | ${modes.map((m) => range(runs.filter((r) => r.mode === m).map((r) => r.wallSeconds))).join(' | ')} |`,
+    `| host CPU core-s, median [min–max] | ${modes.map((m) => range(runs.filter((r) => r.mode === m).map((r) => r.cpuCoreSeconds))).join(' | ')} |`,
+    `| CPU floor s (core-s ÷ ${availableParallelism()} cores) | ${modes.map((m) => range(runs.filter((r) => r.mode === m).map((r) => r.cpuFloorSeconds))).join(' | ')} |`,
     `| failed tests, per run | ${modes
       .map((m) =>
         runs
@@ -121,7 +137,7 @@ async function main(): Promise<void> {
       const r = await oneRun(mode, values.unit, Number(values.copies));
       runs.push(r);
       process.stderr.write(
-        `run ${i + 1} ${mode}: ${r.wallSeconds.toFixed(1)} s wall (load ${r.load.toFixed(2)} at start), ${r.passed} passed, ${r.failed} failed${r.criticalPath ? `; critical path ${r.criticalPath.copy} ${r.criticalPath.seconds} s: ${r.criticalPath.chain.join(', ')}` : ''}\n`,
+        `run ${i + 1} ${mode}: ${r.wallSeconds.toFixed(1)} s wall, ${r.cpuCoreSeconds.toFixed(0)} core-s of host CPU (floor ${r.cpuFloorSeconds.toFixed(0)} s on ${availableParallelism()} cores) (load ${r.load.toFixed(2)} at start), ${r.passed} passed, ${r.failed} failed${r.criticalPath ? `; critical path ${r.criticalPath.copy} ${r.criticalPath.seconds} s: ${r.criticalPath.chain.join(', ')}` : ''}\n`,
       );
     }
   const md = `# ${values.unit ? 'npm test' : 'lab suites'}: scenarios side by side on ${values.copies} copies vs one after another (${new Date().toISOString().slice(0, 10)})\n\n${table(runs, modes)}\n`;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Progress } from '../helpers/os/progress.js';
 import { readState } from '../helpers/os/run-state.js';
+import { USER_HZ } from '../helpers/os/host-cpu.js';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -36,12 +37,10 @@ export function labCpuSeconds(lab: string): Record<string, number> {
       // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th, cutime and cstime follow.
       const f = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0);
-      out[kind] = (out[kind] ?? 0) + ticks / CLOCK_TICKS;
+      out[kind] = (out[kind] ?? 0) + ticks / USER_HZ;
     } catch {
       // gone: not counted
     }
   }
   return out;
 }
-/** USER_HZ: 100 on Linux for every architecture the kernel exports /proc times in. */
-const CLOCK_TICKS = 100;

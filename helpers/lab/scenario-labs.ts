@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import type { ProviderName } from '../providers/api/lab-handle.js';
+import { hostCpuTicks } from '../os/host-cpu.js';
 
 /**
  * Memory one netns lab copy holds, rounded up: 394 MiB resident for the seed lab's daemons,
@@ -51,16 +52,12 @@ export function hostCapacity(sampleMs = 300): HostCapacity {
   };
 }
 
-/** Clock ticks: the host's busy and total (/proc/stat's first line), this process's own (/proc/self/stat). */
+/** Clock ticks: the host's busy and total (/proc/stat), this process's own (/proc/self/stat). */
 function ticks(): { busy: number; total: number; own: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal: idle and iowait are not busy; guest time is in user already.
-  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-  const busy = total - cpu[3]! - cpu[4]!;
   // After the command's parenthesised name: utime and stime are the 12th and 13th fields.
   const self = readFileSync('/proc/self/stat', 'utf8');
   const f = self.slice(self.lastIndexOf(')') + 2).split(' ');
-  return { busy, total, own: Number(f[11]) + Number(f[12]) };
+  return { ...hostCpuTicks(), own: Number(f[11]) + Number(f[12]) };
 }
 
 /**
