@@ -20,7 +20,9 @@
 //   traffic/flows.ts; test/unit/source-ports.test.ts checks the three);
 // - large enough that no port comes round within one run (checked at start-up too), so a
 //   request's packets are told apart by port and never meet a lingering socket of the probe's
-//   own with the same four-tuple (which would fail connect() with EADDRNOTAVAIL).
+//   own with the same four-tuple (which would fail connect() with EADDRNOTAVAIL);
+// - started where no socket of the client holds a port of the run's range, read at start-up:
+//   a socket an earlier run left lingering (LAST_ACK) would fail the same way (see main).
 // Letting the kernel choose would avoid EADDRINUSE too, but the kernel may give a port back
 // to the same VIP within seconds, and a port is only known after connect() returns: neither
 // suits a trail searched by port.
@@ -32,7 +34,16 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { localCause, parsePortRange, portAt, portRangeProblem, PROBE_PORTS, readHolders } from './client-ports.mjs';
+import {
+  freeWindowStart,
+  localCause,
+  parsePortRange,
+  portAt,
+  portRangeProblem,
+  PROBE_PORTS,
+  readHolders,
+  readPortsInUse,
+} from './client-ports.mjs';
 import { parseEchoReply } from '../readers/echo-reply.mjs';
 import { epochNow } from '../os/epoch-clock.mjs';
 
@@ -72,15 +83,30 @@ function main() {
     process.stderr.write(`probe.mjs: ${problem}\n`);
     process.exit(2);
   }
-  const first = values['first-port']
-    ? Number(values['first-port'])
-    : PROBE_PORTS.from + Math.floor(Math.random() * (PROBE_PORTS.to - PROBE_PORTS.from));
-  run({ host, port, interval, timeout, maxRequests, endAt: Date.now() + Number(values.seconds) * 1000, first });
+  // The ports some socket of this client holds now (one read of /proc/net/tcp): the run starts
+  // where its whole range of ports is free, and passes over a held one where none is. A
+  // connection to the VIP whose peer fell silent while it closed stays in LAST_ACK, resending its
+  // FIN with backoff for up to ~100 s (tcp_orphan_retries), across fault runs: seen 2026-12-05,
+  // silent-drop's probe met one from an earlier run (connect EADDRNOTAVAIL, a harness error). No
+  // other process takes ports from PROBE_PORTS (client-ports.mjs), so what the start saw stays
+  // true for the run; a port taken since is held by this run's own earlier request and never
+  // comes round (maxRequests fits the range).
+  const busy = readPortsInUse();
+  const first = values['first-port'] ? Number(values['first-port']) : freeWindowStart(PROBE_PORTS, busy, maxRequests);
+  run({ host, port, interval, timeout, maxRequests, endAt: Date.now() + Number(values.seconds) * 1000, first, busy });
 }
 
-function run({ host, port, interval, timeout, maxRequests, endAt, first }) {
+function run({ host, port, interval, timeout, maxRequests, endAt, first, busy }) {
   const now = epochNow;
+  const size = PROBE_PORTS.to - PROBE_PORTS.from;
   let sent = 0;
+  // Ports taken in turn from `first`, a held one passed over while the range has room for it.
+  let taken = 0;
+  const nextPort = () => {
+    let p = portAt(PROBE_PORTS, first, taken++);
+    while (busy.has(p) && taken < size) p = portAt(PROBE_PORTS, first, taken++);
+    return p;
+  };
   let inflight = 0;
   let stopping = false;
   const out = [];
@@ -90,7 +116,7 @@ function run({ host, port, interval, timeout, maxRequests, endAt, first }) {
 
   function one() {
     const t = now();
-    const sport = portAt(PROBE_PORTS, first, sent);
+    const sport = nextPort();
     sent++;
     inflight++;
     let settled = false;

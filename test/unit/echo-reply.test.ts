@@ -12,6 +12,7 @@ import { parseEchoReply } from '../../helpers/readers/echo-reply.mjs';
 import { parseManyReplies } from '../../helpers/readers/http-probe.js';
 import { parseFlows } from '../../helpers/traffic/flows.js';
 import { PROBE_SCRIPT } from '../../helpers/traffic/probe.js';
+import { PROBE_PORTS } from '../../helpers/traffic/client-ports.mjs';
 import { HELD_SCRIPT } from '../../helpers/traffic/held-connections.js';
 import { PROJECT_ROOT } from '../support/lab-copy.js';
 
@@ -112,6 +113,44 @@ describe('the client scripts read the echo server through the same parser', () =
       expect(records.length).toBeGreaterThan(0);
       expect(records.filter((x) => !x.ok || x.cluster !== 'cluster01')).toEqual([]);
     });
+  });
+
+  // A socket an earlier run left (LAST_ACK, resending its FIN to a silent peer) holds its port for
+  // up to ~100 s, and a request from it to the same VIP fails (connect EADDRNOTAVAIL): probe.mjs
+  // reads the client's ports at start and never binds a held one. Here a listener holds the port
+  // the probe is told to start at (a LAST_ACK cannot be made without a silent peer).
+  it('probe.mjs passes over a source port another socket holds', async () => {
+    const holder = createServer();
+    let held = PROBE_PORTS.from + 5000;
+    for (; ; held++) {
+      const ok = await new Promise<boolean>((resolve) => {
+        holder.once('error', () => resolve(false));
+        holder.listen(held, '127.0.0.1', () => resolve(true));
+      });
+      if (ok) break;
+    }
+    try {
+      await withEchoServer(async (target) => {
+        const r = await execa(process.execPath, [
+          PROBE_SCRIPT,
+          '--target',
+          target,
+          '--first-port',
+          String(held),
+          '--max-requests',
+          '3',
+          '--interval-ms',
+          '20',
+          '--timeout-ms',
+          '3000',
+        ]);
+        const records = r.stdout.split('\n').map((l) => JSON.parse(l) as { ok: boolean; sport: number });
+        expect(records.map((x) => x.sport)).toEqual([held + 1, held + 2, held + 3]);
+        expect(records.filter((x) => !x.ok)).toEqual([]);
+      });
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it('held-connections.mjs reports the cluster each connection is served by', async () => {
