@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
-import { netnsNodeArgv } from '../../helpers/providers/netns/netns-provider.js';
+import { netnsHarnessArgv, netnsNodeArgv } from '../../helpers/providers/netns/netns-provider.js';
 import { frrPathspace, withFrrPathspace } from '../../helpers/providers/netns/naming.js';
 import { PACKAGE_ROOT, suitesEnv, vitestBin } from '../../helpers/cli/commands/test.js';
 import { requestedFiles } from '../../helpers/lab/lab-source.js';
@@ -61,6 +61,21 @@ describe('exec on a netns router: vtysh gets the pathspace', () => {
     const k8s = Object.keys(model.k8sNodes)[0]!;
     expect(inside(netnsNodeArgv(model, RT, k8s, ['vtysh']))).toEqual(['vtysh']);
     expect(inside(netnsNodeArgv(model, RT, 'client', ['vtysh', '-c', 'x']))).toEqual(['vtysh', '-c', 'x']);
+  });
+
+  it("the harness's iproute2 calls use the host's `ip -n` (no runtime wrapper); the CLI's exec keeps the node's own", () => {
+    expect(netnsHarnessArgv(model, RT, 'leaf1', ['ip', '-j', 'route', 'show'])).toEqual([
+      'ip',
+      '-n',
+      'av-anycast-leaf1',
+      '-j',
+      'route',
+      'show',
+    ]);
+    expect(netnsHarnessArgv(model, RT, 'leaf1', ['vtysh', '-c', 'x'])).toEqual(
+      netnsNodeArgv(model, RT, 'leaf1', ['vtysh', '-c', 'x']),
+    );
+    expect(inside(netnsNodeArgv(model, RT, 'leaf1', ['ip', 'route']))).toEqual(['ip', 'route']);
   });
 
   it("the host's Node.js programs are not touched", () => {

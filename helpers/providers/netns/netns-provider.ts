@@ -372,6 +372,25 @@ export function netnsNodeArgv(model: LabModel, runtimeRoot: string, node: string
   return inRuntime(ns, runtimeRoot, model.routers[node] ? withFrrPathspace(model.name, node, argv) : argv);
 }
 
+/**
+ * The host argv the harness runs `argv` with inside a node: as netnsNodeArgv, except iproute2.
+ * iproute2 speaks netlink to the node's namespace, so the host's `ip -n` reads and sets the same
+ * kernel state as the runtime's `ip` inside the node (iproute2 is not a component under test;
+ * the fault injection uses the host's too, faults.ts), without the runtime wrapper (ip netns
+ * exec, a shell, two mounts, chroot): 6 ms of CPU a call instead of 19 (50 calls each way on an
+ * idle 2-core host, 2026-12-05), and the suites read a node's routes ~370 times a run. The CLI's
+ * `exec` keeps the node's own tools (netnsNodeArgv).
+ */
+export function netnsHarnessArgv(
+  model: LabModel,
+  runtimeRoot: string,
+  node: string,
+  argv: readonly string[],
+): string[] {
+  if (argv[0] === 'ip') return ['ip', '-n', nsName(model.name, node), ...argv.slice(1)];
+  return netnsNodeArgv(model, runtimeRoot, node, argv);
+}
+
 /** What `reconfigure` changes on a running netns lab. */
 const RECONFIGURABLE_KINDS = ['CiliumBGPAdvertisement'];
 
@@ -397,7 +416,7 @@ export class NetnsHandle implements LabHandle {
    * anycast-verify's own Node.js programs (probe, echo), which run on the host's Node.js.
    */
   private nodeArgv(node: string, argv: string[]): string[] {
-    return netnsNodeArgv(this.model, this.rt(node).root, node, argv);
+    return netnsHarnessArgv(this.model, this.rt(node).root, node, argv);
   }
 
   exec(node: string, argv: string[], opts?: Parameters<LabHandle['exec']>[2]) {
