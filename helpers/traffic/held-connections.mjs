@@ -15,7 +15,7 @@
 // HTTP is written by hand on a raw socket so that nothing reconnects behind our back (an HTTP
 // agent would silently open a new socket, hiding the very break we measure).
 // Bounded by --seconds, stops on SIGTERM. Plain JavaScript: it starts in milliseconds; its
-// imports, client-ports.mjs and ../readers/echo-reply.mjs, are copied with it into the real
+// imports, client-ports.mjs, http-reply.mjs and ../readers/echo-reply.mjs, are copied with it into the real
 // lab's sidecar (CLIENT_SCRIPT_IMPORTS).
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -29,6 +29,7 @@ import {
   portRangeProblem,
   readPortsInUse,
 } from './client-ports.mjs';
+import { getRequest, takeReply } from './http-reply.mjs';
 import { parseEchoReply } from '../readers/echo-reply.mjs';
 import { epochNow } from '../os/epoch-clock.mjs';
 
@@ -98,37 +99,11 @@ const takePort = () => {
   return p;
 };
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
-const request = `GET / HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: anycast-verify-held\r\n\r\n`;
+const request = getRequest(host, port, { 'User-Agent': 'anycast-verify-held' });
 
 let nextId = 0;
 let stopping = false;
 const live = new Set();
-
-/**
- * One whole HTTP/1.1 reply at the start of `buf` (Content-Length or chunked body), or
- * undefined while it is incomplete: its body and how many characters it took.
- */
-function takeReply(buf) {
-  const head = buf.indexOf('\r\n\r\n');
-  if (head < 0) return undefined;
-  const headers = buf.slice(0, head);
-  let at = head + 4;
-  if (/\r\ntransfer-encoding:\s*chunked/i.test(headers)) {
-    let body = '';
-    for (;;) {
-      const eol = buf.indexOf('\r\n', at);
-      if (eol < 0) return undefined;
-      const size = parseInt(buf.slice(at, eol), 16);
-      if (buf.length < eol + 2 + size + 2) return undefined;
-      if (size === 0) return { body, length: eol + 4 };
-      body += buf.slice(eol + 2, eol + 2 + size);
-      at = eol + 2 + size + 2;
-    }
-  }
-  const len = Number(/\r\ncontent-length:\s*(\d+)/i.exec(headers)?.[1] ?? 0);
-  if (buf.length < at + len) return undefined;
-  return { body: buf.slice(at, at + len), length: at + len };
-}
 
 /** One connection in one slot; when it breaks, the slot opens the next one. */
 function open(slot) {

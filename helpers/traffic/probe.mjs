@@ -28,10 +28,10 @@
 // suits a trail searched by port.
 // Bounded by --seconds and --max-requests, and stops on SIGTERM: it never runs on its own.
 // Plain JavaScript so it starts in milliseconds inside a namespace (no TypeScript loader); its
-// imports, client-ports.mjs, ../readers/echo-reply.mjs and ../os/epoch-clock.mjs, are copied with it into the real
+// imports, client-ports.mjs, http-reply.mjs, ../readers/echo-reply.mjs and ../os/epoch-clock.mjs, are copied with it into the real
 // lab's sidecar (CLIENT_SCRIPT_IMPORTS).
 import { readFileSync, realpathSync } from 'node:fs';
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -44,6 +44,7 @@ import {
   readHolders,
   readPortsInUse,
 } from './client-ports.mjs';
+import { getRequest, takeReply } from './http-reply.mjs';
 import { parseEchoReply } from '../readers/echo-reply.mjs';
 import { epochNow } from '../os/epoch-clock.mjs';
 
@@ -98,6 +99,7 @@ function main() {
 
 function run({ host, port, interval, timeout, maxRequests, endAt, first, busy }) {
   const now = epochNow;
+  const request = getRequest(host, port, { Connection: 'close' });
   const size = PROBE_PORTS.to - PROBE_PORTS.from;
   let sent = 0;
   // Ports taken in turn from `first`, a held one passed over while the range has room for it.
@@ -128,28 +130,7 @@ function run({ host, port, interval, timeout, maxRequests, endAt, first, busy })
       // Lines go out at once so the harness can follow the run live.
       flush();
     };
-    const req = request(
-      { host, port, localPort: sport, path: '/', agent: false, timeout, headers: { connection: 'close' } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => {
-          finish({
-            ok: res.statusCode === 200,
-            cluster: parseEchoReply(body).cluster,
-            err: res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`,
-          });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (e) => {
-      const harness = localCause(e);
-      // Who held the port, read at once: the evidence for the harness error.
-      finish(harness ? { ok: false, harness, holders: readHolders(sport) } : { ok: false, err: e.message });
-    });
-    req.end();
+    getOnce({ host, port, sport, timeout, request }, finish);
   }
 
   const timer = setInterval(() => {
@@ -175,6 +156,37 @@ function run({ host, port, interval, timeout, maxRequests, endAt, first, busy })
   }
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * One GET of / over a fresh socket from `sport`, by hand, as node:http would send it with no agent
+ * and `connection: close`: the same packets and the same end (the server closes; the socket ends
+ * its side when it reads the server's FIN), for ~30 % less CPU per request (http-reply.mjs).
+ * `finish` gets the outcome; it may be called again (a later close), and keeps the first.
+ */
+function getOnce({ host, port, sport, timeout, request }, finish) {
+  const sock = connect({ host, port, localPort: sport });
+  sock.setEncoding('latin1');
+  sock.setTimeout(timeout, () => sock.destroy(new Error('timeout')));
+  let buf = '';
+  sock.on('connect', () => sock.write(request));
+  sock.on('data', (d) => {
+    buf += d;
+    const reply = takeReply(buf);
+    if (!reply) return;
+    finish({
+      ok: reply.status === 200,
+      cluster: parseEchoReply(reply.body).cluster,
+      err: reply.status === 200 ? undefined : `HTTP ${reply.status}`,
+    });
+  });
+  sock.on('error', (e) => {
+    const harness = localCause(e);
+    // Who held the port, read at once: the evidence for the harness error.
+    finish(harness ? { ok: false, harness, holders: readHolders(sport) } : { ok: false, err: e.message });
+  });
+  // Closed before a whole reply, with no error: what node:http calls a hang-up.
+  sock.on('close', () => finish({ ok: false, err: 'socket hang up' }));
 }
 
 // Run only as a program: the unit tests import the port plan above without starting a probe.

@@ -172,6 +172,7 @@ describe('the probe sidecar', () => {
       copy: [
         { source: PROBE_SCRIPT, target: '/anycast-verify/traffic/probe.mjs' },
         { source: join(dirname(PROBE_SCRIPT), 'client-ports.mjs'), target: '/anycast-verify/traffic/client-ports.mjs' },
+        { source: join(dirname(PROBE_SCRIPT), 'http-reply.mjs'), target: '/anycast-verify/traffic/http-reply.mjs' },
         {
           source: join(dirname(PROBE_SCRIPT), '../readers/echo-reply.mjs'),
           target: '/anycast-verify/readers/echo-reply.mjs',

@@ -26,7 +26,12 @@ const SIDECAR_DIR = '/anycast-verify';
  * The sidecar keeps the layout of helpers/ (the script in traffic/, the echo-reply parser in
  * readers/), so the script's own `../readers/…` import resolves there as in the checkout.
  */
-export const CLIENT_SCRIPT_IMPORTS = ['client-ports.mjs', '../readers/echo-reply.mjs', '../os/epoch-clock.mjs'];
+export const CLIENT_SCRIPT_IMPORTS = [
+  'client-ports.mjs',
+  'http-reply.mjs',
+  '../readers/echo-reply.mjs',
+  '../os/epoch-clock.mjs',
+];
 
 /**
  * What the sidecar is: the client script (probe.mjs, held-connections.mjs) and its imports
