@@ -2,7 +2,7 @@
  * The host's CPU as the kernel counts it (/proc/stat's first line, in USER_HZ ticks): what a run
  * spends host-wide, its own processes, the lab's daemons, short-lived commands and the kernel's
  * interrupt work alike. A run that spends C core-seconds cannot end in less than C ÷ cores on
- * any schedule, however many labs run side by side (docs/scenario-labs.md, "CPU-bound").
+ * any schedule, however many labs run side by side (docs/scenario-labs.md, "The floor").
  */
 import { readFileSync } from 'node:fs';
 
