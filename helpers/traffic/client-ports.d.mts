@@ -15,3 +15,4 @@ export function readHolders(port: number): string[];
 export function portsInUse(procNetTcp: string): Set<number>;
 export function readPortsInUse(): Set<number>;
 export function freeWindowStart(range: PortRange, busy: Set<number>, window: number, random?: () => number): number;
+export function portTaker(range: PortRange, first: number, busy: Set<number>): () => number;

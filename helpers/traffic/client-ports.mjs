@@ -38,6 +38,22 @@ export function portAt(range, first, i) {
   return range.from + ((((first - range.from + i) % size) + size) % size);
 }
 
+/**
+ * Ports taken in turn from `range`, starting at `first`, passing over each port in `busy` (the
+ * ports some socket of the client held at the script's start, read once: readPortsInUse) and
+ * adding each port it takes to it; after a whole round of busy ports the next one is taken.
+ */
+export function portTaker(range, first, busy) {
+  const size = range.to - range.from;
+  let taken = 0;
+  return () => {
+    let p = portAt(range, first, taken++);
+    for (let tries = 0; tries < size && busy.has(p); tries++) p = portAt(range, first, taken++);
+    busy.add(p);
+    return p;
+  };
+}
+
 /** Error codes of a bind or connect that failed inside the client, before any packet left it. */
 const LOCAL_CODES = new Set([
   'EADDRINUSE',

@@ -25,7 +25,7 @@ import {
   HELD_PORTS,
   localCause,
   parsePortRange,
-  portAt,
+  portTaker,
   portRangeProblem,
   readPortsInUse,
 } from './client-ports.mjs';
@@ -90,14 +90,7 @@ const PORT_WINDOW = N * 4;
 // HELD_PORTS (client-ports.mjs keeps the ranges apart), so what the start saw stays true.
 const busy = readPortsInUse();
 const first = values['first-port'] ? Number(values['first-port']) : freeWindowStart(HELD_PORTS, busy, PORT_WINDOW);
-let taken = 0;
-const takePort = () => {
-  let p = portAt(HELD_PORTS, first, taken++);
-  for (let tries = 0; tries < HELD_PORTS.to - HELD_PORTS.from && busy.has(p); tries++)
-    p = portAt(HELD_PORTS, first, taken++);
-  busy.add(p);
-  return p;
-};
+const takePort = portTaker(HELD_PORTS, first, busy);
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const request = getRequest(host, port, { 'User-Agent': 'anycast-verify-held' });
 

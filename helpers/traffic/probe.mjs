@@ -38,7 +38,7 @@ import {
   freeWindowStart,
   localCause,
   parsePortRange,
-  portAt,
+  portTaker,
   portRangeProblem,
   PROBE_PORTS,
   readHolders,
@@ -100,15 +100,8 @@ function main() {
 function run({ host, port, interval, timeout, maxRequests, endAt, first, busy }) {
   const now = epochNow;
   const request = getRequest(host, port, { Connection: 'close' });
-  const size = PROBE_PORTS.to - PROBE_PORTS.from;
   let sent = 0;
-  // Ports taken in turn from `first`, a held one passed over while the range has room for it.
-  let taken = 0;
-  const nextPort = () => {
-    let p = portAt(PROBE_PORTS, first, taken++);
-    while (busy.has(p) && taken < size) p = portAt(PROBE_PORTS, first, taken++);
-    return p;
-  };
+  const nextPort = portTaker(PROBE_PORTS, first, busy);
   let inflight = 0;
   let stopping = false;
   const out = [];

@@ -152,3 +152,15 @@ describe('harness errors in the probes', () => {
     expect(parseHeld('client', out).map((c) => c.sport)).toEqual([8004]);
   });
 });
+
+describe('portTaker', () => {
+  it('takes ports in turn round the range, passing over the busy ones and marking each it takes', async () => {
+    const { portTaker } = await import('../../helpers/traffic/client-ports.mjs');
+    const busy = new Set([102, 104]);
+    const next = portTaker({ from: 100, to: 105 }, 101, busy);
+    expect([next(), next(), next()]).toEqual([101, 103, 100]);
+    expect([...busy].sort()).toEqual([100, 101, 102, 103, 104]);
+    // A whole round of busy ports: the next one is taken all the same.
+    expect(next()).toBe(101);
+  });
+});
