@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { median } from './support.js';
 import { SCENARIO_LABS_FILE, type PoolSummary } from '../helpers/lab/pool-log.js';
-import { busyCoreSeconds, hostCpuTicks } from '../helpers/os/host-cpu.js';
+import { busyCoreSeconds, hostCpuTicks } from '../helpers/os/host-cpu.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Progress } from '../helpers/os/progress.js';
 import { readState } from '../helpers/os/run-state.js';
-import { USER_HZ } from '../helpers/os/host-cpu.js';
+import { USER_HZ } from '../helpers/os/host-cpu.mjs';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

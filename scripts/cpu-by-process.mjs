@@ -12,8 +12,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-
-const USER_HZ = 100;
+import { busyCoreSeconds, hostCpuTicks, USER_HZ } from '../helpers/os/host-cpu.mjs';
 const split = process.argv.indexOf('--');
 const { values } = parseArgs({
   args: process.argv.slice(2, split < 0 ? undefined : split),
@@ -30,11 +29,6 @@ const reapedTicks = () => {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(f[13]) + Number(f[14]);
-};
-
-const hostBusy = () => {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3] - f[4];
 };
 
 /** A process's program: its command name, or for node and tcpdump the script or first argument too. */
@@ -78,7 +72,7 @@ function read() {
 
 read();
 startedAt = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * USER_HZ;
-const busy0 = hostBusy();
+const cpu0 = hostCpuTicks();
 const reaped0 = reapedTicks();
 const t0 = Date.now();
 const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
@@ -88,7 +82,7 @@ child.on('exit', (code, signal) => {
   clearInterval(timer);
   read();
   const wall = (Date.now() - t0) / 1000;
-  const busy = (hostBusy() - busy0) / USER_HZ;
+  const busy = busyCoreSeconds(cpu0, hostCpuTicks());
   const rows = [...byProgram].map(([name, t]) => [name, t / USER_HZ]).sort((a, b) => b[1] - a[1]);
   const named = rows.reduce((s, [, v]) => s + v, 0);
   // Every descendant the command waited for, short-lived or not (daemons it left running are not).

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import type { ProviderName } from '../providers/api/lab-handle.js';
-import { hostCpuTicks } from '../os/host-cpu.js';
+import { hostCpuTicks } from '../os/host-cpu.mjs';
 
 /**
  * Memory one netns lab copy holds, rounded up: 394 MiB resident for the seed lab's daemons,

@@ -1,6 +1,6 @@
 /** The host's CPU from /proc/stat: what counts as busy, and core-seconds between two readings. */
 import { describe, expect, it } from 'vitest';
-import { busyCoreSeconds, hostCpuTicks } from '../../helpers/os/host-cpu.js';
+import { busyCoreSeconds, hostCpuTicks } from '../../helpers/os/host-cpu.mjs';
 
 // user nice system idle iowait irq softirq steal guest guest_nice
 const stat = (user: number, idle: number, iowait: number, softirq: number) =>
