@@ -94,22 +94,17 @@ async function withEchoServer(fn: (target: string) => Promise<void>): Promise<vo
   }
 }
 
+/** probe.mjs against `target` with `args`, its records. */
+async function runProbe(target: string, args: string[]): Promise<{ ok: boolean; sport: number; cluster?: string }[]> {
+  // Generous timeout: a loaded host must not turn a slow answer into a lost one here.
+  const r = await execa(process.execPath, [PROBE_SCRIPT, '--target', target, '--timeout-ms', '3000', ...args]);
+  return r.stdout.split('\n').map((l) => JSON.parse(l) as { ok: boolean; sport: number; cluster?: string });
+}
+
 describe('the client scripts read the echo server through the same parser', () => {
   it('probe.mjs records the cluster of every answer', async () => {
     await withEchoServer(async (target) => {
-      const r = await execa(process.execPath, [
-        PROBE_SCRIPT,
-        '--target',
-        target,
-        '--seconds',
-        '0.3',
-        '--interval-ms',
-        '50',
-        // Generous: a loaded host must not turn a slow answer into a lost one here.
-        '--timeout-ms',
-        '3000',
-      ]);
-      const records = r.stdout.split('\n').map((l) => JSON.parse(l) as { ok: boolean; cluster?: string });
+      const records = await runProbe(target, ['--seconds', '0.3', '--interval-ms', '50']);
       expect(records.length).toBeGreaterThan(0);
       expect(records.filter((x) => !x.ok || x.cluster !== 'cluster01')).toEqual([]);
     });
@@ -131,20 +126,14 @@ describe('the client scripts read the echo server through the same parser', () =
     }
     try {
       await withEchoServer(async (target) => {
-        const r = await execa(process.execPath, [
-          PROBE_SCRIPT,
-          '--target',
-          target,
+        const records = await runProbe(target, [
           '--first-port',
           String(held),
           '--max-requests',
           '3',
           '--interval-ms',
           '20',
-          '--timeout-ms',
-          '3000',
         ]);
-        const records = r.stdout.split('\n').map((l) => JSON.parse(l) as { ok: boolean; sport: number });
         expect(records.map((x) => x.sport)).toEqual([held + 1, held + 2, held + 3]);
         expect(records.filter((x) => !x.ok)).toEqual([]);
       });
