@@ -55,9 +55,9 @@ afterAll(async () => {
 async function flowsTo(client: string, to: string, share: number) {
   const port = vipService(model, to)!.port;
   let observed = await runFlows(lab, client, to, port, freshPorts(share));
-  // A port still in TIME_WAIT from an earlier run cannot be bound: take another one for that flow.
+  // A port a socket still holds (from an earlier run) cannot be sent from: take another one for that flow.
   for (let round = 0; round < 3; round++) {
-    const busy = observed.filter((o) => o.error && /bind|address already in use|local port/i.test(o.error));
+    const busy = observed.filter((o) => o.harness);
     if (busy.length === 0) break;
     const retry = await runFlows(lab, client, to, port, freshPorts(busy.length));
     observed = observed.map((o) => (busy.includes(o) ? retry[busy.indexOf(o)]! : o));

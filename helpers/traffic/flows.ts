@@ -1,21 +1,25 @@
 /**
  * Many short flows from one client, each from a chosen source port, recording which
- * cluster answered. One shell loop inside the client runs them all (one exec, not N).
+ * cluster answered. One Node process inside the client sends them all (flows.mjs): one
+ * process, not a curl, a shell and a head per flow.
  */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LabHandle } from '../providers/api/lab-handle.js';
-import { parseEchoReply } from '../readers/echo-reply.mjs';
 
 export interface FlowResult {
   sport: number;
   cluster?: string;
   error?: string;
+  /** The flow was never sent: its port could not be bound or connected from (a socket holds it). */
+  harness?: boolean;
 }
 
 /**
- * The flows' source ports, [from, to): curl binds them without SO_REUSEADDR and leaves each in
- * TIME_WAIT for 60 s, so they lie apart from the ranges the failover probe and the held
+ * The flows' source ports, [from, to): apart from the ranges the failover probe and the held
  * connections bind in the same client (helpers/traffic/probe.mjs explains the plan), and below
- * the kernel's ephemeral range.
+ * the kernel's ephemeral range. Never reused within a run (freshPorts): a port whose last
+ * connection still lingers cannot connect to the same VIP again.
  */
 export const FLOW_PORTS = { from: 4000, to: 8000 };
 
@@ -35,6 +39,12 @@ export function freshPorts(n: number, lo = FLOW_PORTS.from, hi = FLOW_PORTS.to):
   return out;
 }
 
+/** The client script that sends the flows (one Node process per call, inside the client). */
+export const FLOWS_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'flows.mjs');
+
+/** How long one flow may take to be answered (curl's --max-time before flows.mjs). */
+const FLOW_TIMEOUT_MS = 2000;
+
 export async function runFlows(
   lab: LabHandle,
   client: string,
@@ -42,27 +52,46 @@ export async function runFlows(
   port: number,
   sports: number[],
 ): Promise<FlowResult[]> {
-  const script =
-    'for p in "$@"; do r=$(curl -sS --max-time 2 --local-port "$p" "$URL" 2>&1 | head -n 1); printf "%s\\t%s\\n" "$p" "$r"; done';
-  const r = await lab.exec(
-    client,
-    ['env', `URL=http://${vip}:${port}/`, 'sh', '-c', script, 'flows', ...sports.map(String)],
-    { timeoutMs: sports.length * 3000 + 5000 },
-  );
+  const p = lab.spawn(client, [
+    process.execPath,
+    FLOWS_SCRIPT,
+    '--lab',
+    lab.model.name,
+    '--target',
+    `${vip}:${port}`,
+    '--sports',
+    sports.join(','),
+    '--timeout-ms',
+    String(FLOW_TIMEOUT_MS),
+  ]);
+  // The flows run one after another, each bounded: past that (and a start-up allowance) it is stopped.
+  const guard = setTimeout(() => p.stop(), sports.length * FLOW_TIMEOUT_MS + 5000);
+  const r = await p.done.finally(() => clearTimeout(guard));
+  if (r.exitCode !== 0 && !r.stdout.trim())
+    throw new Error(`flows in ${client} exited ${r.exitCode}: ${r.stderr.trim() || 'no output'}`);
   return parseFlows(r.stdout, sports);
 }
 
-/** The flows' loop output ("<sport>\t<first line of curl's output>" each), one result per port asked. */
+/** flows.mjs's JSON lines, one result per port asked (a port it did not report says so). */
 export function parseFlows(stdout: string, sports: number[]): FlowResult[] {
-  const bySport = new Map<number, string>();
+  const bySport = new Map<number, FlowLine>();
   for (const line of stdout.split('\n')) {
-    const [p, rest] = line.split('\t');
-    if (p) bySport.set(Number(p), rest ?? '');
+    if (!line.startsWith('{')) continue;
+    const rec = JSON.parse(line) as FlowLine;
+    bySport.set(rec.sport, rec);
   }
   return sports.map((sport) => {
-    // The reply's first line only (head -n 1): whoami's "Name: cluster=…", or curl's error.
-    const first = bySport.get(sport) ?? '';
-    const cluster = parseEchoReply(first).cluster;
-    return cluster ? { sport, cluster } : { sport, error: first || 'no output' };
+    const rec = bySport.get(sport);
+    if (!rec) return { sport, error: 'no result (the flows stopped before this port)' };
+    if (rec.cluster) return { sport, cluster: rec.cluster };
+    return rec.harness ? { sport, error: rec.harness, harness: true } : { sport, error: rec.err ?? 'no answer' };
   });
+}
+
+interface FlowLine {
+  sport: number;
+  ok: boolean;
+  cluster?: string;
+  err?: string;
+  harness?: string;
 }

@@ -9,3 +9,9 @@ export interface Reply {
 }
 export function takeReply(buf: string): Reply | undefined;
 export function getRequest(host: string, port: number, headers?: Record<string, string>): string;
+/** How one GET ended: with a whole reply, or with the error that ended its socket first. */
+export type GetOutcome = { reply: Reply; error?: undefined } | { reply?: undefined; error: NodeJS.ErrnoException };
+export function getOnce(
+  opts: { host: string; port: number; sport: number; timeout: number; request: string },
+  done: (outcome: GetOutcome) => void,
+): void;

@@ -1,10 +1,10 @@
 // One HTTP/1.1 reply read off a raw socket, for the client scripts that write HTTP by hand
-// (probe.mjs, held-connections.mjs): they use no HTTP agent, so nothing reconnects behind their
+// (probe.mjs, flows.mjs, held-connections.mjs): they use no HTTP agent, so nothing reconnects behind their
 // back, and the probe opens 100 connections a second per client, where node:http's request and
 // response objects cost more: probe.mjs for 10 s at 100 requests a second against the echo server
 // in a scratch namespace, 3 runs each, 2026-12-05, 2-core host: 1.53–1.66 s of CPU with node:http,
 // 1.20–1.38 s by hand (the echo server's own CPU unchanged, 0.5–1.0 s either way).
-// Plain JavaScript with no dependencies: copied beside the scripts into the real lab's sidecar
+// Plain JavaScript with no dependencies but Node's: copied beside the scripts into the real lab's sidecar
 // (providers/containerlab/probe-sidecar.ts CLIENT_SCRIPT_IMPORTS).
 
 /**
@@ -33,6 +33,35 @@ export function takeReply(buf) {
   const len = Number(/\r\ncontent-length:\s*(\d+)/i.exec(headers)?.[1] ?? 0);
   if (buf.length < at + len) return undefined;
   return { status, body: utf8(buf.slice(at, at + len)), length: at + len };
+}
+
+import { connect } from 'node:net';
+
+/**
+ * One GET over a fresh socket from `sport`, by hand, as node:http would send it with no agent
+ * and `connection: close`: the same packets and the same end (the server closes; the socket ends
+ * its side when it reads the server's FIN). `done` is called once: with the whole reply, or with
+ * the error that ended the socket first (a close before a whole reply is node:http's hang-up).
+ */
+export function getOnce({ host, port, sport, timeout, request }, done) {
+  let settled = false;
+  const settle = (outcome) => {
+    if (settled) return;
+    settled = true;
+    done(outcome);
+  };
+  const sock = connect({ host, port, localPort: sport });
+  sock.setEncoding('latin1');
+  sock.setTimeout(timeout, () => sock.destroy(new Error('timeout')));
+  let buf = '';
+  sock.on('connect', () => sock.write(request));
+  sock.on('data', (d) => {
+    buf += d;
+    const reply = takeReply(buf);
+    if (reply) settle({ reply });
+  });
+  sock.on('error', (error) => settle({ error }));
+  sock.on('close', () => settle({ error: new Error('socket hang up') }));
 }
 
 const utf8 = (latin1) => Buffer.from(latin1, 'latin1').toString('utf8');

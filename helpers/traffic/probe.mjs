@@ -31,7 +31,6 @@
 // imports, client-ports.mjs, http-reply.mjs, ../readers/echo-reply.mjs and ../os/epoch-clock.mjs, are copied with it into the real
 // lab's sidecar (CLIENT_SCRIPT_IMPORTS).
 import { readFileSync, realpathSync } from 'node:fs';
-import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -44,7 +43,7 @@ import {
   readHolders,
   readPortsInUse,
 } from './client-ports.mjs';
-import { getRequest, takeReply } from './http-reply.mjs';
+import { getOnce, getRequest } from './http-reply.mjs';
 import { parseEchoReply } from '../readers/echo-reply.mjs';
 import { epochNow } from '../os/epoch-clock.mjs';
 
@@ -114,16 +113,23 @@ function run({ host, port, interval, timeout, maxRequests, endAt, first, busy })
     const sport = nextPort();
     sent++;
     inflight++;
-    let settled = false;
-    const finish = (rec) => {
-      if (settled) return;
-      settled = true;
+    getOnce({ host, port, sport, timeout, request }, ({ reply, error }) => {
+      const harness = error && localCause(error);
+      const rec = reply
+        ? {
+            ok: reply.status === 200,
+            cluster: parseEchoReply(reply.body).cluster,
+            err: reply.status === 200 ? undefined : `HTTP ${reply.status}`,
+          }
+        : harness
+          ? // Who held the port, read at once: the evidence for the harness error.
+            { ok: false, harness, holders: readHolders(sport) }
+          : { ok: false, err: error.message };
       inflight--;
       out.push(JSON.stringify({ t: Math.round(t * 10) / 10, ms: Math.round((now() - t) * 10) / 10, sport, ...rec }));
       // Lines go out at once so the harness can follow the run live.
       flush();
-    };
-    getOnce({ host, port, sport, timeout, request }, finish);
+    });
   }
 
   const timer = setInterval(() => {
@@ -149,37 +155,6 @@ function run({ host, port, interval, timeout, maxRequests, endAt, first, busy })
   }
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-}
-
-/**
- * One GET of / over a fresh socket from `sport`, by hand, as node:http would send it with no agent
- * and `connection: close`: the same packets and the same end (the server closes; the socket ends
- * its side when it reads the server's FIN), for ~15 % less of the probe's CPU (http-reply.mjs).
- * `finish` gets the outcome; it may be called again (a later close), and keeps the first.
- */
-function getOnce({ host, port, sport, timeout, request }, finish) {
-  const sock = connect({ host, port, localPort: sport });
-  sock.setEncoding('latin1');
-  sock.setTimeout(timeout, () => sock.destroy(new Error('timeout')));
-  let buf = '';
-  sock.on('connect', () => sock.write(request));
-  sock.on('data', (d) => {
-    buf += d;
-    const reply = takeReply(buf);
-    if (!reply) return;
-    finish({
-      ok: reply.status === 200,
-      cluster: parseEchoReply(reply.body).cluster,
-      err: reply.status === 200 ? undefined : `HTTP ${reply.status}`,
-    });
-  });
-  sock.on('error', (e) => {
-    const harness = localCause(e);
-    // Who held the port, read at once: the evidence for the harness error.
-    finish(harness ? { ok: false, harness, holders: readHolders(sport) } : { ok: false, err: e.message });
-  });
-  // Closed before a whole reply, with no error: what node:http calls a hang-up.
-  sock.on('close', () => finish({ ok: false, err: 'socket hang up' }));
 }
 
 // Run only as a program: the unit tests import the port plan above without starting a probe.

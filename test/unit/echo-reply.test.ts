@@ -1,6 +1,6 @@
 /**
  * The one parser of the echo service's reply (helpers/readers/echo-reply.mjs), as every reader
- * of it uses it: the curl probes, suite 3's flows, and the client scripts (probe.mjs,
+ * of it uses it: the curl probes and the client scripts (probe.mjs, flows.mjs,
  * held-connections.mjs) run as programs against the netns lab's own echo server on loopback.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseEchoReply } from '../../helpers/readers/echo-reply.mjs';
 import { parseManyReplies } from '../../helpers/readers/http-probe.js';
-import { parseFlows } from '../../helpers/traffic/flows.js';
+import { FLOWS_SCRIPT, parseFlows } from '../../helpers/traffic/flows.js';
 import { PROBE_SCRIPT } from '../../helpers/traffic/probe.js';
 import { PROBE_PORTS } from '../../helpers/traffic/client-ports.mjs';
 import { HELD_SCRIPT } from '../../helpers/traffic/held-connections.js';
@@ -41,16 +41,26 @@ describe('the echo reply', () => {
     expect(parseEchoReply('curl: (28) Connection timed out after 2001 milliseconds')).toEqual({});
   });
 
-  it("reads curl's replies (one or many) and the flows' first lines the same way", () => {
+  it("reads curl's replies (one or many) the same way", () => {
     const many = parseManyReplies(`${REPLY}\n@@anycast-verify@@ http://172.30.0.10:80/ 0 \n`, [
       { vip: '172.30.0.10', port: 80 },
     ]);
     expect(many.get('172.30.0.10:80')).toEqual({ ok: true, reply: parseEchoReply(REPLY) });
-    // The flows keep curl's first line: the Name line, with whoami's \r, or curl's error.
-    expect(parseFlows(`4001\tName: ${NAME}\r\n4002\tcurl: (7) Failed to connect\n`, [4001, 4002, 4003])).toEqual([
+  });
+
+  it("reads the flows' lines: the cluster, the error, a port never sent from, a port never reported", () => {
+    const out = [
+      { sport: 4001, ok: true, cluster: 'cluster01' },
+      { sport: 4002, ok: false, err: 'connect ECONNREFUSED 172.30.0.10:80' },
+      { sport: 4003, ok: false, harness: 'connect EADDRNOTAVAIL 172.30.0.10:80 - Local (0.0.0.0:4003)' },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    expect(parseFlows(`${out}\n`, [4001, 4002, 4003, 4004])).toEqual([
       { sport: 4001, cluster: 'cluster01' },
-      { sport: 4002, error: 'curl: (7) Failed to connect' },
-      { sport: 4003, error: 'no output' },
+      { sport: 4002, error: 'connect ECONNREFUSED 172.30.0.10:80' },
+      { sport: 4003, error: 'connect EADDRNOTAVAIL 172.30.0.10:80 - Local (0.0.0.0:4003)', harness: true },
+      { sport: 4004, error: 'no result (the flows stopped before this port)' },
     ]);
   });
 
@@ -136,6 +146,28 @@ describe('the client scripts read the echo server through the same parser', () =
         ]);
         expect(records.map((x) => x.sport)).toEqual([held + 1, held + 2, held + 3]);
         expect(records.filter((x) => !x.ok)).toEqual([]);
+      });
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  // Suite 3's flows: one GET from each port given; a port a listener holds cannot be sent from
+  // (bind EADDRINUSE), which is the harness's, named as such, and the suite retries it elsewhere.
+  it('flows.mjs reports the cluster for each source port, and a held port as never sent', async () => {
+    const holder = createServer();
+    const held = await new Promise<number>((resolve) =>
+      holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+    );
+    try {
+      await withEchoServer(async (target) => {
+        const sports = [held + 1, held, held + 2].map((p) => (p > 65535 ? p - 2000 : p));
+        const r = await execa(process.execPath, [FLOWS_SCRIPT, '--target', target, '--sports', sports.join(',')]);
+        const flows = parseFlows(r.stdout, sports);
+        expect(flows.filter((f) => f.sport !== held)).toEqual(
+          sports.filter((p) => p !== held).map((sport) => ({ sport, cluster: 'cluster01' })),
+        );
+        expect(flows.find((f) => f.sport === held)).toMatchObject({ harness: true, error: /EADDRINUSE/ });
       });
     } finally {
       await new Promise((resolve) => holder.close(resolve));

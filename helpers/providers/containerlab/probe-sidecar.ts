@@ -34,7 +34,7 @@ export const CLIENT_SCRIPT_IMPORTS = [
 ];
 
 /**
- * What the sidecar is: the client script (probe.mjs, held-connections.mjs) and its imports
+ * What the sidecar is: the client script (probe.mjs, flows.mjs, held-connections.mjs) and its imports
  * copied into one folder of a Node.js container inside the client's network namespace.
  */
 export function sidecarSpec(clientContainer: string, scriptPath: string, args: string[]): SidecarSpec {
