@@ -4,8 +4,10 @@
 // {"sport", "ok", "cluster", "err"}, or {"sport", "ok": false, "harness": "<cause>"} when the
 // flow could not be sent at all (its bind or connect failed inside the client: a port some
 // socket still holds), which the suite retries from another port.
-// One process per client and VIP instead of a shell loop of curl: 64 curl, sh and head
-// processes cost ~1.7 CPU-s a test where this costs one Node start (measured: flows.ts).
+// One process per client and VIP instead of a shell loop of curl (a curl, a shell and a head per
+// flow): suite 3 took 10.8 s of tests and 26.7 busy core-seconds of the host with curl, 2.2 s and
+// 15.2 with this (one run each, bring-up included, 2026-12-05, 2-core host: `node
+// scripts/cpu-by-process.mjs -- npx vitest run --project lab suites/3-client-paths.test.ts`).
 // Plain JavaScript so it starts in milliseconds inside a namespace; its imports are copied with
 // it into the real lab's sidecar (CLIENT_SCRIPT_IMPORTS).
 import { realpathSync } from 'node:fs';
