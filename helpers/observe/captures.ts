@@ -9,8 +9,11 @@ import type { LabHandle, SpawnedProcess } from '../providers/api/lab-handle.js';
 export interface Captures {
   /** Resolves once every capture is listening (or has failed to start), at most 3 s. */
   ready: Promise<void>;
-  /** Stops them; resolves with each node's output and, per node, why its capture is incomplete. */
-  stop(): Promise<{ outputs: Map<string, string>; gaps: Record<string, string> }>;
+  /**
+   * Stops them; resolves with each node's output (latin1 bytes with `pcap`), per node why its
+   * capture is incomplete, and how many packets tcpdump says it captured (its exit summary).
+   */
+  stop(): Promise<{ outputs: Map<string, string>; gaps: Record<string, string>; captured: Map<string, number> }>;
 }
 
 const READY_MS = 3000;
@@ -19,6 +22,7 @@ const READY_MS = 3000;
  * `filter`: one for every node, or each node's own. `snaplen`: the bytes kept of each packet
  * (tcpdump's default, the whole packet, when absent): a capture that reads headers only keeps
  * less, so tcpdump copies and prints less (with -v it prints an HTTP payload line by line).
+ * `pcap`: tcpdump writes pcap (`-w -`), read as latin1, instead of printing `-v` text.
  * `bufferKiB`: the kernel's capture buffer (tcpdump -B; libpcap's default, 2 MiB, when absent):
  * what it holds is what survives a stretch in which tcpdump does not read, because the host's
  * CPU is taken or the reader of its output (the test worker, through a 64 KiB pipe) is busy.
@@ -27,13 +31,19 @@ export function startCaptures(
   lab: LabHandle,
   nodes: string[],
   filter: string | ((node: string) => string),
-  opts: { snaplen?: number; bufferKiB?: number } = {},
+  opts: { snaplen?: number; bufferKiB?: number; pcap?: boolean } = {},
 ): Captures {
   const of = (n: string) => (typeof filter === 'string' ? filter : filter(n));
   const snap = opts.snaplen === undefined ? [] : ['-s', String(opts.snaplen)];
   const buffer = opts.bufferKiB === undefined ? [] : ['-B', String(opts.bufferKiB)];
+  // pcap is written in blocks and flushed when tcpdump is stopped (SIGTERM); text a line at a time.
+  const format = opts.pcap ? ['-w', '-'] : ['-tt', '-l', '-v'];
+  const encoding = opts.pcap ? 'latin1' : 'utf8';
   const captures = new Map<string, SpawnedProcess>(
-    nodes.map((n) => [n, lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', '-tt', '-l', '-v', ...snap, ...buffer, of(n)])]),
+    nodes.map((n) => [
+      n,
+      lab.spawn(n, ['tcpdump', '-i', 'any', '-nn', ...format, ...snap, ...buffer, of(n)], { encoding }),
+    ]),
   );
   const listening = (p: SpawnedProcess) => /listening on/.test(p.errorOutput?.() ?? '');
   const ready = (async () => {
@@ -49,16 +59,19 @@ export function startCaptures(
     for (const p of captures.values()) p.stop();
     const outputs = new Map<string, string>();
     const gaps: Record<string, string> = {};
+    const captured = new Map<string, number>();
     for (const [n, p] of captures) {
       const r = await p.done;
       outputs.set(n, r.stdout);
+      const count = /(\d+) packets? captured/.exec(r.stderr);
+      if (count) captured.set(n, Number(count[1]));
       const dropped = /(\d+) packets? dropped by kernel/.exec(r.stderr);
       if (!/listening on/.test(r.stderr))
         gaps[n] = `no capture: ${r.stderr.trim().split('\n').at(-1) || `tcpdump exited ${r.exitCode}`}`;
       else if (dropped && Number(dropped[1]) > 0)
         gaps[n] = `${dropped[1]} packets dropped by the kernel before tcpdump read them`;
     }
-    return { outputs, gaps };
+    return { outputs, gaps, captured };
   };
   return { ready, stop: () => (stopping ??= finish()) };
 }

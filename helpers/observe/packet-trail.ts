@@ -9,11 +9,27 @@
  * say where the rest of the connection went: to a cluster that had no connection for it (an
  * ECMP change rehashed it), to a node that never answered, or back towards the client and lost.
  *
- * tcpdump runs from the lab runtime (netns) like every other tool in a node. Where it cannot
- * run (a container without it), that node's trail is reported as missing, never guessed.
+ * tcpdump runs from the lab runtime (netns) like every other tool in a node and writes pcap,
+ * read here (pcap.ts). Where it cannot run (a container without it), that node's trail is
+ * reported as missing, never guessed.
  */
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import { startCaptures } from './captures.js';
+import {
+  ETHERTYPE_IPV4,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  readCooked,
+  readIcmp,
+  readIpv4,
+  readPcap,
+  readTcp,
+  TCP_ACK,
+  TCP_RST,
+  TCP_SYN,
+} from './pcap.js';
 import { PROBE_PORTS, type PortRange } from '../traffic/client-ports.mjs';
 
 export interface TrailPacket {
@@ -33,7 +49,7 @@ export interface TrailPacket {
   kind: 'syn' | 'synack' | 'rst' | 'icmp' | 'request' | 'answer';
   sport?: number;
   dport?: number;
-  /** For ICMP errors: tcpdump's description ("net 172.30.0.10 unreachable", "time exceeded in-transit"). */
+  /** For ICMP errors: tcpdump's words for it ("net 172.30.0.10 unreachable", "time exceeded in-transit": pcap.ts icmpWords). */
   icmp?: string;
   /** For ICMP errors: the quoted packet's source address and port (the request it answers). */
   quoted?: { src: string; sport: number };
@@ -71,13 +87,10 @@ export function trailFilter(vip: string, atClient = false, ports: PortRange = PR
   ].join(' or ');
 }
 
-const ADDR_PORT = /^(\d+\.\d+\.\d+\.\d+)\.(\d+) > (\d+\.\d+\.\d+\.\d+)\.(\d+): Flags \[([^\]]*)\]/;
-
 /**
  * The bytes of each packet the trail keeps: the headers it reads (cooked header 20, IP 20, TCP
  * up to 60), and an ICMP error's quote of a SYN (IP 20 + ICMP 8 + the SYN's IP 20 and TCP with
- * options 40 = 88 after the cooked header). A whole answer printed by `tcpdump -v` is its
- * HTTP text, line by line.
+ * options 40 = 88 after the cooked header).
  */
 export const TRAIL_SNAPLEN = 128;
 
@@ -97,57 +110,66 @@ function dataKind(src: string, dst: string, vip?: string): 'request' | 'answer' 
   return dst === vip ? 'request' : src === vip ? 'answer' : undefined;
 }
 
+/** The kind of a TCP segment the filter let through, from its flags. */
+function tcpKind(flags: number, src: string, dst: string, vip?: string): TrailPacket['kind'] | undefined {
+  if (flags & TCP_RST) return 'rst';
+  if (flags & TCP_SYN) return flags & TCP_ACK ? 'synack' : 'syn';
+  return dataKind(src, dst, vip);
+}
+
 /**
- * Parses `tcpdump -i any -nn -tt -v` output: a record is a line starting with the timestamp plus
- * its indented lines. `vip` tells a request segment from an answer (without it, data is skipped).
+ * Reads one node's capture, as `tcpdump -i any -w -` wrote it (pcap.ts), and how many packets it held. `vip` tells a request
+ * segment from an answer (without it, data is skipped); `devs` names the node's interfaces by
+ * index (an interface it lacks is `if<index>`). What could not be read is said, never skipped
+ * silently: a link type other than the "any" device's, or a stream cut inside a packet.
  */
-export function parseTcpdump(text: string, node: string, vip?: string): TrailPacket[] {
-  const records: string[][] = [];
-  for (const line of text.split('\n')) {
-    if (/^\d+\.\d+ /.test(line)) records.push([line]);
-    else if (line.trim() && records.length) records.at(-1)!.push(line.trim());
-  }
-  const out: TrailPacket[] = [];
-  for (const [head, ...rest] of records) {
-    const h = /^(\d+\.\d+) (\S+)\s+(In|Out)\s+IP \(.*?ttl (\d+), id (\d+),/.exec(head!);
-    if (!h || !rest[0]) continue;
-    const base = {
-      t: Number(h[1]) * 1000,
-      node,
-      dev: h[2]!,
-      dir: h[3] as 'In' | 'Out',
-      ttl: Number(h[4]),
-      ipId: Number(h[5]),
+export function parseTrail(
+  bytes: Buffer,
+  node: string,
+  vip?: string,
+  devs: ReadonlyMap<number, string> = new Map(),
+): { packets: TrailPacket[]; records: number; problem?: string } {
+  const pcap = readPcap(bytes);
+  if (!pcap)
+    return { packets: [], records: 0, problem: bytes.length ? 'its output is not a pcap stream' : 'no output' };
+  if (pcap.linkType !== LINKTYPE_LINUX_SLL2 && pcap.linkType !== LINKTYPE_LINUX_SLL)
+    return {
+      packets: [],
+      records: pcap.records.length,
+      problem: `link type ${pcap.linkType} is not read (the "any" device's cooked header expected)`,
     };
-    const tcp = ADDR_PORT.exec(rest[0]);
-    if (tcp) {
-      const flags = tcp[5]!;
-      const kind = flags.includes('R')
-        ? 'rst'
-        : flags.includes('S')
-          ? flags.includes('.')
-            ? 'synack'
-            : 'syn'
-          : dataKind(tcp[1]!, tcp[3]!, vip);
-      if (kind) out.push({ ...base, src: tcp[1]!, sport: Number(tcp[2]), dst: tcp[3]!, dport: Number(tcp[4]), kind });
-      continue;
+  const packets: TrailPacket[] = [];
+  for (const rec of pcap.records) {
+    const cooked = readCooked(pcap.linkType, rec.data);
+    const ip = cooked?.protocol === ETHERTYPE_IPV4 ? readIpv4(cooked.payload) : undefined;
+    if (!cooked || !ip) continue;
+    const dev = cooked.ifindex === undefined ? 'any' : (devs.get(cooked.ifindex) ?? `if${cooked.ifindex}`);
+    const base = { t: rec.t, node, dev, dir: cooked.dir, ttl: ip.ttl, ipId: ip.id, src: ip.src, dst: ip.dst };
+    if (ip.proto === IPPROTO_TCP) {
+      const tcp = readTcp(ip.payload);
+      const kind = tcp && tcpKind(tcp.flags, ip.src, ip.dst, vip);
+      if (kind) packets.push({ ...base, sport: tcp.sport, dport: tcp.dport, kind });
+    } else if (ip.proto === IPPROTO_ICMP) {
+      const icmp = readIcmp(ip.payload);
+      if (!icmp) continue;
+      const q = icmp.quoted;
+      const quoted = q?.proto === IPPROTO_TCP && q.sport !== undefined ? { src: q.src, sport: q.sport } : undefined;
+      packets.push({ ...base, kind: 'icmp', icmp: icmp.what, ...(quoted ? { quoted } : {}) });
     }
-    const icmp = /^(\d+\.\d+\.\d+\.\d+) > (\d+\.\d+\.\d+\.\d+): ICMP (.*?), length \d+/.exec(rest[0]);
-    if (!icmp) continue;
-    const quoted = rest
-      .slice(1)
-      .map((l) => ADDR_PORT.exec(l))
-      .find((m) => m);
-    out.push({
-      ...base,
-      src: icmp[1]!,
-      dst: icmp[2]!,
-      kind: 'icmp',
-      icmp: icmp[3]!,
-      ...(quoted ? { quoted: { src: quoted[1]!, sport: Number(quoted[2]) } } : {}),
-    });
   }
-  return out;
+  const cut = pcap.truncated ? { problem: 'its output ends inside a packet (the capture was cut)' } : {};
+  return { packets, records: pcap.records.length, ...cut };
+}
+
+/** The interfaces of a node by index (`ip -j link`), to name a packet's; empty when they cannot be read. */
+async function interfaceNames(lab: LabHandle, node: string): Promise<Map<number, string>> {
+  const r = await lab.exec(node, ['ip', '-j', 'link', 'show'], { reject: false }).catch(() => undefined);
+  try {
+    const links = JSON.parse(r?.stdout || '[]') as { ifindex: number; ifname: string }[];
+    return new Map(links.map((l) => [l.ifindex, l.ifname]));
+  } catch {
+    return new Map();
+  }
 }
 
 /** Captures on `nodes` until stopped (`clients` among them also capture the VIP's SYN-ACKs). */
@@ -155,18 +177,27 @@ export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string, c
   const captures = startCaptures(lab, nodes, (n) => trailFilter(vip, clients.includes(n)), {
     snaplen: TRAIL_SNAPLEN,
     bufferKiB: TRAIL_BUFFER_KIB,
+    pcap: true,
   });
+  // Interfaces are named by index in the capture: each node's names, read while the captures start.
+  const devs = Promise.all(nodes.map(async (n) => [n, await interfaceNames(lab, n)] as const));
   return {
     ready: captures.ready,
     async stop() {
-      const { outputs, gaps } = await captures.stop();
+      const { outputs, gaps, captured } = await captures.stop();
+      const names = new Map(await devs);
       // One node at a time, letting the worker's other work in between: a test worker runs
       // several scenarios at once, and every capture and monitor of the others is read by this
-      // same event loop; parsing every node's output in one go held it for over a second
-      // (a fault run's `workerLoop`, 2026-12-05), long enough for their pipes to fill.
+      // same event loop.
       const packets: TrailPacket[] = [];
       for (const [n, out] of outputs) {
-        for (const p of parseTcpdump(out, n, vip)) packets.push(p);
+        const read = parseTrail(Buffer.from(out, 'latin1'), n, vip, names.get(n));
+        const count = captured.get(n);
+        // A capture with a gap already (none at all, or the kernel's drops) keeps it, and what it did read.
+        if (!gaps[n] && read.problem) gaps[n] = `its capture could not be read: ${read.problem}`;
+        else if (!gaps[n] && count !== undefined && read.records < count)
+          gaps[n] = `tcpdump captured ${count} packets, ${read.records} reached the harness`;
+        for (const p of read.packets) packets.push(p);
         await new Promise((res) => setImmediate(res));
       }
       return { packets: packets.sort((a, b) => a.t - b.t), gaps };

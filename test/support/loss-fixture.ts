@@ -3,9 +3,9 @@
  * (the spine loses cluster01's leaf at +200 ms; leaf2 has no route from +90 to +150 ms, then one
  * back towards the spine), the attribution context, and a SYN's trail from `tcpdump -v` text.
  */
-import { parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
+import type { TrailPacket } from '../../helpers/observe/packet-trail.js';
 import type { AttributionContext } from '../../helpers/observe/loss-attribution.js';
-import { SYN } from './tcpdump-text.js';
+import { SYN, trailOf } from './trail-pcap.js';
 
 export const t0 = 1795798058000;
 const fib: Record<string, { t: number; hops: string[] }[]> = {
@@ -30,8 +30,5 @@ export const ctx: AttributionContext = {
 export const s = (ms: number) => ((t0 + ms) / 1000).toFixed(6);
 export const trail = (sport: number, ms: number, hops: [string, string][], ttl = 64): TrailPacket[] =>
   hops.flatMap(([node, dir], i) =>
-    parseTcpdump(
-      SYN(s(ms + i * 0.01), 'eth1', dir, ttl - Math.floor(i / 2), 100 + sport, '192.168.100.11', sport),
-      node,
-    ),
+    trailOf(SYN(s(ms + i * 0.01), 'eth1', dir, ttl - Math.floor(i / 2), 100 + sport, '192.168.100.11', sport), node),
   );

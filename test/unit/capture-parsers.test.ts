@@ -1,12 +1,13 @@
 /**
- * The failover suite's captures, parsed from their text: `ip -ts monitor route` (iproute2
- * 6.1–6.x) into the VIP's FIB history, and `tcpdump -v` (4.99) into SYNs, resets and ICMP
+ * The failover suite's captures, parsed: `ip -ts monitor route` (iproute2 6.1–6.x) text into
+ * the VIP's FIB history, and `tcpdump -w` pcap (4.99, libpcap 1.10) into SYNs, resets and ICMP
  * errors with the request each one quotes.
  */
 import { describe, expect, it } from 'vitest';
 import { parseRouteMonitor } from '../../helpers/observe/route-monitor.js';
-import { ownCaptureGaps, parseTcpdump, trailFilter, type TrailPacket } from '../../helpers/observe/packet-trail.js';
-import { ANSWER, ICMP, REQUEST, RST, SYN, SYNACK, VIP } from '../support/tcpdump-text.js';
+import { ownCaptureGaps, parseTrail, trailFilter, type TrailPacket } from '../../helpers/observe/packet-trail.js';
+import { ANSWER, ICMP, pcapOf, REQUEST, RST, SYN, SYNACK, trailOf, VIP } from '../support/trail-pcap.js';
+import { icmpWords } from '../../helpers/observe/pcap.js';
 
 const T = (s: string) => Date.parse(`${s}Z`);
 
@@ -34,41 +35,68 @@ describe('parseRouteMonitor', () => {
   });
 });
 
-describe('parseTcpdump', () => {
+describe('parseTrail (tcpdump -w: pcap, LINUX_SLL2)', () => {
   it('reads SYNs, resets and ICMP errors with the port of the request they quote', () => {
-    const pkts = parseTcpdump(
+    const pkts = trailOf(
       [
         SYN('1795798058.100000', 'eth1', 'In', 63, 5, '192.168.100.11', 31111),
         ICMP('1795798058.100100', 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 31111),
         RST('1795798058.2', 'eth0', '192.168.100.11', 31112),
-        'tcpdump: listening on any',
-      ].join('\n'),
+      ],
       'leaf2',
     );
-    expect(pkts.map((p) => [p.kind, p.dir, p.ttl, p.kind === 'rst' ? p.dport : (p.sport ?? p.quoted?.sport)])).toEqual([
-      ['syn', 'In', 63, 31111],
-      ['icmp', 'Out', 64, 31111],
-      ['rst', 'Out', 64, 31112],
+    expect(
+      pkts.map((p) => [p.kind, p.dir, p.dev, p.ttl, p.kind === 'rst' ? p.dport : (p.sport ?? p.quoted?.sport)]),
+    ).toEqual([
+      ['syn', 'In', 'eth1', 63, 31111],
+      ['icmp', 'Out', 'eth1', 64, 31111],
+      ['rst', 'Out', 'eth0', 64, 31112],
     ]);
     expect(pkts[0]!.t).toBeCloseTo(1795798058100, 3);
+    expect([pkts[0]!.ipId, pkts[0]!.src, pkts[0]!.dst]).toEqual([5, '192.168.100.11', VIP]);
     expect(pkts[1]!.icmp).toBe('net 172.30.0.10 unreachable');
+    expect(pkts[1]!.quoted).toEqual({ src: '192.168.100.11', sport: 31111 });
   });
 
   it("reads the VIP's SYN-ACK as its own kind, keyed like a reset by the client's port", () => {
-    const [p] = parseTcpdump(SYNACK('1795798058.3', 'eth0', 'In', '192.168.100.11', 31113), 'client');
+    const [p] = trailOf(SYNACK('1795798058.3', 'eth0', 'In', '192.168.100.11', 31113), 'client');
     expect([p?.kind, p?.dir, p?.dst, p?.dport]).toEqual(['synack', 'In', '192.168.100.11', 31113]);
   });
 
   it('reads data segments as the request or the answer by their side of the VIP, and skips them without the VIP', () => {
-    const text = [
+    const records = [
       REQUEST('1795798058.4', 'eth1', 'Out', '192.168.100.11', 31114),
       ANSWER('1795798058.5', 'eth1', 'In', '192.168.100.11', 31114, true),
-    ].join('\n');
-    expect(parseTcpdump(text, 'client', VIP).map((p) => [p.kind, p.dir, p.src, p.sport, p.dst, p.dport])).toEqual([
+    ];
+    expect(trailOf(records, 'client', VIP).map((p) => [p.kind, p.dir, p.src, p.sport, p.dst, p.dport])).toEqual([
       ['request', 'Out', '192.168.100.11', 31114, VIP, 80],
       ['answer', 'In', VIP, 80, '192.168.100.11', 31114],
     ]);
-    expect(parseTcpdump(text, 'client')).toEqual([]);
+    expect(trailOf(records, 'client')).toEqual([]);
+  });
+
+  it('says what it could not read: no output, another format, a cut stream; an unknown interface by its index', () => {
+    expect(parseTrail(Buffer.alloc(0), 'n').problem).toBe('no output');
+    expect(parseTrail(Buffer.from('tcpdump: listening on any\n'), 'n').problem).toBe('its output is not a pcap stream');
+    const whole = pcapOf([SYN('1795798058.1', 'eth1', 'In', 63, 5, '192.168.100.11', 31111)]);
+    const cut = parseTrail(whole.subarray(0, whole.length - 3), 'n');
+    expect([cut.records, cut.problem]).toEqual([0, 'its output ends inside a packet (the capture was cut)']);
+    const ethernet = Buffer.from(whole);
+    ethernet.writeUInt32LE(1, 20);
+    expect(parseTrail(ethernet, 'n').problem).toMatch(/link type 1 is not read/);
+    const read = parseTrail(whole, 'n');
+    expect([read.records, read.problem, read.packets[0]!.dev]).toEqual([1, undefined, 'if3']);
+  });
+
+  it('words ICMP errors as tcpdump -nn prints them (print-icmp.c, tcpdump 4.99.5)', () => {
+    const q = { src: '192.168.100.11', dst: VIP, proto: 6, sport: 31111, dport: 80 };
+    expect(icmpWords(3, 0, q)).toBe('net 172.30.0.10 unreachable');
+    expect(icmpWords(3, 1, q)).toBe('host 172.30.0.10 unreachable');
+    expect(icmpWords(3, 3, q)).toBe('172.30.0.10 tcp port 80 unreachable');
+    expect(icmpWords(3, 13, q)).toBe('host 172.30.0.10 unreachable - admin prohibited filter');
+    expect(icmpWords(11, 0, q)).toBe('time exceeded in-transit');
+    expect(icmpWords(4, 0)).toBe('source quench');
+    expect(icmpWords(42, 0)).toBe('type-#42');
   });
 });
 

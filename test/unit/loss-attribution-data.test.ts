@@ -4,22 +4,22 @@
  * node that never answered, or back towards the client and lost there.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTcpdump, type TrailPacket } from '../../helpers/observe/packet-trail.js';
+import type { TrailPacket } from '../../helpers/observe/packet-trail.js';
 import { attributeLosses } from '../../helpers/observe/loss-attribution.js';
-import { ANSWER, REQUEST, SYNACK, VIP } from '../support/tcpdump-text.js';
+import { ANSWER, REQUEST, SYNACK, trailOf, VIP } from '../support/trail-pcap.js';
 import { ctx, s, t0, trail } from '../support/loss-fixture.js';
 
 describe('after the handshake, the request and answer segments say where the rest went', () => {
   const C = '192.168.100.11';
   const handshake = (sport: number) => [
     ...trail(sport, 20, [['cluster02', 'In']]),
-    ...parseTcpdump(SYNACK(s(21), 'eth1', 'In', C, sport), 'client'),
-    ...parseTcpdump(REQUEST(s(22), 'eth1', 'Out', C, sport), 'client', VIP),
+    ...trailOf(SYNACK(s(21), 'eth1', 'In', C, sport), 'client'),
+    ...trailOf(REQUEST(s(22), 'eth1', 'Out', C, sport), 'client', VIP),
   ];
   const req = (sport: number, node: string, dir: string, ms: number) =>
-    parseTcpdump(REQUEST(s(ms), 'eth1', dir, C, sport), node, VIP);
+    trailOf(REQUEST(s(ms), 'eth1', dir, C, sport), node, VIP);
   const ans = (sport: number, node: string, dir: string, ms: number) =>
-    parseTcpdump(ANSWER(s(ms), 'eth0', dir, C, sport), node, VIP);
+    trailOf(ANSWER(s(ms), 'eth0', dir, C, sport), node, VIP);
   const one = (sport: number, packets: TrailPacket[]) =>
     attributeLosses([{ client: 'client', t: t0 + 20, sport, err: 'timeout' }], packets, ctx, t0)[0]!;
 
@@ -58,14 +58,14 @@ describe('after the handshake, the request and answer segments say where the res
       'its request was last seen arriving at spine at 0.022 s',
     );
     // A retransmission (its own IP id) seconds later, after the probe gave up, does not move where the request died.
-    const resent = parseTcpdump(REQUEST(s(3300), 'eth1', 'In', C, 18, 4242), 'leaf2', VIP);
+    const resent = trailOf(REQUEST(s(3300), 'eth1', 'In', C, 18, 4242), 'leaf2', VIP);
     expect(one(18, [...handshake(18), ...req(18, 'spine', 'In', 22.1), ...resent]).detail).toContain(
       'its request was last seen arriving at spine at 0.022 s',
     );
     expect(one(16, handshake(16)).detail).toContain('its request left client at 0.022 s and no node received it');
     const noRequest = [
       ...trail(17, 20, [['cluster02', 'In']]),
-      ...parseTcpdump(SYNACK(s(21), 'eth1', 'In', C, 17), 'client'),
+      ...trailOf(SYNACK(s(21), 'eth1', 'In', C, 17), 'client'),
       ...req(99, 'client', 'Out', 5),
     ];
     expect(one(17, noRequest).detail).toContain('its request was captured nowhere, not even leaving client');

@@ -4,7 +4,6 @@
  * A request the probe never sent is a harness error, never a loss.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTcpdump } from '../../helpers/observe/packet-trail.js';
 import {
   attributeLosses,
   describeHarnessError,
@@ -12,7 +11,7 @@ import {
   type AttributionContext,
 } from '../../helpers/observe/loss-attribution.js';
 import { outageStats } from '../../helpers/faults/outage.js';
-import { ICMP, RST, SYNACK } from '../support/tcpdump-text.js';
+import { ICMP, RST, SYNACK, trailOf } from '../support/trail-pcap.js';
 import { ctx, s, t0, trail } from '../support/loss-fixture.js';
 
 describe('attributeLosses', () => {
@@ -25,7 +24,7 @@ describe('attributeLosses', () => {
         ['spine', 'Out'],
         ['leaf2', 'In'],
       ]),
-      ...parseTcpdump(ICMP(s(100.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 1), 'leaf2'),
+      ...trailOf(ICMP(s(100.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 1), 'leaf2'),
     ];
     const [l] = attributeLosses(
       [{ client: 'client', t: t0 + 100, sport: 1, err: 'connect ENETUNREACH' }],
@@ -76,9 +75,9 @@ describe('attributeLosses', () => {
         ['leaf2', 'Out'],
         ['cluster01', 'In'],
       ]),
-      ...parseTcpdump(RST(s(30), 'eth0', '192.168.100.11', 5), 'cluster02'),
+      ...trailOf(RST(s(30), 'eth0', '192.168.100.11', 5), 'cluster02'),
       ...trail(8, 60, [['cluster01', 'In']]),
-      ...parseTcpdump(RST(s(63), 'eth0', '192.168.100.11', 8), 'cluster02'),
+      ...trailOf(RST(s(63), 'eth0', '192.168.100.11', 8), 'cluster02'),
     ];
     const losses = attributeLosses(
       [
@@ -108,7 +107,7 @@ describe('attributeLosses', () => {
 
   it('a request a cluster got and never answered says whether the client got the SYN-ACK, where its capture holds them', () => {
     const reached = (sport: number) => trail(sport, 20, [['cluster02', 'In']]);
-    const synAck = (sport: number) => parseTcpdump(SYNACK(s(21), 'eth1', 'In', '192.168.100.11', sport), 'client');
+    const synAck = (sport: number) => trailOf(SYNACK(s(21), 'eth1', 'In', '192.168.100.11', sport), 'client');
     const failed = [9, 10].map((sport) => ({ client: 'client', t: t0 + 20, sport, err: 'timeout' }));
     // Port 9 completed its handshake; port 10 got no SYN-ACK back.
     const [done, silent] = attributeLosses(failed, [...reached(9), ...synAck(9), ...reached(10)], ctx, t0);
@@ -140,7 +139,7 @@ describe('attributeLosses', () => {
         ['spine', 'Out'],
         ['leaf2', 'In'],
       ]),
-      ...parseTcpdump(ICMP(s(80.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 9), 'leaf2'),
+      ...trailOf(ICMP(s(80.1), 'eth1', '10.0.2.11', '192.168.100.11', 'net 172.30.0.10 unreachable', 9), 'leaf2'),
     ];
     const [l] = attributeLosses(
       [{ client: 'client', t: t0 + 80, sport: 9, err: 'connect ENETUNREACH' }],

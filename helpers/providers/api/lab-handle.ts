@@ -29,6 +29,15 @@ export interface SpeakerPeerView {
 }
 
 /** A long-running process inside a node (the traffic probe). */
+export interface SpawnOptions {
+  /**
+   * How stdout's bytes become the string `output()` and `done` give: UTF-8 (the default), or
+   * latin1, one character per byte, for binary output (`tcpdump -w -`): Buffer.from(s, 'latin1')
+   * gives the bytes back whole, whatever the chunks they arrived in.
+   */
+  encoding?: 'utf8' | 'latin1';
+}
+
 export interface SpawnedProcess {
   /** Resolves with everything it printed on stdout when it exits. */
   done: Promise<{ stdout: string; stderr: string; exitCode: number }>;
@@ -95,7 +104,7 @@ export interface LabHandle {
   /** Versions of the moving parts, for reports. */
   versions(): Promise<Record<string, string>>;
   /** Starts a long-running command inside a node (stdout collected). */
-  spawn(node: string, argv: string[]): SpawnedProcess;
+  spawn(node: string, argv: string[], opts?: SpawnOptions): SpawnedProcess;
   /** Injects a fault on a Kubernetes node; resolves once injected, with the action that lifts it. */
   injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }>;
   /** Daemon logs by name (for state dumps). */

@@ -25,12 +25,18 @@ export function containerProcessArgv(container: string, argv: string[]): string[
   ];
 }
 
-export function spawnInContainer(container: string, argv: string[]): SpawnedProcess {
+export function spawnInContainer(
+  container: string,
+  argv: string[],
+  encoding: 'utf8' | 'latin1' = 'utf8',
+): SpawnedProcess {
   const [file, ...args] = containerProcessArgv(container, argv);
   const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let raw = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (raw += d.toString()));
+  // latin1 keeps a binary stream's bytes (lab-handle.ts SpawnOptions); the PID line reads the same either way.
+  child.stdout.setEncoding(encoding);
+  child.stdout.on('data', (d: string) => (raw += d));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   // The first line is the PID; the rest is the command's output.
   const pid = () => /^(\d+)\n/.exec(raw)?.[1];

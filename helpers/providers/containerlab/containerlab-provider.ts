@@ -17,6 +17,7 @@ import {
   type FaultKind,
   type LabHandle,
   type SpawnedProcess,
+  type SpawnOptions,
   type SpeakerPeerView,
 } from '../api/lab-handle.js';
 import { UnsupportedFaultError } from '../api/fault-kinds.js';
@@ -311,13 +312,13 @@ export class ContainerlabHandle implements LabHandle {
     };
   }
 
-  spawn(node: string, argv: string[]): SpawnedProcess {
+  spawn(node: string, argv: string[], opts: SpawnOptions = {}): SpawnedProcess {
     // A Node.js program of ours (the traffic probe) needs Node, which the node's image lacks: it
     // runs in a sidecar beside the node, in its network namespace.
     if (argv[0] === process.execPath && argv[1]?.endsWith('.mjs'))
       return spawnSidecar(containerName(this.model, node), argv[1], argv.slice(2));
     // Observers (ip monitor, tcpdump) run inside the node's own container, with its tools.
-    return spawnInContainer(containerName(this.model, node), argv);
+    return spawnInContainer(containerName(this.model, node), argv, opts.encoding);
   }
 
   async injectFault(kind: FaultKind, node: string): Promise<{ restore: () => Promise<void> }> {

@@ -29,6 +29,7 @@ import {
   type FaultKind,
   type LabHandle,
   type SpawnedProcess,
+  type SpawnOptions,
   type SpeakerPeerView,
   type StopMode,
   type UpgradeTiming,
@@ -460,12 +461,13 @@ export class NetnsHandle implements LabHandle {
     return peers;
   }
 
-  spawn(node: string, argv: string[]): SpawnedProcess {
+  spawn(node: string, argv: string[], opts: SpawnOptions = {}): SpawnedProcess {
     const [file, ...args] = this.nodeArgv(node, argv);
     const child = spawnChild(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.setEncoding(opts.encoding ?? 'utf8');
+    child.stdout.on('data', (d: string) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = new Promise<{ stdout: string; stderr: string; exitCode: number }>((resolve) => {
       child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? 1 }));
