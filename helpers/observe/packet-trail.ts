@@ -70,7 +70,7 @@ export interface PacketTrail {
  * on its way back. The data segments cost tcpdump about 1 CPU-s more per fault run (measured:
  * docs/failover.md). TCP only from the probe's source ports (`ports`): the trail follows the
  * probe's requests, and the held connections that watch the same fault run (suites/fault-runs.ts)
- * send ~640 requests a second that would otherwise all be captured, printed and parsed on every
+ * send ~640 requests a second that would otherwise all be captured, written and parsed on every
  * node. An ICMP error is kept whatever it quotes (a filter cannot read the quoted port; they are few).
  */
 export function trailFilter(vip: string, atClient = false, ports: PortRange = PROBE_PORTS): string {
