@@ -19,6 +19,22 @@ export interface Captures {
 const READY_MS = 3000;
 
 /**
+ * How long tcpdump may hold a packet it matched before it reads it: libpcap's TPACKET_V3 ring
+ * hands a block of packets to tcpdump when the block is full or its timeout runs out
+ * (pcap-linux.c:3236 at libpcap-1.10.5, `tp_retire_blk_tov`), and tcpdump sets that timeout to
+ * 1 s when it writes pcap, 100 ms when it prints with -l (tcpdump.c:230 and 2011-2012 at
+ * tcpdump-4.99.5). Stopped (SIGTERM), it leaves what it has not read: measured 2026-12-05 in a
+ * scratch namespace, the probe's SYNs for 3 s, tcpdump stopped at once after the probe: pcap held
+ * 283–284 of 294 and text 293–294 of 295; stopped 1.2 s later, all of them. A two-lane lab run the
+ * same day judged a lost request by its time only: its SYN, sent 1.1 s before the stop, was
+ * missing from the client's own capture. So a capture goes on this long after it is asked to stop,
+ * plus SCHEDULING_MS for tcpdump to be run and read the last block on a loaded host (a bound
+ * chosen, not measured under load: a SYN still missing is reported, never passed).
+ */
+const DELIVERY_MS = { pcap: 1000, text: 100 };
+const SCHEDULING_MS = 100;
+
+/**
  * `filter`: one for every node, or each node's own. `snaplen`: the bytes kept of each packet
  * (tcpdump's default, the whole packet, when absent): a capture that reads headers only keeps
  * less, so tcpdump copies and prints less (with -v it prints an HTTP payload line by line).
@@ -56,6 +72,7 @@ export function startCaptures(
   let stopping: ReturnType<Captures['stop']> | undefined;
   const finish: Captures['stop'] = async () => {
     await ready;
+    await new Promise((res) => setTimeout(res, DELIVERY_MS[opts.pcap ? 'pcap' : 'text'] + SCHEDULING_MS));
     for (const p of captures.values()) p.stop();
     const outputs = new Map<string, string>();
     const gaps: Record<string, string> = {};
