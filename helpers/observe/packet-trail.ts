@@ -67,8 +67,9 @@ export interface PacketTrail {
  * that carry data (PSH: the probe's request, one segment; the answer's first one). At a client
  * also the VIP's SYN-ACKs (one per connection): whether a request that got no answer had
  * completed its handshake, and with which arrival, tells a silent cluster from an answer lost
- * on its way back. The data segments cost tcpdump about 1 CPU-s more per fault run (measured:
- * docs/failover.md). TCP only from the probe's source ports (`ports`): the trail follows the
+ * on its way back. The data segments cost tcpdump about 1 CPU-s more per fault run when it
+ * printed them as text (measured: docs/failover.md); written as pcap, a packet costs it about a
+ * fifth (pcap.ts). TCP only from the probe's source ports (`ports`): the trail follows the
  * probe's requests, and the held connections that watch the same fault run (suites/fault-runs.ts)
  * send ~640 requests a second that would otherwise all be captured, written and parsed on every
  * node. An ICMP error is kept whatever it quotes (a filter cannot read the quoted port; they are few).
@@ -118,10 +119,11 @@ function tcpKind(flags: number, src: string, dst: string, vip?: string): TrailPa
 }
 
 /**
- * Reads one node's capture, as `tcpdump -i any -w -` wrote it (pcap.ts), and how many packets it held. `vip` tells a request
- * segment from an answer (without it, data is skipped); `devs` names the node's interfaces by
- * index (an interface it lacks is `if<index>`). What could not be read is said, never skipped
- * silently: a link type other than the "any" device's, or a stream cut inside a packet.
+ * Reads one node's capture, as `tcpdump -i any -w -` wrote it (pcap.ts), and counts the packets
+ * it held. `vip` tells a request segment from an answer (without it, data is skipped); `devs`
+ * names the node's interfaces by index (an interface it lacks is `if<index>`). What could not be
+ * read is said, never skipped silently: a link type other than the "any" device's, or a stream
+ * cut inside a packet.
  */
 export function parseTrail(
   bytes: Buffer,

@@ -155,8 +155,9 @@ export function readIcmp(b: Buffer): IcmpMessage | undefined {
  * What `tcpdump -nn` prints for an ICMP message after "ICMP ", for the messages a lost request
  * can draw: destination unreachable and time exceeded as print-icmp.c words them
  * (print-icmp.c:350-490 and 590-605 at tcpdump-4.99.5), so a reader keyed to tcpdump's text
- * ("net <addr> unreachable") reads the same. Other types by their name in its icmp2str table
- * (print-icmp.c:187-197), or its "type-#N".
+ * ("net <addr> unreachable") reads the same; "need to frag" without the MTU tcpdump adds. Other
+ * types by their name in its icmp2str table (print-icmp.c:187-197), or its "type-#N" (redirects,
+ * router advertisements and parameter problems, which tcpdump words at length, among them).
  */
 export function icmpWords(type: number, code: number, quoted?: IcmpMessage['quoted']): string {
   const dst = quoted?.dst ?? '?';
