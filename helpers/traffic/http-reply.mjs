@@ -1,8 +1,8 @@
 // One HTTP/1.1 reply read off a raw socket, for the client scripts that write HTTP by hand
 // (probe.mjs, flows.mjs, held-connections.mjs): they use no HTTP agent, so nothing reconnects
-// behind their back, and the probe opens 100 connections a second per client, where node:http's request and
-// response objects cost more: probe.mjs for 10 s at 100 requests a second against the echo server
-// in a scratch namespace, 3 runs each, 2026-12-05, 2-core host: 1.53–1.66 s of CPU with node:http,
+// behind their back, and the probe opens 100 connections a second per client, where node:http's
+// request and response objects cost more: probe.mjs for 10 s at 100 requests a second against the
+// echo server in a scratch namespace, 3 runs each, 2026-12-05, 2-core host: 1.53–1.66 s of CPU with node:http,
 // 1.20–1.38 s by hand (the echo server's own CPU unchanged, 0.5–1.0 s either way).
 // Plain JavaScript with no dependencies but Node's: copied beside the scripts into the real lab's
 // sidecar (providers/containerlab/probe-sidecar.ts CLIENT_SCRIPT_IMPORTS).
