@@ -28,7 +28,7 @@ export interface SpeakerPeerView {
   gracefulRestart?: { enabled: boolean; restartTimeSeconds?: number };
 }
 
-/** A long-running process inside a node (the traffic probe). */
+/** How a long-running process's output is read (LabHandle.spawn). */
 export interface SpawnOptions {
   /**
    * How stdout's bytes become the string `output()` and `done` give: UTF-8 (the default), or
@@ -38,6 +38,7 @@ export interface SpawnOptions {
   encoding?: 'utf8' | 'latin1';
 }
 
+/** A long-running process inside a node (the traffic probe, a capture). */
 export interface SpawnedProcess {
   /** Resolves with everything it printed on stdout when it exits. */
   done: Promise<{ stdout: string; stderr: string; exitCode: number }>;
