@@ -10,15 +10,13 @@
 // scripts/cpu-by-process.mjs -- npx vitest run --project lab suites/3-client-paths.test.ts`).
 // Plain JavaScript so it starts in milliseconds inside a namespace; its imports are copied with
 // it into the real lab's sidecar (CLIENT_SCRIPT_IMPORTS).
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { localCause } from './client-ports.mjs';
 import { getOnce, getRequest } from './http-reply.mjs';
 import { parseEchoReply } from '../readers/echo-reply.mjs';
 
 /** One flow's line: who answered, or why nobody did. */
-export function flowRecord(sport, { reply, error }) {
+function flowRecord(sport, { reply, error }) {
   if (reply) {
     const cluster = parseEchoReply(reply.body).cluster;
     if (reply.status !== 200) return { sport, ok: false, err: `HTTP ${reply.status}` };
@@ -54,5 +52,4 @@ async function main() {
   }
 }
 
-// Run only as a program: the unit tests import flowRecord without sending anything.
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await main();
+await main();
