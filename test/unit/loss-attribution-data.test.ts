@@ -50,7 +50,9 @@ describe('after the handshake, the request and answer segments say where the res
       ...ans(14, 'cluster02', 'Out', 330),
       ...ans(14, 'client', 'In', 331),
     ]);
-    expect(late.detail).toContain('the answer reached client at 0.331 s, after the probe gave up');
+    expect(late.detail).toContain(
+      'cluster02 answered at 0.330 s (308 ms after its request) and the answer reached client at 0.331 s, after the probe gave up',
+    );
   });
 
   it('a request that never reached a cluster says where it was last seen, or that it never left', () => {
