@@ -59,6 +59,7 @@ import { notVerified, notVerifiedUnsupported } from '../helpers/report/not-verif
 import { SCENARIO_TIMEOUT_MS, scenariosInParallel, useLab } from './lab.js';
 import { PROBE, faultRun, freshView, heldView } from './fault-runs.js';
 import { expectOneClock } from './one-clock.js';
+import { contentionNote } from '../helpers/os/cpu-pressure.js';
 
 const lab = await useLab();
 const target = faultTarget(lab);
@@ -96,6 +97,14 @@ function judgeHolds(tl: FailoverTimeline, f: FailoverFindings): void {
   ).toBeGreaterThan(0);
 }
 
+/** The host's CPU contention over the unexpected losses' span, first request's start to last one's end ('' when none). */
+function lossesContention(tl: FailoverTimeline, f: FailoverFindings): string {
+  if (!f.unexpected.length) return '';
+  const from = Math.min(...f.unexpected.map((u) => u.loss.t));
+  const to = Math.max(...f.unexpected.map((u) => u.loss.t + (u.loss.ms ?? 0)));
+  return contentionNote(tl.cpuPressure, from, to);
+}
+
 /** The fabric moves: every ECMP router drops the victim within the detect budget and takes it back after the restore. */
 function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
   const { spec, tFault } = tl;
@@ -111,7 +120,7 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
     f.unexpected.map(
       (u) => `${at(u.loss.t, tFault)} ${u.loss.client} (${u.loss.err}): ${u.why}: ${u.loss.verdict}: ${u.loss.detail}`,
     ),
-    'every lost request has a cause this fault allows',
+    `every lost request has a cause this fault allows${lossesContention(tl, f)}`,
   ).toEqual([]);
   expect(
     f.relapses.map((c) => `${at(c.t, tFault)} ${c.router}: [${c.nextHops.join(', ')}]`),
@@ -128,11 +137,11 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
   if (spec.dataPlaneAlive && f.tFirstChange !== undefined)
     expect(
       (tl.moved!.t! - f.tFirstChange) / 1000,
-      `withdrawal transient (${spec.transient.formula})`,
+      `withdrawal transient (${spec.transient.formula})${contentionNote(tl.cpuPressure, f.tFirstChange, tl.moved!.t!)}`,
     ).toBeLessThanOrEqual(spec.transient.seconds);
   expect(
     movedS,
-    `fabric moved ${movedS.toFixed(3)} s after ${detect.seen} (budget ${detect.budget.formula})`,
+    `fabric moved ${movedS.toFixed(3)} s after ${detect.seen} (budget ${detect.budget.formula})${contentionNote(tl.cpuPressure, detect.t, tl.moved!.t!)}`,
   ).toBeLessThanOrEqual(detect.budget.seconds);
   if (spec.notBefore)
     expect(
@@ -141,7 +150,7 @@ function judgeMoves(tl: FailoverTimeline, f: FailoverFindings): void {
     ).toBeGreaterThanOrEqual(spec.notBefore.seconds);
   expect(
     f.backS!,
-    `failed back ${f.backS!.toFixed(3)} s after ${failBack.seen} (budget ${failBack.budget.formula})`,
+    `failed back ${f.backS!.toFixed(3)} s after ${failBack.seen} (budget ${failBack.budget.formula})${contentionNote(tl.cpuPressure, failBack.t, tl.back!.t!)}`,
   ).toBeLessThanOrEqual(failBack.budget.seconds);
   expect(unexplainedPhases(f, tl), 'the move and the fail-back are each the sum of a waterfall of events').toEqual([]);
   for (const [client, st] of f.clients) {

@@ -18,6 +18,7 @@ import { drainFindings, type StepCost } from '../helpers/experiment/drain-findin
 import { recordDrain } from '../helpers/report/drain-report.js';
 import { notVerified } from '../helpers/report/not-verified.js';
 import { SCENARIO_TIMEOUT_MS, scenarioLab, scenariosInParallel, useLab } from './lab.js';
+import { contentionNote } from '../helpers/os/cpu-pressure.js';
 
 const lab = await useLab();
 const target = faultTarget(lab);
@@ -55,12 +56,15 @@ const took = (s: StepCost) =>
             'the drain, the maintenance and the lift each reached their state in time',
           ).toBeUndefined();
           expect(run.missed, 'the route monitors saw every FIB change').toEqual([]);
-          expect(f.drain.seconds!, `drained within ${f.drain.allowed?.formula}${took(f.drain)}`).toBeLessThanOrEqual(
-            f.drain.allowed!.seconds,
-          );
+          const contention = (from?: number, to?: number) =>
+            from !== undefined && to !== undefined ? contentionNote(run.cpuPressure, from, to) : '';
+          expect(
+            f.drain.seconds!,
+            `drained within ${f.drain.allowed?.formula}${took(f.drain)}${contention(run.tDrain, run.tDrained)}`,
+          ).toBeLessThanOrEqual(f.drain.allowed!.seconds);
           expect(
             f.maintenance.lost.map((r) => `${at(r.t, t0)} ${r.client} port ${r.sport}: ${r.err}`),
-            `no request lost while ${ownTarget.victimCluster} withdrew and re-advertised its VIP under the drain`,
+            `no request lost while ${ownTarget.victimCluster} withdrew and re-advertised its VIP under the drain${contention(run.tWithdraw, run.tRestored)}`,
           ).toEqual([]);
           expect(
             f.maintenance.broken.map((c) => `${c.client} #${c.id} (${c.cluster}): ${c.how} at ${at(c.brokeAt!, t0)}`),
@@ -76,7 +80,7 @@ const took = (s: StepCost) =>
           ).toEqual([]);
           expect(
             f.lift.seconds!,
-            `back on every cluster within ${f.lift.allowed?.formula}${took(f.lift)}`,
+            `back on every cluster within ${f.lift.allowed?.formula}${took(f.lift)}${contention(run.tLift, run.tBack)}`,
           ).toBeLessThanOrEqual(f.lift.allowed!.seconds);
         },
         SCENARIO_TIMEOUT_MS,

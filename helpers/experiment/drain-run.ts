@@ -10,6 +10,7 @@
  * The drain is held to the withdrawal's detect budget (the same UPDATE over the same hops or
  * fewer), and each wait for the withdrawal to its own budget (helpers/faults/budgets.ts).
  */
+import { watchCpuPressure, type CpuPressure } from '../os/cpu-pressure.js';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,6 +59,8 @@ export interface DrainRun {
   fib: RouteChange[];
   /** Route-monitor pairs whose last state differs from a fresh dump (a missed event). */
   missed: string[];
+  /** The host's CPU contention over the run (../os/cpu-pressure.ts). */
+  cpuPressure: CpuPressure;
   /** Why the run stopped early, if it did. */
   problem?: string;
 }
@@ -160,6 +163,7 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
   const traffic = startClientTraffic(lab, target, DRAIN_PROBE, maxSeconds);
   const { wait, settled } = traffic;
   const run: Partial<DrainRun> & { tDrain: number } = { tDrain: 0 };
+  const pressure = watchCpuPressure();
   let lift: (() => Promise<void>) | undefined;
   let unwithdraw: (() => Promise<void>) | undefined;
   try {
@@ -214,8 +218,9 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
     if (unwithdraw) await unwithdraw().catch(() => undefined);
     if (lift) await lift().catch(() => undefined);
   }
+  const cpuPressure = pressure.stop();
   // The monitors stop even when a traffic process failed (its error is the run's).
   const seen = await traffic.stop().finally(() => fib.stop().catch(() => undefined));
   const missed = await fib.stop();
-  return { ...run, budget, ...(announce ? { announce } : {}), ...seen, fib: fib.changes, missed };
+  return { ...run, budget, ...(announce ? { announce } : {}), ...seen, fib: fib.changes, missed, cpuPressure };
 }

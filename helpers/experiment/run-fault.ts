@@ -16,6 +16,7 @@ import { awaitRestartEnded, awaitSpeakerBack, leafSession } from './fabric-holds
 import type { FaultScenario, FaultTimeline, Mark, Moments, Observed, Observer, Observers, Phase } from './timeline.js';
 import { clockSteps, epochNow } from '../os/epoch-clock.mjs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchCpuPressure } from '../os/cpu-pressure.js';
 
 const now = epochNow;
 
@@ -58,6 +59,7 @@ export async function runFault<O extends Observers>(
   const fib = monitorRoutes(lab, plan.watch.routers, plan.watch.prefixes, plan.nodes);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const pressure = watchCpuPressure();
   const running: Running = [];
   const run = new Injection(lab, kind, plan.nodes);
   try {
@@ -82,6 +84,7 @@ export async function runFault<O extends Observers>(
     const missed = await fib.stop();
     step('route monitors stopped');
     loop.disable();
+    const cpuPressure = pressure.stop();
     return {
       kind,
       spec,
@@ -101,12 +104,14 @@ export async function runFault<O extends Observers>(
       marks: run.marks,
       steps,
       workerLoop: { maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 },
+      cpuPressure,
       late: ctx.late,
       clockSteps: clockSteps(run.tFault),
       observed,
     };
   } finally {
     loop.disable();
+    pressure.stop();
     await run.lift();
     await fib.stop().catch(() => undefined);
     await Promise.all(running.map(([, o]) => o.abort().catch(() => undefined)));

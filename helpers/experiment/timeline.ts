@@ -8,6 +8,7 @@ import type { FaultTarget } from '../faults/fault-target.js';
 import type { FibReach, RouteChange, RouteMonitor } from '../observe/route-monitor.js';
 import type { LinkChange } from '../observe/route-events.js';
 import type { ClockStep } from '../os/epoch-clock.mjs';
+import type { CpuPressure } from '../os/cpu-pressure.js';
 import type { FaultKind, LabHandle } from '../providers/api/lab-handle.js';
 
 /** The two moments the fabric has to reach: every ECMP router moved off the victim, and back. */
@@ -117,6 +118,8 @@ export interface FaultTimeline<R> {
    * output, so a long hold is a stretch in which their pipes filled and they waited.
    */
   workerLoop: { maxMs: number; p99Ms: number };
+  /** The host's CPU contention from the route monitors' start to their stop (helpers/os/cpu-pressure.ts). */
+  cpuPressure: CpuPressure;
   /** Waits that ended on their deadline, named. */
   late: string[];
   /**

@@ -3,6 +3,7 @@
  * by cause and by client, harness errors) and the artefacts (the timeline picture, the raw
  * records, the list of failed requests with their causes).
  */
+import { contendedPercent } from '../os/cpu-pressure.js';
 import type { RunnerTask } from 'vitest';
 import type { FailoverFindings, FailoverTimeline } from '../experiment/failover-findings.js';
 import type { FaultTarget } from '../faults/fault-target.js';
@@ -50,6 +51,13 @@ export function recordFailover(task: RunnerTask, target: FaultTarget, tl: Failov
     });
   recordClients(task, target, tl, f);
   recordWaterfalls(task, f);
+  const contended = contendedPercent(tl.cpuPressure);
+  recordMetric(task, {
+    key: FAILOVER_KEYS.hostCpuWait,
+    name: "the host's tasks waiting for a CPU over the run (/proc/pressure/cpu some)",
+    value: contended ?? `not measured: ${'absent' in tl.cpuPressure ? tl.cpuPressure.absent : 'fewer than 2 samples'}`,
+    ...(contended !== undefined ? { unit: '%' } : {}),
+  });
 }
 
 /** Each link of each chain, in ms since the event it follows; the gate compares each with its band or window (./compare.ts). */

@@ -54,6 +54,8 @@ export const FAILOVER_KEYS = {
   /** Lost requests without an allowed cause. */
   unexplained: 'failover.unexplained',
   untraced: 'failover.untraced',
+  /** The host's CPU contention over the fault run, % of its wall time (helpers/os/cpu-pressure.ts; never gated). */
+  hostCpuWait: 'failover.hostCpuWait',
   outcome: 'failover.outcome',
   /** Per loss verdict (black-hole, micro-loop, …): lost requests with that cause. */
   cause: keyFamily('failover.cause.'),

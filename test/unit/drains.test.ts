@@ -119,6 +119,7 @@ describe('what a drain run cost, step by step', () => {
     tRestored: 4300,
     tLift: 5000,
     tBack: 5250,
+    cpuPressure: { absent: 'not read in a unit test' },
     budget: { seconds: 0.5, formula: 'f' },
     probes: {
       client: [rec(1100, false), rec(1900, true, 'cluster01'), rec(3500, true, 'cluster02'), rec(5100, false)],
