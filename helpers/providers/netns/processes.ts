@@ -9,14 +9,30 @@ import { isSameProcessAlive, processStartTime, type ProcessRecord } from '../../
 import { sleep } from '../../os/poll.js';
 
 /**
- * Starts argv (an `ip netns exec …` line) detached (own process group, output to a log) and
- * records it. Every wrapper on the way (`ip netns exec`, unshare, sh, chroot) execs the next
- * in place, so the PID is the daemon's own.
+ * The emulated fabric's scheduling priority: FRR (watchfrr and the daemons it starts), the
+ * emulated Cilium speakers and the echo pods run at this nice value, the harness (test worker,
+ * probes, captures, CLI commands) at 0. A real lab's routers and nodes have CPUs of their own;
+ * here they share the host's with the harness, whose work (parsing captures, 100 requests a
+ * second, hundreds of commands) is most of a run's CPU. At -10 a runnable daemon weighs 9548
+ * against a nice-0 task's 1024 (sched_prio_to_weight, kernel/sched/core.c), so FRR's reaction
+ * and an echo pod's answer do not queue behind it. Measured 2026-12-05 with two labs on 2 cores
+ * (docs/scenario-labs.md, "The emulated fabric first"): all-VIPs withdrawal 112-115 ms with it,
+ * 116-141 ms without (3 runs each; one lane without it: 112-115 ms). Root may lower a nice
+ * value; without CAP_SYS_NICE, nice(1) says so in the daemon's log and runs it at 0.
+ */
+export const FABRIC_NICE = -10;
+
+/**
+ * Starts argv (an `ip netns exec …` line) detached (own process group, output to a log) at the
+ * fabric's priority, and records it. Every wrapper on the way (nice, `ip netns exec`, unshare,
+ * sh, chroot) execs the next in place, so the PID is the daemon's own; its threads and the
+ * processes it starts inherit the priority.
  */
 export function spawnDetached(node: string, what: string, argv: string[], log: string): ProcessRecord {
   const fd = openSync(log, 'a');
   try {
-    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
+    const niced = ['nice', '-n', String(FABRIC_NICE), ...argv];
+    const child = spawn(niced[0]!, niced.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${what} on ${node}`);
     return { pid: child.pid, startTime: processStartTime(child.pid) ?? '?', node, what, log };
