@@ -38,10 +38,15 @@ export function watchCpuPressure(path = PSI_CPU): { stop(): CpuPressure } {
   }
   const timer = setInterval(sample, SAMPLE_MS);
   timer.unref();
+  let stopped = false;
   return {
+    /** Idempotent: a clean-up's second stop adds no sample to what the first returned. */
     stop() {
-      clearInterval(timer);
-      sample();
+      if (!stopped) {
+        stopped = true;
+        clearInterval(timer);
+        sample();
+      }
       return { samples };
     },
   };

@@ -50,6 +50,11 @@ describe('cpu pressure', () => {
     expect(got.samples[0]![1]).toBe(1_000);
     expect(got.samples.at(-1)![1]).toBe(61_000);
     expect(cpuWaitedMs(got, got.samples[0]![0], got.samples.at(-1)![0])).toBe(60);
+    const n = got.samples.length;
+    expect(w.stop(), 'a second stop (a clean-up) returns the same samples, none added').toEqual({
+      samples: got.samples,
+    });
+    expect(got.samples.length).toBe(n);
     const missing = watchCpuPressure(join(dir, 'absent')).stop();
     expect(missing).toMatchObject({ absent: expect.stringMatching(/absent unreadable \(ENOENT/) });
     writeFileSync(join(dir, 'odd'), 'nothing here\n');
