@@ -103,7 +103,7 @@ export function reachedIn(changes: RouteChange[], want: Map<string, string[]>, s
 /** One `ip -ts monitor` per node: routes and links on the routers, links alone on the others. */
 function startMonitors(lab: LabHandle, routers: string[], linkNodes: string[]): Map<string, SpawnedProcess> {
   const monitor = (node: string, objects: string[]) =>
-    [node, lab.spawn(node, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', ...objects])] as const;
+    [node, lab.spawn(node, ['env', 'TZ=UTC', 'ip', '-ts', 'monitor', ...objects], { stamps: true })] as const;
   return new Map([
     ...routers.map((r) => monitor(r, ['route', 'link'])),
     ...linkNodes.filter((n) => !routers.includes(n)).map((n) => monitor(n, ['link'])),

@@ -95,22 +95,26 @@ export interface RunningHeld {
 }
 
 export function startHeld(lab: LabHandle, client: string, target: string, opts: HeldOptions): RunningHeld {
-  const p = lab.spawn(client, [
-    process.execPath,
-    HELD_SCRIPT,
-    '--lab',
-    lab.model.name,
-    '--target',
-    target,
-    '--connections',
-    String(opts.connections),
-    '--interval-ms',
-    String(opts.intervalMs),
-    '--timeout-ms',
-    String(opts.timeoutMs),
-    '--seconds',
-    String(opts.maxSeconds),
-  ]);
+  const p = lab.spawn(
+    client,
+    [
+      process.execPath,
+      HELD_SCRIPT,
+      '--lab',
+      lab.model.name,
+      '--target',
+      target,
+      '--connections',
+      String(opts.connections),
+      '--interval-ms',
+      String(opts.intervalMs),
+      '--timeout-ms',
+      String(opts.timeoutMs),
+      '--seconds',
+      String(opts.maxSeconds),
+    ],
+    { stamps: true },
+  );
   return {
     client,
     // Whole lines only: the last one may still be half-written.

@@ -44,20 +44,24 @@ export function startProbe(
   target: string,
   opts: { intervalMs?: number; timeoutMs?: number; maxSeconds: number },
 ): RunningProbe {
-  const p = lab.spawn(client, [
-    process.execPath,
-    PROBE_SCRIPT,
-    '--lab',
-    lab.model.name,
-    '--target',
-    target,
-    '--interval-ms',
-    String(opts.intervalMs ?? 10),
-    '--timeout-ms',
-    String(opts.timeoutMs ?? 300),
-    '--seconds',
-    String(opts.maxSeconds),
-  ]);
+  const p = lab.spawn(
+    client,
+    [
+      process.execPath,
+      PROBE_SCRIPT,
+      '--lab',
+      lab.model.name,
+      '--target',
+      target,
+      '--interval-ms',
+      String(opts.intervalMs ?? 10),
+      '--timeout-ms',
+      String(opts.timeoutMs ?? 300),
+      '--seconds',
+      String(opts.maxSeconds),
+    ],
+    { stamps: true },
+  );
   const seen: ProbeRecord[] = [];
   let seenUpTo = 0;
   return {

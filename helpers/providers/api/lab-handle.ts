@@ -36,6 +36,14 @@ export interface SpawnOptions {
    * gives the bytes back whole, whatever the chunks they arrived in.
    */
   encoding?: 'utf8' | 'latin1';
+  /**
+   * It stamps times that claims compare with the fabric's (a route monitor's `ip -ts`, the
+   * probe's requests): where the provider runs the emulated fabric at a priority of its own
+   * (netns: nice −10, providers/netns/processes.ts), it runs at that priority too, so its stamps
+   * do not trail the fabric's work on a contended host. Containerlab's nodes run in their own
+   * containers, not at a priority the tool sets: no effect there.
+   */
+  stamps?: boolean;
 }
 
 /** A long-running process inside a node (the traffic probe, a capture). */

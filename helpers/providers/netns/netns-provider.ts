@@ -50,7 +50,7 @@ import { vtyDaemonFor, vtySocketCommand, vtySocketPath } from './vty-socket.js';
 import { addressOwner } from '../../model/expected-routes.js';
 import { gobgp, reoriginate, startEchoPods, startSpeaker } from './emulated-node.js';
 import { frrPathspace, nsName, withFrrPathspace } from './naming.js';
-import { findLabProcesses, logTail, stopProcesses } from './processes.js';
+import { findLabProcesses, logTail, niceArgv, stopProcesses } from './processes.js';
 import { parseGobgpNeighbors } from './gobgp-state.js';
 
 export class NetnsProvider implements LabProvider {
@@ -462,7 +462,8 @@ export class NetnsHandle implements LabHandle {
   }
 
   spawn(node: string, argv: string[], opts: SpawnOptions = {}): SpawnedProcess {
-    const [file, ...args] = this.nodeArgv(node, argv);
+    const inNode = this.nodeArgv(node, argv);
+    const [file, ...args] = opts.stamps ? [...niceArgv(), ...inNode] : inNode;
     const child = spawnChild(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -22,6 +22,9 @@ import { sleep } from '../../os/poll.js';
  */
 export const FABRIC_NICE = -10;
 
+/** The prefix that runs a command at the fabric's priority (nice execs it in place: same PID). */
+export const niceArgv = (): string[] => ['nice', '-n', String(FABRIC_NICE)];
+
 /**
  * Starts argv (an `ip netns exec …` line) detached (own process group, output to a log) at the
  * fabric's priority, and records it. Every wrapper on the way (nice, `ip netns exec`, unshare,
@@ -31,7 +34,7 @@ export const FABRIC_NICE = -10;
 export function spawnDetached(node: string, what: string, argv: string[], log: string): ProcessRecord {
   const fd = openSync(log, 'a');
   try {
-    const niced = ['nice', '-n', String(FABRIC_NICE), ...argv];
+    const niced = [...niceArgv(), ...argv];
     const child = spawn(niced[0]!, niced.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${what} on ${node}`);
