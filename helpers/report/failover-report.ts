@@ -3,8 +3,8 @@
  * by cause and by client, harness errors) and the artefacts (the timeline picture, the raw
  * records, the list of failed requests with their causes).
  */
-import { contendedPercent } from '../os/cpu-pressure.js';
 import type { RunnerTask } from 'vitest';
+import { contendedPercent } from '../os/cpu-pressure.js';
 import type { FailoverFindings, FailoverTimeline } from '../experiment/failover-findings.js';
 import type { FaultTarget } from '../faults/fault-target.js';
 import { countVerdicts, describeHarnessError } from '../observe/loss-attribution.js';

@@ -10,8 +10,9 @@ import { sleep } from '../../os/poll.js';
 
 /**
  * The emulated fabric's scheduling priority: FRR (watchfrr and the daemons it starts), the
- * emulated Cilium speakers and the echo pods run at this nice value, the harness (test worker,
- * probes, captures, CLI commands) at 0. A real lab's routers and nodes have CPUs of their own;
+ * emulated Cilium speakers and the echo pods run at this nice value, and so do the instruments
+ * that stamp times (route monitors, probes: SpawnOptions.stamps); the rest of the harness (test
+ * worker, captures, CLI commands) at 0. A real lab's routers and nodes have CPUs of their own;
  * here they share the host's with the harness, whose work (parsing captures, 100 requests a
  * second, hundreds of commands) is most of a run's CPU. At -10 a runnable daemon weighs 9548
  * against a nice-0 task's 1024 (sched_prio_to_weight, kernel/sched/core.c), so FRR's reaction
