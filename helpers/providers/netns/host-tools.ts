@@ -12,6 +12,8 @@ export const HOST_TOOLS = [
   { cmd: 'chroot', pkg: 'coreutils' },
   { cmd: 'mkdir', pkg: 'coreutils' },
   { cmd: 'uname', pkg: 'coreutils' },
+  // Starts the emulated fabric and its stamping instruments at their priority (processes.ts FABRIC_NICE).
+  { cmd: 'nice', pkg: 'coreutils' },
   { cmd: 'hostname', pkg: 'hostname' },
   { cmd: 'sh', pkg: 'dash' },
 ] as const;
