@@ -7,8 +7,9 @@
 //   node scripts/host-pressure.mjs [--threshold-ms 80] [--log out.txt] -- <command> [args…]
 // e.g. node scripts/host-pressure.mjs -- npx vitest run --project lab
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { someWaitedUs } from '../helpers/os/pressure-stall.mjs';
 
 const split = process.argv.indexOf('--');
 const { values } = parseArgs({
@@ -29,10 +30,7 @@ if (!existsSync('/proc/pressure/cpu')) {
 const threshold = Number(values['threshold-ms']);
 const KINDS = ['cpu', 'io', 'memory'];
 /** Microseconds some task waited, per kind, since boot. */
-const stalls = () =>
-  Object.fromEntries(
-    KINDS.map((k) => [k, Number(/^some .*total=(\d+)/m.exec(readFileSync(`/proc/pressure/${k}`, 'utf8'))[1])]),
-  );
+const stalls = () => Object.fromEntries(KINDS.map((k) => [k, someWaitedUs(`/proc/pressure/${k}`)]));
 
 const TICK_MS = 5;
 const WINDOW_MS = 100;

@@ -8,8 +8,8 @@
  * 90 % of that window is the emulated fabric's CPU queue as much as its protocols
  * (docs/scenario-labs.md, "Two labs on two cores"). It never changes a verdict.
  */
-import { readFileSync } from 'node:fs';
 import { epochNow } from './epoch-clock.mjs';
+import { someWaitedUs } from './pressure-stall.mjs';
 
 const PSI_CPU = '/proc/pressure/cpu';
 /** Fine enough for the shortest window judged (a withdrawal's ~110-160 ms); a read costs ~20 µs. */
@@ -20,16 +20,10 @@ export type CpuPressure =
   /** Why there is no figure: a kernel without PSI (CONFIG_PSI off, or booted with psi=0). */
   | { absent: string };
 
-function readWaitedUs(path: string): number {
-  const m = /^some .*total=(\d+)/m.exec(readFileSync(path, 'utf8'));
-  if (!m) throw new Error(`${path}: no "some … total=" line`);
-  return Number(m[1]);
-}
-
 /** Samples the counter until stopped; stop() returns what it read (or why it could not). */
 export function watchCpuPressure(path = PSI_CPU): { stop(): CpuPressure } {
   const samples: [number, number][] = [];
-  const sample = () => samples.push([epochNow(), readWaitedUs(path)]);
+  const sample = () => samples.push([epochNow(), someWaitedUs(path)]);
   try {
     sample();
   } catch (e) {
