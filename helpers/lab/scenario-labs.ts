@@ -96,10 +96,8 @@ export function scenarioLabCount(
   }
   if (!CAN_COPY[provider]) return 0;
   const h = host();
-  // Labs: one per CORES_PER_LAB cores the others leave free (rounded: a 0.1-core background is no
-  // core taken); the run's own lab is one of them.
-  const free = Math.round(h.cores - h.busyElsewhere);
-  const labs = Math.floor(free / CORES_PER_LAB);
+  // Labs: one per CORES_PER_LAB cores the others leave free (rounded: a 0.1-core background is no core taken).
+  const labs = Math.floor(Math.round(h.cores - h.busyElsewhere) / CORES_PER_LAB);
   return Math.max(0, Math.min(labs - 1, Math.floor(h.freeMiB / LAB_COPY_MIB) - 1));
 }
 

@@ -28,7 +28,7 @@ export interface SpeakerPeerView {
   gracefulRestart?: { enabled: boolean; restartTimeSeconds?: number };
 }
 
-/** How a long-running process's output is read (LabHandle.spawn). */
+/** How a long-running process runs and how its output is read (LabHandle.spawn). */
 export interface SpawnOptions {
   /**
    * How stdout's bytes become the string `output()` and `done` give: UTF-8 (the default), or
