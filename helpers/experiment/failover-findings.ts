@@ -5,11 +5,18 @@
  * the fault; the moved and fail-back times; and, when the fabric should hold, the ECMP changes
  * that should not have happened. Pure: no lab, only the timeline and the target.
  */
-import { firstPathChange, unexpectedLosses, type RequestSpan } from '../faults/allowed-losses.js';
+import {
+  cutUnder,
+  firstPathChange,
+  unexpectedLosses,
+  type LinkCut,
+  type RequestSpan,
+} from '../faults/allowed-losses.js';
 import type { FaultTarget } from '../faults/fault-target.js';
 import { outageStats, type OutageStats } from '../faults/outage.js';
 import { attributeLosses, splitFailures, type HarnessError, type LostRequest } from '../observe/loss-attribution.js';
 import type { RouteChange } from '../observe/route-monitor.js';
+import type { LinkChange } from '../observe/route-events.js';
 import { ownCaptureGaps } from '../observe/packet-trail.js';
 import type { LabModel } from '../model/lab-model.js';
 import type { ProbeRecords } from './probe-observer.js';
@@ -80,7 +87,10 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
     fibAt: (r: string, t: number) => tl.fibAt(r, t),
     gaps,
   };
-  const losses = attributeLosses(lost, trail.packets, ctx, tl.tFault).map((l, i) => ({ ...l, ms: lost[i]!.ms }));
+  const cuts = linkCuts(tl, target.vip, ctx.routers);
+  const losses = attributeLosses(lost, trail.packets, ctx, tl.tFault).map((l, i) =>
+    withCut({ ...l, ms: lost[i]!.ms }, cuts, tl.tFault),
+  );
   const events = tl.fib.filter((c) => c.source === 'event' && c.t >= tl.tFault && c.prefix === target.vip);
   const ecmpMoves = events.filter((c) => target.ecmpRouters.includes(c.router));
   const tEnd = tl.tRestore;
@@ -113,6 +123,7 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
     ecmpChanges: ecmpMoves.map((c) => c.t),
     onPath,
     transients: transientWindows(waterfalls),
+    cuts,
     victim: target.victim,
     dataPlaneAlive: tl.spec.dataPlaneAlive,
     trailComplete: Object.keys(gaps).length === 0,
@@ -146,6 +157,34 @@ export function relapsesOf(
     const moved = movedSet(c.router);
     return c.t > tMoved && c.t < tRestore && (moved === undefined || key(moved) !== key(c.nextHops));
   });
+}
+
+/**
+ * The links that went down at a router between the fault's command and the restore, each with the
+ * VIP's next hops the router held through it just before (the monitor's state before the stamp).
+ */
+export function linkCuts(
+  tl: Pick<FaultTimeline<unknown>, 'links' | 'fib' | 'tFault' | 'tRestore'>,
+  vip: string,
+  routers: string[],
+): LinkCut[] {
+  const down = (l: LinkChange) => l.down && routers.includes(l.router) && l.t >= tl.tFault && l.t <= tl.tRestore;
+  return tl.links.filter(down).flatMap((l) => {
+    const before = tl.fib.filter((c) => c.router === l.router && c.prefix === vip && c.t < l.t).at(-1);
+    const gateways = before?.nextHops.filter((_, i) => before.devs?.[i] === l.dev) ?? [];
+    return gateways.length ? [{ router: l.router, dev: l.dev, gateways, from: tl.tFault, to: l.t }] : [];
+  });
+}
+
+/** A loss the fault's own link cut explains says so in its sentence (the report lists it). */
+function withCut<L extends LostRequest>(l: L, cuts: LinkCut[], t0: number): L {
+  const c = cutUnder(l, cuts);
+  if (!c) return l;
+  const stamp = ((c.to - t0) / 1000).toFixed(3);
+  return {
+    ...l,
+    detail: `${l.detail}; in flight as the fault took ${c.router} ${c.dev} down (stamped ${stamp} s), the link of its next hop ${c.gateways.join(', ')}`,
+  };
 }
 
 /** Whether the victim's leaf held no route to `client`'s prefix at some moment in [from, to] (the monitor's history). */

@@ -22,6 +22,13 @@
  *   with one cluster and its request reached another (verdict `rehashed`).
  * - after the restore, a request the victim received whose answer had no way back: the victim's
  *   leaf held no route to the client then (its routes to the clients return with its sessions).
+ * - a SYN that died at a router with a route to the VIP through a link the fault took down there,
+ *   between the fault's command and the monitor's stamp of that link going down: in flight on the
+ *   link as it went (a device going down drops what its queue holds), or routed onto it before
+ *   the kernel marked its next hop dead. The stamp trails the kernel by the monitor's read lag,
+ *   so the window ends at the stamp, never later; it opens at the command, which nothing in the
+ *   kernel precedes. Which of the route's next hops the SYN's hash chose is not checked (the
+ *   kernel's choice is read only live), so any next hop of such a route counts.
  * Anything else is unexpected. A loss without a trail is unexpected too, unless a capture was
  * missing (a container without tcpdump on the real lab): then it is judged by its start time
  * alone against the same windows, and the fault is reported not verified (suite 4), never passed.
@@ -57,6 +64,8 @@ export interface FaultWindows {
   onPath: string[];
   /** Where and when each phase's waterfall allows a black hole or a micro-loop. */
   transients: TransientWindow[];
+  /** Links the fault took down at a router, each with the window in which it may drop what it carries. */
+  cuts?: LinkCut[];
   victim: string;
   dataPlaneAlive: boolean;
   /** False when some node could not be captured: trail-less losses are then judged by time. */
@@ -67,6 +76,18 @@ export interface FaultWindows {
    * fabric takes its routes to the clients with it, and they return only after its sessions do.
    */
   noRouteBack?(client: string, from: number, to: number): boolean;
+}
+
+/** A link a fault took down at a router that routed the VIP through it (./allowed-losses.ts, the last rule). */
+export interface LinkCut {
+  router: string;
+  dev: string;
+  /** The VIP's next hops the router held through `dev` just before the link went down. */
+  gateways: string[];
+  /** The fault's command began (epoch ms). */
+  from: number;
+  /** The route monitor stamped the link down (epoch ms): the kernel's change came at or before it. */
+  to: number;
 }
 
 export interface RequestSpan {
@@ -98,7 +119,7 @@ export function unexpectedLosses(
     const transient = transientWhy(l, w.transients, l.t < w.tRestore ? 'fault' : 'back', w.tFault);
     if (l.t + l.ms < w.tFault) {
       out.push({ loss: l, why: 'lost before the fault began' });
-    } else if (rehashed) {
+    } else if (rehashed || cutUnder(l, w.cuts ?? []) !== undefined) {
       continue;
     } else if (transient === true) {
       continue;
@@ -159,6 +180,15 @@ function transientWhy(
   const s = (t: number) => ((t - t0) / 1000).toFixed(3);
   const span = (w: TransientWindow) => `${w.link} ${s(w.from)}–${s(w.to)} s`;
   return `a ${l.verdict} at ${routers.join('/')} at ${l.at !== undefined ? `${s(l.at)} s` : 'an unknown time'}, outside ${name} waterfall links there (${mine.map(span).join(', ')})`;
+}
+
+/** The cut a SYN died under: dropped with a route through a link the fault was taking down there, in that link's window. */
+export function cutUnder(l: LostRequest, cuts: LinkCut[]): LinkCut | undefined {
+  if (l.verdict !== 'dropped-with-route' || l.at === undefined) return undefined;
+  return cuts.find(
+    (c) =>
+      c.router === l.where && l.at! >= c.from && l.at! <= c.to && (l.fib ?? []).some((g) => c.gateways.includes(g)),
+  );
 }
 
 /** The routers a looping SYN was seen at twice (the loop), or where it died. */

@@ -119,4 +119,19 @@ describe('unexpectedLosses', () => {
     expect(unexpectedLosses([loss(1500, 'unknown', 'leaf2', 1501)], partial)).toHaveLength(1);
     expect(unexpectedLosses([loss(1050, 'unknown', 'leaf2', 1051)], { ...partial, dataPlaneAlive: false })).toEqual([]);
   });
+
+  it('allows a SYN dropped with a route through a link the fault took down there, only between the command and the link stamp', () => {
+    // The spine routed the VIP via 10.0.2.11 on eth2; the fault's command began at 1000, the monitor stamped eth2 down at 1046.
+    const cut = { ...w, cuts: [{ router: 'spine', dev: 'eth2', gateways: ['10.0.2.11'], from: 1000, to: 1046 }] };
+    const dropped = (at: number, where = 'spine', fib = ['10.0.2.11', '10.0.3.11']) =>
+      ({ ...(loss(at - 1, 'dropped-with-route', where, at) as object), fib }) as never;
+    expect(unexpectedLosses([dropped(1042)], cut)).toEqual([]);
+    // After the stamp, before the command, at another router, or with no next hop through the link: unexpected.
+    expect(unexpectedLosses([dropped(1047)], cut)).toHaveLength(1);
+    expect(unexpectedLosses([dropped(1042, 'leaf2')], cut)).toHaveLength(1);
+    expect(unexpectedLosses([dropped(1042, 'spine', ['10.0.3.11'])], cut)).toHaveLength(1);
+    expect(unexpectedLosses([dropped(1042)], w)).toHaveLength(1);
+    // Only that verdict: a black hole there is judged by the waterfall, as before.
+    expect(unexpectedLosses([loss(1001, 'black-hole', 'spine', 1002)], cut)).toHaveLength(1);
+  });
 });
