@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What a flake loop measured, metric by metric: reads <loop dir>/run<i>/results.json (the reports
 // scripts/flake-loop.sh keeps) and prints, per test and metric, min / median / max over the runs
-// and the smallest margin to its budget. Usage:
+// and the smallest margin to its budget, run by run (a drain's budget counts that run's own commands,
+// so it differs by run). Usage:
 //   node scripts/loop-metrics.mjs <loop dir> [key regex = ^failover\.(moved|back|command\.)] [runs to skip, e.g. 10,12]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,16 +32,24 @@ for (const run of runs)
     for (const m of t.metrics) {
       if (!keyRe.test(m.key) || typeof m.value !== 'number') continue;
       const k = `${t.name.split(' > ').pop()} | ${m.key}`;
-      if (!seen.has(k)) seen.set(k, { values: [], budget: m.budget });
-      seen.get(k).values.push(m.value);
+      if (!seen.has(k)) seen.set(k, { values: [], budgets: [], margins: [] });
+      const s = seen.get(k);
+      s.values.push(m.value);
+      if (typeof m.budget === 'number') {
+        s.budgets.push(m.budget);
+        s.margins.push(m.budget - m.value);
+      }
     }
   });
 console.log(`${runs.length} runs (${runs.join(', ')})`);
-for (const [k, { values, budget }] of seen) {
+for (const [k, { values, budgets, margins }] of seen) {
   const v = [...values].sort((a, b) => a - b);
   const mid = v.length >> 1;
   const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
   const f = (x) => x.toFixed(3);
-  const margin = budget === undefined ? '' : `  budget ${f(budget)}, smallest margin ${f(budget - v.at(-1))}`;
+  const lo = Math.min(...budgets);
+  const hi = Math.max(...budgets);
+  const budget = lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`;
+  const margin = budgets.length ? `  budget ${budget}, smallest margin ${f(Math.min(...margins))}` : '';
   console.log(`${k}: n ${v.length}, ${f(v[0])} / ${f(median)} / ${f(v.at(-1))}${margin}`);
 }
