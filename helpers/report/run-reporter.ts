@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Reporter, TestModule, Vitest } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { reportsDir } from './reports-dir.js';
 import { readLabInfo } from './lab-info.js';
 import { buildSummary, claimOf, notRunAside, type TestRecord } from './run-summary.js';
@@ -25,7 +25,11 @@ export default class RunReporter implements Reporter {
     this.started = Date.now();
   }
 
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError> = [],
+    reason: TestRunEndReason = 'passed',
+  ): void {
     const dir = reportsDir(this.root);
     mkdirSync(dir, { recursive: true });
     const tests: TestRecord[] = [];
@@ -60,6 +64,7 @@ export default class RunReporter implements Reporter {
       counts,
       lab,
       tests,
+      runErrors: runErrorsOf(unhandledErrors, reason),
     };
     writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
     const doc = buildSummary(results);
@@ -71,8 +76,16 @@ export default class RunReporter implements Reporter {
     // The last lines of a run: the verdict and where to read why.
     const c = doc.counts;
     process.stdout.write(
-      `\nanycast-verify: ${doc.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${c.passed} passed, ${c.failed} failed${notRunAside(c) ? `, ${notRunAside(c)}` : ''}\n` +
+      `\nanycast-verify: ${doc.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${c.passed} passed, ${c.failed} failed${notRunAside(c) ? `, ${notRunAside(c)}` : ''}${doc.runErrors.length ? `; ${doc.runErrors.join('; ')}` : ''}\n` +
         `anycast-verify: report: ${relative(process.cwd(), join(dir, 'index.html')) || 'index.html'} (summary.md, results.json beside it)\n`,
     );
   }
+}
+
+/** The run's errors outside any test, one line each (the first line of each message). */
+export function runErrorsOf(unhandled: ReadonlyArray<{ message?: string; name?: string }>, reason: string): string[] {
+  return [
+    ...unhandled.map((e) => `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${(e.message ?? '').split('\n')[0]}`),
+    ...(reason === 'interrupted' ? ['the run was interrupted before every test ran'] : []),
+  ];
 }

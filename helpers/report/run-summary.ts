@@ -30,6 +30,11 @@ export interface RunResults {
   /** This run's reports/lab.json (./lab-info.ts), when it has a valid one. */
   lab?: LabInfo;
   tests: TestRecord[];
+  /**
+   * What went wrong outside any test: vitest's unhandled errors (a config it refused, a worker
+   * that crashed, an error thrown after a test ended), an interrupted run. Each fails the run.
+   */
+  runErrors?: string[];
 }
 
 /** 'unverified': the evidence could not be gathered (./not-verified.ts); never a pass. */
@@ -82,6 +87,8 @@ export interface RunSummary {
   /** One line: provider, runtime, FRR and GoBGP versions pinned and run, hash policy, bring-up. */
   lab?: string;
   failures: { name: string; file: string; error: string; links: Link[] }[];
+  /** Errors outside any test, and a run that ran no test at all: each fails the run (no evidence is no pass). */
+  runErrors: string[];
   /** Claims not verified on this run, each with why and how to verify it. */
   unverified: { name: string; file: string; why: string }[];
   /** Projects reported as one line each (unit, process). */
@@ -281,9 +288,11 @@ export function buildSummary(r: RunResults): RunSummary {
       ...(faults.length ? { faults } : {}),
     };
   });
+  const runErrors = [...(r.runErrors ?? []), ...(r.tests.length === 0 ? ['no test ran: nothing was verified'] : [])];
   return {
-    verdict: counts.failed > 0 ? 'fail' : 'pass',
+    verdict: counts.failed > 0 || runErrors.length > 0 ? 'fail' : 'pass',
     counts,
+    runErrors,
     wallSeconds: r.wallSeconds,
     lab: labLine(r.lab),
     failures,

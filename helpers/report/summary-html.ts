@@ -45,6 +45,11 @@ export function renderSummaryHtml(s: RunSummary, timelines: { title: string; hre
   );
   if (s.lab) out.push(`<p class="meta">${escapeHtml(s.lab)}</p>`);
   out.push(`<p>${s.links.map(a).join(' · ')}</p>`);
+  if (s.runErrors.length) {
+    out.push('<h2>Errors outside the tests</h2><ul>');
+    for (const e of s.runErrors) out.push(`<li class="failure">${escapeHtml(e)}</li>`);
+    out.push('</ul>');
+  }
   if (s.failures.length) {
     out.push('<h2>Failures</h2>');
     for (const f of s.failures)

@@ -21,6 +21,11 @@ export function renderSummaryMarkdown(s: RunSummary): string {
     `**${s.counts.passed} passed, ${s.counts.failed} failed**${notRunAside(s.counts) ? `, ${notRunAside(s.counts)}` : ''} in ${s.wallSeconds.toFixed(0)} s${s.lab ? `  \n${s.lab}` : ''}`,
     '',
   );
+  if (s.runErrors.length) {
+    out.push('## Errors outside the tests', '');
+    for (const e of s.runErrors) out.push(`- ❌ ${e}`);
+    out.push('');
+  }
   if (s.failures.length) {
     out.push('## Failures', '');
     for (const f of s.failures) {
