@@ -13,8 +13,22 @@ export interface ProbeOptions {
   timeoutMs: number;
 }
 
-/** Answers every probe must have before the fault (the baseline), and from the victim after the fail-back. */
+/**
+ * The baseline: the last ANSWERS requests every probe completed were all answered, before the
+ * fault; and answers from the victim after the fail-back. A steady baseline, not a count: a fault
+ * starts from a lab that serves every probe (two lanes on 2 cores, 2026-12-05: the observers of a
+ * fault run started while an echo pod answered 310–364 ms late for 0.7 s, and those requests, lost
+ * before the fault, failed the run).
+ */
 const ANSWERS = 20;
+
+/** Why a probe's baseline is not steady yet, or undefined when its last ANSWERS requests were all answered. */
+export function unsteady(client: string, records: { ok: boolean }[]): string | undefined {
+  const last = records.slice(-ANSWERS);
+  const failed = last.filter((r) => !r.ok).length;
+  if (last.length < ANSWERS) return `${client}: ${last.length} requests completed, ${ANSWERS} wanted`;
+  return failed ? `${client}: ${failed} of its last ${ANSWERS} requests failed` : undefined;
+}
 
 export type ProbeRecords = Record<string, ProbeRecord[]>;
 
@@ -39,11 +53,10 @@ export function probeObserver(opts: ProbeOptions): ObserverFactory<ProbeRecords>
       });
     return {
       ready: () =>
-        wait('baseline answers from every probe', 10_000, () =>
-          probes.every((p) => p.soFar().filter((r) => r.ok).length >= ANSWERS)
-            ? undefined
-            : 'probes have no answers yet',
-        ).then(() => undefined),
+        wait(`every probe's last ${ANSWERS} requests answered (a steady baseline)`, 10_000, () => {
+          const why = probes.map((p) => unsteady(p.client, p.soFar())).filter(Boolean);
+          return why.length ? why.join('; ') : undefined;
+        }).then(() => undefined),
       settled: async (phase: Phase, m: Moments) => void (await (phase === 'moved' ? settledMoved(m) : settledBack(m))),
       stop: async () =>
         Object.fromEntries(await Promise.all(probes.map(async (p) => [p.client, await p.stop()] as const))),
