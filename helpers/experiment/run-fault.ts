@@ -69,7 +69,13 @@ export async function runFault<O extends Observers>(
     await fib.ready;
     step('route monitors ready');
     if (plan.returnPath) for (const [k, hops] of returnRoutes(target, fib)) plan.back.set(k, hops);
-    await Promise.all(running.map(([, o]) => o.ready()));
+    // Each observer's own mark too: which of them a slow start waited for.
+    await Promise.all(
+      running.map(async ([name, o]) => {
+        await o.ready();
+        step(`${name} ready`);
+      }),
+    );
     step('observers ready');
     const ctx: Experiment = { lab, target, spec, plan, fib, running, run, late: [] };
     const during = await faultPhase(ctx);
