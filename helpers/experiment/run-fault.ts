@@ -69,13 +69,7 @@ export async function runFault<O extends Observers>(
     await fib.ready;
     step('route monitors ready');
     if (plan.returnPath) for (const [k, hops] of returnRoutes(target, fib)) plan.back.set(k, hops);
-    // Each observer's own mark too: which of them a slow start waited for.
-    await Promise.all(
-      running.map(async ([name, o]) => {
-        await o.ready();
-        step(`${name} ready`);
-      }),
-    );
+    await observersReady(running, step);
     step('observers ready');
     const ctx: Experiment = { lab, target, spec, plan, fib, running, run, late: [] };
     const during = await faultPhase(ctx);
@@ -125,6 +119,16 @@ export async function runFault<O extends Observers>(
 }
 
 type Running = (readonly [string, Observer<unknown>])[];
+
+/** Every observer ready, each marked as it is: which of them a slow start waited for. */
+async function observersReady(running: Running, step: (label: string) => void): Promise<void> {
+  await Promise.all(
+    running.map(async ([name, o]) => {
+      await o.ready();
+      step(`${name} ready`);
+    }),
+  );
+}
 
 /** One experiment under way: what its phases share. */
 interface Experiment {
