@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSummary, type TestRecord } from '../../helpers/report/run-summary.js';
 import { runErrorsOf } from '../../helpers/report/run-reporter.js';
+import { verdictOf } from '../../helpers/cli/commands/test.js';
 import { renderSummaryMarkdown } from '../../helpers/report/summary-md.js';
 import { renderSummaryHtml } from '../../helpers/report/summary-html.js';
 
@@ -43,5 +44,19 @@ describe('errors outside the tests', () => {
     expect(runErrorsOf([{ name: 'TypeError', message: 'x is undefined' }], 'failed')).toEqual([
       'TypeError: x is undefined',
     ]);
+  });
+
+  it("`anycast-verify test` says the report's verdict: errors outside the tests by name, even when vitest exited 0", () => {
+    expect(verdictOf({ wallSeconds: 5, counts: {}, tests: [] }, 0)).toEqual({
+      ok: false,
+      verdict: 'FAILED: no test ran: nothing was verified',
+    });
+    expect(verdictOf({ wallSeconds: 5, counts: { passed: 1 }, tests: [passed] }, 0)).toEqual({
+      ok: true,
+      verdict: 'passed: 1 of 1 tests',
+    });
+    expect(verdictOf({ wallSeconds: 5, counts: { passed: 1 }, tests: [passed] }, 1).verdict).toBe(
+      'FAILED: vitest exited 1 (an error outside the tests; see the output above)',
+    );
   });
 });

@@ -66,6 +66,26 @@ export function suitesEnv(o: {
   };
 }
 
+/**
+ * The run's last line, from the report's own verdict (failed tests, and errors outside them, a run
+ * of no test among them), counted as the report counts (not verified apart from plain skips).
+ */
+export function verdictOf(run: RunResults, exitCode: number): { ok: boolean; verdict: string } {
+  const doc = buildSummary(run);
+  const { passed, failed } = doc.counts;
+  const total = run.tests.length;
+  const aside = notRunAside(doc.counts);
+  const ok = doc.verdict === 'pass' && exitCode === 0;
+  const verdict = ok
+    ? `passed: ${passed} of ${total} tests${aside ? ` (${aside}: see the report)` : ''}`
+    : failed
+      ? `FAILED: ${failed} of ${total} tests failed`
+      : doc.runErrors.length
+        ? `FAILED: ${doc.runErrors.join('; ')}`
+        : `FAILED: vitest exited ${exitCode} (an error outside the tests; see the output above)`;
+  return { ok, verdict };
+}
+
 export function addTestCommand(program: Command, globals: () => GlobalOpts): void {
   program
     .command('test')
@@ -130,18 +150,7 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
       }
       if (!existsSync(results) || statSync(results).mtimeMs < started)
         throw new Error(`the suites wrote no ${results} (vitest exit ${r.exitCode}); see the output above`);
-      // Counted as the report counts them: not verified (missing evidence) apart from plain skips.
-      const run = JSON.parse(readFileSync(results, 'utf8')) as RunResults;
-      const total = run.tests.length;
-      const { counts } = buildSummary(run);
-      const { passed, failed } = counts;
-      const aside = notRunAside(counts);
-      const ok = failed === 0 && r.exitCode === 0;
-      const verdict = ok
-        ? `passed: ${passed} of ${total} tests${aside ? ` (${aside}: see the report)` : ''}`
-        : failed
-          ? `FAILED: ${failed} of ${total} tests failed`
-          : `FAILED: vitest exited ${r.exitCode} (an error outside the tests; see the output above)`;
+      const { ok, verdict } = verdictOf(JSON.parse(readFileSync(results, 'utf8')) as RunResults, r.exitCode ?? 1);
       process.stdout.write(`${verdict}\nreport: ${join(reports, 'index.html')}\n`);
       process.exitCode = ok ? EXIT.ok : EXIT.failed;
     });
