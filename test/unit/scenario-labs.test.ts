@@ -26,17 +26,17 @@ describe('scenarioLabCount', () => {
     expect(scenarioLabCount('containerlab', {}, host)).toBe(0);
   });
 
-  it("defaults to one lab per 2 free cores (the run's own included), one per core on 2 or 3, fewer when memory is short", () => {
-    expect(scenarioLabCount('netns', {}, host)).toBe(1);
-    expect(scenarioLabCount('netns', {}, at({ cores: 3 }))).toBe(1);
+  it("defaults to one lab per 2 free cores (the run's own included), one on 2 or 3, fewer when memory is short", () => {
+    expect(scenarioLabCount('netns', {}, host)).toBe(0);
+    expect(scenarioLabCount('netns', {}, at({ cores: 3 }))).toBe(0);
     expect(scenarioLabCount('netns', {}, at({ cores: 4 }))).toBe(1);
     expect(scenarioLabCount('netns', {}, at({ cores: 8 }))).toBe(3);
     expect(scenarioLabCount('netns', {}, at({ cores: 8, freeMiB: 3 * LAB_COPY_MIB }))).toBe(2);
-    expect(scenarioLabCount('netns', {}, at({ freeMiB: LAB_COPY_MIB }))).toBe(0);
+    expect(scenarioLabCount('netns', {}, at({ cores: 4, freeMiB: LAB_COPY_MIB }))).toBe(0);
     // A core kept busy by another process (scripts/flake-loop.sh) takes a lab's share.
     expect(scenarioLabCount('netns', {}, at({ busyElsewhere: 1.02 }))).toBe(0);
-    expect(scenarioLabCount('netns', {}, at({ cores: 4, busyElsewhere: 1.02 }))).toBe(1);
-    expect(scenarioLabCount('netns', {}, at({ cores: 4, busyElsewhere: 2.1 }))).toBe(1);
+    expect(scenarioLabCount('netns', {}, at({ cores: 4, busyElsewhere: 1.02 }))).toBe(0);
+    expect(scenarioLabCount('netns', {}, at({ cores: 4, busyElsewhere: 2.1 }))).toBe(0);
     expect(scenarioLabCount('netns', {}, at({ cores: 5, busyElsewhere: 1.02 }))).toBe(1);
     expect(scenarioLabCount('netns', {}, at({ cores: 4, busyElsewhere: 3.2 }))).toBe(0);
     expect(scenarioLabCount('netns', {}, at({ cores: 8, busyElsewhere: 1.4 }))).toBe(2);
