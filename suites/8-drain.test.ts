@@ -44,7 +44,7 @@ const took = (s: StepCost) =>
           if (method === 'advertisement' && !own.reconfigure)
             notVerified(ctx, `the ${own.provider} provider cannot change a running lab's advertisements`);
           const run = await runDrain(own, ownTarget, plan);
-          const f = drainFindings(run, ownTarget);
+          const f = drainFindings(run, ownTarget, own.model);
           recordDrain(ctx.task, f);
           const t0 = run.tDrain;
           expect(
@@ -63,7 +63,9 @@ const took = (s: StepCost) =>
             `drained within ${f.drain.allowed?.formula}${took(f.drain)}${contention(run.tDrain, run.tDrained)}`,
           ).toBeLessThanOrEqual(f.drain.allowed!.seconds);
           expect(
-            f.maintenance.lost.map((r) => `${at(r.t, t0)} ${r.client} port ${r.sport}: ${r.err}`),
+            f.maintenance.lost.map(
+              (r) => `${at(r.t, t0)} ${r.client} port ${r.sport} (${r.err}): ${r.verdict}: ${r.detail}`,
+            ),
             `no request lost while ${ownTarget.victimCluster} withdrew and re-advertised its VIP under the drain${contention(run.tWithdraw, run.tRestored)}`,
           ).toEqual([]);
           expect(

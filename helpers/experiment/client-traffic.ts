@@ -9,6 +9,7 @@ import { Deadline, waitUntil } from '../os/poll.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import { HELD_DEFAULTS, startHeld } from '../traffic/held-connections.js';
 import { startProbe } from '../traffic/probe.js';
+import { unsteady } from './probe-observer.js';
 
 export interface ProbeSettings {
   intervalMs: number;
@@ -24,14 +25,16 @@ export function startClientTraffic(lab: LabHandle, target: FaultTarget, probe: P
     waitUntil(async () => problem(), { what, deadline: new Deadline(ms), intervalMs: 20 });
   return {
     wait,
-    /** Every client answered, and every held connection swept, before anything changes. */
+    /**
+     * A steady baseline before anything changes: every probe's last requests answered (as a
+     * fault's, ./probe-observer.ts `unsteady`), and every held connection swept.
+     */
     ready: () =>
-      wait('every client answered before the first change', 10_000, () =>
-        probes.every((p) => p.soFar().filter((r) => r.ok).length >= 20) &&
-        held.every((h) => h.lastSweep() !== undefined)
-          ? undefined
-          : 'no baseline yet',
-      ),
+      wait('every client answered before the first change', 10_000, () => {
+        const why = probes.map((p) => unsteady(p.client, p.soFar())).filter(Boolean);
+        if (!held.every((h) => h.lastSweep() !== undefined)) why.push('a held connection not swept yet');
+        return why.length ? why.join('; ') : undefined;
+      }),
     /** Every request started after `t` plus the timeout has ended, and every held connection was answered since `t`. */
     settled: (what: string, t: number) =>
       wait(`requests and held connections to settle after ${what}`, HELD_DEFAULTS.timeoutMs + 10_000, () => {

@@ -1,11 +1,16 @@
 /**
  * What a drain run shows (./drain-run.ts), for the drain suite to record and judge: what the
  * drain itself cost (requests lost, held connections broken, seconds to move), what the
- * maintenance under the drain cost (the claim: nothing), and what lifting it cost. Pure.
+ * maintenance under the drain cost (the claim: nothing), and what lifting it cost. Every lost
+ * request is attributed from the run's packet trail as a fault's is (../observe/loss-attribution.ts):
+ * where its SYN died, or that the node got it and did not answer in time. Pure.
  */
 import type { FaultTarget } from '../faults/fault-target.js';
 import type { Allowance } from '../faults/hop-allowance.js';
 import type { RouteChange } from '../observe/route-monitor.js';
+import { attributeLosses, type LostRequest } from '../observe/loss-attribution.js';
+import { ownCaptureGaps } from '../observe/packet-trail.js';
+import type { LabModel } from '../model/lab-model.js';
 import type { HeldConnection } from '../traffic/held-connections.js';
 import type { ProbeRecord } from '../traffic/probe.js';
 import { stepBudget } from '../faults/drain-budget.js';
@@ -20,7 +25,8 @@ export interface StepCost {
   commandSeconds?: number;
   /** What `seconds` is held to (stepBudget). */
   allowed?: Allowance;
-  lost: ClientRecord[];
+  /** Each with its place and cause from the packet trail (`verdict`, `detail`). */
+  lost: LostRequest[];
   broken: HeldConnection[];
 }
 
@@ -36,10 +42,32 @@ export interface DrainFindings {
     toDrained: ClientRecord[];
   };
   lift: StepCost;
+  /** Per node, why its packet trail is incomplete (a lost request's attribution says when that matters). */
+  gaps: Record<string, string>;
 }
 
-export function drainFindings(run: DrainRun, target: FaultTarget): DrainFindings {
+/** The failed requests that left their client, each attributed from the run's packet trail. */
+function attributed(run: DrainRun, target: FaultTarget, model: LabModel, failed: ClientRecord[]) {
+  // A capture that silently missed its own client's SYNs is a gap like one that reported drops.
+  const gaps = { ...ownCaptureGaps(failed, run.trail.packets), ...run.trail.gaps };
+  const ctx = {
+    clientAddress: target.clientAddress,
+    nodeCluster: Object.fromEntries(Object.entries(model.k8sNodes).map(([n, k]) => [n, k.cluster])),
+    routers: Object.keys(model.routers),
+    fibAt: run.fibAt,
+    gaps,
+  };
+  const losses = attributeLosses(failed, run.trail.packets, ctx, run.tDrain).map((l, i) => ({
+    ...l,
+    ms: failed[i]!.ms,
+  }));
+  return { losses, gaps };
+}
+
+export function drainFindings(run: DrainRun, target: FaultTarget, model: LabModel): DrainFindings {
   const records = Object.entries(run.probes).flatMap(([client, rs]) => rs.map((r) => ({ ...r, client })));
+  const failed = records.filter((r) => !r.ok && r.harness === undefined);
+  const { losses, gaps } = attributed(run, target, model, failed);
   const end = Infinity;
   const [w0, l0] = [run.tWithdraw ?? end, run.tLift ?? end];
   /** Failed requests open at some moment in [from, to), and connections broken in it. */
@@ -52,7 +80,7 @@ export function drainFindings(run: DrainRun, target: FaultTarget): DrainFindings
   ): StepCost => ({
     ...(seconds !== undefined ? { seconds, allowed: stepBudget(run.budget, commandSeconds, announce) } : {}),
     ...(commandSeconds !== undefined ? { commandSeconds } : {}),
-    lost: records.filter((r) => !r.ok && !r.harness && r.t + r.ms >= from && r.t < to),
+    lost: losses.filter((r) => r.t + (r.ms ?? 0) >= from && r.t < to),
     broken: run.held.filter((c) => c.brokeAt !== undefined && c.brokeAt >= from && c.brokeAt < to),
   });
   const secs = (a?: number, b?: number) => (a !== undefined && b !== undefined ? (b - a) / 1000 : undefined);
@@ -73,5 +101,6 @@ export function drainFindings(run: DrainRun, target: FaultTarget): DrainFindings
       toDrained: records.filter((r) => r.ok && r.cluster === target.victimCluster && r.t >= settledAt && r.t < l0),
     },
     lift: cost(l0, end, secs(run.tLift, run.tBack), secs(run.tLift, run.tLiftApplied), run.announce?.lift),
+    gaps,
   };
 }

@@ -23,6 +23,7 @@ import { subgroupPeers } from '../readers/frr.js';
 import type { DrainPlan } from '../faults/drains.js';
 import { loadModelFrom } from '../model/lab-model.js';
 import { monitorRoutes, pairKey, waitReached, type RouteChange } from '../observe/route-monitor.js';
+import { startPacketTrail, type TrailPacket } from '../observe/packet-trail.js';
 import { Deadline } from '../os/poll.js';
 import type { LabHandle } from '../providers/api/lab-handle.js';
 import type { HeldConnection } from '../traffic/held-connections.js';
@@ -57,6 +58,14 @@ export interface DrainRun {
   probes: Record<string, ProbeRecord[]>;
   held: HeldConnection[];
   fib: RouteChange[];
+  /** Next hops a router held for the VIP at epoch ms t (every router is monitored). */
+  fibAt(router: string, t: number): string[] | undefined;
+  /**
+   * The packet trail through the whole run (tcpdump in every router, client and node), so a
+   * request lost under a drain has a place and a cause as a fault's has; per node, why its trail
+   * is incomplete. Read only when a request failed: empty otherwise.
+   */
+  trail: { packets: TrailPacket[]; gaps: Record<string, string> };
   /** Route-monitor pairs whose last state differs from a fresh dump (a missed event). */
   missed: string[];
   /** The host's CPU contention over the run (../os/cpu-pressure.ts). */
@@ -147,6 +156,46 @@ function reacher(fib: ReturnType<typeof monitorRoutes>, vip: string, budget: Dra
   };
 }
 
+/**
+ * The run's observers, started together: a route monitor on every router (the meeting points'
+ * moments, and each router's FIB for a lost request's attribution), the clients' traffic, the
+ * packet trail and the host's CPU contention. `stop` stops every one, whatever another's stop did.
+ */
+function startObservers(lab: LabHandle, target: FaultTarget, maxSeconds: number) {
+  const m = lab.model;
+  const fib = monitorRoutes(lab, Object.keys(m.routers), [target.vip]);
+  const traffic = startClientTraffic(lab, target, DRAIN_PROBE, maxSeconds);
+  const nodes = [...Object.keys(m.routers), ...Object.keys(m.hosts), ...Object.keys(m.k8sNodes)];
+  const trail = startPacketTrail(lab, nodes, target.vip, Object.keys(m.hosts));
+  const pressure = watchCpuPressure();
+  return {
+    fib,
+    traffic,
+    ready: async () => {
+      await Promise.all([fib.ready, trail.ready]);
+      await traffic.ready();
+    },
+    stop: async () => {
+      const cpuPressure = pressure.stop();
+      // The traffic first: the captures then hold every packet of its last requests.
+      const seen = await traffic.stop().catch((err: unknown) => err as Error);
+      // The trail is read only when a request failed: with nothing to attribute it is discarded
+      // at once, sparing the wait for libpcap's last block and the parsing (2026-12-05: 2.5 s
+      // and ~2 core-s a drain).
+      const failed =
+        !(seen instanceof Error) &&
+        Object.values(seen.probes).some((rs) => rs.some((r) => !r.ok && r.harness === undefined));
+      const read = failed ? trail.stop() : trail.discard().then(() => ({ packets: [], gaps: {} }));
+      const [packets, missed] = await Promise.allSettled([read, fib.stop()]);
+      if (seen instanceof Error) throw seen;
+      if (packets.status === 'rejected') throw packets.reason;
+      if (missed.status === 'rejected') throw missed.reason;
+      const fibAt = (router: string, t: number) => fib.at(router, t, target.vip);
+      return { ...seen, trail: packets.value, fib: fib.changes, fibAt, missed: missed.value, cpuPressure };
+    },
+  };
+}
+
 export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainPlan): Promise<DrainRun> {
   const { spec } = await budgetFault(lab, target, 'vip-withdrawn');
   // A drain is timed from its own commands: the withdrawal's budget with the injection in it (fromCommand).
@@ -157,18 +206,15 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
   const maxSeconds = Math.ceil(4 * budget.seconds + 2 * backBudget + 60);
   const leaf = target.session.a.node;
   const victimAddress = target.session.b.address;
-  const fib = monitorRoutes(lab, [...new Set([...target.ecmpRouters, leaf])], [target.vip]);
   const announce = plan.method === 'advertisement' ? undefined : await announceAllowances(lab, plan.announcers);
-  const reach = reacher(fib, target.vip, budget);
-  const traffic = startClientTraffic(lab, target, DRAIN_PROBE, maxSeconds);
-  const { wait, settled } = traffic;
+  const observers = startObservers(lab, target, maxSeconds);
+  const reach = reacher(observers.fib, target.vip, budget);
+  const { wait, settled } = observers.traffic;
   const run: Partial<DrainRun> & { tDrain: number } = { tDrain: 0 };
-  const pressure = watchCpuPressure();
   let lift: (() => Promise<void>) | undefined;
   let unwithdraw: (() => Promise<void>) | undefined;
   try {
-    await fib.ready;
-    await traffic.ready();
+    await observers.ready();
     const applied = await applyDrain(lab, plan, () => (run.tDrain = Date.now()));
     run.tApplied = Date.now();
     lift = applied.lift;
@@ -218,9 +264,7 @@ export async function runDrain(lab: LabHandle, target: FaultTarget, plan: DrainP
     if (unwithdraw) await unwithdraw().catch(() => undefined);
     if (lift) await lift().catch(() => undefined);
   }
-  const cpuPressure = pressure.stop();
-  // The monitors stop even when a traffic process failed (its error is the run's).
-  const seen = await traffic.stop().finally(() => fib.stop().catch(() => undefined));
-  const missed = await fib.stop();
-  return { ...run, budget, ...(announce ? { announce } : {}), ...seen, fib: fib.changes, missed, cpuPressure };
+  // Every observer stops even when one failed (its error is the run's).
+  const seen = await observers.stop();
+  return { ...run, budget, ...(announce ? { announce } : {}), ...seen };
 }

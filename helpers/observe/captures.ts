@@ -14,6 +14,8 @@ export interface Captures {
    * capture is incomplete, and how many packets tcpdump says it captured (its exit summary).
    */
   stop(): Promise<{ outputs: Map<string, string>; gaps: Record<string, string>; captured: Map<string, number> }>;
+  /** Stops them at once, their output unread: for a run that turned out not to need it. */
+  discard(): Promise<void>;
 }
 
 const READY_MS = 3000;
@@ -90,5 +92,16 @@ export function startCaptures(
     }
     return { outputs, gaps, captured };
   };
-  return { ready, stop: () => (stopping ??= finish()) };
+  // Discarded, a capture's output is never read: a stop after it says so for every node.
+  const discarded = async () => {
+    for (const p of captures.values()) p.stop();
+    await Promise.all([...captures.values()].map((p) => p.done));
+    const gaps = Object.fromEntries(nodes.map((n) => [n, 'its capture was discarded unread']));
+    return { outputs: new Map<string, string>(), gaps, captured: new Map<string, number>() };
+  };
+  return {
+    ready,
+    stop: () => (stopping ??= finish()),
+    discard: async () => void (await (stopping ??= discarded())),
+  };
 }

@@ -60,6 +60,11 @@ export interface PacketTrail {
   ready: Promise<void>;
   /** Stops the captures; resolves with the packets and, per node, why its trail is incomplete. */
   stop(): Promise<{ packets: TrailPacket[]; gaps: Record<string, string> }>;
+  /**
+   * Stops the captures at once and reads nothing: a run in which no request failed has nothing
+   * to attribute, and need not wait out libpcap's last block (./captures.ts DELIVERY_MS).
+   */
+  discard(): Promise<void>;
 }
 
 /**
@@ -185,6 +190,7 @@ export function startPacketTrail(lab: LabHandle, nodes: string[], vip: string, c
   const devs = Promise.all(nodes.map(async (n) => [n, await interfaceNames(lab, n)] as const));
   return {
     ready: captures.ready,
+    discard: () => captures.discard(),
     async stop() {
       const { outputs, gaps, captured } = await captures.stop();
       const names = new Map(await devs);

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { drainPlan } from '../../helpers/faults/drains.js';
 import { faultTarget } from '../../helpers/faults/fault-target.js';
 import { loadLabModel } from '../../helpers/model/lab-model.js';
+import { causesOf } from '../../helpers/report/drain-report.js';
 import { drainFindings } from '../../helpers/experiment/drain-findings.js';
 import { stepBudget } from '../../helpers/faults/drain-budget.js';
 import { announceAllowance } from '../../helpers/faults/announce-delay.js';
@@ -129,19 +130,54 @@ describe('what a drain run cost, step by step', () => {
       { client: 'client', id: 2, slot: 2, sport: 2, openedAt: 0, cluster: 'cluster02', servedBy: [], brokeAt: 3100 },
     ],
     fib: [{ t: 3300, router: 'spine', prefix: target.vip, nextHops: ['10.0.2.11'], source: 'event' }],
+    fibAt: () => undefined,
+    trail: { packets: [], gaps: {} },
     missed: [],
   };
   it('splits losses, breaks and changes into the drain, the maintenance under it, and the lift', () => {
-    const f = drainFindings(run, target);
+    const f = drainFindings(run, target, model);
     expect([f.drain.seconds, f.drain.lost.length, f.drain.broken.map((c) => c.id)]).toEqual([0.3, 1, [1]]);
     expect(f.maintenance.lost).toEqual([]);
     expect(f.maintenance.broken.map((c) => c.id)).toEqual([2]);
     expect(f.maintenance.ecmpChanges).toHaveLength(1);
     expect([f.lift.seconds, f.lift.lost.length]).toEqual([0.25, 1]);
   });
+  it('attributes a lost request from the packet trail: where its SYN died and why', () => {
+    const client = Object.keys(model.hosts)[0]!;
+    const spine = target.ecmpRouters[0]!;
+    const syn = (t: number, node: string, dir: 'In' | 'Out') => ({
+      t,
+      node,
+      dev: 'eth1',
+      dir,
+      ttl: 64,
+      ipId: 1,
+      src: target.clientAddress[client]!,
+      dst: target.vip,
+      kind: 'syn' as const,
+      sport: 20001,
+      dport: target.service.port,
+    });
+    const lostRun: DrainRun = {
+      ...run,
+      probes: { [client]: [{ ...rec(3500, false), sport: 20001 }] },
+      trail: { packets: [syn(3501, client, 'Out'), syn(3502, spine, 'In')], gaps: {} },
+      fibAt: (r, t) => (r === spine && t > 3400 ? [] : ['10.0.0.1']),
+    };
+    const [loss] = drainFindings(lostRun, target, model).maintenance.lost;
+    expect(loss).toMatchObject({ client, verdict: 'black-hole', where: spine, ms: 300 });
+    expect(loss!.detail).toMatch(new RegExp(`died at ${spine} at 2\\.502 s: no route to the VIP there`));
+    // A trail that lacks the client's own SYN is a gap, never a network loss's evidence.
+    const blind = drainFindings({ ...lostRun, trail: { packets: [], gaps: {} } }, target, model);
+    expect(Object.keys(blind.gaps)).toEqual([client]);
+    expect(blind.maintenance.lost[0]!.verdict).toBe('unknown');
+    // The report's metric names the causes.
+    expect(causesOf([loss!, loss!, blind.maintenance.lost[0]!])).toBe(` (black-hole at ${spine} ×2, unknown ×1)`);
+    expect(causesOf([])).toBe('');
+  });
   it('a request the drained cluster answered after the drain settled is named', () => {
     const late = { ...run, probes: { client: [rec(3600, true, 'cluster01')] } };
-    expect(drainFindings(late, target).maintenance.toDrained).toHaveLength(1);
+    expect(drainFindings(late, target, model).maintenance.toDrained).toHaveLength(1);
   });
   it("a drain's own commands take the injection's place in its budget only when they took longer", () => {
     const budget = { seconds: 0.48, formula: 'f', injection: { seconds: 0.33, formula: 'inj' } };
@@ -162,7 +198,7 @@ describe('what a drain run cost, step by step', () => {
       tLiftApplied: 5100,
       budget: { ...run.budget, injection: { seconds: 0.2, formula: 'inj' } },
     };
-    const f = drainFindings(timed, target);
+    const f = drainFindings(timed, target, model);
     expect([f.drain.commandSeconds, f.drain.allowed?.seconds]).toEqual([0.42, 0.72]);
     expect([f.lift.commandSeconds, f.lift.allowed?.seconds]).toEqual([0.1, 0.5]);
   });
