@@ -379,9 +379,15 @@ function afterHandshake(f: FailedRequest, trail: SynTrail, { rel, dataCaptured }
   const sent = answer.find((p) => p.node === node && p.dir === 'Out');
   if (!sent) return `; ${node} received its request at ${rel(reached.t)} and sent no answer`;
   const back = answer.find((p) => p.node === f.client && p.dir === 'In');
-  // When the node answered tells a late node (its echo pod not scheduled) from a late network.
-  if (back)
-    return `; ${node} answered at ${rel(sent.t)} (${Math.round(sent.t - reached.t)} ms after its request) and the answer reached ${f.client} at ${rel(back.t)}, after the probe gave up`;
+  // When the node answered tells a late node (its echo pod not scheduled) from a late network;
+  // when the answer reached the client, against when the probe gave up, a late probe from both.
+  if (back) {
+    const answered = `${node} answered at ${rel(sent.t)} (${Math.round(sent.t - reached.t)} ms after its request) and the answer reached ${f.client} at ${rel(back.t)}`;
+    const gaveUp = f.ms === undefined ? undefined : f.t + f.ms;
+    if (gaveUp !== undefined && back.t < gaveUp)
+      return `; ${answered}, ${Math.round(gaveUp - back.t)} ms before the probe gave up at ${rel(gaveUp)}: the probe did not read an answer that had come (its own process was late, not the network)`;
+    return `; ${answered}, after the probe gave up${gaveUp === undefined ? '' : ` at ${rel(gaveUp)}`}`;
+  }
   const lastIn = answer.filter((p) => p.dir === 'In').at(-1);
   return `; ${node} answered at ${rel(sent.t)} and the answer ${lastIn ? `was last seen arriving at ${lastIn.node} at ${rel(lastIn.t)}` : 'reached no router'}`;
 }

@@ -53,6 +53,23 @@ describe('after the handshake, the request and answer segments say where the res
     expect(late.detail).toContain(
       'cluster02 answered at 0.330 s (308 ms after its request) and the answer reached client at 0.331 s, after the probe gave up',
     );
+    // With the probe's own give-up time: an answer after it, and one that came before it (the probe was late).
+    const timed = (ms: number, back: number) =>
+      attributeLosses(
+        [{ client: 'client', t: t0 + 20, ms, sport: 14, err: 'timeout' }],
+        [
+          ...handshake(14),
+          ...req(14, 'cluster02', 'In', 22.3),
+          ...ans(14, 'cluster02', 'Out', 310),
+          ...ans(14, 'client', 'In', back),
+        ],
+        ctx,
+        t0,
+      )[0]!.detail;
+    expect(timed(300, 331)).toContain('the answer reached client at 0.331 s, after the probe gave up at 0.320 s');
+    expect(timed(340, 331)).toContain(
+      'the answer reached client at 0.331 s, 29 ms before the probe gave up at 0.360 s: the probe did not read an answer that had come',
+    );
   });
 
   it('a request that never reached a cluster says where it was last seen, or that it never left', () => {
