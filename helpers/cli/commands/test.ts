@@ -97,7 +97,7 @@ export function addTestCommand(program: Command, globals: () => GlobalOpts): voi
     .addOption(runtimeOfOption())
     .option(
       '--scenario-labs <n>',
-      'copies of the lab the fault and breakage scenarios run on side by side (0: one after another on the one lab; default: one per core, as memory allows)',
+      "copies of the lab the fault and breakage scenarios run on side by side (0: one after another on the one lab; default: one lab per two free cores, the run's own included, so none on a host with 2 or 3, as memory allows)",
       integerOption(0),
     )
     .action(async (filters: string[], o: { runtime?: string; runtimeOf?: string; scenarioLabs?: number }) => {
