@@ -57,4 +57,19 @@ describe('startCaptures', () => {
     expect(started[0]!.stoppedAt! - asked).toBeGreaterThanOrEqual(100);
     expect(started[0]!.stoppedAt! - asked).toBeLessThan(1000);
   });
+
+  it('discards at once when the run needs nothing it holds, and a later stop reads every node as a gap', async () => {
+    const { lab, started } = standIn();
+    const c = startCaptures(lab, ['leaf1', 'spine'], 'icmp', { pcap: true });
+    await c.ready;
+    const asked = performance.now();
+    await c.discard();
+    // Not the 1 s block timeout: nothing is read, so nothing is waited for.
+    expect(started.every((s) => s.stoppedAt! - asked < 500)).toBe(true);
+    const after = await c.stop();
+    expect([after.outputs.size, after.gaps]).toEqual([
+      0,
+      { leaf1: 'its capture was discarded unread', spine: 'its capture was discarded unread' },
+    ]);
+  });
 });
