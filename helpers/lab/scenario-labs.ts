@@ -22,15 +22,15 @@ export const LAB_COPY_MIB = 512;
  * Cores one lab running fault scenarios needs for its timings to hold: two the host is not
  * spending elsewhere. A host with two or three free cores runs one lab (LABS_ON_FEW_CORES).
  * Measured on 2-core hosts (docs/scenario-labs.md): two labs side by side moved FRR's own work
- * per hop later (one withdrawal 82.6 ms against 77.35 ms, 2026-12-04) and left echo pods and
- * probes waiting for a CPU 0.3-0.7 s. With the emulated fabric scheduled ahead of the harness
- * (nice -10, helpers/providers/netns/processes.ts FABRIC_NICE) 24 of 25 two-lane loop runs were
- * green (2026-12-05, night), and two lanes were the default for a day; the project's own gate
- * then failed on it (clean-clone CI, 2026-12-05 19:13): an echo pod answering 327-446 ms late
- * and, in a drain, both clients' requests timing out for 650 ms, with the host's tasks waiting
- * for a CPU 2 443 of 2 911 ms. A gate that fails one run in ten on its own CPU is not a gate:
- * two lanes on 2 cores are asked for (--scenario-labs 1), never chosen. Hosts past 4 cores are an
- * extrapolation from these, not measured: they keep two cores per lab.
+ * per hop later (one withdrawal 82.6 ms against 77.35 ms, 2026-12-04) and left echo pods
+ * answering 0.3-0.7 s late. With the emulated fabric scheduled ahead of the harness (nice -10,
+ * helpers/providers/netns/processes.ts FABRIC_NICE) 24 of 25 two-lane loop runs were green
+ * (2026-12-05, night), and two lanes were the default for a day; the project's own gate then
+ * failed on it (clean-clone CI, 2026-12-05 19:13): an echo pod answering 327-446 ms late and, in
+ * a drain, both clients' requests timing out for 650 ms, with the host's tasks waiting for a CPU
+ * 2 443 of 2 911 ms. A gate that fails one run in fifteen (2 of 29) on its own CPU is not a
+ * gate: two lanes on 2 cores are asked for (--scenario-labs 1), never chosen. Hosts past 4 cores
+ * are an extrapolation from these, not measured: they keep two cores per lab.
  */
 export const CORES_PER_LAB = 2;
 /** Labs on a host with two or three free cores: one (above). */
