@@ -15,6 +15,7 @@ import type { HeldConnection } from '../traffic/held-connections.js';
 import type { ProbeRecord } from '../traffic/probe.js';
 import { stepBudget } from '../faults/drain-budget.js';
 import { DRAIN_PROBE, type DrainRun } from './drain-run.js';
+import { attributionContext } from './failover-findings.js';
 
 export type ClientRecord = ProbeRecord & { client: string };
 
@@ -50,13 +51,7 @@ export interface DrainFindings {
 function attributed(run: DrainRun, target: FaultTarget, model: LabModel, failed: ClientRecord[]) {
   // A capture that silently missed its own client's SYNs is a gap like one that reported drops.
   const gaps = { ...ownCaptureGaps(failed, run.trail.packets), ...run.trail.gaps };
-  const ctx = {
-    clientAddress: target.clientAddress,
-    nodeCluster: Object.fromEntries(Object.entries(model.k8sNodes).map(([n, k]) => [n, k.cluster])),
-    routers: Object.keys(model.routers),
-    fibAt: run.fibAt,
-    gaps,
-  };
+  const ctx = attributionContext(model, target, run.fibAt, gaps);
   const losses = attributeLosses(failed, run.trail.packets, ctx, run.tDrain).map((l, i) => ({
     ...l,
     ms: failed[i]!.ms,

@@ -14,7 +14,13 @@ import {
 } from '../faults/allowed-losses.js';
 import type { FaultTarget } from '../faults/fault-target.js';
 import { outageStats, type OutageStats } from '../faults/outage.js';
-import { attributeLosses, splitFailures, type HarnessError, type LostRequest } from '../observe/loss-attribution.js';
+import {
+  attributeLosses,
+  splitFailures,
+  type AttributionContext,
+  type HarnessError,
+  type LostRequest,
+} from '../observe/loss-attribution.js';
 import type { RouteChange } from '../observe/route-monitor.js';
 import type { LinkChange } from '../observe/route-events.js';
 import { ownCaptureGaps } from '../observe/packet-trail.js';
@@ -71,6 +77,17 @@ export interface FailoverFindings {
 /** The routers between the clients and the victim: its leaf and the ECMP routers. */
 const onPathOf = (t: FaultTarget) => [...new Set([t.session.a.node, ...t.ecmpRouters])];
 
+/** What a lost request's attribution needs of the lab and the run (../observe/loss-attribution.ts). */
+export function attributionContext(
+  m: LabModel,
+  target: FaultTarget,
+  fibAt: AttributionContext['fibAt'],
+  gaps: Record<string, string>,
+): AttributionContext {
+  const nodeCluster = Object.fromEntries(Object.entries(m.k8sNodes).map(([n, k]) => [n, k.cluster]));
+  return { clientAddress: target.clientAddress, nodeCluster, routers: Object.keys(m.routers), fibAt, gaps };
+}
+
 export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverTimeline): FailoverFindings {
   const { probes, trail } = tl.observed;
   const failed = Object.entries(probes).flatMap(([client, recs]) =>
@@ -79,14 +96,7 @@ export function failoverFindings(m: LabModel, target: FaultTarget, tl: FailoverT
   const { lost, harness } = splitFailures(failed);
   // A capture that silently missed its own client's SYNs is a gap like one that reported drops.
   const gaps = { ...ownCaptureGaps(lost, trail.packets), ...trail.gaps };
-  const nodeCluster = Object.fromEntries(Object.entries(m.k8sNodes).map(([n, k]) => [n, k.cluster]));
-  const ctx = {
-    clientAddress: target.clientAddress,
-    nodeCluster,
-    routers: Object.keys(m.routers),
-    fibAt: (r: string, t: number) => tl.fibAt(r, t),
-    gaps,
-  };
+  const ctx = attributionContext(m, target, (r, t) => tl.fibAt(r, t), gaps);
   const cuts = linkCuts(tl, target.vip, ctx.routers);
   const losses = attributeLosses(lost, trail.packets, ctx, tl.tFault).map((l, i) =>
     withCut({ ...l, ms: lost[i]!.ms }, cuts, tl.tFault),
