@@ -20,7 +20,7 @@ export const LAB_COPY_MIB = 512;
 
 /**
  * Cores one lab running fault scenarios needs for its timings to hold: two the host is not
- * spending elsewhere. A host with two or three free cores runs one lab (LABS_ON_FEW_CORES).
+ * spending elsewhere, so a host with two or three free cores runs one lab.
  * Measured on 2-core hosts (docs/scenario-labs.md): two labs side by side moved FRR's own work
  * per hop later (one withdrawal 82.6 ms against 77.35 ms, 2026-12-04) and left echo pods
  * answering 0.3-0.7 s late. With the emulated fabric scheduled ahead of the harness (nice -10,
@@ -33,8 +33,6 @@ export const LAB_COPY_MIB = 512;
  * are an extrapolation from these, not measured: they keep two cores per lab.
  */
 export const CORES_PER_LAB = 2;
-/** Labs on a host with two or three free cores: one (above). */
-export const LABS_ON_FEW_CORES = 1;
 
 /** Providers whose labs can run side by side under other names. */
 const CAN_COPY: Record<ProviderName, boolean> = { netns: true, containerlab: false };
@@ -98,10 +96,8 @@ export function scenarioLabCount(
   }
   if (!CAN_COPY[provider]) return 0;
   const h = host();
-  // Labs: one per CORES_PER_LAB cores the others leave free (rounded: a 0.1-core background is no
-  // core taken), and at least LABS_ON_FEW_CORES on a host with that many free cores.
-  const free = Math.round(h.cores - h.busyElsewhere);
-  const labs = Math.max(Math.floor(free / CORES_PER_LAB), Math.min(free, LABS_ON_FEW_CORES));
+  // Labs: one per CORES_PER_LAB cores the others leave free (rounded: a 0.1-core background is no core taken).
+  const labs = Math.floor(Math.round(h.cores - h.busyElsewhere) / CORES_PER_LAB);
   return Math.max(0, Math.min(labs - 1, Math.floor(h.freeMiB / LAB_COPY_MIB) - 1));
 }
 
