@@ -52,11 +52,7 @@ function attributed(run: DrainRun, target: FaultTarget, model: LabModel, failed:
   // A capture that silently missed its own client's SYNs is a gap like one that reported drops.
   const gaps = { ...ownCaptureGaps(failed, run.trail.packets), ...run.trail.gaps };
   const ctx = attributionContext(model, target, run.fibAt, gaps);
-  const losses = attributeLosses(failed, run.trail.packets, ctx, run.tDrain).map((l, i) => ({
-    ...l,
-    ms: failed[i]!.ms,
-  }));
-  return { losses, gaps };
+  return { losses: attributeLosses(failed, run.trail.packets, ctx, run.tDrain), gaps };
 }
 
 export function drainFindings(run: DrainRun, target: FaultTarget, model: LabModel): DrainFindings {
